@@ -1,0 +1,22 @@
+import type { Case, CaseKind, NewCase } from '../cases/case.js';
+
+/**
+ * Stores cases.
+ *
+ * Promises:
+ * - `create` assigns the next number for (kind, year of `createdAt` or now), unique and gap-free
+ *   under concurrency (numbers start at 000001 per kind and year), sets `version` to 1.
+ * - `update` is optimistic: it succeeds only when `c.version` equals the stored version, stores
+ *   the case with `version + 1` and returns it; a stale write throws `DomainError('CASE_STALE')`
+ *   and changes nothing. Updating a missing case throws `DomainError('CASE_NOT_FOUND')`.
+ * - `get` returns `undefined` when there is no such case.
+ * - Lists are ordered by case number ascending.
+ */
+export interface CaseRepository {
+  create<D>(c: NewCase<D>): Promise<Case<D>>;
+  get<D = Record<string, unknown>>(id: string): Promise<Case<D> | undefined>;
+  update<D>(c: Case<D>): Promise<Case<D>>;
+  listByApplicant(applicantId: string): Promise<Case[]>;
+  /** Cases in any of `statuses`, optionally of one kind and one agency. */
+  listByStatus(statuses: string[], filter?: { kind?: CaseKind; agencyId?: string }): Promise<Case[]>;
+}

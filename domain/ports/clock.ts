@@ -1,0 +1,4 @@
+/** Time, injectable so tests can fix it. */
+export interface Clock {
+  now(): Date;
+}
