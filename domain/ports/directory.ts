@@ -6,7 +6,8 @@ import type { Agency, ChannelIdentity, Person, Role } from '../people.js';
  * Promises: lookups return `undefined` when not found; e-mail lookup is case-insensitive;
  * `upsertPerson` / `upsertAgency` replace the record with the same id; `linkIdentity` adds a
  * channel identity to a person once (idempotent) and an identity belongs to at most one person;
- * lists are ordered by id.
+ * `findByIdentity` matches the exact (channelId, userId) first, then an identity recorded with
+ * channelId `*` (any channel, used by seeded demo people); lists are ordered by id.
  */
 export interface Directory {
   getPerson(id: string): Promise<Person | undefined>;

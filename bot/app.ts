@@ -1,0 +1,148 @@
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import type { CoreDeps } from '../domain/usecases/deps.js';
+import { decideUserCertificate } from '../domain/usecases/user-certificate-decide.js';
+import { getCaseForViewer } from '../domain/usecases/queries.js';
+import type { UserCertApplication } from '../domain/cases/user-certificate.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import { menuCard } from '../dialogs/cards/menu.js';
+import { languageRequested, localeOf, personOf, say, setLocale, textOf, type LocalePreferences } from '../dialogs/turn.js';
+import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
+import { fromApplication } from '../dialogs/user-certificate/fields.js';
+import { bindAppState, type DialogRunner } from './dialog-runner.js';
+import { CorrectPayload, DecisionPayload, StartPayload } from './card-actions.js';
+import { showMyCases, showStatus, showTasks } from './commands.js';
+import { renderNotification, type RenderDeps } from './notifications.js';
+import { classify } from './nlu.js';
+
+export interface AppDeps {
+  core: CoreDeps;
+  runner: DialogRunner;
+  render: RenderDeps;
+  storage: Storage;
+  prefs: LocalePreferences;
+}
+
+/**
+ * Routes, specific first: card verbs, then commands, then one catch-all that runs the dialogs.
+ * A route that answers while a guided dialog is open re-asks that dialog's question afterwards.
+ */
+export function createApplication(deps: AppDeps): Application<TurnState> {
+  const app = new Application<TurnState>({ storage: deps.storage, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
+
+  app.turn('beforeTurn', async (ctx, state) => {
+    bindAppState(ctx, state);
+    return true;
+  });
+
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const added = (ctx.activity.membersAdded ?? []).filter((m) => m.id !== ctx.activity.recipient?.id);
+    if (added.length === 0) return;
+    await ctx.sendActivity(say(ctx, 'welcome', { name: personOf(ctx).name }));
+    await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+  });
+
+  app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
+    const p = DecisionPayload.safeParse(ctx.activity.value);
+    if (!p.success) return void (await refuseCard(ctx));
+    const r = await decideUserCertificate(deps.core, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.verb, note: p.data.note, fields: p.data.fields, seenVersion: p.data.version });
+    if (r.ok) await ctx.sendActivity(say(ctx, `decision.${p.data.verb}`, { caseId: p.data.caseId }));
+    else await ctx.sendActivity(tDynamic(localeOf(ctx), `decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: r.params?.status ? tDynamic(localeOf(ctx), `status.${r.params.status}`, 'system') : '' }));
+    await repromptIfBusy(ctx, deps);
+  });
+
+  app.adaptiveCards.actionSubmit('correct', async (ctx) => {
+    const p = CorrectPayload.safeParse(ctx.activity.value);
+    if (!p.success) return void (await refuseCard(ctx));
+    const dc = await deps.runner.createContext(ctx);
+    if (dc.activeDialog) return void (await busy(ctx, deps));
+    const found = await getCaseForViewer(deps.core, p.data.caseId, personOf(ctx).id);
+    const c = found.ok ? (found.value as typeof found.value & { data: UserCertApplication }) : undefined;
+    if (!c || c.applicantId !== personOf(ctx).id || c.status !== 'PERLU_PEMBETULAN' || !c.correction) {
+      return void (await ctx.sendActivity(say(ctx, 'correct.notAllowed', { caseId: p.data.caseId })));
+    }
+    const copy = await deps.core.files.get(c.data.mykadCopyFileId);
+    await ctx.sendActivity(say(ctx, 'correct.start', { caseId: c.id, note: c.correction.note }));
+    const ask = [...(c.correction.fields as ApplyFields), 'declaration' as const];
+    await dc.beginDialog(APPLY_USER_CERT_DIALOG, { mode: 'correct', caseId: c.id, values: fromApplication(c.data, copy?.meta.size ?? 0), ask });
+  });
+
+  app.adaptiveCards.actionSubmit('start', async (ctx) => {
+    const p = StartPayload.safeParse(ctx.activity.value);
+    if (!p.success) return void (await refuseCard(ctx));
+    const dc = await deps.runner.createContext(ctx);
+    if (dc.activeDialog) return void (await busy(ctx, deps));
+    await dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh());
+  });
+
+  app.adaptiveCards.actionSubmit('myCases', async (ctx) => {
+    await showMyCases(ctx, deps.core);
+    await repromptIfBusy(ctx, deps);
+  });
+  app.adaptiveCards.actionSubmit('tasks', async (ctx) => {
+    await tasks(ctx, deps);
+    await repromptIfBusy(ctx, deps);
+  });
+  app.adaptiveCards.actionSubmit('help', async (ctx) => {
+    await ctx.sendActivity(say(ctx, 'help.general'));
+    await repromptIfBusy(ctx, deps);
+  });
+
+  app.message(/^\s*status(\s|$)/i, async (ctx) => {
+    await showStatus(ctx, deps.core, ctx.activity.text ?? '');
+    await repromptIfBusy(ctx, deps);
+  });
+  app.message(/^\s*(tugasan|tasks)\s*$/i, async (ctx) => {
+    await tasks(ctx, deps);
+    await repromptIfBusy(ctx, deps);
+  });
+
+  // Catch-all: the open dialog continues (its base handles cancel/help/menu/language), or the
+  // text is understood as a goal, a command, or not at all (then the menu).
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    const dc = await deps.runner.createContext(ctx);
+    if (dc.activeDialog) {
+      await dc.continueDialog();
+      return;
+    }
+    if (ctx.activity.value && !ctx.activity.text) return void (await refuseCard(ctx));
+    const text = textOf(ctx);
+    const lang = languageRequested(text);
+    if (lang) {
+      setLocale(ctx, lang);
+      await deps.prefs.remember(personOf(ctx).id, lang);
+      await ctx.sendActivity(say(ctx, 'lang.switched'));
+      await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+      return;
+    }
+    const intent = classify(text);
+    if (intent === 'newUserCert') return void (await dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh()));
+    if (intent === 'cancel') return void (await ctx.sendActivity(say(ctx, 'cancel.nothing')));
+    if (intent === 'help') return void (await ctx.sendActivity(say(ctx, 'help.general')));
+    if (intent !== 'menu' && intent !== 'greeting') await ctx.sendActivity(say(ctx, 'notUnderstood'));
+    await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+  });
+
+  return app;
+}
+
+type ApplyFields = import('../domain/cases/user-certificate.js').UserCertField[];
+
+async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
+  const me = personOf(ctx).id;
+  await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }));
+}
+
+async function refuseCard(ctx: TurnContext): Promise<void> {
+  await ctx.sendActivity(say(ctx, 'card.invalid'));
+}
+
+async function busy(ctx: TurnContext, deps: AppDeps): Promise<void> {
+  await ctx.sendActivity(say(ctx, 'busy.finishFirst'));
+  await repromptIfBusy(ctx, deps);
+}
+
+async function repromptIfBusy(ctx: TurnContext, deps: AppDeps): Promise<void> {
+  const dc = await deps.runner.createContext(ctx);
+  if (dc.activeDialog) await dc.repromptDialog();
+}

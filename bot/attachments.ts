@@ -1,0 +1,55 @@
+import type { Attachment, TurnContext } from 'botbuilder';
+import type { AttachmentReader } from '../dialogs/user-certificate/fields.js';
+
+/**
+ * Reads uploads: `data:` URLs (Emulator, tests) and http(s) URLs on the channel's own service
+ * origin or an origin the operator trusts. Any other URL is refused, so a user cannot make the
+ * bot fetch arbitrary addresses. Reading stops as soon as the limit is passed.
+ */
+export class HttpAttachmentReader implements AttachmentReader {
+  constructor(private readonly opts: { trustedOrigins: string[]; timeoutMs: number }) {}
+
+  async read(ctx: TurnContext, attachment: Attachment, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
+    const url = attachment.contentUrl;
+    if (!url) return undefined;
+    if (url.startsWith('data:')) return this.fromDataUrl(url, maxBytes);
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return undefined;
+    }
+    const allowed = [...this.opts.trustedOrigins, safeOrigin(ctx.activity.serviceUrl)].filter(Boolean);
+    if (!allowed.includes(origin)) return undefined;
+    return this.download(url, maxBytes);
+  }
+
+  private fromDataUrl(url: string, maxBytes: number): Buffer | 'too-large' | undefined {
+    const comma = url.indexOf(',');
+    if (comma < 0 || !url.slice(0, comma).endsWith(';base64')) return undefined;
+    const b64 = url.slice(comma + 1);
+    if (b64.length * 0.75 > maxBytes + 3) return 'too-large';
+    return Buffer.from(b64, 'base64');
+  }
+
+  private async download(url: string, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
+    const res = await fetch(url, { signal: AbortSignal.timeout(this.opts.timeoutMs), redirect: 'error' }).catch(() => undefined);
+    if (!res || !res.ok || !res.body) return undefined;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > maxBytes) return 'too-large';
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
+function safeOrigin(url: string | undefined): string {
+  try {
+    return url ? new URL(url).origin : '';
+  } catch {
+    return '';
+  }
+}

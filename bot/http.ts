@@ -1,0 +1,95 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import { z } from 'zod';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
+import type { FileStore } from '../domain/ports/file-store.js';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { FileLinks } from './file-links.js';
+
+export interface HttpDeps {
+  adapter: CloudAdapter;
+  onTurn: (ctx: TurnContext) => Promise<void>;
+  ca: CertificateAuthority;
+  files: FileStore;
+  fileLinks: FileLinks;
+  metrics: Metrics;
+  logger: Logger;
+  openMode: boolean;
+  /** Readiness of each dependency; /readyz is 200 only when all are true and intake is open. */
+  readiness: () => Promise<Record<string, boolean>>;
+}
+
+/** The smallest activity we agree to process; anything less is a 400, not a crash. */
+const ActivityShape = z.object({
+  type: z.string().min(1).max(64),
+  id: z.string().min(1).max(256),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.string().max(2048).optional(),
+  from: z.object({ id: z.string().min(1).max(512), name: z.string().max(512).optional() }).passthrough(),
+  conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
+  recipient: z.object({ id: z.string().max(512) }).passthrough().optional(),
+  text: z.string().max(100_000).optional(),
+  value: z.unknown().optional(),
+  attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(10).optional(),
+}).passthrough();
+
+export const MAX_BODY_BYTES = 512 * 1024;
+
+/** The bot's HTTP surface (architecture §10) on restify 11. */
+export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake(): void } {
+  let intakeOpen = true;
+  const server = restify.createServer({ name: 'gpki-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    if (!intakeOpen) return void res.send(503, { error: 'shutting down' });
+    if (!deps.openMode && !req.headers.authorization) return void res.send(401, { error: 'unauthorized' });
+    const parsed = ActivityShape.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return void res.send(400, { error: 'invalid activity', path: issue?.path.join('.'), reason: issue?.message });
+    }
+    const body = req.body as { recipient?: { id?: string } };
+    // teams-ai requires a recipient id; some Direct Line clients omit it.
+    if (!body.recipient?.id) body.recipient = { ...body.recipient, id: 'gpki-bot' };
+    await deps.adapter.process(req as never, res as never, deps.onTurn);
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => void res.send(200, { status: 'ok' }));
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const checks = await deps.readiness().catch(() => ({ readiness: false }));
+    const ready = intakeOpen && Object.values(checks).every(Boolean);
+    res.send(ready ? 200 : 503, { ready, intakeOpen, checks });
+  });
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', deps.metrics.registry.contentType);
+    res.sendRaw(200, await deps.metrics.registry.metrics());
+  });
+  server.get('/pki/ca.pem', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', 'application/x-pem-file');
+    res.sendRaw(200, await deps.ca.caCertificatesPem());
+  });
+  server.get('/pki/crl', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', 'application/pkix-crl');
+    res.sendRaw(200, await deps.ca.crlDer());
+  });
+  server.get('/files/:id', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    const q = req.query as Record<string, string | undefined>;
+    if (!deps.fileLinks.verify(id, q.exp, q.sig)) return void res.send(403, { error: 'link invalid or expired' });
+    const file = await deps.files.get(id);
+    if (!file) return void res.send(404, { error: 'not found' });
+    res.setHeader('content-type', file.meta.contentType);
+    res.setHeader('cache-control', 'private, no-store');
+    res.sendRaw(200, file.bytes);
+  });
+
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    deps.logger.warn({ url: req.url, status: err.statusCode, err: err.message }, 'http error');
+    return cb();
+  });
+
+  return { server, stopIntake: () => void (intakeOpen = false) };
+}

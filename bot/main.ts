@@ -1,0 +1,154 @@
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { Clock } from '../domain/ports/clock.js';
+import type { CoreDeps } from '../domain/usecases/deps.js';
+import { isDomainError } from '../domain/errors.js';
+import { ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
+import { say, type LocalePreferences } from '../dialogs/turn.js';
+import { loadConfig, type Config } from '../infra/config.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { createMetrics } from '../infra/metrics.js';
+import { EmbeddedCertificateAuthority } from '../infra/ca/embedded-ca.js';
+import { QueuedNotifier } from '../infra/notify/queued-notifier.js';
+import { processors, registerProcessors } from '../jobs/processors.js';
+import { createApplication } from './app.js';
+import { HttpAttachmentReader } from './attachments.js';
+import { DialogRunner } from './dialog-runner.js';
+import { FileLinks } from './file-links.js';
+import { createHttpServer } from './http.js';
+import { ProactiveChannel } from './notifications.js';
+import { fileLinkSecret, openInfrastructure, seedDirectory } from './runtime.js';
+import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
+import path from 'node:path';
+
+export interface StartOptions {
+  /** `all` takes HTTP turns and runs jobs; `worker` only runs jobs. */
+  role?: 'all' | 'worker';
+  clock?: Clock;
+  logDestination?: NodeJS.WritableStream;
+}
+
+export interface RunningBot {
+  url: string;
+  config: Config;
+  core: CoreDeps;
+  /** Stops intake, drains running jobs and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** The composition root: the one place that wires adapters to ports. */
+export async function startBot(config: Config, opts: StartOptions = {}): Promise<RunningBot> {
+  const role = opts.role ?? 'all';
+  const clock: Clock = opts.clock ?? { now: () => new Date() };
+  const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
+  const metrics = createMetrics();
+  const infra = await openInfrastructure(config, logger, clock);
+  await seedDirectory(config, infra, logger);
+
+  const ca = new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
+  let caReady = false;
+  const caStarting = ca.ready().then(() => void (caReady = true)).catch((e: unknown) => logger.error({ err: e }, 'CA failed to start'));
+
+  const { store } = infra;
+  const core: CoreDeps = {
+    cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
+    jobs: infra.jobs, notifier: new QueuedNotifier({ jobs: infra.jobs }), ca, clock,
+    policy: { emailDomains: config.emailDomains, maxUploadBytes: config.uploadMaxBytes, userCertValidityDays: config.userCertValidityDays },
+  };
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.appPassword, MicrosoftAppTenantId: config.bot.tenantId, MicrosoftAppType: config.bot.appType,
+  });
+  const adapter = new CloudAdapter(auth);
+  let baseUrl = config.publicUrl ?? '';
+  const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, defaultLocale: config.defaultLocale };
+  const channel = new ProactiveChannel({ adapter, appId: config.bot.appId, conversations: store.conversations, render });
+
+  registerProcessors(infra.jobs, processors({ core, channel }), {
+    finished(job, outcome, ms, error) {
+      metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
+      metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
+      const log = logger.child({ job: job.id, queue: job.queue, name: job.name, attempt: job.attempt });
+      if (outcome === 'failed') log.warn({ err: error, code: isDomainError(error) ? error.code : undefined, ms }, 'job failed');
+      else log.info({ ms }, 'job completed');
+    },
+  });
+  await infra.jobs.start();
+
+  if (role === 'worker') {
+    logger.info({ mode: config.store, queue: config.queue }, 'worker started');
+    return { url: '', config, core, close: async () => infra.close() };
+  }
+
+  const prefs: LocalePreferences = {
+    async remember(personId, locale) {
+      const p = await store.directory.getPerson(personId);
+      if (p) await store.directory.upsertPerson({ ...p, locale });
+    },
+  };
+  const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000 });
+  const runner = new DialogRunner([new ApplyUserCertificateDialog({ core, reader }, prefs)]);
+  const app = createApplication({ core, runner, render, storage: infra.storage, prefs });
+  const onTurn = createTurnHandler({
+    app, directory: store.directory, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
+    render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000,
+  });
+
+  adapter.onTurnError = async (ctx: TurnContext, error: Error) => {
+    metrics.turnErrors.inc();
+    const log = (ctx.turnState.get(LOGGER_KEY) as Logger | undefined) ?? logger;
+    const ref = Math.random().toString(36).slice(2, 10).toUpperCase();
+    log.error({ err: error, ref }, 'turn failed');
+    await ctx.sendActivity(say(ctx, 'error.generic', { ref })).catch(() => undefined);
+  };
+
+  const { server, stopIntake } = createHttpServer({
+    adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode,
+    readiness: async () => ({ store: infra.storeReady(), queue: await infra.jobs.counts('ca').then(() => true, () => false), ca: caReady }),
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  if (!config.publicUrl) baseUrl = `http://localhost:${port}`;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, mode: config.store, queue: config.queue, openMode: config.openMode }, 'bot listening');
+  if (config.openMode) logger.warn('OPEN MODE: no MicrosoftAppId is set, so /api/messages accepts unauthenticated activities (local use only)');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    config,
+    core,
+    close: () =>
+      (closing ??= (async () => {
+        stopIntake();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await caStarting;
+        await infra.close();
+        logger.info('bot stopped');
+      })()),
+  };
+}
+
+/** `npm start` / `npm run worker`: start from the environment, stop cleanly on SIGTERM/SIGINT. */
+async function runFromCommandLine(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(78);
+  }
+  const bot = await startBot(config, { role: process.argv.includes('--worker') ? 'worker' : 'all' });
+  const stop = (signal: string) => {
+    const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    timer.unref();
+    process.stderr.write(`${signal}: stopping intake and draining jobs\n`);
+    bot.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void runFromCommandLine();

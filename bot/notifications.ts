@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
+import { format } from 'date-fns';
+import type { Case } from '../domain/cases/case.js';
+import type { UserCertApplication } from '../domain/cases/user-certificate.js';
+import type { Locale } from '../domain/people.js';
+import type { CaseRepository } from '../domain/ports/case-repository.js';
+import type { CertificateRepository } from '../domain/ports/certificate-repository.js';
+import type { ConversationRepository } from '../domain/ports/conversation-repository.js';
+import type { Directory } from '../domain/ports/directory.js';
+import type { Notification, NotificationChannel } from '../domain/ports/notifier.js';
+import { t } from '../dialogs/i18n/index.js';
+import { esc } from '../dialogs/cards/adaptive.js';
+import { approvalCard, returnedCard } from './cards/approval.js';
+import type { FileLinks } from './file-links.js';
+
+export interface RenderDeps {
+  cases: CaseRepository;
+  certificates: CertificateRepository;
+  directory: Directory;
+  fileLinks: FileLinks;
+  defaultLocale: Locale;
+}
+
+/** Turns a domain notification into the message a person sees, in their language. */
+export async function renderNotification(deps: RenderDeps, personId: string, n: Notification): Promise<Partial<Activity> | undefined> {
+  const person = await deps.directory.getPerson(personId);
+  const locale = person?.locale ?? deps.defaultLocale;
+  const c = await deps.cases.get<UserCertApplication>(n.caseId);
+  if (!c) return undefined;
+  const text = (key: Parameters<typeof t>[1], params: Record<string, string | number> = {}) =>
+    ({ type: 'message', text: t(locale, key, { caseId: c.id, ...params }) }) as Partial<Activity>;
+  switch (n.type) {
+    case 'approvalRequest': {
+      const applicant = await deps.directory.getPerson(c.applicantId);
+      const agency = c.agencyId ? await deps.directory.getAgency(c.agencyId) : undefined;
+      const card = approvalCard({ c, locale, applicantName: applicant?.name ?? c.data.fullName, agencyName: agency?.name ?? '', copyUrl: deps.fileLinks.link(c.data.mykadCopyFileId) });
+      return { type: 'message', text: t(locale, 'notify.approvalRequest', { caseId: c.id, applicant: esc(c.data.fullName) }), attachments: [card] };
+    }
+    case 'caseReturned':
+      return { type: 'message', attachments: [returnedCard(c, locale)] };
+    case 'caseRejected':
+      return text('notify.caseRejected', { note: c.reason ?? '' });
+    case 'caseApproved':
+      return text('notify.caseApproved');
+    case 'certificateIssued': {
+      const cert = await deps.certificates.get(n.serial);
+      const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
+      return text('notify.certificateIssued', { serial: n.serial.toUpperCase(), from: day(cert?.notBefore), to: day(cert?.notAfter) });
+    }
+    case 'caseFailed':
+      return text('notify.caseFailed', { reason: c.reason ?? '' });
+  }
+}
+
+/**
+ * Delivers notifications proactively on the conversation the person used last; when they have
+ * none yet, the message waits and is handed over on their next turn. Send failures throw, so the
+ * notify job retries with backoff.
+ */
+export class ProactiveChannel implements NotificationChannel {
+  constructor(private readonly opts: { adapter: CloudAdapter; appId: string; conversations: ConversationRepository; render: RenderDeps }) {}
+
+  async deliver(personId: string, n: Notification): Promise<'delivered' | 'pending'> {
+    const conv = await this.opts.conversations.latestForPerson(personId);
+    if (!conv) {
+      await this.opts.conversations.addPending({ id: randomUUID(), personId, payload: n as unknown as Record<string, unknown>, createdAt: new Date().toISOString() });
+      return 'pending';
+    }
+    const activity = await renderNotification(this.opts.render, personId, n);
+    if (!activity) return 'delivered';
+    await this.opts.adapter.continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
+      await ctx.sendActivity(activity);
+    });
+    return 'delivered';
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Storage } from 'botbuilder';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventBus } from '../domain/ports/event-bus.js';
+import type { JobScheduler } from '../domain/ports/job-scheduler.js';
+import type { Config } from '../infra/config.js';
+import { loadDirectorySeed } from '../infra/directory-seed.js';
+import { createEmbeddedStore, type EmbeddedStore } from '../infra/store/embedded/index.js';
+import { SqliteTranscripts, type TranscriptEntry } from '../infra/store/embedded/transcripts.js';
+import { createMongoStore, type MongoStore } from '../infra/store/mongo/index.js';
+import { MongoTranscripts } from '../infra/store/mongo/transcripts.js';
+import { InlineJobScheduler } from '../infra/queue/inline.js';
+import { BullMqJobScheduler } from '../infra/queue/bullmq.js';
+import { LocalEventBus } from '../infra/events/local.js';
+import { RedisEventBus } from '../infra/events/redis.js';
+import { MemorySeenActivities, RedisSeenActivities, type SeenActivities } from '../infra/dedupe.js';
+import type { Logger } from '../infra/logger.js';
+
+/** The adapters chosen by the configuration: the only place that knows which mode runs. */
+export interface Infrastructure {
+  store: EmbeddedStore | MongoStore;
+  storage: Storage;
+  transcripts: { append(e: TranscriptEntry): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
+  jobs: JobScheduler;
+  events: EventBus;
+  seen: SeenActivities;
+  /** True while the store answers. */
+  storeReady(): boolean;
+  close(): Promise<void>;
+}
+
+export async function openInfrastructure(config: Config, logger: Logger, clock: Clock): Promise<Infrastructure> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const dbFile = path.join(config.dataDir, 'gpki.db');
+  let store: EmbeddedStore | MongoStore;
+  let transcripts: Infrastructure['transcripts'];
+  let storeReady: () => boolean;
+  if (config.mongo) {
+    const mongo = await createMongoStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, clock });
+    store = mongo;
+    transcripts = new MongoTranscripts({ connection: mongo.connection });
+    storeReady = () => mongo.connection.readyState === 1;
+  } else {
+    const embedded = createEmbeddedStore({ file: dbFile, filesDir: path.join(config.dataDir, 'files'), clock });
+    store = embedded;
+    transcripts = new SqliteTranscripts({ db: embedded.db });
+    storeReady = () => embedded.db.open;
+  }
+  const jobLogger = { info: (o: object, m?: string) => logger.info(o, m), error: (o: object, m?: string) => logger.error(o, m), warn: (o: object, m?: string) => logger.warn(o, m) };
+  const jobs: JobScheduler = config.redis
+    ? new BullMqJobScheduler({ connection: config.redis.url, prefix: config.redis.prefix, concurrency: 4, logger: jobLogger })
+    : new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger });
+  const events: EventBus = config.redis ? new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events` }) : new LocalEventBus();
+  const seen: SeenActivities = config.redis
+    ? new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlSeconds: 600 })
+    : new MemorySeenActivities({ ttlMs: 600_000, max: 50_000 });
+  return {
+    store,
+    storage: store.storage,
+    transcripts,
+    jobs,
+    events,
+    seen,
+    storeReady,
+    close: async () => {
+      await jobs.close();
+      await events.close();
+      await seen.close();
+      await store.close();
+    },
+  };
+}
+
+const DEMO_SEED = fileURLToPath(new URL('../infra/seed/demo-directory.json', import.meta.url));
+
+/**
+ * Loads the directory: an operator's file (DIRECTORY_SEED) at every start, or the demo directory
+ * on the first start of the embedded mode (so later language choices of demo people are kept).
+ */
+export async function seedDirectory(config: Config, infra: Infrastructure, logger: Logger): Promise<void> {
+  const directory = infra.store.directory;
+  if (config.directorySeed) {
+    const r = await loadDirectorySeed(directory, JSON.parse(readFileSync(config.directorySeed, 'utf8')));
+    logger.info(r, 'directory loaded');
+  } else if (config.store === 'embedded' && (await directory.listAgencies()).length === 0) {
+    const r = await loadDirectorySeed(directory, JSON.parse(readFileSync(DEMO_SEED, 'utf8')));
+    logger.info(r, 'demo directory loaded');
+  }
+}
+
+/** The secret for signed file links: configured, or one made for this data folder and kept there. */
+export function fileLinkSecret(config: Config): string {
+  if (config.fileLinkSecret) return config.fileLinkSecret;
+  const file = path.join(config.dataDir, '.file-link-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    mkdirSync(config.dataDir, { recursive: true });
+    // 0600: only the bot's user may read it.
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

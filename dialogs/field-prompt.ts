@@ -1,0 +1,43 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** How one field is asked and how an answer to it is read. */
+export interface FieldSpec {
+  /** `data` is what the dialog passed when it began the prompt (kept for re-asks). */
+  prompt(ctx: TurnContext, data?: unknown): Promise<Partial<Activity>>;
+  parse(ctx: TurnContext): Promise<ParseResult>;
+}
+
+/**
+ * Asks one field and keeps asking until the answer parses: a refused answer gets its reason
+ * and the question again, in the user's current language. Specs come from the owning dialog.
+ */
+export class FieldPrompt extends Dialog<{ field: string; data?: unknown }> {
+  constructor(id: string, private readonly specs: (field: string) => FieldSpec) {
+    super(id);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: { field: string; data?: unknown }): Promise<DialogTurnResult> {
+    if (!options?.field) throw new Error('FieldPrompt needs a field');
+    dc.activeDialog!.state.field = options.field;
+    dc.activeDialog!.state.data = options.data;
+    await dc.context.sendActivity(await this.specs(options.field).prompt(dc.context, options.data));
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const spec = this.specs(dc.activeDialog!.state.field as string);
+    const parsed = await spec.parse(dc.context);
+    if (parsed.ok) return dc.endDialog(parsed.value);
+    await dc.context.sendActivity(parsed.reason);
+    await dc.context.sendActivity(await spec.prompt(dc.context, dc.activeDialog!.state.data));
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(ctx: TurnContext, instance: DialogInstance): Promise<void> {
+    await ctx.sendActivity(await this.specs(instance.state.field as string).prompt(ctx, instance.state.data));
+  }
+}

@@ -1,0 +1,165 @@
+import type { Attachment, TurnContext } from 'botbuilder';
+import type { CertificateMedium } from '../../domain/certificates.js';
+import { GOV_APPLICATIONS, MEDIA, type UserCertApplication, type UserCertField } from '../../domain/cases/user-certificate.js';
+import type { CoreDeps } from '../../domain/usecases/deps.js';
+import { checkImageUpload } from '../../domain/rules/files.js';
+import { parseMyKad } from '../../domain/rules/mykad.js';
+import { parseOfficialEmail, parsePhone, parsePlainText } from '../../domain/rules/contact.js';
+import { matchChoice, promptActivity, type PromptHint } from '../prompt.js';
+import { personOf, say } from '../turn.js';
+import { tDynamic } from '../i18n/index.js';
+import { localeOf } from '../turn.js';
+
+/** What the dialog has collected so far; keys are the prompt field names. */
+export interface FormValues {
+  mykad?: string;
+  fullName?: string;
+  email?: string;
+  phone?: string;
+  agency?: string;
+  position?: string;
+  medium?: CertificateMedium;
+  applications?: string[];
+  mykadCopy?: { fileId: string; size: number };
+  declaration?: boolean;
+}
+
+/** Reads the bytes of an uploaded attachment; `too-large` once more than `maxBytes` arrive. */
+export interface AttachmentReader {
+  read(ctx: TurnContext, attachment: Attachment, maxBytes: number): Promise<Buffer | 'too-large' | undefined>;
+}
+
+export type FieldDeps = { core: CoreDeps; reader: AttachmentReader };
+
+/** Parsed value, or the catalog key (and params) of why it was refused. */
+export type Parsed = { ok: true; value: unknown } | { ok: false; key: string; params?: Record<string, string | number> };
+
+const yes = /^(ya|yes|y|setuju|agree|ok|okay|baik)$/i;
+const no = /^(tidak|no|n|tak|x)$/i;
+
+function choiceList(ctx: TurnContext, field: 'medium' | 'applications' | 'declaration') {
+  if (field === 'medium') return MEDIA.map((m) => ({ value: m, title: say(ctx, `medium.${m}`) }));
+  if (field === 'applications') return GOV_APPLICATIONS.map((a) => ({ value: a, title: a }));
+  return [{ value: 'yes', title: say(ctx, 'choice.yes') }, { value: 'no', title: say(ctx, 'choice.no') }];
+}
+
+/** The question for a field, with its `channelData.prompt` hint. */
+export async function promptFor(ctx: TurnContext, field: UserCertField, deps: FieldDeps) {
+  const maxMb = Math.round((deps.core.policy.maxUploadBytes / 1024 / 1024) * 10) / 10;
+  const hints: Record<UserCertField, () => Promise<PromptHint>> = {
+    mykad: async () => ({ field, kind: 'text', inputMode: 'numeric' }),
+    fullName: async () => ({ field, kind: 'text' }),
+    email: async () => ({ field, kind: 'text', inputMode: 'email' }),
+    phone: async () => ({ field, kind: 'text', inputMode: 'tel' }),
+    agency: async () => ({ field, kind: 'choice', choices: (await deps.core.directory.listAgencies()).map((a) => ({ value: a.id, title: a.name })) }),
+    position: async () => ({ field, kind: 'text' }),
+    medium: async () => ({ field, kind: 'choice', choices: choiceList(ctx, 'medium') }),
+    applications: async () => ({ field, kind: 'choice', multiple: true, choices: choiceList(ctx, 'applications') }),
+    mykadCopy: async () => ({ field, kind: 'file', accept: ['image/jpeg', 'image/png'], maxBytes: deps.core.policy.maxUploadBytes }),
+    declaration: async () => ({ field, kind: 'confirm', choices: choiceList(ctx, 'declaration') }),
+  };
+  const hint = await hints[field]();
+  return promptActivity(say(ctx, `prompt.${field}`, { maxMb }), hint);
+}
+
+/** Parses one answer for a field, storing uploads as they arrive. */
+export async function parseField(ctx: TurnContext, field: UserCertField, deps: FieldDeps): Promise<Parsed> {
+  const text = ctx.activity.text ?? '';
+  const card = ctx.activity.value;
+  const fromResult = <T,>(r: { ok: true; value: T } | { ok: false; error: string; params?: Record<string, string | number> }): Parsed =>
+    r.ok ? { ok: true, value: r.value } : { ok: false, key: `invalid.${r.error}`, params: r.params };
+  switch (field) {
+    case 'mykad': {
+      const r = parseMyKad(text, deps.core.clock.now());
+      return r.ok ? { ok: true, value: r.value.digits } : { ok: false, key: `invalid.${r.error}` };
+    }
+    case 'fullName':
+      return fromResult(parsePlainText(text, { min: 3, max: 120 }));
+    case 'position':
+      return fromResult(parsePlainText(text, { min: 2, max: 80 }));
+    case 'email':
+      return fromResult(parseOfficialEmail(text, deps.core.policy.emailDomains));
+    case 'phone':
+      return fromResult(parsePhone(text));
+    case 'agency': {
+      const agencies = (await deps.core.directory.listAgencies()).map((a) => ({ value: a.id, title: a.name }));
+      const v = matchChoice(text, card, agencies);
+      return v ? { ok: true, value: v } : { ok: false, key: 'invalid.choice' };
+    }
+    case 'medium': {
+      const v = matchChoice(text, card, choiceList(ctx, 'medium'));
+      return v ? { ok: true, value: v } : { ok: false, key: 'invalid.choice' };
+    }
+    case 'applications':
+      return parseApplications(text, card);
+    case 'declaration': {
+      const v = matchChoice(text, card, choiceList(ctx, 'declaration')) ?? (yes.test(text.trim()) ? 'yes' : no.test(text.trim()) ? 'no' : undefined);
+      return v === 'yes' ? { ok: true, value: true } : { ok: false, key: 'invalid.declaration' };
+    }
+    case 'mykadCopy':
+      return parseUpload(ctx, deps);
+  }
+}
+
+function parseApplications(text: string, card: unknown): Parsed {
+  const raw = typeof (card as { choice?: unknown })?.choice === 'string' ? String((card as { choice: string }).choice) : text;
+  const parts = raw.split(/[,;\n]|\bdan\b|\band\b/i).map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) return { ok: false, key: 'invalid.choice' };
+  const known: string[] = [];
+  const unknown: string[] = [];
+  for (const p of parts) {
+    const byNumber = Number(p);
+    const hit = Number.isInteger(byNumber) && byNumber >= 1 && byNumber <= GOV_APPLICATIONS.length
+      ? GOV_APPLICATIONS[byNumber - 1]
+      : GOV_APPLICATIONS.find((a) => a.toLowerCase() === p.toLowerCase());
+    if (hit) known.push(hit);
+    else unknown.push(p.slice(0, 40));
+  }
+  if (unknown.length > 0) return { ok: false, key: 'invalid.applications', params: { unknown: unknown.join(', '), choices: GOV_APPLICATIONS.join(', ') } };
+  return { ok: true, value: [...new Set(known)] };
+}
+
+async function parseUpload(ctx: TurnContext, deps: FieldDeps): Promise<Parsed> {
+  const attachment = (ctx.activity.attachments ?? []).find((a) => a.contentUrl || a.content);
+  if (!attachment) return { ok: false, key: 'invalid.FILE_NONE' };
+  const max = deps.core.policy.maxUploadBytes;
+  const maxMb = Math.round((max / 1024 / 1024) * 10) / 10;
+  const bytes = await deps.reader.read(ctx, attachment, max);
+  if (bytes === 'too-large') return { ok: false, key: 'invalid.FILE_TOO_LARGE', params: { maxMb } };
+  if (!bytes) return { ok: false, key: 'invalid.FILE_UNREADABLE' };
+  const check = checkImageUpload(bytes, max);
+  if (!check.ok) return { ok: false, key: `invalid.${check.error}`, params: { maxMb } };
+  const stored = await deps.core.files.put({ ownerId: personOf(ctx).id, name: safeName(attachment.name), contentType: check.value, bytes });
+  return { ok: true, value: { fileId: stored.id, size: stored.size } };
+}
+
+function safeName(name: string | undefined): string {
+  return (name ?? 'mykad').replace(/[^\w.-]/g, '_').slice(0, 80);
+}
+
+/** The reason an answer was refused, in the user's language. */
+export function reasonText(ctx: TurnContext, parsed: Extract<Parsed, { ok: false }>): string {
+  return tDynamic(localeOf(ctx), parsed.key, 'invalid.choice', parsed.params);
+}
+
+export function toApplication(v: FormValues): UserCertApplication {
+  return {
+    mykad: v.mykad ?? '',
+    fullName: v.fullName ?? '',
+    email: v.email ?? '',
+    phone: v.phone ?? '',
+    agencyId: v.agency ?? '',
+    position: v.position ?? '',
+    medium: v.medium ?? 'token',
+    applications: v.applications ?? [],
+    mykadCopyFileId: v.mykadCopy?.fileId ?? '',
+    declaration: true,
+  };
+}
+
+export function fromApplication(a: UserCertApplication, copySize: number): FormValues {
+  return {
+    mykad: a.mykad, fullName: a.fullName, email: a.email, phone: a.phone, agency: a.agencyId, position: a.position,
+    medium: a.medium, applications: a.applications, mykadCopy: { fileId: a.mykadCopyFileId, size: copySize }, declaration: true,
+  };
+}

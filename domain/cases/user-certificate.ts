@@ -1,0 +1,79 @@
+import { assertNever } from '../errors.js';
+import type { CertificateMedium } from '../certificates.js';
+
+/** Statuses of a user-certificate application (DOMAIN.md 3). */
+export type UserCertStatus =
+  | 'DIHANTAR'
+  | 'MENUNGGU_PENGESAHAN_AP'
+  | 'PERLU_PEMBETULAN'
+  | 'DISAHKAN'
+  | 'DIHANTAR_KE_CA'
+  | 'DIKELUARKAN'
+  | 'DITOLAK'
+  | 'DIBATALKAN_PEMOHON'
+  | 'GAGAL';
+
+export type UserCertEvent = 'route' | 'return' | 'resubmit' | 'approve' | 'reject' | 'withdraw' | 'sendToCa' | 'issued' | 'caRefused';
+
+/** Who may cause an event: the applicant of the case, a directory role, or the system (jobs). */
+export type Actor = 'APPLICANT' | 'AP' | 'SYSTEM';
+
+export const USER_CERT_TERMINAL: readonly UserCertStatus[] = ['DIKELUARKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL'];
+
+/** The fields of a new user-certificate application, in the order the dialog asks them. */
+export const USER_CERT_FIELDS = ['mykad', 'fullName', 'email', 'phone', 'agency', 'position', 'medium', 'applications', 'mykadCopy', 'declaration'] as const;
+export type UserCertField = (typeof USER_CERT_FIELDS)[number];
+/** Fields an AP may return for correction (the declaration is re-confirmed on every resubmit). */
+export const CORRECTABLE_FIELDS: readonly UserCertField[] = USER_CERT_FIELDS.filter((f) => f !== 'declaration');
+
+export const MEDIA: readonly CertificateMedium[] = ['token', 'softcert', 'roaming'];
+/** Government applications a user certificate is commonly for (DOMAIN.md 2.0/2.1). */
+export const GOV_APPLICATIONS = ['ePerolehan', '1GFMAS', 'eSPKB', 'MyGovUC', 'HRMIS', 'LAIN'] as const;
+
+export interface UserCertApplication {
+  mykad: string;
+  fullName: string;
+  email: string;
+  phone: string;
+  agencyId: string;
+  position: string;
+  medium: CertificateMedium;
+  applications: string[];
+  /** FileStore id of the MyKad copy. */
+  mykadCopyFileId: string;
+  declaration: true;
+}
+
+interface Rule {
+  to: UserCertStatus;
+  by: Actor;
+}
+
+/**
+ * The one transition function of the user-certificate lifecycle: which status an event leads to
+ * from a given status and who may cause it, or `undefined` when the event is not allowed there.
+ */
+export function userCertTransition(from: UserCertStatus, event: UserCertEvent): Rule | undefined {
+  switch (event) {
+    case 'route':
+      return from === 'DIHANTAR' ? { to: 'MENUNGGU_PENGESAHAN_AP', by: 'SYSTEM' } : undefined;
+    case 'return':
+      return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'PERLU_PEMBETULAN', by: 'AP' } : undefined;
+    case 'resubmit':
+      return from === 'PERLU_PEMBETULAN' ? { to: 'MENUNGGU_PENGESAHAN_AP', by: 'APPLICANT' } : undefined;
+    case 'approve':
+      return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'DISAHKAN', by: 'AP' } : undefined;
+    case 'reject':
+      return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'DITOLAK', by: 'AP' } : undefined;
+    case 'withdraw':
+      return ['DIHANTAR', 'MENUNGGU_PENGESAHAN_AP', 'PERLU_PEMBETULAN'].includes(from) ? { to: 'DIBATALKAN_PEMOHON', by: 'APPLICANT' } : undefined;
+    case 'sendToCa':
+      return from === 'DISAHKAN' ? { to: 'DIHANTAR_KE_CA', by: 'SYSTEM' } : undefined;
+    case 'issued':
+      return from === 'DIHANTAR_KE_CA' ? { to: 'DIKELUARKAN', by: 'SYSTEM' } : undefined;
+    case 'caRefused':
+      return from === 'DIHANTAR_KE_CA' ? { to: 'GAGAL', by: 'SYSTEM' } : undefined;
+    default:
+      return assertNever(event);
+  }
+}

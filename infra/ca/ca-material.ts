@@ -1,0 +1,170 @@
+/**
+ * The CA's own keys and certificates under its directory: created on first start, loaded after.
+ *
+ * Files: `root.key.pem`, `root.pem`, `issuing.key.pem`, `issuing.pem`. Keys are unencrypted PKCS#8
+ * with mode 0600 inside a 0700 directory. `issuing.pem` is written last, so its presence means
+ * a complete set; without it a half-finished first start is simply redone.
+ */
+import {
+  X509Certificate, createPrivateKey, generateKeyPair, randomBytes, type KeyObject,
+} from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type forge from 'node-forge';
+import { derToPem } from './der.js';
+import {
+  buildCertificate, buildName, ext, keyIdentifier, randomSerial, subjectNameOf, wholeSeconds,
+} from './x509.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+const CA_KEY_BITS = 3072;
+const ROOT_YEARS = 10;
+const ISSUING_YEARS = 5;
+const FILES = {
+  rootKey: 'root.key.pem',
+  root: 'root.pem',
+  issuingKey: 'issuing.key.pem',
+  issuing: 'issuing.pem',
+} as const;
+
+/** One CA certificate with what signing under it needs. */
+export interface CaCertificate {
+  pem: string;
+  x509: X509Certificate;
+  key: KeyObject;
+  keyId: Buffer;
+  /** Subject Name exactly as encoded in the certificate, reused as the issuer of what it signs. */
+  name: forge.asn1.Asn1;
+  notAfter: Date;
+}
+
+export interface CaMaterial {
+  root: CaCertificate;
+  issuing: CaCertificate;
+}
+
+function describe(pem: string, key: KeyObject): CaCertificate {
+  const x509 = new X509Certificate(pem);
+  const der = x509.raw;
+  return {
+    pem,
+    x509,
+    key,
+    keyId: keyIdentifier(x509.publicKey.export({ type: 'spki', format: 'der' })),
+    name: subjectNameOf(der),
+    notAfter: new Date(x509.validTo),
+  };
+}
+
+/** Write-then-rename, so a crash never leaves a truncated key or certificate behind. */
+async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const file = await open(temp, 'wx', mode);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
+}
+
+const addYears = (d: Date, years: number): Date => {
+  const out = new Date(d);
+  out.setUTCFullYear(out.getUTCFullYear() + years);
+  return out;
+};
+
+async function create(dir: string, organization: string, now: Date): Promise<CaMaterial> {
+  // Both 3072-bit keys are generated in parallel on the thread pool.
+  const [rootKeys, issuingKeys] = await Promise.all([
+    generateKeyPairAsync('rsa', { modulusLength: CA_KEY_BITS }),
+    generateKeyPairAsync('rsa', { modulusLength: CA_KEY_BITS }),
+  ]);
+  const notBefore = wholeSeconds(now);
+  const rootSpki = rootKeys.publicKey.export({ type: 'spki', format: 'der' });
+  const issuingSpki = issuingKeys.publicKey.export({ type: 'spki', format: 'der' });
+  const rootName = buildName({ country: 'MY', organization, commonName: `${organization} - Root` });
+  const rootDer = await buildCertificate({
+    serialHex: randomSerial(),
+    issuer: rootName,
+    subject: rootName,
+    notBefore,
+    notAfter: addYears(notBefore, ROOT_YEARS),
+    spkiDer: rootSpki,
+    extensions: [
+      ext.basicConstraints(true, 1),
+      ext.keyUsage(['keyCertSign', 'cRLSign']),
+      ext.subjectKeyIdentifier(keyIdentifier(rootSpki)),
+    ],
+    signingKey: rootKeys.privateKey,
+  });
+  const issuingDer = await buildCertificate({
+    serialHex: randomSerial(),
+    issuer: rootName,
+    subject: buildName({ country: 'MY', organization, commonName: `${organization} - Issuing` }),
+    notBefore,
+    notAfter: addYears(notBefore, ISSUING_YEARS),
+    spkiDer: issuingSpki,
+    extensions: [
+      ext.basicConstraints(true, 0),
+      ext.keyUsage(['keyCertSign', 'cRLSign']),
+      ext.subjectKeyIdentifier(keyIdentifier(issuingSpki)),
+      ext.authorityKeyIdentifier(keyIdentifier(rootSpki)),
+    ],
+    signingKey: rootKeys.privateKey,
+  });
+  const pkcs8 = (k: KeyObject): string => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const rootPem = derToPem(rootDer, 'CERTIFICATE');
+  const issuingPem = derToPem(issuingDer, 'CERTIFICATE');
+  await writeAtomic(join(dir, FILES.rootKey), pkcs8(rootKeys.privateKey), 0o600);
+  await writeAtomic(join(dir, FILES.root), rootPem, 0o644);
+  await writeAtomic(join(dir, FILES.issuingKey), pkcs8(issuingKeys.privateKey), 0o600);
+  await writeAtomic(join(dir, FILES.issuing), issuingPem, 0o644);
+  return {
+    root: describe(rootPem, rootKeys.privateKey),
+    issuing: describe(issuingPem, issuingKeys.privateKey),
+  };
+}
+
+async function load(dir: string): Promise<CaMaterial> {
+  const read = (name: string): Promise<string> => readFile(join(dir, name), 'utf8');
+  const [rootKey, rootPem, issuingKey, issuingPem] = await Promise.all([
+    read(FILES.rootKey), read(FILES.root), read(FILES.issuingKey), read(FILES.issuing),
+  ]);
+  const material = {
+    root: describe(rootPem, createPrivateKey(rootKey)),
+    issuing: describe(issuingPem, createPrivateKey(issuingKey)),
+  };
+  // Refuse to sign with a mixed-up directory rather than hand out certificates nobody can verify.
+  const { root, issuing } = material;
+  if (!root.x509.checkPrivateKey(root.key) || !issuing.x509.checkPrivateKey(issuing.key)) {
+    throw new Error(`CA directory ${dir}: a key does not match its certificate`);
+  }
+  if (!issuing.x509.checkIssued(root.x509) || !issuing.x509.verify(root.x509.publicKey)) {
+    throw new Error(`CA directory ${dir}: the issuing CA is not signed by the root`);
+  }
+  return material;
+}
+
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+/** Loads the CA from `dir`, creating it on first start; `created` tells which happened. */
+export async function openCaMaterial(
+  dir: string,
+  organization: string,
+  now: Date,
+): Promise<{ material: CaMaterial; created: boolean }> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (await exists(join(dir, FILES.issuing))) {
+    // A copied or restored directory may have lost the modes; keys must stay owner-only.
+    await Promise.all([FILES.rootKey, FILES.issuingKey].map((f) => chmod(join(dir, f), 0o600)));
+    return { material: await load(dir), created: false };
+  }
+  return { material: await create(dir, organization, now), created: true };
+}
+
+/** Key file names, for tests and operators (never their contents). */
+export const CA_KEY_FILES = [FILES.rootKey, FILES.issuingKey] as const;

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only module that reads process.env. Every key is typed, defaulted and validated once at
+ * start; a bad value stops the process naming the key and the reason. The README's table lists
+ * the same keys.
+ */
+const csv = (def: string) => z.string().default(def).transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const optionalUrl = (protocols: string[]) =>
+  z.string().optional().transform((s) => (s && s.trim() ? s.trim() : undefined)).refine((s) => !s || protocols.some((p) => s.startsWith(p)), { message: `must start with ${protocols.join(' or ')}` });
+
+const Schema = z.object({
+  // HTTP port the bot listens on.
+  PORT: int(3978, 0, 65535),
+  // Interface to bind; the embedded open mode stays on localhost unless told otherwise.
+  HOST: z.string().default('127.0.0.1'),
+  // Folder of the embedded store, uploaded files and the embedded CA's keys.
+  DATA_DIR: z.string().default('./data'),
+  // pino level: fatal, error, warn, info, debug, trace, silent.
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // MongoDB connection string; set = scaled-out store (mongoose).
+  MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
+  // Database name for MongoDB (default: the one in the URI, else gpki).
+  MONGODB_DB: z.string().optional(),
+  // Redis URL; set = BullMQ jobs and Redis pub/sub.
+  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  // Key prefix for BullMQ queues and pub/sub channels.
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/i).default('gpki'),
+  // Bot Framework app registration; empty = open local mode (no JWT validation).
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppTenantId: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  // Directory seed (JSON: agencies and people) loaded at start; default: the demo directory in embedded mode.
+  DIRECTORY_SEED: z.string().optional(),
+  // Language for people who have not chosen one: ms or en.
+  DEFAULT_LOCALE: z.enum(['ms', 'en']).default('ms'),
+  // Allowed official e-mail domains, comma-separated; each allows its subdomains.
+  EMAIL_DOMAINS: csv('gov.my'),
+  // Largest accepted upload (MyKad copy, screenshot) in bytes.
+  UPLOAD_MAX_BYTES: int(2 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+  // Validity of issued user certificates in days (DSA 1997 caps certificates at 3 years).
+  USER_CERT_VALIDITY_DAYS: int(730, 1, 1095),
+  // Organisation name in the embedded CA's certificates.
+  CA_ORGANIZATION: z.string().min(1).default('MyGPKI Embedded CA'),
+  // Address users' browsers reach the bot at (links in cards); default http://localhost:PORT.
+  PUBLIC_URL: optionalUrl(['http://', 'https://']),
+  // Secret that signs links to uploaded files; default: one generated and kept in DATA_DIR.
+  FILE_LINK_SECRET: z.string().min(16).optional(),
+  // Seconds SIGTERM waits for running jobs and turns before exiting.
+  SHUTDOWN_GRACE_SECONDS: int(20, 1, 600),
+});
+
+export type Mode = 'embedded' | 'scaled';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: z.infer<typeof Schema>['LOG_LEVEL'];
+  mongo?: { uri: string; dbName?: string };
+  redis?: { url: string; prefix: string };
+  queuePrefix: string;
+  bot: { appId: string; appPassword: string; tenantId: string; appType: string };
+  /** True when no app id is set: activities are not authenticated (like the Emulator). */
+  openMode: boolean;
+  directorySeed?: string;
+  defaultLocale: 'ms' | 'en';
+  emailDomains: string[];
+  uploadMaxBytes: number;
+  userCertValidityDays: number;
+  caOrganization: string;
+  shutdownGraceMs: number;
+  /** Set when PUBLIC_URL is configured; otherwise links use http://localhost:<listening port>. */
+  publicUrl?: string;
+  fileLinkSecret?: string;
+  /** Which store/queue family runs: derived from MONGODB_URI and REDIS_URL. */
+  store: 'embedded' | 'mongo';
+  queue: 'inline' | 'bullmq';
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly issues: { key: string; reason: string }[]) {
+    super(`Invalid configuration: ${issues.map((i) => `${i.key}: ${i.reason}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a configuration from an environment (process.env by default). Throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ key: String(i.path[0]), reason: i.message })));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    mongo: e.MONGODB_URI ? { uri: e.MONGODB_URI, dbName: e.MONGODB_DB } : undefined,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX } : undefined,
+    queuePrefix: e.QUEUE_PREFIX,
+    bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType },
+    openMode: e.MicrosoftAppId === '',
+    directorySeed: e.DIRECTORY_SEED,
+    defaultLocale: e.DEFAULT_LOCALE,
+    emailDomains: e.EMAIL_DOMAINS,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    userCertValidityDays: e.USER_CERT_VALIDITY_DAYS,
+    caOrganization: e.CA_ORGANIZATION,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    fileLinkSecret: e.FILE_LINK_SECRET,
+    store: e.MONGODB_URI ? 'mongo' : 'embedded',
+    queue: e.REDIS_URL ? 'bullmq' : 'inline',
+  };
+}

@@ -1,0 +1,85 @@
+import { chainEntry } from '../../../domain/audit.js';
+import type { AuditEntry, AuditInput, AuditLog } from '../../../domain/ports/audit-log.js';
+import type { Db } from './db.js';
+
+interface AuditRow {
+  case_id: string;
+  seq: number;
+  at: string;
+  actor_id: string;
+  action: string;
+  data: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+function toRow(e: AuditEntry): AuditRow {
+  return {
+    case_id: e.caseId,
+    seq: e.seq,
+    at: e.at,
+    actor_id: e.actorId,
+    action: e.action,
+    data: e.data === undefined ? null : JSON.stringify(e.data),
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+function fromRow(row: AuditRow): AuditEntry {
+  const e: AuditEntry = {
+    caseId: row.case_id,
+    seq: row.seq,
+    at: row.at,
+    actorId: row.actor_id,
+    action: row.action,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+  if (row.data !== null) e.data = JSON.parse(row.data) as Record<string, unknown>;
+  return e;
+}
+
+function prepare(db: Db) {
+  return {
+    last: db.prepare<[string], AuditRow>('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq DESC LIMIT 1'),
+    insert: db.prepare<AuditRow>(
+      `INSERT INTO audit_log (case_id, seq, at, actor_id, action, data, prev_hash, hash)
+       VALUES (@case_id, @seq, @at, @actor_id, @action, @data, @prev_hash, @hash)`,
+    ),
+    list: db.prepare<[string], AuditRow>('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq'),
+  };
+}
+
+/**
+ * {@link AuditLog} on SQLite. The last link is read and the new one inserted in one immediate
+ * transaction, so appends from any connection are serialised; UNIQUE(case_id, seq) is the
+ * backstop. The class offers no way to change or remove a row.
+ */
+export class SqliteAuditLog implements AuditLog {
+  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly appendTx: (input: AuditInput) => AuditEntry;
+
+  constructor(opts: { db: Db }) {
+    this.stmts = prepare(opts.db);
+    const append = opts.db.transaction((input: AuditInput): AuditEntry => {
+      const last = this.stmts.last.get(input.caseId);
+      const entry = chainEntry(last ? fromRow(last) : undefined, input);
+      this.stmts.insert.run(toRow(entry));
+      return entry;
+    });
+    this.appendTx = (input) => append.immediate(input);
+  }
+
+  async append(entry: AuditInput): Promise<AuditEntry> {
+    // Hash exactly what will be stored: a JSON round trip drops undefined members and turns
+    // Dates into strings, which would otherwise make the stored entry fail verification.
+    const input: AuditInput = { caseId: entry.caseId, at: entry.at, actorId: entry.actorId, action: entry.action };
+    if (entry.data !== undefined) input.data = JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>;
+    return this.appendTx(input);
+  }
+
+  async list(caseId: string): Promise<AuditEntry[]> {
+    return this.stmts.list.all(caseId).map(fromRow);
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../../../domain/ports/clock.js';
+import type { FileStore, StoredFileMeta } from '../../../domain/ports/file-store.js';
+import { systemClock } from './clock.js';
+import type { Db } from './db.js';
+
+interface FileRow {
+  id: string;
+  owner_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+const toRow = (m: StoredFileMeta): FileRow => ({
+  id: m.id,
+  owner_id: m.ownerId,
+  name: m.name,
+  content_type: m.contentType,
+  size: m.size,
+  sha256: m.sha256,
+  created_at: m.createdAt,
+});
+
+const fromRow = (row: FileRow): StoredFileMeta => ({
+  id: row.id,
+  ownerId: row.owner_id,
+  name: row.name,
+  contentType: row.content_type,
+  size: row.size,
+  sha256: row.sha256,
+  createdAt: row.created_at,
+});
+
+function prepare(db: Db) {
+  return {
+    insert: db.prepare<FileRow>(
+      `INSERT INTO files (id, owner_id, name, content_type, size, sha256, created_at)
+       VALUES (@id, @owner_id, @name, @content_type, @size, @sha256, @created_at)`,
+    ),
+    get: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
+    delete: db.prepare<[string]>('DELETE FROM files WHERE id = ?'),
+  };
+}
+
+/**
+ * {@link FileStore} with bytes as files under `dir` (named by id, which the store generates, so
+ * no caller text ever becomes a path) and metadata in SQLite.
+ *
+ * Order of writes: the bytes land (temp file + rename, so a crash never leaves half a file under
+ * a real id) before the metadata row exists, and the row goes before the bytes on delete; a row
+ * therefore never points at missing bytes.
+ */
+export class EmbeddedFileStore implements FileStore {
+  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly dir: string;
+  private readonly clock: Clock;
+
+  constructor(opts: { db: Db; dir: string; clock?: Clock }) {
+    this.stmts = prepare(opts.db);
+    this.dir = opts.dir;
+    this.clock = opts.clock ?? systemClock;
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private pathOf(id: string): string {
+    return join(this.dir, id);
+  }
+
+  async put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer }): Promise<StoredFileMeta> {
+    const meta: StoredFileMeta = {
+      id: randomUUID(),
+      ownerId: file.ownerId,
+      name: file.name,
+      contentType: file.contentType,
+      size: file.bytes.length,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      createdAt: this.clock.now().toISOString(),
+    };
+    const target = this.pathOf(meta.id);
+    const temp = `${target}.${randomUUID()}.tmp`;
+    try {
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(file.bytes);
+        // Flushed before the rename, or a power cut could leave an empty file under the real id.
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+      this.stmts.insert.run(toRow(meta));
+    } catch (e) {
+      await rm(temp, { force: true });
+      await rm(target, { force: true });
+      throw e;
+    }
+    return meta;
+  }
+
+  async get(id: string): Promise<{ meta: StoredFileMeta; bytes: Buffer } | undefined> {
+    const row = this.stmts.get.get(id);
+    if (!row) return undefined;
+    // Missing bytes behind a row is broken storage, not "not found": let it throw.
+    const bytes = await readFile(this.pathOf(row.id));
+    return { meta: fromRow(row), bytes };
+  }
+
+  async delete(id: string): Promise<void> {
+    const row = this.stmts.get.get(id);
+    if (!row) return;
+    this.stmts.delete.run(row.id);
+    await rm(this.pathOf(row.id), { force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Storage } from 'botbuilder';
+import type { AuditLog } from '../../../domain/ports/audit-log.js';
+import type { CaseRepository } from '../../../domain/ports/case-repository.js';
+import type { CertificateRepository } from '../../../domain/ports/certificate-repository.js';
+import type { Clock } from '../../../domain/ports/clock.js';
+import type { ConversationRepository } from '../../../domain/ports/conversation-repository.js';
+import type { Directory } from '../../../domain/ports/directory.js';
+import type { FileStore } from '../../../domain/ports/file-store.js';
+import { SqliteAuditLog } from './audit-log.js';
+import { SqliteCaseRepository } from './case-repository.js';
+import { SqliteCertificateRepository } from './certificate-repository.js';
+import { SqliteConversationRepository } from './conversation-repository.js';
+import { openEmbeddedDb, type Db } from './db.js';
+import { SqliteDirectory } from './directory.js';
+import { EmbeddedFileStore } from './file-store.js';
+import { SqliteStorage } from './storage.js';
+
+export { openEmbeddedDb, type Db } from './db.js';
+export { SqliteAuditLog } from './audit-log.js';
+export { SqliteCaseRepository } from './case-repository.js';
+export { SqliteCertificateRepository } from './certificate-repository.js';
+export { SqliteConversationRepository } from './conversation-repository.js';
+export { SqliteDirectory } from './directory.js';
+export { EmbeddedFileStore } from './file-store.js';
+export { SqliteStorage } from './storage.js';
+export { EtagConflictError } from '../etag-conflict.js';
+
+export interface EmbeddedStoreOptions {
+  /** SQLite database file (its folder is created), or `:memory:`. */
+  file: string;
+  /** Folder for uploaded files' bytes (created if missing). */
+  filesDir: string;
+  /** Time source for createdAt/updatedAt; the system clock when absent. */
+  clock?: Clock;
+}
+
+/** Every storage port on one embedded database. */
+export interface EmbeddedStore {
+  db: Db;
+  cases: CaseRepository;
+  certificates: CertificateRepository;
+  directory: Directory;
+  conversations: ConversationRepository;
+  audit: AuditLog;
+  files: FileStore;
+  storage: Storage;
+  /** Closes the database connection; the adapters must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** Opens the embedded store (the default run mode: no external services). */
+export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
+  if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
+  const db = openEmbeddedDb(opts.file);
+  const { clock } = opts;
+  return {
+    db,
+    cases: new SqliteCaseRepository({ db, clock }),
+    certificates: new SqliteCertificateRepository({ db }),
+    directory: new SqliteDirectory({ db }),
+    conversations: new SqliteConversationRepository({ db }),
+    audit: new SqliteAuditLog({ db }),
+    files: new EmbeddedFileStore({ db, dir: opts.filesDir, clock }),
+    storage: new SqliteStorage({ db }),
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}

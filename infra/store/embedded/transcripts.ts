@@ -1,0 +1,31 @@
+import type { Db } from './db.js';
+
+export interface TranscriptEntry {
+  conversationId: string;
+  at: string;
+  direction: 'in' | 'out';
+  activity: Record<string, unknown>;
+}
+
+/** Conversation transcripts (already masked by the caller), append-only, in arrival order. */
+export class SqliteTranscripts {
+  private readonly insert;
+  private readonly select;
+  constructor(private readonly opts: { db: Db }) {
+    opts.db.exec(`CREATE TABLE IF NOT EXISTS transcripts (
+      n INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, at TEXT NOT NULL, direction TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS transcripts_conv ON transcripts (conversation_id, n);`);
+    this.insert = opts.db.prepare('INSERT INTO transcripts (conversation_id, at, direction, body) VALUES (?, ?, ?, ?)');
+    this.select = opts.db.prepare('SELECT conversation_id, at, direction, body FROM transcripts WHERE conversation_id = ? ORDER BY n DESC LIMIT ?');
+  }
+
+  async append(e: TranscriptEntry): Promise<void> {
+    this.insert.run(e.conversationId, e.at, e.direction, JSON.stringify(e.activity));
+  }
+
+  /** The last `limit` entries, oldest first. */
+  async list(conversationId: string, limit = 200): Promise<TranscriptEntry[]> {
+    const rows = this.select.all(conversationId, limit) as { conversation_id: string; at: string; direction: 'in' | 'out'; body: string }[];
+    return rows.reverse().map((r) => ({ conversationId: r.conversation_id, at: r.at, direction: r.direction, activity: JSON.parse(r.body) as Record<string, unknown> }));
+  }
+}

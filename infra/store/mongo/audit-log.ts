@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Schema, type Model } from 'mongoose';
+import { chainEntry } from '../../../domain/audit.js';
+import type { AuditEntry, AuditInput, AuditLog } from '../../../domain/ports/audit-log.js';
+import { asJson, ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
+
+/** One document of `auditlog`: the entry as is; `_id` is the server's ObjectId and never read. */
+export interface AuditDoc {
+  caseId: string;
+  seq: number;
+  at: string;
+  actorId: string;
+  action: string;
+  data?: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export const auditSchema = new Schema<AuditDoc>(
+  {
+    caseId: { type: String, required: true },
+    seq: { type: Number, required: true, min: 1 },
+    at: { type: String, required: true },
+    actorId: { type: String, required: true },
+    action: { type: String, required: true },
+    data: Schema.Types.Mixed,
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+  },
+  RECORD_SCHEMA_OPTIONS,
+);
+// The chain's integrity under concurrency rests on this index: two appends that read the same
+// last link compute the same seq, and exactly one insert survives.
+auditSchema.index({ caseId: 1, seq: 1 }, { unique: true });
+
+/** How often one append re-reads the chain after losing a race before giving up. */
+const MAX_ATTEMPTS = 100;
+
+/** Domain entry → stored document. */
+export function auditToDoc(e: AuditEntry): AuditDoc {
+  return {
+    caseId: e.caseId,
+    seq: e.seq,
+    at: e.at,
+    actorId: e.actorId,
+    action: e.action,
+    ...(e.data !== undefined && { data: e.data }),
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+/** Stored document → domain entry (the `_id` stays behind). */
+export function auditFromDoc(d: AuditDoc): AuditEntry {
+  return {
+    caseId: d.caseId,
+    seq: d.seq,
+    at: d.at,
+    actorId: d.actorId,
+    action: d.action,
+    ...(d.data != null && { data: d.data }),
+    prevHash: d.prevHash,
+    hash: d.hash,
+  };
+}
+
+/**
+ * {@link AuditLog} on MongoDB, hash-chained per case with `chainEntry` (the same hashing as every
+ * store). An append reads the last link, builds the next one and inserts it; the unique
+ * (caseId, seq) index refuses a second entry with the same seq, and the loser re-reads and tries
+ * again. The class offers no way to change or remove an entry.
+ */
+export class MongoAuditLog implements AuditLog {
+  private readonly entries: Model<AuditDoc>;
+
+  constructor(opts: MongoAdapterOptions) {
+    this.entries = modelOn(opts.connection, opts.prefix ?? '', 'auditlog', auditSchema);
+  }
+
+  /** Creates the collection and the unique index (createMongoStore does this for every adapter). */
+  async init(): Promise<void> {
+    await ensureModelIndexes([this.entries]);
+  }
+
+  async append(entry: AuditInput): Promise<AuditEntry> {
+    // Hash exactly what will be stored: a JSON round trip drops undefined members and turns
+    // Dates into strings, which would otherwise make the stored entry fail verification.
+    const input: AuditInput = { caseId: entry.caseId, at: entry.at, actorId: entry.actorId, action: entry.action };
+    if (entry.data !== undefined) input.data = asJson(entry.data);
+    for (let attempt = 1; ; attempt++) {
+      const last = await this.entries.findOne({ caseId: input.caseId }).sort({ seq: -1 }).lean<AuditDoc>();
+      const next = chainEntry(last ? auditFromDoc(last) : undefined, input);
+      try {
+        await this.entries.create(auditToDoc(next));
+        return next;
+      } catch (e) {
+        if (!isDuplicateKey(e) || attempt >= MAX_ATTEMPTS) throw e;
+        // Someone else took this seq. A short random pause spreads a burst of writers out so
+        // they do not keep colliding on the same link.
+        await sleep(Math.floor(Math.random() * Math.min(50, 2 * attempt)));
+      }
+    }
+  }
+
+  async list(caseId: string): Promise<AuditEntry[]> {
+    const docs = await this.entries.find({ caseId }).sort({ seq: 1 }).lean<AuditDoc[]>();
+    return docs.map(auditFromDoc);
+  }
+}

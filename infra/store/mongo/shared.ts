@@ -1,0 +1,83 @@
+import { mongo, type Connection, type Model, type Schema } from 'mongoose';
+import { DomainError } from '../../../domain/errors.js';
+import type { Clock } from '../../../domain/ports/clock.js';
+
+/** What every mongo adapter takes: an open (or opening) dedicated connection, never the global one. */
+export interface MongoAdapterOptions {
+  connection: Connection;
+  /**
+   * Prepended to every collection (and model) name, so several stores (or tests) can share one
+   * database without seeing each other's data. Default: none.
+   */
+  prefix?: string;
+  /** Source of `updatedAt` / `createdAt` stamps; the wall clock when absent. */
+  clock?: Clock;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Schema options every record schema uses. */
+export const RECORD_SCHEMA_OPTIONS = {
+  // Empty objects (`data: {}`, `reference: {}`) are values, not absences: a minimized `{}` would
+  // read back as `undefined` and, for the audit log, change the hash.
+  minimize: false,
+  // Records carry their own `version`; mongoose's `__v` would only be noise.
+  versionKey: false,
+  // Collections and indexes are built once, awaited, by `ensureIndexes` (connection.ts), never
+  // in the background (a background build on a connection that never opens would hang or fail
+  // unobserved, and the unique indexes must exist before the first write relies on them).
+  autoIndex: false,
+  autoCreate: false,
+  strict: true,
+} as const;
+
+/**
+ * The model for `base` on `connection`, created once per (connection, prefix). Reusing the
+ * registered model matters because compiling a second model with the same name throws.
+ */
+export function modelOn<T>(connection: Connection, prefix: string, base: string, schema: Schema<T>): Model<T> {
+  const name = `${prefix}${base}`;
+  const existing = connection.models[name] as Model<T> | undefined;
+  return existing ?? connection.model<T>(name, schema, name);
+}
+
+/** True for MongoDB's duplicate-key error (E11000), whichever write raised it. */
+export function isDuplicateKey(e: unknown): boolean {
+  return e instanceof mongo.MongoServerError && (e.code === 11000 || e.code === 11001);
+}
+
+/** Milliseconds of an ISO-8601 instant, for range queries and sorting; rejects non-dates. */
+export function instantMs(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new DomainError('INVALID_INPUT', `${field} is not an ISO-8601 instant: ${iso}`, { field });
+  return ms;
+}
+
+/** Copies `value` through JSON, the shape every store keeps: `undefined` keys vanish, Dates become strings. */
+export function asJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Creates the collection and the schema's indexes of each model, awaited (idempotent). */
+export async function ensureModelIndexes(models: ReadonlyArray<Model<any>>): Promise<void> {
+  for (const model of models) {
+    // Mongoose ignores "namespace exists", so several instances starting at once are fine.
+    await model.createCollection();
+    await model.createIndexes();
+  }
+}
+
+/**
+ * Runs an upsert, retrying when it lost an insert race on the same `_id` (E11000): the retry
+ * finds the winner's document and updates it. MongoDB 4.2+ retries such upserts itself; this
+ * covers the cases it does not. A duplicate that persists is rethrown.
+ */
+export async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (e) {
+      if (!isDuplicateKey(e) || attempt >= 3) throw e;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { TranscriptEntry } from '../embedded/transcripts.js';
+
+interface TranscriptRecord {
+  conversationId: string;
+  at: string;
+  direction: 'in' | 'out';
+  activity: Record<string, unknown>;
+}
+
+const schema = new Schema<TranscriptRecord>(
+  {
+    conversationId: { type: String, required: true, index: true },
+    at: { type: String, required: true },
+    direction: { type: String, required: true, enum: ['in', 'out'] },
+    activity: { type: Schema.Types.Mixed, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+
+/** Conversation transcripts on MongoDB, append-only, in insertion (_id) order. */
+export class MongoTranscripts {
+  private readonly model: Model<TranscriptRecord>;
+  constructor(opts: { connection: Connection; prefix?: string }) {
+    this.model = opts.connection.model<TranscriptRecord>(`${opts.prefix ?? ''}transcripts`, schema, `${opts.prefix ?? ''}transcripts`);
+  }
+
+  async append(e: TranscriptEntry): Promise<void> {
+    await this.model.create({ conversationId: e.conversationId, at: e.at, direction: e.direction, activity: e.activity });
+  }
+
+  async list(conversationId: string, limit = 200): Promise<TranscriptEntry[]> {
+    const rows = await this.model.find({ conversationId }).sort({ _id: -1 }).limit(limit).lean();
+    return rows.reverse().map((r) => ({ conversationId: r.conversationId, at: r.at, direction: r.direction, activity: r.activity }));
+  }
+}

@@ -1,0 +1,56 @@
+import type { CoreDeps } from '../domain/usecases/deps.js';
+import { issueUserCertificate } from '../domain/usecases/user-certificate-decide.js';
+import type { Job, JobHandler, JobScheduler, QueueName } from '../domain/ports/job-scheduler.js';
+import type { NotificationChannel } from '../domain/ports/notifier.js';
+import { PermanentError } from '../domain/errors.js';
+import { CaIssuePayload, JOBS, NotifyPayload } from './names.js';
+
+/** Told about every job run, for logs and metrics (the composition root supplies it). */
+export interface JobObserver {
+  finished(job: Job, outcome: 'completed' | 'failed', ms: number, error?: unknown): void;
+}
+
+type Handlers = Record<string, (job: Job) => Promise<void>>;
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, job: Job): T {
+  const r = schema.safeParse(job.payload);
+  // A malformed payload will never become valid: do not retry it.
+  if (!r.success) throw new PermanentError('INVALID_INPUT', `bad payload for ${job.queue}/${job.name}`);
+  return r.data;
+}
+
+/** Thin processors: parse ids, call one use case. */
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel }): Partial<Record<QueueName, Handlers>> {
+  return {
+    [JOBS.caIssue.queue]: {
+      [JOBS.caIssue.name]: async (job) => {
+        await issueUserCertificate(deps.core, parse(CaIssuePayload, job).caseId);
+      },
+    },
+    [JOBS.notifyDeliver.queue]: {
+      [JOBS.notifyDeliver.name]: async (job) => {
+        const p = parse(NotifyPayload, job);
+        await deps.channel.deliver(p.personId, p.notification);
+      },
+    },
+  };
+}
+
+/** Registers every processor on a scheduler, dispatching by job name and reporting to the observer. */
+export function registerProcessors(jobs: JobScheduler, handlers: Partial<Record<QueueName, Handlers>>, observer?: JobObserver): void {
+  for (const [queue, byName] of Object.entries(handlers) as [QueueName, Handlers][]) {
+    const handler: JobHandler = async (job) => {
+      const started = performance.now();
+      try {
+        const fn = byName[job.name];
+        if (!fn) throw new PermanentError('INVALID_INPUT', `no processor for ${queue}/${job.name}`);
+        await fn(job);
+        observer?.finished(job, 'completed', performance.now() - started);
+      } catch (e) {
+        observer?.finished(job, 'failed', performance.now() - started, e);
+        throw e;
+      }
+    };
+    jobs.process(queue, handler);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The embedded CA: the port contract, then what only this adapter promises (files on disk,
+ * restarts, refusal reasons). The same certificates are checked with the OpenSSL binary in
+ * ca-openssl.test.ts.
+ */
+import { expect } from 'chai';
+import { X509Certificate } from 'node:crypto';
+import { appendFile, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
+import type { IssueRequest } from '../../domain/ports/certificate-authority.js';
+import { caTemplate, freshCa, removeDir } from '../support/embedded-ca.js';
+import {
+  buildCsr, ecKeyPair, parseCrl, rsaKeyPair, splitPem, tamperCsrSignature,
+} from '../support/pki.js';
+import { certificateAuthorityContract, expectRefused } from './certificate-authority.contract.js';
+
+const request = (key: string, overrides: Partial<IssueRequest> = {}): IssueRequest => ({
+  key,
+  profile: 'user',
+  subject: { commonName: 'Rahim bin Osman', email: 'rahim@jpa.gov.my', organization: 'JPA' },
+  validityDays: 365,
+  ...overrides,
+});
+
+describe('EmbeddedCertificateAuthority', function () {
+  this.timeout(60_000);
+
+  certificateAuthorityContract('embedded', async () => {
+    const { ca, dir } = await freshCa();
+    return {
+      subject: ca,
+      close: async () => {
+        await ca.close();
+        await removeDir(dir);
+      },
+    };
+  });
+
+  describe('first start', () => {
+    it('creates the CA once for concurrent ready() calls and never logs a key', async () => {
+      const { creationLog } = await caTemplate();
+      expect(creationLog.filter((l) => l.msg === 'embedded CA created')).to.have.length(1);
+      expect(JSON.stringify(creationLog)).to.not.match(/PRIVATE KEY|BEGIN/);
+    });
+
+    it('writes the CA keys as PEM readable by the owner only', async () => {
+      const { dir } = await caTemplate();
+      for (const file of ['root.key.pem', 'issuing.key.pem']) {
+        expect((await stat(join(dir, file))).mode & 0o777, file).to.equal(0o600);
+        expect(await readFile(join(dir, file), 'utf8')).to.match(/^-----BEGIN PRIVATE KEY-----/);
+      }
+      expect((await stat(dir)).mode & 0o777).to.equal(0o700);
+    });
+
+    it('makes RSA-3072 CA certificates valid for ten (root) and five (issuing) years', async () => {
+      const { dir } = await caTemplate();
+      const ca = new EmbeddedCertificateAuthority({ dir });
+      const [issuing, root] = splitPem(await ca.caCertificatesPem());
+      await ca.close();
+      for (const cert of [issuing!, root!]) {
+        expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).to.equal(3072);
+      }
+      const years = (c: X509Certificate): number =>
+        new Date(c.validTo).getUTCFullYear() - new Date(c.validFrom).getUTCFullYear();
+      expect(years(root!)).to.equal(10);
+      expect(years(issuing!)).to.equal(5);
+      expect(root!.subject).to.include('O=MyGPKI Embedded CA');
+    });
+  });
+
+  describe('restart on the same directory', () => {
+    it('keeps the CA, the certificate issued for a key, revocations and the CRL number', async () => {
+      const { ca, dir } = await freshCa();
+      const issued = await ca.issue(request('UC-2026-000101:issue'));
+      const { revokedAt } = await ca.revoke(issued.serial, 'superseded');
+      const crlBefore = parseCrl(await ca.crlDer());
+      const chain = await ca.caCertificatesPem();
+      await ca.close();
+
+      const again = new EmbeddedCertificateAuthority({ dir });
+      try {
+        expect(await again.caCertificatesPem()).to.equal(chain);
+        const reissued = await again.issue(request('UC-2026-000101:issue', { validityDays: 30 }));
+        expect(reissued.serial).to.equal(issued.serial);
+        expect(reissued.certPem).to.equal(issued.certPem);
+        expect((await again.revoke(issued.serial, 'keyCompromise')).revokedAt.getTime()).to.equal(revokedAt.getTime());
+        const crl = parseCrl(await again.crlDer());
+        expect(crl.entries.map((e) => e.serial.toLowerCase())).to.deep.equal([issued.serial]);
+        expect(crl.entries[0]!.reasonCode).to.equal(4);
+        expect(crl.crlNumber).to.be.greaterThan(crlBefore.crlNumber!);
+      } finally {
+        await again.close();
+        await removeDir(dir);
+      }
+    });
+
+    it('survives a torn last ledger line left by a crash', async () => {
+      const { ca, dir } = await freshCa();
+      const issued = await ca.issue(request('UC-2026-000102:issue'));
+      await ca.close();
+      await appendFile(join(dir, 'ledger.jsonl'), '{"t":"issued","key":"UC-2026-0');
+      const second = new EmbeddedCertificateAuthority({ dir });
+      const later = await second.issue(request('UC-2026-000103:issue'));
+      await second.close();
+      const third = new EmbeddedCertificateAuthority({ dir });
+      try {
+        expect((await third.issue(request('UC-2026-000102:issue'))).serial).to.equal(issued.serial);
+        expect((await third.issue(request('UC-2026-000103:issue'))).serial).to.equal(later.serial);
+      } finally {
+        await third.close();
+        await removeDir(dir);
+      }
+    });
+  });
+
+  describe('idempotency', () => {
+    it('records one certificate for a key issued by many concurrent calls', async () => {
+      const { ca, dir } = await freshCa();
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () => ca.issue(request('UC-2026-000201:issue'))),
+        );
+        expect(new Set(results.map((r) => r.serial)).size).to.equal(1);
+        const ledger = (await readFile(join(dir, 'ledger.jsonl'), 'utf8')).trim().split('\n');
+        expect(ledger.filter((l) => l.includes('"t":"issued"'))).to.have.length(1);
+      } finally {
+        await ca.close();
+        await removeDir(dir);
+      }
+    });
+  });
+
+  describe('refusals', () => {
+    let ca: EmbeddedCertificateAuthority;
+    let dir: string;
+    before(async () => ({ ca, dir } = await freshCa()));
+    after(async () => {
+      await ca.close();
+      await removeDir(dir);
+    });
+    let n = 0;
+    const reasonOf = async (overrides: Partial<IssueRequest>): Promise<unknown> =>
+      (await expectRefused(ca.issue(request(`KEY-${++n}`, overrides)))).details?.reason;
+
+    it('names why a CSR is refused', async () => {
+      expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(1024)) })).to.equal('KEY_TOO_SMALL');
+      expect(await reasonOf({ csrPem: tamperCsrSignature(buildCsr(await rsaKeyPair())) })).to.equal('CSR_BAD_SIGNATURE');
+      expect(await reasonOf({ csrPem: buildCsr(await ecKeyPair(), { algorithm: 'sha256-ecdsa' }) })).to.equal(
+        'UNSUPPORTED_KEY_TYPE',
+      );
+      expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(), { algorithm: 'sha1-rsa' }) })).to.equal(
+        'WEAK_SIGNATURE_HASH',
+      );
+      expect(await reasonOf({ csrPem: 'not a CSR' })).to.equal('CSR_UNPARSABLE');
+    });
+
+    it('names why a request is refused', async () => {
+      expect(await reasonOf({ profile: 'server', dnsNames: [] })).to.equal('DNS_NAMES_REQUIRED');
+      expect(await reasonOf({ profile: 'server', dnsNames: ['bad_name.gov.my'] })).to.equal('INVALID_DNS_NAME');
+      expect(await reasonOf({ profile: 'server', dnsNames: ['www.*.gov.my'] })).to.equal('INVALID_DNS_NAME');
+      expect(await reasonOf({ validityDays: 0 })).to.equal('INVALID_VALIDITY');
+      expect(await reasonOf({ subject: { commonName: 'x'.repeat(65) } })).to.equal('INVALID_SUBJECT');
+      expect(await reasonOf({ subject: { commonName: 'A', email: 'not-an-email' } })).to.equal('INVALID_SUBJECT');
+    });
+
+    it('refuses unknown serials and non-revocation reasons by name', async () => {
+      const unknown = await expectRefused(ca.revoke('4abc', 'keyCompromise'));
+      expect(unknown.details?.reason).to.equal('UNKNOWN_SERIAL');
+      const issued = await ca.issue(request('UC-2026-000301:issue'));
+      const bad = await expectRefused(ca.revoke(issued.serial, 'removeFromCRL'));
+      expect(bad.details?.reason).to.equal('INVALID_REASON');
+    });
+  });
+
+  describe('clock', () => {
+    it('never lets a certificate outlive the issuing CA', async () => {
+      const { dir } = await caTemplate();
+      const probe = new EmbeddedCertificateAuthority({ dir });
+      const [issuing] = splitPem(await probe.caCertificatesPem());
+      await probe.close();
+      const issuingEnd = new Date(issuing!.validTo);
+      const nearEnd = new Date(issuingEnd.getTime() - 100 * 86_400_000);
+      const { ca, dir: copy } = await freshCa({ clock: () => nearEnd });
+      try {
+        const issued = await ca.issue(request('UC-2026-000401:issue', { validityDays: 365 }));
+        expect(issued.notAfter.getTime()).to.equal(issuingEnd.getTime());
+        expect(issued.notBefore.getTime()).to.be.at.most(nearEnd.getTime());
+      } finally {
+        await ca.close();
+        await removeDir(copy);
+      }
+    });
+  });
+});

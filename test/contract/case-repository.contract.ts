@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import type { Case, CaseKind, NewCase } from '../../domain/cases/case.js';
+import type { CaseRepository } from '../../domain/ports/case-repository.js';
+import type { Factory, Fixture } from './harness.js';
+import { rejection } from './rejection.js';
+
+interface Data {
+  fullName: string;
+  tags?: string[];
+  nested?: { a: number; b: { c: boolean } };
+}
+
+function newCase(over: Partial<NewCase<Data>> = {}): NewCase<Data> {
+  return {
+    kind: 'UC',
+    status: 'SUBMITTED',
+    applicantId: 'p-applicant',
+    agencyId: 'KKM',
+    data: { fullName: 'Aminah binti Hassan' },
+    timeline: [{ at: '2026-03-01T02:00:00.000Z', event: 'submitted', actorId: 'p-applicant', status: 'SUBMITTED' }],
+    createdAt: '2026-03-01T02:00:00.000Z',
+    ...over,
+  };
+}
+
+const inYear = (year: number, kind: CaseKind = 'UC') => newCase({ kind, createdAt: `${year}-06-15T00:00:00.000Z` });
+
+/** The CaseRepository contract: numbering, optimistic concurrency, lookups and list order. */
+export function caseRepositoryContract(adapterName: string, factory: Factory<CaseRepository>): void {
+  describe(`CaseRepository contract (${adapterName})`, () => {
+    let fx: Fixture<CaseRepository>;
+    let repo: CaseRepository;
+    beforeEach(async () => {
+      fx = await factory();
+      repo = fx.subject;
+    });
+    afterEach(async () => {
+      await fx.close();
+    });
+
+    it('create assigns the first number of the kind and year, version 1, and stores every field', async () => {
+      const input = newCase({
+        data: { fullName: 'Aminah', tags: ['x', 'y'], nested: { a: 1, b: { c: true } } },
+        reason: 'because',
+        certificateSerial: '0a1b',
+        correction: { fields: ['email'], note: 'typo', byId: 'p-ap', at: '2026-03-02T00:00:00.000Z' },
+      });
+      const created = await repo.create(input);
+      expect(created.id).to.equal('UC-2026-000001');
+      expect(created.version).to.equal(1);
+      expect(created.createdAt).to.equal('2026-03-01T02:00:00.000Z');
+      expect(created.updatedAt).to.be.a('string');
+      expect(created).to.deep.include({
+        kind: 'UC', status: 'SUBMITTED', applicantId: 'p-applicant', agencyId: 'KKM',
+        data: input.data, reason: 'because', certificateSerial: '0a1b', correction: input.correction, timeline: input.timeline,
+      });
+      expect(await repo.get<Data>(created.id)).to.deep.equal(created);
+    });
+
+    it('create without createdAt sets it (from the adapter\'s clock) and numbers the case in its year', async () => {
+      const { createdAt: _omit, ...rest } = newCase();
+      const created = await repo.create(rest);
+      expect(Number.isNaN(Date.parse(created.createdAt))).to.equal(false);
+      expect(created.id).to.equal(`UC-${new Date(created.createdAt).getUTCFullYear()}-000001`);
+    });
+
+    it('50 concurrent creates of one kind and year get 000001..000050, no duplicates, no gaps', async () => {
+      const created = await Promise.all(Array.from({ length: 50 }, () => repo.create(inYear(2026))));
+      const ids = created.map((c) => c.id).sort();
+      const expected = Array.from({ length: 50 }, (_, i) => `UC-2026-${String(i + 1).padStart(6, '0')}`);
+      expect(ids).to.deep.equal(expected);
+      for (const id of expected) expect((await repo.get(id))?.id).to.equal(id);
+    });
+
+    it('numbers are counted per kind and per year', async () => {
+      const ids: string[] = [];
+      for (const c of [inYear(2026), inYear(2026, 'SC'), inYear(2027), inYear(2026), inYear(2027, 'SC'), inYear(2026, 'AD')]) {
+        ids.push((await repo.create(c)).id);
+      }
+      expect(ids).to.deep.equal(['UC-2026-000001', 'SC-2026-000001', 'UC-2027-000001', 'UC-2026-000002', 'SC-2027-000001', 'AD-2026-000001']);
+    });
+
+    it('get of an unknown id returns undefined', async () => {
+      await repo.create(newCase());
+      expect(await repo.get('UC-2026-999999')).to.equal(undefined);
+    });
+
+    it('update stores the case with version + 1 and returns it', async () => {
+      const created = await repo.create(newCase());
+      const updated = await repo.update({ ...created, status: 'APPROVED', data: { fullName: 'Aminah Hassan' } });
+      expect(updated.version).to.equal(2);
+      expect(updated.status).to.equal('APPROVED');
+      const stored = await repo.get<Data>(created.id);
+      expect(stored).to.deep.equal(updated);
+      expect(stored?.data.fullName).to.equal('Aminah Hassan');
+      const again = await repo.update({ ...updated, status: 'ISSUED' });
+      expect(again.version).to.equal(3);
+      expect((await repo.get(created.id))?.status).to.equal('ISSUED');
+    });
+
+    it('a stale update throws CASE_STALE and leaves the stored case unchanged', async () => {
+      const created = await repo.create(newCase());
+      const first = await repo.update({ ...created, status: 'APPROVED' });
+      const err = await rejection(repo.update({ ...created, status: 'REJECTED', reason: 'late writer' }));
+      expect(err.code).to.equal('CASE_STALE');
+      expect(await repo.get(created.id)).to.deep.equal(first);
+    });
+
+    it('of 10 concurrent updates from one version exactly one wins', async () => {
+      const created = await repo.create(newCase());
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => repo.update({ ...created, status: `S${i}` })),
+      );
+      const won = results.filter((r): r is PromiseFulfilledResult<Case<Data>> => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).to.have.length(1);
+      expect(lost.map((r) => (r.reason as { code?: string }).code)).to.deep.equal(Array(9).fill('CASE_STALE'));
+      const stored = await repo.get(created.id);
+      expect(stored?.version).to.equal(2);
+      expect(stored?.status).to.equal(won[0].value.status);
+    });
+
+    it('update of an unknown case throws CASE_NOT_FOUND and creates nothing', async () => {
+      const ghost: Case<Data> = { ...newCase(), id: 'UC-2026-000777', version: 1, createdAt: '2026-03-01T02:00:00.000Z', updatedAt: '2026-03-01T02:00:00.000Z' };
+      const err = await rejection(repo.update(ghost));
+      expect(err.code).to.equal('CASE_NOT_FOUND');
+      expect(await repo.get(ghost.id)).to.equal(undefined);
+    });
+
+    it('listByApplicant returns only that applicant\'s cases, by case number ascending', async () => {
+      await repo.create(inYear(2027));
+      await repo.create(inYear(2026, 'SC'));
+      await repo.create(newCase({ applicantId: 'someone-else' }));
+      await repo.create(inYear(2026));
+      await repo.create(inYear(2025, 'TC'));
+      const ids = (await repo.listByApplicant('p-applicant')).map((c) => c.id);
+      expect(ids).to.deep.equal(['SC-2026-000001', 'TC-2025-000001', 'UC-2026-000002', 'UC-2027-000001']);
+      expect(await repo.listByApplicant('nobody')).to.deep.equal([]);
+    });
+
+    it('listByStatus filters by statuses, kind and agency, by case number ascending', async () => {
+      await repo.create(newCase({ kind: 'SC', status: 'PENDING_VERIFIER' }));
+      await repo.create(newCase({ status: 'PENDING_AP' }));
+      await repo.create(newCase({ status: 'PENDING_AP', agencyId: 'MAMPU' }));
+      await repo.create(newCase({ status: 'ISSUED' }));
+      await repo.create(newCase({ kind: 'AD', status: 'PENDING_AP', agencyId: undefined }));
+      const ids = async (s: string[], f?: { kind?: CaseKind; agencyId?: string }) => (await repo.listByStatus(s, f)).map((c) => c.id);
+      expect(await ids(['PENDING_AP', 'PENDING_VERIFIER'])).to.deep.equal(['AD-2026-000001', 'SC-2026-000001', 'UC-2026-000001', 'UC-2026-000002']);
+      expect(await ids(['PENDING_AP'], { kind: 'UC' })).to.deep.equal(['UC-2026-000001', 'UC-2026-000002']);
+      expect(await ids(['PENDING_AP'], { agencyId: 'MAMPU' })).to.deep.equal(['UC-2026-000002']);
+      expect(await ids(['PENDING_AP', 'ISSUED'], { kind: 'UC', agencyId: 'KKM' })).to.deep.equal(['UC-2026-000001', 'UC-2026-000003']);
+      expect(await ids([])).to.deep.equal([]);
+      expect(await ids(['CLOSED'])).to.deep.equal([]);
+    });
+
+    it('listByStatus sees the status written by the last update', async () => {
+      const c = await repo.create(newCase({ status: 'PENDING_AP' }));
+      await repo.update({ ...c, status: 'APPROVED' });
+      expect(await repo.listByStatus(['PENDING_AP'])).to.deep.equal([]);
+      expect((await repo.listByStatus(['APPROVED'])).map((x) => x.version)).to.deep.equal([2]);
+    });
+  });
+}
