@@ -10,7 +10,7 @@ import type { Config } from '../infra/config.js';
 import { loadDirectorySeed } from '../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../infra/store/embedded/index.js';
 import { SqliteTranscripts, type TranscriptEntry } from '../infra/store/embedded/transcripts.js';
-import { createMongoStore, type MongoStore } from '../infra/store/mongo/index.js';
+import { createMongoStore, ensureIndexes, type MongoStore } from '../infra/store/mongo/index.js';
 import { MongoTranscripts } from '../infra/store/mongo/transcripts.js';
 import { InlineJobScheduler } from '../infra/queue/inline.js';
 import { BullMqJobScheduler } from '../infra/queue/bullmq.js';
@@ -42,6 +42,8 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     const mongo = await createMongoStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, clock });
     store = mongo;
     transcripts = new MongoTranscripts({ connection: mongo.connection });
+    // The store builds indexes for its own models; the transcripts model came after.
+    await ensureIndexes(mongo.connection);
     storeReady = () => mongo.connection.readyState === 1;
   } else {
     const embedded = createEmbeddedStore({ file: dbFile, filesDir: path.join(config.dataDir, 'files'), clock });

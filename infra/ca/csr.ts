@@ -8,7 +8,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { PermanentError } from '../../domain/errors.js';
-import { bytesOf, children, elementLength, fromDer, toDer } from './der.js';
+import { bytesOf, children, elementLength, expectType, fromDer } from './der.js';
 
 /** Stable reasons in `PermanentError('CA_REFUSED').details.reason` for a refused CSR. */
 export type CsrRefusal =
@@ -22,6 +22,7 @@ export type CsrRefusal =
   | 'KEY_EXPONENT_INVALID';
 
 export const MIN_RSA_BITS = 2048;
+const SEQUENCE = forge.asn1.Type.SEQUENCE;
 // Larger keys buy nothing here and make every verification slower.
 const MAX_RSA_BITS = 8192;
 
@@ -53,18 +54,22 @@ function decode(csrPem: string): CsrParts {
   if (!match) throw refuse('CSR_UNPARSABLE', 'not a PEM certificate request');
   const der = Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64');
   try {
-    const [info, algorithm, signatureBits] = children(fromDer(der));
-    const infoFields = children(info);
-    const spki = infoFields[2];
-    if (infoFields.length < 3 || !spki || !signatureBits) throw new Error('short CertificationRequest');
+    const request = children(expectType(fromDer(der), SEQUENCE));
+    const [info, algorithm, signatureBits] = request;
+    const infoFields = children(expectType(info, SEQUENCE));
+    const spki = expectType(infoFields[2], SEQUENCE);
+    const [algorithmOid, ...parameters] = children(expectType(algorithm, SEQUENCE));
+    // RSA signature algorithms take NULL parameters (RFC 4055 §5); nothing else may follow.
+    if (request.length !== 3 || parameters.length > 1) throw new Error('unexpected fields');
+    if (parameters[0]) expectType(parameters[0], forge.asn1.Type.NULL);
     const headerLength = der[1]! < 0x80 ? 2 : 2 + (der[1]! & 0x7f);
-    const bits = bytesOf(signatureBits);
+    const bits = bytesOf(expectType(signatureBits, forge.asn1.Type.BITSTRING));
     if (bits[0] !== 0) throw new Error('signature BIT STRING with unused bits');
     return {
       // The signature covers the request info exactly as sent, so slice it rather than re-encode.
       infoDer: der.subarray(headerLength, headerLength + elementLength(der, headerLength)),
       spki,
-      signatureOid: forge.asn1.derToOid(bytesOf(children(algorithm)[0]!).toString('binary')),
+      signatureOid: forge.asn1.derToOid(bytesOf(expectType(algorithmOid, forge.asn1.Type.OID)).toString('binary')),
       signature: bits.subarray(1),
     };
   } catch (e) {
@@ -93,8 +98,17 @@ const base64url = (bytes: Buffer): string => {
  * DER decoder takes ~0.5 ms of event-loop time per key, the JWK path ~0.01 ms.
  */
 function rsaPublicKeyOf(spki: forge.asn1.Asn1): KeyObject {
-  const [algorithm, bits] = children(spki);
-  const algorithmOid = forge.asn1.derToOid(bytesOf(children(algorithm)[0]!).toString('binary'));
+  const unreadable = (): PermanentError =>
+    refuse('CSR_UNPARSABLE', 'the public key in the certificate request cannot be read');
+  let algorithmOid: string;
+  let bits: forge.asn1.Asn1 | undefined;
+  try {
+    const [algorithm, subjectPublicKey] = children(spki);
+    algorithmOid = forge.asn1.derToOid(bytesOf(expectType(children(algorithm)[0], forge.asn1.Type.OID)).toString('binary'));
+    bits = subjectPublicKey;
+  } catch {
+    throw unreadable();
+  }
   const keyType = KEY_TYPES[algorithmOid] ?? algorithmOid;
   if (keyType !== 'rsa') throw refuse('UNSUPPORTED_KEY_TYPE', 'only RSA keys are accepted', { keyType });
   try {
@@ -102,7 +116,7 @@ function rsaPublicKeyOf(spki: forge.asn1.Asn1): KeyObject {
     const jwk = { kty: 'RSA', n: base64url(bytesOf(n!)), e: base64url(bytesOf(e!)) };
     return createPublicKey({ key: jwk, format: 'jwk' });
   } catch {
-    throw refuse('CSR_UNPARSABLE', 'the RSA public key in the certificate request cannot be read');
+    throw unreadable();
   }
 }
 
@@ -120,7 +134,7 @@ function checkRsaKey(key: KeyObject): void {
 }
 
 /**
- * Checks a PEM PKCS#10 request and returns its SubjectPublicKeyInfo (DER).
+ * Checks a PEM PKCS#10 request and returns the SubjectPublicKeyInfo (DER) to certify.
  * Throws `PermanentError('CA_REFUSED')` with `details.reason` a {@link CsrRefusal}.
  * The CSR's own subject is ignored: the approved application decides what is certified.
  */
@@ -146,5 +160,6 @@ export function checkCsr(csrPem: string): Buffer {
     valid = false;
   }
   if (!valid) throw refuse('CSR_BAD_SIGNATURE', 'the certificate request signature does not verify');
-  return toDer(parts.spki);
+  // Re-encoded from the key, so the certificate carries a canonical SubjectPublicKeyInfo.
+  return key.export({ type: 'spki', format: 'der' });
 }

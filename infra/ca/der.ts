@@ -75,6 +75,15 @@ export function fromDer(der: Buffer): Asn1 {
   return asn1.fromDer(der.toString('binary'), options as unknown as boolean);
 }
 
+/** The node, when it is the universal `type`; throws otherwise (forge accepts any tag). */
+export function expectType(node: Asn1 | undefined, type: forge.asn1.Type): Asn1 {
+  const constructed = type === T.SEQUENCE || type === T.SET;
+  if (!node || node.tagClass !== U || node.type !== type || node.constructed !== constructed) {
+    throw new Error(`expected ASN.1 type ${type}`);
+  }
+  return node;
+}
+
 /** Bytes of a primitive node (forge keeps them as a binary string). */
 export function bytesOf(node: Asn1): Buffer {
   if (typeof node.value !== 'string') throw new Error('expected a primitive ASN.1 value');

@@ -155,6 +155,18 @@ describe('EmbeddedCertificateAuthority', function () {
       expect(await reasonOf({ csrPem: 'not a CSR' })).to.equal('CSR_UNPARSABLE');
     });
 
+    it('refuses every one-bit corruption of a CSR with CA_REFUSED, never another error', async () => {
+      const der = Buffer.from(buildCsr(await rsaKeyPair()).replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+      const reasons = new Set<unknown>();
+      for (let bit = 0; bit < der.length * 8; bit += 3) {
+        const bad = Buffer.from(der);
+        bad[bit >> 3] ^= 1 << (bit & 7);
+        const csrPem = `-----BEGIN CERTIFICATE REQUEST-----\n${bad.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+        reasons.add(await reasonOf({ csrPem }));
+      }
+      expect(reasons).to.include.members(['CSR_UNPARSABLE', 'CSR_BAD_SIGNATURE']);
+    });
+
     it('names why a request is refused', async () => {
       expect(await reasonOf({ profile: 'server', dnsNames: [] })).to.equal('DNS_NAMES_REQUIRED');
       expect(await reasonOf({ profile: 'server', dnsNames: ['bad_name.gov.my'] })).to.equal('INVALID_DNS_NAME');
@@ -174,6 +186,29 @@ describe('EmbeddedCertificateAuthority', function () {
   });
 
   describe('clock', () => {
+    it('reuses a CRL until a revocation or crlMaxAgeSeconds, then publishes the next number', async () => {
+      let now = new Date();
+      const { ca, dir } = await freshCa({ clock: () => now, crlMaxAgeSeconds: 600, crlNextUpdateDays: 2 });
+      try {
+        const first = await ca.crlDer();
+        expect((await ca.crlDer()).equals(first)).to.equal(true);
+        const parsed = parseCrl(first);
+        expect(parsed.nextUpdate!.getTime() - parsed.thisUpdate.getTime()).to.equal(2 * 86_400_000);
+        now = new Date(now.getTime() + 601_000);
+        const aged = parseCrl(await ca.crlDer());
+        expect(aged.crlNumber).to.equal(parsed.crlNumber! + 1);
+        expect(aged.thisUpdate.getTime()).to.equal(Math.floor(now.getTime() / 1000) * 1000);
+        const issued = await ca.issue(request('UC-2026-000402:issue'));
+        await ca.revoke(issued.serial, 'privilegeWithdrawn');
+        const afterRevocation = parseCrl(await ca.crlDer());
+        expect(afterRevocation.crlNumber).to.equal(aged.crlNumber! + 1);
+        expect(afterRevocation.entries.map((e) => e.reasonCode)).to.deep.equal([9]);
+      } finally {
+        await ca.close();
+        await removeDir(dir);
+      }
+    });
+
     it('never lets a certificate outlive the issuing CA', async () => {
       const { dir } = await caTemplate();
       const probe = new EmbeddedCertificateAuthority({ dir });

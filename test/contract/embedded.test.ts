@@ -149,24 +149,31 @@ describe('embedded store (beyond the contracts)', () => {
 
   it('4 threads with their own connections get unique gap-free numbers and one audit chain', async () => {
     t = await tempStore();
-    const run = () =>
-      new Promise<string[]>((resolve, reject) => {
-        // Workers do not inherit the TypeScript loader: a small eval'd bootstrap loads the
-        // worker file through tsx.
-        const script = new URL('./embedded-writer.worker.ts', import.meta.url).href;
-        const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`;
-        const w = new Worker(bootstrap, {
-          eval: true,
-          workerData: { file: join(t.dir, 'store.db'), filesDir: join(t.dir, 'files'), count: 25 },
-        });
+    // Workers do not inherit the TypeScript loader: a small eval'd bootstrap loads the worker
+    // file through tsx.
+    const script = new URL('./embedded-writer.worker.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`;
+    const workerData = { file: join(t.dir, 'store.db'), filesDir: join(t.dir, 'files'), count: 100 };
+    const workers = Array.from({ length: 4 }, () => new Worker(bootstrap, { eval: true, workerData }));
+    const next = (w: Worker) =>
+      new Promise<{ ready?: true; ids?: string[]; error?: string }>((resolve, reject) => {
         w.once('message', resolve);
         w.once('error', reject);
       });
-    const ids = (await Promise.all([run(), run(), run(), run()])).flat().sort();
-    expect(ids).to.deep.equal(Array.from({ length: 100 }, (_, i) => `SC-2026-${String(i + 1).padStart(6, '0')}`));
-    const chain = await t.store.audit.list('SC-2026-SHARED');
-    expect(chain.map((e) => e.seq)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
-    expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });
+    try {
+      await Promise.all(workers.map(next));
+      const results = workers.map(next);
+      for (const w of workers) w.postMessage('go');
+      const outcomes = await Promise.all(results);
+      expect(outcomes.map((o) => o.error).filter(Boolean)).to.deep.equal([]);
+      const ids = outcomes.flatMap((o) => o.ids ?? []).sort();
+      expect(ids).to.deep.equal(Array.from({ length: 400 }, (_, i) => `SC-2026-${String(i + 1).padStart(6, '0')}`));
+      const chain = await t.store.audit.list('SC-2026-SHARED');
+      expect(chain.map((e) => e.seq)).to.deep.equal(Array.from({ length: 400 }, (_, i) => i + 1));
+      expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
   });
 
   it('a storage write with one conflicting key writes none of the keys', async () => {

@@ -118,7 +118,7 @@ export function openEmbeddedDb(file: string): Db {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 0');
+    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     // NORMAL is durable across application crashes in WAL mode and much faster than FULL.
     db.pragma('synchronous = NORMAL');

@@ -1,11 +1,8 @@
 import type { Db } from './db.js';
 
-export interface TranscriptEntry {
-  conversationId: string;
-  at: string;
-  direction: 'in' | 'out';
-  activity: Record<string, unknown>;
-}
+import type { TranscriptEntry } from '../transcript-entry.js';
+
+export type { TranscriptEntry };
 
 /** Conversation transcripts (already masked by the caller), append-only, in arrival order. */
 export class SqliteTranscripts {

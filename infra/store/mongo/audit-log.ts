@@ -74,7 +74,7 @@ export class MongoAuditLog implements AuditLog {
   private readonly entries: Model<AuditDoc>;
 
   constructor(opts: MongoAdapterOptions) {
-    this.entries = modelOn(opts.connection, opts.prefix ?? '', 'auditlog', auditSchema);
+    this.entries = modelOn(opts, 'auditlog', auditSchema);
   }
 
   /** Creates the collection and the unique index (createMongoStore does this for every adapter). */

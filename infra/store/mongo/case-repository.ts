@@ -147,9 +147,8 @@ export class MongoCaseRepository implements CaseRepository {
   private readonly clock: Clock;
 
   constructor(opts: MongoAdapterOptions) {
-    const prefix = opts.prefix ?? '';
-    this.cases = modelOn(opts.connection, prefix, 'cases', caseSchema);
-    this.counters = modelOn(opts.connection, prefix, 'counters', counterSchema);
+    this.cases = modelOn(opts, 'cases', caseSchema);
+    this.counters = modelOn(opts, 'counters', counterSchema);
     this.clock = opts.clock ?? systemClock;
   }
 

@@ -92,7 +92,7 @@ export class MongoCertificateRepository implements CertificateRepository {
   private readonly certs: Model<CertificateDoc>;
 
   constructor(opts: MongoAdapterOptions) {
-    this.certs = modelOn(opts.connection, opts.prefix ?? '', 'certificates', certificateSchema);
+    this.certs = modelOn(opts, 'certificates', certificateSchema);
   }
 
   /** Creates the collection and indexes (createMongoStore does this for every adapter). */

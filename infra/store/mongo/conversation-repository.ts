@@ -119,9 +119,8 @@ export class MongoConversationRepository implements ConversationRepository {
   private readonly pending: Model<PendingDoc>;
 
   constructor(opts: MongoAdapterOptions) {
-    const prefix = opts.prefix ?? '';
-    this.conversations = modelOn(opts.connection, prefix, 'conversations', conversationSchema);
-    this.pending = modelOn(opts.connection, prefix, 'pendingmessages', pendingSchema);
+    this.conversations = modelOn(opts, 'conversations', conversationSchema);
+    this.pending = modelOn(opts, 'pendingmessages', pendingSchema);
   }
 
   /** Creates the collections and indexes (createMongoStore does this for every adapter). */

@@ -136,9 +136,8 @@ export class MongoDirectory implements Directory {
   private readonly agencies: Model<AgencyDoc>;
 
   constructor(opts: MongoAdapterOptions) {
-    const prefix = opts.prefix ?? '';
-    this.people = modelOn(opts.connection, prefix, 'people', personSchema);
-    this.agencies = modelOn(opts.connection, prefix, 'agencies', agencySchema);
+    this.people = modelOn(opts, 'people', personSchema);
+    this.agencies = modelOn(opts, 'agencies', agencySchema);
   }
 
   /** Creates the collections and indexes (createMongoStore does this for every adapter). */

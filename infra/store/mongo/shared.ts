@@ -35,10 +35,10 @@ export const RECORD_SCHEMA_OPTIONS = {
  * The model for `base` on `connection`, created once per (connection, prefix). Reusing the
  * registered model matters because compiling a second model with the same name throws.
  */
-export function modelOn<T>(connection: Connection, prefix: string, base: string, schema: Schema<T>): Model<T> {
-  const name = `${prefix}${base}`;
-  const existing = connection.models[name] as Model<T> | undefined;
-  return existing ?? connection.model<T>(name, schema, name);
+export function modelOn<T>(opts: Pick<MongoAdapterOptions, 'connection' | 'prefix'>, base: string, schema: Schema<T>): Model<T> {
+  const name = `${opts.prefix ?? ''}${base}`;
+  const existing = opts.connection.models[name] as Model<T> | undefined;
+  return existing ?? opts.connection.model<T>(name, schema, name);
 }
 
 /** True for MongoDB's duplicate-key error (E11000), whichever write raised it. */

@@ -60,7 +60,7 @@ export class MongoStorage implements Storage {
   private readonly items: Model<StorageDoc>;
 
   constructor(opts: MongoAdapterOptions) {
-    this.items = modelOn(opts.connection, opts.prefix ?? '', 'botstate', storageSchema);
+    this.items = modelOn(opts, 'botstate', storageSchema);
   }
 
   /** Creates the collection (createMongoStore does this for every adapter). */

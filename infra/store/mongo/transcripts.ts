@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { TranscriptEntry } from '../embedded/transcripts.js';
+import type { TranscriptEntry } from '../transcript-entry.js';
 
 interface TranscriptRecord {
   conversationId: string;
