@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
+import { FailClosedAuthentication } from './auth.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { isDomainError } from '../domain/errors.js';
@@ -57,8 +59,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     policy: { emailDomains: config.emailDomains, maxUploadBytes: config.uploadMaxBytes, userCertValidityDays: config.userCertValidityDays },
   };
 
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = new FailClosedAuthentication({
     MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.appPassword, MicrosoftAppTenantId: config.bot.tenantId, MicrosoftAppType: config.bot.appType,
+    ...(config.bot.openIdMetadataUrl ? publicCloudWith(config.bot.openIdMetadataUrl) : {}),
   });
   const adapter = new CloudAdapter(auth);
   let baseUrl = config.publicUrl ?? '';
@@ -128,6 +131,23 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         await infra.close();
         logger.info('bot stopped');
       })()),
+  };
+}
+
+/**
+ * The SDK switches to "all parameters given" as soon as one endpoint is overridden, so an
+ * overridden metadata URL comes with the public cloud's values for everything else.
+ */
+function publicCloudWith(openIdMetadataUrl: string) {
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }
 

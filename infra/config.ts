@@ -33,6 +33,8 @@ const Schema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  // OpenID metadata for channel tokens; default: the Bot Framework's public one (override for sovereign clouds or tests).
+  BOT_OPENID_METADATA_URL: optionalUrl(['http://', 'https://']),
   // Directory seed (JSON: agencies and people) loaded at start; default: the demo directory in embedded mode.
   DIRECTORY_SEED: z.string().optional(),
   // Language for people who have not chosen one: ms or en.
@@ -63,7 +65,7 @@ export interface Config {
   mongo?: { uri: string; dbName?: string };
   redis?: { url: string; prefix: string };
   queuePrefix: string;
-  bot: { appId: string; appPassword: string; tenantId: string; appType: string };
+  bot: { appId: string; appPassword: string; tenantId: string; appType: string; openIdMetadataUrl?: string };
   /** True when no app id is set: activities are not authenticated (like the Emulator). */
   openMode: boolean;
   directorySeed?: string;
@@ -105,7 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mongo: e.MONGODB_URI ? { uri: e.MONGODB_URI, dbName: e.MONGODB_DB } : undefined,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX } : undefined,
     queuePrefix: e.QUEUE_PREFIX,
-    bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType },
+    bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL },
     openMode: e.MicrosoftAppId === '',
     directorySeed: e.DIRECTORY_SEED,
     defaultLocale: e.DEFAULT_LOCALE,

@@ -28,7 +28,7 @@ export interface PendingMessage {
  *
  * Promises: `save` upserts by conversationId and keeps `owner`/`agentId` unless given;
  * `latestForPerson` returns the conversation with the newest `lastSeenAt` (or `undefined`);
- * `setOwner` on an unknown conversation throws `DomainError('CASE_NOT_FOUND')` never — it returns false;
+ * `setOwner` on an unknown conversation changes nothing and returns false;
  * pending messages come back oldest first and `takePending` removes what it returns (at most once).
  */
 export interface ConversationRepository {

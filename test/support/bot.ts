@@ -10,6 +10,11 @@ export async function startTestBot(env: Record<string, string> = {}, dataDir?: s
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gpki-e2e-'));
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const bot = await startBot(config);
+  // Tests start once the bot says it is ready (the CA's first start makes its keys).
+  for (let i = 0; i < 600; i++) {
+    if ((await fetch(`${bot.url}/readyz`)).status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return Object.assign(bot, { dataDir: dir });
 }
 

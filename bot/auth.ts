@@ -1,0 +1,22 @@
+import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+
+// jsonwebtoken's error names for a token that is malformed, wrongly signed, early or late.
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * Bot Framework authentication that fails closed: a token with a bad signature is a 401, not the
+ * 500 the SDK gives when jsonwebtoken rejects it. Failures to reach the key server stay 5xx, so
+ * the channel retries instead of dropping the message.
+ */
+export class FailClosedAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (e) {
+      if (e instanceof AuthenticationError) throw e;
+      if (e instanceof Error && TOKEN_ERRORS.has(e.name)) throw new AuthenticationError(`invalid token: ${e.message}`, 401);
+      throw e;
+    }
+  }
+}
