@@ -160,6 +160,27 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     expect(texts(r)).to.contain('Sijil dikeluarkan').and.contain('Dikembalikan untuk pembetulan');
   });
 
+  it('lets the applicant change any field from the summary, then cancel with nothing submitted', async () => {
+    const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead' });
+    await chat.submit({ verb: 'start', goal: 'newUserCert' });
+    for (const answer of ['880808-08-8888', 'Farid bin Ismail', 'farid@mampu.gov.my', '0123456789', '2', 'Ketua Penolong Pengarah F48', 'softcert', '1']) await chat.say(answer);
+    await chat.upload('ic.png', 'image/png', tinyPng());
+    let r = await chat.say('ya');
+    expect(askedField(r)).to.equal('confirm');
+    expect(JSON.stringify(cardOf(r.at(-1)))).to.contain('Unit Pemodenan Tadbiran').and.contain('Sijil perisian (softcert)').and.contain('ePerolehan');
+    r = await chat.say('Ubah maklumat');
+    expect(askedField(r)).to.equal('whichField');
+    r = await chat.say('Telefon');
+    expect(askedField(r)).to.equal('phone');
+    r = await chat.say('03-8000 8000');
+    expect(askedField(r)).to.equal('confirm');
+    const summary = JSON.stringify(cardOf(r.at(-1)));
+    expect(summary).to.contain('0380008000').and.contain('Farid bin Ismail');
+    r = await chat.submit({ verb: 'answer', field: 'confirm', choice: 'cancel' });
+    expect(texts(r)).to.contain('Tiada apa-apa dihantar');
+    expect(await bot.core.cases.listByApplicant('demo-lead')).to.have.length(0);
+  });
+
   it('keeps MyKad numbers out of the stored transcript', async () => {
     const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-verifier' });
     await chat.submit({ verb: 'start', goal: 'newUserCert' });
