@@ -67,7 +67,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, defaultLocale: config.defaultLocale };
-  const channel = new ProactiveChannel({ adapter, appId: config.bot.appId, conversations: store.conversations, render });
+  const channel = new ProactiveChannel({ adapterFor: () => adapter, appId: config.bot.appId, conversations: store.conversations, render });
 
   registerProcessors(infra.jobs, processors({ core, channel }), {
     finished(job, outcome, ms, error) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { format } from 'date-fns';
 import type { Case } from '../domain/cases/case.js';
 import type { UserCertApplication } from '../domain/cases/user-certificate.js';
@@ -53,13 +53,18 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
   }
 }
 
+/** What proactive delivery needs of an adapter (CloudAdapter for Teams and the Emulator, ours for Direct Line). */
+export interface ProactiveAdapter {
+  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+}
+
 /**
  * Delivers notifications proactively on the conversation the person used last; when they have
  * none yet, the message waits and is handed over on their next turn. Send failures throw, so the
  * notify job retries with backoff.
  */
 export class ProactiveChannel implements NotificationChannel {
-  constructor(private readonly opts: { adapter: CloudAdapter; appId: string; conversations: ConversationRepository; render: RenderDeps }) {}
+  constructor(private readonly opts: { adapterFor: (channelId: string) => ProactiveAdapter; appId: string; conversations: ConversationRepository; render: RenderDeps }) {}
 
   async deliver(personId: string, n: Notification): Promise<'delivered' | 'pending'> {
     const conv = await this.opts.conversations.latestForPerson(personId);
@@ -69,7 +74,7 @@ export class ProactiveChannel implements NotificationChannel {
     }
     const activity = await renderNotification(this.opts.render, personId, n);
     if (!activity) return 'delivered';
-    await this.opts.adapter.continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
+    await this.opts.adapterFor(conv.channelId).continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
       await ctx.sendActivity(activity);
     });
     return 'delivered';
