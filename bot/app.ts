@@ -1,7 +1,6 @@
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { CoreDeps } from '../domain/usecases/deps.js';
-import { decideUserCertificate } from '../domain/usecases/user-certificate-decide.js';
 import { getCaseForViewer } from '../domain/usecases/queries.js';
 import type { UserCertApplication } from '../domain/cases/user-certificate.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
@@ -10,7 +9,8 @@ import { languageRequested, localeOf, personOf, say, setLocale, textOf, type Loc
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
 import { fromApplication } from '../dialogs/user-certificate/fields.js';
 import { bindAppState, type DialogRunner } from './dialog-runner.js';
-import { CorrectPayload, DecisionPayload, StartPayload } from './card-actions.js';
+import { CorrectPayload, StartPayload } from './card-actions.js';
+import { registerApprovalRoutes } from './approvals.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
 import { classify } from './nlu.js';
@@ -42,14 +42,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     await ctx.sendActivity({ attachments: [menuCard(ctx)] });
   });
 
-  app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
-    const p = DecisionPayload.safeParse(ctx.activity.value);
-    if (!p.success) return void (await refuseCard(ctx));
-    const r = await decideUserCertificate(deps.core, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.verb, note: p.data.note, fields: p.data.fields, seenVersion: p.data.version });
-    if (r.ok) await ctx.sendActivity(say(ctx, `decision.${p.data.verb}`, { caseId: p.data.caseId }));
-    else await ctx.sendActivity(tDynamic(localeOf(ctx), `decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: r.params?.status ? tDynamic(localeOf(ctx), `status.${r.params.status}`, 'system') : '' }));
-    await repromptIfBusy(ctx, deps);
-  });
+  registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
 
   app.adaptiveCards.actionSubmit('correct', async (ctx) => {
     const p = CorrectPayload.safeParse(ctx.activity.value);
@@ -130,7 +123,7 @@ type ApplyFields = import('../domain/cases/user-certificate.js').UserCertField[]
 
 async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
   const me = personOf(ctx).id;
-  await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }));
+  await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
 }
 
 async function refuseCard(ctx: TurnContext): Promise<void> {

@@ -15,3 +15,4 @@ export const DecisionPayload = z.object({
 
 export const CorrectPayload = z.object({ verb: z.literal('correct'), caseId, version });
 export const StartPayload = z.object({ verb: z.literal('start'), goal: z.enum(['newUserCert']) });
+export const RefreshPayload = z.object({ caseId });

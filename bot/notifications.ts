@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import { CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import { format } from 'date-fns';
 import type { Case } from '../domain/cases/case.js';
 import type { UserCertApplication } from '../domain/cases/user-certificate.js';
@@ -10,8 +10,9 @@ import type { ConversationRepository } from '../domain/ports/conversation-reposi
 import type { Directory } from '../domain/ports/directory.js';
 import type { Notification, NotificationChannel } from '../domain/ports/notifier.js';
 import { t } from '../dialogs/i18n/index.js';
-import { esc } from '../dialogs/cards/adaptive.js';
-import { approvalCard, returnedCard } from './cards/approval.js';
+import { esc, type CardElement } from '../dialogs/cards/adaptive.js';
+import { approversFor } from '../domain/usecases/user-certificate-apply.js';
+import { approvalCardJson, returnedCard, type CardActions } from './cards/approval.js';
 import type { FileLinks } from './file-links.js';
 
 export interface RenderDeps {
@@ -22,8 +23,25 @@ export interface RenderDeps {
   defaultLocale: Locale;
 }
 
-/** Turns a domain notification into the message a person sees, in their language. */
-export async function renderNotification(deps: RenderDeps, personId: string, n: Notification): Promise<Partial<Activity> | undefined> {
+/** Universal Actions where the client supports them (Teams), Action.Submit elsewhere. */
+export const cardActionsFor = (channelId: string): CardActions => (channelId === 'msteams' ? 'execute' : 'submit');
+
+/** The AP card of a case as the channel needs it; on Teams it refreshes itself for every approver. */
+export async function approvalCardFor(deps: RenderDeps, c: Case<UserCertApplication>, locale: Locale, channelId: string): Promise<CardElement> {
+  const applicant = await deps.directory.getPerson(c.applicantId);
+  const agency = c.agencyId ? await deps.directory.getAgency(c.agencyId) : undefined;
+  const actions = cardActionsFor(channelId);
+  const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps, await approversFor(deps, c)) : undefined;
+  return approvalCardJson({ c, locale, applicantName: applicant?.name ?? c.data.fullName, agencyName: agency?.name ?? '', copyUrl: deps.fileLinks.link(c.data.mykadCopyFileId), actions, refreshUserIds });
+}
+
+async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string[]> {
+  const people = await Promise.all(personIds.map((id) => deps.directory.getPerson(id)));
+  return people.flatMap((p) => p?.identities.filter((i) => i.channelId === 'msteams').map((i) => i.userId) ?? []);
+}
+
+/** Turns a domain notification into the message a person sees, in their language and channel. */
+export async function renderNotification(deps: RenderDeps, personId: string, n: Notification, channelId: string): Promise<Partial<Activity> | undefined> {
   const person = await deps.directory.getPerson(personId);
   const locale = person?.locale ?? deps.defaultLocale;
   const c = await deps.cases.get<UserCertApplication>(n.caseId);
@@ -32,9 +50,7 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
     ({ type: 'message', text: t(locale, key, { caseId: c.id, ...params }) }) as Partial<Activity>;
   switch (n.type) {
     case 'approvalRequest': {
-      const applicant = await deps.directory.getPerson(c.applicantId);
-      const agency = c.agencyId ? await deps.directory.getAgency(c.agencyId) : undefined;
-      const card = approvalCard({ c, locale, applicantName: applicant?.name ?? c.data.fullName, agencyName: agency?.name ?? '', copyUrl: deps.fileLinks.link(c.data.mykadCopyFileId) });
+      const card = CardFactory.adaptiveCard(await approvalCardFor(deps, c, locale, channelId));
       return { type: 'message', text: t(locale, 'notify.approvalRequest', { caseId: c.id, applicant: esc(c.data.fullName) }), attachments: [card] };
     }
     case 'caseReturned':
@@ -72,7 +88,7 @@ export class ProactiveChannel implements NotificationChannel {
       await this.opts.conversations.addPending({ id: randomUUID(), personId, payload: n as unknown as Record<string, unknown>, createdAt: new Date().toISOString() });
       return 'pending';
     }
-    const activity = await renderNotification(this.opts.render, personId, n);
+    const activity = await renderNotification(this.opts.render, personId, n, conv.channelId);
     if (!activity) return 'delivered';
     await this.opts.adapterFor(conv.channelId).continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
       await ctx.sendActivity(activity);

@@ -104,7 +104,7 @@ export function maskActivity(a: Partial<Activity>): Partial<Activity> {
 async function handOverPending(ctx: TurnContext, deps: PipelineDeps, person: Person): Promise<void> {
   const pending = await deps.conversations.takePending(person.id);
   for (const p of pending) {
-    const activity = await renderNotification(deps.render, person.id, p.payload as unknown as Notification);
+    const activity = await renderNotification(deps.render, person.id, p.payload as unknown as Notification, ctx.activity.channelId);
     if (activity) await ctx.sendActivity(activity);
   }
 }

@@ -1,9 +1,14 @@
 import type { Attachment } from 'botbuilder';
-import type { Case } from '../../domain/cases/case.js';
+import { CardFactory } from 'botbuilder';
+import { format } from 'date-fns';
+import type { Case, TimelineEntry } from '../../domain/cases/case.js';
 import { CORRECTABLE_FIELDS, type UserCertApplication } from '../../domain/cases/user-certificate.js';
 import type { Locale } from '../../domain/people.js';
-import { t } from '../../dialogs/i18n/index.js';
-import { adaptiveCard, esc, facts, heading, para, submit } from '../../dialogs/cards/adaptive.js';
+import { t, tDynamic } from '../../dialogs/i18n/index.js';
+import { adaptiveCard, cardJson, esc, facts, heading, para, submit, type CardElement } from '../../dialogs/cards/adaptive.js';
+
+/** Teams gets Universal Actions (`Action.Execute`, the card refreshes itself); other channels `Action.Submit`. */
+export type CardActions = 'execute' | 'submit';
 
 export interface ApprovalCardInput {
   c: Case<UserCertApplication>;
@@ -12,13 +17,25 @@ export interface ApprovalCardInput {
   agencyName: string;
   /** Signed, expiring link to the MyKad copy for the AP to inspect. */
   copyUrl?: string;
+  actions: CardActions;
+  /** Teams user ids that get the card refreshed automatically (the approvers). */
+  refreshUserIds?: string[];
 }
+
+export const REFRESH_VERB = 'refreshApproval';
+
+const action = (mode: CardActions, title: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => {
+  if (mode === 'submit') return submit(title, data, style);
+  const { verb, ...rest } = data;
+  return { type: 'Action.Execute', title, verb, data: rest, ...(style ? { style } : {}) };
+};
 
 /**
  * The AP's card. The AP must see the full MyKad number to verify documents; user text is escaped.
  * Every action carries the case id and the version the AP saw, so a stale card is refused.
  */
-export function approvalCard({ c, locale, applicantName, agencyName, copyUrl }: ApprovalCardInput): Attachment {
+export function approvalCardJson(input: ApprovalCardInput): CardElement {
+  const { c, locale, applicantName, agencyName, copyUrl } = input;
   const d = c.data;
   const f = (k: Parameters<typeof t>[1]) => t(locale, k);
   const rows: [string, string][] = [
@@ -46,11 +63,43 @@ export function approvalCard({ c, locale, applicantName, agencyName, copyUrl }: 
     { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: f('approval.noteLabel') },
   ];
   const data = { caseId: c.id, version: c.version };
-  return adaptiveCard(body, [
-    submit(f('approval.approve'), { verb: 'approve', ...data }, 'positive'),
-    submit(f('approval.return'), { verb: 'return', ...data }),
-    submit(f('approval.reject'), { verb: 'reject', ...data }, 'destructive'),
-  ]);
+  const actions = [
+    action(input.actions, f('approval.approve'), { verb: 'approve', ...data }, 'positive'),
+    action(input.actions, f('approval.return'), { verb: 'return', ...data }),
+    action(input.actions, f('approval.reject'), { verb: 'reject', ...data }, 'destructive'),
+  ];
+  return cardJson(body, actions, refreshOf(input.actions, c.id, input.refreshUserIds));
+}
+
+export function approvalCard(input: ApprovalCardInput): Attachment {
+  return CardFactory.adaptiveCard(approvalCardJson(input));
+}
+
+function refreshOf(mode: CardActions, caseId: string, userIds: string[] | undefined): CardElement {
+  if (mode !== 'execute') return {};
+  return { refresh: { action: { type: 'Action.Execute', verb: REFRESH_VERB, data: { caseId } }, userIds: (userIds ?? []).slice(0, 60) } };
+}
+
+const DECISIONS = ['approved', 'returned', 'rejected'] as const;
+
+/** The last AP decision on a case, if any. */
+export function lastDecision(c: Case<unknown>): TimelineEntry | undefined {
+  return [...c.timeline].reverse().find((e) => (DECISIONS as readonly string[]).includes(e.event));
+}
+
+/**
+ * What every viewer sees once the case left the AP's hands: who decided what and when. It keeps
+ * the refresh so a later view shows later changes too.
+ */
+export function decidedCardJson(opts: { c: Case<unknown>; locale: Locale; deciderName: string; actions: CardActions; notice?: string }): CardElement {
+  const { c, locale } = opts;
+  const last = lastDecision(c);
+  const at = last ? format(new Date(last.at), 'dd/MM/yyyy HH:mm') : '';
+  const line = last
+    ? tDynamic(locale, `decided.${last.event}`, 'decided.other', { name: esc(opts.deciderName), at, note: esc(last.note ?? '') })
+    : t(locale, 'decided.other', { status: tDynamic(locale, `status.${c.status}`, 'system') });
+  const body = [heading(t(locale, 'decided.title', { caseId: c.id })), para(line), ...(opts.notice ? [para(opts.notice)] : [])];
+  return cardJson(body, [], refreshOf(opts.actions, c.id, []));
 }
 
 /** The applicant's card after a return: what the AP asked, and a button to correct just that. */

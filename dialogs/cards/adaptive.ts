@@ -7,14 +7,14 @@ export function esc(text: string): string {
 
 export type CardElement = Record<string, unknown>;
 
-export function adaptiveCard(body: CardElement[], actions: CardElement[] = []): Attachment {
-  return CardFactory.adaptiveCard({
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.4',
-    body,
-    actions,
-  });
+/** The card itself (what an `adaptiveCard/action` invoke returns); `extra` adds e.g. `refresh`. */
+export function cardJson(body: CardElement[], actions: CardElement[] = [], extra: CardElement = {}): CardElement {
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body, actions, ...extra };
+}
+
+/** The card as a message attachment. */
+export function adaptiveCard(body: CardElement[], actions: CardElement[] = [], extra: CardElement = {}): Attachment {
+  return CardFactory.adaptiveCard(cardJson(body, actions, extra));
 }
 
 export const heading = (text: string): CardElement => ({ type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true });

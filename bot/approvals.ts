@@ -1,0 +1,73 @@
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
+import type { Case } from '../domain/cases/case.js';
+import type { UserCertApplication } from '../domain/cases/user-certificate.js';
+import { hasRole } from '../domain/people.js';
+import type { CoreDeps } from '../domain/usecases/deps.js';
+import { getCaseForViewer } from '../domain/usecases/queries.js';
+import { decideUserCertificate } from '../domain/usecases/user-certificate-decide.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import { localeOf, personOf, say } from '../dialogs/turn.js';
+import { DecisionPayload, RefreshPayload } from './card-actions.js';
+import { decidedCardJson, lastDecision, REFRESH_VERB } from './cards/approval.js';
+import { approvalCardFor, cardActionsFor, type RenderDeps } from './notifications.js';
+
+export interface ApprovalDeps {
+  core: CoreDeps;
+  render: RenderDeps;
+  /** Re-asks the open dialog's question after an answer given outside it. */
+  afterAnswer: (ctx: TurnContext) => Promise<void>;
+}
+
+type Outcome = { ok: true; c: Case<unknown> } | { ok: false; text: string; c?: Case<unknown>; alreadyDecided?: boolean; changed?: boolean };
+
+/**
+ * AP decisions from cards. Web Chat and the Emulator click `Action.Submit` and get a message back;
+ * Teams clicks `Action.Execute` and gets the card itself back, refreshed for every approver: after
+ * one decision the card shows who decided what and when, and a second click learns that outcome.
+ */
+export function registerApprovalRoutes(app: Application<TurnState>, deps: ApprovalDeps): void {
+  app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
+    const out = await decide(ctx, deps, ctx.activity.value);
+    await ctx.sendActivity(out.ok ? say(ctx, `decision.${(ctx.activity.value as { verb: 'approve' | 'return' | 'reject' }).verb}`, { caseId: out.c.id }) : out.text);
+    await deps.afterAnswer(ctx);
+  });
+
+  app.adaptiveCards.actionExecute(['approve', 'return', 'reject'], async (ctx, _state, data) => {
+    const verb = (ctx.activity.value as { action?: { verb?: string } }).action?.verb;
+    const out = await decide(ctx, deps, { ...data, verb });
+    if (out.ok) return cardFor(ctx, deps, out.c);
+    if (out.c && (out.alreadyDecided || out.changed)) return cardFor(ctx, deps, out.c, out.text);
+    return out.text;
+  });
+
+  app.adaptiveCards.actionExecute(REFRESH_VERB, async (ctx, _state, data) => {
+    const p = RefreshPayload.safeParse(data);
+    if (!p.success) return say(ctx, 'card.invalid');
+    const found = await getCaseForViewer(deps.core, p.data.caseId, personOf(ctx).id);
+    return found.ok ? cardFor(ctx, deps, found.value) : say(ctx, 'card.invalid');
+  });
+}
+
+async function decide(ctx: TurnContext, deps: ApprovalDeps, value: unknown): Promise<Outcome> {
+  const p = DecisionPayload.safeParse(value);
+  if (!p.success) return { ok: false, text: say(ctx, 'card.invalid') };
+  const r = await decideUserCertificate(deps.core, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.verb, note: p.data.note, fields: p.data.fields, seenVersion: p.data.version });
+  if (r.ok) return { ok: true, c: r.value };
+  const locale = localeOf(ctx);
+  const status = r.params?.status ? tDynamic(locale, `status.${r.params.status}`, 'system') : '';
+  const text = tDynamic(locale, `decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status });
+  const c = await deps.core.cases.get(p.data.caseId);
+  return { ok: false, text, c, alreadyDecided: r.error === 'ALREADY_DECIDED', changed: r.error === 'CHANGED_SINCE' };
+}
+
+/** The card this viewer should see now: the approval card while they can still decide, otherwise the outcome. */
+async function cardFor(ctx: TurnContext, deps: ApprovalDeps, c: Case<unknown>, notice?: string): Promise<AdaptiveCard> {
+  const viewer = personOf(ctx);
+  const locale = localeOf(ctx);
+  const canDecide = c.status === 'MENUNGGU_PENGESAHAN_AP' && hasRole(viewer, 'AP') && viewer.agencyId === c.agencyId && viewer.id !== c.applicantId;
+  if (canDecide) return (await approvalCardFor(deps.render, c as Case<UserCertApplication>, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
+  const decider = lastDecision(c)?.actorId;
+  const deciderName = decider ? ((await deps.core.directory.getPerson(decider))?.name ?? decider) : '';
+  return decidedCardJson({ c, locale, deciderName, actions: cardActionsFor(ctx.activity.channelId), notice }) as unknown as AdaptiveCard;
+}
