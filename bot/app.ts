@@ -35,6 +35,13 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     return true;
   });
 
+  // Teams: installing the app in personal scope sends installationUpdate (membersAdded names only the bot).
+  app.activity('installationUpdate', async (ctx) => {
+    if ((ctx.activity as { action?: string }).action !== 'add') return;
+    await ctx.sendActivity(say(ctx, 'welcome', { name: personOf(ctx).name }));
+    await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+  });
+
   app.conversationUpdate('membersAdded', async (ctx) => {
     const added = (ctx.activity.membersAdded ?? []).filter((m) => m.id !== ctx.activity.recipient?.id);
     if (added.length === 0) return;

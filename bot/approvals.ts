@@ -37,7 +37,8 @@ export function registerApprovalRoutes(app: Application<TurnState>, deps: Approv
     const verb = (ctx.activity.value as { action?: { verb?: string } }).action?.verb;
     const out = await decide(ctx, deps, { ...data, verb });
     if (out.ok) return cardFor(ctx, deps, out.c);
-    if (out.c && (out.alreadyDecided || out.changed)) return cardFor(ctx, deps, out.c, out.text);
+    if (out.c && out.alreadyDecided) return cardFor(ctx, deps, out.c, say(ctx, 'decided.again'));
+    if (out.c && out.changed) return cardFor(ctx, deps, out.c, out.text);
     return out.text;
   });
 

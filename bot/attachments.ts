@@ -6,10 +6,13 @@ import type { AttachmentReader } from '../dialogs/user-certificate/fields.js';
  * origin or an origin the operator trusts. Any other URL is refused, so a user cannot make the
  * bot fetch arbitrary addresses. Reading stops as soon as the limit is passed.
  */
+export const TEAMS_FILE_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
 export class HttpAttachmentReader implements AttachmentReader {
-  constructor(private readonly opts: { trustedOrigins: string[]; timeoutMs: number }) {}
+  constructor(private readonly opts: { trustedOrigins: string[]; timeoutMs: number; teamsFileHosts: string[] }) {}
 
   async read(ctx: TurnContext, attachment: Attachment, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
+    if (attachment.contentType === TEAMS_FILE_INFO) return this.fromTeams(attachment, maxBytes);
     const url = attachment.contentUrl;
     if (!url) return undefined;
     if (url.startsWith('data:')) return this.fromDataUrl(url, maxBytes);
@@ -21,6 +24,23 @@ export class HttpAttachmentReader implements AttachmentReader {
     }
     const allowed = [...this.opts.trustedOrigins, safeOrigin(ctx.activity.serviceUrl)].filter(Boolean);
     if (!allowed.includes(origin)) return undefined;
+    return this.download(url, maxBytes);
+  }
+
+  /**
+   * A file sent in a personal Teams chat arrives as "file download info": a short-lived,
+   * pre-authorised link on the tenant's SharePoint. Only hosts under the configured suffixes are fetched.
+   */
+  private async fromTeams(attachment: Attachment, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
+    const url = (attachment.content as { downloadUrl?: unknown } | undefined)?.downloadUrl;
+    if (typeof url !== 'string') return undefined;
+    let host: string;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return undefined;
+    }
+    if (!this.opts.teamsFileHosts.some((h) => host === h || host.endsWith(`.${h}`))) return undefined;
     return this.download(url, maxBytes);
   }
 

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CallerIdConstants, CloudAdapter, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import { FailClosedAuthentication } from './auth.js';
@@ -19,6 +19,7 @@ import { HttpAttachmentReader } from './attachments.js';
 import { DialogRunner } from './dialog-runner.js';
 import { FileLinks } from './file-links.js';
 import { createHttpServer } from './http.js';
+import { mountWebRoutes } from './web-routes.js';
 import { ProactiveChannel } from './notifications.js';
 import { fileLinkSecret, openInfrastructure, seedDirectory } from './runtime.js';
 import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
@@ -91,7 +92,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       if (p) await store.directory.upsertPerson({ ...p, locale });
     },
   };
-  const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000 });
+  const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000, teamsFileHosts: config.teamsFileHosts });
   const runner = new DialogRunner([new ApplyUserCertificateDialog({ core, reader }, prefs)]);
   const app = createApplication({ core, runner, render, storage: infra.storage, prefs });
   const onTurn = createTurnHandler({
@@ -111,6 +112,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode,
     readiness: async () => ({ store: infra.storeReady(), queue: await infra.jobs.counts('ca').then(() => true, () => false), ca: caReady }),
   });
+  mountWebRoutes(server, { webDir: fileURLToPath(new URL('../web/', import.meta.url)) });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   if (!config.publicUrl) baseUrl = `http://localhost:${port}`;

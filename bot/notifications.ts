@@ -14,6 +14,7 @@ import { esc, type CardElement } from '../dialogs/cards/adaptive.js';
 import { approversFor } from '../domain/usecases/user-certificate-apply.js';
 import { approvalCardJson, returnedCard, type CardActions } from './cards/approval.js';
 import type { FileLinks } from './file-links.js';
+import { ConversationRateLimiter, sendWithRetries } from './proactive-limits.js';
 
 export interface RenderDeps {
   cases: CaseRepository;
@@ -37,7 +38,7 @@ export async function approvalCardFor(deps: RenderDeps, c: Case<UserCertApplicat
 
 async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string[]> {
   const people = await Promise.all(personIds.map((id) => deps.directory.getPerson(id)));
-  return people.flatMap((p) => p?.identities.filter((i) => i.channelId === 'msteams').map((i) => i.userId) ?? []);
+  return people.flatMap((p) => p?.identities.filter((i) => i.channelId === 'msteams' || i.channelId === '*').map((i) => i.userId) ?? []);
 }
 
 /** Turns a domain notification into the message a person sees, in their language and channel. */
@@ -80,7 +81,10 @@ export interface ProactiveAdapter {
  * notify job retries with backoff.
  */
 export class ProactiveChannel implements NotificationChannel {
-  constructor(private readonly opts: { adapterFor: (channelId: string) => ProactiveAdapter; appId: string; conversations: ConversationRepository; render: RenderDeps }) {}
+  private readonly limiter: ConversationRateLimiter;
+  constructor(private readonly opts: { adapterFor: (channelId: string) => ProactiveAdapter; appId: string; conversations: ConversationRepository; render: RenderDeps; limiter?: ConversationRateLimiter }) {
+    this.limiter = opts.limiter ?? new ConversationRateLimiter();
+  }
 
   async deliver(personId: string, n: Notification): Promise<'delivered' | 'pending'> {
     const conv = await this.opts.conversations.latestForPerson(personId);
@@ -90,9 +94,12 @@ export class ProactiveChannel implements NotificationChannel {
     }
     const activity = await renderNotification(this.opts.render, personId, n, conv.channelId);
     if (!activity) return 'delivered';
-    await this.opts.adapterFor(conv.channelId).continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
-      await ctx.sendActivity(activity);
-    });
+    await this.limiter.acquire(conv.conversationId);
+    await sendWithRetries(() =>
+      this.opts.adapterFor(conv.channelId).continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
+        await ctx.sendActivity(activity);
+      }),
+    );
     return 'delivered';
   }
 }

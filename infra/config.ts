@@ -51,8 +51,18 @@ const Schema = z.object({
   PUBLIC_URL: optionalUrl(['http://', 'https://']),
   // Secret that signs links to uploaded files; default: one generated and kept in DATA_DIR.
   FILE_LINK_SECRET: z.string().min(16).optional(),
+  // Hosts (and their subdomains) the bot may fetch Teams file uploads from, comma-separated.
+  TEAMS_FILE_HOSTS: csv('sharepoint.com,sharepoint.us,sharepoint-df.com'),
   // Seconds SIGTERM waits for running jobs and turns before exiting.
   SHUTDOWN_GRACE_SECONDS: int(20, 1, 600),
+  // Direct Line: signs tokens and is the Bearer secret of tokens/generate; default: one generated and kept in DATA_DIR.
+  DIRECTLINE_SECRET: z.string().min(16).optional(),
+  // Direct Line token lifetime in seconds (Web Chat refreshes every 15 minutes, so keep it above 900 for Web Chat).
+  DIRECTLINE_TOKEN_TTL_SECONDS: int(1800, 1, 86_400),
+  // Shared secret of signed identity assertions from the intranet (POST /api/directline/token); unset = assertions refused.
+  INTRANET_SHARED_SECRET: z.string().min(16).optional(),
+  // Demo login (pick a seeded demo-* person) on the token endpoint; default: on in the embedded open mode only.
+  DEMO_LOGIN: z.enum(['true', 'false']).optional(),
 });
 
 export type Mode = 'embedded' | 'scaled';
@@ -77,7 +87,16 @@ export interface Config {
   shutdownGraceMs: number;
   /** Set when PUBLIC_URL is configured; otherwise links use http://localhost:<listening port>. */
   publicUrl?: string;
+  teamsFileHosts: string[];
   fileLinkSecret?: string;
+  directLine: {
+    /** Set when DIRECTLINE_SECRET is configured; otherwise one is generated in DATA_DIR (bot/runtime.ts). */
+    secret?: string;
+    tokenTtlSeconds: number;
+    intranetSecret?: string;
+    /** DEMO_LOGIN, or by default: embedded store and no app id. */
+    demoLogin: boolean;
+  };
   /** Which store/queue family runs: derived from MONGODB_URI and REDIS_URL. */
   store: 'embedded' | 'mongo';
   queue: 'inline' | 'bullmq';
@@ -118,6 +137,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     fileLinkSecret: e.FILE_LINK_SECRET,
+    directLine: {
+      secret: e.DIRECTLINE_SECRET,
+      tokenTtlSeconds: e.DIRECTLINE_TOKEN_TTL_SECONDS,
+      intranetSecret: e.INTRANET_SHARED_SECRET,
+      // Never on by default once an app id makes this a production bot: only an explicit DEMO_LOGIN=true.
+      demoLogin: e.DEMO_LOGIN ? e.DEMO_LOGIN === 'true' : !e.MONGODB_URI && e.MicrosoftAppId === '',
+    },
+    teamsFileHosts: e.TEAMS_FILE_HOSTS,
     store: e.MONGODB_URI ? 'mongo' : 'embedded',
     queue: e.REDIS_URL ? 'bullmq' : 'inline',
   };
