@@ -9,13 +9,19 @@ import type { AttachmentReader } from '../dialogs/user-certificate/fields.js';
 export const TEAMS_FILE_INFO = 'application/vnd.microsoft.teams.file.download.info';
 
 export class HttpAttachmentReader implements AttachmentReader {
-  constructor(private readonly opts: { trustedOrigins: string[]; timeoutMs: number; teamsFileHosts: string[] }) {}
+  /**
+   * `ownFiles` reads the bot's own signed `/files/` links (Direct Line uploads) from the store, with
+   * no HTTP: `undefined` = not such a link, `'refused'` = one, but not readable by this sender.
+   */
+  constructor(private readonly opts: { trustedOrigins: string[]; timeoutMs: number; teamsFileHosts: string[]; ownFiles?: (url: string, senderId: string) => Promise<Buffer | 'refused' | undefined> }) {}
 
   async read(ctx: TurnContext, attachment: Attachment, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
     if (attachment.contentType === TEAMS_FILE_INFO) return this.fromTeams(attachment, maxBytes);
     const url = attachment.contentUrl;
     if (!url) return undefined;
     if (url.startsWith('data:')) return this.fromDataUrl(url, maxBytes);
+    const own = await this.opts.ownFiles?.(url, ctx.activity.from?.id ?? '');
+    if (own !== undefined) return own === 'refused' ? undefined : own.length > maxBytes ? 'too-large' : own;
     let origin: string;
     try {
       origin = new URL(url).origin;

@@ -20,6 +20,22 @@ export class FileLinks {
     return want.length === got.length && timingSafeEqual(want, got);
   }
 
+  /** The file id behind one of this bot's links that is valid now; undefined for anything else. */
+  idOf(url: string): string | undefined {
+    let link: URL;
+    let base: URL;
+    try {
+      link = new URL(url);
+      base = new URL(this.opts.baseUrl());
+    } catch {
+      return undefined;
+    }
+    const prefix = `${base.pathname.replace(/\/$/, '')}/files/`;
+    if (link.origin !== base.origin || !link.pathname.startsWith(prefix)) return undefined;
+    const id = decodeURIComponent(link.pathname.slice(prefix.length));
+    return this.verify(id, link.searchParams.get('exp') ?? undefined, link.searchParams.get('sig') ?? undefined) ? id : undefined;
+  }
+
   private sign(fileId: string, exp: number): string {
     return createHmac('sha256', this.opts.secret).update(`${fileId}.${exp}`).digest('base64url');
   }

@@ -41,7 +41,10 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
   let intakeOpen = true;
   const server = restify.createServer({ name: 'gpki-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  // restify's multipart parser ignores maxBodySize and spools files to the temp folder on any
+  // route, so multipart bodies are left unread here; only Direct Line's /upload reads them, capped.
+  const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
+  server.use(parseBody.map((handler) => (req: Request, res: Response, next: restify.Next) => (req.getContentType() === 'multipart/form-data' ? next() : handler(req, res, next))));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (!intakeOpen) return void res.send(503, { error: 'shutting down' });
@@ -83,6 +86,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
     if (!file) return void res.send(404, { error: 'not found' });
     res.setHeader('content-type', file.meta.contentType);
     res.setHeader('cache-control', 'private, no-store');
+    // The stored type is trusted only as far as it was sniffed; never let a browser guess another.
+    res.setHeader('x-content-type-options', 'nosniff');
     res.sendRaw(200, file.bytes);
   });
 

@@ -3,15 +3,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from 'botbuilder';
+import type { ActivityLog } from '../domain/ports/activity-log.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventBus } from '../domain/ports/event-bus.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.js';
 import type { Config } from '../infra/config.js';
 import { loadDirectorySeed } from '../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../infra/store/embedded/index.js';
+import { SqliteActivityLog } from '../infra/store/embedded/activity-log.js';
 import { SqliteTranscripts, type TranscriptEntry } from '../infra/store/embedded/transcripts.js';
 import { createMongoStore, ensureIndexes, type MongoStore } from '../infra/store/mongo/index.js';
 import { MongoTranscripts } from '../infra/store/mongo/transcripts.js';
+import { MongoActivityLog } from '../infra/store/mongo/activity-log.js';
 import { InlineJobScheduler } from '../infra/queue/inline.js';
 import { BullMqJobScheduler } from '../infra/queue/bullmq.js';
 import { LocalEventBus } from '../infra/events/local.js';
@@ -24,6 +27,8 @@ export interface Infrastructure {
   store: EmbeddedStore | MongoStore;
   storage: Storage;
   transcripts: { append(e: TranscriptEntry): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
+  /** The bot's own Direct Line conversations (bot/directline). */
+  activities: ActivityLog;
   jobs: JobScheduler;
   events: EventBus;
   seen: SeenActivities;
@@ -37,18 +42,21 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   const dbFile = path.join(config.dataDir, 'gpki.db');
   let store: EmbeddedStore | MongoStore;
   let transcripts: Infrastructure['transcripts'];
+  let activities: ActivityLog;
   let storeReady: () => boolean;
   if (config.mongo) {
     const mongo = await createMongoStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, clock });
     store = mongo;
     transcripts = new MongoTranscripts({ connection: mongo.connection });
-    // The store builds indexes for its own models; the transcripts model came after.
+    activities = new MongoActivityLog({ connection: mongo.connection });
+    // The store builds indexes for its own models; the transcripts and activity models came after.
     await ensureIndexes(mongo.connection);
     storeReady = () => mongo.connection.readyState === 1;
   } else {
     const embedded = createEmbeddedStore({ file: dbFile, filesDir: path.join(config.dataDir, 'files'), clock });
     store = embedded;
     transcripts = new SqliteTranscripts({ db: embedded.db });
+    activities = new SqliteActivityLog({ db: embedded.db });
     storeReady = () => embedded.db.open;
   }
   const jobLogger = { info: (o: object, m?: string) => logger.info(o, m), error: (o: object, m?: string) => logger.error(o, m), warn: (o: object, m?: string) => logger.warn(o, m) };
@@ -63,6 +71,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     store,
     storage: store.storage,
     transcripts,
+    activities,
     jobs,
     events,
     seen,
@@ -95,15 +104,39 @@ export async function seedDirectory(config: Config, infra: Infrastructure, logge
 
 /** The secret for signed file links: configured, or one made for this data folder and kept there. */
 export function fileLinkSecret(config: Config): string {
-  if (config.fileLinkSecret) return config.fileLinkSecret;
-  const file = path.join(config.dataDir, '.file-link-secret');
+  return config.fileLinkSecret ?? keptSecret(config.dataDir, '.file-link-secret');
+}
+
+/**
+ * The Direct Line secret (signs tokens; Bearer secret of tokens/generate): configured, or one made
+ * for this data folder, so every instance sharing DATA_DIR accepts the others' tokens.
+ */
+export function directLineSecret(config: Config): string {
+  return config.directLine.secret ?? keptSecret(config.dataDir, '.directline-secret');
+}
+
+/**
+ * The secret the kept training private keys are sealed under: configured, or one made for this
+ * data folder. Losing it makes undelivered training keys unreadable (they are then replaced).
+ */
+export function keyEscrowSecret(config: Config): string {
+  return config.keyEscrowSecret ?? keptSecret(config.dataDir, '.key-escrow-secret');
+}
+
+function keptSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
     const secret = randomBytes(32).toString('base64url');
-    mkdirSync(config.dataDir, { recursive: true });
-    // 0600: only the bot's user may read it.
-    writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+    mkdirSync(dataDir, { recursive: true });
+    // 0600: only the bot's user may read it. 'wx': when two instances start at once, the loser
+    // reads the winner's secret instead of overwriting it.
+    try {
+      writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch {
+      return readFileSync(file, 'utf8').trim();
+    }
   }
 }

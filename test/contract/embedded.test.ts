@@ -8,7 +8,9 @@ import { verifyAuditChain } from '../../domain/audit.js';
 import type { NewCase } from '../../domain/cases/case.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
+import { SqliteActivityLog } from '../../infra/store/embedded/activity-log.js';
 import { createEmbeddedStore, openEmbeddedDb, type EmbeddedStore } from '../../infra/store/embedded/index.js';
+import { activityLogContract } from './activity-log.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
 import { caseRepositoryContract } from './case-repository.contract.js';
 import { certificateRepositoryContract } from './certificate-repository.contract.js';
@@ -53,6 +55,7 @@ conversationRepositoryContract('embedded', embedded((s) => s.conversations));
 auditLogContract('embedded', embedded((s) => s.audit));
 fileStoreContract('embedded', embedded((s) => s.files));
 storageContract('embedded', embedded((s) => s.storage));
+activityLogContract('embedded', embedded((s) => new SqliteActivityLog({ db: s.db })));
 
 const newCase = (over: Partial<NewCase> = {}): NewCase => ({
   kind: 'UC', status: 'SUBMITTED', applicantId: 'p1', data: { n: 1 }, timeline: [], createdAt: '2026-05-01T00:00:00.000Z', ...over,
@@ -145,6 +148,16 @@ describe('embedded store (beyond the contracts)', () => {
     const held = (await other.storage.read(['k'])).k;
     await t.store.storage.write({ k: { ...held, v: 2 } });
     expect((await rejection(other.storage.write({ k: { ...held, v: 3 } }))).code).to.equal('ETAG_CONFLICT');
+  });
+
+  it('two connections to one file share Direct Line watermarks (two bot instances on one DATA_DIR)', async () => {
+    t = await tempStore();
+    const [a, b] = [new SqliteActivityLog({ db: t.store.db }), new SqliteActivityLog({ db: t.reopen().db })];
+    await a.createConversation({ conversationId: 'c1', userId: 'u1', createdAt: '2026-05-01T00:00:00.000Z' });
+    expect(await b.createConversation({ conversationId: 'c1', userId: 'u2', createdAt: '2026-05-01T00:00:00.000Z' })).to.equal(false);
+    const marks = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append('c1', { i })));
+    expect(marks.map((m) => m?.watermark).sort((x, y) => x! - y!)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await a.listAfter('c1', 0, 100)).map((e) => e.watermark)).to.deep.equal((await b.listAfter('c1', 0, 100)).map((e) => e.watermark));
   });
 
   it('4 threads with their own connections get unique gap-free numbers and one audit chain', async () => {

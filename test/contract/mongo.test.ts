@@ -16,6 +16,8 @@ import {
   type MongoAdapterOptions,
   type MongoStore,
 } from '../../infra/store/mongo/index.js';
+import { MongoActivityLog } from '../../infra/store/mongo/activity-log.js';
+import { activityLogContract } from './activity-log.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
 import { caseRepositoryContract } from './case-repository.contract.js';
 import { certificateRepositoryContract } from './certificate-repository.contract.js';
@@ -75,6 +77,7 @@ if (!uri) {
     auditLogContract('mongo', mongo((o) => new MongoAuditLog(o)));
     fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
     storageContract('mongo', mongo((o) => new MongoStorage(o)));
+    activityLogContract('mongo', mongo((o) => new MongoActivityLog(o)));
 
     describe('mongo store (beyond the contracts)', () => {
       const newCase = (): NewCase => ({

@@ -1,0 +1,176 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ActivityEventNames,
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ChannelAccount,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import type { ClaimsIdentity } from 'botframework-connector';
+import type { ActivityLog } from '../../domain/ports/activity-log.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
+import type { Logger } from '../../infra/logger.js';
+import type { ProactiveAdapter } from '../notifications.js';
+import { activityId, DIRECTLINE_CHANNEL, topicOf, watermarkOfId } from './activities.js';
+
+type Logic = (context: TurnContext) => Promise<void>;
+
+export interface DirectLineAdapterOptions {
+  log: ActivityLog;
+  events: EventBus;
+  /** The bot as it appears in `from` of its activities. */
+  bot: { id: string; name: string };
+  /** The bot's own Direct Line URL (known once the server listens): the activities' serviceUrl. */
+  serviceUrl: () => string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** What was appended: the activity's id and its watermark. */
+export interface Appended {
+  id: string;
+  watermark: number;
+}
+
+/**
+ * The bot's side of its own Direct Line channel. A turn runs in-process on the same `onTurn` as
+ * `/api/messages`; everything the bot sends is appended to the {@link ActivityLog} (so a client
+ * that reconnects, here or on another instance, gets it) and announced on the EventBus (so open
+ * WebSockets get it at once).
+ *
+ * - Turns of one conversation run one after another on this instance, so bot state is not
+ *   written by two turns at once.
+ * - `updateActivity` appends a replacement carrying the original id and timestamp; Web Chat shows
+ *   it in place of the original. `deleteActivity` is not supported (Direct Line has no delete).
+ * - `continueConversationAsync` (proactive) does not go through `onTurnError`: a failed send
+ *   throws, so the notify job retries it.
+ */
+export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly opts: DirectLineAdapterOptions) {
+    super();
+  }
+
+  /**
+   * The serviceUrl of every activity: the bot's own configured address, never one derived from a
+   * request (the attachment reader trusts the serviceUrl's origin, so a client-chosen Host header
+   * would let a client make the bot fetch from any host).
+   */
+  get serviceUrl(): string {
+    return this.opts.serviceUrl();
+  }
+
+  /** The bot's ChannelAccount (recipient of client activities, sender of the bot's). */
+  get botAccount(): ChannelAccount {
+    return { id: this.opts.bot.id, name: this.opts.bot.name, role: 'bot' };
+  }
+
+  /**
+   * A client's activity, already stamped with its server-set identity: appended first (the client
+   * sees its echo), then a turn runs on it. Typing is only echoed: the bot has nothing to say to it.
+   */
+  async receive(activity: Partial<Activity>, logic: Logic): Promise<Appended | undefined> {
+    const conversationId = activity.conversation?.id ?? '';
+    const appended = await this.append(conversationId, activity as Record<string, unknown>);
+    if (!appended) return undefined;
+    if (activity.type !== ActivityTypes.Typing) await this.processActivity({ ...activity, id: appended.id }, logic);
+    return appended;
+  }
+
+  /** Runs one turn on `activity` (errors go to `onTurnError`), after any running turn of its conversation. */
+  async processActivity(activity: Partial<Activity>, logic: Logic): Promise<void> {
+    await this.serially(activity.conversation?.id ?? '', async () => {
+      await this.runMiddleware(new TurnContext(this, activity), logic);
+    });
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses: ResourceResponse[] = [];
+    for (const a of activities) {
+      if (a.type === 'delay') {
+        await sleep(typeof a.value === 'number' ? a.value : 1000);
+        responses.push({ id: '' });
+        continue;
+      }
+      // Trace is for the Emulator's inspector and invokeResponse for channels with invokes: no client shows either.
+      if (a.type === ActivityTypes.Trace || a.type === ActivityTypes.InvokeResponse) {
+        responses.push({ id: '' });
+        continue;
+      }
+      const conversationId = a.conversation?.id ?? context.activity.conversation.id;
+      const { id: _assigned, ...rest } = a;
+      const appended = await this.append(conversationId, { ...rest, channelId: DIRECTLINE_CHANNEL, serviceUrl: this.serviceUrl, from: this.botAccount, timestamp: this.now().toISOString() });
+      if (!appended) throw new Error(`Direct Line conversation ${conversationId} does not exist`);
+      responses.push({ id: appended.id });
+    }
+    return responses;
+  }
+
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse> {
+    const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
+    const watermark = watermarkOfId(conversationId, activity.id);
+    const [original] = watermark ? await this.opts.log.listAfter(conversationId, watermark - 1, 1) : [];
+    if (!original || original.watermark !== watermark) throw new Error(`Direct Line can only update an activity of conversation ${conversationId}; ${activity.id ?? '(no id)'} is not one`);
+    const { timestamp, replyToId } = original.activity;
+    await this.append(conversationId, { ...original.activity, ...activity, id: activity.id, from: this.botAccount, timestamp, replyToId });
+    return { id: activity.id! };
+  }
+
+  override async deleteActivity(): Promise<void> {
+    throw new Error('Direct Line cannot delete activities: the protocol has no delete');
+  }
+
+  override async continueConversation(reference: Partial<ConversationReference>, logic: Logic): Promise<void> {
+    await this.continueConversationAsync(this.opts.bot.id, reference, logic);
+  }
+
+  /** CloudAdapter's signature, so ProactiveChannel can use either adapter. The app id or claims are not needed here. */
+  override async continueConversationAsync(
+    _botAppIdOrClaims: string | ClaimsIdentity,
+    reference: Partial<ConversationReference>,
+    logicOrAudience: Logic | string,
+    maybeLogic?: Logic,
+  ): Promise<void> {
+    const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
+    if (!logic) throw new TypeError('continueConversationAsync needs a logic function');
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: ActivityEventNames.ContinueConversation }, reference, true);
+    const context = new TurnContext(this, activity);
+    await this.middleware.run(context, () => logic(context));
+  }
+
+  /** Appends to the log and announces it; `undefined` when the conversation does not exist. */
+  async append(conversationId: string, activity: Record<string, unknown>): Promise<Appended | undefined> {
+    const logged = await this.opts.log.append(conversationId, activity);
+    if (!logged) return undefined;
+    // The activity is stored either way: a stream that misses this announcement gets it with the
+    // next one, or when its client reconnects from its last watermark.
+    await this.opts.events.publish(topicOf(conversationId), { watermark: logged.watermark }).catch((err: unknown) => {
+      this.opts.logger.warn({ err, conversation: conversationId }, 'direct line: announcing an activity failed');
+    });
+    return { id: activityId(conversationId, logged.watermark), watermark: logged.watermark };
+  }
+
+  /** Waits for every turn running on this instance (shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.tails.values()]);
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  private serially<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.then(() => undefined, () => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { Request, Response } from 'restify';
+import type { ActivityLog } from '../../domain/ports/activity-log.js';
+import type { Directory } from '../../domain/ports/directory.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
+import type { FileStore } from '../../domain/ports/file-store.js';
+import type { Logger } from '../../infra/logger.js';
+import type { FileLinks } from '../file-links.js';
+import { dlError, DIRECTLINE_CHANNEL } from './activities.js';
+import type { DirectLineAdapter } from './adapter.js';
+import { bearerOf, type DirectLineTokens, type TokenClaims } from './tokens.js';
+
+/** What the Direct Line routes need (wired in bot/main.ts). */
+export interface DirectLineDeps {
+  adapter: DirectLineAdapter;
+  /** The per-turn function of bot/turn-pipeline.ts, the same one `/api/messages` runs. */
+  onTurn: (ctx: TurnContext) => Promise<void>;
+  log: ActivityLog;
+  /** The bus the adapter announces appends on; each stream subscribes to its conversation. */
+  events: EventBus;
+  tokens: DirectLineTokens;
+  files: FileStore;
+  fileLinks: FileLinks;
+  directory: Directory;
+  logger: Logger;
+  /** UPLOAD_MAX_BYTES: the largest file /upload takes. */
+  uploadMaxBytes: number;
+  /** PUBLIC_URL: where browsers reach the bot; stream URLs are built on it when set. */
+  publicUrl?: string;
+  /** INTRANET_SHARED_SECRET; unset = assertions refused. */
+  intranetSecret?: string;
+  demoLogin: boolean;
+  /** How often streams send an empty keep-alive message (default 30 s). */
+  keepAliveMs?: number;
+  now?: () => Date;
+}
+
+/** The routes' shared state: the deps and whether intake is open. */
+export interface RouteContext extends DirectLineDeps {
+  intakeOpen(): boolean;
+}
+
+/** A new conversation id: random, URL-safe, and never containing `|` (the activity id separator). */
+export const newConversationId = (): string => randomBytes(16).toString('base64url');
+
+/**
+ * The token of a request, checked: 401 when missing or not ours, 403 when expired (as Azure, so
+ * DirectLineJS reports an expired token) or when it belongs to another conversation.
+ * Answers the request itself and returns undefined when the caller must stop.
+ */
+export function authorize(rc: RouteContext, req: Request, res: Response, conversationId?: string): TokenClaims | undefined {
+  const check = rc.tokens.verify(bearerOf(req.headers.authorization));
+  if (!check.ok) {
+    if (check.reason === 'expired') res.send(403, dlError('TokenExpired', 'The token has expired'));
+    else res.send(401, dlError('Unauthorized', 'A valid Direct Line token is required'));
+    return undefined;
+  }
+  if (conversationId !== undefined && check.claims.conv !== conversationId) {
+    res.send(403, dlError('Forbidden', 'The token is for another conversation'));
+    return undefined;
+  }
+  return check.claims;
+}
+
+/** 503 while shutting down; true when the request may go on. */
+export function intake(rc: RouteContext, res: Response): boolean {
+  if (rc.intakeOpen()) return true;
+  res.send(503, dlError('ServiceUnavailable', 'The bot is shutting down'));
+  return false;
+}
+
+/**
+ * The bot's address as the browser reached it (PUBLIC_URL when set), for the stream URLs handed
+ * back to that browser only. Activities never carry it: their serviceUrl is the adapter's own.
+ */
+export function baseOf(rc: RouteContext, req: Request): string {
+  return rc.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+}
+
+/** Stamps a client's activity with everything the server decides: identity, conversation, time. */
+export function stamp(rc: RouteContext, claims: TokenClaims, activity: Record<string, unknown>): Partial<Activity> {
+  return {
+    ...activity,
+    channelId: DIRECTLINE_CHANNEL,
+    serviceUrl: rc.adapter.serviceUrl,
+    conversation: { id: claims.conv } as Activity['conversation'],
+    from: { id: claims.user, ...(claims.name && { name: claims.name }), role: 'user' } as Activity['from'],
+    recipient: rc.adapter.botAccount,
+    timestamp: (rc.now?.() ?? new Date()).toISOString() as unknown as Date,
+  };
+}
+
+/** The conversation the token is for, when it exists and belongs to the token's user. */
+export async function ownConversation(rc: RouteContext, res: Response, claims: TokenClaims): Promise<boolean> {
+  const conv = await rc.log.getConversation(claims.conv);
+  if (!conv) {
+    res.send(404, dlError('NotFound', 'The conversation has not been started'));
+    return false;
+  }
+  if (conv.userId !== claims.user) {
+    res.send(403, dlError('Forbidden', 'The conversation belongs to another user'));
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,97 @@
+import type { ActivityConversation, ActivityLog, LoggedActivity } from '../../../domain/ports/activity-log.js';
+import type { Db } from './db.js';
+
+interface ConversationRow {
+  conversation_id: string;
+  user_id: string;
+  created_at: string;
+  last_watermark: number;
+}
+interface ActivityRow {
+  conversation_id: string;
+  watermark: number;
+  body: string;
+}
+
+// Created here rather than in db.ts, like the transcripts table: only this adapter owns them.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS directline_conversations (
+  conversation_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_watermark INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS directline_activities (
+  conversation_id TEXT NOT NULL REFERENCES directline_conversations (conversation_id),
+  watermark INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (conversation_id, watermark)
+);
+`;
+
+function prepare(db: Db) {
+  return {
+    insertConversation: db.prepare<{ conversation_id: string; user_id: string; created_at: string }>(
+      `INSERT INTO directline_conversations (conversation_id, user_id, created_at)
+       VALUES (@conversation_id, @user_id, @created_at) ON CONFLICT (conversation_id) DO NOTHING`,
+    ),
+    getConversation: db.prepare<[string], ConversationRow>('SELECT * FROM directline_conversations WHERE conversation_id = ?'),
+    nextWatermark: db.prepare<[string], { last_watermark: number }>(
+      'UPDATE directline_conversations SET last_watermark = last_watermark + 1 WHERE conversation_id = ? RETURNING last_watermark',
+    ),
+    insertActivity: db.prepare<ActivityRow>(
+      'INSERT INTO directline_activities (conversation_id, watermark, body) VALUES (@conversation_id, @watermark, @body)',
+    ),
+    listAfter: db.prepare<[string, number, number], ActivityRow>(
+      'SELECT * FROM directline_activities WHERE conversation_id = ? AND watermark > ? ORDER BY watermark LIMIT ?',
+    ),
+  };
+}
+
+const fromRow = (row: ActivityRow): LoggedActivity => ({
+  conversationId: row.conversation_id,
+  watermark: row.watermark,
+  activity: JSON.parse(row.body) as Record<string, unknown>,
+});
+
+/**
+ * {@link ActivityLog} on SQLite. The watermark is bumped on the conversation's row and the
+ * activity inserted in one immediate transaction, so appends from any connection to the file are
+ * serialised and commit in watermark order (a reader can never see 5 before 4).
+ */
+export class SqliteActivityLog implements ActivityLog {
+  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly appendTx: (conversationId: string, body: string) => number | undefined;
+
+  constructor(opts: { db: Db }) {
+    opts.db.exec(SCHEMA);
+    this.stmts = prepare(opts.db);
+    const append = opts.db.transaction((conversationId: string, body: string): number | undefined => {
+      const bumped = this.stmts.nextWatermark.get(conversationId);
+      if (!bumped) return undefined;
+      this.stmts.insertActivity.run({ conversation_id: conversationId, watermark: bumped.last_watermark, body });
+      return bumped.last_watermark;
+    });
+    this.appendTx = (conversationId, body) => append.immediate(conversationId, body);
+  }
+
+  async createConversation(c: ActivityConversation): Promise<boolean> {
+    return this.stmts.insertConversation.run({ conversation_id: c.conversationId, user_id: c.userId, created_at: c.createdAt }).changes === 1;
+  }
+
+  async getConversation(conversationId: string): Promise<ActivityConversation | undefined> {
+    const row = this.stmts.getConversation.get(conversationId);
+    return row ? { conversationId: row.conversation_id, userId: row.user_id, createdAt: row.created_at } : undefined;
+  }
+
+  async append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined> {
+    const body = JSON.stringify(activity);
+    const watermark = this.appendTx(conversationId, body);
+    // Returned through JSON like `listAfter`, so the caller holds exactly what a reader will get.
+    return watermark === undefined ? undefined : { conversationId, watermark, activity: JSON.parse(body) as Record<string, unknown> };
+  }
+
+  async listAfter(conversationId: string, after: number, limit: number): Promise<LoggedActivity[]> {
+    return this.stmts.listAfter.all(conversationId, after, limit).map(fromRow);
+  }
+}

@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Schema, type Model } from 'mongoose';
+import type { ActivityConversation, ActivityLog, LoggedActivity } from '../../../domain/ports/activity-log.js';
+import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
+
+/** One document of `dlconversations`: a Direct Line conversation and its user. */
+export interface DlConversationDoc {
+  _id: string;
+  userId: string;
+  createdAt: string;
+}
+
+/**
+ * One document of `dlactivities`. The activity is JSON text, not a BSON document: cards carry
+ * keys such as `$schema` that MongoDB treats specially, and text round-trips exactly.
+ */
+export interface DlActivityDoc {
+  conversationId: string;
+  watermark: number;
+  json: string;
+}
+
+export const dlConversationSchema = new Schema<DlConversationDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+  },
+  RECORD_SCHEMA_OPTIONS,
+);
+
+export const dlActivitySchema = new Schema<DlActivityDoc>(
+  {
+    conversationId: { type: String, required: true },
+    watermark: { type: Number, required: true, min: 1 },
+    json: { type: String, required: true },
+  },
+  RECORD_SCHEMA_OPTIONS,
+);
+// Gap-free, ordered watermarks rest on this index: two appends that read the same last
+// watermark compute the same next one, and exactly one insert survives.
+dlActivitySchema.index({ conversationId: 1, watermark: 1 }, { unique: true });
+
+/** How often one append re-reads the last watermark after losing a race before giving up. */
+const MAX_ATTEMPTS = 100;
+
+/**
+ * {@link ActivityLog} on MongoDB. An append reads the conversation's last watermark and inserts
+ * the next one; the unique index refuses a duplicate and the loser re-reads and tries again.
+ * A counter document with `$inc` would be cheaper but lets watermark 6 become visible before 5
+ * (two writers between increment and insert), which would make a stream reader skip 5; reading
+ * the last inserted watermark means N + 1 is only ever written after N is visible.
+ */
+export class MongoActivityLog implements ActivityLog {
+  private readonly conversations: Model<DlConversationDoc>;
+  private readonly activities: Model<DlActivityDoc>;
+
+  constructor(opts: MongoAdapterOptions) {
+    this.conversations = modelOn(opts, 'dlconversations', dlConversationSchema);
+    this.activities = modelOn(opts, 'dlactivities', dlActivitySchema);
+  }
+
+  /** Creates the collections and indexes (createMongoStore / ensureIndexes do this for every model). */
+  async init(): Promise<void> {
+    await ensureModelIndexes([this.conversations, this.activities]);
+  }
+
+  async createConversation(c: ActivityConversation): Promise<boolean> {
+    try {
+      await this.conversations.create({ _id: c.conversationId, userId: c.userId, createdAt: c.createdAt });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async getConversation(conversationId: string): Promise<ActivityConversation | undefined> {
+    const d = await this.conversations.findById(conversationId).lean<DlConversationDoc>();
+    return d ? { conversationId: d._id, userId: d.userId, createdAt: d.createdAt } : undefined;
+  }
+
+  async append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined> {
+    if (!(await this.conversations.exists({ _id: conversationId }))) return undefined;
+    const json = JSON.stringify(activity);
+    for (let attempt = 1; ; attempt++) {
+      const last = await this.activities.findOne({ conversationId }, { watermark: 1 }).sort({ watermark: -1 }).lean<{ watermark: number }>();
+      const watermark = (last?.watermark ?? 0) + 1;
+      try {
+        await this.activities.create({ conversationId, watermark, json });
+        return { conversationId, watermark, activity: JSON.parse(json) as Record<string, unknown> };
+      } catch (e) {
+        if (!isDuplicateKey(e) || attempt >= MAX_ATTEMPTS) throw e;
+        // A short random pause spreads a burst of writers out so they stop colliding.
+        await sleep(Math.floor(Math.random() * Math.min(50, 2 * attempt)));
+      }
+    }
+  }
+
+  async listAfter(conversationId: string, after: number, limit: number): Promise<LoggedActivity[]> {
+    const docs = await this.activities.find({ conversationId, watermark: { $gt: after } }).sort({ watermark: 1 }).limit(limit).lean<DlActivityDoc[]>();
+    return docs.map((d) => ({ conversationId: d.conversationId, watermark: d.watermark, activity: JSON.parse(d.json) as Record<string, unknown> }));
+  }
+}

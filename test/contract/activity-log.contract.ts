@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import type { ActivityConversation, ActivityLog } from '../../domain/ports/activity-log.js';
+import type { Factory, Fixture } from './harness.js';
+
+const conv = (conversationId: string, userId = 'demo-applicant'): ActivityConversation => ({ conversationId, userId, createdAt: '2026-03-01T00:00:00.000Z' });
+const msg = (text: string) => ({ type: 'message', text, from: { id: 'demo-applicant', role: 'user' } });
+
+/** The ActivityLog contract: conversations once, gap-free ordered watermarks, reads after a watermark. */
+export function activityLogContract(adapterName: string, factory: Factory<ActivityLog>): void {
+  describe(`ActivityLog contract (${adapterName})`, () => {
+    let fx: Fixture<ActivityLog>;
+    let log: ActivityLog;
+    beforeEach(async () => {
+      fx = await factory();
+      log = fx.subject;
+    });
+    afterEach(async () => {
+      await fx.close();
+    });
+
+    it('creates a conversation once and keeps the first record; unknown ids give undefined', async () => {
+      expect(await log.createConversation(conv('c1'))).to.equal(true);
+      expect(await log.createConversation({ ...conv('c1', 'demo-ap'), createdAt: '2026-04-01T00:00:00.000Z' })).to.equal(false);
+      expect(await log.getConversation('c1')).to.deep.equal(conv('c1'));
+      expect(await log.getConversation('c2')).to.equal(undefined);
+    });
+
+    it('appends with watermarks 1, 2, 3 per conversation and returns what was stored', async () => {
+      await log.createConversation(conv('c1'));
+      await log.createConversation(conv('c2'));
+      const a = await log.append('c1', msg('satu'));
+      const b = await log.append('c1', msg('dua'));
+      const other = await log.append('c2', msg('lain'));
+      const c = await log.append('c1', msg('tiga'));
+      expect([a?.watermark, b?.watermark, c?.watermark, other?.watermark]).to.deep.equal([1, 2, 3, 1]);
+      expect(a).to.deep.equal({ conversationId: 'c1', watermark: 1, activity: msg('satu') });
+      expect(await log.listAfter('c1', 0, 100)).to.deep.equal([a, b, c]);
+      expect(await log.listAfter('c2', 0, 100)).to.deep.equal([other]);
+    });
+
+    it('appending to an unknown conversation stores nothing and returns undefined', async () => {
+      expect(await log.append('ghost', msg('hello'))).to.equal(undefined);
+      expect(await log.listAfter('ghost', 0, 100)).to.deep.equal([]);
+      expect(await log.getConversation('ghost')).to.equal(undefined);
+    });
+
+    it('listAfter returns what follows a watermark, ascending, at most limit', async () => {
+      await log.createConversation(conv('c1'));
+      for (let i = 1; i <= 7; i++) await log.append('c1', msg(`m${i}`));
+      const texts = async (after: number, limit: number) => (await log.listAfter('c1', after, limit)).map((e) => `${e.watermark}:${String(e.activity.text)}`);
+      expect(await texts(4, 100)).to.deep.equal(['5:m5', '6:m6', '7:m7']);
+      expect(await texts(0, 3)).to.deep.equal(['1:m1', '2:m2', '3:m3']);
+      expect(await texts(7, 100)).to.deep.equal([]);
+      expect(await texts(99, 100)).to.deep.equal([]);
+    });
+
+    it('keeps an activity exactly: cards with $-keys and dots, unicode, nulls, nesting', async () => {
+      await log.createConversation(conv('c1'));
+      const card = {
+        type: 'message',
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', 'a.b': 1, body: [{ type: 'TextBlock', text: 'Permohonan “UC-2026-000001” — ✓' }] } }],
+        channelData: { clientActivityID: 'x1', empty: {}, list: [], none: null },
+        value: { nested: { deep: [1, { n: true }] } },
+      };
+      await log.append('c1', card);
+      const [stored] = await log.listAfter('c1', 0, 1);
+      expect(stored.activity).to.deep.equal(card);
+    });
+
+    it('30 concurrent appends get watermarks 1..30 with no gap and no duplicate, each with its own activity', async () => {
+      await log.createConversation(conv('c1'));
+      const appended = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append('c1', msg(`m${i}`))));
+      expect(appended.map((e) => e?.watermark).sort((x, y) => x! - y!)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
+      const listed = await log.listAfter('c1', 0, 100);
+      expect(listed.map((e) => e.watermark)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
+      const byWatermark = new Map(appended.map((e) => [e!.watermark, e!.activity.text]));
+      for (const e of listed) expect(e.activity.text).to.equal(byWatermark.get(e.watermark));
+      expect(new Set(listed.map((e) => e.activity.text)).size).to.equal(30);
+    });
+
+    it('a reader following the log while writers append never skips or repeats a watermark', async () => {
+      await log.createConversation(conv('c1'));
+      const seen: number[] = [];
+      let last = 0;
+      let writing = true;
+      const reader = (async () => {
+        while (writing || seen.length < 40) {
+          const batch = await log.listAfter('c1', last, 5);
+          for (const e of batch) seen.push(e.watermark);
+          if (batch.length > 0) last = batch[batch.length - 1].watermark;
+          else await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })();
+      await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < 10; i++) await log.append('c1', msg(`w${w}-${i}`));
+      }));
+      writing = false;
+      await reader;
+      expect(seen).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+  });
+}
