@@ -1,6 +1,6 @@
 /**
- * B1's load client. It runs in a worker thread so that building requests and parsing replies do
- * not share the event loop with the server being measured (the servers run on the main thread).
+ * B1's load client. It runs in its own process so that building requests and parsing replies
+ * neither share the event loop with the server being measured nor count in the server's CPU time.
  *
  * Two jobs: `dialog` walks the full new user-certificate dialog in many conversations and checks
  * every reply, so an off-track dialog fails the benchmark instead of timing error messages;
@@ -10,10 +10,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { parentPort } from 'node:worker_threads';
 
 export type ClientJob =
-  | { kind: 'dialog'; url: string; conversations: number; concurrency: number; userId: string; /** data: URL of the MyKad copy */ upload: string }
+  | { kind: 'dialog'; url: string; conversations: number; concurrency: number; /** `{n}` is replaced by the conversation's number */ userId: string; /** data: URL of the MyKad copy */ upload: string }
   | { kind: 'fixed'; url: string; requests: number; concurrency: number };
 
 export interface ClientResult {
@@ -22,6 +21,8 @@ export interface ClientResult {
   /** Dialog only: latencies per step of the script (index 0 = 'hai'), to show which turn is slow. */
   byStep: number[][];
   elapsedMs: number;
+  /** Share of the time the client's event loop was busy: near 1 means the client limited the rate. */
+  clientElu: number;
   /** Activities the bot posted to the serviceUrl instead of returning them (proactive sends). */
   proactivePosts: number;
 }
@@ -126,13 +127,14 @@ async function run(job: ClientJob): Promise<ClientResult> {
   const latencies: number[] = [];
   const byStep: number[][] = [];
   const started = performance.now();
+  const elu = performance.eventLoopUtilization();
   try {
     if (job.kind === 'dialog') {
       const tag = randomUUID().slice(0, 8);
       await pool(job.conversations, job.concurrency, async (n) => {
         const conversationId = `bench-${tag}-${n}`;
         for (const [step, { activity: body, check }] of script(n, job.upload).entries()) {
-          const res = await post(agent, target, activity(sink.url, conversationId, job.userId, body));
+          const res = await post(agent, target, activity(sink.url, conversationId, job.userId.replace('{n}', `${tag}-${n}`), body));
           latencies.push(res.ms);
           (byStep[step] ??= []).push(res.ms);
           const replies = res.status === 200 ? ((JSON.parse(res.body) as { activities?: Reply[] }).activities ?? []) : [];
@@ -151,16 +153,18 @@ async function run(job: ClientJob): Promise<ClientResult> {
         latencies.push(res.ms);
       });
     }
-    return { latencies, byStep, elapsedMs: performance.now() - started, proactivePosts: sink.posts() };
+    return { latencies, byStep, elapsedMs: performance.now() - started, clientElu: performance.eventLoopUtilization(elu).utilization, proactivePosts: sink.posts() };
   } finally {
     agent.destroy();
     await sink.close();
   }
 }
 
-parentPort?.on('message', (job: ClientJob) => {
+process.on('message', (job: ClientJob) => {
   run(job).then(
-    (result) => parentPort!.postMessage({ ok: true, result }),
-    (e: unknown) => parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    (result) => process.send!({ ok: true, result }),
+    (e: unknown) => process.send!({ ok: false, error: e instanceof Error ? e.message : String(e) }),
   );
 });
+// The benchmark ends the client by closing the channel.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: runs the benchmarks one after another (each needs the machine to itself), then
+ * prints one table and one JSON line per benchmark. A missed goal is reported, not failed: the
+ * exit code is 1 only when a benchmark could not run at all.
+ */
+import { runB1, type B1Result } from './b1-turns.js';
+import { runB6, type B6Result } from './b6-start.js';
+
+interface Row {
+  id: string;
+  what: string;
+  measured: string;
+  ceiling: string;
+  ratio: string;
+  goal: string;
+  met: boolean;
+}
+
+const f = (x: number, digits = 0) => x.toFixed(digits);
+
+function b1Rows(r: B1Result): Row[] {
+  return [
+    {
+      id: 'B1', what: 'turns/s, full dialog, 50 conc.', measured: `${f(r.botTurnsPerSecond)} turns/s`,
+      ceiling: `echo ${f(r.echoTurnsPerSecond)} turns/s; restify ${f(r.restifyRps)} req/s`,
+      ratio: `${f(r.ratioVsEcho, 3)} × echo`, goal: `≥ ${r.goalRatio} × echo`, met: r.ratioVsEcho >= r.goalRatio,
+    },
+    {
+      // The same ratio from CPU time per turn: steadier than turns/s when the machine is shared.
+      id: 'B1', what: 'server CPU per turn', measured: `${f(r.botCpuMsPerTurn, 2)} ms`, ceiling: `echo ${f(r.echoCpuMsPerTurn, 2)} ms`,
+      ratio: `${f(r.cpuRatio, 3)} × echo`, goal: `≥ ${r.goalRatio} × echo`, met: r.cpuRatio >= r.goalRatio,
+    },
+    {
+      id: 'B1', what: 'turn latency p99 (p50)', measured: `${f(r.botP99Ms)} ms (${f(r.botP50Ms)} ms)`,
+      ceiling: `echo p99 ${f(r.echoP99Ms)} ms`, ratio: `${f(r.p99VsGoal, 2)} × goal`, goal: `≤ ${r.goalP99Ms} ms`, met: r.botP99Ms <= r.goalP99Ms,
+    },
+  ];
+}
+
+function b6Rows(r: B6Result): Row[] {
+  const row = (what: string, s: number, cpu: number, ratio: number): Row => ({
+    id: 'B6', what, measured: `${f(s, 2)} s (CPU ${f(cpu, 2)} s)`, ceiling: `node -e "" ${f(r.nodeStartSeconds, 3)} s`, ratio: `${f(ratio, 1)} × node`, goal: `≤ ${r.goalSeconds} s`, met: s <= r.goalSeconds,
+  });
+  return [
+    row(`${r.command} → /readyz, empty DATA_DIR`, r.firstStartSeconds, r.cpuSecondsToReady[0], r.firstRatio),
+    row(`${r.command} → /readyz, same DATA_DIR`, r.secondStartSeconds, r.cpuSecondsToReady[1], r.secondRatio),
+    {
+      id: 'B6', what: 'SIGTERM exit (direct node; npm)', measured: `${r.directExitCode}; npm ${r.npmExit.join('/')}`,
+      ceiling: '', ratio: '', goal: 'exit 0', met: r.directExitCode === 0 && !r.npmOrphanedBot,
+    },
+  ];
+}
+
+const benchmarks: { id: string; run: () => Promise<B1Result | B6Result>; rows: (r: never) => Row[] }[] = [
+  { id: 'B1', run: runB1, rows: b1Rows },
+  { id: 'B6', run: runB6, rows: b6Rows },
+];
+
+function table(rows: Row[]): string {
+  const head: Row = { id: 'id', what: 'what', measured: 'measured', ceiling: 'ceiling', ratio: 'ratio', goal: 'goal', met: true };
+  const cells = (r: Row, isHead = false) => [r.id, r.what, r.measured, r.ceiling, r.ratio, r.goal, isHead ? 'met' : r.met ? 'yes' : 'NO'];
+  const all = [cells(head, true), ...rows.map((r) => cells(r))];
+  const widths = all[0].map((_, i) => Math.max(...all.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join(' | ').trimEnd();
+  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...all.slice(1).map(line)].join('\n');
+}
+
+const rows: Row[] = [];
+const json: string[] = [];
+let failed = false;
+for (const b of benchmarks) {
+  try {
+    const result = await b.run();
+    rows.push(...b.rows(result as never));
+    json.push(JSON.stringify(result));
+  } catch (e) {
+    failed = true;
+    process.stderr.write(`${b.id} could not run: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    json.push(JSON.stringify({ id: b.id, error: e instanceof Error ? e.message : String(e) }));
+  }
+}
+process.stdout.write(`${table(rows)}\n\n${json.join('\n')}\n`);
+// Explicit: a leftover handle (a keep-alive socket, a worker) must not keep the run alive.
+process.exit(failed ? 1 : 0);
