@@ -1,5 +1,5 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import { z } from 'zod';
+import { activityProblem } from './activity-shape.js';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { FileStore } from '../domain/ports/file-store.js';
@@ -20,20 +20,6 @@ export interface HttpDeps {
   readiness: () => Promise<Record<string, boolean>>;
 }
 
-/** The smallest activity we agree to process; anything less is a 400, not a crash. */
-const ActivityShape = z.object({
-  type: z.string().min(1).max(64),
-  id: z.string().min(1).max(256),
-  channelId: z.string().min(1).max(64),
-  serviceUrl: z.string().max(2048).optional(),
-  from: z.object({ id: z.string().min(1).max(512), name: z.string().max(512).optional() }).passthrough(),
-  conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
-  recipient: z.object({ id: z.string().max(512) }).passthrough().optional(),
-  text: z.string().max(100_000).optional(),
-  value: z.unknown().optional(),
-  attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(10).optional(),
-}).passthrough();
-
 export const MAX_BODY_BYTES = 512 * 1024;
 
 /** The bot's HTTP surface (architecture §10) on restify 11. */
@@ -49,11 +35,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (!intakeOpen) return void res.send(503, { error: 'shutting down' });
     if (!deps.openMode && !req.headers.authorization) return void res.send(401, { error: 'unauthorized' });
-    const parsed = ActivityShape.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return void res.send(400, { error: 'invalid activity', path: issue?.path.join('.'), reason: issue?.message });
-    }
+    const problem = activityProblem(req.body);
+    if (problem) return void res.send(400, { error: 'invalid activity', ...problem });
     const body = req.body as { recipient?: { id?: string } };
     // teams-ai requires a recipient id; some Direct Line clients omit it.
     if (!body.recipient?.id) body.recipient = { ...body.recipient, id: 'gpki-bot' };

@@ -12,21 +12,17 @@ import { loadDirectorySeed } from '../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../infra/store/embedded/index.js';
 import { SqliteActivityLog } from '../infra/store/embedded/activity-log.js';
 import { SqliteTranscripts, type TranscriptEntry } from '../infra/store/embedded/transcripts.js';
-import { createMongoStore, ensureIndexes, type MongoStore } from '../infra/store/mongo/index.js';
-import { MongoTranscripts } from '../infra/store/mongo/transcripts.js';
-import { MongoActivityLog } from '../infra/store/mongo/activity-log.js';
+import type { MongoStore } from '../infra/store/mongo/index.js';
 import { InlineJobScheduler } from '../infra/queue/inline.js';
-import { BullMqJobScheduler } from '../infra/queue/bullmq.js';
 import { LocalEventBus } from '../infra/events/local.js';
-import { RedisEventBus } from '../infra/events/redis.js';
-import { MemorySeenActivities, RedisSeenActivities, type SeenActivities } from '../infra/dedupe.js';
+import { MemorySeenActivities, type SeenActivities } from '../infra/dedupe.js';
 import type { Logger } from '../infra/logger.js';
 
 /** The adapters chosen by the configuration: the only place that knows which mode runs. */
 export interface Infrastructure {
   store: EmbeddedStore | MongoStore;
   storage: Storage;
-  transcripts: { append(e: TranscriptEntry): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
+  transcripts: { append(entries: TranscriptEntry[]): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
   /** The bot's own Direct Line conversations (bot/directline). */
   activities: ActivityLog;
   jobs: JobScheduler;
@@ -45,6 +41,11 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   let activities: ActivityLog;
   let storeReady: () => boolean;
   if (config.mongo) {
+    // mongoose, BullMQ and ioredis load only in the modes that use them: they cost a good part of
+    // the embedded mode's start time otherwise.
+    const { createMongoStore, ensureIndexes } = await import('../infra/store/mongo/index.js');
+    const { MongoTranscripts } = await import('../infra/store/mongo/transcripts.js');
+    const { MongoActivityLog } = await import('../infra/store/mongo/activity-log.js');
     const mongo = await createMongoStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, clock });
     store = mongo;
     transcripts = new MongoTranscripts({ connection: mongo.connection });
@@ -60,13 +61,21 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     storeReady = () => embedded.db.open;
   }
   const jobLogger = { info: (o: object, m?: string) => logger.info(o, m), error: (o: object, m?: string) => logger.error(o, m), warn: (o: object, m?: string) => logger.warn(o, m) };
-  const jobs: JobScheduler = config.redis
-    ? new BullMqJobScheduler({ connection: config.redis.url, prefix: config.redis.prefix, concurrency: 4, logger: jobLogger })
-    : new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger });
-  const events: EventBus = config.redis ? new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events` }) : new LocalEventBus();
-  const seen: SeenActivities = config.redis
-    ? new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlSeconds: 600 })
-    : new MemorySeenActivities({ ttlMs: 600_000, max: 50_000 });
+  let jobs: JobScheduler;
+  let events: EventBus;
+  let seen: SeenActivities;
+  if (config.redis) {
+    const { BullMqJobScheduler } = await import('../infra/queue/bullmq.js');
+    const { RedisEventBus } = await import('../infra/events/redis.js');
+    const { RedisSeenActivities } = await import('../infra/dedupe-redis.js');
+    jobs = new BullMqJobScheduler({ connection: config.redis.url, prefix: config.redis.prefix, concurrency: 4, logger: jobLogger });
+    events = new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events` });
+    seen = new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlSeconds: 600 });
+  } else {
+    jobs = new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger });
+    events = new LocalEventBus();
+    seen = new MemorySeenActivities({ ttlMs: 600_000, max: 50_000 });
+  }
   return {
     store,
     storage: store.storage,

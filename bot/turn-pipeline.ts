@@ -3,7 +3,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Person } from '../domain/people.js';
 import type { ConversationRepository } from '../domain/ports/conversation-repository.js';
-import type { Directory } from '../domain/ports/directory.js';
+import type { PersonLookup } from './person-lookup.js';
 import type { Notification } from '../domain/ports/notifier.js';
 import { maskMyKadInText } from '../domain/rules/mykad.js';
 import { LOCALE_KEY, PERSON_KEY, say } from '../dialogs/turn.js';
@@ -12,14 +12,16 @@ import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
 
-/** Where transcripts go (masked before they get there). */
+type TranscriptEntry = { conversationId: string; at: string; direction: 'in' | 'out'; activity: Partial<Activity> };
+
+/** Where transcripts go (masked before they get there), one call per turn. */
 export interface TranscriptSink {
-  append(entry: { conversationId: string; at: string; direction: 'in' | 'out'; activity: Partial<Activity> }): Promise<void>;
+  append(entries: TranscriptEntry[]): Promise<void>;
 }
 
 export interface PipelineDeps {
   app: Application<TurnState>;
-  directory: Directory;
+  people: PersonLookup;
   conversations: ConversationRepository;
   seen: SeenActivities;
   transcripts: TranscriptSink;
@@ -43,22 +45,17 @@ export function createTurnHandler(deps: PipelineDeps) {
     const log = deps.logger.child({ turn: randomUUID(), activityId: a.id, channel: a.channelId, conversation: a.conversation?.id });
     ctx.turnState.set(LOGGER_KEY, log);
     deps.metrics.turns.inc({ channel: a.channelId ?? 'unknown' });
+    let transcript: TranscriptEntry[] | undefined;
     try {
       if (a.id && !(await deps.seen.firstSeen(`${a.channelId}:${a.conversation.id}:${a.id}`))) {
         log.info({ type: a.type }, 'duplicate activity dropped');
         return;
       }
-      const person = await resolvePerson(deps.directory, a);
+      const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
       ctx.turnState.set(PERSON_KEY, person);
       ctx.turnState.set(LOCALE_KEY, person.locale ?? deps.defaultLocale);
-      recordTranscript(ctx, deps);
-      await deps.conversations.save({
-        conversationId: a.conversation.id,
-        channelId: a.channelId,
-        personId: person.id,
-        reference: TurnContext.getConversationReference(a) as unknown as Record<string, unknown>,
-        lastSeenAt: new Date().toISOString(),
-      });
+      transcript = recordTranscript(ctx);
+      await saveReference(deps, a, person.id);
       await handOverPending(ctx, deps, person);
       if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
         await ctx.sendActivity(say(ctx, 'error.tooLong', { max: deps.maxTextLength }));
@@ -66,33 +63,49 @@ export function createTurnHandler(deps: PipelineDeps) {
       }
       await deps.app.run(ctx);
     } finally {
+      if (transcript?.length) {
+        await deps.transcripts.append(transcript).catch((e: unknown) => log.error({ err: e }, 'transcript write failed'));
+      }
       deps.metrics.turnDuration.observe((performance.now() - started) / 1000);
       log.debug({ ms: Math.round(performance.now() - started) }, 'turn done');
     }
   };
 }
 
-/** People are found by their channel identity; someone unknown is registered as a plain user. */
-async function resolvePerson(directory: Directory, a: Activity): Promise<Person> {
-  const identity = { channelId: a.channelId, userId: a.from.id };
-  const known = await directory.findByIdentity(identity);
-  if (known) return known;
-  const person: Person = { id: `u-${randomUUID()}`, name: (a.from.name ?? '').slice(0, 120) || 'Pengguna', roles: ['USER'], identities: [identity] };
-  await directory.upsertPerson(person);
-  return person;
+// A conversation reference is re-saved at most this often unless it changes: it only needs to
+// say which conversation a person used last, and writing it on every turn doubled the writes.
+const REFERENCE_REFRESH_MS = 60_000;
+const savedReferences = new WeakMap<ConversationRepository, Map<string, { key: string; at: number }>>();
+
+async function saveReference(deps: PipelineDeps, a: Activity, personId: string): Promise<void> {
+  const seen = savedReferences.get(deps.conversations) ?? new Map<string, { key: string; at: number }>();
+  savedReferences.set(deps.conversations, seen);
+  const key = `${personId}|${a.channelId}|${a.serviceUrl}|${a.recipient?.id}`;
+  const last = seen.get(a.conversation.id);
+  const now = Date.now();
+  if (last && last.key === key && now - last.at < REFERENCE_REFRESH_MS) return;
+  await deps.conversations.save({
+    conversationId: a.conversation.id,
+    channelId: a.channelId,
+    personId,
+    reference: TurnContext.getConversationReference(a) as unknown as Record<string, unknown>,
+    lastSeenAt: new Date(now).toISOString(),
+  });
+  seen.set(a.conversation.id, { key, at: now });
+  if (seen.size > 50_000) seen.delete(seen.keys().next().value as string);
 }
 
-function recordTranscript(ctx: TurnContext, deps: PipelineDeps): void {
+/** Collects the turn's activities, masked, to be written once when the turn ends. */
+function recordTranscript(ctx: TurnContext): TranscriptEntry[] {
   const conversationId = ctx.activity.conversation.id;
-  const write = (direction: 'in' | 'out', activity: Partial<Activity>) =>
-    deps.transcripts.append({ conversationId, at: new Date().toISOString(), direction, activity: maskActivity(activity) }).catch((e: unknown) => {
-      (ctx.turnState.get(LOGGER_KEY) as Logger).error({ err: e }, 'transcript write failed');
-    });
-  void write('in', ctx.activity);
+  const entries: TranscriptEntry[] = [];
+  const add = (direction: 'in' | 'out', activity: Partial<Activity>) => entries.push({ conversationId, at: new Date().toISOString(), direction, activity: maskActivity(activity) });
+  add('in', ctx.activity);
   ctx.onSendActivities(async (_c, activities, next) => {
-    for (const act of activities) void write('out', act);
+    for (const act of activities) add('out', act);
     return next();
   });
+  return entries;
 }
 
 /** Only what a transcript needs, with MyKad numbers masked in text and card data. */

@@ -1,5 +1,3 @@
-import { Redis } from 'ioredis';
-
 /** Remembers activity ids for a while so a channel's re-send (Teams retries after 15 s) runs once. */
 export interface SeenActivities {
   /** True the first time an id is seen within the window, false afterwards. */
@@ -23,21 +21,4 @@ export class MemorySeenActivities implements SeenActivities {
   }
 
   async close(): Promise<void> {}
-}
-
-/** Across instances: SET NX with an expiry, so whichever instance gets the re-send drops it. */
-export class RedisSeenActivities implements SeenActivities {
-  private readonly redis: Redis;
-  constructor(private readonly opts: { url: string; prefix: string; ttlSeconds: number }) {
-    this.redis = new Redis(opts.url, { maxRetriesPerRequest: 2, lazyConnect: false });
-  }
-
-  async firstSeen(id: string): Promise<boolean> {
-    const r = await this.redis.set(`${this.opts.prefix}:seen:${id}`, '1', 'EX', this.opts.ttlSeconds, 'NX');
-    return r === 'OK';
-  }
-
-  async close(): Promise<void> {
-    await this.redis.quit();
-  }
 }

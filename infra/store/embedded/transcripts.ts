@@ -1,5 +1,4 @@
 import type { Db } from './db.js';
-
 import type { TranscriptEntry } from '../transcript-entry.js';
 
 export type { TranscriptEntry };
@@ -7,17 +6,22 @@ export type { TranscriptEntry };
 /** Conversation transcripts (already masked by the caller), append-only, in arrival order. */
 export class SqliteTranscripts {
   private readonly insert;
+  private readonly insertAll: (entries: TranscriptEntry[]) => void;
   private readonly select;
   constructor(private readonly opts: { db: Db }) {
     opts.db.exec(`CREATE TABLE IF NOT EXISTS transcripts (
       n INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, at TEXT NOT NULL, direction TEXT NOT NULL, body TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS transcripts_conv ON transcripts (conversation_id, n);`);
     this.insert = opts.db.prepare('INSERT INTO transcripts (conversation_id, at, direction, body) VALUES (?, ?, ?, ?)');
+    this.insertAll = opts.db.transaction((entries: TranscriptEntry[]) => {
+      for (const e of entries) this.insert.run(e.conversationId, e.at, e.direction, JSON.stringify(e.activity));
+    });
     this.select = opts.db.prepare('SELECT conversation_id, at, direction, body FROM transcripts WHERE conversation_id = ? ORDER BY n DESC LIMIT ?');
   }
 
-  async append(e: TranscriptEntry): Promise<void> {
-    this.insert.run(e.conversationId, e.at, e.direction, JSON.stringify(e.activity));
+  /** Appends a turn's entries in one transaction (one commit per turn, not per message). */
+  async append(entries: TranscriptEntry[]): Promise<void> {
+    this.insertAll(entries);
   }
 
   /** The last `limit` entries, oldest first. */

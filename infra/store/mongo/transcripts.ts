@@ -25,8 +25,10 @@ export class MongoTranscripts {
     this.model = opts.connection.model<TranscriptRecord>(`${opts.prefix ?? ''}transcripts`, schema, `${opts.prefix ?? ''}transcripts`);
   }
 
-  async append(e: TranscriptEntry): Promise<void> {
-    await this.model.create({ conversationId: e.conversationId, at: e.at, direction: e.direction, activity: e.activity });
+  /** Appends a turn's entries in one round trip, in order. */
+  async append(entries: TranscriptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.model.insertMany(entries.map((e) => ({ conversationId: e.conversationId, at: e.at, direction: e.direction, activity: e.activity })), { ordered: true });
   }
 
   async list(conversationId: string, limit = 200): Promise<TranscriptEntry[]> {
