@@ -1,0 +1,60 @@
+/**
+ * `npm run nlu:eval -- [file.jsonl] [--classifier bayes|logistic] [--compare] [--cv]`
+ *
+ * Scores the recogniser on lines of `{"text": "...", "intent": "..."}` (the held-out set by
+ * default): accuracy, per-intent precision and recall, confusion pairs and the out-of-scope →
+ * certificate-operation rate; the last line is `{"accuracy": <0..1>, "n": <count>}`.
+ * `--compare` also scores the other classifier (logistic regression trains for minutes the first
+ * time, then is cached); `--cv` adds 10-fold cross-validation on the training data.
+ */
+import { HELDOUT_FILE, readExamples, readTrainingExamples } from './data.js';
+import { crossValidate, evaluate, formatReport } from './evaluate.js';
+import { loadNlu } from './index.js';
+import type { ClassifierKind } from './model.js';
+
+function parseArgs(argv: string[]): { file: string; kind: ClassifierKind; compare: boolean; cv: boolean } {
+  const opts = { file: HELDOUT_FILE, kind: 'bayes' as ClassifierKind, compare: false, cv: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--compare') opts.compare = true;
+    else if (a === '--cv') opts.cv = true;
+    else if (a === '--classifier') {
+      const k = argv[++i];
+      if (k !== 'bayes' && k !== 'logistic') throw new Error('--classifier must be bayes or logistic');
+      opts.kind = k;
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else opts.file = a;
+  }
+  return opts;
+}
+
+function main(): void {
+  const opts = parseArgs(process.argv.slice(2));
+  const examples = readExamples(opts.file);
+  const training = readTrainingExamples();
+  const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+  out(`file: ${opts.file}`);
+  out(`classifier: ${opts.kind} (natural), trained on ${training.length} utterances`);
+  const report = evaluate(loadNlu({ kind: opts.kind, examples: training }), examples);
+  for (const line of formatReport(report)) out(line);
+
+  if (opts.compare) {
+    out();
+    out('comparison on the same utterances:');
+    for (const kind of ['bayes', 'logistic'] as const) {
+      const started = performance.now();
+      const r = evaluate(loadNlu({ kind, examples: training }), examples);
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      out(`  ${kind.padEnd(9)} accuracy ${r.accuracy.toFixed(4)}, out_of_scope → certificate operation ${(r.outOfScope.toCertificateOperation * 100).toFixed(1)}%  (${secs} s incl. training if not cached)`);
+    }
+  }
+  if (opts.cv) {
+    const cv = crossValidate(opts.kind, training);
+    out();
+    out(`10-fold cross-validation on the training data (${opts.kind}): accuracy ${cv.accuracy.toFixed(4)} over ${cv.n}`);
+  }
+  out(JSON.stringify({ accuracy: Number(report.accuracy.toFixed(4)), n: report.n }));
+}
+
+main();

@@ -1,0 +1,62 @@
+import { isHostName, PATTERNS } from './entities.js';
+import { CONCEPTS, PHRASES, SHORT_FORMS, STOPWORDS } from './lexicon.js';
+
+// Entities become placeholder words: "status UC-2026-000001" and "status SC-2025-000777" are the
+// same request, and a MyKad number or an address must never become a feature of the model.
+const PLACEHOLDERS: [RegExp, (m: string, host?: string) => string][] = [
+  [PATTERNS.caseNumber, () => ' _case_ '],
+  [PATTERNS.email, () => ' _email_ '],
+  [PATTERNS.mykad, () => ' _mykad_ '],
+  [PATTERNS.serial, () => ' _serial_ '],
+  [PATTERNS.domain, (m, host) => (isHostName((host ?? '').toLowerCase()) ? ' _domain_ ' : m)],
+];
+
+// One alternation, longest phrase first, so "sijil digital pengguna" wins over "sijil digital".
+const PHRASE_RE = new RegExp(`(?<=^| )(${[...PHRASES].sort((a, b) => b.length - a.length).map(escapeRe).join('|')})(?= |$)`, 'g');
+
+/**
+ * Chat text → the canonical form the classifier reads: lower case, entities as placeholders,
+ * punctuation gone, stretched letters and "sijil2" reduplication undone, short forms expanded
+ * ("sy nk" → "saya nak", "x leh" → "tak boleh") and fixed phrases joined ("macam_mana").
+ */
+export function normalise(text: string): string {
+  let s = text.normalize('NFKC');
+  for (const [re, word] of PLACEHOLDERS) s = s.replace(re, (m: string, host?: unknown) => word(m, typeof host === 'string' ? host : undefined));
+  s = s
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .replace(/[^a-z0-9_]+/g, ' ')
+    .replace(/([a-z])\1{2,}/g, '$1')
+    .replace(/\b([a-z]{3,})2\b/g, '$1');
+  const words: string[] = [];
+  for (const w of s.split(' ')) {
+    if (!w) continue;
+    const expanded = SHORT_FORMS[w];
+    if (expanded) words.push(...expanded.split(' '));
+    else words.push(w);
+  }
+  return words.join(' ').replace(PHRASE_RE, (m) => m.replace(/ /g, '_'));
+}
+
+/**
+ * The features of normalised text: stop words and bare numbers dropped, synonyms merged into
+ * concepts ("renew", "sambung", "pembaharuan" → `#renew`), every other word kept as itself.
+ */
+export function features(normalised: string): string[] {
+  const out: string[] = [];
+  for (const w of normalised.split(' ')) {
+    if (!w || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
+    const concept = CONCEPTS[w];
+    if (concept) {
+      for (const c of concept.split(' ')) if (!out.includes(c)) out.push(c);
+    } else if (!out.includes(w)) out.push(w);
+  }
+  // Bayes only weighs the words present, so "which certificate" needs a word of its own when
+  // nothing names a server or a training certificate: the user certificate is the default.
+  if (!out.includes('#server') && !out.includes('#training')) out.push('#plain');
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

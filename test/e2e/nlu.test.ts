@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { askedField, cardOf, Chat, texts } from '../support/chat.js';
+import { TestConnector } from '../support/connector.js';
+import { removeDir, startTestBot } from '../support/bot.js';
+import { esc } from '../../dialogs/cards/adaptive.js';
+
+type Bot = Awaited<ReturnType<typeof startTestBot>>;
+type CardAction = { type: string; title: string; data: Record<string, unknown> };
+
+/**
+ * Typed requests over HTTP, in Malay, English and a mix of both: each lands where it should,
+ * entities fill what they can, and unsure or unknown text gets suggestions, then a person.
+ */
+describe('e2e: understanding what users type (embedded, open mode)', function () {
+  this.timeout(60_000);
+  let bot: Bot;
+  const connector = new TestConnector();
+  let n = 0;
+  // A fresh person per test: the misunderstanding count and the language are per conversation/person.
+  const chat = (userId = `nlu-user-${++n}`) => new Chat({ botUrl: () => bot.url, connector, userId });
+  const actionsOf = (replies: Awaited<ReturnType<Chat['say']>>): CardAction[] =>
+    replies.flatMap((a) => ((cardOf(a)?.actions ?? []) as CardAction[]));
+
+  before(async () => {
+    await connector.start();
+    bot = await startTestBot();
+  });
+  after(async () => {
+    await bot?.close();
+    await connector.stop();
+    if (bot) removeDir(bot.dataDir);
+  });
+
+  it('begins the application from chat Malay, asking for the MyKad number first', async () => {
+    const c = chat();
+    const r = await c.say('sy nk mohon sijil digital baru');
+    expect(askedField(r)).to.equal('mykad');
+    expect(texts(await c.say('batal'))).to.contain('permohonan dibatalkan');
+  });
+
+  it('pre-fills the e-mail given in English and never asks for it', async () => {
+    const c = chat();
+    let r = await c.say('apply new cert for ali@moh.gov.my');
+    expect(texts(r)).to.contain(esc('ali@moh.gov.my'));
+    expect(askedField(r)).to.equal('mykad');
+    r = await c.say('900101-14-5678');
+    expect(askedField(r)).to.equal('fullName');
+    r = await c.say('Ali bin Abu');
+    expect(askedField(r)).to.equal('phone');
+    await c.say('batal');
+  });
+
+  it('pre-fills a MyKad number from the message and shows it only masked', async () => {
+    const c = chat();
+    const r = await c.say('nak memohon sijil digital, no ic sy 900101-14-5678');
+    expect(askedField(r)).to.equal('fullName');
+    expect(texts(r)).to.contain('9001******78').and.not.contain('900101145678').and.not.contain('900101-14-5678');
+    await c.say('batal');
+  });
+
+  it('goes straight to the case named in a status question, with or without the command word', async () => {
+    const userId = 'demo-applicant';
+    const created = await bot.core.cases.create({ kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', applicantId: userId, agencyId: 'KKM', data: {}, timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: userId }] });
+    const c = chat(userId);
+    let r = await c.say(`status ${created.id} dah lulus ke?`);
+    expect(texts(r)).to.contain(created.id).and.contain('Menunggu pengesahan AP');
+    r = await c.say(`permohonan ${created.id.toLowerCase()} dah lulus ke belum`);
+    expect(texts(r)).to.contain(created.id).and.contain('Menunggu pengesahan AP');
+    r = await c.say('dah sampai mana permohonan saya?');
+    expect(texts(r)).to.contain('Permohonan anda').and.contain(created.id);
+  });
+
+  it('answers a service that is not in the chat yet honestly, in Malay, with the menu', async () => {
+    const r = await chat().say('token hilang mcm mana nak ganti?');
+    expect(texts(r)).to.contain('Penggantian Sijil Digital Pengguna').and.contain('belum tersedia dalam sembang ini');
+    expect(r.some((a) => JSON.stringify(cardOf(a) ?? {}).includes('Mohon Sijil Digital Pengguna baharu'))).to.equal(true);
+    expect(askedField(r)).to.equal(undefined);
+  });
+
+  it('answers in English once the user asks for it in a sentence', async () => {
+    const c = chat();
+    let r = await c.say('boleh cakap english?');
+    expect(texts(r)).to.contain('I will continue in English');
+    r = await c.say('our ssl cert for portal.moh.gov.my expires next month, need to renew');
+    expect(texts(r)).to.contain('Renew a server digital certificate').and.contain('not available in this chat yet');
+    await c.say('Bahasa Melayu');
+  });
+
+  it('declines gibberish politely and offers a person after two misunderstandings in a row', async () => {
+    const c = chat();
+    let r = await c.say('asdfgh qwerty');
+    expect(texts(r)).to.contain('hanya boleh membantu urusan Sijil Digital MyGPKI').and.not.contain('ejen');
+    expect(r.some((a) => cardOf(a))).to.equal(true);
+    r = await c.say('zxcv bnm');
+    expect(texts(r)).to.contain('taip "ejen"');
+    // Understanding something resets the count.
+    expect(texts(await c.say('apa yang awak boleh buat?'))).to.contain('Arahan yang boleh digunakan');
+    r = await c.say('lkjhg');
+    expect(texts(r)).to.not.contain('ejen');
+  });
+
+  it('offers suggestions when unsure, and a click starts the chosen goal', async () => {
+    const c = chat();
+    const r = await c.say('sijil');
+    expect(texts(r)).to.contain('Adakah salah satu daripada ini?');
+    expect(askedField(r)).to.equal(undefined);
+    const buttons = actionsOf(r);
+    expect(buttons.length).to.be.within(2, 3);
+    expect(buttons.every((b) => b.type === 'Action.Submit' && b.data.verb === 'suggest')).to.equal(true);
+    const apply = buttons.find((b) => b.data.intent === 'apply_user_cert');
+    expect(apply?.title).to.equal('Mohon Sijil Digital Pengguna baharu');
+    const started = await c.submit(apply!.data);
+    expect(askedField(started)).to.equal('mykad');
+    await c.say('batal');
+  });
+
+  it('refuses a forged suggestion payload', async () => {
+    const r = await chat().submit({ verb: 'suggest', intent: 'launch_missiles' });
+    expect(texts(r)).to.contain('Kad ini tidak sah');
+  });
+});
