@@ -5,6 +5,8 @@
  */
 import { runB1, type B1Result } from './b1-turns.js';
 import { runB6, type B6Result } from './b6-start.js';
+import { runB2, type B2Result } from './b2-issue.js';
+import { runB4, type B4Result } from './b4-nlu.js';
 
 interface Row {
   id: string;
@@ -51,8 +53,25 @@ function b6Rows(r: B6Result): Row[] {
   ];
 }
 
-const benchmarks: { id: string; run: () => Promise<B1Result | B6Result>; rows: (r: never) => Row[] }[] = [
+function b2Rows(r: B2Result): Row[] {
+  return [{
+    id: 'B2', what: 'certificates issued/s (RSA-2048 CSRs)', measured: `${f(r.issuedPerSecond)} /s`,
+    ceiling: `raw RSA-2048 signing ${f(r.rawRsa2048PerSecond)} /s (RSA-3072 ${f(r.rawRsa3072PerSecond)} /s)`,
+    ratio: `${f(r.ratio, 3)} (${f(r.ratioVsIssuingKey, 2)} vs issuing key)`, goal: `≥ ${r.goal}`, met: r.ratio >= r.goal,
+  }];
+}
+
+function b4Rows(r: B4Result): Row[] {
+  return [
+    { id: 'B4', what: 'classify p99 (CPU p99)', measured: `${f(r.p99Ms, 3)} ms (${f(r.p99CpuMs, 3)} ms)`, ceiling: '', ratio: '', goal: '≤ 1 ms', met: r.p99Ms <= 1 },
+    { id: 'B4', what: 'held-out accuracy; throughput', measured: `${f(r.accuracy, 4)}; ${f(r.throughputPerSec)} /s`, ceiling: '', ratio: '', goal: '≥ 0.95', met: r.accuracy >= 0.95 },
+  ];
+}
+
+const benchmarks: { id: string; run: () => Promise<B1Result | B2Result | B4Result | B6Result>; rows: (r: never) => Row[] }[] = [
   { id: 'B1', run: runB1, rows: b1Rows },
+  { id: 'B2', run: runB2, rows: b2Rows },
+  { id: 'B4', run: runB4, rows: b4Rows },
   { id: 'B6', run: runB6, rows: b6Rows },
 ];
 
