@@ -2,18 +2,22 @@ import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { getCaseForViewer } from '../domain/usecases/queries.js';
-import type { UserCertApplication } from '../domain/cases/user-certificate.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
 import { menuCard } from '../dialogs/cards/menu.js';
-import { languageRequested, localeOf, personOf, say, setLocale, textOf, type LocalePreferences } from '../dialogs/turn.js';
-import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
-import { fromApplication } from '../dialogs/user-certificate/fields.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../dialogs/turn.js';
+import { APPLY_USER_CERT_DIALOG, type ApplyOptions } from '../dialogs/user-certificate/apply-dialog.js';
+import { fromAnyApplication } from '../dialogs/user-certificate/fields.js';
+import { beginGoal } from '../dialogs/goals.js';
+import type { FormField } from '../domain/cases/forms.js';
+import { realmOfKind, type ApplicationData } from '../domain/cases/operations.js';
 import { bindAppState, type DialogRunner } from './dialog-runner.js';
 import { CorrectPayload, StartPayload } from './card-actions.js';
 import { registerApprovalRoutes } from './approvals.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
-import { classify } from './nlu.js';
+import { loadNlu, type Nlu } from './nlu/index.js';
+import { extractEntities } from './nlu/entities.js';
+import { registerNluRoutes, understand, type NluRouteDeps } from './nlu-routes.js';
 
 export interface AppDeps {
   core: CoreDeps;
@@ -21,6 +25,8 @@ export interface AppDeps {
   render: RenderDeps;
   storage: Storage;
   prefs: LocalePreferences;
+  /** The intent recogniser; loaded (trained if its cache is stale) here at start when not given. */
+  nlu?: Nlu;
 }
 
 /**
@@ -29,6 +35,10 @@ export interface AppDeps {
  */
 export function createApplication(deps: AppDeps): Application<TurnState> {
   const app = new Application<TurnState>({ storage: deps.storage, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
+  const nluDeps: NluRouteDeps = {
+    nlu: deps.nlu ?? loadNlu(), core: deps.core, runner: deps.runner, prefs: deps.prefs,
+    tasks: (ctx) => tasks(ctx, deps), busy: (ctx) => busy(ctx, deps),
+  };
 
   app.turn('beforeTurn', async (ctx, state) => {
     bindAppState(ctx, state);
@@ -57,14 +67,16 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) return void (await busy(ctx, deps));
     const found = await getCaseForViewer(deps.core, p.data.caseId, personOf(ctx).id);
-    const c = found.ok ? (found.value as typeof found.value & { data: UserCertApplication }) : undefined;
+    const c = found.ok ? (found.value as typeof found.value & { data: ApplicationData }) : undefined;
     if (!c || c.applicantId !== personOf(ctx).id || c.status !== 'PERLU_PEMBETULAN' || !c.correction) {
       return void (await ctx.sendActivity(say(ctx, 'correct.notAllowed', { caseId: p.data.caseId })));
     }
-    const copy = await deps.core.files.get(c.data.mykadCopyFileId);
+    const copyId = (c.data as { mykadCopyFileId?: string }).mykadCopyFileId;
+    const copy = copyId ? await deps.core.files.get(copyId) : undefined;
     await ctx.sendActivity(say(ctx, 'correct.start', { caseId: c.id, note: c.correction.note }));
-    const ask = [...(c.correction.fields as ApplyFields), 'declaration' as const];
-    await dc.beginDialog(APPLY_USER_CERT_DIALOG, { mode: 'correct', caseId: c.id, values: fromApplication(c.data, copy?.meta.size ?? 0), ask });
+    const ask = [...(c.correction.fields as FormField[]), 'declaration' as const];
+    const realm = realmOfKind(c.kind) ?? 'user';
+    await dc.beginDialog(APPLY_USER_CERT_DIALOG, { mode: 'correct', caseId: c.id, values: fromAnyApplication(c.data, copy?.meta.size ?? 0), ask, realm } satisfies ApplyOptions);
   });
 
   app.adaptiveCards.actionSubmit('start', async (ctx) => {
@@ -72,7 +84,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     if (!p.success) return void (await refuseCard(ctx));
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) return void (await busy(ctx, deps));
-    await dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh());
+    await beginGoal(dc, p.data.goal, { serial: p.data.serial });
   });
 
   app.adaptiveCards.actionSubmit('myCases', async (ctx) => {
@@ -88,8 +100,12 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     await repromptIfBusy(ctx, deps);
   });
 
+  registerNluRoutes(app, nluDeps);
+
   app.message(/^\s*status(\s|$)/i, async (ctx) => {
-    await showStatus(ctx, deps.core, ctx.activity.text ?? '');
+    // "status UC-2026-000001 dah lulus ke?": the case number wherever it is in the sentence.
+    const caseId = extractEntities(ctx.activity.text ?? '').caseNumbers[0];
+    await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : ctx.activity.text ?? '');
     await repromptIfBusy(ctx, deps);
   });
   app.message(/^\s*(tugasan|tasks)\s*$/i, async (ctx) => {
@@ -98,35 +114,20 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   });
 
   // Catch-all: the open dialog continues (its base handles cancel/help/menu/language), or the
-  // text is understood as a goal, a command, or not at all (then the menu).
-  app.activity(ActivityTypes.Message, async (ctx) => {
+  // text is understood (bot/nlu) and acted on, offered as suggestions, or politely declined.
+  app.activity(ActivityTypes.Message, async (ctx, state) => {
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) {
       await dc.continueDialog();
       return;
     }
     if (ctx.activity.value && !ctx.activity.text) return void (await refuseCard(ctx));
-    const text = textOf(ctx);
-    const lang = languageRequested(text);
-    if (lang) {
-      setLocale(ctx, lang);
-      await deps.prefs.remember(personOf(ctx).id, lang);
-      await ctx.sendActivity(say(ctx, 'lang.switched'));
-      await ctx.sendActivity({ attachments: [menuCard(ctx)] });
-      return;
-    }
-    const intent = classify(text);
-    if (intent === 'newUserCert') return void (await dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh()));
-    if (intent === 'cancel') return void (await ctx.sendActivity(say(ctx, 'cancel.nothing')));
-    if (intent === 'help') return void (await ctx.sendActivity(say(ctx, 'help.general')));
-    if (intent !== 'menu' && intent !== 'greeting') await ctx.sendActivity(say(ctx, 'notUnderstood'));
-    await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+    await understand(ctx, state, nluDeps);
   });
 
   return app;
 }
 
-type ApplyFields = import('../domain/cases/user-certificate.js').UserCertField[];
 
 async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
   const me = personOf(ctx).id;

@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
 import type { Case } from '../domain/cases/case.js';
-import type { UserCertApplication } from '../domain/cases/user-certificate.js';
+import { operationOf } from '../domain/cases/operations.js';
 import { hasRole } from '../domain/people.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { getCaseForViewer } from '../domain/usecases/queries.js';
 import { decideUserCertificate } from '../domain/usecases/user-certificate-decide.js';
-import { tDynamic } from '../dialogs/i18n/index.js';
+import { isMessageKey, tDynamic } from '../dialogs/i18n/index.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import { DecisionPayload, RefreshPayload } from './card-actions.js';
 import { decidedCardJson, lastDecision, REFRESH_VERB } from './cards/approval.js';
@@ -29,7 +29,7 @@ type Outcome = { ok: true; c: Case<unknown> } | { ok: false; text: string; c?: C
 export function registerApprovalRoutes(app: Application<TurnState>, deps: ApprovalDeps): void {
   app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
     const out = await decide(ctx, deps, ctx.activity.value);
-    await ctx.sendActivity(out.ok ? say(ctx, `decision.${(ctx.activity.value as { verb: 'approve' | 'return' | 'reject' }).verb}`, { caseId: out.c.id }) : out.text);
+    await ctx.sendActivity(out.ok ? decidedText(ctx, (ctx.activity.value as { verb: 'approve' | 'return' | 'reject' }).verb, out.c) : out.text);
     await deps.afterAnswer(ctx);
   });
 
@@ -67,8 +67,15 @@ async function cardFor(ctx: TurnContext, deps: ApprovalDeps, c: Case<unknown>, n
   const viewer = personOf(ctx);
   const locale = localeOf(ctx);
   const canDecide = c.status === 'MENUNGGU_PENGESAHAN_AP' && hasRole(viewer, 'AP') && viewer.agencyId === c.agencyId && viewer.id !== c.applicantId;
-  if (canDecide) return (await approvalCardFor(deps.render, c as Case<UserCertApplication>, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
+  if (canDecide) return (await approvalCardFor(deps.render, c, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
   const decider = lastDecision(c)?.actorId;
   const deciderName = decider ? ((await deps.core.directory.getPerson(decider))?.name ?? decider) : '';
   return decidedCardJson({ c, locale, deciderName, actions: cardActionsFor(ctx.activity.channelId), notice }) as unknown as AdaptiveCard;
+}
+
+/** What the AP is told after deciding: per operation where it differs (a revocation is not issued). */
+function decidedText(ctx: TurnContext, verb: 'approve' | 'return' | 'reject', c: Case<unknown>): string {
+  const specific = `decision.${verb}.${operationOf(c)}`;
+  const text = tDynamic(localeOf(ctx), isMessageKey(specific) ? specific : `decision.${verb}`, 'card.invalid', { caseId: c.id });
+  return c.kind === 'TC' ? `${text} ${say(ctx, 'training.tag')}` : text;
 }

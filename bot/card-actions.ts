@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GOALS } from '../dialogs/goal-names.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 const version = z.coerce.number().int().positive();
@@ -14,5 +15,6 @@ export const DecisionPayload = z.object({
 });
 
 export const CorrectPayload = z.object({ verb: z.literal('correct'), caseId, version });
-export const StartPayload = z.object({ verb: z.literal('start'), goal: z.enum(['newUserCert']) });
+/** A menu button, or a reminder's one-tap renewal that names the certificate. */
+export const StartPayload = z.object({ verb: z.literal('start'), goal: z.enum(GOALS), serial: z.string().regex(/^[0-9a-fA-F]{1,64}$/).optional() });
 export const RefreshPayload = z.object({ caseId });

@@ -3,7 +3,8 @@ import { format } from 'date-fns';
 import type { Case } from '../domain/cases/case.js';
 import { parseCaseNumber } from '../domain/cases/case.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
-import { getCaseForViewer, listTasks } from '../domain/usecases/queries.js';
+import { operationOf } from '../domain/cases/operations.js';
+import { getCaseForViewer, listAgencyCases, listTasks } from '../domain/usecases/queries.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
@@ -58,14 +59,26 @@ export async function showMyCases(ctx: TurnContext, deps: Pick<CoreDeps, 'cases'
 
 /** `tugasan` / `tasks`: approvals waiting for the person asking. Cards are re-sent so they can act. */
 export async function showTasks(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' | 'directory'>, cardFor: (c: Case) => Promise<Partial<import('botbuilder').Activity> | undefined>): Promise<void> {
-  const tasks = await listTasks(deps, personOf(ctx).id);
-  if (tasks.length === 0) {
-    await ctx.sendActivity(say(ctx, 'tasks.none'));
-    return;
+  const me = personOf(ctx).id;
+  const tasks = await listTasks(deps, me);
+  if (tasks.length === 0) await ctx.sendActivity(say(ctx, 'tasks.none'));
+  else {
+    await ctx.sendActivity(say(ctx, 'tasks.header', { count: tasks.length }));
+    for (const c of tasks.slice(0, 10)) {
+      const card = await cardFor(c);
+      if (card) await ctx.sendActivity(card);
+    }
   }
-  await ctx.sendActivity(say(ctx, 'tasks.header', { count: tasks.length }));
-  for (const c of tasks.slice(0, 10)) {
-    const card = await cardFor(c);
-    if (card) await ctx.sendActivity(card);
+  // The rest of the agency's open cases, so an AP can follow (and `status` into) each one.
+  const waiting = new Set(tasks.map((c) => c.id));
+  const others = (await listAgencyCases(deps, me)).filter((c) => !waiting.has(c.id));
+  if (others.length === 0) return;
+  const locale = localeOf(ctx);
+  const lines = [];
+  for (const c of others.slice(-20)) {
+    const holder = (await deps.directory.getPerson(c.applicantId))?.name ?? c.applicantId;
+    const operation = tDynamic(locale, `op.${operationOf(c)}`, 'system') + (c.kind === 'TC' ? ` ${say(ctx, 'training.tag')}` : '');
+    lines.push(`- ${say(ctx, 'tasks.agency.line', { caseId: c.id, operation, status: tDynamic(locale, `status.${c.status}`, 'system'), holder: esc(holder) })}`);
   }
+  await ctx.sendActivity([say(ctx, 'tasks.agency.header', { count: others.length }), ...lines].join('\n'));
 }

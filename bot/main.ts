@@ -7,6 +7,15 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { isDomainError } from '../domain/errors.js';
 import { ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
+import { RenewCertificateDialog } from '../dialogs/certificates/renew-dialog.js';
+import { RevokeCertificateDialog } from '../dialogs/certificates/revoke-dialog.js';
+import { ReplaceCertificateDialog } from '../dialogs/certificates/replace-dialog.js';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
+import { scheduleExpiryScan } from '../domain/usecases/expiry.js';
+import { FileStoreKeyEscrow } from '../infra/keys/escrow.js';
+import { TrainingDownloadLinks } from './download-links.js';
+import { mountTrainingRoutes } from './training-routes.js';
+import { keyEscrowSecret } from './runtime.js';
 import { say, type LocalePreferences } from '../dialogs/turn.js';
 import { loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
@@ -20,9 +29,12 @@ import { DialogRunner } from './dialog-runner.js';
 import { FileLinks } from './file-links.js';
 import { createHttpServer } from './http.js';
 import { mountWebRoutes } from './web-routes.js';
+import { loadNlu } from './nlu/index.js';
 import { ProactiveChannel } from './notifications.js';
-import { fileLinkSecret, openInfrastructure, seedDirectory } from './runtime.js';
+import { DIRECTLINE_CHANNEL, DirectLineAdapter, DirectLineTokens, mountDirectLine } from './directline/index.js';
+import { directLineSecret, fileLinkSecret, openInfrastructure, seedDirectory } from './runtime.js';
 import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
+import { PersonLookup } from './person-lookup.js';
 import path from 'node:path';
 
 export interface StartOptions {
@@ -30,6 +42,8 @@ export interface StartOptions {
   role?: 'all' | 'worker';
   clock?: Clock;
   logDestination?: NodeJS.WritableStream;
+  /** Test seam: wraps a CA (e.g. to make it fail for a while); production passes nothing. */
+  decorateCa?: (ca: CertificateAuthority, realm: 'user' | 'training') => CertificateAuthority;
 }
 
 export interface RunningBot {
@@ -52,12 +66,24 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const ca = new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
   let caReady = false;
   const caStarting = ca.ready().then(() => void (caReady = true)).catch((e: unknown) => logger.error({ err: e }, 'CA failed to start'));
+  // Training certificates get their own root under DATA_DIR/ca-training: nothing that trusts the
+  // production root ever trusts a training certificate.
+  const trainingCa = new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca-training'), organization: config.trainingCaOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/training/crl` });
+  // Created in the background and left out of /readyz: production work never waits for it, and a
+  // training request made before it is ready simply waits for its keys.
+  const trainingCaStarting = trainingCa.ready().catch((e: unknown) => logger.error({ err: e }, 'training CA failed to start'));
+  const decorate = opts.decorateCa ?? ((c: CertificateAuthority) => c);
 
   const { store } = infra;
   const core: CoreDeps = {
     cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-    jobs: infra.jobs, notifier: new QueuedNotifier({ jobs: infra.jobs }), ca, clock,
-    policy: { emailDomains: config.emailDomains, maxUploadBytes: config.uploadMaxBytes, userCertValidityDays: config.userCertValidityDays },
+    jobs: infra.jobs, notifier: new QueuedNotifier({ jobs: infra.jobs }), ca: decorate(ca, 'user'), clock,
+    trainingCa: decorate(trainingCa, 'training'), keys: new FileStoreKeyEscrow({ files: store.files, secret: keyEscrowSecret(config) }),
+    policy: {
+      emailDomains: config.emailDomains, maxUploadBytes: config.uploadMaxBytes, userCertValidityDays: config.userCertValidityDays,
+      renewalWindowDays: config.renewalWindowDays, trainingCertValidityDays: config.trainingCertValidityDays, trainingDownloadTtlHours: config.trainingDownloadTtlHours,
+      reminderDays: config.reminderDays, expiryScanUtcHour: config.expiryScanUtcHour,
+    },
   };
 
   const auth = new FailClosedAuthentication({
@@ -67,8 +93,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const adapter = new CloudAdapter(auth);
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, defaultLocale: config.defaultLocale };
-  const channel = new ProactiveChannel({ adapterFor: () => adapter, appId: config.bot.appId, conversations: store.conversations, render });
+  const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale };
+  // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
+  const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
+  const channel = new ProactiveChannel({ adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId, conversations: store.conversations, render });
 
   registerProcessors(infra.jobs, processors({ core, channel }), {
     finished(job, outcome, ms, error) {
@@ -80,39 +109,64 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     },
   });
   await infra.jobs.start();
+  // Every instance schedules the daily expiry scan at start; its job key makes it one scan a day.
+  await scheduleExpiryScan(core);
 
   if (role === 'worker') {
     logger.info({ mode: config.store, queue: config.queue }, 'worker started');
-    return { url: '', config, core, close: async () => infra.close() };
+    return { url: '', config, core, close: async () => { await caStarting; await trainingCaStarting; await ca.close(); await trainingCa.close(); await infra.close(); } };
   }
 
+  const people = new PersonLookup({ directory: store.directory, ttlMs: 30_000, max: 20_000 });
   const prefs: LocalePreferences = {
     async remember(personId, locale) {
       const p = await store.directory.getPerson(personId);
       if (p) await store.directory.upsertPerson({ ...p, locale });
+      people.forget(personId);
     },
   };
-  const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000, teamsFileHosts: config.teamsFileHosts });
-  const runner = new DialogRunner([new ApplyUserCertificateDialog({ core, reader }, prefs)]);
-  const app = createApplication({ core, runner, render, storage: infra.storage, prefs });
+  const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000, teamsFileHosts: config.teamsFileHosts,
+    async ownFiles(link, senderId) {
+      const id = fileLinks.idOf(link);
+      if (!id) return undefined;
+      const file = await store.files.get(id);
+      // Only the sender's own upload: a link seen on someone else's card is not their file to submit.
+      return file && file.meta.ownerId === senderId ? file.bytes : 'refused';
+    },
+  });
+  const runner = new DialogRunner([
+    new ApplyUserCertificateDialog({ core, reader }, prefs),
+    new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
+  ]);
+  // The intent model is trained once per data folder and cached there, never on a turn.
+  const app = createApplication({ core, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }) });
   const onTurn = createTurnHandler({
-    app, directory: store.directory, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
+    app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000,
   });
 
-  adapter.onTurnError = async (ctx: TurnContext, error: Error) => {
+  // One error reply for every channel's turns.
+  const onTurnError = async (ctx: TurnContext, error: Error) => {
     metrics.turnErrors.inc();
     const log = (ctx.turnState.get(LOGGER_KEY) as Logger | undefined) ?? logger;
     const ref = Math.random().toString(36).slice(2, 10).toUpperCase();
     log.error({ err: error, ref }, 'turn failed');
     await ctx.sendActivity(say(ctx, 'error.generic', { ref })).catch(() => undefined);
   };
+  adapter.onTurnError = onTurnError;
+  directLine.onTurnError = onTurnError;
 
   const { server, stopIntake } = createHttpServer({
     adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode,
     readiness: async () => ({ store: infra.storeReady(), queue: await infra.jobs.counts('ca').then(() => true, () => false), ca: caReady }),
   });
-  mountWebRoutes(server, { webDir: fileURLToPath(new URL('../web/', import.meta.url)) });
+  mountWebRoutes(server, { webDir: fileURLToPath(new URL('../web/', import.meta.url)), frameAncestors: config.webFrameAncestors });
+  mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
+  const directLineRoutes = mountDirectLine(server, {
+    adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
+    tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
+    uploadMaxBytes: config.uploadMaxBytes, publicUrl: config.publicUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   if (!config.publicUrl) baseUrl = `http://localhost:${port}`;
@@ -128,8 +182,13 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     close: () =>
       (closing ??= (async () => {
         stopIntake();
+        // WebSockets first: an open socket would keep server.close() waiting.
+        await directLineRoutes.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await caStarting;
+        await trainingCaStarting;
+        await ca.close();
+        await trainingCa.close();
         await infra.close();
         logger.info('bot stopped');
       })()),

@@ -11,6 +11,7 @@ import { menuCard } from '../dialogs/cards/menu.js';
 import { languageRequested, localeOf, personOf, say, setLocale, textOf, type LocalePreferences } from '../dialogs/turn.js';
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
 import type { FormValues } from '../dialogs/user-certificate/fields.js';
+import { beginGoal, type Goal } from '../dialogs/goals.js';
 import { showMyCases, showStatus } from './commands.js';
 import type { DialogRunner } from './dialog-runner.js';
 import { CONFIDENCE_THRESHOLD, INTENTS, type Entities, type Intent, type Nlu } from './nlu/index.js';
@@ -37,10 +38,15 @@ const SuggestPayload = z.object({
 // Understood but not yet served in chat: their dialogs come in later issues, which replace the
 // `notYet` answer here by beginning the dialog.
 const NOT_YET: ReadonlySet<Intent> = new Set<Intent>([
-  'renew_user_cert', 'revoke_user_cert', 'replace_user_cert', 'apply_server_cert', 'renew_server_cert', 'revoke_server_cert',
-  'apply_training_cert', 'renew_training_cert', 'revoke_training_cert', 'replace_training_cert',
+  'apply_server_cert', 'renew_server_cert', 'revoke_server_cert',
   'advisory_request', 'complaint', 'onsite_support', 'talk_to_agent',
 ]);
+
+// Certificate operations served by their dialogs (dialogs/goals.ts).
+const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
+  renew_user_cert: 'renewUserCert', revoke_user_cert: 'revokeUserCert', replace_user_cert: 'replaceUserCert',
+  apply_training_cert: 'newTrainingCert', renew_training_cert: 'renewTrainingCert', revoke_training_cert: 'revokeTrainingCert', replace_training_cert: 'replaceTrainingCert',
+};
 
 const MENU_WORDS = /^(menu|menu utama|main menu|mula|start)$/;
 const MISSES = 'nluMisses';
@@ -95,6 +101,12 @@ async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: N
   if (NOT_YET.has(intent)) {
     await ctx.sendActivity(say(ctx, 'nlu.notYet', { service: say(ctx, `intent.${intent}`) }));
     return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
+  }
+  const goal = GOAL_OF_INTENT[intent];
+  if (goal) {
+    // A serial in the message ("batalkan sijil 1A2B…") pre-chooses the certificate; the dialog's use case checks it is theirs.
+    const dc = await deps.runner.createContext(ctx);
+    return void (await beginGoal(dc, goal, { serial: entities.serials[0] }));
   }
   switch (intent) {
     case 'apply_user_cert':

@@ -2,17 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import { format } from 'date-fns';
 import type { Case } from '../domain/cases/case.js';
-import type { UserCertApplication } from '../domain/cases/user-certificate.js';
+import { operationOf, type ApplicationData } from '../domain/cases/operations.js';
 import type { Locale } from '../domain/people.js';
 import type { CaseRepository } from '../domain/ports/case-repository.js';
 import type { CertificateRepository } from '../domain/ports/certificate-repository.js';
 import type { ConversationRepository } from '../domain/ports/conversation-repository.js';
 import type { Directory } from '../domain/ports/directory.js';
 import type { Notification, NotificationChannel } from '../domain/ports/notifier.js';
-import { t } from '../dialogs/i18n/index.js';
+import { isMessageKey, t, tDynamic } from '../dialogs/i18n/index.js';
 import { esc, type CardElement } from '../dialogs/cards/adaptive.js';
 import { approversFor } from '../domain/usecases/user-certificate-apply.js';
 import { approvalCardJson, returnedCard, type CardActions } from './cards/approval.js';
+import { approvalContent } from './cards/approval-content.js';
+import { renderCertNotice } from './cert-notices.js';
+import type { TrainingDownloadLinks } from './download-links.js';
 import type { FileLinks } from './file-links.js';
 import { ConversationRateLimiter, sendWithRetries } from './proactive-limits.js';
 
@@ -21,6 +24,8 @@ export interface RenderDeps {
   certificates: CertificateRepository;
   directory: Directory;
   fileLinks: FileLinks;
+  /** Links to the one-time download page of training certificates. */
+  downloadLinks: TrainingDownloadLinks;
   defaultLocale: Locale;
 }
 
@@ -28,12 +33,12 @@ export interface RenderDeps {
 export const cardActionsFor = (channelId: string): CardActions => (channelId === 'msteams' ? 'execute' : 'submit');
 
 /** The AP card of a case as the channel needs it; on Teams it refreshes itself for every approver. */
-export async function approvalCardFor(deps: RenderDeps, c: Case<UserCertApplication>, locale: Locale, channelId: string): Promise<CardElement> {
+export async function approvalCardFor(deps: RenderDeps, c: Case<unknown>, locale: Locale, channelId: string): Promise<CardElement> {
   const applicant = await deps.directory.getPerson(c.applicantId);
-  const agency = c.agencyId ? await deps.directory.getAgency(c.agencyId) : undefined;
   const actions = cardActionsFor(channelId);
   const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps, await approversFor(deps, c)) : undefined;
-  return approvalCardJson({ c, locale, applicantName: applicant?.name ?? c.data.fullName, agencyName: agency?.name ?? '', copyUrl: deps.fileLinks.link(c.data.mykadCopyFileId), actions, refreshUserIds });
+  const content = await approvalContent(deps, c, locale);
+  return approvalCardJson({ c, locale, applicantName: applicant?.name ?? (c.data as { fullName?: string }).fullName ?? '', content, actions, refreshUserIds });
 }
 
 async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string[]> {
@@ -45,28 +50,34 @@ async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string
 export async function renderNotification(deps: RenderDeps, personId: string, n: Notification, channelId: string): Promise<Partial<Activity> | undefined> {
   const person = await deps.directory.getPerson(personId);
   const locale = person?.locale ?? deps.defaultLocale;
-  const c = await deps.cases.get<UserCertApplication>(n.caseId);
+  const c = await deps.cases.get<ApplicationData>(n.caseId);
   if (!c) return undefined;
-  const text = (key: Parameters<typeof t>[1], params: Record<string, string | number> = {}) =>
-    ({ type: 'message', text: t(locale, key, { caseId: c.id, ...params }) }) as Partial<Activity>;
+  const op = operationOf(c);
+  // A message per operation where one exists (`notify.caseApproved.revoke`), else the general one.
+  const byOp = (key: string) => (isMessageKey(`${key}.${op}`) ? `${key}.${op}` : key);
+  const text = (key: string, params: Record<string, string | number> = {}) =>
+    ({ type: 'message', text: tDynamic(locale, key, 'system', { caseId: c.id, ...params }) + (c.kind === 'TC' ? ` ${t(locale, 'training.tag')}` : '') }) as Partial<Activity>;
   switch (n.type) {
     case 'approvalRequest': {
       const card = CardFactory.adaptiveCard(await approvalCardFor(deps, c, locale, channelId));
-      return { type: 'message', text: t(locale, 'notify.approvalRequest', { caseId: c.id, applicant: esc(c.data.fullName) }), attachments: [card] };
+      const applicant = (await deps.directory.getPerson(c.applicantId))?.name ?? (c.data as { fullName?: string }).fullName ?? '';
+      return { ...text(byOp('notify.approvalRequest'), { applicant: esc(applicant) }), attachments: [card] };
     }
     case 'caseReturned':
       return { type: 'message', attachments: [returnedCard(c, locale)] };
     case 'caseRejected':
       return text('notify.caseRejected', { note: c.reason ?? '' });
     case 'caseApproved':
-      return text('notify.caseApproved');
+      return text(byOp('notify.caseApproved'));
     case 'certificateIssued': {
       const cert = await deps.certificates.get(n.serial);
       const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
-      return text('notify.certificateIssued', { serial: n.serial.toUpperCase(), from: day(cert?.notBefore), to: day(cert?.notAfter) });
+      return text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: day(cert?.notBefore), to: day(cert?.notAfter) });
     }
     case 'caseFailed':
       return text('notify.caseFailed', { reason: c.reason ?? '' });
+    default:
+      return renderCertNotice(deps, locale, c, n);
   }
 }
 

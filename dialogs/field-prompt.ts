@@ -7,7 +7,8 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; reason: st
 export interface FieldSpec {
   /** `data` is what the dialog passed when it began the prompt (kept for re-asks). */
   prompt(ctx: TurnContext, data?: unknown): Promise<Partial<Activity>>;
-  parse(ctx: TurnContext): Promise<ParseResult>;
+  /** `data` is the same as the prompt's, so a parse can depend on what was offered. */
+  parse(ctx: TurnContext, data?: unknown): Promise<ParseResult>;
 }
 
 /**
@@ -30,7 +31,7 @@ export class FieldPrompt extends Dialog<{ field: string; data?: unknown }> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
     const spec = this.specs(dc.activeDialog!.state.field as string);
-    const parsed = await spec.parse(dc.context);
+    const parsed = await spec.parse(dc.context, dc.activeDialog!.state.data);
     if (parsed.ok) return dc.endDialog(parsed.value);
     await dc.context.sendActivity(parsed.reason);
     await dc.context.sendActivity(await spec.prompt(dc.context, dc.activeDialog!.state.data));

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'CERT_NOT_FOUND'
   | 'INVALID_INPUT'
   | 'CONFIG_INVALID'
-  | 'DUPLICATE_KEY';
+  | 'DUPLICATE_KEY'
+  | 'KEY_GONE';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

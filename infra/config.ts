@@ -47,12 +47,30 @@ const Schema = z.object({
   USER_CERT_VALIDITY_DAYS: int(730, 1, 1095),
   // Organisation name in the embedded CA's certificates.
   CA_ORGANIZATION: z.string().min(1).default('MyGPKI Embedded CA'),
+  // Renewal opens this many days before a certificate expires (DOMAIN.md 2.2).
+  RENEWAL_WINDOW_DAYS: int(30, 1, 365),
+  // Days before expiry that a reminder is sent, comma-separated (each once per certificate).
+  EXPIRY_REMINDER_DAYS: z.string().default('30,14,7').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+    .refine((a) => a.every((n) => Number.isInteger(n) && n >= 1 && n <= 365), { message: 'must be whole days between 1 and 365, comma-separated' }),
+  // UTC hour of the daily expiry scan (0 = 08:00 in Malaysia).
+  EXPIRY_SCAN_UTC_HOUR: int(0, 0, 23),
+  // Validity of training/test certificates in days.
+  TRAINING_CERT_VALIDITY_DAYS: int(90, 1, 365),
+  // Organisation name of the training CA's own certificates (its own root, under DATA_DIR/ca-training).
+  TRAINING_CA_ORGANIZATION: z.string().min(1).max(50).default('MyGPKI Latihan (BUKAN PRODUKSI)'),
+  // Hours a training certificate's one-time download link (and its kept private key) lives.
+  TRAINING_DOWNLOAD_TTL_HOURS: int(24, 1, 168),
+  // Secret the kept training private keys are encrypted under; default: one generated and kept in DATA_DIR.
+  KEY_ESCROW_SECRET: z.string().min(16).optional(),
   // Address users' browsers reach the bot at (links in cards); default http://localhost:PORT.
   PUBLIC_URL: optionalUrl(['http://', 'https://']),
   // Secret that signs links to uploaded files; default: one generated and kept in DATA_DIR.
   FILE_LINK_SECRET: z.string().min(16).optional(),
   // Hosts (and their subdomains) the bot may fetch Teams file uploads from, comma-separated.
   TEAMS_FILE_HOSTS: csv('sharepoint.com,sharepoint.us,sharepoint-df.com'),
+  // Intranet origins allowed to frame the Web Chat page (/chat), comma-separated; empty: the bot's own origin only.
+  WEB_FRAME_ANCESTORS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s;]+$/.test(o)), { message: 'each entry must be an origin like https://intranet.agency.gov.my' }),
   // Seconds SIGTERM waits for running jobs and turns before exiting.
   SHUTDOWN_GRACE_SECONDS: int(20, 1, 600),
   // Direct Line: signs tokens and is the Bearer secret of tokens/generate; default: one generated and kept in DATA_DIR.
@@ -84,10 +102,19 @@ export interface Config {
   uploadMaxBytes: number;
   userCertValidityDays: number;
   caOrganization: string;
+  renewalWindowDays: number;
+  reminderDays: number[];
+  expiryScanUtcHour: number;
+  trainingCertValidityDays: number;
+  trainingCaOrganization: string;
+  trainingDownloadTtlHours: number;
+  /** Set when KEY_ESCROW_SECRET is configured; otherwise one is generated in DATA_DIR (bot/runtime.ts). */
+  keyEscrowSecret?: string;
   shutdownGraceMs: number;
   /** Set when PUBLIC_URL is configured; otherwise links use http://localhost:<listening port>. */
   publicUrl?: string;
   teamsFileHosts: string[];
+  webFrameAncestors: string[];
   fileLinkSecret?: string;
   directLine: {
     /** Set when DIRECTLINE_SECRET is configured; otherwise one is generated in DATA_DIR (bot/runtime.ts). */
@@ -134,6 +161,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     userCertValidityDays: e.USER_CERT_VALIDITY_DAYS,
     caOrganization: e.CA_ORGANIZATION,
+    renewalWindowDays: e.RENEWAL_WINDOW_DAYS,
+    reminderDays: [...new Set(e.EXPIRY_REMINDER_DAYS)].sort((x, y) => y - x),
+    expiryScanUtcHour: e.EXPIRY_SCAN_UTC_HOUR,
+    trainingCertValidityDays: e.TRAINING_CERT_VALIDITY_DAYS,
+    trainingCaOrganization: e.TRAINING_CA_ORGANIZATION,
+    trainingDownloadTtlHours: e.TRAINING_DOWNLOAD_TTL_HOURS,
+    keyEscrowSecret: e.KEY_ESCROW_SECRET,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     fileLinkSecret: e.FILE_LINK_SECRET,
@@ -145,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       demoLogin: e.DEMO_LOGIN ? e.DEMO_LOGIN === 'true' : !e.MONGODB_URI && e.MicrosoftAppId === '',
     },
     teamsFileHosts: e.TEAMS_FILE_HOSTS,
+    webFrameAncestors: e.WEB_FRAME_ANCESTORS,
     store: e.MONGODB_URI ? 'mongo' : 'embedded',
     queue: e.REDIS_URL ? 'bullmq' : 'inline',
   };

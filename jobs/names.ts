@@ -3,10 +3,17 @@ import { z } from 'zod';
 /** Job names per queue and the payload each carries (ids only: processors load the rest). */
 export const JOBS = {
   caIssue: { queue: 'ca', name: 'issue' },
+  caRevoke: { queue: 'ca', name: 'revoke' },
+  caExpireDownload: { queue: 'ca', name: 'expireDownload' },
   notifyDeliver: { queue: 'notify', name: 'deliver' },
+  expiryScan: { queue: 'expiry', name: 'scan' },
 } as const;
 
-export const CaIssuePayload = z.object({ caseId: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/) });
+const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
+
+export const CaIssuePayload = z.object({ caseId });
+export const CaCasePayload = CaIssuePayload;
+export const ExpiryScanPayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 
 export const NotifyPayload = z.object({
   personId: z.string().min(1),
@@ -17,5 +24,12 @@ export const NotifyPayload = z.object({
     z.object({ type: z.literal('caseApproved'), caseId: z.string() }),
     z.object({ type: z.literal('certificateIssued'), caseId: z.string(), serial: z.string() }),
     z.object({ type: z.literal('caseFailed'), caseId: z.string() }),
+    z.object({ type: z.literal('certificateRevoked'), caseId: z.string(), serial: z.string() }),
+    z.object({ type: z.literal('revocationInformed'), caseId: z.string() }),
+    z.object({ type: z.literal('startedOnBehalf'), caseId: z.string() }),
+    z.object({ type: z.literal('replacementDelayed'), caseId: z.string() }),
+    z.object({ type: z.literal('trainingReady'), caseId: z.string(), serial: z.string() }),
+    z.object({ type: z.literal('downloadExpired'), caseId: z.string() }),
+    z.object({ type: z.literal('expiryReminder'), caseId: z.string(), serial: z.string(), days: z.number().int().positive() }),
   ]),
 });

@@ -1,9 +1,12 @@
 import type { CoreDeps } from '../domain/usecases/deps.js';
-import { issueUserCertificate } from '../domain/usecases/user-certificate-decide.js';
+import { issueCertificate } from '../domain/usecases/certificate-issue.js';
+import { revokeForCase } from '../domain/usecases/certificate-revoke.js';
+import { scheduleExpiryScan, sendExpiryReminders } from '../domain/usecases/expiry.js';
+import { expireTrainingDownload } from '../domain/usecases/training.js';
 import type { Job, JobHandler, JobScheduler, QueueName } from '../domain/ports/job-scheduler.js';
 import type { NotificationChannel } from '../domain/ports/notifier.js';
 import { PermanentError } from '../domain/errors.js';
-import { CaIssuePayload, JOBS, NotifyPayload } from './names.js';
+import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, JOBS, NotifyPayload } from './names.js';
 
 /** Told about every job run, for logs and metrics (the composition root supplies it). */
 export interface JobObserver {
@@ -24,7 +27,21 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel 
   return {
     [JOBS.caIssue.queue]: {
       [JOBS.caIssue.name]: async (job) => {
-        await issueUserCertificate(deps.core, parse(CaIssuePayload, job).caseId);
+        await issueCertificate(deps.core, parse(CaIssuePayload, job).caseId);
+      },
+      [JOBS.caRevoke.name]: async (job) => {
+        await revokeForCase(deps.core, parse(CaCasePayload, job).caseId);
+      },
+      [JOBS.caExpireDownload.name]: async (job) => {
+        await expireTrainingDownload(deps.core, parse(CaCasePayload, job).caseId);
+      },
+    },
+    [JOBS.expiryScan.queue]: {
+      // Reminders first, then the next day's scan: a scan that fails is retried, not skipped.
+      [JOBS.expiryScan.name]: async (job) => {
+        const { day } = parse(ExpiryScanPayload, job);
+        await sendExpiryReminders(deps.core);
+        await scheduleExpiryScan(deps.core, { after: day });
       },
     },
     [JOBS.notifyDeliver.queue]: {

@@ -2,7 +2,6 @@ import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import { format } from 'date-fns';
 import type { Case, TimelineEntry } from '../../domain/cases/case.js';
-import { CORRECTABLE_FIELDS, type UserCertApplication } from '../../domain/cases/user-certificate.js';
 import type { Locale } from '../../domain/people.js';
 import { t, tDynamic } from '../../dialogs/i18n/index.js';
 import { adaptiveCard, cardJson, esc, facts, heading, para, submit, type CardElement } from '../../dialogs/cards/adaptive.js';
@@ -11,15 +10,26 @@ import { adaptiveCard, cardJson, esc, facts, heading, para, submit, type CardEle
 export type CardActions = 'execute' | 'submit';
 
 export interface ApprovalCardInput {
-  c: Case<UserCertApplication>;
+  c: Case<unknown>;
   locale: Locale;
   applicantName: string;
-  agencyName: string;
-  /** Signed, expiring link to the MyKad copy for the AP to inspect. */
-  copyUrl?: string;
+  /** What the card shows of the case (bot/cards/approval-content.ts): title, rows, returnable fields. */
+  content: ApprovalContent;
   actions: CardActions;
   /** Teams user ids that get the card refreshed automatically (the approvers). */
   refreshUserIds?: string[];
+}
+
+/** What a case puts on its AP card; the rows are escaped already. */
+export interface ApprovalContent {
+  title: string;
+  rows: [string, string][];
+  /** Fields the AP may return for correction; none means the case cannot be returned (revocations). */
+  fieldChoices: { title: string; value: string }[];
+  /** Signed, expiring link to the MyKad copy for the AP to inspect. */
+  copyUrl?: string;
+  /** Extra lines, e.g. the not-for-production label of training certificates. */
+  notes: string[];
 }
 
 export const REFRESH_VERB = 'refreshApproval';
@@ -35,37 +45,22 @@ const action = (mode: CardActions, title: string, data: Record<string, unknown>,
  * Every action carries the case id and the version the AP saw, so a stale card is refused.
  */
 export function approvalCardJson(input: ApprovalCardInput): CardElement {
-  const { c, locale, applicantName, agencyName, copyUrl } = input;
-  const d = c.data;
+  const { c, locale, applicantName, content } = input;
   const f = (k: Parameters<typeof t>[1]) => t(locale, k);
-  const rows: [string, string][] = [
-    [f('field.mykad'), d.mykad],
-    [f('field.fullName'), esc(d.fullName)],
-    [f('field.email'), esc(d.email)],
-    [f('field.phone'), esc(d.phone)],
-    [f('field.agency'), esc(agencyName)],
-    [f('field.position'), esc(d.position)],
-    [f('field.medium'), t(locale, `medium.${d.medium}`)],
-    [f('field.applications'), esc(d.applications.join(', '))],
-  ];
+  const returnable = content.fieldChoices.length > 0;
   const body = [
-    heading(f('approval.title')),
+    heading(content.title),
+    ...content.notes.map(para),
     para(`**${c.id}** · ${f('approval.applicant')}: ${esc(applicantName)}`),
-    facts(rows),
-    ...(copyUrl ? [para(`[${f('field.mykadCopy')}](${copyUrl})`)] : []),
-    {
-      type: 'Input.ChoiceSet',
-      id: 'fields',
-      isMultiSelect: true,
-      label: f('approval.fieldsLabel'),
-      choices: CORRECTABLE_FIELDS.map((k) => ({ title: t(locale, `field.${k}`), value: k })),
-    },
+    facts(content.rows),
+    ...(content.copyUrl ? [para(`[${f('field.mykadCopy')}](${content.copyUrl})`)] : []),
+    ...(returnable ? [{ type: 'Input.ChoiceSet', id: 'fields', isMultiSelect: true, label: f('approval.fieldsLabel'), choices: content.fieldChoices }] : []),
     { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: f('approval.noteLabel') },
   ];
   const data = { caseId: c.id, version: c.version };
   const actions = [
     action(input.actions, f('approval.approve'), { verb: 'approve', ...data }, 'positive'),
-    action(input.actions, f('approval.return'), { verb: 'return', ...data }),
+    ...(returnable ? [action(input.actions, f('approval.return'), { verb: 'return', ...data })] : []),
     action(input.actions, f('approval.reject'), { verb: 'reject', ...data }, 'destructive'),
   ];
   return cardJson(body, actions, refreshOf(input.actions, c.id, input.refreshUserIds));
@@ -80,7 +75,7 @@ function refreshOf(mode: CardActions, caseId: string, userIds: string[] | undefi
   return { refresh: { action: { type: 'Action.Execute', verb: REFRESH_VERB, data: { caseId } }, userIds: (userIds ?? []).slice(0, 60) } };
 }
 
-const DECISIONS = ['approved', 'returned', 'rejected'] as const;
+const DECISIONS = ['approved', 'approvedOnBehalf', 'returned', 'rejected'] as const;
 
 /** The last AP decision on a case, if any. */
 export function lastDecision(c: Case<unknown>): TimelineEntry | undefined {
@@ -103,8 +98,8 @@ export function decidedCardJson(opts: { c: Case<unknown>; locale: Locale; decide
 }
 
 /** The applicant's card after a return: what the AP asked, and a button to correct just that. */
-export function returnedCard(c: Case<UserCertApplication>, locale: Locale): Attachment {
-  const fields = (c.correction?.fields ?? []).map((k) => t(locale, `field.${k as (typeof CORRECTABLE_FIELDS)[number]}`)).join(', ');
+export function returnedCard(c: Case<unknown>, locale: Locale): Attachment {
+  const fields = (c.correction?.fields ?? []).map((k) => tDynamic(locale, `field.${k}`, 'system')).join(', ');
   return adaptiveCard(
     [para(t(locale, 'notify.caseReturned', { caseId: c.id, note: esc(c.correction?.note ?? ''), fields }))],
     [submit(t(locale, 'notify.caseReturned.action'), { verb: 'correct', caseId: c.id, version: c.version }, 'positive')],

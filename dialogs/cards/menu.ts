@@ -1,16 +1,25 @@
 import type { Attachment, TurnContext } from 'botbuilder';
 import { say } from '../turn.js';
-import { adaptiveCard, heading, para, submit } from './adaptive.js';
+import type { Goal } from '../goal-names.js';
+import { adaptiveCard, heading, para, submit, type CardElement } from './adaptive.js';
 
-/** Card verbs of the menu; `start` begins a goal dialog. Only what works today is listed. */
-export const GOALS = ['newUserCert'] as const;
-export type Goal = (typeof GOALS)[number];
+export { GOALS, type Goal } from '../goal-names.js';
 
+const group = (ctx: TurnContext, title: string, goals: Goal[]): CardElement[] => [
+  { type: 'TextBlock', text: title, weight: 'Bolder', wrap: true, spacing: 'Medium' },
+  { type: 'ActionSet', actions: goals.map((g) => submit(say(ctx, `menu.${g}`), { verb: 'start', goal: g })) },
+];
+
+/** The menu: every goal that works today, grouped by certificate type; then status, tasks, help. */
 export function menuCard(ctx: TurnContext): Attachment {
   return adaptiveCard(
-    [heading(say(ctx, 'menu.title')), para(say(ctx, 'menu.hint'))],
     [
-      submit(say(ctx, 'menu.newUserCert'), { verb: 'start', goal: 'newUserCert' }),
+      heading(say(ctx, 'menu.title')),
+      para(say(ctx, 'menu.hint')),
+      ...group(ctx, say(ctx, 'menu.group.user'), ['newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert']),
+      ...group(ctx, say(ctx, 'menu.group.training'), ['newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert']),
+    ],
+    [
       submit(say(ctx, 'menu.status'), { verb: 'myCases' }),
       submit(say(ctx, 'menu.tasks'), { verb: 'tasks' }),
       submit(say(ctx, 'menu.help'), { verb: 'help' }),

@@ -1,30 +1,36 @@
 import type { Attachment, TurnContext } from 'botbuilder';
-import { CORRECTABLE_FIELDS, type UserCertField } from '../../domain/cases/user-certificate.js';
+import { CORRECTABLE_FIELDS } from '../../domain/cases/user-certificate.js';
+import type { FormField } from '../../domain/cases/forms.js';
 import { maskMyKad } from '../../domain/rules/mykad.js';
 import type { FormValues } from '../user-certificate/fields.js';
 import { say } from '../turn.js';
-import { adaptiveCard, esc, facts, heading, submit } from './adaptive.js';
+import { adaptiveCard, esc, facts, heading, para, submit } from './adaptive.js';
 
 /** One line per field, user text escaped; the MyKad number masked even to its owner on screen. */
-export function summaryRows(ctx: TurnContext, v: FormValues, agencyName: string | undefined): [string, string][] {
-  const show: Record<Exclude<UserCertField, 'declaration'>, string> = {
+export function summaryRows(ctx: TurnContext, v: FormValues, agencyName: string | undefined, fields: readonly FormField[] = CORRECTABLE_FIELDS): [string, string][] {
+  const show: Record<Exclude<FormField, 'declaration'>, string> = {
     mykad: v.mykad ? maskMyKad(v.mykad) : '',
     fullName: esc(v.fullName ?? ''),
     email: esc(v.email ?? ''),
     phone: esc(v.phone ?? ''),
     agency: esc(agencyName ?? v.agency ?? ''),
+    address: esc(v.address ?? ''),
     position: esc(v.position ?? ''),
     medium: v.medium ? say(ctx, `medium.${v.medium}`) : '',
     applications: esc((v.applications ?? []).join(', ')),
+    purpose: esc(v.purpose ?? ''),
     mykadCopy: v.mykadCopy ? say(ctx, 'summary.fileAttached', { size: Math.ceil(v.mykadCopy.size / 1024) }) : '',
   };
-  return CORRECTABLE_FIELDS.map((f) => [say(ctx, `field.${f}`), show[f as keyof typeof show]]);
+  return fields.filter((f) => f !== 'declaration').map((f) => [say(ctx, `field.${f}`), show[f as keyof typeof show]]);
 }
 
-/** The summary the applicant confirms; its buttons answer the `confirm` prompt. */
-export function summaryCard(ctx: TurnContext, v: FormValues, agencyName: string | undefined): Attachment {
+/**
+ * The summary the applicant confirms; its buttons answer the `confirm` prompt. `title` names the
+ * request (new, renewal, replacement; training ones say they are not for production use).
+ */
+export function summaryCard(ctx: TurnContext, v: FormValues, agencyName: string | undefined, opts: { fields?: readonly FormField[]; title?: string; notes?: string[] } = {}): Attachment {
   return adaptiveCard(
-    [heading(say(ctx, 'summary.title')), facts(summaryRows(ctx, v, agencyName))],
+    [heading(opts.title ?? say(ctx, 'summary.title')), ...(opts.notes ?? []).map(para), facts(summaryRows(ctx, v, agencyName, opts.fields))],
     [
       submit(say(ctx, 'choice.submit'), { verb: 'answer', field: 'confirm', choice: 'submit' }, 'positive'),
       submit(say(ctx, 'choice.change'), { verb: 'answer', field: 'confirm', choice: 'change' }),

@@ -1,8 +1,13 @@
 import type { ms } from './ms.js';
+import { enCerts } from './en-certs.js';
+import { enCertNotices } from './en-cert-notices.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
-  'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for a user digital certificate and check the status of your applications. Pick from the menu below or type what you need.',
+  // Certificate operations and training certificates (issue 4) live in their own files.
+  ...enCerts,
+  ...enCertNotices,
+  'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, and check the status of your applications. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',
   'menu.status': 'Check an application status',
@@ -139,4 +144,32 @@ export const en: Record<keyof typeof ms, string> = {
   'status.GAGAL': 'Failed at the CA',
   'by': ' by {name}',
   'system': 'system',
+  // What the recogniser (bot/nlu) answers, and the names of the intents on suggestion buttons.
+  'nlu.notYet': 'Sorry, "{service}" is not available in this chat yet. For now, I can help with the options in the menu below.',
+  'nlu.outOfScope': 'Sorry, I can only help with MyGPKI digital certificate matters. Pick from the menu below or type what you need.',
+  'nlu.suggest': 'I am not sure what you mean. Is it one of these?',
+  'nlu.offerAgent': 'It seems I still do not understand you. You can talk to a helpdesk agent: type "ejen" (agent).',
+  'nlu.prefilled': 'I took these details from your message: {items}.',
+  'intent.apply_user_cert': 'Apply for a new user digital certificate',
+  'intent.renew_user_cert': 'Renew a user digital certificate',
+  'intent.revoke_user_cert': 'Revoke a user digital certificate',
+  'intent.replace_user_cert': 'Replace a user digital certificate',
+  'intent.apply_server_cert': 'Apply for a new server digital certificate',
+  'intent.renew_server_cert': 'Renew a server digital certificate',
+  'intent.revoke_server_cert': 'Revoke a server digital certificate',
+  'intent.apply_training_cert': 'Apply for a training or test certificate',
+  'intent.renew_training_cert': 'Renew a training or test certificate',
+  'intent.revoke_training_cert': 'Revoke a training or test certificate',
+  'intent.replace_training_cert': 'Replace a training or test certificate',
+  'intent.advisory_request': 'Advisory and consultation',
+  'intent.complaint': 'Complaint to the helpdesk',
+  'intent.onsite_support': 'On-site technical support',
+  'intent.check_status': 'Check application status',
+  'intent.my_tasks': 'My tasks (approvals)',
+  'intent.talk_to_agent': 'Talk to a helpdesk agent',
+  'intent.greeting': 'Main menu',
+  'intent.help': 'Help',
+  'intent.switch_language': 'Switch language',
+  'intent.cancel': 'Cancel',
+  'intent.out_of_scope': 'Something else',
 };

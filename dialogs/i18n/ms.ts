@@ -1,6 +1,11 @@
+import { msCerts } from './ms-certs.js';
+import { msCertNotices } from './ms-cert-notices.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
-  'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon Sijil Digital Pengguna dan menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
+  // Certificate operations and training certificates (issue 4) live in their own files.
+  ...msCerts,
+  ...msCertNotices,
+  'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon, memperbaharui, membatalkan dan menggantikan Sijil Digital Pengguna dan sijil latihan/ujian, serta menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',
   'menu.status': 'Semak status permohonan',
@@ -137,4 +142,32 @@ export const ms = {
   'status.GAGAL': 'Gagal di CA',
   'by': ' oleh {name}',
   'system': 'sistem',
+  // What the recogniser (bot/nlu) answers, and the names of the intents on suggestion buttons.
+  'nlu.notYet': 'Maaf, perkhidmatan "{service}" belum tersedia dalam sembang ini. Buat masa ini, saya boleh bantu dengan pilihan dalam menu di bawah.',
+  'nlu.outOfScope': 'Maaf, saya hanya boleh membantu urusan Sijil Digital MyGPKI. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
+  'nlu.suggest': 'Saya kurang pasti apa yang anda maksudkan. Adakah salah satu daripada ini?',
+  'nlu.offerAgent': 'Nampaknya saya masih belum memahami anda. Anda boleh bercakap dengan ejen meja bantuan: taip "ejen".',
+  'nlu.prefilled': 'Saya telah mengambil maklumat ini daripada mesej anda: {items}.',
+  'intent.apply_user_cert': 'Mohon Sijil Digital Pengguna baharu',
+  'intent.renew_user_cert': 'Pembaharuan Sijil Digital Pengguna',
+  'intent.revoke_user_cert': 'Pembatalan Sijil Digital Pengguna',
+  'intent.replace_user_cert': 'Penggantian Sijil Digital Pengguna',
+  'intent.apply_server_cert': 'Mohon Sijil Digital Pelayan baharu',
+  'intent.renew_server_cert': 'Pembaharuan Sijil Digital Pelayan',
+  'intent.revoke_server_cert': 'Pembatalan Sijil Digital Pelayan',
+  'intent.apply_training_cert': 'Mohon Sijil Digital Latihan atau Ujian',
+  'intent.renew_training_cert': 'Pembaharuan Sijil Digital Latihan atau Ujian',
+  'intent.revoke_training_cert': 'Pembatalan Sijil Digital Latihan atau Ujian',
+  'intent.replace_training_cert': 'Penggantian Sijil Digital Latihan atau Ujian',
+  'intent.advisory_request': 'Khidmat nasihat dan konsultasi',
+  'intent.complaint': 'Aduan kepada meja bantuan',
+  'intent.onsite_support': 'Sokongan teknikal di lokasi',
+  'intent.check_status': 'Semak status permohonan',
+  'intent.my_tasks': 'Tugasan saya (kelulusan)',
+  'intent.talk_to_agent': 'Bercakap dengan ejen meja bantuan',
+  'intent.greeting': 'Menu utama',
+  'intent.help': 'Bantuan',
+  'intent.switch_language': 'Tukar bahasa',
+  'intent.cancel': 'Batal',
+  'intent.out_of_scope': 'Lain-lain',
 };

@@ -1,27 +1,42 @@
 import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { CORRECTABLE_FIELDS, USER_CERT_FIELDS, type UserCertField } from '../../domain/cases/user-certificate.js';
-import { dataKeyOf, resubmitUserCertificate, submitUserCertificate, type SubmitError } from '../../domain/usecases/user-certificate-apply.js';
+import { USER_CERT_FIELDS } from '../../domain/cases/user-certificate.js';
+import { correctableOf, FORM_FIELDS, fieldsOf, isFormField, type FormField } from '../../domain/cases/forms.js';
+import type { Realm } from '../../domain/cases/operations.js';
+import type { ReplacementTrigger } from '../../domain/rules/replacement.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { summaryCard } from '../cards/summary.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { personOf, say, type LocalePreferences } from '../turn.js';
-import { tDynamic } from '../i18n/index.js';
-import { localeOf } from '../turn.js';
-import { parseField, promptFor, reasonText, toApplication, type FieldDeps, type FormValues } from './fields.js';
+import { localeOf, say, type LocalePreferences } from '../turn.js';
+import { isMessageKey, tDynamic } from '../i18n/index.js';
+import { refusalText } from '../certificates/refusals.js';
+import { parseField, promptFor, reasonText, type FieldDeps, type FormValues } from './fields.js';
+import { submitForm, submittedText, type SubmitPlan } from './submit.js';
 
 export const APPLY_USER_CERT_DIALOG = 'applyUserCertificate';
 const FIELD_PROMPT = 'userCertFieldPrompt';
 const WATERFALL = 'applyUserCertificateSteps';
 
-/** Where the dialog starts: a new application, or the correction of a returned one. */
+/**
+ * Where the dialog starts: a new application, the correction of a returned one, or the form of a
+ * renewal or replacement pre-filled from the previous application.
+ */
 export interface ApplyOptions {
   mode: 'new' | 'correct';
   caseId?: string;
   values: FormValues;
   /** Fields still to ask, in order. */
-  ask: UserCertField[];
+  ask: FormField[];
+  /** The form's realm (default `user`); training forms are labelled not for production. */
+  realm?: Realm;
+  /** What is submitted (default `new`). */
+  operation?: 'new' | 'renew' | 'replace';
+  /** The certificate renewed or replaced. */
+  serial?: string;
+  trigger?: ReplacementTrigger;
+  /** Fields the summary's "change" offers (default: every correctable field of the form). */
+  changeable?: FormField[];
 }
 
 interface StepState extends ApplyOptions {
@@ -31,28 +46,30 @@ interface StepState extends ApplyOptions {
 type ConfirmChoice = 'submit' | 'change' | 'cancel';
 
 /**
- * Guides a user through a new user-certificate application (DOMAIN.md 2.1), or through the
- * fields an AP returned for correction. Every answer is validated as it arrives, the summary can
- * change any field, and nothing entered is lost on a bad answer, a cancel of a sub-step or a restart.
+ * Guides a user through a certificate application form (DOMAIN.md 2.1, 2.2, 2.4, 2.6): a new user
+ * or training certificate, a renewal or replacement pre-filled from the previous application, or
+ * the fields an AP returned for correction. Every answer is validated as it arrives, the summary
+ * can change the fields the request allows, and nothing entered is lost on a bad answer, a
+ * cancel of a sub-step or a restart.
  */
 export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
   constructor(private readonly deps: FieldDeps, prefs: LocalePreferences) {
     super(APPLY_USER_CERT_DIALOG, prefs);
     this.addDialog(new FieldPrompt(FIELD_PROMPT, (f) => this.spec(f)));
-    const fieldSteps: WaterfallStep[] = USER_CERT_FIELDS.map((f) => this.fieldStep(f));
+    const fieldSteps: WaterfallStep[] = FORM_FIELDS.map((f) => this.fieldStep(f));
     this.addDialog(new WaterfallDialog(WATERFALL, [...fieldSteps, this.fieldStep(null), this.confirmStep.bind(this), this.afterConfirm.bind(this), this.afterWhichField.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
 
-  /** Options for a fresh application: every field asked. */
-  static fresh(): ApplyOptions {
-    return { mode: 'new', values: {}, ask: [...USER_CERT_FIELDS] };
+  /** Options for a fresh application: every field of the realm's form asked. */
+  static fresh(realm: Realm = 'user'): ApplyOptions {
+    return { mode: 'new', values: {}, ask: [...(realm === 'user' ? USER_CERT_FIELDS : fieldsOf(realm))], realm, operation: 'new' };
   }
 
   private spec(field: string): FieldSpec {
     if (field === 'confirm') return this.confirmSpec();
-    if (field === 'whichField') return this.whichFieldSpec();
-    const f = field as UserCertField;
+    if (field.startsWith('whichField')) return this.whichFieldSpec(field.split(':').slice(1).filter(isFormField));
+    const f = field as FormField;
     return {
       prompt: (ctx) => promptFor(ctx, f, this.deps),
       parse: async (ctx) => {
@@ -69,7 +86,7 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
   }
 
   /** Stores the previous answer, then asks `field` if it is still to be asked. */
-  private fieldStep(field: UserCertField | null): WaterfallStep {
+  private fieldStep(field: FormField | null): WaterfallStep {
     return async (step) => {
       const s = this.state(step);
       if (s.pending && step.result !== undefined) {
@@ -86,9 +103,10 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
     const choices = (ctx: TurnContext) => (['submit', 'change', 'cancel'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
     return {
       prompt: async (ctx, data) => {
-        const s = data as FormValues | undefined;
-        const agency = s?.agency ? await this.deps.core.directory.getAgency(s.agency) : undefined;
-        return { ...promptActivity(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }), attachments: s ? [summaryCard(ctx, s, agency?.name)] : [] };
+        const s = data as StepState | undefined;
+        const agency = s?.values.agency ? await this.deps.core.directory.getAgency(s.values.agency) : undefined;
+        const card = s ? [summaryCard(ctx, s.values, agency?.name, { fields: this.shown(s), title: this.title(ctx, s), notes: this.notes(ctx, s) })] : [];
+        return { ...promptActivity(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }), attachments: card };
       },
       parse: async (ctx) => {
         const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx));
@@ -97,8 +115,25 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
     };
   }
 
-  private whichFieldSpec(): FieldSpec {
-    const choices = (ctx: TurnContext) => CORRECTABLE_FIELDS.map((f) => ({ value: f, title: say(ctx, `field.${f}`) }));
+  private shown(s: StepState): FormField[] {
+    const realm = s.realm ?? 'user';
+    return correctableOf(realm, s.values);
+  }
+
+  private title(ctx: TurnContext, s: StepState): string {
+    return tDynamic(localeOf(ctx), `summary.title.${s.realm ?? 'user'}.${s.operation ?? 'new'}`, 'summary.title');
+  }
+
+  private notes(ctx: TurnContext, s: StepState): string[] {
+    const notes: string[] = [];
+    if (s.serial && s.operation && s.operation !== 'new') notes.push(say(ctx, `summary.${s.operation}`, { serial: s.serial.toUpperCase() }));
+    if (s.realm === 'training') notes.push(say(ctx, 'training.label'));
+    return notes;
+  }
+
+  /** "Change" offers what this request allows; the field names travel in the prompt's id. */
+  private whichFieldSpec(allowed: FormField[]): FieldSpec {
+    const choices = (ctx: TurnContext) => allowed.map((f) => ({ value: f, title: say(ctx, `field.${f}`) }));
     return {
       prompt: async (ctx) => promptActivity(say(ctx, 'prompt.whichField'), { field: 'whichField', kind: 'choice', choices: choices(ctx) }),
       parse: async (ctx) => {
@@ -109,8 +144,7 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
   }
 
   private async confirmStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const s = this.state(step);
-    return step.beginDialog(FIELD_PROMPT, { field: 'confirm', data: s.values });
+    return step.beginDialog(FIELD_PROMPT, { field: 'confirm', data: this.state(step) });
   }
 
   private async afterConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -120,46 +154,45 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
       await step.context.sendActivity(say(step.context, 'cancel.done'));
       return step.endDialog();
     }
-    if (choice === 'change') return step.beginDialog(FIELD_PROMPT, { field: 'whichField' });
+    if (choice === 'change') {
+      const allowed = s.changeable ?? correctableOf(s.realm ?? 'user', s.values);
+      return step.beginDialog(FIELD_PROMPT, { field: ['whichField', ...allowed].join(':') });
+    }
     return this.submit(step, s);
   }
 
   private async afterWhichField(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return this.askAgain(step, this.state(step), [step.result as UserCertField]);
+    return this.askAgain(step, this.state(step), [step.result as FormField]);
   }
 
-  private async askAgain(step: WaterfallStepContext, s: StepState, fields: UserCertField[]): Promise<DialogTurnResult> {
+  private async askAgain(step: WaterfallStepContext, s: StepState, fields: FormField[]): Promise<DialogTurnResult> {
     const ask = s.mode === 'correct' ? [...fields, 'declaration' as const] : fields;
-    return step.replaceDialog(this.id, { mode: s.mode, caseId: s.caseId, values: s.values, ask } satisfies ApplyOptions);
+    const { pending: _pending, ...rest } = s;
+    return step.replaceDialog(this.id, { ...rest, ask } satisfies ApplyOptions);
   }
 
   private async submit(step: WaterfallStepContext, s: StepState): Promise<DialogTurnResult> {
     const ctx = step.context;
-    const person = personOf(ctx);
-    const app = toApplication(s.values);
-    if (s.mode === 'correct' && s.caseId) {
-      const changes = Object.fromEntries(s.ask.filter((f) => f !== 'declaration').map((f) => [dataKeyOf(f), app[dataKeyOf(f)]]));
-      const r = await resubmitUserCertificate(this.deps.core, { caseId: s.caseId, actorId: person.id, changes });
-      if (r.ok) {
-        await ctx.sendActivity(say(ctx, 'resubmitted', { caseId: r.value.id }));
-        return step.endDialog(r.value.id);
-      }
-      return this.failed(step, s, r.error, r.params);
+    const plan: SubmitPlan = { mode: s.mode, caseId: s.caseId, realm: s.realm ?? 'user', operation: s.operation ?? 'new', serial: s.serial, trigger: s.trigger, values: s.values, ask: s.ask };
+    const r = await submitForm(this.deps.core, ctx, plan);
+    if (r.ok) {
+      await ctx.sendActivity(await submittedText(this.deps.core, ctx, plan, r.c));
+      return step.endDialog(r.c.id);
     }
-    const r = await submitUserCertificate(this.deps.core, person.id, app);
-    if (!r.ok) return this.failed(step, s, r.error, r.params);
-    const aps = await this.deps.core.directory.listByRole('AP', r.value.agencyId);
-    const key = aps.some((p) => p.id !== person.id) ? 'submitted' : 'submitted.noAp';
-    await ctx.sendActivity(say(ctx, key, { caseId: r.value.id }));
-    return step.endDialog(r.value.id);
+    return this.failed(step, s, r.error, r.params);
   }
 
-  /** A refused submission re-asks the field at fault; everything else entered is kept. */
-  private async failed(step: WaterfallStepContext, s: StepState, error: SubmitError, params?: Record<string, string | number>): Promise<DialogTurnResult> {
+  /**
+   * A refused submission re-asks the field at fault; everything else entered is kept. A refusal
+   * about the certificate itself (no longer renewable, say) ends the form with its explanation.
+   */
+  private async failed(step: WaterfallStepContext, s: StepState, error: string, params?: Record<string, string | number>): Promise<DialogTurnResult> {
     const ctx = step.context;
-    await ctx.sendActivity(tDynamic(localeOf(ctx), `submit.failed.${error}`, 'submit.failed.other', { ...params, caseId: s.caseId }));
-    const field = error === 'AGENCY_UNKNOWN' ? 'agency' : error === 'FILE_MISSING' ? 'mykadCopy' : (params?.field as UserCertField | undefined);
-    if (field && (USER_CERT_FIELDS as readonly string[]).includes(field)) return this.askAgain(step, s, [field]);
+    const locale = localeOf(ctx);
+    const key = `submit.failed.${error}`;
+    await ctx.sendActivity(isMessageKey(key) ? tDynamic(locale, key, 'submit.failed.other', { ...params, caseId: s.caseId }) : refusalText(ctx, error, params, s.realm));
+    const field = error === 'AGENCY_UNKNOWN' ? 'agency' : error === 'FILE_MISSING' ? 'mykadCopy' : params?.field;
+    if (isFormField(field)) return this.askAgain(step, s, [field]);
     return step.endDialog();
   }
 }

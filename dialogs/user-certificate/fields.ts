@@ -1,6 +1,9 @@
 import type { Attachment, TurnContext } from 'botbuilder';
 import type { CertificateMedium } from '../../domain/certificates.js';
-import { GOV_APPLICATIONS, MEDIA, type UserCertApplication, type UserCertField } from '../../domain/cases/user-certificate.js';
+import { GOV_APPLICATIONS, MEDIA, type UserCertApplication } from '../../domain/cases/user-certificate.js';
+import type { FormField } from '../../domain/cases/forms.js';
+import type { ApplicationData, TrainingApplication } from '../../domain/cases/operations.js';
+import { parseAddress } from '../../domain/usecases/user-certificate-apply.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { checkImageUpload } from '../../domain/rules/files.js';
 import { parseMyKad } from '../../domain/rules/mykad.js';
@@ -17,7 +20,9 @@ export interface FormValues {
   email?: string;
   phone?: string;
   agency?: string;
+  address?: string;
   position?: string;
+  purpose?: string;
   medium?: CertificateMedium;
   applications?: string[];
   mykadCopy?: { fileId: string; size: number };
@@ -44,15 +49,17 @@ function choiceList(ctx: TurnContext, field: 'medium' | 'applications' | 'declar
 }
 
 /** The question for a field, with its `channelData.prompt` hint. */
-export async function promptFor(ctx: TurnContext, field: UserCertField, deps: FieldDeps) {
+export async function promptFor(ctx: TurnContext, field: FormField, deps: FieldDeps) {
   const maxMb = Math.round((deps.core.policy.maxUploadBytes / 1024 / 1024) * 10) / 10;
-  const hints: Record<UserCertField, () => Promise<PromptHint>> = {
+  const hints: Record<FormField, () => Promise<PromptHint>> = {
     mykad: async () => ({ field, kind: 'text', inputMode: 'numeric' }),
     fullName: async () => ({ field, kind: 'text' }),
     email: async () => ({ field, kind: 'text', inputMode: 'email' }),
     phone: async () => ({ field, kind: 'text', inputMode: 'tel' }),
     agency: async () => ({ field, kind: 'choice', choices: (await deps.core.directory.listAgencies()).map((a) => ({ value: a.id, title: a.name })) }),
     position: async () => ({ field, kind: 'text' }),
+    address: async () => ({ field, kind: 'text' }),
+    purpose: async () => ({ field, kind: 'text' }),
     medium: async () => ({ field, kind: 'choice', choices: choiceList(ctx, 'medium') }),
     applications: async () => ({ field, kind: 'choice', multiple: true, choices: choiceList(ctx, 'applications') }),
     mykadCopy: async () => ({ field, kind: 'file', accept: ['image/jpeg', 'image/png'], maxBytes: deps.core.policy.maxUploadBytes }),
@@ -63,7 +70,7 @@ export async function promptFor(ctx: TurnContext, field: UserCertField, deps: Fi
 }
 
 /** Parses one answer for a field, storing uploads as they arrive. */
-export async function parseField(ctx: TurnContext, field: UserCertField, deps: FieldDeps): Promise<Parsed> {
+export async function parseField(ctx: TurnContext, field: FormField, deps: FieldDeps): Promise<Parsed> {
   const text = ctx.activity.text ?? '';
   const card = ctx.activity.value;
   const fromResult = <T,>(r: { ok: true; value: T } | { ok: false; error: string; params?: Record<string, string | number> }): Parsed =>
@@ -77,6 +84,10 @@ export async function parseField(ctx: TurnContext, field: UserCertField, deps: F
       return fromResult(parsePlainText(text, { min: 3, max: 120 }));
     case 'position':
       return fromResult(parsePlainText(text, { min: 2, max: 80 }));
+    case 'address':
+      return fromResult(parseAddress(text));
+    case 'purpose':
+      return fromResult(parsePlainText(text, { min: 5, max: 200 }));
     case 'email':
       return fromResult(parseOfficialEmail(text, deps.core.policy.emailDomains));
     case 'phone':
@@ -154,7 +165,23 @@ export function toApplication(v: FormValues): UserCertApplication {
     applications: v.applications ?? [],
     mykadCopyFileId: v.mykadCopy?.fileId ?? '',
     declaration: true,
+    ...(v.address ? { address: v.address } : {}),
   };
+}
+
+export function toTrainingApplication(v: FormValues): TrainingApplication {
+  return {
+    fullName: v.fullName ?? '', email: v.email ?? '', phone: v.phone ?? '', agencyId: v.agency ?? '', position: v.position ?? '', purpose: v.purpose ?? '', declaration: true,
+  };
+}
+
+/** The form values of any earlier application (user or training), to pre-fill a renewal or replacement. */
+export function fromAnyApplication(a: ApplicationData, copySize: number): FormValues {
+  if ('purpose' in a && typeof a.purpose === 'string') {
+    return { fullName: a.fullName, email: a.email, phone: a.phone, agency: a.agencyId, position: a.position, purpose: a.purpose, declaration: true };
+  }
+  const u = a as UserCertApplication;
+  return { ...fromApplication(u, copySize), ...(u.address ? { address: u.address } : {}) };
 }
 
 export function fromApplication(a: UserCertApplication, copySize: number): FormValues {

@@ -42,6 +42,8 @@ export interface UserCertApplication {
   /** FileStore id of the MyKad copy. */
   mykadCopyFileId: string;
   declaration: true;
+  /** Office address: asked when a renewal or replacement finds none on the previous application. */
+  address?: string;
 }
 
 interface Rule {

@@ -5,7 +5,21 @@ export type Notification =
   | { type: 'caseRejected'; caseId: string }
   | { type: 'caseApproved'; caseId: string }
   | { type: 'certificateIssued'; caseId: string; serial: string }
-  | { type: 'caseFailed'; caseId: string };
+  | { type: 'caseFailed'; caseId: string }
+  /** A revocation (or the first half of a replacement) was carried out. */
+  | { type: 'certificateRevoked'; caseId: string; serial: string }
+  /** To the APs: an owner's key-compromise report was acted on at once. */
+  | { type: 'revocationInformed'; caseId: string }
+  /** To the holder: an AP started this request on their behalf. */
+  | { type: 'startedOnBehalf'; caseId: string }
+  /** To the holder: the new certificate of a replacement is late; the CA job keeps retrying. */
+  | { type: 'replacementDelayed'; caseId: string }
+  /** To the holder: a training certificate is ready behind a one-time download link. */
+  | { type: 'trainingReady'; caseId: string; serial: string }
+  /** To the holder: the download link ran out and the key was deleted. */
+  | { type: 'downloadExpired'; caseId: string }
+  /** To the holder: `days` before the certificate `serial` (made by case `caseId`) expires. */
+  | { type: 'expiryReminder'; caseId: string; serial: string; days: number };
 
 /**
  * Tells a person something, on the channel they last used.

@@ -1,4 +1,8 @@
 import type { Case } from '../cases/case.js';
+import { isClosed } from '../cases/lifecycle.js';
+import { REPLACEMENT_STATUSES } from '../cases/replacement.js';
+import { REVOCATION_STATUSES } from '../cases/revocation.js';
+import { USER_CERT_TERMINAL } from '../cases/user-certificate.js';
 import { hasRole, type Person } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import type { CoreDeps } from './deps.js';
@@ -19,10 +23,33 @@ export async function getCaseForViewer(deps: Pick<CoreDeps, 'cases' | 'directory
   return ok(c);
 }
 
-/** Approvals waiting for this person: for an AP, their agency's applications awaiting verification (not their own). */
+/**
+ * Approvals waiting for this person: for an AP, their agency's certificate cases (user and
+ * training; any operation) awaiting verification, except their own.
+ */
 export async function listTasks(deps: Pick<CoreDeps, 'cases' | 'directory'>, personId: string): Promise<Case[]> {
   const person = await deps.directory.getPerson(personId);
   if (!person || !hasRole(person, 'AP') || !person.agencyId) return [];
-  const waiting = await deps.cases.listByStatus(['MENUNGGU_PENGESAHAN_AP'], { kind: 'UC', agencyId: person.agencyId });
+  const waiting = [
+    ...(await deps.cases.listByStatus(['MENUNGGU_PENGESAHAN_AP'], { kind: 'UC', agencyId: person.agencyId })),
+    ...(await deps.cases.listByStatus(['MENUNGGU_PENGESAHAN_AP'], { kind: 'TC', agencyId: person.agencyId })),
+  ];
   return waiting.filter((c) => c.applicantId !== person.id);
+}
+
+// Every status a certificate case can be open in, whichever its operation.
+const OPEN_STATUSES = [...new Set<string>([...REVOCATION_STATUSES, ...REPLACEMENT_STATUSES])].filter((s) => !(USER_CERT_TERMINAL as readonly string[]).includes(s) && s !== 'SIJIL_DIBATALKAN');
+
+/**
+ * An AP's view of their agency: every certificate case still in progress (user and training),
+ * so they can follow what they approved, what the CA is doing and what users started.
+ */
+export async function listAgencyCases(deps: Pick<CoreDeps, 'cases' | 'directory'>, personId: string): Promise<Case[]> {
+  const person = await deps.directory.getPerson(personId);
+  if (!person || !hasRole(person, 'AP') || !person.agencyId) return [];
+  const open = [
+    ...(await deps.cases.listByStatus(OPEN_STATUSES, { kind: 'UC', agencyId: person.agencyId })),
+    ...(await deps.cases.listByStatus(OPEN_STATUSES, { kind: 'TC', agencyId: person.agencyId })),
+  ];
+  return open.filter((c) => !isClosed(c));
 }

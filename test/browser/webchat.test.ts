@@ -22,7 +22,7 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
   const shots = mkdtempSync(path.join(os.tmpdir(), 'gpki-shots-'));
 
   before(async () => {
-    [bot, browser] = await Promise.all([startTestBot({ INTRANET_SHARED_SECRET: INTRANET_SECRET }), launchChromium()]);
+    [bot, browser] = await Promise.all([startTestBot({ INTRANET_SHARED_SECRET: INTRANET_SECRET, WEB_FRAME_ANCESTORS: 'http://127.0.0.1:*' }), launchChromium()]);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));

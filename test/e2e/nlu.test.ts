@@ -70,9 +70,15 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
     expect(texts(r)).to.contain('Permohonan anda').and.contain(created.id);
   });
 
-  it('answers a service that is not in the chat yet honestly, in Malay, with the menu', async () => {
+  it('begins the replacement dialog for a lost token (issue 4), which finds no certificate for a new user', async () => {
     const r = await chat().say('token hilang mcm mana nak ganti?');
-    expect(texts(r)).to.contain('Penggantian Sijil Digital Pengguna').and.contain('belum tersedia dalam sembang ini');
+    expect(texts(r)).to.contain('Tiada sijil sah yang boleh diganti').and.not.contain('belum tersedia dalam sembang ini');
+    expect(askedField(r)).to.equal(undefined);
+  });
+
+  it('answers a service that is not in the chat yet honestly, in Malay, with the menu', async () => {
+    const r = await chat().say('saya nak mohon khidmat nasihat untuk projek GPKI agensi');
+    expect(texts(r)).to.contain('belum tersedia dalam sembang ini');
     expect(r.some((a) => JSON.stringify(cardOf(a) ?? {}).includes('Mohon Sijil Digital Pengguna baharu'))).to.equal(true);
     expect(askedField(r)).to.equal(undefined);
   });

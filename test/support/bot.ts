@@ -3,13 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { loadConfig } from '../../infra/config.js';
-import { startBot, type RunningBot } from '../../bot/main.js';
+import { startBot, type RunningBot, type StartOptions } from '../../bot/main.js';
 
-/** Starts the real bot in-process on a free port with its own data folder. */
-export async function startTestBot(env: Record<string, string> = {}, dataDir?: string): Promise<RunningBot & { dataDir: string }> {
+/**
+ * Starts the real bot in-process on a free port with its own data folder. `opts` passes start
+ * options through, e.g. an injected clock (`{ clock }`) or a CA decorator.
+ */
+export async function startTestBot(env: Record<string, string> = {}, dataDir?: string, opts: StartOptions = {}): Promise<RunningBot & { dataDir: string }> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gpki-e2e-'));
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const bot = await startBot(config);
+  const bot = await startBot(config, opts);
   // Tests start once the bot says it is ready (the CA's first start makes its keys).
   for (let i = 0; i < 600; i++) {
     if ((await fetch(`${bot.url}/readyz`)).status === 200) break;
@@ -48,4 +51,21 @@ export function tinyPng(): Buffer {
   ihdr.set([8, 0, 0, 0, 0], 8);
   const raw = Buffer.from([0, 128, 128, 0, 128, 128]);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A clock tests move by hand: starts at `start` (default now) and stays there until told. */
+export class TestClock {
+  private t: number;
+  constructor(start: Date = new Date()) {
+    this.t = start.getTime();
+  }
+  now(): Date {
+    return new Date(this.t);
+  }
+  set(d: Date): void {
+    this.t = d.getTime();
+  }
+  advanceDays(days: number): void {
+    this.t += days * 86_400_000;
+  }
 }

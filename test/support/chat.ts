@@ -73,6 +73,14 @@ export class Chat {
     }, { timeoutMs: 15_000 });
   }
 
+  /**
+   * Waits for a message satisfying `match` anywhere in the conversation, consuming nothing: for
+   * notices delivered by concurrent jobs, whose order is not part of any promise.
+   */
+  async waitForSeen(what: string, match: (a: SentActivity) => boolean): Promise<SentActivity> {
+    return waitFor(what, () => this.opts.connector.activities(this.conversationId).find(match), { timeoutMs: 15_000 });
+  }
+
   private async expectOk(p: Promise<number>): Promise<void> {
     const status = await p;
     if (status < 200 || status >= 300) throw new Error(`bot answered HTTP ${status}`);

@@ -85,6 +85,7 @@ const fullCert: CertificateRecord = {
   subjectCommonName: 'AMINAH BINTI HASSAN', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-12-10T08:00:00+08:00',
   status: 'DIBATALKAN', revocation: { reason: 'keyCompromise', at: '2026-05-01T00:00:00.000Z' },
   certPem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
+  successor: { serial: '0d0e', caseId: 'UC-2026-000002' }, remindersSent: [30, 14],
 };
 const minimalCert: CertificateRecord = {
   serial: 'ff', ownerId: 'p1', caseId: 'SC-2026-000001', profile: 'server', subjectCommonName: 'www.example.gov.my',

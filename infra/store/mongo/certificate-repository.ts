@@ -22,12 +22,22 @@ export interface CertificateDoc {
   status: CertificateRecord['status'];
   revocation?: NonNullable<CertificateRecord['revocation']>;
   certPem: string;
+  successor?: NonNullable<CertificateRecord['successor']>;
+  remindersSent?: number[];
 }
 
 const revocationSchema = new Schema<NonNullable<CertificateRecord['revocation']>>(
   {
     reason: { type: String, required: true, enum: Object.keys(REVOCATION_REASONS) },
     at: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const successorSchema = new Schema<NonNullable<CertificateRecord['successor']>>(
+  {
+    serial: { type: String, required: true },
+    caseId: { type: String, required: true },
   },
   { _id: false },
 );
@@ -46,6 +56,9 @@ export const certificateSchema = new Schema<CertificateDoc>(
     status: { type: String, required: true, enum: ['AKTIF', 'HAMPIR_LUPUT', 'LUPUT', 'DIBATALKAN', 'DIGANTI'] },
     revocation: revocationSchema,
     certPem: { type: String, required: true },
+    successor: successorSchema,
+    // No default: an absent list stays absent instead of becoming [].
+    remindersSent: { type: [Number], default: undefined },
   },
   RECORD_SCHEMA_OPTIONS,
 );
@@ -67,6 +80,8 @@ export function certificateToDoc(c: CertificateRecord): CertificateDoc {
     status: c.status,
     ...(c.revocation !== undefined && { revocation: { reason: c.revocation.reason, at: c.revocation.at } }),
     certPem: c.certPem,
+    ...(c.successor !== undefined && { successor: { serial: c.successor.serial, caseId: c.successor.caseId } }),
+    ...(c.remindersSent !== undefined && { remindersSent: [...c.remindersSent] }),
   };
 }
 
@@ -84,6 +99,8 @@ export function certificateFromDoc(d: CertificateDoc): CertificateRecord {
     status: d.status,
     ...(d.revocation != null && { revocation: { reason: d.revocation.reason, at: d.revocation.at } }),
     certPem: d.certPem,
+    ...(d.successor != null && { successor: { serial: d.successor.serial, caseId: d.successor.caseId } }),
+    ...(d.remindersSent != null && { remindersSent: [...d.remindersSent] }),
   };
 }
 

@@ -1,0 +1,10 @@
+/** The goals a person can start (menu buttons, reminder cards, recognised intents): only what works. */
+export const GOALS = [
+  'newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert',
+  'newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert',
+] as const;
+export type Goal = (typeof GOALS)[number];
+
+export function isGoal(v: unknown): v is Goal {
+  return typeof v === 'string' && (GOALS as readonly string[]).includes(v);
+}

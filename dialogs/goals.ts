@@ -1,0 +1,34 @@
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { Realm } from '../domain/cases/operations.js';
+import { RENEW_CERT_DIALOG } from './certificates/renew-dialog.js';
+import { REPLACE_CERT_DIALOG } from './certificates/replace-dialog.js';
+import { REVOKE_CERT_DIALOG } from './certificates/revoke-dialog.js';
+import type { OperationOptions } from './certificates/operation-dialog.js';
+import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from './user-certificate/apply-dialog.js';
+
+import type { Goal } from './goal-names.js';
+
+export { GOALS, isGoal, type Goal } from './goal-names.js';
+
+const PLAN: Record<Goal, { op: 'new' | 'renew' | 'revoke' | 'replace'; realm: Realm }> = {
+  newUserCert: { op: 'new', realm: 'user' },
+  renewUserCert: { op: 'renew', realm: 'user' },
+  revokeUserCert: { op: 'revoke', realm: 'user' },
+  replaceUserCert: { op: 'replace', realm: 'user' },
+  newTrainingCert: { op: 'new', realm: 'training' },
+  renewTrainingCert: { op: 'renew', realm: 'training' },
+  revokeTrainingCert: { op: 'revoke', realm: 'training' },
+  replaceTrainingCert: { op: 'replace', realm: 'training' },
+};
+
+const DIALOG_OF = { renew: RENEW_CERT_DIALOG, revoke: REVOKE_CERT_DIALOG, replace: REPLACE_CERT_DIALOG } as const;
+
+/**
+ * Begins the dialog of a goal. `serial` pre-chooses the certificate (the one-tap renewal of an
+ * expiry reminder); whether the person may act on it is checked by the dialog's use case.
+ */
+export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string } = {}): Promise<DialogTurnResult> {
+  const { op, realm } = PLAN[goal];
+  if (op === 'new') return dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh(realm));
+  return dc.beginDialog(DIALOG_OF[op], { realm, ...(opts.serial ? { serial: opts.serial } : {}) } satisfies OperationOptions);
+}
