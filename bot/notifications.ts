@@ -106,11 +106,23 @@ export class ProactiveChannel implements NotificationChannel {
     const activity = await renderNotification(this.opts.render, personId, n, conv.channelId);
     if (!activity) return 'delivered';
     await this.limiter.acquire(conv.conversationId);
-    await sendWithRetries(() =>
-      this.opts.adapterFor(conv.channelId).continueConversationAsync(this.opts.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
-        await ctx.sendActivity(activity);
-      }),
-    );
+    await sendWithRetries(() => this.sendOnce(conv.channelId, conv.reference as Partial<ConversationReference>, activity));
     return 'delivered';
+  }
+
+  /**
+   * One proactive send whose failure reaches the caller: CloudAdapter would otherwise hand it to
+   * onTurnError (which answers the user with an apology) and report success, so nothing would retry.
+   */
+  private async sendOnce(channelId: string, reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<void> {
+    let failure: unknown;
+    await this.opts.adapterFor(channelId).continueConversationAsync(this.opts.appId, reference, async (ctx) => {
+      try {
+        await ctx.sendActivity(activity);
+      } catch (e) {
+        failure = e;
+      }
+    });
+    if (failure) throw failure;
   }
 }

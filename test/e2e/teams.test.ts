@@ -121,6 +121,8 @@ describe('e2e: Teams-shaped activities', function () {
     const c = await submitCase('demo-applicant');
     await ap.waitFor('approval card after throttling', (a) => JSON.stringify(cardOf(a) ?? {}).includes(c.id));
     expect((connector.attempts.get(ap.conversationId) ?? 0) - before).to.equal(3);
+    // The throttling stayed between bot and channel: the AP saw no apology, just the card.
+    expect(texts(connector.activities(ap.conversationId))).not.to.contain('Maaf, berlaku ralat');
   });
 
   async function post(chat: Chat, attachments: unknown[]) {
