@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redisReachable, REDIS_URL } from '../support/redis.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,6 @@ import { parseCrl } from '../support/pki.js';
 import { waitFor } from '../support/wait-for.js';
 import { inCi } from './harness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY = 86_400_000;
 
 /** The edge's side of delivery, recorded: what each person would have been shown. */
@@ -147,20 +147,8 @@ certificateJobSuite('the in-process runner', (file) => {
   return { jobs, cleanup: async () => undefined };
 });
 
-async function redisUp(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
-if (await redisUp()) {
+if (await redisReachable()) {
   certificateJobSuite('BullMQ', () => {
     const prefix = `gpki-test-certjobs-${randomUUID().slice(0, 8)}`;
     const jobs = new BullMqJobScheduler({ connection: REDIS_URL, prefix, concurrency: 2 });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { redisReachable, deleteKeys, REDIS_URL } from '../support/redis.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { PermanentError } from '../../domain/errors.js';
 import type { Job } from '../../domain/ports/job-scheduler.js';
 import { LocalEventBus } from '../../infra/events/local.js';
@@ -15,37 +15,6 @@ import { waitFor } from '../support/wait-for.js';
 import { eventBusContract, type EventBusFactory } from './event-bus.contract.js';
 import { inCi } from './harness.js';
 import { jobSchedulerContract, type JobSchedulerFactory } from './job-scheduler.contract.js';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** One quick PING with no retries: the answer decides whether the Redis suites run. */
-async function redisReachable(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-/** Removes every key under a test's prefix, so runs leave nothing behind in the shared Redis. */
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}
 
 const uniquePrefix = (what: string) => `gpki-test-${what}-${randomUUID().slice(0, 8)}`;
 

@@ -1,41 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { redisReachable, deleteKeys, REDIS_URL } from '../support/redis.js';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { inCi } from '../contract/harness.js';
 import { removeDir, startTestBot } from '../support/bot.js';
 import { cardOf, DirectLineUser, Stream } from '../support/directline.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-/** Removes the keys BullMQ and the dedupe store left under `prefix`. */
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}
 
 const redisUp = await redisReachable();
 
