@@ -45,19 +45,18 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     return true;
   });
 
-  // Teams: installing the app in personal scope sends installationUpdate (membersAdded names only the bot).
-  app.activity('installationUpdate', async (ctx) => {
-    if ((ctx.activity as { action?: string }).action !== 'add') return;
-    await ctx.sendActivity(say(ctx, 'welcome', { name: personOf(ctx).name }));
-    await ctx.sendActivity({ attachments: [menuCard(ctx)] });
-  });
-
+  // Installing the Teams app in a personal chat sends a conversationUpdate whose membersAdded names
+  // the bot itself (and an installationUpdate, whose turn only records the conversation reference);
+  // Web Chat and the Emulator name the user instead. Either way the person is greeted once.
   app.conversationUpdate('membersAdded', async (ctx) => {
-    const added = (ctx.activity.membersAdded ?? []).filter((m) => m.id !== ctx.activity.recipient?.id);
-    if (added.length === 0) return;
+    const members = ctx.activity.membersAdded ?? [];
+    const botInstalled = ctx.activity.channelId === 'msteams' && members.some((m) => m.id === ctx.activity.recipient?.id);
+    const usersAdded = ctx.activity.channelId !== 'msteams' && members.some((m) => m.id !== ctx.activity.recipient?.id);
+    if (!botInstalled && !usersAdded) return;
     await ctx.sendActivity(say(ctx, 'welcome', { name: personOf(ctx).name }));
     await ctx.sendActivity({ attachments: [menuCard(ctx)] });
   });
+  app.activity('installationUpdate', async () => undefined);
 
   registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
 

@@ -51,11 +51,13 @@ describe('e2e: Teams-shaped activities', function () {
     return r.value;
   }
 
-  it('greets on installation', async () => {
-    const chat = teams('demo-applicant');
-    await chat.post({ type: 'installationUpdate', action: 'add' });
+  it('greets once on installation', async () => {
+    const chat = teams('demo-verifier');
+    // What Teams sends when a user installs the app in a personal chat: both activities.
+    await chat.post({ type: 'installationUpdate', action: 'add', recipient: { id: 'bot' } });
+    await chat.post({ type: 'conversationUpdate', membersAdded: [{ id: 'bot' }], recipient: { id: 'bot' }, conversation: { id: chat.conversationId, conversationType: 'personal' } });
     const r = chat.take();
-    expect(texts(r)).to.contain('Selamat datang ke Meja Bantuan MyGPKI');
+    expect(r.filter((a) => (a.text ?? '').includes('Selamat datang ke Meja Bantuan MyGPKI'))).to.have.length(1);
     expect(r.some((a) => cardOf(a))).to.equal(true);
   });
 
