@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import type { Actor } from './user-certificate.js';
+import { apVerification, type Actor } from './user-certificate.js';
 
 /**
  * Statuses of a replacement: one case, two halves (revoke the old certificate, issue the new one).
@@ -40,15 +40,11 @@ export function replacementTransition(from: ReplacementStatus, event: Replacemen
       if (from === 'MEMBATALKAN_SEGERA') return { to: 'MENUNGGU_PENGESAHAN_AP', by: 'SYSTEM' };
       return from === 'MEMBATALKAN_LAMA' ? { to: 'DIHANTAR_KE_CA', by: 'SYSTEM' } : undefined;
     case 'return':
-      return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'PERLU_PEMBETULAN', by: 'AP' } : undefined;
     case 'resubmit':
-      return from === 'PERLU_PEMBETULAN' ? { to: 'MENUNGGU_PENGESAHAN_AP', by: 'APPLICANT' } : undefined;
     case 'approve':
-      return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'DISAHKAN', by: 'AP' } : undefined;
     case 'reject':
-      return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'DITOLAK', by: 'AP' } : undefined;
     case 'withdraw':
-      return from === 'DIHANTAR' || from === 'MENUNGGU_PENGESAHAN_AP' || from === 'PERLU_PEMBETULAN' ? { to: 'DIBATALKAN_PEMOHON', by: 'APPLICANT' } : undefined;
+      return apVerification(from, event);
     case 'revokeOld':
       return from === 'DISAHKAN' ? { to: 'MEMBATALKAN_LAMA', by: 'SYSTEM' } : undefined;
     case 'issued':

@@ -51,11 +51,16 @@ interface Rule {
   by: Actor;
 }
 
+/** The statuses every AP-verified application passes through, whatever else its lifecycle has. */
+type VerificationStatus = 'DIHANTAR' | 'MENUNGGU_PENGESAHAN_AP' | 'PERLU_PEMBETULAN' | 'DISAHKAN' | 'DITOLAK' | 'DIBATALKAN_PEMOHON';
+export type VerificationEvent = 'route' | 'return' | 'resubmit' | 'approve' | 'reject' | 'withdraw';
+
 /**
- * The one transition function of the user-certificate lifecycle: which status an event leads to
- * from a given status and who may cause it, or `undefined` when the event is not allowed there.
+ * AP verification, shared by the lifecycles that have it (applications, renewals, replacements):
+ * routed to the AP, returned for correction and resubmitted, approved or rejected, or withdrawn by
+ * the applicant before a decision.
  */
-export function userCertTransition(from: UserCertStatus, event: UserCertEvent): Rule | undefined {
+export function apVerification(from: string, event: VerificationEvent): { to: VerificationStatus; by: Actor } | undefined {
   switch (event) {
     case 'route':
       return from === 'DIHANTAR' ? { to: 'MENUNGGU_PENGESAHAN_AP', by: 'SYSTEM' } : undefined;
@@ -69,6 +74,24 @@ export function userCertTransition(from: UserCertStatus, event: UserCertEvent): 
       return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'DITOLAK', by: 'AP' } : undefined;
     case 'withdraw':
       return ['DIHANTAR', 'MENUNGGU_PENGESAHAN_AP', 'PERLU_PEMBETULAN'].includes(from) ? { to: 'DIBATALKAN_PEMOHON', by: 'APPLICANT' } : undefined;
+    default:
+      return assertNever(event);
+  }
+}
+
+/**
+ * The one transition function of the user-certificate lifecycle: which status an event leads to
+ * from a given status and who may cause it, or `undefined` when the event is not allowed there.
+ */
+export function userCertTransition(from: UserCertStatus, event: UserCertEvent): Rule | undefined {
+  switch (event) {
+    case 'route':
+    case 'return':
+    case 'resubmit':
+    case 'approve':
+    case 'reject':
+    case 'withdraw':
+      return apVerification(from, event);
     case 'sendToCa':
       return from === 'DISAHKAN' ? { to: 'DIHANTAR_KE_CA', by: 'SYSTEM' } : undefined;
     case 'issued':
