@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { TrainingCaseData } from '../../domain/cases/operations.js';
-import { askedField, cardOf, Chat, texts } from '../support/chat.js';
+import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import type { SentActivity } from '../support/connector.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot, TestClock } from '../support/bot.js';
@@ -86,7 +86,7 @@ describe('e2e: training/test certificates over HTTP', function () {
     expect(askedField(r)).to.equal('purpose');
     r = await dev.say('Ujian integrasi ePerolehan');
     r = await dev.say('ya');
-    expect(JSON.stringify(cardOf(r.at(-1)))).to.contain('Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)').and.contain('Ujian integrasi ePerolehan');
+    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)').and.contain('Ujian integrasi ePerolehan');
     r = await dev.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     const caseId = `TC-${year()}-000001`;
     expect(texts(r)).to.contain(caseId).and.contain('BUKAN UNTUK PRODUKSI');
@@ -131,11 +131,11 @@ describe('e2e: training/test certificates over HTTP', function () {
   it('renews, replaces (old one revoked as superseded) and revokes (keyCompromise on the training CRL only)', async () => {
     const first = (await bot.core.certificates.listByOwner('demo-applicant')).find((c) => c.profile === 'training')!;
     let r = await dev.submit({ verb: 'start', goal: 'renewTrainingCert' });
-    expect(JSON.stringify(cardOf(r.at(-1)))).to.contain('LATIHAN/UJIAN');
+    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('LATIHAN/UJIAN');
     r = await dev.submit({ verb: 'answer', field: 'certificate', choice: first.serial });
     expect(askedField(r)).to.equal('declaration');
     r = await dev.say('ya');
-    expect(JSON.stringify(cardOf(r.at(-1)))).to.contain('Ringkasan pembaharuan Sijil Latihan/Ujian');
+    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('Ringkasan pembaharuan Sijil Latihan/Ujian');
     r = await dev.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     const renewal = `TC-${year()}-000002`;
     expect(texts(r)).to.contain(renewal);
@@ -145,7 +145,7 @@ describe('e2e: training/test certificates over HTTP', function () {
 
     r = await dev.submit({ verb: 'start', goal: 'replaceTrainingCert' });
     r = await dev.submit({ verb: 'answer', field: 'certificate', choice: renewed });
-    expect(r.at(-1)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['lost', 'disclosed', 'forgotPassword', 'wrongDetails']);
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['lost', 'disclosed', 'forgotPassword', 'wrongDetails']);
     r = await dev.say('Terlupa kata laluan fail PKCS#12');
     r = await dev.say('ya');
     r = await dev.say('ya');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { askedField, cardOf, Chat, texts } from '../support/chat.js';
+import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot, TestClock } from '../support/bot.js';
 import { issuedCertificate, opensslVerify } from '../support/certs.js';
@@ -43,7 +43,7 @@ describe('e2e: user certificate renewal over HTTP', function () {
     const before = await casesOf('demo-applicant');
     let r = await owner.submit({ verb: 'start', goal: 'renewUserCert' });
     expect(askedField(r)).to.equal('certificate');
-    const list = JSON.stringify(cardOf(r.at(-1)));
+    const list = JSON.stringify(cardOf(promptOf(r)));
     expect(list).to.contain(cert.serial.toUpperCase()).and.contain('Token').and.contain('Sah hingga');
     r = await owner.submit({ verb: 'answer', field: 'certificate', choice: cert.serial });
     const opens = new Date(Date.parse(cert.notAfter) - 30 * 86_400_000);
@@ -72,13 +72,13 @@ describe('e2e: user certificate renewal over HTTP', function () {
     expect(askedField(r)).to.equal('declaration');
     r = await owner.say('ya');
     expect(askedField(r)).to.equal('confirm');
-    let summary = JSON.stringify(cardOf(r.at(-1)));
+    let summary = JSON.stringify(cardOf(promptOf(r)));
     expect(summary).to.contain('Ringkasan pembaharuan').and.contain(old.serial.toUpperCase()).and.contain('Aminah binti Hassan').and.contain('9001******78');
     r = await owner.say('Ubah maklumat');
-    expect(r.at(-1)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['address', 'phone', 'mykadCopy']);
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['address', 'phone', 'mykadCopy']);
     r = await owner.say('Telefon');
     r = await owner.say('03-8000 1234');
-    summary = JSON.stringify(cardOf(r.at(-1)));
+    summary = JSON.stringify(cardOf(promptOf(r)));
     expect(summary).to.contain('0380001234');
     r = await owner.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     expect(texts(r)).to.contain('Permohonan pembaharuan anda telah dihantar');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { askedField, cardOf, Chat, texts } from '../support/chat.js';
+import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot } from '../support/bot.js';
 import { crlReasonOf, crlText, FlakyCa, issuedCertificate, opensslVerify, subjectOf } from '../support/certs.js';
@@ -54,7 +54,7 @@ describe('e2e: user certificate replacement over HTTP', function () {
     const before = (await bot.core.cases.listByApplicant('demo-applicant')).length;
     let r = await owner.submit({ verb: 'start', goal: 'replaceUserCert' });
     r = await owner.submit({ verb: 'answer', field: 'certificate', choice: cert.serial });
-    expect(r.at(-1)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['lost', 'stolen', 'damaged', 'faulty', 'wrongDetails', 'blockedToken', 'forgotPin']);
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['lost', 'stolen', 'damaged', 'faulty', 'wrongDetails', 'blockedToken', 'forgotPin']);
     r = await owner.say('Token disekat (PIN salah berulang kali)');
     expect(texts(r)).to.contain('SO PIN').and.contain('tidak boleh diwakilkan');
     r = await start(owner, cert.serial, 'Terlupa PIN sijil');
@@ -71,7 +71,7 @@ describe('e2e: user certificate replacement over HTTP', function () {
     expect(askedField(r)).to.equal('address');
     await owner.say('Aras 5, Blok E7, Kompleks E, 62590 Putrajaya');
     r = await owner.say('ya');
-    expect(JSON.stringify(cardOf(r.at(-1)))).to.contain('Ringkasan penggantian');
+    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('Ringkasan penggantian');
     r = await owner.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     expect(texts(r)).to.contain('sedang dibatalkan SERTA-MERTA');
     const caseId = caseIdIn(texts(r));
@@ -136,7 +136,7 @@ describe('e2e: user certificate replacement over HTTP', function () {
     await ap.say('Aras 5, Blok E7, Kompleks E, 62590 Putrajaya');
     r = await ap.say('ya');
     r = await ap.say('Ubah maklumat');
-    expect(r.at(-1)?.channelData?.prompt?.choices?.map((c) => c.value)).to.include.members(['fullName', 'mykad', 'position']);
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.include.members(['fullName', 'mykad', 'position']);
     await ap.say('Nama penuh');
     r = await ap.say('Aminah binti Hassan Ali');
     r = await ap.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { verifyAuditChain } from '../../domain/audit.js';
-import { askedField, cardOf, Chat, texts } from '../support/chat.js';
+import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot, tinyPng } from '../support/bot.js';
 
@@ -47,7 +47,7 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
 
     let r = await applicant.submit({ verb: 'start', goal: 'newUserCert' });
     expect(askedField(r)).to.equal('mykad');
-    expect(r.at(-1)?.channelData?.prompt).to.include({ kind: 'text', inputMode: 'numeric' });
+    expect(promptOf(r)?.channelData?.prompt).to.include({ kind: 'text', inputMode: 'numeric' });
 
     r = await applicant.say('12345');
     expect(texts(r)).to.contain('Nombor MyKad mesti 12 digit');
@@ -65,7 +65,7 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     expect(askedField(r)).to.equal('phone');
     r = await applicant.say('012-345 6789');
     expect(askedField(r)).to.equal('agency');
-    expect(r.at(-1)?.channelData?.prompt?.choices?.map((c) => c.value)).to.include('KKM');
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.include('KKM');
 
     // Restart in the middle of the application: the dialog resumes at the same question.
     const dataDir = bot.dataDir;
@@ -80,7 +80,7 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     expect(askedField(r)).to.equal('applications');
     r = await applicant.say('ePerolehan, 1GFMAS');
     expect(askedField(r)).to.equal('mykadCopy');
-    expect(r.at(-1)?.channelData?.prompt).to.include({ kind: 'file' });
+    expect(promptOf(r)?.channelData?.prompt).to.include({ kind: 'file' });
 
     r = await applicant.upload('mykad.pdf', 'application/pdf', Buffer.from('%PDF-1.4\n% not an image\n'));
     expect(texts(r)).to.contain('Hanya gambar JPEG atau PNG');
@@ -92,7 +92,7 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     expect(askedField(r)).to.equal('declaration');
     r = await applicant.say('ya');
     expect(askedField(r)).to.equal('confirm');
-    const summary = JSON.stringify(cardOf(r.at(-1)));
+    const summary = JSON.stringify(cardOf(promptOf(r)));
     expect(summary).to.contain('9001******78').and.not.contain('900101145678');
     expect(summary).to.contain('Aminah binti Hassan');
 
@@ -167,14 +167,14 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     await chat.upload('ic.png', 'image/png', tinyPng());
     let r = await chat.say('ya');
     expect(askedField(r)).to.equal('confirm');
-    expect(JSON.stringify(cardOf(r.at(-1)))).to.contain('Unit Pemodenan Tadbiran').and.contain('Sijil perisian (softcert)').and.contain('ePerolehan');
+    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('Unit Pemodenan Tadbiran').and.contain('Sijil perisian (softcert)').and.contain('ePerolehan');
     r = await chat.say('Ubah maklumat');
     expect(askedField(r)).to.equal('whichField');
     r = await chat.say('Telefon');
     expect(askedField(r)).to.equal('phone');
     r = await chat.say('03-8000 8000');
     expect(askedField(r)).to.equal('confirm');
-    const summary = JSON.stringify(cardOf(r.at(-1)));
+    const summary = JSON.stringify(cardOf(promptOf(r)));
     expect(summary).to.contain('0380008000').and.contain('Farid bin Ismail');
     r = await chat.submit({ verb: 'answer', field: 'confirm', choice: 'cancel' });
     expect(texts(r)).to.contain('Tiada apa-apa dihantar');

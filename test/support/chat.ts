@@ -92,6 +92,14 @@ export function askedField(replies: SentActivity[]): string | undefined {
   return [...replies].reverse().find((a) => a.channelData?.prompt)?.channelData?.prompt?.field;
 }
 
+/**
+ * The last prompt among `replies` (the activity carrying channelData.prompt): proactive notices may
+ * arrive in the same turn, so "the last reply" is not always the question.
+ */
+export function promptOf(replies: SentActivity[]): SentActivity | undefined {
+  return [...replies].reverse().find((a) => a.channelData?.prompt);
+}
+
 export function texts(replies: SentActivity[]): string {
   return replies.map((a) => a.text ?? '').join('\n');
 }
