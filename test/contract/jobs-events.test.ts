@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { PermanentError } from '../../domain/errors.js';
-import type { Job } from '../../domain/ports/job-scheduler.js';
+import type { Job, JobScheduler } from '../../domain/ports/job-scheduler.js';
 import { LocalEventBus } from '../../infra/events/local.js';
 import { RedisEventBus } from '../../infra/events/redis.js';
 import { BullMqJobScheduler } from '../../infra/queue/bullmq.js';
@@ -23,11 +23,10 @@ function tempDb(): { file: string; remove: () => void } {
   return { file: join(dir, 'store.sqlite'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const inlineFactory: JobSchedulerFactory = async () => {
-  const db = tempDb();
-  const open = () => new InlineJobScheduler({ file: db.file, pollMs: 200 });
+/** A reopenable fixture: `open` builds a scheduler on the same backing store each time. */
+function reopenable(open: () => JobScheduler, cleanup: () => void | Promise<void>): ReturnType<JobSchedulerFactory> {
   let subject = open();
-  return {
+  return Promise.resolve({
     get subject() {
       return subject;
     },
@@ -37,28 +36,19 @@ const inlineFactory: JobSchedulerFactory = async () => {
     },
     async close() {
       await subject.close();
-      db.remove();
+      await cleanup();
     },
-  };
+  });
+}
+
+const inlineFactory: JobSchedulerFactory = () => {
+  const db = tempDb();
+  return reopenable(() => new InlineJobScheduler({ file: db.file, pollMs: 200 }), () => db.remove());
 };
 
-const bullmqFactory: JobSchedulerFactory = async () => {
+const bullmqFactory: JobSchedulerFactory = () => {
   const prefix = uniquePrefix('jobs');
-  const open = () => new BullMqJobScheduler({ connection: REDIS_URL, prefix });
-  let subject = open();
-  return {
-    get subject() {
-      return subject;
-    },
-    async reopen() {
-      await subject.close();
-      return (subject = open());
-    },
-    async close() {
-      await subject.close();
-      await deleteKeys(prefix);
-    },
-  };
+  return reopenable(() => new BullMqJobScheduler({ connection: REDIS_URL, prefix }), () => deleteKeys(prefix));
 };
 
 const localBusFactory: EventBusFactory = async () => {

@@ -3,8 +3,8 @@ import { dayOf, scheduleExpiryScan } from '../../domain/usecases/expiry.js';
 import { submitRevocation } from '../../domain/usecases/certificate-revoke.js';
 import { askedField, cardOf, Chat, texts } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
-import { removeDir, startTestBot, TestClock } from '../support/bot.js';
-import { issuedCertificate } from '../support/certs.js';
+import { startTestBot, TestClock } from '../support/bot.js';
+import { issuedCertificate, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
@@ -24,18 +24,9 @@ describe('e2e: expiry reminders (injected clock)', function () {
   let ap: Chat;
 
   before(async () => {
-    await connector.start();
-    bot = await startTestBot({}, undefined, { clock });
-    owner = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
-    ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
-    await owner.say('menu');
-    await ap.say('menu');
+    ({ bot, applicant: owner, ap } = await startWithApplicantAndAp(connector, {}, { clock }));
   });
-  after(async () => {
-    await bot?.close();
-    await connector.stop();
-    removeDir(bot.dataDir);
-  });
+  after(() => stopBotAndConnector(bot, connector));
 
   const reminders = () => connector.activities(owner.conversationId).filter((a) => (a.text ?? '').includes('akan tamat tempoh dalam'));
   const completedScans = async () => (await bot.core.jobs.counts('expiry')).completed;

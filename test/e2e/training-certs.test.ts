@@ -8,8 +8,8 @@ import type { TrainingCaseData } from '../../domain/cases/operations.js';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import type { SentActivity } from '../support/connector.js';
 import { TestConnector } from '../support/connector.js';
-import { removeDir, startTestBot, TestClock } from '../support/bot.js';
-import { crlReasonOf, crlText, opensslVerify, subjectOf } from '../support/certs.js';
+import { startTestBot, TestClock } from '../support/bot.js';
+import { crlReasonOf, crlText, opensslVerify, subjectOf, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
 
 const run = promisify(execFile);
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
@@ -33,19 +33,10 @@ describe('e2e: training/test certificates over HTTP', function () {
   const year = () => clock.now().getUTCFullYear();
 
   before(async () => {
-    await connector.start();
     // 20-day certificates sit inside the 30-day renewal window from the start.
-    bot = await startTestBot({ TRAINING_CERT_VALIDITY_DAYS: '20' }, undefined, { clock });
-    dev = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
-    ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
-    await dev.say('menu');
-    await ap.say('menu');
+    ({ bot, applicant: dev, ap } = await startWithApplicantAndAp(connector, { TRAINING_CERT_VALIDITY_DAYS: '20' }, { clock }));
   });
-  after(async () => {
-    await bot?.close();
-    await connector.stop();
-    removeDir(bot.dataDir);
-  });
+  after(() => stopBotAndConnector(bot, connector));
 
   async function endorse(caseId: string): Promise<SentActivity> {
     const card = await ap.waitForSeen('endorsement card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(`${caseId}**`));

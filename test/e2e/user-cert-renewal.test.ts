@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
-import { removeDir, startTestBot, TestClock } from '../support/bot.js';
-import { issuedCertificate, opensslVerify } from '../support/certs.js';
+import { startTestBot, TestClock } from '../support/bot.js';
+import { issuedCertificate, opensslVerify, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
@@ -22,18 +22,9 @@ describe('e2e: user certificate renewal over HTTP', function () {
   let ap: Chat;
 
   before(async () => {
-    await connector.start();
-    bot = await startTestBot({}, undefined, { clock });
-    owner = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
-    ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
-    await owner.say('menu');
-    await ap.say('menu');
+    ({ bot, applicant: owner, ap } = await startWithApplicantAndAp(connector, {}, { clock }));
   });
-  after(async () => {
-    await bot?.close();
-    await connector.stop();
-    removeDir(bot.dataDir);
-  });
+  after(() => stopBotAndConnector(bot, connector));
 
   const casesOf = async (personId: string) => (await bot.core.cases.listByApplicant(personId)).length;
   const caseIdIn = (text: string) => /\*\*((?:UC|TC)-\d{4}-\d{6})\*\*/.exec(text)![1]!;

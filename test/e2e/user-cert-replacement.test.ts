@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
-import { removeDir, startTestBot } from '../support/bot.js';
-import { crlReasonOf, crlText, FlakyCa, issuedCertificate, opensslVerify, subjectOf } from '../support/certs.js';
+import { startTestBot } from '../support/bot.js';
+import { crlReasonOf, crlText, FlakyCa, issuedCertificate, opensslVerify, subjectOf, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
@@ -25,19 +25,10 @@ describe('e2e: user certificate replacement over HTTP', function () {
   let chain: string;
 
   before(async () => {
-    await connector.start();
-    bot = await startTestBot({}, undefined, { decorateCa: flaky.decorate });
-    owner = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
-    ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
-    await owner.say('menu');
-    await ap.say('menu');
+    ({ bot, applicant: owner, ap } = await startWithApplicantAndAp(connector, {}, { decorateCa: flaky.decorate }));
     chain = await (await fetch(`${bot.url}/pki/ca.pem`)).text();
   });
-  after(async () => {
-    await bot?.close();
-    await connector.stop();
-    removeDir(bot.dataDir);
-  });
+  after(() => stopBotAndConnector(bot, connector));
 
   const caseIdIn = (text: string) => /\*\*(UC-\d{4}-\d{6})\*\*/.exec(text)![1]!;
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
-import { removeDir, startTestBot } from '../support/bot.js';
-import { crlReasonOf, crlText, issuedCertificate, userApplication } from '../support/certs.js';
+import { startTestBot } from '../support/bot.js';
+import { crlReasonOf, crlText, issuedCertificate, userApplication, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
 import { submitRevocation } from '../../domain/usecases/certificate-revoke.js';
 import { submitUserCertificate } from '../../domain/usecases/user-certificate-apply.js';
 import { decideUserCertificate } from '../../domain/usecases/user-certificate-decide.js';
@@ -24,19 +24,9 @@ describe('e2e: user certificate revocation over HTTP', function () {
   let ap: Chat;
 
   before(async () => {
-    await connector.start();
-    bot = await startTestBot();
-    owner = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
-    ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
-    // Both have used the bot, so proactive messages reach them.
-    await owner.say('menu');
-    await ap.say('menu');
+    ({ bot, applicant: owner, ap } = await startWithApplicantAndAp(connector));
   });
-  after(async () => {
-    await bot?.close();
-    await connector.stop();
-    removeDir(bot.dataDir);
-  });
+  after(() => stopBotAndConnector(bot, connector));
 
   const casesOf = async (personId: string) => (await bot.core.cases.listByApplicant(personId)).length;
 

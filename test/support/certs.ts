@@ -12,7 +12,9 @@ import type { UserCertApplication } from '../../domain/cases/user-certificate.js
 import { submitTrainingApplication } from '../../domain/usecases/training.js';
 import { submitUserCertificate } from '../../domain/usecases/user-certificate-apply.js';
 import { decideUserCertificate } from '../../domain/usecases/user-certificate-decide.js';
-import { tinyPng } from './bot.js';
+import { removeDir, startTestBot, tinyPng } from './bot.js';
+import { Chat } from './chat.js';
+import type { TestConnector } from './connector.js';
 import { waitFor } from './wait-for.js';
 
 const run = promisify(execFile);
@@ -128,4 +130,25 @@ export class FlakyCa {
       },
     };
   };
+}
+
+/**
+ * The bot with an applicant (demo-applicant) and their AP (demo-ap) who have both used it, so
+ * proactive messages reach them: the starting point of every certificate-operation test.
+ */
+export async function startWithApplicantAndAp(connector: TestConnector, env: Record<string, string> = {}, opts: Parameters<typeof startTestBot>[2] = {}) {
+  await connector.start();
+  const bot = await startTestBot(env, undefined, opts);
+  const applicant = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
+  const ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
+  await applicant.say('menu');
+  await ap.say('menu');
+  return { bot, applicant, ap };
+}
+
+/** Stops what `startWithApplicantAndAp` started and removes the bot's data folder. */
+export async function stopBotAndConnector(bot: RunningBot & { dataDir: string } | undefined, connector: TestConnector): Promise<void> {
+  await bot?.close();
+  await connector.stop();
+  if (bot) removeDir(bot.dataDir);
 }

@@ -1,13 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Storage } from 'botbuilder';
-import type { AuditLog } from '../../../domain/ports/audit-log.js';
-import type { CaseRepository } from '../../../domain/ports/case-repository.js';
-import type { CertificateRepository } from '../../../domain/ports/certificate-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
-import type { ConversationRepository } from '../../../domain/ports/conversation-repository.js';
-import type { Directory } from '../../../domain/ports/directory.js';
-import type { FileStore } from '../../../domain/ports/file-store.js';
+import type { StorePorts } from '../store-ports.js';
 import { SqliteAuditLog } from './audit-log.js';
 import { SqliteCaseRepository } from './case-repository.js';
 import { SqliteCertificateRepository } from './certificate-repository.js';
@@ -37,17 +31,8 @@ export interface EmbeddedStoreOptions {
 }
 
 /** Every storage port on one embedded database. */
-export interface EmbeddedStore {
+export interface EmbeddedStore extends StorePorts {
   db: Db;
-  cases: CaseRepository;
-  certificates: CertificateRepository;
-  directory: Directory;
-  conversations: ConversationRepository;
-  audit: AuditLog;
-  files: FileStore;
-  storage: Storage;
-  /** Closes the database connection; the adapters must not be used afterwards. */
-  close(): Promise<void>;
 }
 
 /** Opens the embedded store (the default run mode: no external services). */

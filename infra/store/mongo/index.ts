@@ -1,12 +1,6 @@
-import type { Storage } from 'botbuilder';
 import type { Connection } from 'mongoose';
-import type { AuditLog } from '../../../domain/ports/audit-log.js';
-import type { CaseRepository } from '../../../domain/ports/case-repository.js';
-import type { CertificateRepository } from '../../../domain/ports/certificate-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
-import type { ConversationRepository } from '../../../domain/ports/conversation-repository.js';
-import type { Directory } from '../../../domain/ports/directory.js';
-import type { FileStore } from '../../../domain/ports/file-store.js';
+import type { StorePorts } from '../store-ports.js';
 import { MongoAuditLog } from './audit-log.js';
 import { MongoCaseRepository } from './case-repository.js';
 import { MongoCertificateRepository } from './certificate-repository.js';
@@ -41,17 +35,8 @@ export interface MongoStoreOptions {
 }
 
 /** Every storage port on one MongoDB database (the scaled-out mode). */
-export interface MongoStore {
+export interface MongoStore extends StorePorts {
   connection: Connection;
-  cases: CaseRepository;
-  certificates: CertificateRepository;
-  directory: Directory;
-  conversations: ConversationRepository;
-  audit: AuditLog;
-  files: FileStore;
-  storage: Storage;
-  /** Closes the connection; the adapters must not be used afterwards. */
-  close(): Promise<void>;
 }
 
 /**

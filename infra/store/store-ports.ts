@@ -1,0 +1,20 @@
+import type { Storage } from 'botbuilder';
+import type { AuditLog } from '../../domain/ports/audit-log.js';
+import type { CaseRepository } from '../../domain/ports/case-repository.js';
+import type { CertificateRepository } from '../../domain/ports/certificate-repository.js';
+import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
+import type { Directory } from '../../domain/ports/directory.js';
+import type { FileStore } from '../../domain/ports/file-store.js';
+
+/** Every storage port, as each store (embedded, MongoDB) provides them on one connection. */
+export interface StorePorts {
+  cases: CaseRepository;
+  certificates: CertificateRepository;
+  directory: Directory;
+  conversations: ConversationRepository;
+  audit: AuditLog;
+  files: FileStore;
+  storage: Storage;
+  /** Closes the connection; the adapters must not be used afterwards. */
+  close(): Promise<void>;
+}
