@@ -47,6 +47,17 @@ export interface Case<D = Record<string, unknown>> {
 /** What `CaseRepository.create` needs: everything but the number and the version. */
 export type NewCase<D = Record<string, unknown>> = Omit<Case<D>, 'id' | 'version' | 'createdAt' | 'updatedAt'> & { createdAt?: string };
 
+/** Malaysia keeps UTC+8 all year (no daylight saving). */
+const MYT_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * The year a case number carries: the calendar year in Malaysia when the case was created, so a
+ * case lodged at 07:30 MYT on 1 January belongs to the new year, not the old UTC one.
+ */
+export function caseYear(createdAt: Date | string): number {
+  return new Date(new Date(createdAt).getTime() + MYT_OFFSET_MS).getUTCFullYear();
+}
+
 /** Format `UC-2026-000123`. */
 export function formatCaseNumber(kind: CaseKind, year: number, seq: number): string {
   return `${kind}-${year}-${String(seq).padStart(6, '0')}`;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Case, CaseKind, NewCase } from '../../domain/cases/case.js';
+import { caseYear } from '../../domain/cases/case.js';
 import type { CaseRepository } from '../../domain/ports/case-repository.js';
 import type { Factory, Fixture } from './harness.js';
 import { rejection } from './rejection.js';
@@ -61,7 +62,13 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
       const { createdAt: _omit, ...rest } = newCase();
       const created = await repo.create(rest);
       expect(Number.isNaN(Date.parse(created.createdAt))).to.equal(false);
-      expect(created.id).to.equal(`UC-${new Date(created.createdAt).getUTCFullYear()}-000001`);
+      expect(created.id).to.equal(`UC-${caseYear(created.createdAt)}-000001`);
+    });
+
+    it('numbers a case by the Malaysian calendar year: 31 Dec 16:00 UTC is already 1 January in MYT', async () => {
+      const late = await repo.create(newCase({ createdAt: '2026-12-31T15:59:59.000Z' }));
+      const newYear = await repo.create(newCase({ createdAt: '2026-12-31T16:00:00.000Z' }));
+      expect([late.id, newYear.id]).to.deep.equal(['UC-2026-000001', 'UC-2027-000001']);
     });
 
     it('50 concurrent creates of one kind and year get 000001..000050, no duplicates, no gaps', async () => {

@@ -1,5 +1,5 @@
 import type { Case, CaseKind, NewCase } from '../../../domain/cases/case.js';
-import { formatCaseNumber } from '../../../domain/cases/case.js';
+import { caseYear, formatCaseNumber } from '../../../domain/cases/case.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { CaseRepository } from '../../../domain/ports/case-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
@@ -89,7 +89,7 @@ export class SqliteCaseRepository implements CaseRepository {
     this.stmts = prepare(this.db);
     const tx = this.db.transaction((c: NewCase<unknown>, createdAt: string): Case<unknown> => {
       // UTC year: the year of the instant as stored (ISO-8601 Z), the same on every machine.
-      const year = new Date(createdAt).getUTCFullYear();
+      const year = caseYear(createdAt);
       const seq = this.stmts.nextSeq.get(c.kind, year)!.value;
       const stored: Case<unknown> = { ...c, id: formatCaseNumber(c.kind, year, seq), version: 1, createdAt, updatedAt: createdAt };
       this.stmts.insert.run(toRow(stored, year, seq));

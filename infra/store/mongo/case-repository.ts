@@ -1,6 +1,6 @@
 import { Schema, type Model } from 'mongoose';
 import type { Case, CaseKind, CorrectionRequest, NewCase, TimelineEntry } from '../../../domain/cases/case.js';
-import { CASE_KINDS, formatCaseNumber } from '../../../domain/cases/case.js';
+import { CASE_KINDS, caseYear, formatCaseNumber } from '../../../domain/cases/case.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { CaseRepository } from '../../../domain/ports/case-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
@@ -160,7 +160,7 @@ export class MongoCaseRepository implements CaseRepository {
   async create<D>(c: NewCase<D>): Promise<Case<D>> {
     const createdAt = c.createdAt ?? this.clock.now().toISOString();
     // UTC year: the year of the instant as stored, the same on every machine (as the embedded store).
-    const year = new Date(instantMs(createdAt, 'createdAt')).getUTCFullYear();
+    const year = caseYear(new Date(instantMs(createdAt, 'createdAt')));
     const seq = await this.nextSeq(`${c.kind}-${year}`);
     const record = caseToRecord({ ...asJson(c), id: formatCaseNumber(c.kind, year, seq), version: 1, createdAt, updatedAt: createdAt });
     await this.cases.create(record);
