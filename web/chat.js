@@ -136,6 +136,10 @@
     const store = WebChat.createStore({}, () => (next) => (action) => {
       if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') later(() => observe(action.payload.activity));
       else if (action.type === 'DIRECT_LINE/POST_ACTIVITY') later(clearHint);
+      // A file over the bot's limit would be refused by the upload endpoint (413) and show only as
+      // "send failed": say why here instead, keep the prompt open and send nothing.
+      else if (action.type === 'WEB_CHAT/SEND_MESSAGE' && tooLarge(attachedFiles(action.payload))) return undefined;
+      else if (action.type === 'WEB_CHAT/SEND_FILES' && tooLarge(action.payload && action.payload.files)) return undefined;
       return next(action);
     });
     const mine = (chat = { directLine, store, session, host, hint: null, online: false, timer: 0 });
@@ -187,7 +191,10 @@
       },
     }, chat.host);
     chat.host.classList.toggle('prompt-file', file);
-    $('file-hint').hidden = !file;
+    const hint = $('file-hint');
+    hint.hidden = !file;
+    hint.textContent = LABELS[locale].fileHint;
+    hint.classList.remove('file-hint--error');
     applyInputMode(10);
   }
 
@@ -207,6 +214,27 @@
       chat.hint = prompt;
       render();
     }
+  }
+
+  /** The files of a message sent from the send box (Web Chat 4.18 sends them as blobs). */
+  function attachedFiles(payload) {
+    const list = payload && Array.isArray(payload.attachments) ? payload.attachments : [];
+    return list.map((a) => a && a.blob).filter(Boolean);
+  }
+
+  /** True (and tells the user) when a chosen file is larger than the open file prompt allows. */
+  function tooLarge(files) {
+    const max = chat && chat.hint && chat.hint.kind === 'file' ? Number(chat.hint.maxBytes) : 0;
+    const big = max > 0 && Array.isArray(files) ? files.find((f) => f && f.size > max) : undefined;
+    if (!big) return false;
+    const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(1);
+    later(() => {
+      const hint = $('file-hint');
+      hint.textContent = LABELS[locale].fileTooLarge.replace('{size}', mb(big.size)).replace('{max}', mb(max));
+      hint.classList.add('file-hint--error');
+      hint.hidden = false;
+    });
+    return true;
   }
 
   function clearHint() {

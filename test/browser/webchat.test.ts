@@ -111,6 +111,12 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
       await seen(user, 'Sila muat naik salinan digital MyKad anda');
       await webchat.uploadButton(user).waitFor();
       expect(await webchat.fileInput(user).getAttribute('accept')).to.contain('image/png');
+      // A file over the limit is stopped in the page with the reason, not sent and not lost as "send failed".
+      const big = Buffer.concat([tinyPng(), Buffer.alloc(bot.config.uploadMaxBytes)]);
+      await webchat.fileInput(user).setInputFiles({ name: 'mykad-besar.png', mimeType: 'image/png', buffer: big });
+      await user.locator('#file-hint.file-hint--error', { hasText: 'Fail itu terlalu besar' }).waitFor();
+      expect(await user.locator('.webchat__bubble', { hasText: 'mykad-besar.png' }).count()).to.equal(0);
+      await webchat.uploadButton(user).waitFor();
       await webchat.fileInput(user).setInputFiles({ name: 'mykad.png', mimeType: 'image/png', buffer: tinyPng() });
       await seen(user, 'Saya mengaku bahawa semua maklumat yang diberikan adalah benar');
       expect(await webchat.uploadButton(user).count()).to.equal(0);
