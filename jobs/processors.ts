@@ -2,6 +2,7 @@ import type { CoreDeps } from '../domain/usecases/deps.js';
 import { issueCertificate } from '../domain/usecases/certificate-issue.js';
 import { revokeForCase } from '../domain/usecases/certificate-revoke.js';
 import { scheduleExpiryScan, sendExpiryReminders } from '../domain/usecases/expiry.js';
+import { purgeStaleMyKadCopies } from '../domain/usecases/personal-data.js';
 import { expireTrainingDownload } from '../domain/usecases/training.js';
 import type { Job, JobHandler, JobScheduler, QueueName } from '../domain/ports/job-scheduler.js';
 import type { NotificationChannel } from '../domain/ports/notifier.js';
@@ -37,10 +38,12 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel 
       },
     },
     [JOBS.expiryScan.queue]: {
-      // Reminders first, then the next day's scan: a scan that fails is retried, not skipped.
+      // Reminders and the retention sweep first, then the next day's scan: a scan that fails is
+      // retried, not skipped.
       [JOBS.expiryScan.name]: async (job) => {
         const { day } = parse(ExpiryScanPayload, job);
         await sendExpiryReminders(deps.core);
+        await purgeStaleMyKadCopies(deps.core);
         await scheduleExpiryScan(deps.core, { after: day });
       },
     },

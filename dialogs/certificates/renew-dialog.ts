@@ -5,7 +5,7 @@ import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { FieldSpec } from '../field-prompt.js';
 import { personOf, say, type LocalePreferences } from '../turn.js';
 import { APPLY_USER_CERT_DIALOG, type ApplyOptions } from '../user-certificate/apply-dialog.js';
-import { fromAnyApplication } from '../user-certificate/fields.js';
+import { prefilledFrom } from '../user-certificate/fields.js';
 import { CertificateOperationDialog, type OperationState } from './operation-dialog.js';
 import { labelled, refusalText } from './refusals.js';
 
@@ -38,8 +38,7 @@ export class RenewCertificateDialog extends CertificateOperationDialog {
       return step.endDialog();
     }
     const { cert, previous } = r.value;
-    const copy = 'mykadCopyFileId' in previous ? await this.core.files.get(previous.mykadCopyFileId) : undefined;
-    const values = fromAnyApplication(previous, copy?.meta.size ?? 0);
+    const { values, ask } = await prefilledFrom(this.core, previous, s.realm);
     await ctx.sendActivity(labelled(ctx, s.realm, say(ctx, 'renew.start', { serial: cert.serial.toUpperCase() })));
     const options: ApplyOptions = {
       mode: 'new',
@@ -47,7 +46,7 @@ export class RenewCertificateDialog extends CertificateOperationDialog {
       operation: 'renew',
       serial: cert.serial,
       values,
-      ask: s.realm === 'user' && !values.address ? ['address', 'declaration'] : ['declaration'],
+      ask,
       changeable: changeableOf(s.realm),
     };
     return step.beginDialog(APPLY_USER_CERT_DIALOG, options);

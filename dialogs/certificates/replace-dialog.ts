@@ -8,7 +8,7 @@ import type { FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
 import { personOf, say, type LocalePreferences } from '../turn.js';
 import { APPLY_USER_CERT_DIALOG, type ApplyOptions } from '../user-certificate/apply-dialog.js';
-import { fromAnyApplication } from '../user-certificate/fields.js';
+import { prefilledFrom } from '../user-certificate/fields.js';
 import { CertificateOperationDialog, type OperationState } from './operation-dialog.js';
 import { labelled, refusalText } from './refusals.js';
 import { yesNo } from './revoke-dialog.js';
@@ -73,8 +73,7 @@ export class ReplaceCertificateDialog extends CertificateOperationDialog {
       return step.endDialog();
     }
     const previous = r.value.previous;
-    const copy = 'mykadCopyFileId' in previous ? await this.core.files.get(previous.mykadCopyFileId) : undefined;
-    const values = fromAnyApplication(previous, copy?.meta.size ?? 0);
+    const { values, ask } = await prefilledFrom(this.core, previous, s.realm);
     const options: ApplyOptions = {
       mode: 'new',
       realm: s.realm,
@@ -82,7 +81,7 @@ export class ReplaceCertificateDialog extends CertificateOperationDialog {
       serial: s.serial,
       trigger: s.trigger,
       values,
-      ask: s.realm === 'user' && !values.address ? ['address', 'declaration'] : ['declaration'],
+      ask,
       // Wrong details on the certificate may be anywhere; a lost or broken medium changes only contact details.
       changeable: s.trigger === 'wrongDetails' ? correctableOf(s.realm, values) : changeableOf(s.realm),
     };

@@ -129,6 +129,7 @@ export const en: Record<keyof typeof ms, string> = {
   'event.returned': 'Returned for correction',
   'event.resubmitted': 'Resubmitted after correction',
   'event.approved': 'Verified by the AP',
+  'event.mykadCopyDeleted': 'MyKad copy deleted (not kept after verification or after 90 days)',
   'event.rejected': 'Rejected',
   'event.sentToCa': 'Sent to the CA',
   'event.issued': 'Certificate issued',

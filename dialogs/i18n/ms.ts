@@ -127,6 +127,7 @@ export const ms = {
   'event.returned': 'Dikembalikan untuk pembetulan',
   'event.resubmitted': 'Dihantar semula selepas pembetulan',
   'event.approved': 'Disahkan oleh AP',
+  'event.mykadCopyDeleted': 'Salinan MyKad dipadam (tidak disimpan selepas pengesahan atau selepas 90 hari)',
   'event.rejected': 'Ditolak',
   'event.sentToCa': 'Dihantar kepada CA',
   'event.issued': 'Sijil dikeluarkan',

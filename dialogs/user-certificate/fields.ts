@@ -184,6 +184,23 @@ export function fromAnyApplication(a: ApplicationData, copySize: number): FormVa
   return { ...fromApplication(u, copySize), ...(u.address ? { address: u.address } : {}) };
 }
 
+/**
+ * The form a renewal or replacement starts from: the previous application's details, and what
+ * still has to be asked. The previous MyKad copy is usually gone (it is deleted once verified,
+ * DOMAIN.md 7.15), so a user certificate then asks for a new one.
+ */
+export async function prefilledFrom(
+  core: Pick<CoreDeps, 'files'>, previous: ApplicationData, realm: 'user' | 'training',
+): Promise<{ values: FormValues; ask: FormField[] }> {
+  const copyId = 'mykadCopyFileId' in previous ? previous.mykadCopyFileId : undefined;
+  const copy = copyId ? await core.files.get(copyId) : undefined;
+  const values = fromAnyApplication(previous, copy?.meta.size ?? 0);
+  if (realm !== 'user') return { values, ask: ['declaration'] };
+  if (!copy) delete values.mykadCopy;
+  const ask: FormField[] = [...(values.address ? [] : ['address' as const]), ...(copy ? [] : ['mykadCopy' as const]), 'declaration'];
+  return { values, ask };
+}
+
 export function fromApplication(a: UserCertApplication, copySize: number): FormValues {
   return {
     mykad: a.mykad, fullName: a.fullName, email: a.email, phone: a.phone, agency: a.agencyId, position: a.position,

@@ -8,6 +8,7 @@ import { parseMyKad } from '../rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../rules/contact.js';
 import { approversOf, createCertCase, notifyApproversOf, realmOfCase } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
+import { discardReplacedCopy } from './personal-data.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type UserCertCase = Case<UserCertApplication>;
@@ -23,9 +24,12 @@ export function parseAddress(input: string) {
 /**
  * Checks a whole application again on the server side: dialogs validate as the user types,
  * but a use case never trusts what reaches it. The MyKad copy must have been uploaded by the
- * applicant, or by the AP acting for them (`uploaders`).
+ * applicant, or by the AP acting for them (`uploaders`); `keptFileId` is the copy the case already
+ * holds (checked when it was submitted, and perhaps since deleted under the retention rule).
  */
-export async function validateApplication(deps: ValidateDeps, applicantId: string, app: UserCertApplication, uploaders: string[] = [applicantId]): Promise<Result<UserCertApplication, SubmitError>> {
+export async function validateApplication(
+  deps: ValidateDeps, applicantId: string, app: UserCertApplication, uploaders: string[] = [applicantId], keptFileId?: string,
+): Promise<Result<UserCertApplication, SubmitError>> {
   const bad = (field: UserCertField | 'address') => fail<SubmitError>('INVALID_FIELD', { field });
   const mykad = parseMyKad(app.mykad, deps.clock.now());
   if (!mykad.ok) return bad('mykad');
@@ -43,8 +47,10 @@ export async function validateApplication(deps: ValidateDeps, applicantId: strin
   if (!Array.isArray(app.applications) || app.applications.length === 0) return bad('applications');
   if (app.declaration !== true) return bad('declaration');
   if (!(await deps.directory.getAgency(app.agencyId))) return fail('AGENCY_UNKNOWN');
-  const file = await deps.files.get(app.mykadCopyFileId);
-  if (!file || !uploaders.includes(file.meta.ownerId)) return fail('FILE_MISSING');
+  if (!keptFileId || app.mykadCopyFileId !== keptFileId) {
+    const file = await deps.files.get(app.mykadCopyFileId);
+    if (!file || !uploaders.includes(file.meta.ownerId)) return fail('FILE_MISSING');
+  }
   return ok({ ...app, mykad: mykad.value.digits, email: email.value, phone: phone.value, fullName: name.value, position: position.value, ...(address?.ok ? { address: address.value } : {}) });
 }
 
@@ -67,12 +73,14 @@ export async function validateTrainingApplication(deps: ValidateDeps, app: Train
 }
 
 /** Checks the application part of any certificate case by its realm. */
-export async function validateAny(deps: ValidateDeps, c: Pick<Case<unknown>, 'kind' | 'applicantId'>, data: ApplicationData, uploaders?: string[]): Promise<Result<ApplicationData, SubmitError>> {
+export async function validateAny(
+  deps: ValidateDeps, c: Pick<Case<unknown>, 'kind' | 'applicantId'>, data: ApplicationData, uploaders?: string[], keptFileId?: string,
+): Promise<Result<ApplicationData, SubmitError>> {
   if (realmOfCase(c) === 'training') {
     const r = await validateTrainingApplication(deps, data as TrainingApplication);
     return r.ok ? ok({ ...data, ...r.value }) : r;
   }
-  const r = await validateApplication(deps, c.applicantId, data as UserCertApplication, uploaders);
+  const r = await validateApplication(deps, c.applicantId, data as UserCertApplication, uploaders, keptFileId);
   return r.ok ? ok({ ...data, ...r.value }) : r;
 }
 
@@ -103,7 +111,8 @@ export async function resubmitUserCertificate(
     if (key !== 'declaration' && !allowed.has(key)) return fail('FIELD_NOT_REQUESTED', { field: key });
   }
   const merged = { ...c.data, ...opts.changes, declaration: true as const } as ApplicationData;
-  const valid = await validateAny(deps, c, merged);
+  const kept = (c.data as { mykadCopyFileId?: string }).mykadCopyFileId;
+  const valid = await validateAny(deps, c, merged, undefined, kept);
   if (!valid.ok) return valid;
   const saved = await recordEvent(deps, c, {
     event: 'resubmitted',
@@ -111,6 +120,7 @@ export async function resubmitUserCertificate(
     status: nextStatus(c, 'resubmit'),
     patch: { data: valid.value, correction: undefined },
   });
+  await discardReplacedCopy(deps, c, saved);
   await notifyApproversOf(deps, saved);
   return ok(saved);
 }

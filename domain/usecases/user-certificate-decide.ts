@@ -7,6 +7,7 @@ import { fail, ok, type Result } from '../result.js';
 import { afterApproval } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
 import { isCorrectableFor } from './user-certificate-apply.js';
+import { discardMyKadCopy } from './personal-data.js';
 import { recordEvent } from './transition.js';
 
 export { issueJobKey } from './cert-common.js';
@@ -79,11 +80,13 @@ async function apply(deps: CoreDeps, c: Case<unknown>, input: DecideInput & { fi
     return saved;
   }
   if (input.decision === 'reject') {
-    const saved = await recordEvent(deps, c, { event: 'rejected', actorId: input.actorId, status: nextStatus(c, 'reject'), note: input.note, patch: { reason: input.note } });
+    const rejected = await recordEvent(deps, c, { event: 'rejected', actorId: input.actorId, status: nextStatus(c, 'reject'), note: input.note, patch: { reason: input.note } });
+    const saved = await discardMyKadCopy(deps, rejected);
     await notify('caseRejected', saved);
     return saved;
   }
-  const approved = await recordEvent(deps, c, { event: 'approved', actorId: input.actorId, status: nextStatus(c, 'approve') });
+  // The AP has verified the MyKad copy against the application: it is not kept any longer.
+  const approved = await discardMyKadCopy(deps, await recordEvent(deps, c, { event: 'approved', actorId: input.actorId, status: nextStatus(c, 'approve') }));
   const sent = await afterApproval(deps, approved);
   await notify('caseApproved', sent);
   return sent;

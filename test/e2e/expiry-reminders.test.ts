@@ -3,7 +3,7 @@ import { dayOf, scheduleExpiryScan } from '../../domain/usecases/expiry.js';
 import { submitRevocation } from '../../domain/usecases/certificate-revoke.js';
 import { askedField, cardOf, Chat, texts } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
-import { startTestBot, TestClock } from '../support/bot.js';
+import { startTestBot, TestClock, tinyPng } from '../support/bot.js';
 import { issuedCertificate, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -74,7 +74,9 @@ describe('e2e: expiry reminders (injected clock)', function () {
     let r = await owner.submit(button);
     expect(texts(r)).to.contain('kita perbaharui sijil');
     expect(askedField(r)).to.equal('address');
-    await owner.say('Aras 5, Blok E7, Kompleks E, 62590 Putrajaya');
+    r = await owner.say('Aras 5, Blok E7, Kompleks E, 62590 Putrajaya');
+    expect(askedField(r)).to.equal('mykadCopy');
+    await owner.upload('mykad-baharu.png', 'image/png', tinyPng());
     await owner.say('ya');
     r = await owner.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     const caseId = /\*\*(UC-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;

@@ -137,7 +137,11 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     // What is stored: the case, its certificate, an intact audit chain.
     const stored = await bot.core.cases.get(caseId);
     expect(stored?.status).to.equal('DIKELUARKAN');
-    expect(stored?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'returned', 'resubmitted', 'approved', 'sentToCa', 'issued']);
+    expect(stored?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'returned', 'resubmitted', 'approved', 'mykadCopyDeleted', 'sentToCa', 'issued']);
+    // Verified, so the MyKad image is no longer kept (DOMAIN.md 7.15); the case keeps only its id.
+    const copyId = (stored?.data as { mykadCopyFileId?: string }).mykadCopyFileId;
+    expect(copyId).to.be.a('string');
+    expect(await bot.core.files.get(copyId!)).to.equal(undefined);
     const cert = await bot.core.certificates.get(serial!.toLowerCase());
     expect(cert?.ownerId).to.equal('demo-applicant');
     expect(verifyAuditChain(await bot.core.audit.list(caseId))).to.deep.equal({ ok: true });

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { UserCertApplication } from '../../domain/cases/user-certificate.js';
+import { caseYear } from '../../domain/cases/case.js';
+import { MYKAD_COPY_RETENTION_DAYS, purgeStaleMyKadCopies } from '../../domain/usecases/personal-data.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { resubmitUserCertificate, submitUserCertificate } from '../../domain/usecases/user-certificate-apply.js';
 import { decideUserCertificate, issueUserCertificate } from '../../domain/usecases/user-certificate-decide.js';
@@ -74,7 +76,7 @@ describe('user-certificate use cases', function () {
 
   it('numbers the case, normalises the data, audits, and asks only the agency APs', async () => {
     const c = await submitted();
-    expect(c.id).to.equal(`UC-${new Date().getUTCFullYear()}-000001`);
+    expect(c.id).to.equal(`UC-${caseYear(new Date())}-000001`);
     expect(c.status).to.equal('MENUNGGU_PENGESAHAN_AP');
     expect(c.data.mykad).to.equal('900101145678');
     expect(c.data.phone).to.equal('0123456789');
@@ -137,5 +139,62 @@ describe('user-certificate use cases', function () {
     expect(certs).to.have.length(1);
     expect(certs[0]).to.include({ caseId: c.id, profile: 'user', medium: 'token', status: 'AKTIF' });
     expect((await store.cases.get(c.id))?.certificateSerial).to.equal(certs[0].serial);
+  });
+
+  describe('MyKad copies are not kept (DOMAIN.md 7.15)', () => {
+    const events = async (id: string) => (await store.cases.get(id))!.timeline.map((e) => e.event);
+    const fileOf = async (id: string) => (await store.cases.get<UserCertApplication>(id))!.data.mykadCopyFileId;
+
+    it('deletes the copy once the AP approves, says so on the timeline, and keeps the audit chain whole', async () => {
+      const c = await submitted();
+      expect(await store.files.get(c.data.mykadCopyFileId)).to.not.equal(undefined);
+      const r = await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'approve' });
+      expect(r.ok).to.equal(true);
+      expect(await store.files.get(c.data.mykadCopyFileId)).to.equal(undefined);
+      expect(await events(c.id)).to.include.members(['approved', 'mykadCopyDeleted']);
+      expect(verifyAuditChain(await store.audit.list(c.id)).ok).to.equal(true);
+    });
+
+    it('deletes the copy of a rejected application too', async () => {
+      const c = await submitted();
+      await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'reject', note: 'Bukan pegawai agensi ini' });
+      expect(await store.files.get(c.data.mykadCopyFileId)).to.equal(undefined);
+      expect(await events(c.id)).to.include('mykadCopyDeleted');
+    });
+
+    it('keeps the copy while the case is returned, and deletes the old one when a new copy replaces it', async () => {
+      const c = await submitted();
+      await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'return', note: 'Salinan kabur', fields: ['mykadCopy'] });
+      expect(await store.files.get(c.data.mykadCopyFileId)).to.not.equal(undefined);
+      const fresh = await store.files.put({ ownerId: 'demo-applicant', name: 'mykad2.png', contentType: 'image/png', bytes: tinyPng() });
+      const r = await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { mykadCopyFileId: fresh.id } });
+      expect(r.ok).to.equal(true);
+      expect(await store.files.get(c.data.mykadCopyFileId)).to.equal(undefined);
+      expect(await fileOf(c.id)).to.equal(fresh.id);
+      expect(await store.files.get(fresh.id)).to.not.equal(undefined);
+    });
+
+    it(`deletes copies still waiting after ${MYKAD_COPY_RETENTION_DAYS} days, once; the returned case can still be resubmitted`, async () => {
+      let now = new Date('2026-03-01T02:00:00.000Z');
+      deps.clock = { now: () => now };
+      const old = await submitted();
+      now = new Date('2026-04-01T02:00:00.000Z');
+      const recent = await submitted();
+      await decideUserCertificate(deps, { caseId: old.id, actorId: 'demo-ap', decision: 'return', note: 'Nombor telefon salah', fields: ['phone'] });
+
+      now = new Date(Date.parse(old.createdAt) + (MYKAD_COPY_RETENTION_DAYS - 1) * 86_400_000);
+      expect(await purgeStaleMyKadCopies(deps)).to.deep.equal({ deleted: 0 });
+      now = new Date(Date.parse(old.createdAt) + (MYKAD_COPY_RETENTION_DAYS + 1) * 86_400_000);
+      expect(await purgeStaleMyKadCopies(deps)).to.deep.equal({ deleted: 1 });
+      expect(await purgeStaleMyKadCopies(deps)).to.deep.equal({ deleted: 0 });
+      expect(await store.files.get(old.data.mykadCopyFileId)).to.equal(undefined);
+      expect(await store.files.get(recent.data.mykadCopyFileId)).to.not.equal(undefined);
+      expect(await events(old.id)).to.include('mykadCopyDeleted');
+
+      // The copy was checked at submission; correcting another field does not ask for it again.
+      const r = await resubmitUserCertificate(deps, { caseId: old.id, actorId: 'demo-applicant', changes: { phone: '012-7654321' } });
+      expect(r.ok).to.equal(true);
+      expect((await store.cases.get(old.id))!.status).to.equal('MENUNGGU_PENGESAHAN_AP');
+    });
   });
 });
