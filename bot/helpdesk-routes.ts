@@ -41,7 +41,7 @@ export interface HelpdeskRouteDeps {
 export function registerHelpdeskRoutes(app: Application<TurnState>, deps: HelpdeskRouteDeps): void {
   const { hd } = deps;
   const refuse = (ctx: TurnContext, error: string, params?: Record<string, string | number>) =>
-    tDynamic(localeOf(ctx), `hd.failed.${error}`, 'card.invalid', { ...params, status: params?.status ? tDynamic(localeOf(ctx), `status.${params.status}`, 'system') : '' });
+    tDynamic(localeOf(ctx), `hd.failed.${error}`, 'card.invalid', { caseId: String((ctx.activity.value as { caseId?: unknown }).caseId ?? ''), ...params, status: params?.status ? tDynamic(localeOf(ctx), `status.${params.status}`, 'system') : '' });
 
   const handle = <T>(verb: string, schema: z.ZodType<T>, run: (ctx: TurnContext, p: T) => Promise<string>) =>
     app.adaptiveCards.actionSubmit(verb, async (ctx) => {

@@ -6,7 +6,7 @@ import type { FaqEntry, FaqSearch } from '../../domain/ports/faq.js';
 import { checkImageUpload } from '../../domain/rules/files.js';
 import { lodgeComplaint, recordSelfHelp } from '../../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
-import { adaptiveCard, esc, heading, para } from '../cards/adaptive.js';
+import { adaptiveCard, heading, para } from '../cards/adaptive.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { tDynamic } from '../i18n/index.js';
@@ -144,6 +144,7 @@ function faqCard(ctx: TurnContext, hits: FaqEntry[]) {
   const locale = localeOf(ctx);
   return adaptiveCard([
     heading(say(ctx, 'complaint.selfHelpTitle')),
-    ...hits.flatMap((h) => [{ type: 'TextBlock', text: esc(h.question[locale]), weight: 'Bolder', wrap: true, spacing: 'Medium' }, para(esc(h.answer[locale]))]),
+    // FAQ text is the operators' own data (not user input), shown as written.
+    ...hits.flatMap((h) => [{ type: 'TextBlock', text: h.question[locale], weight: 'Bolder', wrap: true, spacing: 'Medium' }, para(h.answer[locale])]),
   ]);
 }
