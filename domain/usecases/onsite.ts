@@ -47,9 +47,10 @@ export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string;
  */
 export async function decideOnsite(deps: HelpdeskDeps, input: { caseId: string; actorId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<Result<Ticket, OnsiteError>> {
   const c = await load(deps, input.caseId);
-  if (!c || !c.data.onsite) return fail('CASE_NOT_FOUND');
+  if (!c) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
+  if (!c.data.onsite) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const rule = ticketTransition(c.status as TicketStatus, input.decision === 'approve' ? 'approveOnsite' : 'rejectOnsite');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const reason = input.reason?.trim();
