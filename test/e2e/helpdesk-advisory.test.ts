@@ -109,6 +109,10 @@ describe('e2e: advisory requests (injected clock)', function () {
     r = await user.say('langkau');
     const id = /\*\*(KN-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;
     const before = await advisory(id);
+    // `tugasan` shows the lead agency what waits: this request's card among them.
+    r = await chat['demo-lead'].say('tugasan');
+    expect(texts(r)).to.contain('perkara meja bantuan menunggu anda');
+    expect(JSON.stringify(r.map(cardOf))).to.contain(id).and.contain('advisoryDecide');
     r = await chat['demo-lead'].submit({ verb: 'advisoryDecide', caseId: id, decision: 'decline' });
     expect(texts(r)).to.contain('Sila nyatakan sebab');
     expect((await advisory(id)).version).to.equal(before.version);
