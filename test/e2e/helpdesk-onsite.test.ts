@@ -206,4 +206,26 @@ describe('e2e: on-site technical support (injected clock)', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const other of [ids.visit!, ids.paused!]) expect((await ticket(bot, other)).timeline.map((e) => e.event)).to.not.include('onsiteBreached');
   });
+
+  it('an absent representative means no work and a new booking', async () => {
+    const user = chat['demo-ap'];
+    const id = ids.taken!;
+    let r = await user.submit({ verb: 'bookVisit', caseId: id });
+    r = await user.say('Tiada slot yang sesuai');
+    r = await user.say('Tarikh akhir sudah berlalu semasa menunggu.');
+    const first = promptOf(r)!.channelData!.prompt!.choices![0]!.title;
+    await user.say(first);
+    await user.say('Encik Wakil Agensi');
+    await user.say('03-8000 8000');
+    r = await user.say('Aras 1, Blok A, Putrajaya');
+    expect(texts(r)).to.contain(`ditempah pada ${first}`);
+    r = await chat['demo-tech'].submit({ verb: 'visitReport', caseId: id, present: 'no', workDone: '', resolved: 'no' });
+    expect(texts(r)).to.contain('wakil agensi tidak hadir');
+    const t = await ticket(bot, id);
+    expect(t.status).to.equal('LULUS_TAPAK');
+    expect(t.data.onsite?.slot).to.equal(undefined);
+    expect(t.data.onsite?.reports.at(-1)).to.include({ representativePresent: false, resolved: false });
+    const notice = await user.waitForSeen('the rebooking notice', noticeMatch(id, 'tidak hadir'));
+    expect(JSON.stringify(cardOf(notice))).to.contain('bookVisit');
+  });
 });
