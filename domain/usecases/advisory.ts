@@ -4,7 +4,7 @@ import { hasRole } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import { guard } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { tell, tellRole } from './helpdesk-deps.js';
+import { keepText, tell, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Advisory = Case<AdvisoryData>;
@@ -47,8 +47,8 @@ export async function requestAdvisory(deps: HelpdeskDeps, input: AdvisoryInput):
   const c = await deps.cases.create<AdvisoryData>({
     kind: 'KN', status: 'DIMOHON', applicantId: person.id, agencyId: person.agencyId,
     data: {
-      topic: input.topic.trim().slice(0, 200), description: input.description.trim().slice(0, 2000), systems: input.systems.trim().slice(0, 300),
-      mode: input.mode, attendees: input.attendees.trim().slice(0, 500), preferredDates: dates.value.map((d) => d.toISOString()), letterFileId: input.letterFileId,
+      topic: keepText(input.topic, 200), description: keepText(input.description, 2000), systems: keepText(input.systems, 300),
+      mode: input.mode, attendees: keepText(input.attendees, 500), preferredDates: dates.value.map((d) => d.toISOString()), letterFileId: input.letterFileId,
     },
     timeline: [{ at, event: 'advisoryRequested', actorId: person.id, status: 'DIMOHON' }],
     createdAt: at,
@@ -66,7 +66,7 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
   if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
   const rule = advisoryTransition(c.status as AdvisoryStatus, input.decision);
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
-  const reason = input.reason?.trim();
+  const reason = keepText(input.reason, 500);
   if (input.decision === 'decline' && !reason) return fail('REASON_REQUIRED');
   if (input.decision === 'accept' && !c.data.preferredDates.includes(input.date ?? '')) return fail('DATE_NOT_OFFERED');
   return guard(c.id, async () => {
@@ -110,7 +110,7 @@ export async function recordAdvisoryHeld(deps: HelpdeskDeps, input: { caseId: st
   if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
   const rule = advisoryTransition(c.status as AdvisoryStatus, 'held');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
-  const notes = input.notes.trim();
+  const notes = keepText(input.notes, 2000);
   if (!notes) return fail('REASON_REQUIRED');
   return guard(c.id, async () => {
     const saved = await recordEvent(deps, c, { event: 'advisoryHeld', actorId: actor.id, status: rule.to, note: notes.slice(0, 2000), patch: { data: { ...c.data, notes: notes.slice(0, 2000) } } });

@@ -4,7 +4,7 @@ import { isDomainError } from '../errors.js';
 import { hasRole } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { SELF_HELP_LOG, tell, tellRole } from './helpdesk-deps.js';
+import { keepText, SELF_HELP_LOG, tell, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Ticket = Case<ComplaintData>;
@@ -23,8 +23,8 @@ export interface LodgeInput {
 export async function lodgeComplaint(deps: HelpdeskDeps, input: LodgeInput): Promise<Result<Ticket, 'INVALID_INPUT' | 'PERSON_NOT_FOUND'>> {
   const person = await deps.directory.getPerson(input.actorId);
   if (!person) return fail('PERSON_NOT_FOUND');
-  const description = input.description.trim();
-  if (!COMPLAINT_CATEGORIES.includes(input.category) || !description || description.length > 2000 || !input.application.trim()) return fail('INVALID_INPUT');
+  const description = keepText(input.description, 2000);
+  if (!COMPLAINT_CATEGORIES.includes(input.category) || !description || !input.application.trim()) return fail('INVALID_INPUT');
   const at = deps.clock.now().toISOString();
   const c = await deps.cases.create<ComplaintData>({
     kind: 'AD', status: 'BARU', applicantId: person.id, agencyId: person.agencyId,
@@ -61,7 +61,7 @@ export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; acto
   if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   if (!actor || !hasRole(actor, 'HELPDESK_AGENT')) return fail('ROLE_REQUIRED');
-  const text = input.text?.trim() ?? '';
+  const text = keepText(input.text, 2000);
   if (input.action !== 'acknowledge' && !text) return fail('NOTE_REQUIRED');
   const rule = ticketTransition(c.status as TicketStatus, input.action);
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
@@ -87,7 +87,7 @@ export async function userAct(deps: HelpdeskDeps, input: { caseId: string; actor
   const c = await deps.cases.get<ComplaintData>(input.caseId);
   if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
   if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
-  const text = input.text?.trim() ?? '';
+  const text = keepText(input.text, 2000);
   if (input.action !== 'confirm' && !text) return fail('NOTE_REQUIRED');
   const event: TicketEvent = input.action === 'reply' ? 'userReply' : input.action;
   const rule = ticketTransition(c.status as TicketStatus, event);

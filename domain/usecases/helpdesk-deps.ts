@@ -2,6 +2,7 @@ import type { Case } from '../cases/case.js';
 import type { Role } from '../people.js';
 import type { WorkingCalendar } from '../rules/working-calendar.js';
 import type { CoreDeps } from './deps.js';
+import { maskMyKadInText } from '../rules/mykad.js';
 
 /** Helpdesk settings, from configuration (infra/config.ts). */
 export interface HelpdeskPolicy {
@@ -29,4 +30,12 @@ export async function tell(deps: Pick<CoreDeps, 'notifier'>, personId: string, c
 /** Tells everyone holding `role` (optionally except one person). */
 export async function tellRole(deps: Pick<CoreDeps, 'notifier' | 'directory'>, role: Role, c: Case<unknown>, event: string, except?: string): Promise<void> {
   for (const p of await deps.directory.listByRole(role)) if (p.id !== except) await tell(deps, p.id, c, event);
+}
+
+/**
+ * Free text kept on a case (descriptions, replies, notes): trimmed, bounded, and with any MyKad
+ * number masked, since timelines and cards are shown to helpdesk staff and kept in the audit chain.
+ */
+export function keepText(text: string | undefined, max: number): string {
+  return maskMyKadInText((text ?? '').trim()).slice(0, max);
 }

@@ -85,7 +85,7 @@ describe('e2e: helpdesk complaints (injected clock)', function () {
     const question = await user.waitForSeen('the question', noticeMatch(id, 'Pelayar apa yang digunakan?'));
     expect(JSON.stringify(cardOf(question))).to.contain('ticketUser');
 
-    r = await user.submit({ verb: 'ticketUser', caseId: id, action: 'reply', text: 'Microsoft Edge versi terkini.' });
+    r = await user.submit({ verb: 'ticketUser', caseId: id, action: 'reply', text: 'Microsoft Edge versi terkini. MyKad saya 900101-14-5678.' });
     expect(texts(r)).to.contain('Jawapan anda telah direkodkan');
     expect((await ticket(bot, id)).status).to.equal('DALAM_TINDAKAN');
     await agent.waitForSeen('the user reply', noticeMatch(id, 'Microsoft Edge versi terkini'));
@@ -106,6 +106,9 @@ describe('e2e: helpdesk complaints (injected clock)', function () {
     expect(closed.status).to.equal('DITUTUP');
     expect(closed.timeline.map((e) => e.event)).to.deep.equal(['lodged', 'acknowledged', 'infoRequested', 'userReplied', 'resolved', 'reopened', 'resolved', 'closedByUser']);
     expect(closed.data.messages.map((m) => m.kind)).to.deep.equal(['askInfo', 'userReply', 'resolution', 'userReply', 'resolution']);
+    // A MyKad number typed into a reply is kept masked on the ticket and its timeline.
+    expect(closed.data.messages[1]!.text).to.contain('9001******78').and.not.contain('900101');
+    expect(JSON.stringify(closed.timeline)).to.not.contain('900101');
 
     // Someone else's ticket, or a closed one: explained, nothing changes.
     r = await chat['demo-ap'].submit({ verb: 'ticketUser', caseId: id, action: 'reopen', text: 'bukan saya' });
