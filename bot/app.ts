@@ -137,7 +137,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
 
 async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
   // Helpdesk roles see their tickets, visits and advisory requests; APs also their approvals.
-  if (deps.hd && (await showHelpdeskTasks(ctx, deps.hd)) && !hasRole(personOf(ctx), 'AP')) return;
+  if (deps.hd && (await showHelpdeskTasks(ctx, deps.hd)) > 0 && !hasRole(personOf(ctx), 'AP')) return;
   const me = personOf(ctx).id;
   await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
 }

@@ -101,9 +101,10 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
 
 /**
  * The helpdesk part of `tugasan`: tickets for agents, visit approvals and advisory requests for the
- * lead agency, assigned visits for technical officers. Returns whether the person has such a role.
+ * lead agency, assigned visits for technical officers. Returns how many items it showed (none: the
+ * usual "no approvals waiting" answer follows).
  */
-export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Promise<boolean> {
+export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Promise<number> {
   const me = personOf(ctx);
   const locale = localeOf(ctx);
   const cards: { c: Case<unknown>; event: string }[] = [];
@@ -120,16 +121,12 @@ export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Pro
     }
   }
   const held = hasRole(me, 'LEAD_AGENCY') ? await hd.cases.listByStatus(['DIJADUALKAN'], { kind: 'KN' }) : [];
-  const roles = hasRole(me, 'HELPDESK_AGENT') || hasRole(me, 'LEAD_AGENCY') || hasRole(me, 'TECHNICAL_OFFICER');
-  if (!roles) return false;
-  if (cards.length + held.length === 0) {
-    await ctx.sendActivity(say(ctx, 'hd.tasks.none'));
-    return true;
-  }
-  await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count: cards.length + held.length }));
+  const count = cards.length + held.length;
+  if (count === 0) return 0;
+  await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));
   for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event));
   for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, hd.calendar)] });
-  return true;
+  return count;
 }
 
 /** Extra `status` lines of an on-site case: the deadline, the working time left, pauses and any breach. */

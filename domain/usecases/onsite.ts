@@ -66,7 +66,8 @@ export async function decideOnsite(deps: HelpdeskDeps, input: { caseId: string; 
     });
     const event = input.decision === 'approve' ? 'onsiteApproved' : 'onsiteRejected';
     await tell(deps, saved.applicantId, saved, event);
-    await tellRole(deps, 'HELPDESK_AGENT', saved, event);
+    // The helpdesk is informed; only the user books the visit.
+    await tellRole(deps, 'HELPDESK_AGENT', saved, `${event}Info`);
     if (deadline) await scheduleDeadline(deps, saved.id, deadline);
     return saved;
   });

@@ -1,8 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import natural from 'natural';
+import { createRequire } from 'node:module';
+import type { TfIdf as NaturalTfIdf } from 'natural';
 import { z } from 'zod';
 import type { FaqEntry, FaqSearch } from '../../domain/ports/faq.js';
+
+// natural's TF-IDF file only: its index also loads storage back ends that call dotenv (which prints
+// at start, breaking JSON logs) and much code the bot does not run (see bot/nlu/model.ts).
+const TfIdf = createRequire(import.meta.url)('natural/lib/natural/tfidf/tfidf.js') as typeof NaturalTfIdf;
 
 const Bilingual = z.object({ ms: z.string().min(3), en: z.string().min(3) });
 const FaqFile = z.object({
@@ -24,7 +29,7 @@ export function terms(text: string): string[] {
  */
 export class TfIdfFaq implements FaqSearch {
   private readonly entries: FaqEntry[] = [];
-  private readonly index = new natural.TfIdf();
+  private readonly index = new TfIdf();
 
   constructor(dir: string) {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

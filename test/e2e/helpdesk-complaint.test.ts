@@ -51,7 +51,11 @@ describe('e2e: helpdesk complaints (injected clock)', function () {
     await user.say('PIN');
     await user.say('1GFMAS');
     await user.say('Sijil saya tidak boleh digunakan untuk log masuk, mesej ralat "certificate invalid".');
-    let r = await user.upload('ralat.pdf', 'image/png', Buffer.from('%PDF-1.4 not an image'));
+    // Over 2 MB: refused by size before anything is stored.
+    let r = await user.upload('besar.png', 'image/png', Buffer.concat([tinyPng(), Buffer.alloc(2 * 1024 * 1024)]));
+    expect(texts(r)).to.contain('Fail terlalu besar. Had maksimum ialah 2 MB.');
+    expect(askedField(r)).to.equal('screenshot');
+    r = await user.upload('ralat.pdf', 'image/png', Buffer.from('%PDF-1.4 not an image'));
     expect(texts(r)).to.contain('Hanya gambar JPEG atau PNG diterima');
     expect(askedField(r)).to.equal('screenshot');
     r = await user.upload('ralat.png', 'image/png', tinyPng());

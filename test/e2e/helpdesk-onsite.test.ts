@@ -67,6 +67,8 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(approved.status).to.equal('LULUS_TAPAK');
     expect(approved.data.onsite?.deadline).to.equal('2026-12-14T04:00:00.000Z');
     const notice = await user.waitForSeen('the approval notice', noticeMatch(id, 'meluluskan sokongan di lokasi'));
+    const info = await agent.waitForSeen('the helpdesk is informed', noticeMatch(id, 'Pengguna akan memilih slot'));
+    expect(cardOf(info)).to.equal(undefined);
     const book = (cardOf(notice)!.actions as { data: Record<string, unknown> }[])[0]!.data;
 
     r = await user.submit(book);
@@ -141,6 +143,8 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(done.status).to.equal('SELESAI');
     expect(done.data.onsite?.reports).to.have.length(1);
     await chat['demo-applicant'].waitForSeen('the resolution', noticeMatch(id, 'ditanda selesai'));
+    // The assigned officer may follow the case too.
+    expect(texts(await chat['demo-tech'].say(`status ${id}`))).to.contain(`**${id}**: Selesai`);
     const status = texts(await chat['demo-applicant'].say(`status ${id}`));
     expect(status).to.contain('Lawatan diluluskan; tarikh akhir').and.contain('Lawatan dijadualkan').and.contain('Laporan lawatan: selesai').and.contain('Tarikh akhir lawatan: 14/12/2026 12:00');
   });
