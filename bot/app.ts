@@ -16,6 +16,9 @@ import { registerApprovalRoutes } from './approvals.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
 import { loadNlu, type Nlu } from './nlu/index.js';
+import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
+import { hasRole } from '../domain/people.js';
+import { onsiteStatusLines, registerHelpdeskRoutes, showHelpdeskTasks } from './helpdesk-routes.js';
 import { extractEntities } from './nlu/entities.js';
 import { registerNluRoutes, understand, type NluRouteDeps } from './nlu-routes.js';
 
@@ -27,6 +30,8 @@ export interface AppDeps {
   prefs: LocalePreferences;
   /** The intent recogniser; loaded (trained if its cache is stale) here at start when not given. */
   nlu?: Nlu;
+  /** Helpdesk tickets, visits and advisory requests (issue 7). */
+  hd?: HelpdeskDeps;
 }
 
 /**
@@ -59,6 +64,8 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   app.activity('installationUpdate', async () => undefined);
 
   registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
+
+  if (deps.hd) registerHelpdeskRoutes(app, { hd: deps.hd, runner: deps.runner, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), busy: (ctx) => busy(ctx, deps) });
 
   app.adaptiveCards.actionSubmit('correct', async (ctx) => {
     const p = CorrectPayload.safeParse(ctx.activity.value);
@@ -104,7 +111,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   app.message(/^\s*status(\s|$)/i, async (ctx) => {
     // "status UC-2026-000001 dah lulus ke?": the case number wherever it is in the sentence.
     const caseId = extractEntities(ctx.activity.text ?? '').caseNumbers[0];
-    await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : ctx.activity.text ?? '');
+    await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : ctx.activity.text ?? '', deps.hd ? (c) => onsiteStatusLines(ctx, deps.hd!, c) : undefined);
     await repromptIfBusy(ctx, deps);
   });
   app.message(/^\s*(tugasan|tasks)\s*$/i, async (ctx) => {
@@ -129,6 +136,8 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
 
 
 async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
+  // Helpdesk roles see their tickets, visits and advisory requests; APs also their approvals.
+  if (deps.hd && (await showHelpdeskTasks(ctx, deps.hd)) > 0 && !hasRole(personOf(ctx), 'AP')) return;
   const me = personOf(ctx).id;
   await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
 }

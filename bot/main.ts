@@ -36,6 +36,12 @@ import { directLineSecret, fileLinkSecret, openInfrastructure, seedDirectory } f
 import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
 import { PersonLookup } from './person-lookup.js';
 import path from 'node:path';
+import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
+import { loadCalendar } from '../infra/calendar/load.js';
+import { TfIdfFaq } from '../infra/faq/tfidf-faq.js';
+import { LodgeComplaintDialog } from '../dialogs/helpdesk/complaint-dialog.js';
+import { BookVisitDialog } from '../dialogs/helpdesk/book-visit-dialog.js';
+import { RequestAdvisoryDialog } from '../dialogs/helpdesk/advisory-dialog.js';
 
 export interface StartOptions {
   /** `all` takes HTTP turns and runs jobs; `worker` only runs jobs. */
@@ -50,6 +56,8 @@ export interface RunningBot {
   url: string;
   config: Config;
   core: CoreDeps;
+  /** The core plus the working-day calendar and helpdesk settings. */
+  hd: HelpdeskDeps;
   /** Stops intake, drains running jobs and closes every connection. */
   close(): Promise<void>;
 }
@@ -86,6 +94,16 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     },
   };
 
+  // Helpdesk (issue 7): the working-day calendar and its settings, on top of the core.
+  const calendar = loadCalendar(config.helpdesk.calendarFile, config.helpdesk.calendarState);
+  const hd: HelpdeskDeps = {
+    ...core, calendar,
+    helpdesk: {
+      onsiteWindowHours: config.helpdesk.onsiteWindowHours, visitSlotMinutes: config.helpdesk.visitSlotMinutes, visitReminderHours: config.helpdesk.visitReminderHours,
+      ticketAutoCloseWorkingDays: config.helpdesk.ticketAutoCloseWorkingDays, advisoryLeadWorkingDays: config.helpdesk.advisoryLeadWorkingDays,
+    },
+  };
+
   const auth = new FailClosedAuthentication({
     MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.appPassword, MicrosoftAppTenantId: config.bot.tenantId, MicrosoftAppType: config.bot.appType,
     ...(config.bot.openIdMetadataUrl ? publicCloudWith(config.bot.openIdMetadataUrl) : {}),
@@ -94,12 +112,12 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale };
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendar } };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
   const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
   const channel = new ProactiveChannel({ adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId, conversations: store.conversations, render });
 
-  registerProcessors(infra.jobs, processors({ core, channel }), {
+  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd }), {
     finished(job, outcome, ms, error) {
       metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
       metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
@@ -114,7 +132,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   if (role === 'worker') {
     logger.info({ mode: config.store, queue: config.queue }, 'worker started');
-    return { url: '', config, core, close: async () => { await caStarting; await trainingCaStarting; await ca.close(); await trainingCa.close(); await infra.close(); } };
+    return { url: '', config, core, hd, close: async () => { await caStarting; await trainingCaStarting; await ca.close(); await trainingCa.close(); await infra.close(); } };
   }
 
   const people = new PersonLookup({ directory: store.directory, ttlMs: 30_000, max: 20_000 });
@@ -137,9 +155,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const runner = new DialogRunner([
     new ApplyUserCertificateDialog({ core, reader }, prefs),
     new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
+    new LodgeComplaintDialog({ hd, faq: new TfIdfFaq(config.helpdesk.faqDir), reader }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs),
   ]);
   // The intent model is trained once per data folder and cached there, never on a turn.
-  const app = createApplication({ core, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }) });
+  const app = createApplication({ core, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
   const onTurn = createTurnHandler({
     app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000,
@@ -179,6 +198,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     url,
     config,
     core,
+    hd,
     close: () =>
       (closing ??= (async () => {
         stopIntake();

@@ -39,12 +39,13 @@ const SuggestPayload = z.object({
 // `notYet` answer here by beginning the dialog.
 const NOT_YET: ReadonlySet<Intent> = new Set<Intent>([
   'apply_server_cert', 'renew_server_cert', 'revoke_server_cert',
-  'advisory_request', 'complaint', 'onsite_support', 'talk_to_agent',
+  'talk_to_agent',
 ]);
 
 // Certificate operations served by their dialogs (dialogs/goals.ts).
 const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
   renew_user_cert: 'renewUserCert', revoke_user_cert: 'revokeUserCert', replace_user_cert: 'replaceUserCert',
+  complaint: 'complaint', advisory_request: 'advisory',
   apply_training_cert: 'newTrainingCert', renew_training_cert: 'renewTrainingCert', revoke_training_cert: 'revokeTrainingCert', replace_training_cert: 'replaceTrainingCert',
 };
 
@@ -109,6 +110,12 @@ async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: N
     return void (await beginGoal(dc, goal, { serial: entities.serials[0] }));
   }
   switch (intent) {
+    case 'onsite_support': {
+      // On-site support is asked for from a ticket (DOMAIN.md 2.9): explain, then open the complaint.
+      await ctx.sendActivity(say(ctx, 'onsite.viaTicket'));
+      const dc = await deps.runner.createContext(ctx);
+      return void (await beginGoal(dc, 'complaint'));
+    }
     case 'apply_user_cert':
       return applyUserCert(ctx, entities, deps);
     case 'check_status': {

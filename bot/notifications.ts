@@ -15,6 +15,7 @@ import { approversFor } from '../domain/usecases/user-certificate-apply.js';
 import { approvalCardJson, returnedCard, type CardActions } from './cards/approval.js';
 import { approvalContent } from './cards/approval-content.js';
 import { renderCertNotice } from './cert-notices.js';
+import { renderHelpdeskNotice, type HelpdeskNoticeDeps } from './helpdesk-notices.js';
 import type { TrainingDownloadLinks } from './download-links.js';
 import type { FileLinks } from './file-links.js';
 import { ConversationRateLimiter, sendWithRetries } from './proactive-limits.js';
@@ -27,6 +28,8 @@ export interface RenderDeps {
   /** Links to the one-time download page of training certificates. */
   downloadLinks: TrainingDownloadLinks;
   defaultLocale: Locale;
+  /** Renders helpdesk notices (tickets, visits, advisory); absent, they are not rendered. */
+  helpdesk?: HelpdeskNoticeDeps;
 }
 
 /** Universal Actions where the client supports them (Teams), Action.Submit elsewhere. */
@@ -76,6 +79,8 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
     }
     case 'caseFailed':
       return text('notify.caseFailed', { reason: c.reason ?? '' });
+    case 'helpdesk':
+      return deps.helpdesk ? renderHelpdeskNotice(deps.helpdesk, locale, c, n.event) : undefined;
     default:
       return renderCertNotice(deps, locale, c, n);
   }

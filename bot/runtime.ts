@@ -72,7 +72,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     events = new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events` });
     seen = new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlSeconds: 600 });
   } else {
-    jobs = new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger });
+    jobs = new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger, clock: followClock(clock) });
     events = new LocalEventBus();
     seen = new MemorySeenActivities({ ttlMs: 600_000, max: 50_000 });
   }
@@ -148,4 +148,19 @@ function keptSecret(dataDir: string, name: string): string {
       return readFileSync(file, 'utf8').trim();
     }
   }
+}
+
+/**
+ * The in-process runner's time: real time that also jumps forward with the injected clock, so a
+ * test that moves the clock past a visit deadline makes that job due, while retries and
+ * backoffs still run in real time when the injected clock stands still. Never goes backwards.
+ */
+export function followClock(clock: Clock): () => number {
+  let last = { real: Date.now(), t: clock.now().getTime() };
+  return () => {
+    const real = Date.now();
+    const t = Math.max(last.t + (real - last.real), clock.now().getTime());
+    last = { real, t };
+    return t;
+  };
 }

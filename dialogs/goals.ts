@@ -7,10 +7,16 @@ import type { OperationOptions } from './certificates/operation-dialog.js';
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from './user-certificate/apply-dialog.js';
 
 import type { Goal } from './goal-names.js';
+import { ADVISORY_DIALOG } from './helpdesk/advisory-dialog.js';
+import { LODGE_COMPLAINT_DIALOG } from './helpdesk/complaint-dialog.js';
 
 export { GOALS, isGoal, type Goal } from './goal-names.js';
 
-const PLAN: Record<Goal, { op: 'new' | 'renew' | 'revoke' | 'replace'; realm: Realm }> = {
+// Helpdesk goals (issue 7) begin their own dialogs.
+const HELPDESK_DIALOG = { complaint: LODGE_COMPLAINT_DIALOG, advisory: ADVISORY_DIALOG } as const;
+type CertGoal = Exclude<Goal, keyof typeof HELPDESK_DIALOG>;
+
+const PLAN: Record<CertGoal, { op: 'new' | 'renew' | 'revoke' | 'replace'; realm: Realm }> = {
   newUserCert: { op: 'new', realm: 'user' },
   renewUserCert: { op: 'renew', realm: 'user' },
   revokeUserCert: { op: 'revoke', realm: 'user' },
@@ -28,6 +34,7 @@ const DIALOG_OF = { renew: RENEW_CERT_DIALOG, revoke: REVOKE_CERT_DIALOG, replac
  * expiry reminder); whether the person may act on it is checked by the dialog's use case.
  */
 export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string } = {}): Promise<DialogTurnResult> {
+  if (goal === 'complaint' || goal === 'advisory') return dc.beginDialog(HELPDESK_DIALOG[goal]);
   const { op, realm } = PLAN[goal];
   if (op === 'new') return dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh(realm));
   return dc.beginDialog(DIALOG_OF[op], { realm, ...(opts.serial ? { serial: opts.serial } : {}) } satisfies OperationOptions);

@@ -81,6 +81,22 @@ const Schema = z.object({
   INTRANET_SHARED_SECRET: z.string().min(16).optional(),
   // Demo login (pick a seeded demo-* person) on the token endpoint; default: on in the embedded open mode only.
   DEMO_LOGIN: z.enum(['true', 'false']).optional(),
+  // Helpdesk (issue 7). Working-day calendar: JSON file of office hours, weekends per state and public holidays.
+  CALENDAR_FILE: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), 'calendar', 'malaysia-2026.json')),
+  // State whose weekend and holidays apply (e.g. PUTRAJAYA, KEDAH: Friday and Saturday off).
+  CALENDAR_STATE: z.string().min(2).default('PUTRAJAYA'),
+  // On-site support must happen within this many working hours of the lead agency's approval (DOMAIN.md 7.7).
+  ONSITE_WINDOW_HOURS: int(48, 1, 500),
+  // Length of an on-site visit slot in minutes.
+  VISIT_SLOT_MINUTES: int(120, 30, 480),
+  // Hours before a visit that the officer and the user are reminded.
+  VISIT_REMINDER_HOURS: int(24, 1, 168),
+  // A resolved ticket with no answer from the user closes itself after this many working days.
+  TICKET_AUTOCLOSE_WORKING_DAYS: int(5, 1, 60),
+  // Advisory sessions: preferred dates must be at least this many working days ahead.
+  ADVISORY_LEAD_WORKING_DAYS: int(5, 0, 60),
+  // Folder of the FAQ knowledge base (*.json files of bilingual entries) used for self-help.
+  FAQ_DIR: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faq')),
 });
 
 export type Mode = 'embedded' | 'scaled';
@@ -127,6 +143,7 @@ export interface Config {
   /** Which store/queue family runs: derived from MONGODB_URI and REDIS_URL. */
   store: 'embedded' | 'mongo';
   queue: 'inline' | 'bullmq';
+  helpdesk: { calendarFile: string; calendarState: string; onsiteWindowHours: number; visitSlotMinutes: number; visitReminderHours: number; ticketAutoCloseWorkingDays: number; advisoryLeadWorkingDays: number; faqDir: string };
 }
 
 export class ConfigError extends Error {
@@ -182,5 +199,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webFrameAncestors: e.WEB_FRAME_ANCESTORS,
     store: e.MONGODB_URI ? 'mongo' : 'embedded',
     queue: e.REDIS_URL ? 'bullmq' : 'inline',
+    helpdesk: {
+      calendarFile: path.resolve(e.CALENDAR_FILE), calendarState: e.CALENDAR_STATE.toUpperCase(), onsiteWindowHours: e.ONSITE_WINDOW_HOURS,
+      visitSlotMinutes: e.VISIT_SLOT_MINUTES, visitReminderHours: e.VISIT_REMINDER_HOURS, ticketAutoCloseWorkingDays: e.TICKET_AUTOCLOSE_WORKING_DAYS,
+      advisoryLeadWorkingDays: e.ADVISORY_LEAD_WORKING_DAYS, faqDir: path.resolve(e.FAQ_DIR),
+    },
   };
 }

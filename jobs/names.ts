@@ -7,12 +7,19 @@ export const JOBS = {
   caExpireDownload: { queue: 'ca', name: 'expireDownload' },
   notifyDeliver: { queue: 'notify', name: 'deliver' },
   expiryScan: { queue: 'expiry', name: 'scan' },
+  // Helpdesk timers share the visits queue: on-site reminders and deadline checks, ticket auto-close, advisory reminders.
+  visitReminder: { queue: 'visits', name: 'visitReminder' },
+  visitDeadline: { queue: 'visits', name: 'visitDeadline' },
+  ticketAutoClose: { queue: 'visits', name: 'ticketAutoClose' },
+  advisoryReminder: { queue: 'visits', name: 'advisoryReminder' },
 } as const;
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 
 export const CaIssuePayload = z.object({ caseId });
 export const CaCasePayload = CaIssuePayload;
+/** Helpdesk timers carry the case and the instant they were set for, so a moved visit or deadline makes an old job a no-op. */
+export const HelpdeskTimerPayload = z.object({ caseId, at: z.string().datetime() });
 export const ExpiryScanPayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 
 export const NotifyPayload = z.object({
@@ -31,5 +38,6 @@ export const NotifyPayload = z.object({
     z.object({ type: z.literal('trainingReady'), caseId: z.string(), serial: z.string() }),
     z.object({ type: z.literal('downloadExpired'), caseId: z.string() }),
     z.object({ type: z.literal('expiryReminder'), caseId: z.string(), serial: z.string(), days: z.number().int().positive() }),
+    z.object({ type: z.literal('helpdesk'), caseId: z.string(), event: z.string().regex(/^[a-zA-Z]{1,40}$/) }),
   ]),
 });

@@ -7,7 +7,11 @@ import { expireTrainingDownload } from '../domain/usecases/training.js';
 import type { Job, JobHandler, JobScheduler, QueueName } from '../domain/ports/job-scheduler.js';
 import type { NotificationChannel } from '../domain/ports/notifier.js';
 import { PermanentError } from '../domain/errors.js';
-import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, JOBS, NotifyPayload } from './names.js';
+import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
+import { autoCloseTicket } from '../domain/usecases/complaint.js';
+import { checkVisitDeadline, sendVisitReminder } from '../domain/usecases/onsite.js';
+import { sendAdvisoryReminder } from '../domain/usecases/advisory.js';
+import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, HelpdeskTimerPayload, JOBS, NotifyPayload } from './names.js';
 
 /** Told about every job run, for logs and metrics (the composition root supplies it). */
 export interface JobObserver {
@@ -24,8 +28,9 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps }): Partial<Record<QueueName, Handlers>> {
   return {
+    ...(deps.helpdesk ? { [JOBS.visitDeadline.queue]: helpdeskProcessors(deps.helpdesk) } : {}),
     [JOBS.caIssue.queue]: {
       [JOBS.caIssue.name]: async (job) => {
         await issueCertificate(deps.core, parse(CaIssuePayload, job).caseId);
@@ -52,6 +57,28 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel 
         const p = parse(NotifyPayload, job);
         await deps.channel.deliver(p.personId, p.notification);
       },
+    },
+  };
+}
+
+/** The helpdesk timers (visits queue): each parses the case and the instant it was set for, then calls one use case. */
+export function helpdeskProcessors(hd: HelpdeskDeps): Handlers {
+  return {
+    [JOBS.visitReminder.name]: async (job) => {
+      const p = parse(HelpdeskTimerPayload, job);
+      await sendVisitReminder(hd, p.caseId, p.at);
+    },
+    [JOBS.visitDeadline.name]: async (job) => {
+      const p = parse(HelpdeskTimerPayload, job);
+      await checkVisitDeadline(hd, p.caseId, p.at);
+    },
+    [JOBS.ticketAutoClose.name]: async (job) => {
+      const p = parse(HelpdeskTimerPayload, job);
+      await autoCloseTicket(hd, p.caseId, p.at);
+    },
+    [JOBS.advisoryReminder.name]: async (job) => {
+      const p = parse(HelpdeskTimerPayload, job);
+      await sendAdvisoryReminder(hd, p.caseId, p.at);
     },
   };
 }

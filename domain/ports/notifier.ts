@@ -19,7 +19,9 @@ export type Notification =
   /** To the holder: the download link ran out and the key was deleted. */
   | { type: 'downloadExpired'; caseId: string }
   /** To the holder: `days` before the certificate `serial` (made by case `caseId`) expires. */
-  | { type: 'expiryReminder'; caseId: string; serial: string; days: number };
+  | { type: 'expiryReminder'; caseId: string; serial: string; days: number }
+  /** Helpdesk tickets, on-site visits and advisory requests (issue 7): `event` names what happened. */
+  | { type: 'helpdesk'; caseId: string; event: string };
 
 /**
  * Tells a person something, on the channel they last used.

@@ -123,7 +123,8 @@ function certificateJobSuite(name: string, openJobs: (file: string) => { jobs: J
       clock.advanceDays(1.1);
       await jobs.enqueue({ queue: 'ca', name: 'expireDownload', payload: { caseId: id }, key: `${expireDownloadJobKey(id)}:now` });
       await waitFor('the key to be deleted', async () => (await store.cases.get<TrainingCaseData>(id))?.data.delivery?.state === 'expired');
-      expect(await deps.keys.csr(c.data.delivery!.keyId!, 'x')).to.equal(undefined);
+      // The case records the expiry just before the key is destroyed: wait for both.
+      await waitFor('the key to be destroyed', async () => (await deps.keys.csr(c.data.delivery!.keyId!, 'x')) === undefined);
       await waitFor('the expiry notice', () => channel.types('demo-applicant').includes('downloadExpired'));
     });
 

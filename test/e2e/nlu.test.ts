@@ -76,8 +76,16 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
     expect(askedField(r)).to.equal(undefined);
   });
 
+  it('begins the advisory request (issue 7) and the complaint dialogs from typed requests', async () => {
+    let r = await chat().say('saya nak mohon khidmat nasihat untuk projek GPKI agensi');
+    expect(texts(r)).to.contain('mohon sesi khidmat nasihat').and.not.contain('belum tersedia dalam sembang ini');
+    expect(askedField(r)).to.equal('topic');
+    r = await chat().say('kod pengesahan tak masuk emel saya dari semalam');
+    expect(askedField(r)).to.equal('category');
+  });
+
   it('answers a service that is not in the chat yet honestly, in Malay, with the menu', async () => {
-    const r = await chat().say('saya nak mohon khidmat nasihat untuk projek GPKI agensi');
+    const r = await chat().say('permohonan sijil digital pelayan untuk sistem e-tanah');
     expect(texts(r)).to.contain('belum tersedia dalam sembang ini');
     expect(r.some((a) => JSON.stringify(cardOf(a) ?? {}).includes('Mohon Sijil Digital Pengguna baharu'))).to.equal(true);
     expect(askedField(r)).to.equal(undefined);

@@ -1,0 +1,62 @@
+import type { Activity } from 'botbuilder';
+import type { AdvisoryData } from '../domain/cases/advisory.js';
+import type { Case } from '../domain/cases/case.js';
+import type { ComplaintData } from '../domain/cases/complaint.js';
+import type { Locale } from '../domain/people.js';
+import type { Directory } from '../domain/ports/directory.js';
+import type { WorkingCalendar } from '../domain/rules/working-calendar.js';
+import { esc } from '../dialogs/cards/adaptive.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
+
+export interface HelpdeskNoticeDeps {
+  directory: Directory;
+  calendar: WorkingCalendar;
+}
+
+/**
+ * The messages of tickets, on-site visits and advisory requests, in the person's language: a
+ * text from `hd.notify.<event>`, with the card the person acts on where there is one.
+ */
+export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string): Promise<Partial<Activity>> {
+  const cal = deps.calendar;
+  const name = async (id?: string) => (id ? ((await deps.directory.getPerson(id))?.name ?? id) : '');
+  const fmt = (iso?: string) => (iso ? cal.format(new Date(iso)) : '-');
+  const user = await name(c.applicantId);
+  if (c.kind === 'KN') {
+    const k = c as Case<AdvisoryData>;
+    const text = tDynamic(locale, `hd.notify.${event}`, 'system', { caseId: c.id, topic: esc(k.data.topic), date: fmt(k.data.session?.start).slice(0, 10), reason: esc(c.reason ?? ''), notes: esc(k.data.notes ?? '') });
+    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text)] };
+    return { type: 'message', text };
+  }
+  const tk = c as Case<ComplaintData>;
+  const o = tk.data.onsite;
+  const last = tk.data.messages.at(-1)?.text ?? '';
+  const text = tDynamic(locale, `hd.notify.${event}`, 'system', {
+    caseId: c.id, user: esc(user), text: esc(last), deadline: fmt(o?.deadline), slot: fmt(o?.slot?.start), location: esc(o?.location ?? ''),
+    officer: esc(await name(o?.officerId)), reason: esc(o?.rejectReason ?? ''), rep: esc(o?.representative?.name ?? ''),
+  });
+  switch (event) {
+    case 'ticketNew':
+    case 'ticketUserReplied':
+    case 'ticketReopened':
+    case 'visitUnresolved':
+      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text)] };
+    case 'ticketReplied':
+    case 'ticketInfoRequested':
+      return { type: 'message', text, attachments: [userReplyCard(locale, tk, text)] };
+    case 'ticketResolved':
+      return { type: 'message', text, attachments: [resolvedCard(locale, tk, text)] };
+    case 'onsiteApproval':
+      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text)] };
+    case 'onsiteApproved':
+    case 'visitRepAbsent':
+      return { type: 'message', text, attachments: [bookVisitCard(locale, tk, text)] };
+    case 'visitAssigned':
+      return { type: 'message', text, attachments: [visitCard(locale, tk, cal, user, text)] };
+    default:
+      return { type: 'message', text };
+  }
+}
+
+export { advisoryHeldCard };

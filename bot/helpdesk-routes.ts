@@ -1,0 +1,141 @@
+import type { TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { z } from 'zod';
+import type { AdvisoryData } from '../domain/cases/advisory.js';
+import type { Case } from '../domain/cases/case.js';
+import type { ComplaintData } from '../domain/cases/complaint.js';
+import { hasRole } from '../domain/people.js';
+import { decideAdvisory, recordAdvisoryHeld } from '../domain/usecases/advisory.js';
+import { agentAct, userAct } from '../domain/usecases/complaint.js';
+import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
+import { decideOnsite, fileVisitReport, onsiteClock, requestOnsite } from '../domain/usecases/onsite.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/book-visit-dialog.js';
+import { localeOf, personOf, say } from '../dialogs/turn.js';
+import type { DialogRunner } from './dialog-runner.js';
+import { advisoryHeldCard } from './helpdesk-cards.js';
+import { renderHelpdeskNotice } from './helpdesk-notices.js';
+
+const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
+const text = z.string().max(2000).optional();
+const TicketAgentPayload = z.object({ verb: z.literal('ticketAgent'), caseId, action: z.enum(['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate']), text });
+const TicketUserPayload = z.object({ verb: z.literal('ticketUser'), caseId, action: z.enum(['reply', 'confirm', 'reopen', 'escalate']), text });
+const OnsiteDecidePayload = z.object({ verb: z.literal('onsiteDecide'), caseId, decision: z.enum(['approve', 'reject']), reason: text });
+const BookVisitPayload = z.object({ verb: z.literal('bookVisit'), caseId });
+const VisitReportPayload = z.object({ verb: z.literal('visitReport'), caseId, present: z.enum(['yes', 'no']), workDone: z.string().max(2000).default(''), resolved: z.enum(['yes', 'no']).default('no') });
+const AdvisoryDecidePayload = z.object({ verb: z.literal('advisoryDecide'), caseId, decision: z.enum(['accept', 'decline']), date: z.string().max(40).optional(), reason: text });
+const AdvisoryHeldPayload = z.object({ verb: z.literal('advisoryHeld'), caseId, notes: z.string().max(2000).default('') });
+
+export interface HelpdeskRouteDeps {
+  hd: HelpdeskDeps;
+  runner: DialogRunner;
+  afterAnswer: (ctx: TurnContext) => Promise<void>;
+  busy: (ctx: TurnContext) => Promise<void>;
+}
+
+/**
+ * Card actions of the helpdesk: agents act on tickets, users answer, confirm or reopen, the lead
+ * agency decides visits and advisory requests, the assigned officer files the visit report. Every
+ * refusal is explained (by error code) and changes nothing.
+ */
+export function registerHelpdeskRoutes(app: Application<TurnState>, deps: HelpdeskRouteDeps): void {
+  const { hd } = deps;
+  const refuse = (ctx: TurnContext, error: string, params?: Record<string, string | number>) =>
+    tDynamic(localeOf(ctx), `hd.failed.${error}`, 'card.invalid', { caseId: String((ctx.activity.value as { caseId?: unknown }).caseId ?? ''), ...params, status: params?.status ? tDynamic(localeOf(ctx), `status.${params.status}`, 'system') : '' });
+
+  const handle = <T>(verb: string, schema: z.ZodType<T>, run: (ctx: TurnContext, p: T) => Promise<string>) =>
+    app.adaptiveCards.actionSubmit(verb, async (ctx) => {
+      const p = schema.safeParse(ctx.activity.value);
+      await ctx.sendActivity(p.success ? await run(ctx, p.data) : say(ctx, 'card.invalid'));
+      await deps.afterAnswer(ctx);
+    });
+
+  handle('ticketAgent', TicketAgentPayload, async (ctx, p) => {
+    const me = personOf(ctx).id;
+    const r = p.action === 'escalate'
+      ? await requestOnsite(hd, { caseId: p.caseId, actorId: me, triedOnline: p.text ?? '' })
+      : await agentAct(hd, { caseId: p.caseId, actorId: me, action: p.action, text: p.text });
+    return r.ok ? say(ctx, `hd.done.agent.${p.action}`, { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
+  });
+
+  handle('ticketUser', TicketUserPayload, async (ctx, p) => {
+    const me = personOf(ctx).id;
+    const r = p.action === 'escalate'
+      ? await requestOnsite(hd, { caseId: p.caseId, actorId: me, triedOnline: p.text ?? '' })
+      : await userAct(hd, { caseId: p.caseId, actorId: me, action: p.action, text: p.text });
+    return r.ok ? say(ctx, `hd.done.user.${p.action}`, { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
+  });
+
+  handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => {
+    const r = await decideOnsite(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, reason: p.reason });
+    if (!r.ok) return refuse(ctx, r.error, r.params);
+    return say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? hd.calendar.format(new Date(r.value.data.onsite.deadline)) : '' });
+  });
+
+  handle('visitReport', VisitReportPayload, async (ctx, p) => {
+    const r = await fileVisitReport(hd, { caseId: p.caseId, actorId: personOf(ctx).id, representativePresent: p.present === 'yes', workDone: p.workDone ?? '', resolved: p.resolved === 'yes' });
+    if (!r.ok) return refuse(ctx, r.error, r.params);
+    return say(ctx, p.present === 'no' ? 'hd.done.report.absent' : p.resolved === 'yes' ? 'hd.done.report.resolved' : 'hd.done.report.open', { caseId: p.caseId });
+  });
+
+  handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => {
+    const r = await decideAdvisory(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, date: p.date, reason: p.reason });
+    if (!r.ok) return refuse(ctx, r.error, r.params);
+    if (p.decision === 'accept') await ctx.sendActivity({ attachments: [advisoryHeldCard(localeOf(ctx), r.value, hd.calendar)] });
+    return say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? hd.calendar.format(new Date(r.value.data.session.start)).slice(0, 10) : '' });
+  });
+
+  handle('advisoryHeld', AdvisoryHeldPayload, async (ctx, p) => {
+    const r = await recordAdvisoryHeld(hd, { caseId: p.caseId, actorId: personOf(ctx).id, notes: p.notes ?? '' });
+    return r.ok ? say(ctx, 'hd.done.advisory.held', { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
+  });
+
+  app.adaptiveCards.actionSubmit('bookVisit', async (ctx) => {
+    const p = BookVisitPayload.safeParse(ctx.activity.value);
+    if (!p.success) return void (await ctx.sendActivity(say(ctx, 'card.invalid')));
+    const dc = await deps.runner.createContext(ctx);
+    if (dc.activeDialog) return void (await deps.busy(ctx));
+    await dc.beginDialog(BOOK_VISIT_DIALOG, { caseId: p.data.caseId } satisfies BookVisitOptions);
+  });
+}
+
+/**
+ * The helpdesk part of `tugasan`: tickets for agents, visit approvals and advisory requests for the
+ * lead agency, assigned visits for technical officers. Returns how many items it showed (none: the
+ * usual "no approvals waiting" answer follows).
+ */
+export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Promise<number> {
+  const me = personOf(ctx);
+  const locale = localeOf(ctx);
+  const cards: { c: Case<unknown>; event: string }[] = [];
+  if (hasRole(me, 'HELPDESK_AGENT')) {
+    for (const c of await hd.cases.listByStatus(['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'DIBUKA_SEMULA', 'LAWATAN_SELESAI', 'TOLAK_TAPAK'], { kind: 'AD' })) cards.push({ c, event: 'ticketNew' });
+  }
+  if (hasRole(me, 'LEAD_AGENCY')) {
+    for (const c of await hd.cases.listByStatus(['MOHON_KELULUSAN_TAPAK'], { kind: 'AD' })) cards.push({ c, event: 'onsiteApproval' });
+    for (const c of await hd.cases.listByStatus(['DIMOHON', 'DISEMAK'], { kind: 'KN' })) cards.push({ c, event: 'advisoryRequest' });
+  }
+  if (hasRole(me, 'TECHNICAL_OFFICER')) {
+    for (const c of await hd.cases.listByStatus(['DIJADUALKAN'], { kind: 'AD' })) {
+      if ((c.data as unknown as ComplaintData).onsite?.officerId === me.id) cards.push({ c, event: 'visitAssigned' });
+    }
+  }
+  const held = hasRole(me, 'LEAD_AGENCY') ? await hd.cases.listByStatus(['DIJADUALKAN'], { kind: 'KN' }) : [];
+  const count = cards.length + held.length;
+  if (count === 0) return 0;
+  await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));
+  for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event));
+  for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, hd.calendar)] });
+  return count;
+}
+
+/** Extra `status` lines of an on-site case: the deadline, the working time left, pauses and any breach. */
+export function onsiteStatusLines(ctx: TurnContext, hd: HelpdeskDeps, c: Case<unknown>): string[] {
+  const onsite = c.kind === 'AD' ? (c.data as unknown as ComplaintData).onsite : undefined;
+  if (!onsite?.deadline) return [];
+  const clock = onsiteClock(hd, onsite);
+  const lines = [say(ctx, 'hd.status.deadline', { deadline: hd.calendar.format(new Date(clock.deadline!)), hours: clock.hoursLeft ?? 0 })];
+  for (const p of clock.pauses) lines.push(say(ctx, 'hd.status.pause', { from: hd.calendar.format(new Date(p.from)), to: hd.calendar.format(new Date(p.to)), reason: p.reason }));
+  if (clock.breached) lines.push(say(ctx, 'hd.status.breached'));
+  return lines;
+}

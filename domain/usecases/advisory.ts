@@ -1,0 +1,120 @@
+import type { Case } from '../cases/case.js';
+import { ADVISORY_MODES, advisoryTransition, type AdvisoryData, type AdvisoryMode, type AdvisoryStatus } from '../cases/advisory.js';
+import { hasRole } from '../people.js';
+import { fail, ok, type Result } from '../result.js';
+import { guard } from './complaint.js';
+import type { HelpdeskDeps } from './helpdesk-deps.js';
+import { keepText, tell, tellRole } from './helpdesk-deps.js';
+import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+
+export type Advisory = Case<AdvisoryData>;
+export type AdvisoryError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'NOT_ALLOWED_NOW' | 'REASON_REQUIRED' | 'INVALID_INPUT' | 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING' | 'DATE_NOT_OFFERED';
+
+export interface AdvisoryInput {
+  actorId: string;
+  topic: string;
+  description: string;
+  systems: string;
+  mode: AdvisoryMode;
+  attendees: string;
+  /** Preferred dates (instants at the start of office hours). */
+  preferredDates: Date[];
+  letterFileId?: string;
+}
+
+/** Checks preferred dates: 2 or 3 distinct working days, each at least the lead time ahead. */
+export function checkPreferredDates(deps: Pick<HelpdeskDeps, 'calendar' | 'clock' | 'helpdesk'>, dates: Date[]): Result<Date[], 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING'> {
+  const unique = [...new Map(dates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
+  if (unique.length < 2 || unique.length > 3) return fail('DATES_COUNT');
+  const now = deps.clock.now();
+  for (const d of unique) {
+    if (!deps.calendar.isWorkingDay(d)) return fail('DATE_NOT_WORKING', { date: deps.calendar.format(d).slice(0, 10) });
+    if (deps.calendar.workingDaysBetween(now, d) < deps.helpdesk.advisoryLeadWorkingDays) {
+      return fail('DATE_TOO_SOON', { date: deps.calendar.format(d).slice(0, 10), days: deps.helpdesk.advisoryLeadWorkingDays });
+    }
+  }
+  return ok(unique);
+}
+
+/** An agency officer asks the lead agency for an advisory session (`KN-<year>-<seq>`). */
+export async function requestAdvisory(deps: HelpdeskDeps, input: AdvisoryInput): Promise<Result<Advisory, AdvisoryError>> {
+  const person = await deps.directory.getPerson(input.actorId);
+  if (!person) return fail('INVALID_INPUT');
+  if (!input.topic.trim() || !input.description.trim() || !ADVISORY_MODES.includes(input.mode)) return fail('INVALID_INPUT');
+  const dates = checkPreferredDates(deps, input.preferredDates);
+  if (!dates.ok) return dates;
+  const at = deps.clock.now().toISOString();
+  const c = await deps.cases.create<AdvisoryData>({
+    kind: 'KN', status: 'DIMOHON', applicantId: person.id, agencyId: person.agencyId,
+    data: {
+      topic: keepText(input.topic, 200), description: keepText(input.description, 2000), systems: keepText(input.systems, 300),
+      mode: input.mode, attendees: keepText(input.attendees, 500), preferredDates: dates.value.map((d) => d.toISOString()), letterFileId: input.letterFileId,
+    },
+    timeline: [{ at, event: 'advisoryRequested', actorId: person.id, status: 'DIMOHON' }],
+    createdAt: at,
+  });
+  await deps.audit.append({ caseId: c.id, at, actorId: person.id, action: 'advisoryRequested', data: { status: 'DIMOHON' } });
+  await tellRole(deps, 'LEAD_AGENCY', c, 'advisoryRequest', person.id);
+  return ok(c);
+}
+
+/** The lead agency accepts with one of the preferred dates, or declines with a reason. */
+export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string; actorId: string; decision: 'accept' | 'decline'; date?: string; reason?: string }): Promise<Result<Advisory, AdvisoryError>> {
+  const c = await deps.cases.get<AdvisoryData>(input.caseId);
+  if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
+  const actor = await deps.directory.getPerson(input.actorId);
+  if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
+  const rule = advisoryTransition(c.status as AdvisoryStatus, input.decision);
+  if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
+  const reason = keepText(input.reason, 500);
+  if (input.decision === 'decline' && !reason) return fail('REASON_REQUIRED');
+  if (input.decision === 'accept' && !c.data.preferredDates.includes(input.date ?? '')) return fail('DATE_NOT_OFFERED');
+  return guard(c.id, async () => {
+    if (input.decision === 'decline') {
+      const saved = await recordEvent(deps, c, { event: 'advisoryDeclined', actorId: actor.id, status: rule.to, note: reason, patch: { reason } });
+      await tell(deps, saved.applicantId, saved, 'advisoryDeclined');
+      return saved;
+    }
+    const start = input.date!;
+    const saved = await recordEvent(deps, c, { event: 'advisoryAccepted', actorId: actor.id, status: rule.to, note: deps.calendar.format(new Date(start)), patch: { data: { ...c.data, session: { start } } } });
+    await tell(deps, saved.applicantId, saved, 'advisoryAccepted');
+    // The reminder goes out at the start of the working day before the session.
+    const dayBefore = previousWorkingDayStart(deps, new Date(start));
+    await deps.jobs.enqueue({ queue: 'visits', name: 'advisoryReminder', payload: { caseId: c.id, at: start }, key: `kn:reminder:${c.id}:${start}`, delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()) });
+    return saved;
+  }) as Promise<Result<Advisory, AdvisoryError>>;
+}
+
+function previousWorkingDayStart(deps: Pick<HelpdeskDeps, 'calendar'>, start: Date): Date {
+  for (let back = 1; back < 30; back++) {
+    const d = new Date(start.getTime() - back * 86_400_000);
+    if (deps.calendar.isWorkingDay(d)) return d;
+  }
+  return start;
+}
+
+/** The reminder job: the requester hears about the session the working day before. */
+export async function sendAdvisoryReminder(deps: HelpdeskDeps, caseId: string, start: string): Promise<'sent' | 'skipped'> {
+  const c = await deps.cases.get<AdvisoryData>(caseId);
+  if (!c || c.status !== 'DIJADUALKAN' || c.data.session?.start !== start) return 'skipped';
+  const saved = await recordEvent(deps, c, { event: 'advisoryReminded', actorId: SYSTEM_ACTOR });
+  await tell(deps, saved.applicantId, saved, 'advisoryReminder');
+  return 'sent';
+}
+
+/** The lead agency records the session as held, with notes. */
+export async function recordAdvisoryHeld(deps: HelpdeskDeps, input: { caseId: string; actorId: string; notes: string }): Promise<Result<Advisory, AdvisoryError>> {
+  const c = await deps.cases.get<AdvisoryData>(input.caseId);
+  if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
+  const actor = await deps.directory.getPerson(input.actorId);
+  if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
+  const rule = advisoryTransition(c.status as AdvisoryStatus, 'held');
+  if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
+  const notes = keepText(input.notes, 2000);
+  if (!notes) return fail('REASON_REQUIRED');
+  return guard(c.id, async () => {
+    const saved = await recordEvent(deps, c, { event: 'advisoryHeld', actorId: actor.id, status: rule.to, note: notes.slice(0, 2000), patch: { data: { ...c.data, notes: notes.slice(0, 2000) } } });
+    await tell(deps, saved.applicantId, saved, 'advisoryHeld');
+    return saved;
+  }) as Promise<Result<Advisory, AdvisoryError>>;
+}

@@ -1,0 +1,141 @@
+import type { Case } from '../cases/case.js';
+import { COMPLAINT_CATEGORIES, ticketTransition, type ComplaintCategory, type ComplaintData, type TicketEvent, type TicketStatus } from '../cases/complaint.js';
+import { isDomainError } from '../errors.js';
+import { hasRole } from '../people.js';
+import { fail, ok, type Result } from '../result.js';
+import type { HelpdeskDeps } from './helpdesk-deps.js';
+import { keepText, SELF_HELP_LOG, tell, tellRole } from './helpdesk-deps.js';
+import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+
+export type Ticket = Case<ComplaintData>;
+export type TicketError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'NOT_ALLOWED_NOW' | 'NOTE_REQUIRED' | 'NOT_YOURS' | 'INVALID_INPUT';
+
+export interface LodgeInput {
+  actorId: string;
+  category: ComplaintCategory;
+  application: string;
+  description: string;
+  screenshotFileId?: string;
+  offeredFaq?: string[];
+}
+
+/** Opens a complaint ticket `AD-<year>-<seq>`; the user gets the number, the helpdesk agents a card. */
+export async function lodgeComplaint(deps: HelpdeskDeps, input: LodgeInput): Promise<Result<Ticket, 'INVALID_INPUT' | 'PERSON_NOT_FOUND'>> {
+  const person = await deps.directory.getPerson(input.actorId);
+  if (!person) return fail('PERSON_NOT_FOUND');
+  const description = keepText(input.description, 2000);
+  if (!COMPLAINT_CATEGORIES.includes(input.category) || !description || !input.application.trim()) return fail('INVALID_INPUT');
+  const at = deps.clock.now().toISOString();
+  const c = await deps.cases.create<ComplaintData>({
+    kind: 'AD', status: 'BARU', applicantId: person.id, agencyId: person.agencyId,
+    data: { category: input.category, application: input.application.trim().slice(0, 100), description, screenshotFileId: input.screenshotFileId, offeredFaq: input.offeredFaq ?? [], messages: [] },
+    timeline: [{ at, event: 'lodged', actorId: person.id, status: 'BARU' }],
+    createdAt: at,
+  });
+  await deps.audit.append({ caseId: c.id, at, actorId: person.id, action: 'lodged', data: { status: 'BARU', category: input.category } });
+  await tellRole(deps, 'HELPDESK_AGENT', c, 'ticketNew', person.id);
+  return ok(c);
+}
+
+/** A question the FAQ answered: counted on the self-help chain, no ticket. */
+export async function recordSelfHelp(deps: HelpdeskDeps, input: { actorId: string; faqId: string; solved: boolean }): Promise<void> {
+  await deps.audit.append({ caseId: SELF_HELP_LOG, at: deps.clock.now().toISOString(), actorId: input.actorId, action: input.solved ? 'selfHelpSolved' : 'selfHelpNotSolved', data: { faqId: input.faqId } });
+}
+
+/** How many questions self-help solved so far. */
+export async function selfHelpSolvedCount(deps: Pick<HelpdeskDeps, 'audit'>): Promise<number> {
+  return (await deps.audit.list(SELF_HELP_LOG)).filter((e) => e.action === 'selfHelpSolved').length;
+}
+
+export type AgentAction = 'acknowledge' | 'reply' | 'askInfo' | 'resolve';
+
+const EVENT_NAME: Record<AgentAction, string> = { acknowledge: 'acknowledged', reply: 'replied', askInfo: 'infoRequested', resolve: 'resolved' };
+const USER_NOTICE: Record<AgentAction, string> = { acknowledge: 'ticketAcknowledged', reply: 'ticketReplied', askInfo: 'ticketInfoRequested', resolve: 'ticketResolved' };
+
+/**
+ * A helpdesk agent acts on a ticket (from a card in chat or, later, the agent console): acknowledge,
+ * reply, ask the user for information, or resolve. A resolution schedules the auto-close.
+ */
+export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; actorId: string; action: AgentAction; text?: string }): Promise<Result<Ticket, TicketError>> {
+  const c = await deps.cases.get<ComplaintData>(input.caseId);
+  if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
+  const actor = await deps.directory.getPerson(input.actorId);
+  if (!actor || !hasRole(actor, 'HELPDESK_AGENT')) return fail('ROLE_REQUIRED');
+  const text = keepText(input.text, 2000);
+  if (input.action !== 'acknowledge' && !text) return fail('NOTE_REQUIRED');
+  const rule = ticketTransition(c.status as TicketStatus, input.action);
+  if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
+  const at = deps.clock.now().toISOString();
+  const kind = input.action === 'resolve' ? 'resolution' : input.action === 'acknowledge' ? undefined : input.action;
+  const data: ComplaintData = {
+    ...c.data,
+    messages: kind ? [...c.data.messages, { at, byId: actor.id, kind, text: text.slice(0, 2000) }] : c.data.messages,
+    ...(input.action === 'resolve' ? { resolvedAt: at } : {}),
+  };
+  return guard(input.caseId, async () => {
+    const saved = await recordEvent(deps, c, { event: EVENT_NAME[input.action], actorId: actor.id, status: rule.to, note: text || undefined, patch: { data } });
+    await tell(deps, saved.applicantId, saved, USER_NOTICE[input.action]);
+    if (input.action === 'resolve') await scheduleAutoClose(deps, saved);
+    return saved;
+  });
+}
+
+export type UserAction = 'reply' | 'confirm' | 'reopen';
+
+/** The user answers the helpdesk, confirms the resolution (closes the ticket) or reopens it. */
+export async function userAct(deps: HelpdeskDeps, input: { caseId: string; actorId: string; action: UserAction; text?: string }): Promise<Result<Ticket, TicketError>> {
+  const c = await deps.cases.get<ComplaintData>(input.caseId);
+  if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
+  if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
+  const text = keepText(input.text, 2000);
+  if (input.action !== 'confirm' && !text) return fail('NOTE_REQUIRED');
+  const event: TicketEvent = input.action === 'reply' ? 'userReply' : input.action;
+  const rule = ticketTransition(c.status as TicketStatus, event);
+  // A reply while the helpdesk is working still lands on the ticket, with no status change.
+  const open = !['SELESAI', 'DITUTUP'].includes(c.status);
+  if (!rule && !(input.action === 'reply' && open)) return fail('NOT_ALLOWED_NOW', { status: c.status });
+  const at = deps.clock.now().toISOString();
+  const data: ComplaintData = text ? { ...c.data, messages: [...c.data.messages, { at, byId: input.actorId, kind: 'userReply', text: text.slice(0, 2000) }] } : c.data;
+  const name = { reply: 'userReplied', confirm: 'closedByUser', reopen: 'reopened' }[input.action];
+  return guard(input.caseId, async () => {
+    const saved = await recordEvent(deps, c, { event: name, actorId: input.actorId, status: rule?.to, note: text || undefined, patch: { data } });
+    if (input.action === 'reply') await tellRole(deps, 'HELPDESK_AGENT', saved, 'ticketUserReplied');
+    if (input.action === 'reopen') await tellRole(deps, 'HELPDESK_AGENT', saved, 'ticketReopened');
+    if (input.action === 'confirm') await tell(deps, saved.applicantId, saved, 'ticketClosed');
+    return saved;
+  });
+}
+
+export const autoCloseJobKey = (caseId: string, resolvedAt: string) => `ad:autoclose:${caseId}:${resolvedAt}`;
+
+/** Schedules the auto-close of a resolved ticket after the configured working days. */
+export async function scheduleAutoClose(deps: HelpdeskDeps, c: Ticket): Promise<void> {
+  const resolvedAt = c.data.resolvedAt!;
+  const due = deps.calendar.addWorkingDays(new Date(resolvedAt), deps.helpdesk.ticketAutoCloseWorkingDays);
+  await deps.jobs.enqueue({
+    queue: 'visits', name: 'ticketAutoClose', payload: { caseId: c.id, at: resolvedAt }, key: autoCloseJobKey(c.id, resolvedAt),
+    delayMs: Math.max(0, due.getTime() - deps.clock.now().getTime()),
+  });
+}
+
+/**
+ * The auto-close job: a ticket still resolved by the same resolution, with no answer from the user
+ * for the configured working days, closes itself. A reopened (or re-resolved) ticket is left alone.
+ */
+export async function autoCloseTicket(deps: HelpdeskDeps, caseId: string, resolvedAt: string): Promise<'closed' | 'skipped'> {
+  const c = await deps.cases.get<ComplaintData>(caseId);
+  if (!c || c.status !== 'SELESAI' || c.data.resolvedAt !== resolvedAt) return 'skipped';
+  const saved = await recordEvent(deps, c, { event: 'autoClosed', actorId: SYSTEM_ACTOR, status: 'DITUTUP' });
+  await tell(deps, saved.applicantId, saved, 'ticketAutoClosed');
+  return 'closed';
+}
+
+/** Runs a write; a concurrent change (CASE_STALE) is reported as "not allowed now", never overwritten. */
+export async function guard<T>(caseId: string, write: () => Promise<T>): Promise<Result<T, TicketError>> {
+  try {
+    return ok(await write());
+  } catch (e) {
+    if (isDomainError(e) && e.code === 'CASE_STALE') return fail('NOT_ALLOWED_NOW', { caseId });
+    throw e;
+  }
+}
