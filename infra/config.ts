@@ -96,7 +96,7 @@ const Schema = z.object({
   // Advisory sessions: preferred dates must be at least this many working days ahead.
   ADVISORY_LEAD_WORKING_DAYS: int(5, 0, 60),
   // Folder of the FAQ knowledge base (*.json files of bilingual entries) used for self-help.
-  FAQ_DIR: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'faq')),
+  FAQ_DIR: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), 'seed', 'faq')),
 });
 
 export type Mode = 'embedded' | 'scaled';

@@ -97,7 +97,7 @@ describe('complaint ticket lifecycle', () => {
 });
 
 describe('FAQ self-help knowledge base', () => {
-  const faq = new TfIdfFaq('faq');
+  const faq = new TfIdfFaq('infra/seed/faq');
   it('holds at least 20 bilingual entries', () => {
     expect(faq.size()).to.be.at.least(20);
   });
