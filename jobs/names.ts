@@ -7,12 +7,14 @@ export const JOBS = {
   caExpireDownload: { queue: 'ca', name: 'expireDownload' },
   notifyDeliver: { queue: 'notify', name: 'deliver' },
   expiryScan: { queue: 'expiry', name: 'scan' },
+  handoffTimeout: { queue: 'notify', name: 'handoffTimeout' },
 } as const;
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 
 export const CaIssuePayload = z.object({ caseId });
 export const CaCasePayload = CaIssuePayload;
+export const HandoffTimeoutPayload = z.object({ conversationId: z.string().min(1), queuedAt: z.string().min(1) });
 export const ExpiryScanPayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 
 export const NotifyPayload = z.object({

@@ -6,7 +6,7 @@ import { expireTrainingDownload } from '../domain/usecases/training.js';
 import type { Job, JobHandler, JobScheduler, QueueName } from '../domain/ports/job-scheduler.js';
 import type { NotificationChannel } from '../domain/ports/notifier.js';
 import { PermanentError } from '../domain/errors.js';
-import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, JOBS, NotifyPayload } from './names.js';
+import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, HandoffTimeoutPayload, JOBS, NotifyPayload } from './names.js';
 
 /** Told about every job run, for logs and metrics (the composition root supplies it). */
 export interface JobObserver {
@@ -23,7 +23,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> } }): Partial<Record<QueueName, Handlers>> {
   return {
     [JOBS.caIssue.queue]: {
       [JOBS.caIssue.name]: async (job) => {
@@ -48,6 +48,11 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel 
       [JOBS.notifyDeliver.name]: async (job) => {
         const p = parse(NotifyPayload, job);
         await deps.channel.deliver(p.personId, p.notification);
+      },
+      // A conversation still waiting for an agent leaves the queue with a ticket offered.
+      [JOBS.handoffTimeout.name]: async (job) => {
+        const p = parse(HandoffTimeoutPayload, job);
+        await deps.handoff?.timeout(p.conversationId, p.queuedAt);
       },
     },
   };
