@@ -41,7 +41,11 @@ export abstract class CancelAndHelpDialog extends ComponentDialog {
       return { status: DialogTurnStatus.waiting };
     }
     // Asking for a person keeps the dialog where it is: an agent may take over and hand it back.
-    if (AGENT_WORDS.test(text) && (await requestAgent(ctx, 'request'))) return { status: DialogTurnStatus.waiting };
+    if (AGENT_WORDS.test(text) && (await requestAgent(ctx, 'request'))) {
+      // The user may carry on while waiting (or outside agents' hours): the question again.
+      await inner.repromptDialog();
+      return { status: DialogTurnStatus.waiting };
+    }
     const lang = languageRequested(text);
     if (lang) {
       setLocale(ctx, lang);
