@@ -6,6 +6,7 @@
   var selected = '';
   var fields = [];
   var events;
+  var ticker;
   var $ = function (id) { return document.getElementById(id); };
 
   function api(method, url, body) {
@@ -25,6 +26,8 @@
     $('who').hidden = false;
     text($('agent-name'), agent.name);
     refreshQueue();
+    // Waiting times move on their own; the list is also refreshed on every queue event.
+    if (!ticker) ticker = setInterval(function () { if (!$('desk').hidden) refreshQueue(); }, 15000);
     if (events) events.close();
     events = new EventSource('/console/api/events');
     events.onmessage = function (e) {

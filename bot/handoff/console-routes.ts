@@ -120,11 +120,18 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
   server.get('/console/api/events', (req: Request, res: Response, _next: unknown) => {
     const session = deps.sessions.read(cookieOf(req, COOKIE));
     if (!session) return void res.send(401, { error: 'NO_SESSION' });
+    void deps.directory.getPerson(session.agentId).then((agent) => {
+      if (!agent || !hasRole(agent, 'HELPDESK_AGENT')) return void res.send(403, { error: 'NOT_AN_AGENT' });
+      openStream(req, res);
+    }, () => res.send(503, { error: 'UNAVAILABLE' }));
+  });
+
+  function openStream(req: Request, res: Response): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n: connected\n\n');
     clients.add(res);
     req.on('close', () => clients.delete(res));
-  });
+  }
 
   return {
     close: async () => {

@@ -307,8 +307,9 @@ export class HandoffService {
   private async caseInProgress(ctx: TurnContext): Promise<string | undefined> {
     const runner = this.deps.runner?.();
     if (!runner) return undefined;
-    const dc = await runner.createContext(ctx);
-    return formOf({ dialogState: { dialogStack: dc.stack } })?.caseId;
+    // A turn that failed before its state loaded (the error trigger) still joins the queue, without a case.
+    const dc = await runner.createContext(ctx).catch(() => undefined);
+    return dc ? formOf({ dialogState: { dialogStack: dc.stack } })?.caseId : undefined;
   }
 
   private async positionOf(conversationId: string): Promise<number> {
