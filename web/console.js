@@ -79,7 +79,7 @@
       text($('detail-title'), v.person.name);
       var facts = $('detail-facts');
       facts.textContent = '';
-      [['E-mel', v.person.email], ['Agensi / Agency', v.person.agency], ['Bahasa / Language', v.person.locale], ['Status', v.record.status + (v.agentName ? ' (' + v.agentName + ')' : '')], ['Kes / Case', v.form && v.form.caseId]].forEach(function (p) {
+      [['E-mel', v.person.email], ['Agensi / Agency', v.person.agency], ['Bahasa / Language', v.person.locale], ['Status', v.record.status + (v.agentName ? ' (' + v.agentName + ')' : '')], ['Kes dibetulkan / Case in correction', v.form && v.form.caseId], ['Kes terkini / Latest cases', v.cases.map(function (c) { return c.id + ' (' + c.status + ')'; }).join(', ')]].forEach(function (p) {
         facts.appendChild(make('dt', '', p[0]));
         facts.appendChild(make('dd', '', p[1] || '-'));
       });

@@ -55,6 +55,8 @@ export interface ConversationView {
   agentName?: string;
   waitingSeconds: number;
   form?: FormInProgress;
+  /** The person's latest cases (number and status), for the agent's context. */
+  cases: { id: string; status: string }[];
   transcript: { at: string; from: 'user' | 'bot'; text: string }[];
 }
 
@@ -250,6 +252,7 @@ export class HandoffService {
     return {
       record: r,
       person: { id: r.personId, name: person?.name ?? r.personId, email: person?.email, agency: agency?.name, locale: person?.locale ?? this.deps.defaultLocale },
+      cases: (await this.deps.core.cases.listByApplicant(r.personId)).slice(-5).map((c) => ({ id: c.id, status: c.status })),
       agentName, waitingSeconds: Math.max(0, Math.round((this.deps.core.clock.now().getTime() - Date.parse(r.queuedAt)) / 1000)), form, transcript,
     };
   }

@@ -179,6 +179,7 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     await desk.waitForEvent('queue', (e) => e.type === 'queue');
     const view = (await desk.call('GET', desk.conversation(user.conversationId))).json;
     expect(view.form).to.deep.include({ caseId, mode: 'correct', asking: 'phone' });
+    expect(view.cases).to.deep.include({ id: caseId, status: 'PERLU_PEMBETULAN' });
     await desk.call('POST', desk.conversation(user.conversationId, '/take'));
     await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'Nombor pejabat, bukan bimbit.' });
     await user.say('baik, faham');
