@@ -1,8 +1,7 @@
-import type { Activity, ConversationReference, Storage, TurnContext } from 'botbuilder';
-import { TurnState } from '@microsoft/teams-ai';
+import type { Storage, TurnContext } from 'botbuilder';
 import type { FormField } from '../../domain/cases/forms.js';
 import { hasRole, type Locale, type Person } from '../../domain/people.js';
-import type { ConversationRecord, ConversationRepository } from '../../domain/ports/conversation-repository.js';
+import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
 import type { HandoffOutcome, HandoffReason, HandoffRecord, HandoffRepository } from '../../domain/ports/handoff-repository.js';
 import { withinAgentHours, type AgentHours } from '../../domain/rules/agent-hours.js';
@@ -12,14 +11,16 @@ import { recordEvent } from '../../domain/usecases/transition.js';
 import { adaptiveCard, submit } from '../../dialogs/cards/adaptive.js';
 import { menuCard } from '../../dialogs/cards/menu.js';
 import { t, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
-import { LOCALE_KEY, PERSON_KEY, localeOf, personOf, say } from '../../dialogs/turn.js';
+import { localeOf, personOf, say } from '../../dialogs/turn.js';
 import { checkFieldAnswer } from '../../dialogs/user-certificate/field-check.js';
-import type { AttachmentReader, FormValues } from '../../dialogs/user-certificate/fields.js';
+import type { AttachmentReader } from '../../dialogs/user-certificate/fields.js';
 import { JOBS } from '../../jobs/names.js';
-import { bindAppState, type DialogRunner } from '../dialog-runner.js';
+import type { DialogRunner } from '../dialog-runner.js';
 import type { ProactiveAdapter } from '../notifications.js';
-import { maskActivity, type TranscriptSink } from '../turn-pipeline.js';
+import type { TranscriptSink } from '../turn-pipeline.js';
 import { formOf, setFormValue, type FormInProgress } from './dialog-form.js';
+import { continueWithState, sendTo, type DeliveryDeps } from './delivery.js';
+import { stateKey, viewOf, type ConversationView } from './views.js';
 
 /** The EventBus topic of the agent console: queue changes and relayed messages, for every instance. */
 export const HANDOFF_TOPIC = 'handoff';
@@ -48,17 +49,6 @@ export interface HandoffDeps {
 
 export type AgentResult<T = HandoffRecord> = { ok: true; value: T } | { ok: false; code: 'NOT_FOUND' | 'TAKEN' | 'NOT_OWNER' | 'NO_FORM' | 'INVALID'; message?: string; by?: string };
 
-/** What an agent sees of one queued or taken conversation. */
-export interface ConversationView {
-  record: HandoffRecord;
-  person: { id: string; name: string; email?: string; agency?: string; locale: Locale };
-  agentName?: string;
-  waitingSeconds: number;
-  form?: FormInProgress;
-  /** The person's latest cases (number and status), for the agent's context. */
-  cases: { id: string; status: string }[];
-  transcript: { at: string; from: 'user' | 'bot'; text: string }[];
-}
 
 /**
  * Helpdesk agents stepping into conversations (issue 8). Ownership lives in the store (the
@@ -68,7 +58,11 @@ export interface ConversationView {
  * the agent's request reached.
  */
 export class HandoffService {
-  constructor(private readonly deps: HandoffDeps) {}
+  private readonly delivery: DeliveryDeps;
+
+  constructor(private readonly deps: HandoffDeps) {
+    this.delivery = { conversations: deps.conversations, adapterFor: deps.adapterFor, appId: deps.appId, storage: deps.storage, transcripts: deps.transcripts, now: () => this.now() };
+  }
 
   /** In a turn: joins the queue (or offers a ticket outside working hours) and tells the user. */
   async request(ctx: TurnContext, reason: HandoffReason): Promise<void> {
@@ -111,12 +105,12 @@ export class HandoffService {
   /** The open conversations, oldest first, as the console lists them. */
   async queue(): Promise<ConversationView[]> {
     const open = await this.deps.handoffs.listOpen();
-    return Promise.all(open.map((r) => this.view(r, { transcript: false })));
+    return Promise.all(open.map((r) => viewOf(this.deps, r, { transcript: false })));
   }
 
   async details(conversationId: string): Promise<ConversationView | undefined> {
     const r = await this.deps.handoffs.get(conversationId);
-    return r ? this.view(r, { transcript: true }) : undefined;
+    return r ? viewOf(this.deps, r, { transcript: true }) : undefined;
   }
 
   /** Atomic: of agents taking the same conversation, one wins; the others learn who did. */
@@ -193,7 +187,7 @@ export class HandoffService {
     if (!closed) return;
     const locale = await this.localeOfPerson(rec.personId);
     const minutes = Math.max(1, Math.round(this.deps.waitSeconds / 60));
-    await this.sendProactive(rec, { type: 'message', text: t(locale, 'handoff.timeout', { minutes }), attachments: [this.ticketCard(locale)] });
+    await sendTo(this.delivery, rec.conversationId, { type: 'message', text: t(locale, 'handoff.timeout', { minutes }), attachments: [this.ticketCard(locale)] });
     await this.timeline(rec, 'handoffTimeout', 'system');
     await this.publish({ type: 'queue' });
   }
@@ -208,7 +202,7 @@ export class HandoffService {
     const runner = this.deps.runner?.();
     if (conv && user && runner) {
       const locale = user.locale ?? this.deps.defaultLocale;
-      await this.continueWithState(conv, user, locale, async (ctx) => {
+      const sent = await continueWithState(this.delivery, conv, user, locale, async (ctx) => {
         const dc = await runner.createContext(ctx);
         if (outcome === 'end') {
           if (dc.activeDialog) await dc.cancelAllDialogs(true);
@@ -223,6 +217,8 @@ export class HandoffService {
         await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: fixes.join('; ') })}` : ''));
         await dc.repromptDialog();
       });
+      const at = this.now();
+      for (const a of sent) if (a.text) await this.publish({ type: 'message', conversationId: conv.conversationId, from: 'bot', name: 'MyGPKI', text: maskMyKadInText(a.text), at });
     }
     await this.timeline(closed, outcome === 'end' ? 'handoffEnded' : 'handoffReturned', agent.id);
     await this.publish({ type: 'queue' });
@@ -237,74 +233,14 @@ export class HandoffService {
     return { ok: true, value: rec };
   }
 
-  private async view(r: HandoffRecord, opts: { transcript: boolean }): Promise<ConversationView> {
-    const person = await this.deps.core.directory.getPerson(r.personId);
-    const agency = person?.agencyId ? await this.deps.core.directory.getAgency(person.agencyId) : undefined;
-    const agentName = r.agentId ? (await this.deps.core.directory.getPerson(r.agentId))?.name : undefined;
-    const conv = await this.deps.conversations.get(r.conversationId);
-    const key = conv && stateKey(conv);
-    const item = key ? (await this.deps.storage.read([key]))[key] : undefined;
-    const form = formOf(item);
-    if (form?.values.mykad) form.values.mykad = maskMyKad(form.values.mykad);
-    const transcript = opts.transcript
-      ? (await this.deps.transcripts.list(r.conversationId, 200)).map((e) => ({ at: e.at, from: e.direction === 'in' ? ('user' as const) : ('bot' as const), text: textOfActivity(e.activity) })).filter((e) => e.text)
-      : [];
-    return {
-      record: r,
-      person: { id: r.personId, name: person?.name ?? r.personId, email: person?.email, agency: agency?.name, locale: person?.locale ?? this.deps.defaultLocale },
-      cases: (await this.deps.core.cases.listByApplicant(r.personId)).slice(-5).map((c) => ({ id: c.id, status: c.status })),
-      agentName, waitingSeconds: Math.max(0, Math.round((this.deps.core.clock.now().getTime() - Date.parse(r.queuedAt)) / 1000)), form, transcript,
-    };
-  }
+
 
   /** Sends an agent's (or the handoff's) message to the user and records it in the transcript and on the consoles. */
   private async toUser(rec: HandoffRecord, agent: Person, key: MessageKey, params: Params, relay?: { from: 'agent'; text: string }): Promise<void> {
     const locale = await this.localeOfPerson(rec.personId);
     const text = t(locale, key, { role: t(locale, 'handoff.role'), ...params });
-    await this.sendProactive(rec, { type: 'message', text, channelData: { agent: { id: agent.id, name: agent.name } } });
+    await sendTo(this.delivery, rec.conversationId, { type: 'message', text, channelData: { agent: { id: agent.id, name: agent.name } } });
     await this.publish({ type: 'message', conversationId: rec.conversationId, from: relay ? 'agent' : 'bot', name: relay ? agent.name : 'MyGPKI', text: maskMyKadInText(relay?.text ?? text), at: this.now() });
-  }
-
-  private async sendProactive(rec: HandoffRecord, activity: Partial<Activity>): Promise<void> {
-    const conv = await this.deps.conversations.get(rec.conversationId);
-    if (!conv) return;
-    let failure: unknown;
-    await this.deps.adapterFor(conv.channelId).continueConversationAsync(this.deps.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
-      try {
-        await ctx.sendActivity(activity);
-      } catch (e) {
-        failure = e;
-      }
-    });
-    if (failure) throw failure;
-    await this.deps.transcripts.append([{ conversationId: rec.conversationId, at: this.now(), direction: 'out', activity: maskActivity(activity) as Record<string, unknown> } as never]);
-  }
-
-  /** A proactive turn with the conversation's state loaded and saved, as a user's turn has it. */
-  private async continueWithState(conv: ConversationRecord, user: Person, locale: Locale, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
-    let failure: unknown;
-    await this.deps.adapterFor(conv.channelId).continueConversationAsync(this.deps.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
-      try {
-        const sent: Partial<Activity>[] = [];
-        ctx.onSendActivities(async (_c, activities, next) => {
-          sent.push(...activities);
-          return next();
-        });
-        const state = new TurnState();
-        await state.load(ctx, this.deps.storage);
-        bindAppState(ctx, state);
-        ctx.turnState.set(PERSON_KEY, user);
-        ctx.turnState.set(LOCALE_KEY, locale);
-        await logic(ctx);
-        await state.save(ctx, this.deps.storage);
-        const at = this.now();
-        await this.deps.transcripts.append(sent.map((a) => ({ conversationId: conv.conversationId, at, direction: 'out' as const, activity: maskActivity(a) as Record<string, unknown> })) as never);
-        for (const a of sent) if (a.text) await this.publish({ type: 'message', conversationId: conv.conversationId, from: 'bot', name: 'MyGPKI', text: maskMyKadInText(a.text), at });
-      } catch (e) {
-        failure = e;
-      }
-    });
-    if (failure) throw failure;
   }
 
   private async caseInProgress(ctx: TurnContext): Promise<string | undefined> {
@@ -355,19 +291,3 @@ export class HandoffService {
     await this.deps.events.publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>);
   }
 }
-
-/** teams-ai's storage key of a conversation's state scope (TurnState.onComputeStorageKeys). */
-export function stateKey(conv: ConversationRecord): string | undefined {
-  const ref = conv.reference as { channelId?: string; bot?: { id?: string } };
-  return ref.bot?.id ? `${ref.channelId ?? conv.channelId}/${ref.bot.id}/conversations/${conv.conversationId}` : undefined;
-}
-
-function textOfActivity(a: Record<string, unknown>): string {
-  if (typeof a.text === 'string' && a.text) return a.text;
-  const value = a.value as Record<string, unknown> | undefined;
-  if (value) return `[${String(value.verb ?? value.choice ?? 'kad')}]`;
-  if (Array.isArray(a.attachments) && a.attachments.length) return '[kad / lampiran]';
-  return '';
-}
-
-export type { FormValues };
