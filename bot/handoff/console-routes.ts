@@ -26,6 +26,8 @@ export interface ConsoleDeps {
 
 const COOKIE = 'gpki_console';
 const MAX_TEXT = 2000;
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60_000;
 
 const CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
@@ -59,10 +61,24 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
     res.sendRaw(200, html);
   });
 
+  // Failed sign-ins per e-mail on this instance: after MAX_FAILURES in the window, even the right password waits.
+  const failures = new Map<string, { count: number; since: number }>();
   server.post('/console/api/login', async (req: Request, res: Response) => {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return void res.send(415, { error: 'JSON_REQUIRED' });
+    const who = String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase().slice(0, 254);
+    const seen = failures.get(who);
+    if (seen && Date.now() - seen.since > FAILURE_WINDOW_MS) failures.delete(who);
+    if ((failures.get(who)?.count ?? 0) >= MAX_FAILURES) return void res.send(429, { error: 'TOO_MANY_ATTEMPTS' });
     const person = await signIn(deps, req);
-    if (!person.ok) return void res.send(person.status, { error: person.error });
+    if (!person.ok) {
+      if (person.status === 401) {
+        const f = failures.get(who) ?? { count: 0, since: Date.now() };
+        failures.set(who, { ...f, count: f.count + 1 });
+        if (failures.size > 10_000) failures.delete(failures.keys().next().value as string);
+      }
+      return void res.send(person.status, { error: person.error });
+    }
+    failures.delete(who);
     const issued = deps.sessions.issue(person.value.id);
     const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { isSecure?: () => boolean }).isSecure?.() ? '; Secure' : '';
     res.setHeader('set-cookie', `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=/console; Max-Age=${deps.sessionTtlSeconds}${secure}`);

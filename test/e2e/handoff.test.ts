@@ -71,6 +71,13 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect((await forged.call('GET', '/console/api/queue')).status).to.equal(401);
 
     expect((await new ConsoleClient(bot.url).login(AGENT_EMAIL, 'wrong-password-123')).status).to.equal(401);
+    // Guessing is cut short: after five failures for one e-mail, even the right password waits.
+    await bot.core.directory.upsertPerson({ id: 'agent-3', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
+    expect((await setPasswordByCommand({ DATA_DIR: bot.dataDir }, 'lee.meiling@mampu.gov.my', 'kata-laluan-lee-123')).code).to.equal(0);
+    const guessed = [];
+    for (let i = 0; i < 5; i++) guessed.push((await new ConsoleClient(bot.url).login('lee.meiling@mampu.gov.my', `teka-${i}`)).status);
+    guessed.push((await new ConsoleClient(bot.url).login('Lee.MeiLing@mampu.gov.my', 'kata-laluan-lee-123')).status);
+    expect(guessed).to.deep.equal([401, 401, 401, 401, 401, 429]);
     // The command refuses to give a password to someone without the role...
     const refused = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, 'aminah@moh.gov.my', 'kata-laluan-panjang-1');
     expect(refused.code).to.equal(1);
