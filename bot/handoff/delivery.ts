@@ -51,14 +51,14 @@ export async function sendTo(deps: DeliveryDeps, conversationId: string, activit
 }
 
 /** A proactive turn with the conversation's state loaded and saved, as a user's turn has it (the hand-back). */
-export function continueWithState(deps: DeliveryDeps, conv: ConversationRecord, user: Person, locale: Locale, logic: (ctx: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
+export function continueWithState(deps: DeliveryDeps, conv: ConversationRecord, user: Person, locale: Locale, logic: (ctx: TurnContext, conversation: Record<string, unknown>) => Promise<void>): Promise<Partial<Activity>[]> {
   return proactive(deps, conv, async (ctx) => {
     const state = new TurnState();
     await state.load(ctx, deps.storage);
     bindAppState(ctx, state);
     ctx.turnState.set(PERSON_KEY, user);
     ctx.turnState.set(LOCALE_KEY, locale);
-    await logic(ctx);
+    await logic(ctx, state.conversation as Record<string, unknown>);
     await state.save(ctx, deps.storage);
   });
 }

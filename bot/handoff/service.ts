@@ -13,6 +13,7 @@ import { menuCard } from '../../dialogs/cards/menu.js';
 import { t, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
 import { localeOf, personOf, say } from '../../dialogs/turn.js';
 import { checkFieldAnswer } from '../../dialogs/user-certificate/field-check.js';
+import { FIELD_PROMPT } from '../../dialogs/user-certificate/apply-dialog.js';
 import type { AttachmentReader } from '../../dialogs/user-certificate/fields.js';
 import { JOBS } from '../../jobs/names.js';
 import type { DialogRunner } from '../dialog-runner.js';
@@ -202,7 +203,7 @@ export class HandoffService {
     const runner = this.deps.runner?.();
     if (conv && user && runner) {
       const locale = user.locale ?? this.deps.defaultLocale;
-      const sent = await continueWithState(this.delivery, conv, user, locale, async (ctx) => {
+      const sent = await continueWithState(this.delivery, conv, user, locale, async (ctx, conversation) => {
         const dc = await runner.createContext(ctx);
         if (outcome === 'end') {
           if (dc.activeDialog) await dc.cancelAllDialogs(true);
@@ -215,6 +216,11 @@ export class HandoffService {
         }
         const fixes = closed.notes.filter((n) => n.agentId === agent.id && n.at >= (closed.takenAt ?? '') && / → /.test(n.text)).map((n) => n.text);
         await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: fixes.join('; ') })}` : ''));
+        // The question the agent already answered is not asked again: the form moves to its next step.
+        const inner = dc.child;
+        const field = inner?.activeDialog?.id === FIELD_PROMPT ? (inner.activeDialog.state.field as string) : undefined;
+        const value = field ? (formOf(conversation)?.values as Record<string, unknown> | undefined)?.[field] : undefined;
+        if (inner && field && value !== undefined && fixes.some((f) => f.startsWith(`${field} → `))) return void (await inner.endDialog(value));
         await dc.repromptDialog();
       });
       const at = this.now();

@@ -204,6 +204,25 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect(texts(r)).to.contain('Diambil alih oleh ejen meja bantuan').and.contain('Diserahkan semula kepada bot');
   });
 
+  it('does not ask again the question the agent answered: the form moves on to the next step', async () => {
+    const desk = await agent();
+    const user = chat('demo-tech');
+    await user.submit({ verb: 'start', goal: 'newUserCert' });
+    for (const answer of ['850505-10-5555', 'Lim Wei Jie', 'lim.weijie@moh.gov.my']) await user.say(answer);
+    let r = await user.say('ejen');
+    expect(askedField(r)).to.equal('phone');
+    await desk.waitForEvent('queue', (e) => e.type === 'queue');
+    await desk.call('POST', desk.conversation(user.conversationId, '/take'));
+    expect((await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'phone', value: '03-8888 1234' })).status).to.equal(200);
+    await desk.call('POST', desk.conversation(user.conversationId, '/handback'));
+    const next = await user.waitFor('the next question', (a) => !!a.channelData?.prompt);
+    expect(next.channelData?.prompt?.field).to.equal('agency');
+    r = await user.say('Kementerian Kesihatan Malaysia');
+    expect(askedField(r)).to.equal('position');
+    const view = (await desk.call('GET', desk.conversation(user.conversationId))).json;
+    expect(view.form.values).to.deep.include({ phone: '0388881234', agency: 'KKM' });
+  });
+
   it('queues the conversation after two misunderstandings in a row', async () => {
     const desk = await agent();
     const user = chat();
