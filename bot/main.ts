@@ -16,7 +16,7 @@ import { FileStoreKeyEscrow } from '../infra/keys/escrow.js';
 import { TrainingDownloadLinks } from './download-links.js';
 import { mountTrainingRoutes } from './training-routes.js';
 import { keyEscrowSecret } from './runtime.js';
-import { say, type LocalePreferences } from '../dialogs/turn.js';
+import { PERSON_KEY, say, type LocalePreferences } from '../dialogs/turn.js';
 import { loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
@@ -42,6 +42,10 @@ import { TfIdfFaq } from '../infra/faq/tfidf-faq.js';
 import { LodgeComplaintDialog } from '../dialogs/helpdesk/complaint-dialog.js';
 import { BookVisitDialog } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { RequestAdvisoryDialog } from '../dialogs/helpdesk/advisory-dialog.js';
+import { HandoffService } from './handoff/service.js';
+import { ConsoleSessions } from './handoff/console-auth.js';
+import { mountConsole } from './handoff/console-routes.js';
+import { consoleSecret } from './runtime.js';
 
 export interface StartOptions {
   /** `all` takes HTTP turns and runs jobs; `worker` only runs jobs. */
@@ -117,7 +121,18 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
   const channel = new ProactiveChannel({ adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId, conversations: store.conversations, render });
 
-  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd }), {
+  // Helpdesk agents (issue 8): built before the processors, whose queue timeout job it serves.
+  let runnerRef: DialogRunner | undefined;
+  let readerRef: HttpAttachmentReader | undefined;
+  const handoff = new HandoffService({
+    core, handoffs: infra.handoffs, conversations: store.conversations, events: infra.events, storage: infra.storage, transcripts: infra.transcripts,
+    adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId,
+    reader: { read: (ctx, a, max) => (readerRef ? readerRef.read(ctx, a, max) : Promise.resolve(undefined)) },
+    hours: config.agents.hours, waitSeconds: config.agents.waitSeconds, minutesPerConversation: config.agents.minutesPerConversation,
+    defaultLocale: config.defaultLocale, runner: () => runnerRef,
+  });
+
+  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff }), {
     finished(job, outcome, ms, error) {
       metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
       metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
@@ -152,16 +167,18 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       return file && file.meta.ownerId === senderId ? file.bytes : 'refused';
     },
   });
+  readerRef = reader;
   const runner = new DialogRunner([
     new ApplyUserCertificateDialog({ core, reader }, prefs),
     new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
     new LodgeComplaintDialog({ hd, faq: new TfIdfFaq(config.helpdesk.faqDir), reader }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs),
   ]);
+  runnerRef = runner;
   // The intent model is trained once per data folder and cached there, never on a turn.
   const app = createApplication({ core, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
   const onTurn = createTurnHandler({
     app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
-    render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000,
+    render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,
   });
 
   // One error reply for every channel's turns.
@@ -171,6 +188,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     const ref = Math.random().toString(36).slice(2, 10).toUpperCase();
     log.error({ err: error, ref }, 'turn failed');
     await ctx.sendActivity(say(ctx, 'error.generic', { ref })).catch(() => undefined);
+    // A dialog that failed puts the conversation in the agents' queue; its state stays at the last good step.
+    if (ctx.activity.type === 'message' && ctx.turnState.get(PERSON_KEY)) {
+      await handoff.request(ctx, 'error').catch((e: unknown) => log.error({ err: e, ref }, 'could not queue the conversation for an agent'));
+    }
   };
   adapter.onTurnError = onTurnError;
   directLine.onTurnError = onTurnError;
@@ -181,6 +202,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   });
   mountWebRoutes(server, { webDir: fileURLToPath(new URL('../web/', import.meta.url)), frameAncestors: config.webFrameAncestors });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
+  const consoleRoutes = await mountConsole(server, {
+    service: handoff, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
+    sessions: new ConsoleSessions({ secret: consoleSecret(config), ttlSeconds: 8 * 3600, now: () => Date.now() }), sessionTtlSeconds: 8 * 3600,
+    webDir: fileURLToPath(new URL('../web/', import.meta.url)), ssoHeader: config.agents.ssoHeader,
+  });
   const directLineRoutes = mountDirectLine(server, {
     adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
     tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
@@ -204,6 +230,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         stopIntake();
         // WebSockets first: an open socket would keep server.close() waiting.
         await directLineRoutes.close();
+        await consoleRoutes.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await caStarting;
         await trainingCaStarting;

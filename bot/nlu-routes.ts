@@ -12,6 +12,7 @@ import { languageRequested, localeOf, personOf, say, setLocale, textOf, type Loc
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
 import type { FormValues } from '../dialogs/user-certificate/fields.js';
 import { beginGoal, type Goal } from '../dialogs/goals.js';
+import { AGENT_WORDS, requestAgent } from '../dialogs/agent-request.js';
 import { showMyCases, showStatus } from './commands.js';
 import type { DialogRunner } from './dialog-runner.js';
 import { CONFIDENCE_THRESHOLD, INTENTS, type Entities, type Intent, type Nlu } from './nlu/index.js';
@@ -39,7 +40,6 @@ const SuggestPayload = z.object({
 // `notYet` answer here by beginning the dialog.
 const NOT_YET: ReadonlySet<Intent> = new Set<Intent>([
   'apply_server_cert', 'renew_server_cert', 'revoke_server_cert',
-  'talk_to_agent',
 ]);
 
 // Certificate operations served by their dialogs (dialogs/goals.ts).
@@ -82,6 +82,10 @@ export async function understand(ctx: TurnContext, state: TurnState, deps: NluRo
     setMisses(state, 0);
     return switchLanguage(ctx, exact, deps);
   }
+  if (AGENT_WORDS.test(text) && (await requestAgent(ctx, 'request'))) {
+    setMisses(state, 0);
+    return;
+  }
   const c = deps.nlu.classify(ctx.activity.text ?? '');
   if (c.intent === 'out_of_scope') {
     await ctx.sendActivity(say(ctx, 'nlu.outOfScope'));
@@ -100,6 +104,11 @@ export async function understand(ctx: TurnContext, state: TurnState, deps: NluRo
 /** Does what an understood intent asks. */
 async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: NluRouteDeps): Promise<void> {
   if (NOT_YET.has(intent)) {
+    await ctx.sendActivity(say(ctx, 'nlu.notYet', { service: say(ctx, `intent.${intent}`) }));
+    return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
+  }
+  if (intent === 'talk_to_agent') {
+    if (await requestAgent(ctx, 'request')) return;
     await ctx.sendActivity(say(ctx, 'nlu.notYet', { service: say(ctx, `intent.${intent}`) }));
     return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
   }
@@ -178,7 +187,10 @@ function suggestionCard(ctx: TurnContext, intents: Intent[], entities: Entities)
 async function missed(ctx: TurnContext, state: TurnState): Promise<void> {
   const n = misses(state) + 1;
   setMisses(state, n);
-  if (n >= 2) await ctx.sendActivity(say(ctx, 'nlu.offerAgent'));
+  if (n < 2) return;
+  // Two misunderstandings in a row: the conversation joins the agents' queue (bot/handoff).
+  if (await requestAgent(ctx, 'misunderstood')) return setMisses(state, 0);
+  await ctx.sendActivity(say(ctx, 'nlu.offerAgent'));
 }
 
 // The count lives in the teams-ai conversation state, saved with the dialog state at turn end,

@@ -6,6 +6,8 @@ import type { Storage } from 'botbuilder';
 import type { ActivityLog } from '../domain/ports/activity-log.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventBus } from '../domain/ports/event-bus.js';
+import type { AgentCredentials, HandoffRepository } from '../domain/ports/handoff-repository.js';
+import { SqliteAgentCredentials, SqliteHandoffRepository } from '../infra/store/embedded/handoff-repository.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.js';
 import type { Config } from '../infra/config.js';
 import { loadDirectorySeed } from '../infra/directory-seed.js';
@@ -25,6 +27,10 @@ export interface Infrastructure {
   transcripts: { append(entries: TranscriptEntry[]): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
   /** The bot's own Direct Line conversations (bot/directline). */
   activities: ActivityLog;
+  /** The agents' queue and conversation ownership (bot/handoff). */
+  handoffs: HandoffRepository;
+  /** Helpdesk agents' console password hashes. */
+  agentCredentials: AgentCredentials;
   jobs: JobScheduler;
   events: EventBus;
   seen: SeenActivities;
@@ -39,6 +45,8 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   let store: EmbeddedStore | MongoStore;
   let transcripts: Infrastructure['transcripts'];
   let activities: ActivityLog;
+  let handoffs: HandoffRepository;
+  let agentCredentials: AgentCredentials;
   let storeReady: () => boolean;
   if (config.mongo) {
     // mongoose, BullMQ and ioredis load only in the modes that use them: they cost a good part of
@@ -50,6 +58,9 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     store = mongo;
     transcripts = new MongoTranscripts({ connection: mongo.connection });
     activities = new MongoActivityLog({ connection: mongo.connection });
+    const { MongoAgentCredentials, MongoHandoffRepository } = await import('../infra/store/mongo/handoff-repository.js');
+    handoffs = new MongoHandoffRepository({ connection: mongo.connection });
+    agentCredentials = new MongoAgentCredentials({ connection: mongo.connection });
     // The store builds indexes for its own models; the transcripts and activity models came after.
     await ensureIndexes(mongo.connection);
     storeReady = () => mongo.connection.readyState === 1;
@@ -58,6 +69,8 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     store = embedded;
     transcripts = new SqliteTranscripts({ db: embedded.db });
     activities = new SqliteActivityLog({ db: embedded.db });
+    handoffs = new SqliteHandoffRepository({ db: embedded.db });
+    agentCredentials = new SqliteAgentCredentials({ db: embedded.db });
     storeReady = () => embedded.db.open;
   }
   const jobLogger = { info: (o: object, m?: string) => logger.info(o, m), error: (o: object, m?: string) => logger.error(o, m), warn: (o: object, m?: string) => logger.warn(o, m) };
@@ -81,6 +94,8 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     storage: store.storage,
     transcripts,
     activities,
+    handoffs,
+    agentCredentials,
     jobs,
     events,
     seen,
@@ -128,6 +143,11 @@ export function directLineSecret(config: Config): string {
  * The secret the kept training private keys are sealed under: configured, or one made for this
  * data folder. Losing it makes undelivered training keys unreadable (they are then replaced).
  */
+/** The secret that signs helpdesk console sessions: configured, or one made for this data folder. */
+export function consoleSecret(config: Config): string {
+  return config.agents.consoleSecret ?? keptSecret(config.dataDir, '.console-secret');
+}
+
 export function keyEscrowSecret(config: Config): string {
   return config.keyEscrowSecret ?? keptSecret(config.dataDir, '.key-escrow-secret');
 }

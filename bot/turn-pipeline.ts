@@ -11,6 +11,7 @@ import type { SeenActivities } from '../infra/dedupe.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
+import { AGENT_REQUEST_KEY, type AgentRequestReason } from '../dialogs/agent-request.js';
 
 type TranscriptEntry = { conversationId: string; at: string; direction: 'in' | 'out'; activity: Partial<Activity> };
 
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   metrics: Metrics;
   defaultLocale: 'ms' | 'en';
   maxTextLength: number;
+  /** Helpdesk agents (bot/handoff): relays turns of conversations an agent owns instead of routing them. */
+  handoff?: { intercept(ctx: TurnContext): Promise<boolean>; request(ctx: TurnContext, reason: AgentRequestReason): Promise<void> };
 }
 
 export const LOGGER_KEY = Symbol('gpki.logger');
@@ -60,6 +63,12 @@ export function createTurnHandler(deps: PipelineDeps) {
       if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
         await ctx.sendActivity(say(ctx, 'error.tooLong', { max: deps.maxTextLength }));
         return;
+      }
+      const handoff = deps.handoff;
+      if (handoff) {
+        ctx.turnState.set(AGENT_REQUEST_KEY, (c: TurnContext, r: AgentRequestReason) => handoff.request(c, r));
+        // While an agent owns the conversation the bot does not answer, and its state is left alone.
+        if (await handoff.intercept(ctx)) return;
       }
       await deps.app.run(ctx);
     } finally {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAgentHours, type AgentHours } from '../domain/rules/agent-hours.js';
 
 /**
  * The only module that reads process.env. Every key is typed, defaulted and validated once at
@@ -97,6 +98,16 @@ const Schema = z.object({
   ADVISORY_LEAD_WORKING_DAYS: int(5, 0, 60),
   // Folder of the FAQ knowledge base (*.json files of bilingual entries) used for self-help.
   FAQ_DIR: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), 'seed', 'faq')),
+  // Helpdesk agents' working hours, e.g. "Mon-Fri 08:00-17:00 +08:00", or "always"; outside them the bot offers a ticket.
+  AGENT_HOURS: z.string().default('Mon-Fri 08:00-17:00 +08:00').refine((s) => !('error' in parseAgentHours(s)), { message: 'expected e.g. "Mon-Fri 08:00-17:00 +08:00" or "always"' }),
+  // Seconds a conversation waits in the agents' queue before the bot offers a complaint ticket instead.
+  AGENT_WAIT_SECONDS: int(600, 1, 86_400),
+  // Minutes an agent takes per conversation on average: the expected wait told to a queued user.
+  AGENT_MINUTES_PER_CONVERSATION: int(5, 1, 120),
+  // Trusted intranet SSO header naming the signed-in agent's e-mail (e.g. x-remote-user); unset = passwords only.
+  AGENT_SSO_HEADER: z.string().regex(/^[a-z0-9-]+$/i).optional(),
+  // Signs helpdesk console session cookies; default: one generated and kept in DATA_DIR.
+  CONSOLE_SECRET: z.string().min(16).optional(),
 });
 
 export type Mode = 'embedded' | 'scaled';
@@ -140,6 +151,8 @@ export interface Config {
     /** DEMO_LOGIN, or by default: embedded store and no app id. */
     demoLogin: boolean;
   };
+  /** Helpdesk agents: working hours, queue timeout, console sign-in. */
+  agents: { hours: AgentHours; waitSeconds: number; minutesPerConversation: number; ssoHeader?: string; consoleSecret?: string };
   /** Which store/queue family runs: derived from MONGODB_URI and REDIS_URL. */
   store: 'embedded' | 'mongo';
   queue: 'inline' | 'bullmq';
@@ -197,6 +210,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     teamsFileHosts: e.TEAMS_FILE_HOSTS,
     webFrameAncestors: e.WEB_FRAME_ANCESTORS,
+    agents: {
+      hours: parseAgentHours(e.AGENT_HOURS) as AgentHours, waitSeconds: e.AGENT_WAIT_SECONDS, minutesPerConversation: e.AGENT_MINUTES_PER_CONVERSATION,
+      ssoHeader: e.AGENT_SSO_HEADER?.toLowerCase(), consoleSecret: e.CONSOLE_SECRET,
+    },
     store: e.MONGODB_URI ? 'mongo' : 'embedded',
     queue: e.REDIS_URL ? 'bullmq' : 'inline',
     helpdesk: {

@@ -12,6 +12,7 @@ export const JOBS = {
   visitDeadline: { queue: 'visits', name: 'visitDeadline' },
   ticketAutoClose: { queue: 'visits', name: 'ticketAutoClose' },
   advisoryReminder: { queue: 'visits', name: 'advisoryReminder' },
+  handoffTimeout: { queue: 'notify', name: 'handoffTimeout' },
 } as const;
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
@@ -20,6 +21,7 @@ export const CaIssuePayload = z.object({ caseId });
 export const CaCasePayload = CaIssuePayload;
 /** Helpdesk timers carry the case and the instant they were set for, so a moved visit or deadline makes an old job a no-op. */
 export const HelpdeskTimerPayload = z.object({ caseId, at: z.string().datetime() });
+export const HandoffTimeoutPayload = z.object({ conversationId: z.string().min(1), queuedAt: z.string().min(1) });
 export const ExpiryScanPayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 
 export const NotifyPayload = z.object({

@@ -11,7 +11,7 @@ import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { autoCloseTicket } from '../domain/usecases/complaint.js';
 import { checkVisitDeadline, sendVisitReminder } from '../domain/usecases/onsite.js';
 import { sendAdvisoryReminder } from '../domain/usecases/advisory.js';
-import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, HelpdeskTimerPayload, JOBS, NotifyPayload } from './names.js';
+import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, HandoffTimeoutPayload, HelpdeskTimerPayload, JOBS, NotifyPayload } from './names.js';
 
 /** Told about every job run, for logs and metrics (the composition root supplies it). */
 export interface JobObserver {
@@ -28,7 +28,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> } }): Partial<Record<QueueName, Handlers>> {
   return {
     ...(deps.helpdesk ? { [JOBS.visitDeadline.queue]: helpdeskProcessors(deps.helpdesk) } : {}),
     [JOBS.caIssue.queue]: {
@@ -56,6 +56,11 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel;
       [JOBS.notifyDeliver.name]: async (job) => {
         const p = parse(NotifyPayload, job);
         await deps.channel.deliver(p.personId, p.notification);
+      },
+      // A conversation still waiting for an agent leaves the queue with a ticket offered.
+      [JOBS.handoffTimeout.name]: async (job) => {
+        const p = parse(HandoffTimeoutPayload, job);
+        await deps.handoff?.timeout(p.conversationId, p.queuedAt);
       },
     },
   };

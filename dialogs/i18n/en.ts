@@ -2,6 +2,7 @@ import type { ms } from './ms.js';
 import { enCerts } from './en-certs.js';
 import { enCertNotices } from './en-cert-notices.js';
 import { enHelpdesk } from './en-helpdesk.js';
+import { enHandoff } from './en-handoff.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
@@ -9,6 +10,7 @@ export const en: Record<keyof typeof ms, string> = {
   ...enCerts,
   ...enCertNotices,
   ...enHelpdesk,
+  ...enHandoff,
   'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, and check the status of your applications. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',

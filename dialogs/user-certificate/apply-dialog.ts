@@ -15,8 +15,8 @@ import { parseField, promptFor, reasonText, type FieldDeps, type FormValues } fr
 import { submitForm, submittedText, type SubmitPlan } from './submit.js';
 
 export const APPLY_USER_CERT_DIALOG = 'applyUserCertificate';
-const FIELD_PROMPT = 'userCertFieldPrompt';
-const WATERFALL = 'applyUserCertificateSteps';
+export const FIELD_PROMPT = 'userCertFieldPrompt';
+export const WATERFALL = 'applyUserCertificateSteps';
 
 /**
  * Where the dialog starts: a new application, the correction of a returned one, or the form of a

@@ -17,6 +17,8 @@ import { certificateRepositoryContract } from './certificate-repository.contract
 import { conversationRepositoryContract } from './conversation-repository.contract.js';
 import { directoryContract } from './directory.contract.js';
 import { fileStoreContract } from './file-store.contract.js';
+import { agentCredentialsContract, handoffRepositoryContract } from './handoff-repository.contract.js';
+import { SqliteAgentCredentials, SqliteHandoffRepository } from '../../infra/store/embedded/handoff-repository.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { storageContract } from './storage.contract.js';
@@ -56,6 +58,8 @@ auditLogContract('embedded', embedded((s) => s.audit));
 fileStoreContract('embedded', embedded((s) => s.files));
 storageContract('embedded', embedded((s) => s.storage));
 activityLogContract('embedded', embedded((s) => new SqliteActivityLog({ db: s.db })));
+handoffRepositoryContract('embedded', embedded((s) => new SqliteHandoffRepository({ db: s.db })));
+agentCredentialsContract('embedded', embedded((s) => new SqliteAgentCredentials({ db: s.db })));
 
 const newCase = (over: Partial<NewCase> = {}): NewCase => ({
   kind: 'UC', status: 'SUBMITTED', applicantId: 'p1', data: { n: 1 }, timeline: [], createdAt: '2026-05-01T00:00:00.000Z', ...over,

@@ -24,6 +24,8 @@ import { certificateRepositoryContract } from './certificate-repository.contract
 import { conversationRepositoryContract } from './conversation-repository.contract.js';
 import { directoryContract } from './directory.contract.js';
 import { fileStoreContract } from './file-store.contract.js';
+import { agentCredentialsContract, handoffRepositoryContract } from './handoff-repository.contract.js';
+import { MongoAgentCredentials, MongoHandoffRepository } from '../../infra/store/mongo/handoff-repository.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { storageContract } from './storage.contract.js';
@@ -78,6 +80,8 @@ if (!uri) {
     fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
     storageContract('mongo', mongo((o) => new MongoStorage(o)));
     activityLogContract('mongo', mongo((o) => new MongoActivityLog(o)));
+    handoffRepositoryContract('mongo', mongo((o) => new MongoHandoffRepository(o)));
+    agentCredentialsContract('mongo', mongo((o) => new MongoAgentCredentials(o)));
 
     describe('mongo store (beyond the contracts)', () => {
       const newCase = (): NewCase => ({

@@ -1,0 +1,199 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { FORM_FIELDS, type FormField } from '../../domain/cases/forms.js';
+import { hasRole, type Person } from '../../domain/people.js';
+import type { Directory } from '../../domain/ports/directory.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
+import type { AgentCredentials } from '../../domain/ports/handoff-repository.js';
+import type { Logger } from '../../infra/logger.js';
+import { AGENT_CORRECTABLE } from '../../dialogs/user-certificate/field-check.js';
+import { ConsoleSessions, verifyPassword, type Session } from './console-auth.js';
+import { HANDOFF_TOPIC, type AgentResult, type HandoffService } from './service.js';
+
+export interface ConsoleDeps {
+  service: HandoffService;
+  directory: Directory;
+  credentials: AgentCredentials;
+  sessions: ConsoleSessions;
+  events: EventBus;
+  webDir: string;
+  logger: Logger;
+  /** A trusted intranet SSO header carrying the signed-in person's e-mail; unset = passwords only. */
+  ssoHeader?: string;
+  sessionTtlSeconds: number;
+}
+
+const COOKIE = 'gpki_console';
+const MAX_TEXT = 2000;
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
+const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The agent console (`/console`) and its API. Every API call but sign-in needs the session
+ * cookie (HttpOnly, SameSite=Strict) of a person who still holds the helpdesk-agent role; every
+ * state-changing call also needs the session's CSRF token in `x-csrf-token`. Live updates are
+ * server-sent events fed by the EventBus, so an agent on any instance sees every instance's traffic.
+ */
+export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{ close(): Promise<void> }> {
+  const clients = new Set<Response>();
+  const unsubscribe = await deps.events.subscribe(HANDOFF_TOPIC, (message) => {
+    const frame = `data: ${JSON.stringify(message)}\n\n`;
+    for (const res of clients) res.write(frame);
+  });
+  const keepAlive = setInterval(() => {
+    for (const res of clients) res.write(': keep-alive\n\n');
+  }, 25_000);
+  keepAlive.unref();
+
+  server.get('/console', async (_req: Request, res: Response) => {
+    const html = await readFile(path.join(deps.webDir, 'console.html'));
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('content-security-policy', CSP);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('cache-control', 'no-store');
+    res.sendRaw(200, html);
+  });
+
+  // Failed sign-ins per e-mail on this instance: after MAX_FAILURES in the window, even the right password waits.
+  const failures = new Map<string, { count: number; since: number }>();
+  server.post('/console/api/login', async (req: Request, res: Response) => {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return void res.send(415, { error: 'JSON_REQUIRED' });
+    const who = String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase().slice(0, 254);
+    const seen = failures.get(who);
+    if (seen && Date.now() - seen.since > FAILURE_WINDOW_MS) failures.delete(who);
+    if ((failures.get(who)?.count ?? 0) >= MAX_FAILURES) return void res.send(429, { error: 'TOO_MANY_ATTEMPTS' });
+    const person = await signIn(deps, req);
+    if (!person.ok) {
+      if (person.status === 401) {
+        const f = failures.get(who) ?? { count: 0, since: Date.now() };
+        failures.set(who, { ...f, count: f.count + 1 });
+        if (failures.size > 10_000) failures.delete(failures.keys().next().value as string);
+      }
+      return void res.send(person.status, { error: person.error });
+    }
+    failures.delete(who);
+    const issued = deps.sessions.issue(person.value.id);
+    const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { isSecure?: () => boolean }).isSecure?.() ? '; Secure' : '';
+    res.setHeader('set-cookie', `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=/console; Max-Age=${deps.sessionTtlSeconds}${secure}`);
+    deps.logger.info({ agent: person.value.id }, 'console sign-in');
+    res.send(200, { agent: { id: person.value.id, name: person.value.name }, csrf: issued.csrf });
+  });
+
+  /** Runs `handler` for a signed-in agent; POSTs also need the CSRF token. */
+  const guarded = (handler: (req: Request, res: Response, agent: Person, session: Session) => Promise<void>) => async (req: Request, res: Response) => {
+    const session = deps.sessions.read(cookieOf(req, COOKIE));
+    if (!session) return void res.send(401, { error: 'NO_SESSION' });
+    if (req.method !== 'GET' && !deps.sessions.csrfValid(session, req.headers['x-csrf-token'])) return void res.send(403, { error: 'CSRF' });
+    const agent = await deps.directory.getPerson(session.agentId);
+    if (!agent || !hasRole(agent, 'HELPDESK_AGENT')) return void res.send(403, { error: 'NOT_AN_AGENT' });
+    await handler(req, res, agent, session);
+  };
+
+  server.get('/console/api/me', guarded(async (_req, res, agent, session) => {
+    res.send(200, { agent: { id: agent.id, name: agent.name }, csrf: deps.sessions.csrfOf(session), fields: AGENT_CORRECTABLE });
+  }));
+  server.post('/console/api/logout', guarded(async (_req, res) => {
+    res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/console; Max-Age=0`);
+    res.send(200, { ok: true });
+  }));
+  server.get('/console/api/queue', guarded(async (_req, res) => {
+    res.send(200, { conversations: await deps.service.queue() });
+  }));
+  server.get('/console/api/conversations/:id', guarded(async (req, res) => {
+    const view = await deps.service.details(idOf(req));
+    if (!view) return void res.send(404, { error: 'NOT_FOUND' });
+    res.send(200, view);
+  }));
+  server.post('/console/api/conversations/:id/take', guarded(async (req, res, agent) => answer(res, await deps.service.take(idOf(req), agent))));
+  server.post('/console/api/conversations/:id/messages', guarded(async (req, res, agent) => {
+    const text = textOf(req);
+    if (!text) return void res.send(400, { error: 'TEXT_REQUIRED' });
+    answer(res, await deps.service.say(idOf(req), agent, text));
+  }));
+  server.post('/console/api/conversations/:id/notes', guarded(async (req, res, agent) => {
+    const text = textOf(req);
+    if (!text) return void res.send(400, { error: 'TEXT_REQUIRED' });
+    answer(res, await deps.service.note(idOf(req), agent, text));
+  }));
+  server.post('/console/api/conversations/:id/fields', guarded(async (req, res, agent) => {
+    const body = (req.body ?? {}) as { field?: unknown; value?: unknown };
+    const field = body.field as FormField;
+    if (typeof body.field !== 'string' || !(FORM_FIELDS as readonly string[]).includes(body.field) || !AGENT_CORRECTABLE.includes(field)) return void res.send(400, { error: 'FIELD_NOT_CORRECTABLE' });
+    if (typeof body.value !== 'string' || !body.value.trim() || body.value.length > 500) return void res.send(400, { error: 'VALUE_REQUIRED' });
+    answer(res, await deps.service.correct(idOf(req), agent, field, body.value));
+  }));
+  server.post('/console/api/conversations/:id/handback', guarded(async (req, res, agent) => answer(res, await deps.service.handBack(idOf(req), agent))));
+  server.post('/console/api/conversations/:id/end', guarded(async (req, res, agent) => answer(res, await deps.service.end(idOf(req), agent))));
+
+  // Server-sent events; a callback handler that never calls next, since the response stays open.
+  server.get('/console/api/events', (req: Request, res: Response, _next: unknown) => {
+    const session = deps.sessions.read(cookieOf(req, COOKIE));
+    if (!session) return void res.send(401, { error: 'NO_SESSION' });
+    void deps.directory.getPerson(session.agentId).then((agent) => {
+      if (!agent || !hasRole(agent, 'HELPDESK_AGENT')) return void res.send(403, { error: 'NOT_AN_AGENT' });
+      openStream(req, res);
+    }, () => res.send(503, { error: 'UNAVAILABLE' }));
+  });
+
+  function openStream(req: Request, res: Response): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    res.write('retry: 2000\n\n: connected\n\n');
+    clients.add(res);
+    req.on('close', () => clients.delete(res));
+  }
+
+  return {
+    close: async () => {
+      clearInterval(keepAlive);
+      for (const res of clients) res.end();
+      clients.clear();
+      await unsubscribe().catch(() => undefined);
+    },
+  };
+}
+
+async function signIn(deps: ConsoleDeps, req: Request): Promise<{ ok: true; value: Person } | { ok: false; status: number; error: string }> {
+  const sso = deps.ssoHeader ? req.headers[deps.ssoHeader] : undefined;
+  if (typeof sso === 'string' && sso) {
+    const person = await deps.directory.findByEmail(sso);
+    if (!person) return { ok: false, status: 401, error: 'SIGNIN_FAILED' };
+    return hasRole(person, 'HELPDESK_AGENT') ? { ok: true, value: person } : { ok: false, status: 403, error: 'NOT_AN_AGENT' };
+  }
+  const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
+  if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.password.length > 1024) return { ok: false, status: 400, error: 'EMAIL_AND_PASSWORD_REQUIRED' };
+  const person = await deps.directory.findByEmail(body.email.trim());
+  const hash = person ? await deps.credentials.getHash(person.id) : undefined;
+  if (!person || !hash || !(await verifyPassword(body.password, hash))) return { ok: false, status: 401, error: 'SIGNIN_FAILED' };
+  // Checked on every request too: a person whose role was withdrawn cannot use a password set earlier.
+  return hasRole(person, 'HELPDESK_AGENT') ? { ok: true, value: person } : { ok: false, status: 403, error: 'NOT_AN_AGENT' };
+}
+
+function answer<T>(res: Response, r: AgentResult<T>): void {
+  if (r.ok) return void res.send(200, { ok: true, value: r.value });
+  const status = r.code === 'NOT_FOUND' ? 404 : r.code === 'INVALID' || r.code === 'NO_FORM' ? 422 : 409;
+  res.send(status, { error: r.code, ...(r.message ? { message: r.message } : {}), ...(r.by ? { by: r.by } : {}) });
+}
+
+function idOf(req: Request): string {
+  return String((req.params as Record<string, string>).id);
+}
+
+function textOf(req: Request): string | undefined {
+  const text = (req.body as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' && text.trim() ? text.trim().slice(0, MAX_TEXT) : undefined;
+}
+
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}

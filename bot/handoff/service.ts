@@ -1,0 +1,299 @@
+import type { Storage, TurnContext } from 'botbuilder';
+import type { FormField } from '../../domain/cases/forms.js';
+import { hasRole, type Locale, type Person } from '../../domain/people.js';
+import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
+import type { HandoffOutcome, HandoffReason, HandoffRecord, HandoffRepository } from '../../domain/ports/handoff-repository.js';
+import { withinAgentHours, type AgentHours } from '../../domain/rules/agent-hours.js';
+import { maskMyKad, maskMyKadInText } from '../../domain/rules/mykad.js';
+import type { CoreDeps } from '../../domain/usecases/deps.js';
+import { recordEvent } from '../../domain/usecases/transition.js';
+import { adaptiveCard, submit } from '../../dialogs/cards/adaptive.js';
+import { menuCard } from '../../dialogs/cards/menu.js';
+import { t, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
+import { localeOf, personOf, say } from '../../dialogs/turn.js';
+import { checkFieldAnswer } from '../../dialogs/user-certificate/field-check.js';
+import { FIELD_PROMPT } from '../../dialogs/user-certificate/apply-dialog.js';
+import type { AttachmentReader } from '../../dialogs/user-certificate/fields.js';
+import { JOBS } from '../../jobs/names.js';
+import type { DialogRunner } from '../dialog-runner.js';
+import type { ProactiveAdapter } from '../notifications.js';
+import type { TranscriptSink } from '../turn-pipeline.js';
+import { formOf, setFormValue, type FormInProgress } from './dialog-form.js';
+import { continueWithState, sendTo, type DeliveryDeps } from './delivery.js';
+import { stateKey, viewOf, type ConversationView } from './views.js';
+
+/** The EventBus topic of the agent console: queue changes and relayed messages, for every instance. */
+export const HANDOFF_TOPIC = 'handoff';
+
+export type ConsoleEvent =
+  | { type: 'queue' }
+  | { type: 'message'; conversationId: string; from: 'user' | 'agent' | 'bot'; name: string; text: string; at: string };
+
+export interface HandoffDeps {
+  core: CoreDeps;
+  handoffs: HandoffRepository;
+  conversations: ConversationRepository;
+  events: EventBus;
+  storage: Storage;
+  transcripts: TranscriptSink & { list(conversationId: string, limit?: number): Promise<{ at: string; direction: 'in' | 'out'; activity: Record<string, unknown> }[]> };
+  adapterFor(channelId: string): ProactiveAdapter;
+  appId: string;
+  reader: AttachmentReader;
+  hours: AgentHours;
+  waitSeconds: number;
+  minutesPerConversation: number;
+  defaultLocale: Locale;
+  /** The dialogs, to re-ask the step on hand-back (absent on job-only workers). */
+  runner?: () => DialogRunner | undefined;
+}
+
+export type AgentResult<T = HandoffRecord> = { ok: true; value: T } | { ok: false; code: 'NOT_FOUND' | 'TAKEN' | 'NOT_OWNER' | 'NO_FORM' | 'INVALID'; message?: string; by?: string };
+
+
+/**
+ * Helpdesk agents stepping into conversations (issue 8). Ownership lives in the store (the
+ * HandoffRepository), so any instance knows who speaks for a conversation; the user's messages
+ * reach the consoles of every instance through the EventBus; the agent's messages and the
+ * hand-back are proactive sends on the conversation's saved reference, from whichever instance
+ * the agent's request reached.
+ */
+export class HandoffService {
+  private readonly delivery: DeliveryDeps;
+
+  constructor(private readonly deps: HandoffDeps) {
+    this.delivery = { conversations: deps.conversations, adapterFor: deps.adapterFor, appId: deps.appId, storage: deps.storage, transcripts: deps.transcripts, now: () => this.now() };
+  }
+
+  /** In a turn: joins the queue (or offers a ticket outside working hours) and tells the user. */
+  async request(ctx: TurnContext, reason: HandoffReason): Promise<void> {
+    const now = this.deps.core.clock.now();
+    if (!withinAgentHours(this.deps.hours, now)) {
+      return void (await ctx.sendActivity({ text: say(ctx, 'handoff.offHours', { hours: this.hoursText(localeOf(ctx)) }), attachments: [this.ticketCard(localeOf(ctx))] }));
+    }
+    const a = ctx.activity;
+    const caseId = await this.caseInProgress(ctx);
+    const { record, created } = await this.deps.handoffs.enqueue({ conversationId: a.conversation.id, channelId: a.channelId, personId: personOf(ctx).id, reason, queuedAt: now.toISOString(), ...(caseId ? { caseId } : {}) });
+    if (record.status === 'taken') return;
+    const position = await this.positionOf(record.conversationId);
+    if (!created) return void (await ctx.sendActivity(say(ctx, 'handoff.alreadyQueued', { position })));
+    const key: MessageKey = reason === 'request' ? 'handoff.queued' : reason === 'misunderstood' ? 'handoff.queued.misunderstood' : 'handoff.queued.error';
+    await ctx.sendActivity(say(ctx, key, { position, minutes: position * this.deps.minutesPerConversation }));
+    await this.deps.core.jobs.enqueue({
+      queue: JOBS.handoffTimeout.queue, name: JOBS.handoffTimeout.name, payload: { conversationId: record.conversationId, queuedAt: record.queuedAt },
+      key: `handoff-timeout:${record.conversationId}:${record.queuedAt}`, delayMs: this.deps.waitSeconds * 1000, attempts: 3,
+    });
+    await this.timeline(record, 'handoffQueued', personOf(ctx).id);
+    await this.publish({ type: 'queue' });
+  }
+
+  /**
+   * In the turn pipeline, before any route: relays the user's message to the consoles while the
+   * conversation is queued or taken. True when an agent owns it, so the bot stays silent.
+   */
+  async intercept(ctx: TurnContext): Promise<boolean> {
+    const a = ctx.activity;
+    if (a.type !== 'message') return false;
+    const rec = await this.deps.handoffs.get(a.conversation.id);
+    if (!rec || rec.status === 'closed') return false;
+    const text = maskMyKadInText(a.text ?? (a.attachments?.length ? '[lampiran / attachment]' : '[kad / card]'));
+    await this.publish({ type: 'message', conversationId: rec.conversationId, from: 'user', name: personOf(ctx).name, text, at: this.now() });
+    if (rec.status !== 'taken') return false;
+    await this.timeline(rec, 'handoffMessage', personOf(ctx).id, text);
+    return true;
+  }
+
+  /** The open conversations, oldest first, as the console lists them. */
+  async queue(): Promise<ConversationView[]> {
+    const open = await this.deps.handoffs.listOpen();
+    return Promise.all(open.map((r) => viewOf(this.deps, r, { transcript: false })));
+  }
+
+  async details(conversationId: string): Promise<ConversationView | undefined> {
+    const r = await this.deps.handoffs.get(conversationId);
+    return r ? viewOf(this.deps, r, { transcript: true }) : undefined;
+  }
+
+  /** Atomic: of agents taking the same conversation, one wins; the others learn who did. */
+  async take(conversationId: string, agent: Person): Promise<AgentResult> {
+    const rec = await this.deps.handoffs.take(conversationId, agent.id, this.now());
+    if (!rec) {
+      const now = await this.deps.handoffs.get(conversationId);
+      if (!now || now.status === 'closed') return { ok: false, code: 'NOT_FOUND' };
+      const by = now.agentId ? (await this.deps.core.directory.getPerson(now.agentId))?.name ?? now.agentId : undefined;
+      return { ok: false, code: 'TAKEN', by };
+    }
+    await this.toUser(rec, agent, 'handoff.taken', { agent: agent.name });
+    await this.timeline(rec, 'handoffTaken', agent.id);
+    await this.publish({ type: 'queue' });
+    return { ok: true, value: rec };
+  }
+
+  /** The agent's message, to the user as from a named person. */
+  async say(conversationId: string, agent: Person, text: string): Promise<AgentResult> {
+    const rec = await this.owned(conversationId, agent);
+    if (!rec.ok) return rec;
+    await this.toUser(rec.value, agent, 'handoff.agentSays', { agent: agent.name, text }, { from: 'agent', text });
+    await this.timeline(rec.value, 'handoffMessage', agent.id, maskMyKadInText(text));
+    return rec;
+  }
+
+  async note(conversationId: string, agent: Person, text: string): Promise<AgentResult> {
+    const rec = await this.owned(conversationId, agent);
+    if (!rec.ok) return rec;
+    const at = this.now();
+    await this.deps.handoffs.addNote(conversationId, { at, agentId: agent.id, text: maskMyKadInText(text) });
+    await this.timeline(rec.value, 'handoffNote', agent.id, maskMyKadInText(text));
+    await this.publish({ type: 'queue' });
+    return rec;
+  }
+
+  /**
+   * Corrects one field of the request in progress with the dialog's own validation, written into
+   * the conversation's dialog state (the user's turns do not touch it while the agent owns it).
+   */
+  async correct(conversationId: string, agent: Person, field: FormField, answer: string): Promise<AgentResult<FormInProgress>> {
+    const rec = await this.owned(conversationId, agent);
+    if (!rec.ok) return rec;
+    const conv = await this.deps.conversations.get(conversationId);
+    const key = conv && stateKey(conv);
+    const item = key ? (await this.deps.storage.read([key]))[key] : undefined;
+    if (!key || !item || !formOf(item)) return { ok: false, code: 'NO_FORM' };
+    const user = await this.deps.core.directory.getPerson(rec.value.personId);
+    const checked = await checkFieldAnswer({ core: this.deps.core, reader: this.deps.reader }, field, answer, { locale: agent.locale ?? this.deps.defaultLocale, person: user ?? agent });
+    if (!checked.ok) return { ok: false, code: 'INVALID', message: checked.reason };
+    setFormValue(item, field, checked.value);
+    await this.deps.storage.write({ [key]: item });
+    await this.timeline(rec.value, 'handoffCorrected', agent.id, field);
+    await this.deps.handoffs.addNote(conversationId, { at: this.now(), agentId: agent.id, text: `${field} → ${field === 'mykad' ? maskMyKad(String(checked.value)) : String(checked.value)}` });
+    await this.publish({ type: 'queue' });
+    return { ok: true, value: formOf(item)! };
+  }
+
+  /** Gives the conversation back: the bot re-asks the step the user was at, and says so. */
+  async handBack(conversationId: string, agent: Person): Promise<AgentResult> {
+    return this.release(conversationId, agent, 'handback');
+  }
+
+  /** Ends the session: the open dialog is closed and the user greeted back at the menu. */
+  async end(conversationId: string, agent: Person): Promise<AgentResult> {
+    return this.release(conversationId, agent, 'end');
+  }
+
+  /** The queue timeout job: still waiting after AGENT_WAIT_SECONDS → out of the queue, ticket offered. */
+  async timeout(conversationId: string, queuedAt: string): Promise<void> {
+    const rec = await this.deps.handoffs.get(conversationId);
+    if (!rec || rec.status !== 'waiting' || rec.queuedAt !== queuedAt) return;
+    const closed = await this.deps.handoffs.close(conversationId, { outcome: 'timeout', at: this.now() });
+    if (!closed) return;
+    const locale = await this.localeOfPerson(rec.personId);
+    const minutes = Math.max(1, Math.round(this.deps.waitSeconds / 60));
+    await sendTo(this.delivery, rec.conversationId, { type: 'message', text: t(locale, 'handoff.timeout', { minutes }), attachments: [this.ticketCard(locale)] });
+    await this.timeline(rec, 'handoffTimeout', 'system');
+    await this.publish({ type: 'queue' });
+  }
+
+  private async release(conversationId: string, agent: Person, outcome: HandoffOutcome): Promise<AgentResult> {
+    const owned = await this.owned(conversationId, agent);
+    if (!owned.ok) return owned;
+    const closed = await this.deps.handoffs.close(conversationId, { agentId: agent.id, outcome, at: this.now() });
+    if (!closed) return { ok: false, code: 'NOT_OWNER' };
+    const conv = await this.deps.conversations.get(conversationId);
+    const user = await this.deps.core.directory.getPerson(closed.personId);
+    const runner = this.deps.runner?.();
+    if (conv && user && runner) {
+      const locale = user.locale ?? this.deps.defaultLocale;
+      const sent = await continueWithState(this.delivery, conv, user, locale, async (ctx, conversation) => {
+        const dc = await runner.createContext(ctx);
+        if (outcome === 'end') {
+          if (dc.activeDialog) await dc.cancelAllDialogs(true);
+          await ctx.sendActivity(say(ctx, 'handoff.ended', { agent: agent.name }));
+          return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
+        }
+        if (!dc.activeDialog) {
+          await ctx.sendActivity(say(ctx, 'handoff.handedBack.nothingOpen', { agent: agent.name }));
+          return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
+        }
+        const fixes = closed.notes.filter((n) => n.agentId === agent.id && n.at >= (closed.takenAt ?? '') && / → /.test(n.text)).map((n) => n.text);
+        await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: fixes.join('; ') })}` : ''));
+        // The question the agent already answered is not asked again: the form moves to its next step.
+        const inner = dc.child;
+        const field = inner?.activeDialog?.id === FIELD_PROMPT ? (inner.activeDialog.state.field as string) : undefined;
+        const value = field ? (formOf(conversation)?.values as Record<string, unknown> | undefined)?.[field] : undefined;
+        if (inner && field && value !== undefined && fixes.some((f) => f.startsWith(`${field} → `))) return void (await inner.endDialog(value));
+        await dc.repromptDialog();
+      });
+      const at = this.now();
+      for (const a of sent) if (a.text) await this.publish({ type: 'message', conversationId: conv.conversationId, from: 'bot', name: 'MyGPKI', text: maskMyKadInText(a.text), at });
+    }
+    await this.timeline(closed, outcome === 'end' ? 'handoffEnded' : 'handoffReturned', agent.id);
+    await this.publish({ type: 'queue' });
+    return { ok: true, value: closed };
+  }
+
+  private async owned(conversationId: string, agent: Person): Promise<AgentResult> {
+    if (!hasRole(agent, 'HELPDESK_AGENT')) return { ok: false, code: 'NOT_OWNER' };
+    const rec = await this.deps.handoffs.get(conversationId);
+    if (!rec || rec.status === 'closed') return { ok: false, code: 'NOT_FOUND' };
+    if (rec.status !== 'taken' || rec.agentId !== agent.id) return { ok: false, code: 'NOT_OWNER' };
+    return { ok: true, value: rec };
+  }
+
+
+
+  /** Sends an agent's (or the handoff's) message to the user and records it in the transcript and on the consoles. */
+  private async toUser(rec: HandoffRecord, agent: Person, key: MessageKey, params: Params, relay?: { from: 'agent'; text: string }): Promise<void> {
+    const locale = await this.localeOfPerson(rec.personId);
+    const text = t(locale, key, { role: t(locale, 'handoff.role'), ...params });
+    await sendTo(this.delivery, rec.conversationId, { type: 'message', text, channelData: { agent: { id: agent.id, name: agent.name } } });
+    await this.publish({ type: 'message', conversationId: rec.conversationId, from: relay ? 'agent' : 'bot', name: relay ? agent.name : 'MyGPKI', text: maskMyKadInText(relay?.text ?? text), at: this.now() });
+  }
+
+  private async caseInProgress(ctx: TurnContext): Promise<string | undefined> {
+    const runner = this.deps.runner?.();
+    if (!runner) return undefined;
+    // A turn that failed before its state loaded (the error trigger) still joins the queue, without a case.
+    const dc = await runner.createContext(ctx).catch(() => undefined);
+    return dc ? formOf({ dialogState: { dialogStack: dc.stack } })?.caseId : undefined;
+  }
+
+  private async positionOf(conversationId: string): Promise<number> {
+    const waiting = (await this.deps.handoffs.listOpen()).filter((r) => r.status === 'waiting');
+    const i = waiting.findIndex((r) => r.conversationId === conversationId);
+    return i < 0 ? 1 : i + 1;
+  }
+
+  /** Takeovers, messages and hand-backs go on the case's timeline when the user works on a numbered case. */
+  private async timeline(rec: HandoffRecord, event: string, actorId: string, note?: string): Promise<void> {
+    if (!rec.caseId) return;
+    const c = await this.deps.core.cases.get(rec.caseId);
+    if (c) await recordEvent(this.deps.core, c, { event, actorId, note: note?.slice(0, 500) });
+  }
+
+  private ticketCard(locale: Locale) {
+    // The complaint dialog (issue 7) starts from the same suggestion verb the NLU buttons use.
+    return adaptiveCard([], [submit(t(locale, 'handoff.ticketButton'), { verb: 'suggest', intent: 'complaint' })]);
+  }
+
+  private hoursText(locale: Locale): string {
+    const h = this.deps.hours;
+    if (h.days.size === 7 && h.from === 0 && h.to === 24 * 60) return t(locale, 'handoff.hours.always');
+    const names = t(locale, 'handoff.days').split(',');
+    const order = [1, 2, 3, 4, 5, 6, 0].filter((d) => h.days.has(d));
+    const name = (d: number) => names[(d + 6) % 7];
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    return t(locale, 'handoff.hours', { from: name(order[0]), to: name(order[order.length - 1]), start: hhmm(h.from), end: hhmm(h.to) });
+  }
+
+  private async localeOfPerson(personId: string): Promise<Locale> {
+    return (await this.deps.core.directory.getPerson(personId))?.locale ?? this.deps.defaultLocale;
+  }
+
+  private now(): string {
+    return this.deps.core.clock.now().toISOString();
+  }
+
+  private async publish(e: ConsoleEvent): Promise<void> {
+    await this.deps.events.publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>);
+  }
+}
