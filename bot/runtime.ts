@@ -139,15 +139,15 @@ export function directLineSecret(config: Config): string {
   return config.directLine.secret ?? keptSecret(config.dataDir, '.directline-secret');
 }
 
-/**
- * The secret the kept training private keys are sealed under: configured, or one made for this
- * data folder. Losing it makes undelivered training keys unreadable (they are then replaced).
- */
 /** The secret that signs helpdesk console sessions: configured, or one made for this data folder. */
 export function consoleSecret(config: Config): string {
   return config.agents.consoleSecret ?? keptSecret(config.dataDir, '.console-secret');
 }
 
+/**
+ * The secret the kept training private keys are sealed under: configured, or one made for this
+ * data folder. Losing it makes undelivered training keys unreadable (they are then replaced).
+ */
 export function keyEscrowSecret(config: Config): string {
   return config.keyEscrowSecret ?? keptSecret(config.dataDir, '.key-escrow-secret');
 }
