@@ -177,7 +177,15 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
   it('replies and escalates to on-site support; the lead agency gets the approval card and the console shows the on-site state', async () => {
     const agent = await desk();
     const user = chat['demo-applicant'];
-    let r = await agent.call('POST', path(second, 'reply'), { text: 'Kami sedang menyemak pelayan portal.' });
+    // The card in the agent's chat and the console are the same use case; the console hears of the card's change live.
+    const carded = await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: second, action: 'acknowledge' });
+    expect(texts(carded)).to.contain(`Tiket ${second} diterima`);
+    await agent.waitForEvent('the change made from the card', (e) => e.type === 'ticket' && e.caseId === second && e.event === 'ticketAcknowledged');
+    expect((await agent.call('GET', path(second))).json.status).to.equal('DITERIMA');
+    let r = await agent.call('POST', path(second, 'acknowledge'), {});
+    expect(r.status).to.equal(409);
+
+    r = await agent.call('POST', path(second, 'reply'), { text: 'Kami sedang menyemak pelayan portal.' });
     expect(r.status).to.equal(200);
     expect(r.json.ticket.status).to.equal('DALAM_TINDAKAN');
     await user.waitForSeen('the reply', noticeMatch(second, 'Kami sedang menyemak pelayan portal'));
