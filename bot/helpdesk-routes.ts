@@ -6,13 +6,13 @@ import type { Case } from '../domain/cases/case.js';
 import type { ComplaintData } from '../domain/cases/complaint.js';
 import { hasRole } from '../domain/people.js';
 import { decideAdvisory, recordAdvisoryHeld } from '../domain/usecases/advisory.js';
-import { agentAct, userAct } from '../domain/usecases/complaint.js';
+import { userAct } from '../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { decideOnsite, fileVisitReport, onsiteClock, requestOnsite } from '../domain/usecases/onsite.js';
-import { tDynamic } from '../dialogs/i18n/index.js';
 import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
+import { actOnTicket, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
 import { advisoryHeldCard } from './helpdesk-cards.js';
 import { renderHelpdeskNotice } from './helpdesk-notices.js';
 
@@ -41,7 +41,7 @@ export interface HelpdeskRouteDeps {
 export function registerHelpdeskRoutes(app: Application<TurnState>, deps: HelpdeskRouteDeps): void {
   const { hd } = deps;
   const refuse = (ctx: TurnContext, error: string, params?: Record<string, string | number>) =>
-    tDynamic(localeOf(ctx), `hd.failed.${error}`, 'card.invalid', { caseId: String((ctx.activity.value as { caseId?: unknown }).caseId ?? ''), ...params, status: params?.status ? tDynamic(localeOf(ctx), `status.${params.status}`, 'system') : '' });
+    ticketRefusalText(localeOf(ctx), error, String((ctx.activity.value as { caseId?: unknown }).caseId ?? ''), params);
 
   const handle = <T>(verb: string, schema: z.ZodType<T>, run: (ctx: TurnContext, p: T) => Promise<string>) =>
     app.adaptiveCards.actionSubmit(verb, async (ctx) => {
@@ -51,11 +51,8 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     });
 
   handle('ticketAgent', TicketAgentPayload, async (ctx, p) => {
-    const me = personOf(ctx).id;
-    const r = p.action === 'escalate'
-      ? await requestOnsite(hd, { caseId: p.caseId, actorId: me, triedOnline: p.text ?? '' })
-      : await agentAct(hd, { caseId: p.caseId, actorId: me, action: p.action, text: p.text });
-    return r.ok ? say(ctx, `hd.done.agent.${p.action}`, { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
+    const r = await actOnTicket(hd, { caseId: p.caseId, actorId: personOf(ctx).id, action: p.action, text: p.text });
+    return r.ok ? ticketDoneText(localeOf(ctx), p.action, p.caseId) : refuse(ctx, r.error, r.params);
   });
 
   handle('ticketUser', TicketUserPayload, async (ctx, p) => {

@@ -46,6 +46,7 @@ import { HandoffService } from './handoff/service.js';
 import { ConsoleSessions } from './handoff/console-auth.js';
 import { mountConsole } from './handoff/console-routes.js';
 import { consoleSecret } from './runtime.js';
+import { TicketEventsNotifier } from './handoff/tickets.js';
 
 export interface StartOptions {
   /** `all` takes HTTP turns and runs jobs; `worker` only runs jobs. */
@@ -89,7 +90,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const { store } = infra;
   const core: CoreDeps = {
     cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-    jobs: infra.jobs, notifier: new QueuedNotifier({ jobs: infra.jobs }), ca: decorate(ca, 'user'), clock,
+    jobs: infra.jobs, notifier: new TicketEventsNotifier(new QueuedNotifier({ jobs: infra.jobs }), infra.events, logger), ca: decorate(ca, 'user'), clock,
     trainingCa: decorate(trainingCa, 'training'), keys: new FileStoreKeyEscrow({ files: store.files, secret: keyEscrowSecret(config) }),
     policy: {
       emailDomains: config.emailDomains, maxUploadBytes: config.uploadMaxBytes, userCertValidityDays: config.userCertValidityDays,
@@ -203,7 +204,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   mountWebRoutes(server, { webDir: fileURLToPath(new URL('../web/', import.meta.url)), frameAncestors: config.webFrameAncestors });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
   const consoleRoutes = await mountConsole(server, {
-    service: handoff, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
+    service: handoff, helpdesk: hd, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
     sessions: new ConsoleSessions({ secret: consoleSecret(config), ttlSeconds: 8 * 3600, now: () => Date.now() }), sessionTtlSeconds: 8 * 3600,
     webDir: fileURLToPath(new URL('../web/', import.meta.url)), ssoHeader: config.agents.ssoHeader,
   });

@@ -4,6 +4,7 @@
   'use strict';
   var csrf = '';
   var selected = '';
+  var selectedTicket = '';
   var fields = [];
   var events;
   var ticker;
@@ -26,15 +27,19 @@
     $('who').hidden = false;
     text($('agent-name'), agent.name);
     refreshQueue();
-    // Waiting times move on their own; the list is also refreshed on every queue event.
-    if (!ticker) ticker = setInterval(function () { if (!$('desk').hidden) refreshQueue(); }, 15000);
+    refreshTickets();
+    // Waiting times move on their own; the lists are also refreshed on every queue or ticket event.
+    if (!ticker) ticker = setInterval(function () { if (!$('desk').hidden) { refreshQueue(); refreshTickets(); } }, 15000);
     if (events) events.close();
     events = new EventSource('/console/api/events');
     events.onmessage = function (e) {
       var m = JSON.parse(e.data);
       if (m.type === 'queue') { refreshQueue(); if (selected) refreshDetail(); }
       if (m.type === 'message' && m.conversationId === selected) addLine(m.from, m.name, m.text);
+      if (m.type === 'ticket') { refreshTickets(); if (m.caseId === selectedTicket) refreshTicket(); }
     };
+    // After a reconnection, events may have been missed: catch up.
+    events.onopen = function () { refreshQueue(); refreshTickets(); if (selectedTicket) refreshTicket(); };
   }
 
   function showSignIn() {
@@ -58,7 +63,7 @@
         li.appendChild(make('div', 'meta', (c.person.agency || '-') + ' · ' + c.person.locale.toUpperCase() + ' · ' + c.record.reason));
         li.appendChild(make('div', 'meta status', c.record.status === 'taken' ? 'Diambil oleh / taken by ' + (c.agentName || c.record.agentId) : 'Menunggu / waiting ' + minutes(c.waitingSeconds)));
         if (c.form) li.appendChild(make('div', 'meta', 'Permohonan: langkah ' + (c.form.asking || '-') + (c.form.caseId ? ' · ' + c.form.caseId : '')));
-        li.addEventListener('click', function () { selected = c.record.conversationId; refreshQueue(); refreshDetail(); });
+        li.addEventListener('click', function () { selected = c.record.conversationId; selectedTicket = ''; $('ticket-detail').hidden = true; refreshTickets(); refreshQueue(); refreshDetail(); });
         list.appendChild(li);
       });
     });
@@ -121,6 +126,107 @@
       return refreshQueue().then(refreshDetail).then(function () { return r; });
     });
   }
+
+  // Complaint tickets: the list of open tickets, one ticket's details and timeline, the agent's actions.
+  function both(label) { return label ? label.ms + ' / ' + label.en : ''; }
+  function when(iso) { return iso ? new Date(iso).toLocaleString('ms-MY', { timeZone: 'Asia/Kuala_Lumpur' }) : '-'; }
+  function age(s) {
+    if (s < 3600) return Math.floor(s / 60) + ' min';
+    if (s < 86400) return Math.floor(s / 3600) + ' jam / h ' + Math.floor((s % 3600) / 60) + ' min';
+    return Math.floor(s / 86400) + ' hari / days';
+  }
+
+  function refreshTickets() {
+    return api('GET', '/console/api/tickets').then(function (r) {
+      if (r.status === 401) return showSignIn();
+      if (r.status !== 200) return;
+      var list = $('tickets');
+      list.textContent = '';
+      var items = r.json.tickets || [];
+      $('tickets-empty').hidden = items.length > 0;
+      items.forEach(function (t) {
+        var li = make('li');
+        li.dataset.ticket = t.id;
+        if (t.id === selectedTicket) li.className = 'selected';
+        li.appendChild(make('strong', 'id', t.id));
+        li.appendChild(make('div', 'meta status', both(t.statusLabel)));
+        li.appendChild(make('div', 'meta', t.person.name + ' · ' + (t.person.agency || '-')));
+        li.appendChild(make('div', 'meta', both(t.categoryLabel) + ' · ' + t.application));
+        li.appendChild(make('div', 'meta', 'Umur / Age: ' + age(t.ageSeconds) + ' · Kemas kini / Updated: ' + when(t.updatedAt)));
+        li.addEventListener('click', function () { if (selectedTicket !== t.id) text($('ticket-status'), ''); selectedTicket = t.id; selected = ''; $('detail').hidden = true; refreshQueue(); refreshTickets(); refreshTicket(); });
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function facts(el, pairs) {
+    el.textContent = '';
+    pairs.forEach(function (p) { el.appendChild(make('dt', '', p[0])); el.appendChild(make('dd', '', p[1] == null || p[1] === '' ? '-' : p[1])); });
+  }
+
+  function refreshTicket() {
+    if (!selectedTicket) return Promise.resolve();
+    return api('GET', '/console/api/tickets/' + encodeURIComponent(selectedTicket)).then(function (r) {
+      if (r.status !== 200) { $('ticket-detail').hidden = true; return; }
+      var t = r.json;
+      $('ticket-detail').hidden = false;
+      text($('ticket-title'), t.id);
+      facts($('ticket-facts'), [
+        ['Status', both(t.statusLabel)], ['Pengguna / User', t.person.name + (t.person.email ? ' <' + t.person.email + '>' : '')],
+        ['Agensi / Agency', t.person.agency], ['Kategori / Category', both(t.categoryLabel)], ['Aplikasi / Application', t.application],
+        ['Dibuka / Opened', when(t.createdAt)], ['Kemas kini / Updated', when(t.updatedAt)],
+      ]);
+      $('ticket-facts').dataset.status = t.status;
+      text($('ticket-description'), t.description);
+      $('ticket-onsite').hidden = !t.onsite;
+      if (t.onsite) {
+        var o = t.onsite;
+        facts($('ticket-onsite-facts'), [
+          ['Dimohon oleh / Requested by', o.requestedBy + ' (' + when(o.requestedAt) + ')'], ['Dicuba dalam talian / Tried online', o.triedOnline],
+          ['Tarikh akhir / Deadline', o.deadline ? when(o.deadline) + (o.hoursLeft != null ? ' (' + o.hoursLeft + ' jam bekerja / working hours)' : '') : ''],
+          ['Sebab ditolak / Rejection reason', o.rejectReason], ['Lawatan / Visit', o.slot ? when(o.slot.start) : ''], ['Pegawai / Officer', o.officer],
+          ['Lokasi / Location', o.location], ['Melepasi tarikh akhir / Breached', o.breached ? 'Ya / Yes' : 'Tidak / No'],
+        ]);
+      }
+      var messages = $('ticket-messages');
+      messages.textContent = '';
+      t.messages.forEach(function (m) {
+        var li = make('li', m.kind);
+        li.appendChild(make('span', 'when', when(m.at)));
+        li.appendChild(document.createTextNode(m.by + ': ' + m.text));
+        messages.appendChild(li);
+      });
+      var timeline = $('ticket-timeline');
+      timeline.textContent = '';
+      t.timeline.forEach(function (e) {
+        var li = make('li');
+        li.dataset.event = e.event;
+        li.appendChild(make('span', 'when', when(e.at)));
+        li.appendChild(document.createTextNode(both(e.label) + ' · ' + e.by + (e.note ? ' · ' + e.note : '')));
+        timeline.appendChild(li);
+      });
+    });
+  }
+
+  function actOnTicket(action) {
+    if (!selectedTicket) return;
+    var value = $('ticket-text').value;
+    var body = action === 'onsite' ? { triedOnline: value } : { text: value };
+    var status = $('ticket-status');
+    api('POST', '/console/api/tickets/' + encodeURIComponent(selectedTicket) + '/' + action, body).then(function (r) {
+      if (r.status === 401) return showSignIn();
+      var message = r.json.message ? r.json.message.ms + ' / ' + r.json.message.en : 'Tidak berjaya / Failed: ' + (r.json.error || r.status);
+      text(status, message);
+      status.className = r.status === 200 ? '' : 'error';
+      // What the agent typed is kept when the action is refused, so nothing has to be typed again.
+      if (r.status === 200) $('ticket-text').value = '';
+      return refreshTickets().then(refreshTicket);
+    });
+  }
+  ['acknowledge', 'reply', 'askInfo', 'resolve', 'onsite-button'].forEach(function (id) {
+    var button = $('ticket-' + id);
+    button.addEventListener('click', function () { actOnTicket(button.dataset.action); });
+  });
 
   $('signin-form').addEventListener('submit', function (e) {
     e.preventDefault();

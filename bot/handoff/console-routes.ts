@@ -10,9 +10,14 @@ import type { Logger } from '../../infra/logger.js';
 import { AGENT_CORRECTABLE } from '../../dialogs/user-certificate/field-check.js';
 import { ConsoleSessions, verifyPassword, type Session } from './console-auth.js';
 import { HANDOFF_TOPIC, type AgentResult, type HandoffService } from './service.js';
+import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
+import { actOnTicket, ticketDoneText, ticketRefusalText, type TicketAgentAction } from '../helpdesk-agent-actions.js';
+import { bilingual, listTickets, ticketDetails } from './tickets.js';
 
 export interface ConsoleDeps {
   service: HandoffService;
+  /** The helpdesk use cases, for the ticket panel (the same ones the chat cards call). */
+  helpdesk: HelpdeskDeps;
   directory: Directory;
   credentials: AgentCredentials;
   sessions: ConsoleSessions;
@@ -26,6 +31,7 @@ export interface ConsoleDeps {
 
 const COOKIE = 'gpki_console';
 const MAX_TEXT = 2000;
+const TICKET_NO = /^AD-\d{4}-\d{6}$/;
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
@@ -131,6 +137,32 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
   }));
   server.post('/console/api/conversations/:id/handback', guarded(async (req, res, agent) => answer(res, await deps.service.handBack(idOf(req), agent))));
   server.post('/console/api/conversations/:id/end', guarded(async (req, res, agent) => answer(res, await deps.service.end(idOf(req), agent))));
+
+  // Complaint tickets: the same use cases as the agent's cards in chat, so the same rules and notices.
+  server.get('/console/api/tickets', guarded(async (_req, res) => {
+    res.send(200, { tickets: await listTickets(deps.helpdesk) });
+  }));
+  server.get('/console/api/tickets/:id', guarded(async (req, res) => {
+    const view = TICKET_NO.test(idOf(req)) ? await ticketDetails(deps.helpdesk, idOf(req)) : undefined;
+    if (!view) return void res.send(404, { error: 'NOT_FOUND' });
+    res.send(200, view);
+  }));
+  const TICKET_ROUTES: Record<string, TicketAgentAction> = { acknowledge: 'acknowledge', reply: 'reply', askInfo: 'askInfo', resolve: 'resolve', onsite: 'escalate' };
+  for (const [route, action] of Object.entries(TICKET_ROUTES)) {
+    server.post(`/console/api/tickets/:id/${route}`, guarded(async (req, res, agent) => {
+      const caseId = idOf(req);
+      if (!TICKET_NO.test(caseId)) return void res.send(404, { error: 'CASE_NOT_FOUND', message: bilingual((l) => ticketRefusalText(l, 'CASE_NOT_FOUND', caseId)) });
+      const body = (req.body ?? {}) as { text?: unknown; triedOnline?: unknown };
+      const given = action === 'escalate' ? body.triedOnline : body.text;
+      const r = await actOnTicket(deps.helpdesk, { caseId, actorId: agent.id, action, text: typeof given === 'string' ? given.slice(0, MAX_TEXT) : undefined });
+      if (!r.ok) {
+        const status = r.error === 'CASE_NOT_FOUND' ? 404 : r.error === 'ROLE_REQUIRED' ? 403 : r.error === 'NOT_ALLOWED_NOW' || r.error === 'NOT_YOURS' ? 409 : 422;
+        return void res.send(status, { error: r.error, message: bilingual((l) => ticketRefusalText(l, r.error, caseId, r.params)), ...(r.params ? { params: r.params } : {}) });
+      }
+      deps.logger.info({ agent: agent.id, caseId, action }, 'ticket action from the console');
+      res.send(200, { ok: true, message: bilingual((l) => ticketDoneText(l, action, caseId)), ticket: await ticketDetails(deps.helpdesk, caseId) });
+    }));
+  }
 
   // Server-sent events; a callback handler that never calls next, since the response stays open.
   server.get('/console/api/events', (req: Request, res: Response, _next: unknown) => {

@@ -1,0 +1,161 @@
+import type { Case } from '../../domain/cases/case.js';
+import { TICKET_OPEN, type ComplaintData } from '../../domain/cases/complaint.js';
+import type { Locale } from '../../domain/people.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
+import type { Notification, Notifier } from '../../domain/ports/notifier.js';
+import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
+import { onsiteClock } from '../../domain/usecases/onsite.js';
+import type { Logger } from '../../infra/logger.js';
+import { tDynamic } from '../../dialogs/i18n/index.js';
+import { HANDOFF_TOPIC } from './service.js';
+
+/** A text in both console languages. */
+export type Bilingual = Record<Locale, string>;
+const LOCALES: Locale[] = ['ms', 'en'];
+
+/** The same catalog message in Malay and English. */
+export function bilingual(render: (locale: Locale) => string): Bilingual {
+  return Object.fromEntries(LOCALES.map((l) => [l, render(l)])) as Bilingual;
+}
+
+const label = (key: string) => bilingual((l) => tDynamic(l, key, 'system'));
+
+/** One open ticket as the console's list shows it. */
+export interface TicketSummary {
+  id: string;
+  status: string;
+  statusLabel: Bilingual;
+  category: string;
+  categoryLabel: Bilingual;
+  person: { id: string; name: string; agency?: string };
+  application: string;
+  createdAt: string;
+  updatedAt: string;
+  ageSeconds: number;
+  lastEvent: { event: string; label: Bilingual; at: string };
+}
+
+/** One ticket in full: the description, the messages, the timeline and the on-site state. */
+export interface TicketDetails extends TicketSummary {
+  description: string;
+  person: { id: string; name: string; agency?: string; email?: string; locale?: Locale };
+  hasScreenshot: boolean;
+  messages: { at: string; by: string; kind: string; text: string }[];
+  timeline: { at: string; event: string; label: Bilingual; by: string; status?: string; note?: string }[];
+  onsite?: {
+    status: string;
+    triedOnline: string;
+    requestedBy: string;
+    requestedAt: string;
+    rejectReason?: string;
+    deadline?: string;
+    hoursLeft?: number;
+    breached: boolean;
+    pauses: { from: string; to: string; reason: string }[];
+    slot?: { start: string; end: string };
+    officer?: string;
+    location?: string;
+    reports: { at: string; representativePresent: boolean; workDone: string; resolved: boolean }[];
+  };
+}
+
+type TicketViewDeps = Pick<HelpdeskDeps, 'cases' | 'directory' | 'clock' | 'calendar'>;
+
+/** The open tickets (not closed), the most recent activity first. */
+export async function listTickets(deps: TicketViewDeps): Promise<TicketSummary[]> {
+  const open = (await deps.cases.listByStatus([...TICKET_OPEN], { kind: 'AD' })) as unknown as Case<ComplaintData>[];
+  const names = new Names(deps);
+  const list = await Promise.all(open.map((c) => summaryOf(deps, names, c)));
+  return list.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
+}
+
+/** One ticket, closed ones included; undefined when there is no such ticket. */
+export async function ticketDetails(deps: TicketViewDeps, id: string): Promise<TicketDetails | undefined> {
+  const c = await deps.cases.get<ComplaintData>(id);
+  if (!c || c.kind !== 'AD') return undefined;
+  const names = new Names(deps);
+  const summary = await summaryOf(deps, names, c);
+  const person = await deps.directory.getPerson(c.applicantId);
+  const o = c.data.onsite;
+  const clock = o ? onsiteClock(deps, o) : undefined;
+  return {
+    ...summary,
+    person: { ...summary.person, email: person?.email, locale: person?.locale },
+    description: c.data.description,
+    hasScreenshot: Boolean(c.data.screenshotFileId),
+    messages: await Promise.all(c.data.messages.map(async (m) => ({ at: m.at, by: await names.of(m.byId), kind: m.kind, text: m.text }))),
+    timeline: await Promise.all(c.timeline.map(async (e) => ({ at: e.at, event: e.event, label: label(`event.${e.event}`), by: await names.of(e.actorId), status: e.status, note: e.note }))),
+    ...(o && clock
+      ? {
+          onsite: {
+            status: c.status, triedOnline: o.triedOnline, requestedBy: await names.of(o.requestedById), requestedAt: o.requestedAt, rejectReason: o.rejectReason,
+            deadline: clock.deadline, hoursLeft: clock.hoursLeft, breached: clock.breached, pauses: clock.pauses, slot: o.slot,
+            officer: o.officerId ? await names.of(o.officerId) : undefined, location: o.location,
+            reports: o.reports.map((r) => ({ at: r.at, representativePresent: r.representativePresent, workDone: r.workDone, resolved: r.resolved })),
+          },
+        }
+      : {}),
+  };
+}
+
+async function summaryOf(deps: TicketViewDeps, names: Names, c: Case<ComplaintData>): Promise<TicketSummary> {
+  const person = await deps.directory.getPerson(c.applicantId);
+  const agencyId = c.agencyId ?? person?.agencyId;
+  const agency = agencyId ? await names.agency(agencyId) : undefined;
+  const last = c.timeline.at(-1);
+  return {
+    id: c.id, status: c.status, statusLabel: label(`status.${c.status}`),
+    category: c.data.category, categoryLabel: label(`complaintCategory.${c.data.category}`),
+    person: { id: c.applicantId, name: person?.name ?? c.applicantId, agency },
+    application: c.data.application, createdAt: c.createdAt, updatedAt: c.updatedAt,
+    ageSeconds: Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(c.createdAt)) / 1000)),
+    lastEvent: { event: last?.event ?? '', label: label(`event.${last?.event ?? ''}`), at: last?.at ?? c.updatedAt },
+  };
+}
+
+/** Person and agency names, looked up once per view. */
+class Names {
+  private readonly people = new Map<string, Promise<string>>();
+  private readonly agencies = new Map<string, Promise<string | undefined>>();
+  constructor(private readonly deps: Pick<HelpdeskDeps, 'directory'>) {}
+  of(id: string): Promise<string> {
+    if (id === 'system') return Promise.resolve('MyGPKI');
+    if (!this.people.has(id)) this.people.set(id, this.deps.directory.getPerson(id).then((p) => p?.name ?? id));
+    return this.people.get(id)!;
+  }
+  agency(id: string): Promise<string | undefined> {
+    if (!this.agencies.has(id)) this.agencies.set(id, this.deps.directory.getAgency(id).then((a) => a?.name ?? id));
+    return this.agencies.get(id)!;
+  }
+}
+
+/** The console's live event for a ticket that changed (any caller: cards, console, user, jobs). */
+export interface TicketChanged {
+  type: 'ticket';
+  caseId: string;
+  event: string;
+}
+
+/**
+ * The notifier the use cases use, wrapped so that every helpdesk notice about a ticket also tells
+ * the agent consoles (on every instance, through the EventBus) that the ticket changed. Every
+ * ticket transition notifies someone, so no caller can change a ticket without the consoles
+ * hearing of it. A bus failure is logged and never fails the use case.
+ */
+export class TicketEventsNotifier implements Notifier {
+  private readonly last = new Map<string, string>();
+
+  constructor(private readonly inner: Notifier, private readonly events: EventBus, private readonly logger: Logger) {}
+
+  async notify(personId: string, n: Notification, dedupeKey: string): Promise<void> {
+    await this.inner.notify(personId, n, dedupeKey);
+    if (n.type !== 'helpdesk' || !n.caseId.startsWith('AD-')) return;
+    // One event per change (a case version, the key's last part): a change told to several people is published once.
+    const change = dedupeKey.split(':').at(-1) ?? dedupeKey;
+    if (this.last.get(n.caseId) === change) return;
+    this.last.set(n.caseId, change);
+    if (this.last.size > 1000) this.last.delete(this.last.keys().next().value as string);
+    const e: TicketChanged = { type: 'ticket', caseId: n.caseId, event: n.event };
+    await this.events.publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>).catch((err: unknown) => this.logger.warn({ err, caseId: n.caseId }, 'could not publish the ticket change'));
+  }
+}
