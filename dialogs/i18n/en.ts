@@ -1,12 +1,14 @@
 import type { ms } from './ms.js';
 import { enCerts } from './en-certs.js';
 import { enCertNotices } from './en-cert-notices.js';
+import { enServer } from './en-server.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
   // Certificate operations and training certificates (issue 4) live in their own files.
   ...enCerts,
   ...enCertNotices,
+  ...enServer,
   'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, and check the status of your applications. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',

@@ -1,10 +1,12 @@
 import { msCerts } from './ms-certs.js';
 import { msCertNotices } from './ms-cert-notices.js';
+import { msServer } from './ms-server.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
   // Certificate operations and training certificates (issue 4) live in their own files.
   ...msCerts,
   ...msCertNotices,
+  ...msServer,
   'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon, memperbaharui, membatalkan dan menggantikan Sijil Digital Pengguna dan sijil latihan/ujian, serta menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',

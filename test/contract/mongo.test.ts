@@ -26,6 +26,8 @@ import { directoryContract } from './directory.contract.js';
 import { fileStoreContract } from './file-store.contract.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
+import { keyFingerprintsContract } from './key-fingerprints.contract.js';
+import { MongoKeyFingerprints } from '../../infra/store/mongo/key-fingerprints.js';
 import { storageContract } from './storage.contract.js';
 
 const uri = process.env.MONGODB_URI;
@@ -78,6 +80,7 @@ if (!uri) {
     fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
     storageContract('mongo', mongo((o) => new MongoStorage(o)));
     activityLogContract('mongo', mongo((o) => new MongoActivityLog(o)));
+    keyFingerprintsContract('mongo', mongo((o) => new MongoKeyFingerprints(o)));
 
     describe('mongo store (beyond the contracts)', () => {
       const newCase = (): NewCase => ({

@@ -1,0 +1,30 @@
+import type { msServer } from './ms-server.js';
+
+/** English: server certificates and CSR checks (merged into en.ts). */
+export const enServer: Record<keyof typeof msServer, string> = {
+  'csr.CSR_TOO_LARGE': 'The CSR file is larger than {maxMb} MB.',
+  'csr.CSR_UNPARSABLE': 'This is not a readable PKCS#10 certificate request (CSR). Send the .csr/.pem/.der file made by `openssl req`, or paste the text starting with -----BEGIN CERTIFICATE REQUEST-----.',
+  'csr.CSR_BAD_SIGNATURE': 'The CSR signature does not verify: the request was changed after it was signed, or not signed with the matching private key. Make the CSR again from the server key.',
+  'csr.CSR_KEY_TYPE': 'Unsupported key type. Use an RSA key (at least 2048 bits) or EC P-256/P-384.',
+  'csr.CSR_KEY_TOO_SMALL': 'The RSA key is too short ({bits} bits). The minimum is {min} bits; 3072 is recommended.',
+  'csr.CSR_KEY_TOO_LARGE': 'The RSA key is too long ({bits} bits). The maximum is {max} bits.',
+  'csr.CSR_KEY_SIZE_ODD': 'The RSA modulus length ({bits} bits) must be a multiple of 8. Make a new key of a standard size such as 2048 or 3072.',
+  'csr.CSR_KEY_EXPONENT': 'The RSA public exponent ({exponent}) is not sane. Use the standard 65537.',
+  'csr.CSR_EC_CURVE': 'EC curve {curve} is not accepted. Use P-256 or P-384.',
+  'csr.CSR_WEAK_HASH': 'The CSR is signed with a weak hash ({hash}). Use SHA-256 or stronger (e.g. `openssl req -sha256`).',
+  'csr.CSR_NO_SAN': 'The CSR has no Subject Alternative Name (SAN). Every domain name must be listed in the SAN, not only in the CN.',
+  'csr.CSR_OTHER_SAN': 'The CSR holds names other than domain names ({names}). Only DNS names are allowed.',
+  'csr.CSR_NAMES_MISMATCH': 'The names in the CSR differ from the application\'s domain names ({expected}). Missing from the CSR: {missing}. Extra in the CSR: {extra}.',
+  'csr.CSR_KEY_REUSED': 'The public key of this CSR was used in an earlier request or certificate. Make a NEW key pair for every application.',
+  'csr.NAME_INVALID': '"{name}" is not a valid domain name.',
+  'csr.NAME_IP_ADDRESS': '"{name}" is an IP address. Server certificates are for domain names only.',
+  'csr.NAME_INTERNAL': '"{name}" is an internal or single-label name. Use a full registered domain name.',
+  'csr.NAME_WILDCARD_POSITION': '"{name}": * is allowed only as the whole leftmost label (e.g. *.agency.gov.my).',
+  'csr.NAME_SUFFIX': '"{name}" is not under an allowed domain ({suffixes}).',
+  'csr.NAME_DUPLICATE': '"{name}" is listed more than once.',
+  'csr.TYPE_COUNT': 'The number of names ({count}) does not fit the certificate type: single domain needs exactly one name, multi-domain two or more, wildcard exactly one.',
+  'csr.TYPE_WILDCARD_MISSING': 'A wildcard certificate needs a name starting with "*." (e.g. *.agency.gov.my).',
+  'csr.TYPE_WILDCARD_UNEXPECTED': '"{name}" is a wildcard name, but the certificate type is not wildcard.',
+  'csrCheck.ok': 'CSR ACCEPTED: every check passed.',
+  'csrCheck.refused': 'CSR REFUSED: {count} problem(s).',
+};
