@@ -21,6 +21,7 @@ import { loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
 import { EmbeddedCertificateAuthority } from '../infra/ca/embedded-ca.js';
+import { CfsslCertificateAuthority, readRootPem } from '../infra/ca/cfssl-ca.js';
 import { QueuedNotifier } from '../infra/notify/queued-notifier.js';
 import { processors, registerProcessors } from '../jobs/processors.js';
 import { createApplication } from './app.js';
@@ -63,7 +64,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const infra = await openInfrastructure(config, logger, clock);
   await seedDirectory(config, infra, logger);
 
-  const ca = new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
+  // CA_MODE=cfssl: user and server certificates come from a remote cfssl; training stays embedded.
+  const ca = config.ca.mode === 'cfssl' && config.ca.cfssl
+    ? new CfsslCertificateAuthority({ url: config.ca.cfssl.url, authKey: config.ca.cfssl.authKey, crlUrl: config.ca.cfssl.crlUrl, profiles: { server: config.ca.cfssl.profile }, rootPem: await readRootPem(config.ca.cfssl.rootPemFile), dir: path.join(config.dataDir, 'cfssl') })
+    : new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
   let caReady = false;
   const caStarting = ca.ready().then(() => void (caReady = true)).catch((e: unknown) => logger.error({ err: e }, 'CA failed to start'));
   // Training certificates get their own root under DATA_DIR/ca-training: nothing that trusts the
