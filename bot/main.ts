@@ -22,6 +22,11 @@ import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
 import { EmbeddedCertificateAuthority } from '../infra/ca/embedded-ca.js';
 import { CfsslCertificateAuthority, readRootPem } from '../infra/ca/cfssl-ca.js';
+import { csrReader } from '../infra/ca/csr-facts.js';
+import type { ServerDeps, ServerPorts } from '../domain/usecases/server-deps.js';
+import { ApplyServerCertificateDialog } from '../dialogs/server-certificate/apply-dialog.js';
+import { ProvideCsrDialog } from '../dialogs/server-certificate/csr-dialog.js';
+import { ServerCertOperationDialog } from '../dialogs/server-certificate/operation-dialog.js';
 import { QueuedNotifier } from '../infra/notify/queued-notifier.js';
 import { processors, registerProcessors } from '../jobs/processors.js';
 import { createApplication } from './app.js';
@@ -98,12 +103,17 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale };
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, ca: core.ca };
+  const serverPorts: ServerPorts = {
+    csrReader, keyFingerprints: store.keyFingerprints,
+    policy: { domainSuffixes: config.serverCert.domainSuffixes, validityDays: config.serverCert.validityDays, renewalWindowDays: config.serverCert.renewalWindowDays },
+  };
+  const serverCore: ServerDeps = { ...core, server: serverPorts };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
   const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
   const channel = new ProactiveChannel({ adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId, conversations: store.conversations, render });
 
-  registerProcessors(infra.jobs, processors({ core, channel }), {
+  registerProcessors(infra.jobs, processors({ core, channel, server: serverPorts }), {
     finished(job, outcome, ms, error) {
       metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
       metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
@@ -141,9 +151,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const runner = new DialogRunner([
     new ApplyUserCertificateDialog({ core, reader }, prefs),
     new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
+    new ApplyServerCertificateDialog(serverCore, prefs), new ProvideCsrDialog({ ...serverCore, reader }, prefs), new ServerCertOperationDialog(serverCore, prefs),
   ]);
   // The intent model is trained once per data folder and cached there, never on a turn.
-  const app = createApplication({ core, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }) });
+  const app = createApplication({ core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }) });
   const onTurn = createTurnHandler({
     app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000,

@@ -38,7 +38,6 @@ const SuggestPayload = z.object({
 // Understood but not yet served in chat: their dialogs come in later issues, which replace the
 // `notYet` answer here by beginning the dialog.
 const NOT_YET: ReadonlySet<Intent> = new Set<Intent>([
-  'apply_server_cert', 'renew_server_cert', 'revoke_server_cert',
   'advisory_request', 'complaint', 'onsite_support', 'talk_to_agent',
 ]);
 
@@ -46,6 +45,7 @@ const NOT_YET: ReadonlySet<Intent> = new Set<Intent>([
 const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
   renew_user_cert: 'renewUserCert', revoke_user_cert: 'revokeUserCert', replace_user_cert: 'replaceUserCert',
   apply_training_cert: 'newTrainingCert', renew_training_cert: 'renewTrainingCert', revoke_training_cert: 'revokeTrainingCert', replace_training_cert: 'replaceTrainingCert',
+  apply_server_cert: 'newServerCert', renew_server_cert: 'renewServerCert', revoke_server_cert: 'revokeServerCert',
 };
 
 const MENU_WORDS = /^(menu|menu utama|main menu|mula|start)$/;

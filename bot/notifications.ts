@@ -15,6 +15,8 @@ import { approversFor } from '../domain/usecases/user-certificate-apply.js';
 import { approvalCardJson, returnedCard, type CardActions } from './cards/approval.js';
 import { approvalContent } from './cards/approval-content.js';
 import { renderCertNotice } from './cert-notices.js';
+import { isServerNotification, renderServerNotification } from './server-cards.js';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { TrainingDownloadLinks } from './download-links.js';
 import type { FileLinks } from './file-links.js';
 import { ConversationRateLimiter, sendWithRetries } from './proactive-limits.js';
@@ -27,6 +29,8 @@ export interface RenderDeps {
   /** Links to the one-time download page of training certificates. */
   downloadLinks: TrainingDownloadLinks;
   defaultLocale: Locale;
+  /** The production CA, for the chain sent with server certificates. */
+  ca?: CertificateAuthority;
 }
 
 /** Universal Actions where the client supports them (Teams), Action.Submit elsewhere. */
@@ -50,6 +54,7 @@ async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string
 export async function renderNotification(deps: RenderDeps, personId: string, n: Notification, channelId: string): Promise<Partial<Activity> | undefined> {
   const person = await deps.directory.getPerson(personId);
   const locale = person?.locale ?? deps.defaultLocale;
+  if (isServerNotification(n)) return renderServerNotification(deps, n, locale);
   const c = await deps.cases.get<ApplicationData>(n.caseId);
   if (!c) return undefined;
   const op = operationOf(c);

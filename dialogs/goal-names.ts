@@ -2,6 +2,7 @@
 export const GOALS = [
   'newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert',
   'newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert',
+  'newServerCert', 'renewServerCert', 'revokeServerCert',
 ] as const;
 export type Goal = (typeof GOALS)[number];
 

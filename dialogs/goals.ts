@@ -7,10 +7,13 @@ import type { OperationOptions } from './certificates/operation-dialog.js';
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from './user-certificate/apply-dialog.js';
 
 import type { Goal } from './goal-names.js';
+import { APPLY_SERVER_CERT_DIALOG } from './server-certificate/apply-dialog.js';
+import { SERVER_OPERATION_DIALOG, type ServerOperationOptions } from './server-certificate/operation-dialog.js';
 
 export { GOALS, isGoal, type Goal } from './goal-names.js';
 
-const PLAN: Record<Goal, { op: 'new' | 'renew' | 'revoke' | 'replace'; realm: Realm }> = {
+type ServerGoal = 'newServerCert' | 'renewServerCert' | 'revokeServerCert';
+const PLAN: Record<Exclude<Goal, ServerGoal>, { op: 'new' | 'renew' | 'revoke' | 'replace'; realm: Realm }> = {
   newUserCert: { op: 'new', realm: 'user' },
   renewUserCert: { op: 'renew', realm: 'user' },
   revokeUserCert: { op: 'revoke', realm: 'user' },
@@ -28,6 +31,10 @@ const DIALOG_OF = { renew: RENEW_CERT_DIALOG, revoke: REVOKE_CERT_DIALOG, replac
  * expiry reminder); whether the person may act on it is checked by the dialog's use case.
  */
 export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string } = {}): Promise<DialogTurnResult> {
+  if (goal === 'newServerCert') return dc.beginDialog(APPLY_SERVER_CERT_DIALOG);
+  if (goal === 'renewServerCert' || goal === 'revokeServerCert') {
+    return dc.beginDialog(SERVER_OPERATION_DIALOG, { op: goal === 'renewServerCert' ? 'renew' : 'revoke', ...(opts.serial ? { serial: opts.serial } : {}) } satisfies ServerOperationOptions);
+  }
   const { op, realm } = PLAN[goal];
   if (op === 'new') return dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh(realm));
   return dc.beginDialog(DIALOG_OF[op], { realm, ...(opts.serial ? { serial: opts.serial } : {}) } satisfies OperationOptions);

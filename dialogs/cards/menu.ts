@@ -18,6 +18,7 @@ export function menuCard(ctx: TurnContext): Attachment {
       para(say(ctx, 'menu.hint')),
       ...group(ctx, say(ctx, 'menu.group.user'), ['newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert']),
       ...group(ctx, say(ctx, 'menu.group.training'), ['newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert']),
+      ...group(ctx, say(ctx, 'menu.group.server'), ['newServerCert', 'renewServerCert', 'revokeServerCert']),
     ],
     [
       submit(say(ctx, 'menu.status'), { verb: 'myCases' }),

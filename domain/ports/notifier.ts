@@ -19,7 +19,13 @@ export type Notification =
   /** To the holder: the download link ran out and the key was deleted. */
   | { type: 'downloadExpired'; caseId: string }
   /** To the holder: `days` before the certificate `serial` (made by case `caseId`) expires. */
-  | { type: 'expiryReminder'; caseId: string; serial: string; days: number };
+  | { type: 'expiryReminder'; caseId: string; serial: string; days: number }
+  /** Server certificates: a task card for the technical officer (csr), verifying officer (endorse) or lead agency (approve). */
+  | { type: 'serverTask'; caseId: string; task: 'csr' | 'endorse' | 'approve' }
+  /** Server certificates: what happened to a case (`event` names the catalog text), with a note. */
+  | { type: 'serverNotice'; caseId: string; event: string; note?: string }
+  /** Server certificates: the certificate and its chain, as PEM files, to the technical officer. */
+  | { type: 'serverIssued'; caseId: string; serial: string };
 
 /**
  * Tells a person something, on the channel they last used.
