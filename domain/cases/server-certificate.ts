@@ -9,16 +9,16 @@ import type { ServerCertType } from '../rules/server-csr.js';
  */
 export const SERVER_STATUSES = [
   'DIHANTAR', 'MENUNGGU_CSR', 'MENUNGGU_PENGESAHAN', 'MENUNGGU_KELULUSAN_PENERAJU', 'DIHANTAR_KE_CA', 'DIKELUARKAN',
-  'SIJIL_DIBATALKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL',
+  'SIJIL_DIBATALKAN', 'DITOLAK', 'GAGAL',
 ] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
-export const SERVER_TERMINAL: readonly ServerStatus[] = ['DIKELUARKAN', 'SIJIL_DIBATALKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL'];
+export const SERVER_TERMINAL: readonly ServerStatus[] = ['DIKELUARKAN', 'SIJIL_DIBATALKAN', 'DITOLAK', 'GAGAL'];
 
-export const SERVER_EVENTS = ['route', 'csrAccepted', 'endorse', 'return', 'reject', 'approve', 'withdraw', 'fastTrack', 'issued', 'revoked', 'caRefused'] as const;
+export const SERVER_EVENTS = ['route', 'csrAccepted', 'endorse', 'return', 'reject', 'approve', 'fastTrack', 'issued', 'revoked', 'caRefused'] as const;
 export type ServerEvent = (typeof SERVER_EVENTS)[number];
 
 /** Who may cause an event: a role on the case (not a directory role alone), the lead agency, or a job. */
-export type ServerActor = 'APPLICANT' | 'REQUESTER' | 'TECH' | 'VERIFIER' | 'LEAD' | 'SYSTEM';
+export type ServerActor = 'REQUESTER' | 'TECH' | 'VERIFIER' | 'LEAD' | 'SYSTEM';
 
 export type ServerOperation = 'new' | 'renew' | 'revoke';
 
@@ -80,11 +80,10 @@ export function serverTransition(op: ServerOperation, from: ServerStatus, event:
       return !revoke && from === 'MENUNGGU_PENGESAHAN' ? { to: 'MENUNGGU_CSR', by: 'VERIFIER' } : undefined;
     case 'reject':
       if (from === 'MENUNGGU_PENGESAHAN') return { to: 'DITOLAK', by: 'VERIFIER' };
-      return from === 'MENUNGGU_KELULUSAN_PENERAJU' ? { to: 'DITOLAK', by: 'LEAD' } : undefined;
+      return !revoke && from === 'MENUNGGU_KELULUSAN_PENERAJU' ? { to: 'DITOLAK', by: 'LEAD' } : undefined;
     case 'approve':
-      return from === 'MENUNGGU_KELULUSAN_PENERAJU' ? { to: 'DIHANTAR_KE_CA', by: 'LEAD' } : undefined;
-    case 'withdraw':
-      return ['DIHANTAR', 'MENUNGGU_CSR', 'MENUNGGU_PENGESAHAN'].includes(from) ? { to: 'DIBATALKAN_PEMOHON', by: 'APPLICANT' } : undefined;
+      // Revocations need no lead-agency approval (DOMAIN.md 2.5): the verifying officer's endorsement sends them.
+      return !revoke && from === 'MENUNGGU_KELULUSAN_PENERAJU' ? { to: 'DIHANTAR_KE_CA', by: 'LEAD' } : undefined;
     case 'fastTrack':
       return revoke && from === 'DIHANTAR' ? { to: 'DIHANTAR_KE_CA', by: 'REQUESTER' } : undefined;
     case 'issued':

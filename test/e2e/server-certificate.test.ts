@@ -53,6 +53,14 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
   it('applies, refuses every bad CSR with its reason, returns, endorses, approves and issues', async () => {
     const caseId = await applyForServerCert(p, { mistakes: true });
     await openCsrTask(p, caseId);
+    // The technical officer can stop and come back to the task from `tugasan`; nothing changes meanwhile.
+    let r = await p.tech.say('batal');
+    expect(texts(r)).to.contain('Tiada apa-apa dihantar');
+    expect((await bot.core.cases.get(caseId))?.status).to.equal('MENUNGGU_CSR');
+    r = await p.tech.say('tugasan');
+    const again = r.find((a) => JSON.stringify(cardOf(a) ?? {}).includes('"verb":"serverCsr"') && JSON.stringify(cardOf(a)).includes(caseId));
+    r = await p.tech.submit((cardOf(again)!.actions as { data: Record<string, unknown> }[])[0]!.data);
+    expect(askedField(r)).to.equal('csr');
     const upload = async (name: string, bytes: Buffer) => texts(await p.tech.upload(name, 'application/pkcs10', bytes));
     const cn = DOMAINS[0]!;
     const san = DOMAINS.map((d) => `DNS:${d}`);
@@ -71,7 +79,7 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
 
     // A good RSA-2048 CSR, pasted as PEM.
     const firstKeyFile = await csrs.key('rsa:2048');
-    let r = await p.tech.say((await csrs.csr({ key: firstKeyFile, cn, san })).toString());
+    r = await p.tech.say((await csrs.csr({ key: firstKeyFile, cn, san })).toString());
     expect(texts(r)).to.contain(`CSR bagi **${caseId}** lulus semua semakan`);
 
     // Separation of duties: neither the applicant nor the technical officer may endorse.
@@ -195,5 +203,23 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     const { stdout } = await run('openssl', ['crl', '-inform', 'DER', '-in', path.join(dir, 'crl.der'), '-noout', '-text']);
     removeDir(dir);
     expect(stdout.replace(/\s+/g, ' ')).to.contain(`Serial Number: ${firstSerial}`).and.contain('Key Compromise');
+  });
+
+  it('keeps what the applicant entered across a restart, and cancels with nothing submitted', async () => {
+    const before = (await bot.core.cases.listByApplicant('demo-applicant')).length;
+    await p.applicant.submit({ verb: 'start', goal: 'newServerCert' });
+    await p.applicant.say('Wildcard');
+    let r = await p.applicant.say('Portal Rasmi KKM');
+    expect(askedField(r)).to.equal('domains');
+    const dataDir = bot.dataDir;
+    await bot.close();
+    bot = await startTestBot({}, dataDir, { clock });
+    r = await p.applicant.say('www.moh.gov.my');
+    expect(texts(r)).to.contain('Sijil wildcard memerlukan nama yang bermula dengan "*."');
+    r = await p.applicant.say('*.moh.gov.my');
+    expect(askedField(r)).to.equal('justification');
+    r = await p.applicant.say('batal');
+    expect(texts(r)).to.contain('Tiada apa-apa dihantar');
+    expect(await bot.core.cases.listByApplicant('demo-applicant')).to.have.length(before);
   });
 });
