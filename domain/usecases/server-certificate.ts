@@ -83,7 +83,7 @@ export async function provideServerCsr(
   if (!c || c.kind !== 'SC') return { ok: false, error: 'CASE_NOT_FOUND' };
   if (c.data.techId !== opts.actorId) return { ok: false, error: 'NOT_TECH' };
   if (c.status !== 'MENUNGGU_CSR') return { ok: false, error: 'NOT_WAITING', params: { status: c.status } };
-  const size = typeof opts.input === 'string' ? Buffer.byteLength(opts.input) : opts.input.length;
+  const size = typeof opts.input === 'string' ? new TextEncoder().encode(opts.input).length : opts.input.length;
   const read = size > deps.policy.maxUploadBytes ? undefined : deps.server.csrReader.read(opts.input);
   const seen = read ? await deps.server.keyFingerprints.lookup(read.facts.keyFingerprint) : undefined;
   const problems = assessCsr(read, {

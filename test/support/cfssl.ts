@@ -143,7 +143,8 @@ async function startCrlPublisher(dir: string, dbFile: string): Promise<{ url: st
   const server = createServer((req, res) => {
     void (async () => {
       try {
-        const db = new Database(dbFile, { readonly: true });
+        // cfssl may be writing a revocation: wait for its lock rather than fail.
+        const db = new Database(dbFile, { readonly: true, timeout: 10_000 });
         const rows = db.prepare("SELECT serial_number, reason, expiry, revoked_at FROM certificates WHERE status = 'revoked'").all() as { serial_number: string; reason: number; expiry: string; revoked_at: string }[];
         db.close();
         const lines = rows.map((r) => {
