@@ -36,8 +36,7 @@ describe('CfsslCertificateAuthority (real cfssl serve)', function () {
   const connector = (overrides: Partial<ConstructorParameters<typeof CfsslCertificateAuthority>[0]> = {}) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-cfssl-ledger-'));
     dirs.push(dir);
-    // A generous timeout: the machine running the suite may be busy, and speed is not what is tested here.
-    return new CfsslCertificateAuthority({ url: server.url, authKey: server.authKey, rootPem: readPem(server.rootPemFile), crlUrl: server.crlUrl, dir, timeoutMs: 60_000, ...overrides });
+    return new CfsslCertificateAuthority({ url: server.url, authKey: server.authKey, rootPem: readPem(server.rootPemFile), crlUrl: server.crlUrl, dir, ...overrides });
   };
 
   certificateAuthorityContract('cfssl', async () => {

@@ -157,9 +157,14 @@ async function startCrlPublisher(dir: string, dbFile: string): Promise<{ url: st
         const out = path.join(dir, 'crl.der.pem');
         await run('openssl', ['ca', '-gencrl', '-config', path.join(dir, 'openssl-ca.cnf'), '-out', out], { cwd: dir });
         const { stdout } = await run('openssl', ['crl', '-in', out, '-outform', 'DER'], { encoding: 'buffer' });
-        res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(stdout);
+        // Not chained: restify (loaded by the bot in the same test process) replaces writeHead with
+        // one that does not return the response.
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/pkix-crl');
+        res.end(stdout);
       } catch (e) {
-        res.writeHead(500).end(String(e));
+        res.statusCode = 500;
+        res.end(String(e));
       }
     })();
   });
