@@ -122,8 +122,9 @@ function certificateJobSuite(name: string, openJobs: (file: string) => { jobs: J
       // Once its time has come (here: sooner, by its own key's rerun), the job deletes the key.
       clock.advanceDays(1.1);
       await jobs.enqueue({ queue: 'ca', name: 'expireDownload', payload: { caseId: id }, key: `${expireDownloadJobKey(id)}:now` });
-      await waitFor('the key to be deleted', async () => (await store.cases.get<TrainingCaseData>(id))?.data.delivery?.state === 'expired');
-      expect(await deps.keys.csr(c.data.delivery!.keyId!, 'x')).to.equal(undefined);
+      // The job records the expiry, then deletes the key: wait for both, not only the first.
+      await waitFor('the download to expire', async () => (await store.cases.get<TrainingCaseData>(id))?.data.delivery?.state === 'expired');
+      await waitFor('the key to be deleted', async () => (await deps.keys.csr(c.data.delivery!.keyId!, 'x')) === undefined);
       await waitFor('the expiry notice', () => channel.types('demo-applicant').includes('downloadExpired'));
     });
 
