@@ -13,6 +13,8 @@ import { realmOfKind, type ApplicationData } from '../domain/cases/operations.js
 import { bindAppState, type DialogRunner } from './dialog-runner.js';
 import { CorrectPayload, StartPayload } from './card-actions.js';
 import { registerApprovalRoutes } from './approvals.js';
+import { registerServerRoutes, resendServerFiles, showServerTasks } from './server-routes.js';
+import type { ServerDeps } from '../domain/usecases/server-deps.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
 import { loadNlu, type Nlu } from './nlu/index.js';
@@ -28,6 +30,8 @@ export interface AppDeps {
   render: RenderDeps;
   storage: Storage;
   prefs: LocalePreferences;
+  /** Server-certificate ports; without them the server-certificate card verbs are not served. */
+  server?: ServerDeps;
   /** The intent recogniser; loaded (trained if its cache is stale) here at start when not given. */
   nlu?: Nlu;
   /** Helpdesk tickets, visits and advisory requests (issue 7). */
@@ -64,6 +68,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   app.activity('installationUpdate', async () => undefined);
 
   registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
+  if (deps.server) registerServerRoutes(app, { server: deps.server, runner: deps.runner, render: deps.render, busy: (ctx) => busy(ctx, deps), afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
 
   if (deps.hd) registerHelpdeskRoutes(app, { hd: deps.hd, runner: deps.runner, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), busy: (ctx) => busy(ctx, deps) });
 
@@ -112,6 +117,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     // "status UC-2026-000001 dah lulus ke?": the case number wherever it is in the sentence.
     const caseId = extractEntities(ctx.activity.text ?? '').caseNumbers[0];
     await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : ctx.activity.text ?? '', deps.hd ? (c) => onsiteStatusLines(ctx, deps.hd!, c) : undefined);
+    if (caseId && deps.server) await resendServerFiles(ctx, { server: deps.server, render: deps.render }, caseId.toUpperCase());
     await repromptIfBusy(ctx, deps);
   });
   app.message(/^\s*(tugasan|tasks)\s*$/i, async (ctx) => {
@@ -140,6 +146,7 @@ async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
   if (deps.hd && (await showHelpdeskTasks(ctx, deps.hd)) > 0 && !hasRole(personOf(ctx), 'AP')) return;
   const me = personOf(ctx).id;
   await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
+  if (deps.server) await showServerTasks(ctx, { server: deps.server, render: deps.render });
 }
 
 async function refuseCard(ctx: TurnContext): Promise<void> {

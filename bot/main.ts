@@ -21,6 +21,12 @@ import { loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
 import { EmbeddedCertificateAuthority } from '../infra/ca/embedded-ca.js';
+import { CfsslCertificateAuthority, readRootPem } from '../infra/ca/cfssl-ca.js';
+import { csrReader } from '../infra/ca/csr-facts.js';
+import type { ServerDeps, ServerPorts } from '../domain/usecases/server-deps.js';
+import { ApplyServerCertificateDialog } from '../dialogs/server-certificate/apply-dialog.js';
+import { ProvideCsrDialog } from '../dialogs/server-certificate/csr-dialog.js';
+import { ServerCertOperationDialog } from '../dialogs/server-certificate/operation-dialog.js';
 import { QueuedNotifier } from '../infra/notify/queued-notifier.js';
 import { processors, registerProcessors } from '../jobs/processors.js';
 import { createApplication } from './app.js';
@@ -76,7 +82,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const infra = await openInfrastructure(config, logger, clock);
   await seedDirectory(config, infra, logger);
 
-  const ca = new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
+  // CA_MODE=cfssl: user and server certificates come from a remote cfssl; training stays embedded.
+  const ca = config.ca.mode === 'cfssl' && config.ca.cfssl
+    ? new CfsslCertificateAuthority({ url: config.ca.cfssl.url, authKey: config.ca.cfssl.authKey, crlUrl: config.ca.cfssl.crlUrl, profiles: { server: config.ca.cfssl.profile }, rootPem: await readRootPem(config.ca.cfssl.rootPemFile), dir: path.join(config.dataDir, 'cfssl') })
+    : new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
   let caReady = false;
   const caStarting = ca.ready().then(() => void (caReady = true)).catch((e: unknown) => logger.error({ err: e }, 'CA failed to start'));
   // Training certificates get their own root under DATA_DIR/ca-training: nothing that trusts the
@@ -117,7 +126,12 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendar } };
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendar }, ca: core.ca };
+  const serverPorts: ServerPorts = {
+    csrReader, keyFingerprints: store.keyFingerprints,
+    policy: { domainSuffixes: config.serverCert.domainSuffixes, validityDays: config.serverCert.validityDays, renewalWindowDays: config.serverCert.renewalWindowDays },
+  };
+  const serverCore: ServerDeps = { ...core, server: serverPorts };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
   const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
   const channel = new ProactiveChannel({ adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId, conversations: store.conversations, render });
@@ -133,7 +147,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     defaultLocale: config.defaultLocale, runner: () => runnerRef,
   });
 
-  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff }), {
+  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts }), {
     finished(job, outcome, ms, error) {
       metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
       metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
@@ -173,10 +187,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     new ApplyUserCertificateDialog({ core, reader }, prefs),
     new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
     new LodgeComplaintDialog({ hd, faq: new TfIdfFaq(config.helpdesk.faqDir), reader }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs),
+    new ApplyServerCertificateDialog(serverCore, prefs), new ProvideCsrDialog({ ...serverCore, reader }, prefs), new ServerCertOperationDialog(serverCore, prefs),
   ]);
   runnerRef = runner;
   // The intent model is trained once per data folder and cached there, never on a turn.
-  const app = createApplication({ core, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
+  const app = createApplication({ core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
   const onTurn = createTurnHandler({
     app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,

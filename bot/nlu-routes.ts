@@ -36,17 +36,12 @@ const SuggestPayload = z.object({
   email: z.string().max(254).regex(/^[a-z0-9._%+-]+@([a-z0-9-]+\.)+[a-z]{2,}$/).optional(),
 });
 
-// Understood but not yet served in chat: their dialogs come in later issues, which replace the
-// `notYet` answer here by beginning the dialog.
-const NOT_YET: ReadonlySet<Intent> = new Set<Intent>([
-  'apply_server_cert', 'renew_server_cert', 'revoke_server_cert',
-]);
-
-// Certificate operations served by their dialogs (dialogs/goals.ts).
+// Certificate operations and helpdesk requests served by their dialogs (dialogs/goals.ts).
 const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
   renew_user_cert: 'renewUserCert', revoke_user_cert: 'revokeUserCert', replace_user_cert: 'replaceUserCert',
   complaint: 'complaint', advisory_request: 'advisory',
   apply_training_cert: 'newTrainingCert', renew_training_cert: 'renewTrainingCert', revoke_training_cert: 'revokeTrainingCert', replace_training_cert: 'replaceTrainingCert',
+  apply_server_cert: 'newServerCert', renew_server_cert: 'renewServerCert', revoke_server_cert: 'revokeServerCert',
 };
 
 const MENU_WORDS = /^(menu|menu utama|main menu|mula|start)$/;
@@ -103,10 +98,6 @@ export async function understand(ctx: TurnContext, state: TurnState, deps: NluRo
 
 /** Does what an understood intent asks. */
 async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: NluRouteDeps): Promise<void> {
-  if (NOT_YET.has(intent)) {
-    await ctx.sendActivity(say(ctx, 'nlu.notYet', { service: say(ctx, `intent.${intent}`) }));
-    return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
-  }
   if (intent === 'talk_to_agent') {
     if (await requestAgent(ctx, 'request')) return;
     await ctx.sendActivity(say(ctx, 'nlu.notYet', { service: say(ctx, `intent.${intent}`) }));

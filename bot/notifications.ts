@@ -16,6 +16,8 @@ import { approvalCardJson, returnedCard, type CardActions } from './cards/approv
 import { approvalContent } from './cards/approval-content.js';
 import { renderCertNotice } from './cert-notices.js';
 import { renderHelpdeskNotice, type HelpdeskNoticeDeps } from './helpdesk-notices.js';
+import { isServerNotification, renderServerNotification } from './server-cards.js';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { TrainingDownloadLinks } from './download-links.js';
 import type { FileLinks } from './file-links.js';
 import { ConversationRateLimiter, sendWithRetries } from './proactive-limits.js';
@@ -30,6 +32,8 @@ export interface RenderDeps {
   defaultLocale: Locale;
   /** Renders helpdesk notices (tickets, visits, advisory); absent, they are not rendered. */
   helpdesk?: HelpdeskNoticeDeps;
+  /** The production CA, for the chain sent with server certificates. */
+  ca?: CertificateAuthority;
 }
 
 /** Universal Actions where the client supports them (Teams), Action.Submit elsewhere. */
@@ -53,6 +57,7 @@ async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string
 export async function renderNotification(deps: RenderDeps, personId: string, n: Notification, channelId: string): Promise<Partial<Activity> | undefined> {
   const person = await deps.directory.getPerson(personId);
   const locale = person?.locale ?? deps.defaultLocale;
+  if (isServerNotification(n)) return renderServerNotification(deps, n, locale);
   const c = await deps.cases.get<ApplicationData>(n.caseId);
   if (!c) return undefined;
   const op = operationOf(c);

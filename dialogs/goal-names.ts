@@ -3,6 +3,7 @@ export const GOALS = [
   'newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert',
   'newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert',
   'complaint', 'advisory',
+  'newServerCert', 'renewServerCert', 'revokeServerCert',
 ] as const;
 export type Goal = (typeof GOALS)[number];
 

@@ -108,7 +108,25 @@ const Schema = z.object({
   AGENT_SSO_HEADER: z.string().regex(/^[a-z0-9-]+$/i).optional(),
   // Signs helpdesk console session cookies; default: one generated and kept in DATA_DIR.
   CONSOLE_SECRET: z.string().min(16).optional(),
-});
+  // Domain suffixes server-certificate names must sit under, comma-separated (DOMAIN.md 4.4).
+  SERVER_CERT_DOMAINS: csv('gov.my'),
+  // Validity of issued server certificates in days (public TLS: at most 200 days from 15 Mar 2026).
+  SERVER_CERT_VALIDITY_DAYS: int(200, 1, 398),
+  // Server-certificate renewal opens this many days before expiry (DOMAIN.md 2.5).
+  SERVER_RENEWAL_WINDOW_DAYS: int(30, 1, 365),
+  // Which CA issues user and server certificates: embedded (in-process) or cfssl (a remote `cfssl serve`).
+  CA_MODE: z.enum(['embedded', 'cfssl']).default('embedded'),
+  // Base URL of `cfssl serve` (required with CA_MODE=cfssl), e.g. http://ca.internal:8888.
+  CFSSL_URL: optionalUrl(['http://', 'https://']),
+  // Hex HMAC key of cfssl's authsign endpoint; unset = the plain sign endpoint.
+  CFSSL_AUTH_KEY: z.string().regex(/^[0-9a-f]+$/i, { message: 'must be hex' }).optional(),
+  // cfssl signing profile for server certificates.
+  CFSSL_PROFILE: z.string().default('server'),
+  // PEM file with the root the cfssl issuing CA chains to (published after the issuing CA).
+  CFSSL_ROOT_PEM: z.string().optional(),
+  // Where the cfssl CA publishes its current DER CRL; default CFSSL_URL + /api/v1/cfssl/crl.
+  CFSSL_CRL_URL: optionalUrl(['http://', 'https://']),
+}).refine((e) => e.CA_MODE !== 'cfssl' || Boolean(e.CFSSL_URL), { message: 'CFSSL_URL is required when CA_MODE=cfssl', path: ['CFSSL_URL'] });
 
 export type Mode = 'embedded' | 'scaled';
 
@@ -157,6 +175,8 @@ export interface Config {
   store: 'embedded' | 'mongo';
   queue: 'inline' | 'bullmq';
   helpdesk: { calendarFile: string; calendarState: string; onsiteWindowHours: number; visitSlotMinutes: number; visitReminderHours: number; ticketAutoCloseWorkingDays: number; advisoryLeadWorkingDays: number; faqDir: string };
+  serverCert: { domainSuffixes: string[]; validityDays: number; renewalWindowDays: number };
+  ca: { mode: 'embedded' | 'cfssl'; cfssl?: { url: string; authKey?: string; profile: string; rootPemFile?: string; crlUrl?: string } };
 }
 
 export class ConfigError extends Error {
@@ -220,6 +240,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       calendarFile: path.resolve(e.CALENDAR_FILE), calendarState: e.CALENDAR_STATE.toUpperCase(), onsiteWindowHours: e.ONSITE_WINDOW_HOURS,
       visitSlotMinutes: e.VISIT_SLOT_MINUTES, visitReminderHours: e.VISIT_REMINDER_HOURS, ticketAutoCloseWorkingDays: e.TICKET_AUTOCLOSE_WORKING_DAYS,
       advisoryLeadWorkingDays: e.ADVISORY_LEAD_WORKING_DAYS, faqDir: path.resolve(e.FAQ_DIR),
+    },
+    serverCert: { domainSuffixes: e.SERVER_CERT_DOMAINS, validityDays: e.SERVER_CERT_VALIDITY_DAYS, renewalWindowDays: e.SERVER_RENEWAL_WINDOW_DAYS },
+    ca: {
+      mode: e.CA_MODE,
+      cfssl: e.CFSSL_URL ? { url: e.CFSSL_URL.replace(/\/$/, ''), authKey: e.CFSSL_AUTH_KEY, profile: e.CFSSL_PROFILE, rootPemFile: e.CFSSL_ROOT_PEM, crlUrl: e.CFSSL_CRL_URL } : undefined,
     },
   };
 }

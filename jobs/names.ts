@@ -5,6 +5,8 @@ export const JOBS = {
   caIssue: { queue: 'ca', name: 'issue' },
   caRevoke: { queue: 'ca', name: 'revoke' },
   caExpireDownload: { queue: 'ca', name: 'expireDownload' },
+  caServerIssue: { queue: 'ca', name: 'serverIssue' },
+  caServerRevoke: { queue: 'ca', name: 'serverRevoke' },
   notifyDeliver: { queue: 'notify', name: 'deliver' },
   expiryScan: { queue: 'expiry', name: 'scan' },
   // Helpdesk timers share the visits queue: on-site reminders and deadline checks, ticket auto-close, advisory reminders.
@@ -41,5 +43,8 @@ export const NotifyPayload = z.object({
     z.object({ type: z.literal('downloadExpired'), caseId: z.string() }),
     z.object({ type: z.literal('expiryReminder'), caseId: z.string(), serial: z.string(), days: z.number().int().positive() }),
     z.object({ type: z.literal('helpdesk'), caseId: z.string(), event: z.string().regex(/^[a-zA-Z]{1,40}$/) }),
+    z.object({ type: z.literal('serverTask'), caseId: z.string(), task: z.enum(['csr', 'endorse', 'approve']) }),
+    z.object({ type: z.literal('serverNotice'), caseId: z.string(), event: z.string().max(60), note: z.string().max(1000).optional() }),
+    z.object({ type: z.literal('serverIssued'), caseId: z.string(), serial: z.string() }),
   ]),
 });

@@ -4,6 +4,8 @@ import { revokeForCase } from '../domain/usecases/certificate-revoke.js';
 import { scheduleExpiryScan, sendExpiryReminders } from '../domain/usecases/expiry.js';
 import { purgeStaleMyKadCopies } from '../domain/usecases/personal-data.js';
 import { expireTrainingDownload } from '../domain/usecases/training.js';
+import { issueServerCertificate, revokeServerCertificate } from '../domain/usecases/server-certificate-ca.js';
+import type { ServerPorts } from '../domain/usecases/server-deps.js';
 import type { Job, JobHandler, JobScheduler, QueueName } from '../domain/ports/job-scheduler.js';
 import type { NotificationChannel } from '../domain/ports/notifier.js';
 import { PermanentError } from '../domain/errors.js';
@@ -28,7 +30,12 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> } }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts }): Partial<Record<QueueName, Handlers>> {
+  const server = deps.server ? { ...deps.core, server: deps.server } : undefined;
+  const needsServer = () => {
+    if (!server) throw new PermanentError('INVALID_INPUT', 'server-certificate jobs need the server ports');
+    return server;
+  };
   return {
     ...(deps.helpdesk ? { [JOBS.visitDeadline.queue]: helpdeskProcessors(deps.helpdesk) } : {}),
     [JOBS.caIssue.queue]: {
@@ -40,6 +47,12 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel;
       },
       [JOBS.caExpireDownload.name]: async (job) => {
         await expireTrainingDownload(deps.core, parse(CaCasePayload, job).caseId);
+      },
+      [JOBS.caServerIssue.name]: async (job) => {
+        await issueServerCertificate(needsServer(), parse(CaCasePayload, job).caseId);
+      },
+      [JOBS.caServerRevoke.name]: async (job) => {
+        await revokeServerCertificate(needsServer(), parse(CaCasePayload, job).caseId);
       },
     },
     [JOBS.expiryScan.queue]: {

@@ -10,7 +10,7 @@ const group = (ctx: TurnContext, title: string, goals: Goal[]): CardElement[] =>
   { type: 'ActionSet', actions: goals.map((g) => submit(say(ctx, `menu.${g}`), { verb: 'start', goal: g })) },
 ];
 
-/** The menu: every goal that works today, grouped by certificate type; then status, tasks, help. */
+/** The menu: every goal that works today, grouped by certificate type, then the helpdesk; then status, tasks, help. */
 export function menuCard(ctx: TurnContext): Attachment {
   return adaptiveCard(
     [
@@ -18,6 +18,7 @@ export function menuCard(ctx: TurnContext): Attachment {
       para(say(ctx, 'menu.hint')),
       ...group(ctx, say(ctx, 'menu.group.user'), ['newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert']),
       ...group(ctx, say(ctx, 'menu.group.training'), ['newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert']),
+      ...group(ctx, say(ctx, 'menu.group.server'), ['newServerCert', 'renewServerCert', 'revokeServerCert']),
       ...group(ctx, say(ctx, 'menu.group.helpdesk'), ['complaint', 'advisory']),
     ],
     [

@@ -3,6 +3,7 @@ import { enCerts } from './en-certs.js';
 import { enCertNotices } from './en-cert-notices.js';
 import { enHelpdesk } from './en-helpdesk.js';
 import { enHandoff } from './en-handoff.js';
+import { enServer } from './en-server.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
@@ -11,14 +12,15 @@ export const en: Record<keyof typeof ms, string> = {
   ...enCertNotices,
   ...enHelpdesk,
   ...enHandoff,
-  'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, and check the status of your applications. Pick from the menu below or type what you need.',
+  ...enServer,
+  'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, apply for server certificates, lodge a complaint, request an advisory session, and check the status of your applications. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',
   'menu.status': 'Check an application status',
   'menu.tasks': 'My tasks (approvals)',
   'menu.help': 'Help',
   'menu.hint': 'Type "menu" at any time to come back here, "cancel" to cancel the current step, or "Bahasa Melayu" to switch language.',
-  'help.general': 'Commands you can use:\n- **menu**: show the menu\n- **status UC-2026-000001**: an application\'s status and history\n- **tasks**: approvals waiting for you\n- **cancel**: cancel the current step\n- **English** / **Bahasa Melayu**: switch language\n\nNever share your PIN, password or private key here.',
+  'help.general': 'Commands you can use:\n- **menu**: show the menu\n- **status UC-2026-000001**: an application\'s status and history\n- **tasks**: approvals waiting for you\n- **cancel**: cancel the current step\n- **agent**: talk to a helpdesk agent\n- **English** / **Bahasa Melayu**: switch language\n\nNever share your PIN, password or private key here.',
   'help.inDialog': 'You are filling in an application. Answer the question below, or type "cancel" to cancel it. Nothing you have entered is lost.',
   'menu.inDialog': 'Your application is still open and what you entered is kept. Answer the question below to continue, or type "cancel" to cancel it.',
   'cancel.done': 'OK, the application is cancelled. Nothing was submitted.',

@@ -2,6 +2,7 @@ import { msCerts } from './ms-certs.js';
 import { msCertNotices } from './ms-cert-notices.js';
 import { msHelpdesk } from './ms-helpdesk.js';
 import { msHandoff } from './ms-handoff.js';
+import { msServer } from './ms-server.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
   // Certificate operations and training certificates (issue 4) live in their own files.
@@ -9,14 +10,15 @@ export const ms = {
   ...msCertNotices,
   ...msHelpdesk,
   ...msHandoff,
-  'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon, memperbaharui, membatalkan dan menggantikan Sijil Digital Pengguna dan sijil latihan/ujian, serta menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
+  ...msServer,
+  'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon, memperbaharui, membatalkan dan menggantikan Sijil Digital Pengguna dan sijil latihan/ujian, memohon Sijil Digital Pelayan, membuat aduan, memohon khidmat nasihat, dan menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',
   'menu.status': 'Semak status permohonan',
   'menu.tasks': 'Tugasan saya (kelulusan)',
   'menu.help': 'Bantuan',
   'menu.hint': 'Taip "menu" bila-bila masa untuk kembali ke sini, "batal" untuk membatalkan langkah semasa, atau "English" untuk bertukar bahasa.',
-  'help.general': 'Arahan yang boleh digunakan:\n- **menu**: tunjuk menu\n- **status UC-2026-000001**: semak status dan sejarah permohonan\n- **tugasan**: senarai kelulusan yang menunggu anda\n- **batal**: batalkan langkah semasa\n- **English** / **Bahasa Melayu**: tukar bahasa\n\nJangan sekali-kali berkongsi PIN, kata laluan atau kunci persendirian anda di sini.',
+  'help.general': 'Arahan yang boleh digunakan:\n- **menu**: tunjuk menu\n- **status UC-2026-000001**: semak status dan sejarah permohonan\n- **tugasan**: senarai kelulusan yang menunggu anda\n- **batal**: batalkan langkah semasa\n- **ejen**: bercakap dengan ejen meja bantuan\n- **English** / **Bahasa Melayu**: tukar bahasa\n\nJangan sekali-kali berkongsi PIN, kata laluan atau kunci persendirian anda di sini.',
   'help.inDialog': 'Anda sedang mengisi permohonan. Jawab soalan di bawah, atau taip "batal" untuk membatalkannya. Maklumat yang telah anda isi tidak hilang.',
   'menu.inDialog': 'Permohonan anda masih terbuka dan maklumat yang diisi disimpan. Jawab soalan di bawah untuk meneruskan, atau taip "batal" untuk membatalkannya.',
   'cancel.done': 'Baik, permohonan dibatalkan. Tiada apa-apa dihantar.',

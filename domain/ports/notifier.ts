@@ -21,7 +21,13 @@ export type Notification =
   /** To the holder: `days` before the certificate `serial` (made by case `caseId`) expires. */
   | { type: 'expiryReminder'; caseId: string; serial: string; days: number }
   /** Helpdesk tickets, on-site visits and advisory requests (issue 7): `event` names what happened. */
-  | { type: 'helpdesk'; caseId: string; event: string };
+  | { type: 'helpdesk'; caseId: string; event: string }
+  /** Server certificates: a task card for the technical officer (csr), verifying officer (endorse) or lead agency (approve). */
+  | { type: 'serverTask'; caseId: string; task: 'csr' | 'endorse' | 'approve' }
+  /** Server certificates: what happened to a case (`event` names the catalog text), with a note. */
+  | { type: 'serverNotice'; caseId: string; event: string; note?: string }
+  /** Server certificates: the certificate and its chain, as PEM files, to the technical officer. */
+  | { type: 'serverIssued'; caseId: string; serial: string };
 
 /**
  * Tells a person something, on the channel they last used.

@@ -15,6 +15,9 @@ export function canView(viewer: Person, c: Case): boolean {
   if (c.applicantId === viewer.id) return true;
   // The technical officer assigned to a complaint's on-site visit.
   if (c.kind === 'AD' && (c.data as { onsite?: { officerId?: string } }).onsite?.officerId === viewer.id) return true;
+  // A server certificate's technical and verifying officers follow its case too.
+  const officers = c.kind === 'SC' ? (c.data as { techId?: string; verifierId?: string }) : {};
+  if (officers.techId === viewer.id || officers.verifierId === viewer.id) return true;
   if ((hasRole(viewer, 'AP') || hasRole(viewer, 'SA')) && viewer.agencyId === c.agencyId) return true;
   return hasRole(viewer, 'HELPDESK_AGENT') || hasRole(viewer, 'LEAD_AGENCY') || hasRole(viewer, 'ADMIN');
 }

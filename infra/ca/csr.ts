@@ -34,7 +34,15 @@ const RSA_SIGNATURE_DIGEST: Record<string, string> = {
 const WEAK_SIGNATURE_OIDS = new Set([
   '1.2.840.113549.1.1.4', // md5WithRSAEncryption
   '1.2.840.113549.1.1.5', // sha1WithRSAEncryption
+  '1.2.840.10045.4.1', // ecdsa-with-SHA1
 ]);
+const ECDSA_SIGNATURE_DIGEST: Record<string, string> = {
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+};
+/** Server keys may be EC on P-256 or P-384 (DOMAIN.md 4.4). */
+const EC_CURVES = new Set(['prime256v1', 'secp384r1']);
 
 const PEM_CSR = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([A-Za-z0-9+/=\s]+)-----END (?:NEW )?CERTIFICATE REQUEST-----/;
 
@@ -140,6 +148,8 @@ function checkRsaKey(key: KeyObject): void {
  */
 export function checkCsr(csrPem: string): Buffer {
   const parts = decode(csrPem);
+  const ec = ecPublicKeyOf(parts.spki);
+  if (ec) return checkEcRequest(parts, ec);
   const key = rsaPublicKeyOf(parts.spki);
   checkRsaKey(key);
   if (WEAK_SIGNATURE_OIDS.has(parts.signatureOid)) {
@@ -161,5 +171,39 @@ export function checkCsr(csrPem: string): Buffer {
   }
   if (!valid) throw refuse('CSR_BAD_SIGNATURE', 'the certificate request signature does not verify');
   // Re-encoded from the key, so the certificate carries a canonical SubjectPublicKeyInfo.
+  return key.export({ type: 'spki', format: 'der' });
+}
+
+/** The EC key of a SubjectPublicKeyInfo, or undefined when the key is not EC. */
+function ecPublicKeyOf(spki: forge.asn1.Asn1): KeyObject | undefined {
+  let algorithmOid: string;
+  try {
+    algorithmOid = forge.asn1.derToOid(bytesOf(expectType(children(children(spki)[0])[0], forge.asn1.Type.OID)).toString('binary'));
+  } catch {
+    return undefined;
+  }
+  if (KEY_TYPES[algorithmOid] !== 'ec') return undefined;
+  try {
+    return createPublicKey({ key: Buffer.from(forge.asn1.toDer(spki).getBytes(), 'binary'), format: 'der', type: 'spki' });
+  } catch {
+    throw refuse('CSR_UNPARSABLE', 'the public key in the certificate request cannot be read');
+  }
+}
+
+function checkEcRequest(parts: CsrParts, key: KeyObject): Buffer {
+  const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
+  if (!EC_CURVES.has(curve)) throw refuse('UNSUPPORTED_KEY_TYPE', 'only EC keys on P-256 or P-384 are accepted', { keyType: 'ec', curve });
+  if (WEAK_SIGNATURE_OIDS.has(parts.signatureOid)) {
+    throw refuse('WEAK_SIGNATURE_HASH', 'certificate request signed with SHA-1', { signatureOid: parts.signatureOid });
+  }
+  const digest = ECDSA_SIGNATURE_DIGEST[parts.signatureOid];
+  if (!digest) throw refuse('UNSUPPORTED_SIGNATURE_ALGORITHM', 'unsupported request signature algorithm', { signatureOid: parts.signatureOid });
+  let valid = false;
+  try {
+    valid = verify(digest, parts.infoDer, key, parts.signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw refuse('CSR_BAD_SIGNATURE', 'the certificate request signature does not verify');
   return key.export({ type: 'spki', format: 'der' });
 }

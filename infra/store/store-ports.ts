@@ -5,6 +5,7 @@ import type { CertificateRepository } from '../../domain/ports/certificate-repos
 import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import type { Directory } from '../../domain/ports/directory.js';
 import type { FileStore } from '../../domain/ports/file-store.js';
+import type { KeyFingerprints } from '../../domain/ports/key-fingerprints.js';
 
 /** Every storage port, as each store (embedded, MongoDB) provides them on one connection. */
 export interface StorePorts {
@@ -15,6 +16,8 @@ export interface StorePorts {
   audit: AuditLog;
   files: FileStore;
   storage: Storage;
+  /** Public keys seen in server-certificate requests. */
+  keyFingerprints: KeyFingerprints;
   /** Closes the connection; the adapters must not be used afterwards. */
   close(): Promise<void>;
 }

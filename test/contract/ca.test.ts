@@ -4,7 +4,7 @@
  * ca-openssl.test.ts.
  */
 import { expect } from 'chai';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
@@ -146,13 +146,21 @@ describe('EmbeddedCertificateAuthority', function () {
     it('names why a CSR is refused', async () => {
       expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(1024)) })).to.equal('KEY_TOO_SMALL');
       expect(await reasonOf({ csrPem: tamperCsrSignature(buildCsr(await rsaKeyPair())) })).to.equal('CSR_BAD_SIGNATURE');
-      expect(await reasonOf({ csrPem: buildCsr(await ecKeyPair(), { algorithm: 'sha256-ecdsa' }) })).to.equal(
+      // EC is accepted on P-256 and P-384 only (DOMAIN.md 4.4).
+      expect(await reasonOf({ csrPem: buildCsr(generateKeyPairSync('ec', { namedCurve: 'P-521' }), { algorithm: 'sha256-ecdsa' }) })).to.equal(
         'UNSUPPORTED_KEY_TYPE',
       );
       expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(), { algorithm: 'sha1-rsa' }) })).to.equal(
         'WEAK_SIGNATURE_HASH',
       );
       expect(await reasonOf({ csrPem: 'not a CSR' })).to.equal('CSR_UNPARSABLE');
+    });
+
+    it('certifies the key of an EC P-256 request (server keys may be EC)', async () => {
+      const keys = await ecKeyPair();
+      const issued = await ca.issue(request(`KEY-${++n}`, { csrPem: buildCsr(keys, { algorithm: 'sha256-ecdsa' }) }));
+      const certified = new X509Certificate(issued.certPem).publicKey.export({ type: 'spki', format: 'der' });
+      expect(certified.equals(keys.publicKey.export({ type: 'spki', format: 'der' }))).to.equal(true);
     });
 
     it('refuses every one-bit corruption of a CSR with CA_REFUSED, never another error', async () => {

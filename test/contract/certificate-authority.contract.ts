@@ -30,6 +30,8 @@ export async function expectRefused(p: Promise<unknown>): Promise<PermanentError
 }
 
 const fingerprints = (pem: string): string[] => splitPem(pem).map((c) => c.fingerprint256);
+/** Serials compared as numbers written in hex: DER pads with 00, OpenSSL prints whole bytes. */
+const serialOf = (hex: string): string => hex.toLowerCase().replace(/^0+(?=.)/, '');
 
 export function certificateAuthorityContract(adapterName: string, factory: Factory<CertificateAuthority>): void {
   describe(`CertificateAuthority contract: ${adapterName}`, function () {
@@ -75,7 +77,7 @@ export function certificateAuthorityContract(adapterName: string, factory: Facto
       const issued = await ca.issue(userRequest());
       const cert = new X509Certificate(issued.certPem);
       expect(issued.serial).to.match(/^[0-9a-f]+$/);
-      expect(issued.serial).to.equal(cert.serialNumber.toLowerCase());
+      expect(issued.serial).to.equal(serialOf(cert.serialNumber));
       expect(issued.notBefore.getTime()).to.equal(new Date(cert.validFrom).getTime());
       expect(issued.notAfter.getTime()).to.equal(new Date(cert.validTo).getTime());
       expect(cert.subject).to.include('CN=Aminah binti Ahmad');
@@ -172,7 +174,7 @@ export function certificateAuthorityContract(adapterName: string, factory: Facto
       expect(crlSignedBy(crl, issuing)).to.equal(true);
       expect(crl.version).to.equal(2);
       expect(crl.nextUpdate!.getTime()).to.be.greaterThan(crl.thisUpdate.getTime());
-      const reasons = new Map(crl.entries.map((e) => [e.serial.toLowerCase(), e.reasonCode]));
+      const reasons = new Map(crl.entries.map((e) => [serialOf(e.serial), e.reasonCode]));
       expect(reasons.get(a!.serial)).to.equal(1);
       expect(reasons.get(b!.serial)).to.equal(5);
       expect(crl.crlNumber).to.be.greaterThan(before.crlNumber ?? -1);

@@ -9,6 +9,7 @@ import type { NewCase } from '../../domain/cases/case.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
 import { SqliteActivityLog } from '../../infra/store/embedded/activity-log.js';
+import { keyFingerprintsContract } from './key-fingerprints.contract.js';
 import { createEmbeddedStore, openEmbeddedDb, type EmbeddedStore } from '../../infra/store/embedded/index.js';
 import { activityLogContract } from './activity-log.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
@@ -60,6 +61,7 @@ storageContract('embedded', embedded((s) => s.storage));
 activityLogContract('embedded', embedded((s) => new SqliteActivityLog({ db: s.db })));
 handoffRepositoryContract('embedded', embedded((s) => new SqliteHandoffRepository({ db: s.db })));
 agentCredentialsContract('embedded', embedded((s) => new SqliteAgentCredentials({ db: s.db })));
+keyFingerprintsContract('embedded', embedded((s) => s.keyFingerprints));
 
 const newCase = (over: Partial<NewCase> = {}): NewCase => ({
   kind: 'UC', status: 'SUBMITTED', applicantId: 'p1', data: { n: 1 }, timeline: [], createdAt: '2026-05-01T00:00:00.000Z', ...over,

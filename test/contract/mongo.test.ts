@@ -28,6 +28,8 @@ import { agentCredentialsContract, handoffRepositoryContract } from './handoff-r
 import { MongoAgentCredentials, MongoHandoffRepository } from '../../infra/store/mongo/handoff-repository.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
+import { keyFingerprintsContract } from './key-fingerprints.contract.js';
+import { MongoKeyFingerprints } from '../../infra/store/mongo/key-fingerprints.js';
 import { storageContract } from './storage.contract.js';
 
 const uri = process.env.MONGODB_URI;
@@ -82,6 +84,7 @@ if (!uri) {
     activityLogContract('mongo', mongo((o) => new MongoActivityLog(o)));
     handoffRepositoryContract('mongo', mongo((o) => new MongoHandoffRepository(o)));
     agentCredentialsContract('mongo', mongo((o) => new MongoAgentCredentials(o)));
+    keyFingerprintsContract('mongo', mongo((o) => new MongoKeyFingerprints(o)));
 
     describe('mongo store (beyond the contracts)', () => {
       const newCase = (): NewCase => ({

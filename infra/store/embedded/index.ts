@@ -10,6 +10,7 @@ import { openEmbeddedDb, type Db } from './db.js';
 import { SqliteDirectory } from './directory.js';
 import { EmbeddedFileStore } from './file-store.js';
 import { SqliteStorage } from './storage.js';
+import { SqliteKeyFingerprints } from './key-fingerprints.js';
 
 export { openEmbeddedDb, type Db } from './db.js';
 export { SqliteAuditLog } from './audit-log.js';
@@ -49,6 +50,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     audit: new SqliteAuditLog({ db }),
     files: new EmbeddedFileStore({ db, dir: opts.filesDir, clock }),
     storage: new SqliteStorage({ db }),
+    keyFingerprints: new SqliteKeyFingerprints({ db, clock }),
     close: async () => {
       if (db.open) db.close();
     },

@@ -9,6 +9,7 @@ import { MongoConversationRepository } from './conversation-repository.js';
 import { MongoDirectory } from './directory.js';
 import { MongoFileStore } from './file-store.js';
 import { MongoStorage } from './storage.js';
+import { MongoKeyFingerprints } from './key-fingerprints.js';
 
 export { connectMongo, ensureIndexes, type ConnectMongoOptions } from './connection.js';
 export { MongoAuditLog } from './audit-log.js';
@@ -55,6 +56,7 @@ export async function createMongoStore(opts: MongoStoreOptions): Promise<MongoSt
     audit: new MongoAuditLog(common),
     files: new MongoFileStore(common),
     storage: new MongoStorage(common),
+    keyFingerprints: new MongoKeyFingerprints(common),
     close: () => connection.close(),
   };
   try {

@@ -1,0 +1,107 @@
+import { type Activity, type Attachment } from 'botbuilder';
+import { format } from 'date-fns';
+import type { Case } from '../domain/cases/case.js';
+import type { ServerCertData } from '../domain/cases/server-certificate.js';
+import type { Locale } from '../domain/people.js';
+import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
+import type { Notification } from '../domain/ports/notifier.js';
+import { adaptiveCard, esc, facts, heading, para, submit } from '../dialogs/cards/adaptive.js';
+import { t, tDynamic } from '../dialogs/i18n/index.js';
+import type { CaseRepository } from '../domain/ports/case-repository.js';
+import type { CertificateRepository } from '../domain/ports/certificate-repository.js';
+import type { Directory } from '../domain/ports/directory.js';
+
+/** What rendering server notifications reads (a subset of the notifications' RenderDeps). */
+export interface RenderDeps {
+  cases: CaseRepository;
+  certificates: CertificateRepository;
+  directory: Directory;
+  ca?: CertificateAuthority;
+}
+
+type ServerNotification = Extract<Notification, { type: 'serverTask' | 'serverNotice' | 'serverIssued' }>;
+
+export function isServerNotification(n: Notification): n is ServerNotification {
+  return n.type === 'serverTask' || n.type === 'serverNotice' || n.type === 'serverIssued';
+}
+
+const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
+
+/** What every officer sees of a server case: type, system, names, officers, CSR. */
+export async function serverFacts(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, locale: Locale): Promise<[string, string][]> {
+  const f = (k: string, p?: Record<string, string>) => tDynamic(locale, k, 'system', p);
+  const name = async (id?: string) => (id ? esc((await deps.directory.getPerson(id))?.name ?? id) : '-');
+  const d = c.data;
+  const rows: [string, string][] = [
+    [f('server.field.operation'), f(`server.op.${d.operation}`)],
+    [f('server.field.certType'), f(`server.type.${d.certType}`)],
+    [f('server.field.systemName'), esc(d.systemName)],
+    [f('server.field.domains'), esc(d.domains.join(', '))],
+    [f('server.field.justification'), esc(d.justification)],
+    [f('server.field.applicant'), await name(c.applicantId)],
+    [f('server.field.tech'), await name(d.techId)],
+    [f('server.field.verifier'), await name(d.verifierId)],
+  ];
+  if (d.csr) rows.push([f('server.field.csr'), f('server.csrSummary', { keyType: d.csr.keyType, fingerprint: `${d.csr.keyFingerprint.slice(0, 16)}…` })]);
+  if (d.renews) rows.push([f('server.field.renews'), d.renews.toUpperCase()]);
+  if (d.serial && d.operation === 'revoke') {
+    const cert = await deps.certificates.get(d.serial);
+    rows.push([f('server.field.serial'), d.serial.toUpperCase()], [f('server.field.expires'), day(cert?.notAfter)], [f('server.field.reason'), f(`reason.${d.reason}`)]);
+    rows.push([f('server.field.requestedBy'), await name(d.requestedBy)]);
+  }
+  return rows;
+}
+
+/** The task card: the CSR request, the endorsement, or the lead agency's approval. */
+export async function serverTaskCard(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: 'csr' | 'endorse' | 'approve', locale: Locale): Promise<Attachment> {
+  const rows = await serverFacts(deps, c, locale);
+  const base = { caseId: c.id, version: c.version };
+  const note = { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: t(locale, 'server.card.noteLabel') };
+  if (task === 'csr') {
+    return adaptiveCard([heading(t(locale, 'server.card.csr.title', { caseId: c.id })), facts(rows), para(t(locale, 'server.card.csr.hint'))], [
+      submit(t(locale, 'server.card.csr.action'), { verb: 'serverCsr', caseId: c.id }, 'positive'),
+    ]);
+  }
+  if (task === 'endorse') {
+    const returnable = c.data.operation !== 'revoke';
+    return adaptiveCard([heading(t(locale, 'server.card.endorse.title', { caseId: c.id })), facts(rows), note], [
+      submit(t(locale, 'server.card.endorse'), { verb: 'serverDecide', decision: 'endorse', ...base }, 'positive'),
+      ...(returnable ? [submit(t(locale, 'server.card.return'), { verb: 'serverDecide', decision: 'return', ...base })] : []),
+      submit(t(locale, 'server.card.reject'), { verb: 'serverDecide', decision: 'reject', ...base }, 'destructive'),
+    ]);
+  }
+  return adaptiveCard([heading(t(locale, 'server.card.approve.title', { caseId: c.id })), facts(rows), note], [
+    submit(t(locale, 'server.card.approve'), { verb: 'serverDecide', decision: 'approve', ...base }, 'positive'),
+    submit(t(locale, 'server.card.reject'), { verb: 'serverDecide', decision: 'reject', ...base }, 'destructive'),
+  ]);
+}
+
+/** A PEM file as an attachment every channel shows as a download. */
+function pemFile(name: string, pem: string): Attachment {
+  return { contentType: 'application/x-pem-file', name, contentUrl: `data:application/x-pem-file;base64,${Buffer.from(pem).toString('base64')}` };
+}
+
+/** The issued certificate and the chain for the technical officer (again on `status <no>`). */
+export async function certificateFiles(deps: Pick<RenderDeps, 'certificates'> & { ca: CertificateAuthority }, c: Case<ServerCertData>, locale: Locale): Promise<Partial<Activity> | undefined> {
+  if (!c.certificateSerial) return undefined;
+  const cert = await deps.certificates.get(c.certificateSerial);
+  if (!cert) return undefined;
+  const chain = await deps.ca.caCertificatesPem();
+  const base = c.data.domains[0]!.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9.-]/gi, '_');
+  return {
+    type: 'message',
+    text: t(locale, 'server.issued.files', { caseId: c.id, serial: cert.serial.toUpperCase(), from: day(cert.notBefore), to: day(cert.notAfter), domains: esc(c.data.domains.join(', ')) }),
+    attachments: [pemFile(`${base}.crt.pem`, cert.certPem), pemFile(`${base}.chain.pem`, chain)],
+  };
+}
+
+/** Renders a server-certificate notification for `locale`. */
+export async function renderServerNotification(deps: RenderDeps, n: ServerNotification, locale: Locale): Promise<Partial<Activity> | undefined> {
+  const c = await deps.cases.get<ServerCertData>(n.caseId);
+  if (!c) return undefined;
+  if (n.type === 'serverTask') {
+    return { type: 'message', text: tDynamic(locale, `server.task.${n.task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps, c, n.task, locale)] };
+  }
+  if (n.type === 'serverIssued') return deps.ca ? certificateFiles({ certificates: deps.certificates, ca: deps.ca }, c, locale) : undefined;
+  return { type: 'message', text: tDynamic(locale, `server.notify.${n.event}`, 'system', { caseId: c.id, note: esc(n.note ?? '') }) };
+}

@@ -1,0 +1,91 @@
+import type { TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { z } from 'zod';
+import type { Case } from '../domain/cases/case.js';
+import type { ServerCertData } from '../domain/cases/server-certificate.js';
+import { hasRole } from '../domain/people.js';
+import { decideServerCase } from '../domain/usecases/server-certificate.js';
+import type { ServerDeps } from '../domain/usecases/server-deps.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import { PROVIDE_CSR_DIALOG, type ProvideCsrOptions } from '../dialogs/server-certificate/csr-dialog.js';
+import { localeOf, personOf, say } from '../dialogs/turn.js';
+import type { DialogRunner } from './dialog-runner.js';
+import { certificateFiles, serverTaskCard } from './server-cards.js';
+import type { RenderDeps } from './server-cards.js';
+
+const caseId = z.string().regex(/^SC-\d{4}-\d{6}$/);
+const CsrPayload = z.object({ verb: z.literal('serverCsr'), caseId });
+const DecidePayload = z.object({
+  verb: z.literal('serverDecide'),
+  decision: z.enum(['endorse', 'return', 'reject', 'approve']),
+  caseId,
+  version: z.coerce.number().int().positive(),
+  note: z.string().max(500).optional(),
+});
+
+export interface ServerRouteDeps {
+  server: ServerDeps;
+  runner: DialogRunner;
+  render: RenderDeps;
+  busy: (ctx: TurnContext) => Promise<void>;
+  afterAnswer: (ctx: TurnContext) => Promise<void>;
+}
+
+/** Card verbs of server certificates: the technical officer's CSR button and the officers' decisions. */
+export function registerServerRoutes(app: Application<TurnState>, deps: ServerRouteDeps): void {
+  app.adaptiveCards.actionSubmit('serverCsr', async (ctx) => {
+    const p = CsrPayload.safeParse(ctx.activity.value);
+    if (!p.success) return void (await ctx.sendActivity(say(ctx, 'card.invalid')));
+    const dc = await deps.runner.createContext(ctx);
+    if (dc.activeDialog) return deps.busy(ctx);
+    const c = await deps.server.cases.get<ServerCertData>(p.data.caseId);
+    if (!c || c.data.techId !== personOf(ctx).id) return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_TECH', { caseId: p.data.caseId })));
+    if (c.status !== 'MENUNGGU_CSR') {
+      return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_WAITING', { caseId: c.id, status: tDynamic(localeOf(ctx), `status.${c.status}`, 'system') })));
+    }
+    await dc.beginDialog(PROVIDE_CSR_DIALOG, { caseId: c.id } satisfies ProvideCsrOptions);
+  });
+
+  app.adaptiveCards.actionSubmit('serverDecide', async (ctx) => {
+    const p = DecidePayload.safeParse(ctx.activity.value);
+    if (!p.success) return void (await ctx.sendActivity(say(ctx, 'card.invalid')));
+    const r = await decideServerCase(deps.server, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.decision, note: p.data.note, seenVersion: p.data.version });
+    const locale = localeOf(ctx);
+    if (r.ok) await ctx.sendActivity(tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }));
+    else await ctx.sendActivity(tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system') }));
+    await deps.afterAnswer(ctx);
+  });
+}
+
+/** Server cases waiting for this person: a CSR (technical officer), an endorsement, a lead approval. */
+export async function serverTasks(deps: ServerDeps, personId: string): Promise<{ c: Case<ServerCertData>; task: 'csr' | 'endorse' | 'approve' }[]> {
+  const me = await deps.directory.getPerson(personId);
+  if (!me) return [];
+  const waiting = await deps.cases.listByStatus(['MENUNGGU_CSR', 'MENUNGGU_PENGESAHAN', 'MENUNGGU_KELULUSAN_PENERAJU'], { kind: 'SC' }) as unknown as Case<ServerCertData>[];
+  const out: { c: Case<ServerCertData>; task: 'csr' | 'endorse' | 'approve' }[] = [];
+  for (const c of waiting) {
+    if (c.status === 'MENUNGGU_CSR' && c.data.techId === me.id) out.push({ c, task: 'csr' });
+    if (c.status === 'MENUNGGU_PENGESAHAN' && c.data.verifierId === me.id) out.push({ c, task: 'endorse' });
+    const party = [c.applicantId, c.data.techId, c.data.verifierId].includes(me.id);
+    if (c.status === 'MENUNGGU_KELULUSAN_PENERAJU' && hasRole(me, 'LEAD_AGENCY') && !party) out.push({ c, task: 'approve' });
+  }
+  return out;
+}
+
+/** `tugasan`: the server tasks, each with its card. */
+export async function showServerTasks(ctx: TurnContext, deps: { server: ServerDeps; render: RenderDeps }): Promise<void> {
+  const tasks = await serverTasks(deps.server, personOf(ctx).id);
+  if (tasks.length === 0) return;
+  await ctx.sendActivity(say(ctx, 'server.tasks.header', { count: tasks.length }));
+  for (const { c, task } of tasks.slice(0, 10)) {
+    await ctx.sendActivity({ text: tDynamic(localeOf(ctx), `server.task.${task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps.render, c, task, localeOf(ctx))] });
+  }
+}
+
+/** `status SC-…` for the technical officer of an issued case: the certificate and chain again. */
+export async function resendServerFiles(ctx: TurnContext, deps: { server: ServerDeps; render: RenderDeps }, id: string): Promise<void> {
+  const c = await deps.server.cases.get<ServerCertData>(id);
+  if (!c || c.kind !== 'SC' || c.data.techId !== personOf(ctx).id || c.status !== 'DIKELUARKAN') return;
+  const files = await certificateFiles({ certificates: deps.server.certificates, ca: deps.server.ca }, c, localeOf(ctx));
+  if (files) await ctx.sendActivity(files);
+}
