@@ -85,11 +85,10 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
     expect(askedField(r)).to.equal('category');
   });
 
-  it('answers a service that is not in the chat yet honestly, in Malay, with the menu', async () => {
+  it('begins a new server-certificate application (issue 5) from a typed request', async () => {
     const r = await chat().say('permohonan sijil digital pelayan untuk sistem e-tanah');
-    expect(texts(r)).to.contain('belum tersedia dalam sembang ini');
-    expect(r.some((a) => JSON.stringify(cardOf(a) ?? {}).includes('Mohon Sijil Digital Pengguna baharu'))).to.equal(true);
-    expect(askedField(r)).to.equal(undefined);
+    expect(texts(r)).to.not.contain('belum tersedia dalam sembang ini');
+    expect(texts(r)).to.contain('Jenis sijil pelayan yang diperlukan?');
   });
 
   it('answers in English once the user asks for it in a sentence', async () => {
