@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { lodgeComplaint } from '../../domain/usecases/complaint.js';
 import { removeDir, startTestBot } from '../support/bot.js';
-import { describeWithChromium, launchChromium, seen, webchat, watchProblems } from '../support/browser.js';
+import { consoleSignIn, describeWithChromium, launchChromium, pagesOf, seen, webchat } from '../support/browser.js';
 import { AGENT_EMAIL, AGENT_PASSWORD, setPasswordByCommand } from '../support/console.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
@@ -16,7 +16,7 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const pages = pagesOf(() => browser, () => bot.url);
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);
@@ -24,21 +24,13 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     expect(set.code, set.stderr).to.equal(0);
   });
   after(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await pages.closeAll();
     await browser?.close();
     await bot?.close();
     if (bot) removeDir(bot.dataDir);
   });
 
-  async function open(pathname: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems = watchProblems(page);
-    await page.goto(`${bot.url}${pathname}`);
-    return { page, problems };
-  }
+  const open = (pathname: string) => pages.open(pathname);
 
   it('lists the ticket, shows its details, refuses a reply without text, resolves it, and the user sees the resolution', async () => {
     const me = await open('/chat');
@@ -53,10 +45,7 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
 
     const desk = await open('/console');
     const agent = desk.page;
-    await agent.locator('#email').fill(AGENT_EMAIL);
-    await agent.locator('#password').fill(AGENT_PASSWORD);
-    await agent.locator('#signin-button').click();
-    await agent.locator('#desk').waitFor({ state: 'visible' });
+    await consoleSignIn(agent, AGENT_EMAIL, AGENT_PASSWORD);
     const item = agent.locator('#tickets li', { hasText: id });
     await item.waitFor();
     expect(await item.textContent()).to.contain('Baharu / New').and.contain('Aminah binti Hassan').and.contain('Kementerian Kesihatan Malaysia').and.contain('Token atau kad pintar / Token or smart card').and.contain('ePerolehan');

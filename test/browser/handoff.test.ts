@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { removeDir, startTestBot, tinyPng } from '../support/bot.js';
-import { countOf, describeWithChromium, launchChromium, seen, send, watchProblems, webchat } from '../support/browser.js';
+import { consoleSignIn, countOf, describeWithChromium, launchChromium, pagesOf, seen, send, webchat } from '../support/browser.js';
 import { AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD, setPasswordByCommand } from '../support/console.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -16,7 +16,7 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const pages = pagesOf(() => browser, () => bot.url);
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot({ AGENT_HOURS: 'always' }), launchChromium()]);
@@ -27,28 +27,13 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
     }
   });
   after(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await pages.closeAll();
     await browser?.close();
     await bot?.close();
     if (bot) removeDir(bot.dataDir);
   });
 
-  async function open(pathname: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems = watchProblems(page);
-    await page.goto(`${bot.url}${pathname}`);
-    return { page, problems };
-  }
-
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.locator('#email').fill(email);
-    await page.locator('#password').fill(password);
-    await page.locator('#signin-button').click();
-    await page.locator('#desk').waitFor({ state: 'visible' });
-  }
+  const open = (pathname: string) => pages.open(pathname);
 
   it('refuses a person who is not an agent at the sign-in form', async () => {
     const { page, problems } = await open('/console');
@@ -91,8 +76,8 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
 
     const one = await open('/console');
     const two = await open('/console');
-    await signIn(one.page, AGENT_EMAIL, AGENT_PASSWORD);
-    await signIn(two.page, SECOND.email, SECOND.password);
+    await consoleSignIn(one.page, AGENT_EMAIL, AGENT_PASSWORD);
+    await consoleSignIn(two.page, SECOND.email, SECOND.password);
     for (const { page } of [one, two]) {
       const item = page.locator('#queue li', { hasText: 'Aminah binti Hassan' });
       expect(await item.textContent()).to.contain('Kementerian Kesihatan Malaysia').and.contain('MS').and.contain('langkah phone');

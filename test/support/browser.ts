@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 /** Debian's chromium (installed by .ci/run); Playwright's own browsers cannot be downloaded here. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -80,4 +80,34 @@ export const lastBubble = (page: Scope, text: string | RegExp): Locator => bubbl
 /** How many bubbles show `text` now (no waiting). */
 export function countOf(page: Scope, text: string | RegExp): Promise<number> {
   return bubbleText(page, text).count();
+}
+
+/**
+ * Pages for several people in one browser: each `open` gets its own context (cookies, storage),
+ * as two people on two PCs, with its problems watched; `closeAll` closes them (call it in `after`).
+ */
+export function pagesOf(browser: () => Browser, baseUrl: () => string) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open(pathname: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+      const context = await browser().newContext({ viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const problems = watchProblems(page);
+      await page.goto(`${baseUrl()}${pathname}`);
+      return { page, problems };
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+    },
+  };
+}
+
+/** Signs in on the agent console's form and waits for the desk. */
+export async function consoleSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('#signin-button').click();
+  await page.locator('#desk').waitFor({ state: 'visible' });
 }
