@@ -14,14 +14,7 @@ export type ServerCase = Case<ServerCertData>;
 export const serverIssueJobKey = (caseId: string) => `${caseId}:serverIssue`;
 export const serverRevokeJobKey = (caseId: string) => `${caseId}:serverRevoke`;
 
-export interface ServerApplicationInput {
-  certType: ServerCertType;
-  systemName: string;
-  domains: string[];
-  justification: string;
-  techId: string;
-  verifierId: string;
-}
+export type ServerApplicationInput = Pick<ServerCertData, 'certType' | 'systemName' | 'domains' | 'justification' | 'techId' | 'verifierId'>;
 
 export type ServerSubmitError = 'INVALID_FIELD' | 'NAMES_INVALID' | 'PERSON_UNKNOWN' | 'SAME_PERSON' | 'NO_AGENCY';
 

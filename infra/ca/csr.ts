@@ -163,6 +163,13 @@ export function checkCsr(csrPem: string): Buffer {
       signatureOid: parts.signatureOid,
     });
   }
+  proveSignature(parts, digest, key);
+  // Re-encoded from the key, so the certificate carries a canonical SubjectPublicKeyInfo.
+  return key.export({ type: 'spki', format: 'der' });
+}
+
+/** Proof of possession: the request's own signature verifies with the key it carries. */
+function proveSignature(parts: CsrParts, digest: string, key: KeyObject): void {
   let valid = false;
   try {
     valid = verify(digest, parts.infoDer, key, parts.signature);
@@ -170,8 +177,6 @@ export function checkCsr(csrPem: string): Buffer {
     valid = false;
   }
   if (!valid) throw refuse('CSR_BAD_SIGNATURE', 'the certificate request signature does not verify');
-  // Re-encoded from the key, so the certificate carries a canonical SubjectPublicKeyInfo.
-  return key.export({ type: 'spki', format: 'der' });
 }
 
 /** The EC key of a SubjectPublicKeyInfo, or undefined when the key is not EC. */
@@ -198,12 +203,6 @@ function checkEcRequest(parts: CsrParts, key: KeyObject): Buffer {
   }
   const digest = ECDSA_SIGNATURE_DIGEST[parts.signatureOid];
   if (!digest) throw refuse('UNSUPPORTED_SIGNATURE_ALGORITHM', 'unsupported request signature algorithm', { signatureOid: parts.signatureOid });
-  let valid = false;
-  try {
-    valid = verify(digest, parts.infoDer, key, parts.signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw refuse('CSR_BAD_SIGNATURE', 'the certificate request signature does not verify');
+  proveSignature(parts, digest, key);
   return key.export({ type: 'spki', format: 'der' });
 }
