@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { calendarProblems, WorkingCalendar, WorkingCalendars, type CalendarData } from '../../domain/rules/working-calendar.js';
+import { calendarProblems, WorkingCalendars, type CalendarData } from '../../domain/rules/working-calendar.js';
 
+/** A bad file stops the start naming the file and what is wrong. */
 function readCalendarData(file: string): CalendarData {
   let data: CalendarData;
   try {
@@ -13,13 +14,8 @@ function readCalendarData(file: string): CalendarData {
   return data;
 }
 
-/** Reads the working-day calendar file; a bad file stops the start naming the file and what is wrong. */
-export function loadCalendar(file: string, state: string): WorkingCalendar {
-  return new WorkingCalendar(readCalendarData(file), state);
-}
-
 /**
- * Reads the calendar file as one calendar per state, `defaultState` (CALENDAR_STATE) for agencies
+ * Reads the working-day calendar file as one calendar per state, `defaultState` (CALENDAR_STATE) for agencies
  * that name none. A bad file, or a default state the file does not know, stops the start.
  */
 export function loadCalendars(file: string, defaultState: string): WorkingCalendars {
