@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { AdvisoryData } from '../../domain/cases/advisory.js';
-import { TestClock } from '../support/bot.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { removeDir, startTestBot, TestClock } from '../support/bot.js';
+import { rejection } from '../contract/rejection.js';
 import { askedField, cardOf, promptOf, texts, Chat } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { stopBotAndConnector } from '../support/certs.js';
@@ -147,5 +151,23 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
     const accepted = await advisory(kdId!);
     expect(accepted.status).to.equal('DIJADUALKAN');
     expect(accepted.data.session?.start).to.equal('2026-12-20T00:00:00.000Z');
+  });
+});
+
+describe('e2e: a state the calendar does not know stops the start', () => {
+  it('an agency state in the directory file, or CALENDAR_STATE, that the calendar file does not know is named and nothing starts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-cal-start-'));
+    try {
+      const seed = JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')) as { agencies: Record<string, unknown>[] };
+      seed.agencies[0]!.state = 'ATLANTIS';
+      const file = path.join(dir, 'directory.json');
+      writeFileSync(file, JSON.stringify(seed));
+      const err = await rejection(startTestBot({ DIRECTORY_SEED: file }, path.join(dir, 'data')));
+      expect(err.message).to.contain('agencies[0].state').and.contain('ATLANTIS');
+      const err2 = await rejection(startTestBot({ CALENDAR_STATE: 'Atlantis' }, path.join(dir, 'data2')));
+      expect(err2.message).to.contain('CALENDAR_STATE ATLANTIS');
+    } finally {
+      removeDir(dir);
+    }
   });
 });

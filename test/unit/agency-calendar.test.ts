@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -8,7 +8,7 @@ import { agencyCalendar, calendarOf } from '../../domain/usecases/helpdesk-deps.
 import { loadCalendars } from '../../infra/calendar/load.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embedded/index.js';
-import { removeDir, startTestBot } from '../support/bot.js';
+import { removeDir } from '../support/bot.js';
 import { rejection } from '../contract/rejection.js';
 
 const FILE = 'infra/calendar/malaysia-2026.json';
@@ -115,21 +115,5 @@ describe('working-day calendar per agency state', () => {
       expect(await store.directory.getAgency('JKNX')).to.equal(undefined);
       expect(await store.directory.getAgency('JKNY')).to.equal(undefined);
     });
-  });
-
-  it('a directory file naming a state the calendar does not know stops the start, naming it', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-cal-start-'));
-    try {
-      const seed = demo();
-      seed.agencies[0]!.state = 'ATLANTIS';
-      const file = path.join(dir, 'directory.json');
-      writeFileSync(file, JSON.stringify(seed));
-      const err = await rejection(startTestBot({ DIRECTORY_SEED: file }, path.join(dir, 'data')));
-      expect(err.message).to.contain('agencies[0].state').and.contain('ATLANTIS');
-      const err2 = await rejection(startTestBot({ CALENDAR_STATE: 'Atlantis' }, path.join(dir, 'data2')));
-      expect(err2.message).to.contain('CALENDAR_STATE ATLANTIS');
-    } finally {
-      removeDir(dir);
-    }
   });
 });
