@@ -10,7 +10,7 @@ import { esc } from '../dialogs/cards/adaptive.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 
 /** `status <no>`: the case's status and its whole timeline, for people allowed to see it. */
-export async function showStatus(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' | 'directory'>, text: string, extra?: (c: Case) => string[]): Promise<void> {
+export async function showStatus(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' | 'directory'>, text: string, extra?: (c: Case) => string[] | Promise<string[]>): Promise<void> {
   const arg = text.replace(/^\s*status\b/i, '').trim();
   const me = personOf(ctx);
   if (!arg) return showMyCases(ctx, deps);
@@ -25,7 +25,7 @@ export async function showStatus(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' 
     await ctx.sendActivity(say(ctx, 'status.notFound', { caseId: id }));
     return;
   }
-  await ctx.sendActivity([await timelineText(ctx, deps, r.value), ...(extra?.(r.value) ?? [])].join('\n'));
+  await ctx.sendActivity([await timelineText(ctx, deps, r.value), ...((await extra?.(r.value)) ?? [])].join('\n'));
 }
 
 export async function timelineText(ctx: TurnContext, deps: Pick<CoreDeps, 'directory'>, c: Case): Promise<string> {

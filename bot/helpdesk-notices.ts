@@ -4,22 +4,23 @@ import type { Case } from '../domain/cases/case.js';
 import type { ComplaintData } from '../domain/cases/complaint.js';
 import type { Locale } from '../domain/people.js';
 import type { Directory } from '../domain/ports/directory.js';
-import type { WorkingCalendar } from '../domain/rules/working-calendar.js';
+import { calendarOf, type CalendarsByState } from '../domain/usecases/helpdesk-deps.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
 import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
 
 export interface HelpdeskNoticeDeps {
   directory: Directory;
-  calendar: WorkingCalendar;
+  calendars: CalendarsByState;
 }
 
 /**
  * The messages of tickets, on-site visits and advisory requests, in the person's language: a
- * text from `hd.notify.<event>`, with the card the person acts on where there is one.
+ * text from `hd.notify.<event>`, with the card the person acts on where there is one. Dates and
+ * times follow the calendar of the case's agency.
  */
 export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string): Promise<Partial<Activity>> {
-  const cal = deps.calendar;
+  const cal = await calendarOf(deps, c);
   const name = async (id?: string) => (id ? ((await deps.directory.getPerson(id))?.name ?? id) : '');
   const fmt = (iso?: string) => (iso ? cal.format(new Date(iso)) : '-');
   const user = await name(c.applicantId);

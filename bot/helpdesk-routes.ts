@@ -7,7 +7,7 @@ import type { ComplaintData } from '../domain/cases/complaint.js';
 import { hasRole } from '../domain/people.js';
 import { decideAdvisory, recordAdvisoryHeld } from '../domain/usecases/advisory.js';
 import { userAct } from '../domain/usecases/complaint.js';
-import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
+import { calendarOf, type HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { decideOnsite, fileVisitReport, onsiteClock, requestOnsite } from '../domain/usecases/onsite.js';
 import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
@@ -66,7 +66,8 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
   handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => {
     const r = await decideOnsite(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, reason: p.reason });
     if (!r.ok) return refuse(ctx, r.error, r.params);
-    return say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? hd.calendar.format(new Date(r.value.data.onsite.deadline)) : '' });
+    const cal = await calendarOf(hd, r.value);
+    return say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' });
   });
 
   handle('visitReport', VisitReportPayload, async (ctx, p) => {
@@ -78,8 +79,9 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
   handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => {
     const r = await decideAdvisory(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, date: p.date, reason: p.reason });
     if (!r.ok) return refuse(ctx, r.error, r.params);
-    if (p.decision === 'accept') await ctx.sendActivity({ attachments: [advisoryHeldCard(localeOf(ctx), r.value, hd.calendar)] });
-    return say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? hd.calendar.format(new Date(r.value.data.session.start)).slice(0, 10) : '' });
+    const cal = await calendarOf(hd, r.value);
+    if (p.decision === 'accept') await ctx.sendActivity({ attachments: [advisoryHeldCard(localeOf(ctx), r.value, cal)] });
+    return say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '' });
   });
 
   handle('advisoryHeld', AdvisoryHeldPayload, async (ctx, p) => {
@@ -122,17 +124,21 @@ export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Pro
   if (count === 0) return 0;
   await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));
   for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event));
-  for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, hd.calendar)] });
+  for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, await calendarOf(hd, c))] });
   return count;
 }
 
-/** Extra `status` lines of an on-site case: the deadline, the working time left, pauses and any breach. */
-export function onsiteStatusLines(ctx: TurnContext, hd: HelpdeskDeps, c: Case<unknown>): string[] {
+/**
+ * Extra `status` lines of an on-site case: the deadline, the working time left (in the calendar of
+ * the case's agency), pauses and any breach.
+ */
+export async function onsiteStatusLines(ctx: TurnContext, hd: HelpdeskDeps, c: Case<unknown>): Promise<string[]> {
   const onsite = c.kind === 'AD' ? (c.data as unknown as ComplaintData).onsite : undefined;
   if (!onsite?.deadline) return [];
-  const clock = onsiteClock(hd, onsite);
-  const lines = [say(ctx, 'hd.status.deadline', { deadline: hd.calendar.format(new Date(clock.deadline!)), hours: clock.hoursLeft ?? 0 })];
-  for (const p of clock.pauses) lines.push(say(ctx, 'hd.status.pause', { from: hd.calendar.format(new Date(p.from)), to: hd.calendar.format(new Date(p.to)), reason: p.reason }));
+  const cal = await calendarOf(hd, c);
+  const clock = onsiteClock(hd, cal, onsite);
+  const lines = [say(ctx, 'hd.status.deadline', { deadline: cal.format(new Date(clock.deadline!)), hours: clock.hoursLeft ?? 0 })];
+  for (const p of clock.pauses) lines.push(say(ctx, 'hd.status.pause', { from: cal.format(new Date(p.from)), to: cal.format(new Date(p.to)), reason: p.reason }));
   if (clock.breached) lines.push(say(ctx, 'hd.status.breached'));
   return lines;
 }

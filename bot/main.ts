@@ -43,7 +43,7 @@ import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
 import { PersonLookup } from './person-lookup.js';
 import path from 'node:path';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
-import { loadCalendar } from '../infra/calendar/load.js';
+import { loadCalendars } from '../infra/calendar/load.js';
 import { TfIdfFaq } from '../infra/faq/tfidf-faq.js';
 import { LodgeComplaintDialog } from '../dialogs/helpdesk/complaint-dialog.js';
 import { BookVisitDialog } from '../dialogs/helpdesk/book-visit-dialog.js';
@@ -67,7 +67,7 @@ export interface RunningBot {
   url: string;
   config: Config;
   core: CoreDeps;
-  /** The core plus the working-day calendar and helpdesk settings. */
+  /** The core plus the working-day calendars (one per state) and helpdesk settings. */
   hd: HelpdeskDeps;
   /** Stops intake, drains running jobs and closes every connection. */
   close(): Promise<void>;
@@ -79,8 +79,16 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const clock: Clock = opts.clock ?? { now: () => new Date() };
   const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
   const metrics = createMetrics();
+  // The calendar first: a bad file or default state stops the start before anything is opened.
+  const calendars = loadCalendars(config.helpdesk.calendarFile, config.helpdesk.calendarState);
   const infra = await openInfrastructure(config, logger, clock);
-  await seedDirectory(config, infra, logger);
+  try {
+    // Agencies' states are checked against the calendar's states: an unknown one stops the start.
+    await seedDirectory(config, infra, logger, calendars.states);
+  } catch (e) {
+    await infra.close();
+    throw e;
+  }
 
   // CA_MODE=cfssl: user and server certificates come from a remote cfssl; training stays embedded.
   const ca = config.ca.mode === 'cfssl' && config.ca.cfssl
@@ -108,10 +116,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     },
   };
 
-  // Helpdesk (issue 7): the working-day calendar and its settings, on top of the core.
-  const calendar = loadCalendar(config.helpdesk.calendarFile, config.helpdesk.calendarState);
+  // Helpdesk (issue 7): the working-day calendars and settings, on top of the core. Each case
+  // follows its agency's state (DOMAIN.md 7.7); CALENDAR_STATE is the default state.
   const hd: HelpdeskDeps = {
-    ...core, calendar,
+    ...core, calendars,
     helpdesk: {
       onsiteWindowHours: config.helpdesk.onsiteWindowHours, visitSlotMinutes: config.helpdesk.visitSlotMinutes, visitReminderHours: config.helpdesk.visitReminderHours,
       ticketAutoCloseWorkingDays: config.helpdesk.ticketAutoCloseWorkingDays, advisoryLeadWorkingDays: config.helpdesk.advisoryLeadWorkingDays,
@@ -126,7 +134,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendar }, ca: core.ca };
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendars }, ca: core.ca };
   const serverPorts: ServerPorts = {
     csrReader, keyFingerprints: store.keyFingerprints,
     policy: { domainSuffixes: config.serverCert.domainSuffixes, validityDays: config.serverCert.validityDays, renewalWindowDays: config.serverCert.renewalWindowDays },

@@ -10,6 +10,7 @@ import type { AgentCredentials, HandoffRepository } from '../domain/ports/handof
 import { SqliteAgentCredentials, SqliteHandoffRepository } from '../infra/store/embedded/handoff-repository.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.js';
 import type { Config } from '../infra/config.js';
+import { loadCalendars } from '../infra/calendar/load.js';
 import { loadDirectorySeed } from '../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../infra/store/embedded/index.js';
 import { SqliteActivityLog } from '../infra/store/embedded/activity-log.js';
@@ -114,14 +115,17 @@ const DEMO_SEED = fileURLToPath(new URL('../infra/seed/demo-directory.json', imp
 /**
  * Loads the directory: an operator's file (DIRECTORY_SEED) at every start, or the demo directory
  * on the first start of the embedded mode (so later language choices of demo people are kept).
+ * An agency's state must be one the working-day calendar knows (`states`, by default those of
+ * CALENDAR_FILE); an unknown one throws, naming it.
  */
-export async function seedDirectory(config: Config, infra: Infrastructure, logger: Logger): Promise<void> {
+export async function seedDirectory(config: Config, infra: Infrastructure, logger: Logger, states?: string[]): Promise<void> {
   const directory = infra.store.directory;
+  const knownStates = states ?? loadCalendars(config.helpdesk.calendarFile, config.helpdesk.calendarState).states;
   if (config.directorySeed) {
-    const r = await loadDirectorySeed(directory, JSON.parse(readFileSync(config.directorySeed, 'utf8')));
+    const r = await loadDirectorySeed(directory, JSON.parse(readFileSync(config.directorySeed, 'utf8')), { knownStates });
     logger.info(r, 'directory loaded');
   } else if (config.store === 'embedded' && (await directory.listAgencies()).length === 0) {
-    const r = await loadDirectorySeed(directory, JSON.parse(readFileSync(DEMO_SEED, 'utf8')));
+    const r = await loadDirectorySeed(directory, JSON.parse(readFileSync(DEMO_SEED, 'utf8')), { knownStates });
     logger.info(r, 'demo directory loaded');
   }
 }

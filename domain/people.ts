@@ -30,6 +30,11 @@ export interface Agency {
   nameEn?: string;
   /** Lead agency flag (MAMPU or its successor). */
   lead?: boolean;
+  /**
+   * State whose weekend and public holidays the agency keeps (e.g. 'PUTRAJAYA', 'KEDAH'), upper
+   * case as named in the working-day calendar; absent: the deployment's default state.
+   */
+  state?: string;
 }
 
 export function hasRole(p: Person, role: Role): boolean {

@@ -10,6 +10,8 @@ const AgencySchema = z
     name: z.string().min(1),
     nameEn: z.string().min(1).optional(),
     lead: z.boolean().optional(),
+    /** State of the working-day calendar the agency keeps; stored upper case. */
+    state: z.string().trim().min(2).transform((s) => s.toUpperCase()).optional(),
   })
   .strict();
 
@@ -67,19 +69,25 @@ function formatPath(path: (string | number)[]): string {
 
 /**
  * Validates `json` as a directory seed and upserts its agencies then its people. Throws an Error
- * naming every bad path when the seed is invalid (nothing is written then).
+ * naming every bad path when the seed is invalid (nothing is written then). With `knownStates`
+ * (the working-day calendar's states), an agency naming another state is invalid too.
  *
  * Loading is idempotent, and safe to repeat at every start: the seed decides a person's name,
  * e-mail, agency and roles, but identities linked since (a Teams account, say) are kept, and so
  * is a locale the person chose.
  */
-export async function loadDirectorySeed(directory: Directory, json: unknown): Promise<{ agencies: number; people: number }> {
+export async function loadDirectorySeed(directory: Directory, json: unknown, opts: { knownStates?: readonly string[] } = {}): Promise<{ agencies: number; people: number }> {
   const parsed = DirectorySeedSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
     throw new Error(`Invalid directory seed: ${problems.join('; ')}`);
   }
   const seed = parsed.data;
+  if (opts.knownStates) {
+    const known = new Set(opts.knownStates.map((s) => s.toUpperCase()));
+    const problems = seed.agencies.flatMap((a, i) => (a.state !== undefined && !known.has(a.state) ? [`agencies[${i}].state: unknown state ${a.state} (known: ${[...known].sort().join(', ')})`] : []));
+    if (problems.length > 0) throw new Error(`Invalid directory seed: ${problems.join('; ')}`);
+  }
   const seedAgencies = new Set(seed.agencies.map((a) => a.id));
   for (const [i, p] of seed.people.entries()) {
     if (p.agencyId !== undefined && !seedAgencies.has(p.agencyId) && !(await directory.getAgency(p.agencyId))) {

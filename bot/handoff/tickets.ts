@@ -3,7 +3,7 @@ import { TICKET_OPEN, type ComplaintData } from '../../domain/cases/complaint.js
 import type { Locale } from '../../domain/people.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
 import type { Notification, Notifier } from '../../domain/ports/notifier.js';
-import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
+import { calendarOf, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { onsiteClock } from '../../domain/usecases/onsite.js';
 import type { Logger } from '../../infra/logger.js';
 import { tDynamic } from '../../dialogs/i18n/index.js';
@@ -59,7 +59,7 @@ export interface TicketDetails extends TicketSummary {
   };
 }
 
-type TicketViewDeps = Pick<HelpdeskDeps, 'cases' | 'directory' | 'clock' | 'calendar'>;
+type TicketViewDeps = Pick<HelpdeskDeps, 'cases' | 'directory' | 'clock' | 'calendars'>;
 
 /** The open tickets (not closed), the most recent activity first. */
 export async function listTickets(deps: TicketViewDeps): Promise<TicketSummary[]> {
@@ -77,7 +77,7 @@ export async function ticketDetails(deps: TicketViewDeps, id: string): Promise<T
   const summary = await summaryOf(deps, names, c);
   const person = await deps.directory.getPerson(c.applicantId);
   const o = c.data.onsite;
-  const clock = o ? onsiteClock(deps, o) : undefined;
+  const clock = o ? onsiteClock(deps, await calendarOf(deps, c), o) : undefined;
   return {
     ...summary,
     person: { ...summary.person, email: person?.email, locale: person?.locale },

@@ -2,7 +2,7 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } fro
 import { ADVISORY_MODES, type AdvisoryMode } from '../../domain/cases/advisory.js';
 import { checkPdfUpload } from '../../domain/rules/pdf.js';
 import { checkPreferredDates, requestAdvisory } from '../../domain/usecases/advisory.js';
-import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
+import { agencyCalendar, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { tDynamic } from '../i18n/index.js';
@@ -77,10 +77,12 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
       prompt: async (ctx) => promptActivity(say(ctx, 'prompt.advisoryDates', { days: this.deps.hd.helpdesk.advisoryLeadWorkingDays }), { field: 'dates', kind: 'text' }),
       parse: async (ctx) => {
         const parts = (ctx.activity.text ?? '').split(/[,;]|\s+dan\s+|\s+and\s+/).map((p) => p.trim()).filter(Boolean);
-        const dates = parts.map((p) => this.deps.hd.calendar.parseLocalDate(p));
+        // The requesting agency's state decides which days are working days (Friday in Kedah is not).
+        const cal = await agencyCalendar(this.deps.hd, personOf(ctx).agencyId);
+        const dates = parts.map((p) => cal.parseLocalDate(p));
         const bad = parts.find((_, i) => !dates[i]);
         if (bad) return { ok: false, reason: say(ctx, 'invalid.advisoryDate', { value: bad.slice(0, 20) }) };
-        const r = checkPreferredDates(this.deps.hd, dates as Date[]);
+        const r = checkPreferredDates(this.deps.hd, cal, dates as Date[]);
         if (!r.ok) return { ok: false, reason: tDynamic(localeOf(ctx), `advisory.failed.${r.error}`, 'advisory.failed.generic', { ...r.params }) };
         return { ok: true, value: r.value.map((d) => d.toISOString()) };
       },

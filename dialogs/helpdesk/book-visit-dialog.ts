@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { parsePhone } from '../../domain/rules/contact.js';
-import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
+import type { WorkingCalendar } from '../../domain/rules/working-calendar.js';
+import { calendarOf, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { bookVisit, checkSlot, getOnsiteTicket, offerSlots } from '../../domain/usecases/onsite.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
@@ -42,6 +43,12 @@ export class BookVisitDialog extends CancelAndHelpDialog {
       this.askLocation.bind(this), this.book.bind(this),
     ]));
     this.initialDialogId = `${BOOK_VISIT_DIALOG}Steps`;
+  }
+
+  /** The calendar of the case's agency (times are shown and typed in it). */
+  private async calendar(caseId: string): Promise<WorkingCalendar> {
+    const c = await getOnsiteTicket(this.hd, caseId);
+    return c ? calendarOf(this.hd, c) : this.hd.calendars.forState();
   }
 
   private s(step: WaterfallStepContext): State {
@@ -103,7 +110,7 @@ export class BookVisitDialog extends CancelAndHelpDialog {
     const ctx = step.context;
     const r = await bookVisit(this.hd, { caseId: s.caseId, actorId: personOf(ctx).id, slotStart: s.slotStart!, representative: { name: s.repName!, phone: s.repPhone! }, location: s.location, delayReason: s.delayReason });
     if (r.ok) {
-      await ctx.sendActivity(say(ctx, 'visit.booked', { caseId: s.caseId, slot: this.hd.calendar.format(new Date(s.slotStart!)) }));
+      await ctx.sendActivity(say(ctx, 'visit.booked', { caseId: s.caseId, slot: (await this.calendar(s.caseId)).format(new Date(s.slotStart!)) }));
       return step.endDialog(s.caseId);
     }
     await ctx.sendActivity(tDynamic(localeOf(ctx), `visit.failed.${r.error}`, 'visit.failed.generic', { ...r.params }));
@@ -140,14 +147,15 @@ export class BookVisitDialog extends CancelAndHelpDialog {
   private slotSpec(): FieldSpec {
     const choices = async (ctx: TurnContext, data: { caseId: string; later: boolean }) => {
       const slots = await offerSlots(this.hd, data.caseId, { later: data.later });
-      const list = slots.map((sl) => ({ value: sl.start.toISOString(), title: this.hd.calendar.format(sl.start) }));
+      const cal = await this.calendar(data.caseId);
+      const list = slots.map((sl) => ({ value: sl.start.toISOString(), title: cal.format(sl.start) }));
       return data.later ? list : [...list, { value: NONE, title: say(ctx, 'visit.noneFits') }];
     };
     return {
       prompt: async (ctx, data) => {
         const d = data as { caseId: string; later: boolean };
         const c = await getOnsiteTicket(this.hd, d.caseId);
-        const deadline = c?.data.onsite?.deadline ? this.hd.calendar.format(new Date(c.data.onsite.deadline)) : '-';
+        const deadline = c?.data.onsite?.deadline ? (await calendarOf(this.hd, c)).format(new Date(c.data.onsite.deadline)) : '-';
         return promptActivity(say(ctx, d.later ? 'prompt.visitSlotLater' : 'prompt.visitSlot', { deadline }), { field: 'slot', kind: 'choice', choices: await choices(ctx, d) });
       },
       parse: async (ctx, data) => {
@@ -155,7 +163,7 @@ export class BookVisitDialog extends CancelAndHelpDialog {
         const list = await choices(ctx, d);
         const picked = matchChoice(ctx.activity.text, ctx.activity.value, list);
         if (picked) return { ok: true, value: picked };
-        const typed = this.hd.calendar.parseLocalDateTime((ctx.activity.text ?? '').trim());
+        const typed = (await this.calendar(d.caseId)).parseLocalDateTime((ctx.activity.text ?? '').trim());
         if (!typed) return { ok: false, reason: say(ctx, 'invalid.choice') };
         const c = await getOnsiteTicket(this.hd, d.caseId);
         if (!c) return { ok: false, reason: say(ctx, 'invalid.choice') };

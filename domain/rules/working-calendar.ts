@@ -200,3 +200,46 @@ export class WorkingCalendar {
     return new Date(day * DAY - this.offset + (h * 60 + min) * 60_000);
   }
 }
+
+/** The states a calendar knows: those with a weekend rule of their own and those named in holidays. */
+export function knownStates(data: CalendarData): string[] {
+  const states = new Set<string>(Object.keys(data.weekendByState ?? {}).map((s) => s.trim().toUpperCase()));
+  for (const h of data.holidays ?? []) for (const s of h.states ?? []) states.add(s.trim().toUpperCase());
+  return [...states].sort();
+}
+
+/**
+ * One calendar per state from the same data (DOMAIN.md 7.7: deadlines run in the office hours of
+ * the agency's state). A case whose agency names no state uses the default state.
+ */
+export class WorkingCalendars {
+  private readonly byState = new Map<string, WorkingCalendar>();
+  private readonly known: Set<string>;
+  readonly defaultState: string;
+
+  constructor(private readonly data: CalendarData, defaultState: string) {
+    this.defaultState = defaultState.trim().toUpperCase();
+    this.known = new Set(knownStates(data));
+  }
+
+  /** Whether the calendar data names `state` (a weekend rule or a holiday). */
+  knows(state: string): boolean {
+    return this.known.has(state.trim().toUpperCase());
+  }
+
+  /** The states the data names, sorted. */
+  get states(): string[] {
+    return [...this.known].sort();
+  }
+
+  /** The calendar of `state`, or of the default state when none is given. */
+  forState(state?: string): WorkingCalendar {
+    const key = (state?.trim() || this.defaultState).toUpperCase();
+    let cal = this.byState.get(key);
+    if (!cal) {
+      cal = new WorkingCalendar(this.data, key);
+      this.byState.set(key, cal);
+    }
+    return cal;
+  }
+}

@@ -2,9 +2,10 @@ import type { Case } from '../cases/case.js';
 import { ADVISORY_MODES, advisoryTransition, type AdvisoryData, type AdvisoryMode, type AdvisoryStatus } from '../cases/advisory.js';
 import { hasRole } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
+import type { WorkingCalendar } from '../rules/working-calendar.js';
 import { guard } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { keepText, tell, tellRole } from './helpdesk-deps.js';
+import { agencyCalendar, calendarOf, keepText, tell, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Advisory = Case<AdvisoryData>;
@@ -22,15 +23,18 @@ export interface AdvisoryInput {
   letterFileId?: string;
 }
 
-/** Checks preferred dates: 2 or 3 distinct working days, each at least the lead time ahead. */
-export function checkPreferredDates(deps: Pick<HelpdeskDeps, 'calendar' | 'clock' | 'helpdesk'>, dates: Date[]): Result<Date[], 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING'> {
+/**
+ * Checks preferred dates: 2 or 3 distinct working days, each at least the lead time ahead, in
+ * `cal`, the calendar of the requesting agency's state (a Friday is no working day in Kedah).
+ */
+export function checkPreferredDates(deps: Pick<HelpdeskDeps, 'clock' | 'helpdesk'>, cal: WorkingCalendar, dates: Date[]): Result<Date[], 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING'> {
   const unique = [...new Map(dates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
   if (unique.length < 2 || unique.length > 3) return fail('DATES_COUNT');
   const now = deps.clock.now();
   for (const d of unique) {
-    if (!deps.calendar.isWorkingDay(d)) return fail('DATE_NOT_WORKING', { date: deps.calendar.format(d).slice(0, 10) });
-    if (deps.calendar.workingDaysBetween(now, d) < deps.helpdesk.advisoryLeadWorkingDays) {
-      return fail('DATE_TOO_SOON', { date: deps.calendar.format(d).slice(0, 10), days: deps.helpdesk.advisoryLeadWorkingDays });
+    if (!cal.isWorkingDay(d)) return fail('DATE_NOT_WORKING', { date: cal.format(d).slice(0, 10) });
+    if (cal.workingDaysBetween(now, d) < deps.helpdesk.advisoryLeadWorkingDays) {
+      return fail('DATE_TOO_SOON', { date: cal.format(d).slice(0, 10), days: deps.helpdesk.advisoryLeadWorkingDays });
     }
   }
   return ok(unique);
@@ -41,7 +45,7 @@ export async function requestAdvisory(deps: HelpdeskDeps, input: AdvisoryInput):
   const person = await deps.directory.getPerson(input.actorId);
   if (!person) return fail('INVALID_INPUT');
   if (!input.topic.trim() || !input.description.trim() || !ADVISORY_MODES.includes(input.mode)) return fail('INVALID_INPUT');
-  const dates = checkPreferredDates(deps, input.preferredDates);
+  const dates = checkPreferredDates(deps, await agencyCalendar(deps, person.agencyId), input.preferredDates);
   if (!dates.ok) return dates;
   const at = deps.clock.now().toISOString();
   const c = await deps.cases.create<AdvisoryData>({
@@ -69,6 +73,7 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
   const reason = keepText(input.reason, 500);
   if (input.decision === 'decline' && !reason) return fail('REASON_REQUIRED');
   if (input.decision === 'accept' && !c.data.preferredDates.includes(input.date ?? '')) return fail('DATE_NOT_OFFERED');
+  const cal = await calendarOf(deps, c);
   return guard(c.id, async () => {
     if (input.decision === 'decline') {
       const saved = await recordEvent(deps, c, { event: 'advisoryDeclined', actorId: actor.id, status: rule.to, note: reason, patch: { reason } });
@@ -76,19 +81,19 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
       return saved;
     }
     const start = input.date!;
-    const saved = await recordEvent(deps, c, { event: 'advisoryAccepted', actorId: actor.id, status: rule.to, note: deps.calendar.format(new Date(start)), patch: { data: { ...c.data, session: { start } } } });
+    const saved = await recordEvent(deps, c, { event: 'advisoryAccepted', actorId: actor.id, status: rule.to, note: cal.format(new Date(start)), patch: { data: { ...c.data, session: { start } } } });
     await tell(deps, saved.applicantId, saved, 'advisoryAccepted');
     // The reminder goes out at the start of the working day before the session.
-    const dayBefore = previousWorkingDayStart(deps, new Date(start));
+    const dayBefore = previousWorkingDayStart(cal, new Date(start));
     await deps.jobs.enqueue({ queue: 'visits', name: 'advisoryReminder', payload: { caseId: c.id, at: start }, key: `kn:reminder:${c.id}:${start}`, delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()) });
     return saved;
   }) as Promise<Result<Advisory, AdvisoryError>>;
 }
 
-function previousWorkingDayStart(deps: Pick<HelpdeskDeps, 'calendar'>, start: Date): Date {
+function previousWorkingDayStart(cal: WorkingCalendar, start: Date): Date {
   for (let back = 1; back < 30; back++) {
     const d = new Date(start.getTime() - back * 86_400_000);
-    if (deps.calendar.isWorkingDay(d)) return d;
+    if (cal.isWorkingDay(d)) return d;
   }
   return start;
 }

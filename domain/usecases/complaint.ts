@@ -4,7 +4,7 @@ import { isDomainError } from '../errors.js';
 import { hasRole } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { keepText, SELF_HELP_LOG, tell, tellRole } from './helpdesk-deps.js';
+import { calendarOf, keepText, SELF_HELP_LOG, tell, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Ticket = Case<ComplaintData>;
@@ -111,7 +111,7 @@ export const autoCloseJobKey = (caseId: string, resolvedAt: string) => `ad:autoc
 /** Schedules the auto-close of a resolved ticket after the configured working days. */
 export async function scheduleAutoClose(deps: HelpdeskDeps, c: Ticket): Promise<void> {
   const resolvedAt = c.data.resolvedAt!;
-  const due = deps.calendar.addWorkingDays(new Date(resolvedAt), deps.helpdesk.ticketAutoCloseWorkingDays);
+  const due = (await calendarOf(deps, c)).addWorkingDays(new Date(resolvedAt), deps.helpdesk.ticketAutoCloseWorkingDays);
   await deps.jobs.enqueue({
     queue: 'visits', name: 'ticketAutoClose', payload: { caseId: c.id, at: resolvedAt }, key: autoCloseJobKey(c.id, resolvedAt),
     delayMs: Math.max(0, due.getTime() - deps.clock.now().getTime()),

@@ -1,6 +1,6 @@
 import type { Case } from '../cases/case.js';
 import type { Role } from '../people.js';
-import type { WorkingCalendar } from '../rules/working-calendar.js';
+import type { WorkingCalendar, WorkingCalendars } from '../rules/working-calendar.js';
 import type { CoreDeps } from './deps.js';
 import { maskMyKadInText } from '../rules/mykad.js';
 
@@ -13,10 +13,28 @@ export interface HelpdeskPolicy {
   advisoryLeadWorkingDays: number;
 }
 
-/** What the helpdesk use cases need beyond the core: the working-day calendar and the settings. */
+/** The working-day calendar of each state (the default state's when none is given). */
+export type CalendarsByState = Pick<WorkingCalendars, 'forState'>;
+
+/** What the helpdesk use cases need beyond the core: the working-day calendars and the settings. */
 export interface HelpdeskDeps extends CoreDeps {
-  calendar: WorkingCalendar;
+  calendars: CalendarsByState;
   helpdesk: HelpdeskPolicy;
+}
+
+/** The calendar of an agency's state (DOMAIN.md 7.7); the default state's when it names none. */
+export async function agencyCalendar(deps: Pick<HelpdeskDeps, 'calendars' | 'directory'>, agencyId: string | undefined): Promise<WorkingCalendar> {
+  const agency = agencyId ? await deps.directory.getAgency(agencyId) : undefined;
+  return deps.calendars.forState(agency?.state);
+}
+
+/**
+ * The calendar a case's deadlines, slots, dates and messages follow: that of the case's agency
+ * (or, for a case recorded without one, the applicant's agency).
+ */
+export async function calendarOf(deps: Pick<HelpdeskDeps, 'calendars' | 'directory'>, c: Pick<Case<unknown>, 'agencyId' | 'applicantId'>): Promise<WorkingCalendar> {
+  const agencyId = c.agencyId ?? (await deps.directory.getPerson(c.applicantId))?.agencyId;
+  return agencyCalendar(deps, agencyId);
 }
 
 /** Audit chain of self-help outcomes (questions the FAQ solved are counted here, not ticketed). */

@@ -3,10 +3,10 @@ import { ticketTransition } from '../cases/complaint.js';
 import { hasRole } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import { parsePhone } from '../rules/contact.js';
-import type { Interval } from '../rules/working-calendar.js';
+import type { Interval, WorkingCalendar } from '../rules/working-calendar.js';
 import { guard, scheduleAutoClose, type Ticket, type TicketError } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { keepText, tell, tellRole } from './helpdesk-deps.js';
+import { calendarOf, keepText, tell, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 const HOUR = 3_600_000;
@@ -57,12 +57,14 @@ export async function decideOnsite(deps: HelpdeskDeps, input: { caseId: string; 
   if (input.decision === 'reject' && !reason) return fail('REASON_REQUIRED');
   const now = deps.clock.now();
   const at = now.toISOString();
-  const deadline = input.decision === 'approve' ? deps.calendar.addWorkingHours(now, deps.helpdesk.onsiteWindowHours).toISOString() : undefined;
+  // The window runs in the office hours of the agency's state (DOMAIN.md 7.7).
+  const cal = await calendarOf(deps, c);
+  const deadline = input.decision === 'approve' ? cal.addWorkingHours(now, deps.helpdesk.onsiteWindowHours).toISOString() : undefined;
   const onsite: OnsiteData = { ...c.data.onsite, decidedById: actor.id, decidedAt: at, ...(deadline ? { approvedAt: at, deadline } : { rejectReason: reason }) };
   return guard(c.id, async () => {
     const saved = await recordEvent(deps, c, {
       event: input.decision === 'approve' ? 'onsiteApproved' : 'onsiteRejected', actorId: actor.id, status: rule.to,
-      note: deadline ? deps.calendar.format(new Date(deadline)) : reason, patch: { data: { ...c.data, onsite } },
+      note: deadline ? cal.format(new Date(deadline)) : reason, patch: { data: { ...c.data, onsite } },
     });
     const event = input.decision === 'approve' ? 'onsiteApproved' : 'onsiteRejected';
     await tell(deps, saved.applicantId, saved, event);
@@ -79,9 +81,10 @@ export async function offerSlots(deps: HelpdeskDeps, caseId: string, opts: { lat
   const deadline = c?.data.onsite?.deadline;
   if (!c || !deadline) return [];
   const now = deps.clock.now();
+  const cal = await calendarOf(deps, c);
   const from = opts.later ? new Date(Math.max(now.getTime(), Date.parse(deadline))) : now;
-  const to = opts.later ? deps.calendar.addWorkingDays(from, 5) : new Date(deadline);
-  const all = deps.calendar.slots(from, to, deps.helpdesk.visitSlotMinutes, 60);
+  const to = opts.later ? cal.addWorkingDays(from, 5) : new Date(deadline);
+  const all = cal.slots(from, to, deps.helpdesk.visitSlotMinutes, 60);
   const free: Interval[] = [];
   for (const s of all) {
     if (await freeOfficer(deps, s.start.toISOString(), c.id)) free.push(s);
@@ -110,9 +113,10 @@ export async function checkSlot(deps: HelpdeskDeps, c: Ticket, slotStart: string
   if (Number.isNaN(start.getTime())) return fail('SLOT_INVALID');
   if (start <= deps.clock.now()) return fail('DATE_PAST');
   const end = new Date(start.getTime() + deps.helpdesk.visitSlotMinutes * 60_000);
-  const onGrid = deps.calendar.slots(start, end, deps.helpdesk.visitSlotMinutes, 1).some((s) => s.start.getTime() === start.getTime());
+  const cal = await calendarOf(deps, c);
+  const onGrid = cal.slots(start, end, deps.helpdesk.visitSlotMinutes, 1).some((s) => s.start.getTime() === start.getTime());
   if (!onGrid) return fail('SLOT_INVALID');
-  if (end > new Date(deadline) && !opts.delayed) return fail('OUTSIDE_WINDOW', { deadline: deps.calendar.format(new Date(deadline)) });
+  if (end > new Date(deadline) && !opts.delayed) return fail('OUTSIDE_WINDOW', { deadline: cal.format(new Date(deadline)) });
   const officerId = await freeOfficer(deps, start.toISOString(), c.id);
   if (!officerId) return fail('SLOT_TAKEN');
   return ok({ start, end, officerId });
@@ -155,12 +159,13 @@ export async function bookVisit(deps: HelpdeskDeps, input: BookInput): Promise<R
   if (!repName || !phone.ok) return fail('PHONE_REQUIRED');
   const location = keepText(input.location, 300);
   if (!location) return fail('INVALID_INPUT');
+  const cal = await calendarOf(deps, c);
 
   let onsite: OnsiteData = { ...c.data.onsite, slot: { start: start.toISOString(), end: end.toISOString() }, officerId, representative: { name: repName.slice(0, 100), phone: phone.value }, location: location.slice(0, 300) };
   if (end > deadline && delayReason) {
     // The clock stands still from now until the visit; what was left of the window runs after it.
-    const left = deps.calendar.workingMsBetween(now, deadline) / HOUR;
-    const newDeadline = deps.calendar.addWorkingHours(start, Math.max(left, deps.helpdesk.visitSlotMinutes / 60));
+    const left = cal.workingMsBetween(now, deadline) / HOUR;
+    const newDeadline = cal.addWorkingHours(start, Math.max(left, deps.helpdesk.visitSlotMinutes / 60));
     onsite = { ...onsite, deadline: newDeadline.toISOString(), pauses: [...onsite.pauses, { from: now.toISOString(), to: start.toISOString(), reason: delayReason.slice(0, 300) }] };
   }
   return guard(c.id, async () => {
@@ -168,7 +173,7 @@ export async function bookVisit(deps: HelpdeskDeps, input: BookInput): Promise<R
     if (onsite.pauses.length > c.data.onsite!.pauses.length) {
       cur = await recordEvent(deps, cur, { event: 'userDelay', actorId: input.actorId, note: delayReason });
     }
-    const saved = await recordEvent(deps, cur, { event: 'visitScheduled', actorId: input.actorId, status: rule.to, note: deps.calendar.format(start), patch: { data: { ...c.data, onsite } } });
+    const saved = await recordEvent(deps, cur, { event: 'visitScheduled', actorId: input.actorId, status: rule.to, note: cal.format(start), patch: { data: { ...c.data, onsite } } });
     await tell(deps, officerId, saved, 'visitAssigned');
     await tell(deps, saved.applicantId, saved, 'visitBooked');
     await scheduleReminder(deps, saved.id, start);
@@ -215,7 +220,8 @@ export async function checkVisitDeadline(deps: HelpdeskDeps, caseId: string, dea
   if (onsite.reports.some((r) => r.representativePresent)) return 'met';
   if (!['LULUS_TAPAK', 'DIJADUALKAN'].includes(c.status)) return 'skipped';
   const at = deps.clock.now().toISOString();
-  const saved = await recordEvent(deps, c, { event: 'onsiteBreached', actorId: SYSTEM_ACTOR, note: deps.calendar.format(new Date(deadline)), patch: { data: { ...c.data, onsite: { ...onsite, breachedAt: at } } } });
+  const cal = await calendarOf(deps, c);
+  const saved = await recordEvent(deps, c, { event: 'onsiteBreached', actorId: SYSTEM_ACTOR, note: cal.format(new Date(deadline)), patch: { data: { ...c.data, onsite: { ...onsite, breachedAt: at } } } });
   await tellRole(deps, 'LEAD_AGENCY', saved, 'onsiteBreached');
   await tellRole(deps, 'HELPDESK_AGENT', saved, 'onsiteBreached');
   return 'breached';
@@ -254,9 +260,9 @@ export async function fileVisitReport(deps: HelpdeskDeps, input: { caseId: strin
   });
 }
 
-/** The deadline, the working time left, and the pauses, for the timeline. */
-export function onsiteClock(deps: Pick<HelpdeskDeps, 'calendar' | 'clock'>, onsite: OnsiteData): { deadline?: string; hoursLeft?: number; breached: boolean; pauses: OnsiteData['pauses'] } {
+/** The deadline, the working time left (in `cal`, the case's agency calendar), and the pauses, for the timeline. */
+export function onsiteClock(deps: Pick<HelpdeskDeps, 'clock'>, cal: WorkingCalendar, onsite: OnsiteData): { deadline?: string; hoursLeft?: number; breached: boolean; pauses: OnsiteData['pauses'] } {
   if (!onsite.deadline) return { breached: false, pauses: onsite.pauses };
-  const left = deps.calendar.workingMsBetween(deps.clock.now(), new Date(onsite.deadline)) / HOUR;
+  const left = cal.workingMsBetween(deps.clock.now(), new Date(onsite.deadline)) / HOUR;
   return { deadline: onsite.deadline, hoursLeft: Math.round(left * 10) / 10, breached: Boolean(onsite.breachedAt), pauses: onsite.pauses };
 }

@@ -116,5 +116,17 @@ export function directoryContract(adapterName: string, factory: Factory<Director
       expect(await dir.getAgency('KKM')).to.deep.equal(kkm);
       expect((await dir.listAgencies()).map((a) => a.id)).to.deep.equal(['JPN', 'KKM', 'MAMPU']);
     });
+
+    it("agencies: the state (for the working-day calendar) round-trips, and a replacement without one drops it", async () => {
+      const kedah: Agency = { id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', state: 'KEDAH' };
+      await dir.upsertAgency(kedah);
+      await dir.upsertAgency({ id: 'KKM', name: 'Kementerian Kesihatan Malaysia', state: 'PUTRAJAYA' });
+      expect(await dir.getAgency('JKNKDH')).to.deep.equal(kedah);
+      expect((await dir.listAgencies()).map((a) => [a.id, a.state])).to.deep.equal([['JKNKDH', 'KEDAH'], ['KKM', 'PUTRAJAYA']]);
+      await dir.upsertAgency({ id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', state: 'PERLIS' });
+      expect((await dir.getAgency('JKNKDH'))?.state).to.equal('PERLIS');
+      await dir.upsertAgency({ id: 'KKM', name: 'Kementerian Kesihatan Malaysia' });
+      expect(await dir.getAgency('KKM')).to.deep.equal({ id: 'KKM', name: 'Kementerian Kesihatan Malaysia' });
+    });
   });
 }

@@ -9,7 +9,7 @@ import type { Notification, NotificationChannel } from '../../domain/ports/notif
 import { agentAct, lodgeComplaint } from '../../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { bookVisit, decideOnsite, offerSlots, requestOnsite } from '../../domain/usecases/onsite.js';
-import { loadCalendar } from '../../infra/calendar/load.js';
+import { loadCalendars } from '../../infra/calendar/load.js';
 import { loadConfig } from '../../infra/config.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
 import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
@@ -78,7 +78,7 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
         cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
         jobs, notifier: new QueuedNotifier({ jobs }), ca: noCa, trainingCa: noCa, keys: new FileStoreKeyEscrow({ files: store.files, secret: 'contract-secret-0123456789' }), clock,
         policy: { emailDomains: ['gov.my'], maxUploadBytes: 2 * 1024 * 1024, userCertValidityDays: 365, renewalWindowDays: 30, trainingCertValidityDays: 20, trainingDownloadTtlHours: 24, reminderDays: [30], expiryScanUtcHour: 0 },
-        calendar: loadCalendar(config.helpdesk.calendarFile, 'PUTRAJAYA'),
+        calendars: loadCalendars(config.helpdesk.calendarFile, 'PUTRAJAYA'),
         helpdesk: { onsiteWindowHours: 48, visitSlotMinutes: 120, visitReminderHours: 24, ticketAutoCloseWorkingDays: 5, advisoryLeadWorkingDays: 5 },
       };
       await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));

@@ -190,7 +190,7 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(t.data.onsite?.pauses).to.have.length(1);
     expect(t.data.onsite?.pauses[0]).to.include({ reason: 'Pejabat ditutup untuk audit sepanjang minggu ini.', to: '2026-12-14T06:00:00.000Z' });
     // Paused from booking (Monday 10:01, the moment of approval) to the visit: all 48 working hours run from 14/12 14:00.
-    expect(t.data.onsite?.deadline).to.equal(bot.hd.calendar.addWorkingHours(new Date('2026-12-14T06:00:00.000Z'), 48).toISOString());
+    expect(t.data.onsite?.deadline).to.equal(bot.hd.calendars.forState('PUTRAJAYA').addWorkingHours(new Date('2026-12-14T06:00:00.000Z'), 48).toISOString());
     expect(t.timeline.map((e) => e.event)).to.include('userDelay');
     const status = texts(await user.say(`status ${id}`));
     expect(status).to.contain('Jam dihentikan atas permintaan pengguna').and.contain('audit sepanjang minggu ini');

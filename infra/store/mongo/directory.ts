@@ -23,6 +23,7 @@ export interface AgencyDoc {
   name: string;
   nameEn?: string;
   lead?: boolean;
+  state?: string;
 }
 
 /** Identity channel that matches any channel (seeded demo people). */
@@ -68,6 +69,7 @@ export const agencySchema = new Schema<AgencyDoc>(
     name: { type: String, required: true },
     nameEn: String,
     lead: Boolean,
+    state: String,
   },
   RECORD_SCHEMA_OPTIONS,
 );
@@ -107,6 +109,7 @@ export function agencyToDoc(a: Agency): AgencyDoc {
     name: a.name,
     ...(a.nameEn !== undefined && { nameEn: a.nameEn }),
     ...(a.lead !== undefined && { lead: a.lead }),
+    ...(a.state !== undefined && { state: a.state }),
   };
 }
 
@@ -117,6 +120,7 @@ export function agencyFromDoc(d: AgencyDoc): Agency {
     name: d.name,
     ...(d.nameEn != null && { nameEn: d.nameEn }),
     ...(d.lead != null && { lead: d.lead }),
+    ...(d.state != null && { state: d.state }),
   };
 }
 
