@@ -7,7 +7,13 @@ import type { Directory } from '../domain/ports/directory.js';
 import { calendarOf, type CalendarsByState } from '../domain/usecases/helpdesk-deps.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
-import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
+import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard, type DecisionCardMode } from './helpdesk-cards.js';
+import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
+
+/** The people who decide on-site visits and advisory requests. */
+export async function leadOfficerIds(directory: Directory): Promise<string[]> {
+  return (await directory.listByRole('LEAD_AGENCY')).map((p) => p.id);
+}
 
 export interface HelpdeskNoticeDeps {
   directory: Directory;
@@ -19,7 +25,12 @@ export interface HelpdeskNoticeDeps {
  * text from `hd.notify.<event>`, with the card the person acts on where there is one. Dates and
  * times follow the calendar of the case's agency.
  */
-export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string): Promise<Partial<Activity>> {
+export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string, channelId = ''): Promise<Partial<Activity>> {
+  // The lead agency's decision cards use Universal Actions on Teams and refresh for every lead officer.
+  const leadMode = async (): Promise<DecisionCardMode> => {
+    const actions = cardActionsFor(channelId);
+    return actions === 'execute' ? { actions, refreshUserIds: await teamsIdsOf(deps.directory, await leadOfficerIds(deps.directory)) } : { actions };
+  };
   const cal = await calendarOf(deps, c);
   const name = async (id?: string) => (id ? ((await deps.directory.getPerson(id))?.name ?? id) : '');
   const fmt = (iso?: string) => (iso ? cal.format(new Date(iso)) : '-');
@@ -27,7 +38,7 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
   if (c.kind === 'KN') {
     const k = c as Case<AdvisoryData>;
     const text = tDynamic(locale, `hd.notify.${event}`, 'system', { caseId: c.id, topic: esc(k.data.topic), date: fmt(k.data.session?.start).slice(0, 10), reason: esc(c.reason ?? ''), notes: esc(k.data.notes ?? '') });
-    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text)] };
+    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text, await leadMode())] };
     return { type: 'message', text };
   }
   const tk = c as Case<ComplaintData>;
@@ -49,7 +60,7 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
     case 'ticketResolved':
       return { type: 'message', text, attachments: [resolvedCard(locale, tk, text)] };
     case 'onsiteApproval':
-      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text)] };
+      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text, await leadMode())] };
     case 'onsiteApproved':
     case 'visitRepAbsent':
       return { type: 'message', text, attachments: [bookVisitCard(locale, tk, text)] };

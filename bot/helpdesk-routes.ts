@@ -13,8 +13,13 @@ import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/bo
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
-import { advisoryHeldCard } from './helpdesk-cards.js';
-import { renderHelpdeskNotice } from './helpdesk-notices.js';
+import { advisoryCardJson, advisoryHeldCard, onsiteApprovalCardJson, type DecisionCardMode } from './helpdesk-cards.js';
+import { leadOfficerIds, renderHelpdeskNotice } from './helpdesk-notices.js';
+import { cardActionsFor, currentCardFor, refusedCardFor, teamsIdsOf, type DecisionCardKind } from './decision-cards.js';
+import { lastDecision } from './cards/approval.js';
+import { esc } from '../dialogs/cards/adaptive.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import type { Person } from '../domain/people.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 const text = z.string().max(2000).optional();
@@ -63,12 +68,17 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     return r.ok ? say(ctx, `hd.done.user.${p.action}`, { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
   });
 
-  handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => {
+  type Decided = { ok: boolean; text: string; c?: Case<unknown>; already?: boolean };
+  const refused = async (ctx: TurnContext, caseId: string, error: string, params?: Record<string, string | number>): Promise<Decided> =>
+    ({ ok: false, text: ticketRefusalText(localeOf(ctx), error, caseId, params), c: await hd.cases.get(caseId), already: error === 'NOT_ALLOWED_NOW' });
+
+  const onsiteDecision = async (ctx: TurnContext, p: z.infer<typeof OnsiteDecidePayload>): Promise<Decided> => {
     const r = await decideOnsite(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, reason: p.reason });
-    if (!r.ok) return refuse(ctx, r.error, r.params);
+    if (!r.ok) return refused(ctx, p.caseId, r.error, r.params);
     const cal = await calendarOf(hd, r.value);
-    return say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' });
-  });
+    return { ok: true, c: r.value, text: say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' }) };
+  };
+  handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => (await onsiteDecision(ctx, p)).text);
 
   handle('visitReport', VisitReportPayload, async (ctx, p) => {
     const r = await fileVisitReport(hd, { caseId: p.caseId, actorId: personOf(ctx).id, representativePresent: p.present === 'yes', workDone: p.workDone ?? '', resolved: p.resolved === 'yes' });
@@ -76,13 +86,28 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     return say(ctx, p.present === 'no' ? 'hd.done.report.absent' : p.resolved === 'yes' ? 'hd.done.report.resolved' : 'hd.done.report.open', { caseId: p.caseId });
   });
 
-  handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => {
+  const advisoryDecision = async (ctx: TurnContext, p: z.infer<typeof AdvisoryDecidePayload>): Promise<Decided> => {
     const r = await decideAdvisory(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, date: p.date, reason: p.reason });
-    if (!r.ok) return refuse(ctx, r.error, r.params);
+    if (!r.ok) return refused(ctx, p.caseId, r.error, r.params);
     const cal = await calendarOf(hd, r.value);
     if (p.decision === 'accept') await ctx.sendActivity({ attachments: [advisoryHeldCard(localeOf(ctx), r.value, cal)] });
-    return say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '' });
-  });
+    return { ok: true, c: r.value, text: say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '' }) };
+  };
+  handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => (await advisoryDecision(ctx, p)).text);
+
+  // Teams (Action.Execute): the answer is the card itself, refreshed; a second click gets the outcome.
+  const execute = <T>(verb: string, schema: z.ZodType<T>, kind: DecisionCardKind, run: (ctx: TurnContext, p: T) => Promise<Decided>) =>
+    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data) => {
+      const p = schema.safeParse({ ...(data as object), verb });
+      if (!p.success) return say(ctx, 'card.invalid');
+      const out = await run(ctx, p.data);
+      if (out.ok && out.c) return (await currentCardFor(ctx, hd.directory, kind, out.c)) ?? out.text;
+      const already = out.already === true && out.c !== undefined && lastDecision(out.c, kind.events) !== undefined;
+      return refusedCardFor(ctx, hd.directory, kind, out.c, out.text, already);
+    });
+  const [onsiteCards, advisoryCards] = helpdeskDecisionCards(hd);
+  execute('onsiteDecide', OnsiteDecidePayload, onsiteCards!, onsiteDecision);
+  execute('advisoryDecide', AdvisoryDecidePayload, advisoryCards!, advisoryDecision);
 
   handle('advisoryHeld', AdvisoryHeldPayload, async (ctx, p) => {
     const r = await recordAdvisoryHeld(hd, { caseId: p.caseId, actorId: personOf(ctx).id, notes: p.notes ?? '' });
@@ -96,6 +121,41 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     if (dc.activeDialog) return void (await deps.busy(ctx));
     await dc.beginDialog(BOOK_VISIT_DIALOG, { caseId: p.data.caseId } satisfies BookVisitOptions);
   });
+}
+
+/** The lead agency's on-site approval (AD) and advisory (KN) cards, for the shared Teams refresh. */
+export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
+  const lead = (viewer: Person) => hasRole(viewer, 'LEAD_AGENCY');
+  const name = async (id: string) => (await hd.directory.getPerson(id))?.name ?? id;
+  const mode = async (ctx: TurnContext): Promise<DecisionCardMode> => {
+    const actions = cardActionsFor(ctx.activity.channelId);
+    return actions === 'execute' ? { actions, refreshUserIds: await teamsIdsOf(hd.directory, await leadOfficerIds(hd.directory)) } : { actions };
+  };
+  const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) => tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
+  return [
+    {
+      kinds: ['AD'],
+      events: ['onsiteApproved', 'onsiteRejected'],
+      mayView: (viewer, c) => lead(viewer) || viewer.id === c.applicantId,
+      decisionCard: async (ctx, viewer, c) => {
+        if (c.status !== 'MOHON_KELULUSAN_TAPAK' || !lead(viewer)) return undefined;
+        const user = await name(c.applicantId);
+        return onsiteApprovalCardJson(localeOf(ctx), c as Case<ComplaintData>, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx));
+      },
+    },
+    {
+      kinds: ['KN'],
+      events: ['advisoryAccepted', 'advisoryDeclined'],
+      mayView: (viewer, c) => lead(viewer) || viewer.id === c.applicantId,
+      decisionCard: async (ctx, viewer, c) => {
+        if (!['DIMOHON', 'DISEMAK'].includes(c.status) || !lead(viewer)) return undefined;
+        const k = c as Case<AdvisoryData>;
+        const user = await name(c.applicantId);
+        const text = tDynamic(localeOf(ctx), 'hd.notify.advisoryRequest', 'system', { caseId: c.id, topic: esc(k.data.topic) });
+        return advisoryCardJson(localeOf(ctx), k, await calendarOf(hd, c), user, text, await mode(ctx));
+      },
+    },
+  ];
 }
 
 /**
@@ -123,7 +183,7 @@ export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Pro
   const count = cards.length + held.length;
   if (count === 0) return 0;
   await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));
-  for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event));
+  for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event, ctx.activity.channelId));
   for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, await calendarOf(hd, c))] });
   return count;
 }
