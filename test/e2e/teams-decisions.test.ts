@@ -8,6 +8,7 @@ import { lodgeViaChat, MONDAY_0900, noticeMatch, startHelpdeskBot, type Helpdesk
 import { OpensslCsrs } from '../support/openssl-csr.js';
 import { applyForServerCert, DOMAINS, hasCase, openCsrTask, versionOn, type People } from '../support/server-flow.js';
 import { executeAction } from '../support/teams.js';
+import { waitFor } from '../support/wait-for.js';
 
 type CardAction = { type: string; verb: string; title: string; data: Record<string, unknown> };
 type TeamsCard = { actions: CardAction[]; refresh?: { action: { verb: string; data: Record<string, unknown> }; userIds: string[] } };
@@ -96,6 +97,8 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     const replaced = connector.activities(lead1.conversationId).find((a) => a.id === one.sent.id);
     expect(replaced?.updated).to.equal(1);
     expect(json(cardOf(replaced))).to.contain('Farid bin Ismail');
+    // The CA issues it (a job); then nothing moves the case any more.
+    await waitFor('the certificate issued', async () => ((await bot.core.cases.get(caseId))?.status === 'DIKELUARKAN' ? true : undefined), { timeoutMs: 30_000 });
     const afterApproval = await snapshot(caseId);
     expect((await bot.core.cases.get(caseId))?.timeline.filter((e) => e.event === 'leadApproved').map((e) => e.actorId)).to.deep.equal(['demo-lead']);
 
@@ -154,7 +157,7 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
   });
 
   it('keeps Action.Submit in Web Chat: a lead officer there gets text, and a second decision is refused', async () => {
-    const lead = new Chat({ botUrl: () => bot.url, connector, userId: 'lead-2' });
+    const lead = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead' });
     await lead.say('hai');
     const id = await lodgeViaChat(chat['demo-applicant']);
     await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge' });
