@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Case } from '../../domain/cases/case.js';
+import { requestAdvisory } from '../../domain/usecases/advisory.js';
 import { TestClock } from '../support/bot.js';
 import { stopBotAndConnector } from '../support/certs.js';
 import { cardOf, Chat, texts } from '../support/chat.js';
@@ -154,6 +155,29 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     // Someone who may not decide (the helpdesk agent) gets no outcome card from a refresh.
     res = await invoke(new Chat({ botUrl: () => bot.url, connector, userId: 'demo-agent', channelId: 'msteams' }), 'demo-agent', undefined, 'refreshApproval', { caseId: id });
     expect(res.type).to.equal('application/vnd.microsoft.activity.message');
+  });
+
+  it('advisory request: the first lead accepts in Teams, the second sees who did and cannot decide again', async () => {
+    const r = await requestAdvisory(bot.hd, {
+      actorId: 'demo-applicant', topic: 'Tandatangan digital dalam aliran kerja', description: 'Agensi merancang menggunakan tandatangan digital untuk kelulusan dalaman.',
+      systems: 'eSPKB', mode: 'online', attendees: 'Pengarah ICT', preferredDates: [new Date('2026-12-15T00:00:00.000Z'), new Date('2026-12-17T00:00:00.000Z')],
+    });
+    if (!r.ok) throw new Error(r.error);
+    const id = r.value.id;
+    const isRequest = (a: SentActivity) => noticeMatch(id, 'Permohonan khidmat nasihat')(a) && json(cardOf(a) ?? {}).includes('advisoryDecide');
+    const one = await teamsCardOf(lead1, isRequest, 'advisoryDecide');
+    const two = await teamsCardOf(lead2, isRequest, 'advisoryDecide');
+
+    let res = await invoke(lead1, 'demo-lead', one.sent.id, 'advisoryDecide', { ...one.card.actions[0]!.data, date: '2026-12-17T00:00:00.000Z' });
+    expect(json(res.value)).to.contain('Khidmat nasihat diterima oleh Farid bin Ismail pada').and.contain('17/12/2026');
+    const afterAccept = await snapshot(id);
+    expect(afterAccept.status).to.equal('DIJADUALKAN');
+
+    res = await invoke(lead2, '29:lead-2', two.sent.id, 'refreshApproval', { caseId: id });
+    expect(json(res.value)).to.contain('Khidmat nasihat diterima oleh Farid bin Ismail').and.not.contain('"verb":"advisoryDecide"');
+    res = await invoke(lead2, '29:lead-2', two.sent.id, 'advisoryDecide', { ...two.card.actions[1]!.data, reason: 'Tiada pegawai' });
+    expect(json(res.value)).to.contain('Farid bin Ismail').and.contain(ALREADY);
+    expect(await snapshot(id)).to.deep.equal(afterAccept);
   });
 
   it('keeps Action.Submit in Web Chat: a lead officer there gets text, and a second decision is refused', async () => {
