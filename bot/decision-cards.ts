@@ -46,9 +46,13 @@ export async function currentCardFor(ctx: TurnContext, directory: Pick<Directory
   return decidedCardJson({ c, locale: localeOf(ctx), deciderName, actions: cardActionsFor(ctx.activity.channelId), notice, events: kind.events }) as unknown as AdaptiveCard;
 }
 
-/** What an `Action.Execute` click answers after a refused decision: the outcome with why, or just why. */
-export async function refusedCardFor(ctx: TurnContext, directory: Pick<Directory, 'getPerson'>, kind: DecisionCardKind, c: Case<unknown> | undefined, text: string, already: boolean): Promise<AdaptiveCard | string> {
-  if (!c) return text;
-  const card = await currentCardFor(ctx, directory, kind, c, already ? say(ctx, 'decided.again') : text);
+/**
+ * What an `Action.Execute` click answers after a refused decision, as the AP cards do: the outcome
+ * with "already decided" when someone decided first, the current card when it changed since,
+ * otherwise just why (a missing note, a wrong role), leaving the card as it is.
+ */
+export async function refusedCardFor(ctx: TurnContext, directory: Pick<Directory, 'getPerson'>, kind: DecisionCardKind, c: Case<unknown> | undefined, text: string, why?: 'already' | 'changed'): Promise<AdaptiveCard | string> {
+  if (!c || !why) return text;
+  const card = await currentCardFor(ctx, directory, kind, c, why === 'already' ? say(ctx, 'decided.again') : text);
   return card ?? text;
 }

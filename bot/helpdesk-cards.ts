@@ -36,11 +36,17 @@ function lastMessages(c: Case<ComplaintData>): CardElement[] {
 }
 
 /** The helpdesk agent's card: acknowledge, reply, ask for information, resolve, or escalate to on-site. */
-export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string): Attachment {
-  const act = (key: string, action: string, style?: 'positive' | 'destructive') => submit(t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
-  return adaptiveCard(
+export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+  return CardFactory.adaptiveCard(agentTicketCardJson(locale, c, userName, title, mode));
+}
+
+/** The agent's ticket card's JSON; on Teams `Action.Execute`, refreshed for every helpdesk agent. */
+export function agentTicketCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
+  const act = (key: string, action: string, style?: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
+  return cardJson(
     [heading(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), ...lastMessages(c), input('text', t(locale, 'hd.card.agentText'))],
     [act('hd.action.acknowledge', 'acknowledge'), act('hd.action.reply', 'reply'), act('hd.action.askInfo', 'askInfo'), act('hd.action.resolve', 'resolve', 'positive'), act('hd.action.escalate', 'escalate')],
+    refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
 

@@ -10,9 +10,14 @@ import { tDynamic } from '../dialogs/i18n/index.js';
 import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard, type DecisionCardMode } from './helpdesk-cards.js';
 import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
 
-/** The people who decide on-site visits and advisory requests. */
-export async function leadOfficerIds(directory: Directory): Promise<string[]> {
-  return (await directory.listByRole('LEAD_AGENCY')).map((p) => p.id);
+/**
+ * How a helpdesk decision card works in `channelId`: on Teams `Action.Execute`, refreshed for
+ * everyone holding `role` (the lead officers for visits and advisory, the agents for tickets).
+ */
+export async function decisionCardMode(directory: Directory, channelId: string, role: 'LEAD_AGENCY' | 'HELPDESK_AGENT'): Promise<DecisionCardMode> {
+  const actions = cardActionsFor(channelId);
+  if (actions !== 'execute') return { actions };
+  return { actions, refreshUserIds: await teamsIdsOf(directory, (await directory.listByRole(role)).map((p) => p.id)) };
 }
 
 export interface HelpdeskNoticeDeps {
@@ -27,10 +32,7 @@ export interface HelpdeskNoticeDeps {
  */
 export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string, channelId = ''): Promise<Partial<Activity>> {
   // The lead agency's decision cards use Universal Actions on Teams and refresh for every lead officer.
-  const leadMode = async (): Promise<DecisionCardMode> => {
-    const actions = cardActionsFor(channelId);
-    return actions === 'execute' ? { actions, refreshUserIds: await teamsIdsOf(deps.directory, await leadOfficerIds(deps.directory)) } : { actions };
-  };
+  const leadMode = () => decisionCardMode(deps.directory, channelId, 'LEAD_AGENCY');
   const cal = await calendarOf(deps, c);
   const name = async (id?: string) => (id ? ((await deps.directory.getPerson(id))?.name ?? id) : '');
   const fmt = (iso?: string) => (iso ? cal.format(new Date(iso)) : '-');
@@ -53,7 +55,7 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
     case 'ticketUserReplied':
     case 'ticketReopened':
     case 'visitUnresolved':
-      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text)] };
+      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text, await decisionCardMode(deps.directory, channelId, 'HELPDESK_AGENT'))] };
     case 'ticketReplied':
     case 'ticketInfoRequested':
       return { type: 'message', text, attachments: [userReplyCard(locale, tk, text)] };

@@ -13,9 +13,9 @@ import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/bo
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
-import { advisoryCardJson, advisoryHeldCard, onsiteApprovalCardJson, type DecisionCardMode } from './helpdesk-cards.js';
-import { leadOfficerIds, renderHelpdeskNotice } from './helpdesk-notices.js';
-import { cardActionsFor, currentCardFor, refusedCardFor, teamsIdsOf, type DecisionCardKind } from './decision-cards.js';
+import { advisoryCardJson, advisoryHeldCard, agentTicketCardJson, onsiteApprovalCardJson } from './helpdesk-cards.js';
+import { decisionCardMode, renderHelpdeskNotice } from './helpdesk-notices.js';
+import { currentCardFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
 import { lastDecision } from './cards/approval.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
@@ -55,10 +55,6 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
       await deps.afterAnswer(ctx);
     });
 
-  handle('ticketAgent', TicketAgentPayload, async (ctx, p) => {
-    const r = await actOnTicket(hd, { caseId: p.caseId, actorId: personOf(ctx).id, action: p.action, text: p.text });
-    return r.ok ? ticketDoneText(localeOf(ctx), p.action, p.caseId) : refuse(ctx, r.error, r.params);
-  });
 
   handle('ticketUser', TicketUserPayload, async (ctx, p) => {
     const me = personOf(ctx).id;
@@ -79,6 +75,12 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     return { ok: true, c: r.value, text: say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' }) };
   };
   handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => (await onsiteDecision(ctx, p)).text);
+
+  const ticketAction = async (ctx: TurnContext, p: z.infer<typeof TicketAgentPayload>): Promise<Decided> => {
+    const r = await actOnTicket(hd, { caseId: p.caseId, actorId: personOf(ctx).id, action: p.action, text: p.text });
+    return r.ok ? { ok: true, c: r.value, text: ticketDoneText(localeOf(ctx), p.action, p.caseId) } : refused(ctx, p.caseId, r.error, r.params);
+  };
+  handle('ticketAgent', TicketAgentPayload, async (ctx, p) => (await ticketAction(ctx, p)).text);
 
   handle('visitReport', VisitReportPayload, async (ctx, p) => {
     const r = await fileVisitReport(hd, { caseId: p.caseId, actorId: personOf(ctx).id, representativePresent: p.present === 'yes', workDone: p.workDone ?? '', resolved: p.resolved === 'yes' });
@@ -102,11 +104,13 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
       if (!p.success) return say(ctx, 'card.invalid');
       const out = await run(ctx, p.data);
       if (out.ok && out.c) return (await currentCardFor(ctx, hd.directory, kind, out.c)) ?? out.text;
+      // Not allowed now after someone decided: that is the "already decided" of the AP cards.
       const already = out.already === true && out.c !== undefined && lastDecision(out.c, kind.events) !== undefined;
-      return refusedCardFor(ctx, hd.directory, kind, out.c, out.text, already);
+      return refusedCardFor(ctx, hd.directory, kind, out.c, out.text, already ? 'already' : undefined);
     });
-  const [onsiteCards, advisoryCards] = helpdeskDecisionCards(hd);
-  execute('onsiteDecide', OnsiteDecidePayload, onsiteCards!, onsiteDecision);
+  const [ticketCards, advisoryCards] = helpdeskDecisionCards(hd);
+  execute('onsiteDecide', OnsiteDecidePayload, ticketCards!, onsiteDecision);
+  execute('ticketAgent', TicketAgentPayload, ticketCards!, ticketAction);
   execute('advisoryDecide', AdvisoryDecidePayload, advisoryCards!, advisoryDecision);
 
   handle('advisoryHeld', AdvisoryHeldPayload, async (ctx, p) => {
@@ -123,24 +127,31 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
   });
 }
 
-/** The lead agency's on-site approval (AD) and advisory (KN) cards, for the shared Teams refresh. */
+/** Statuses in which a helpdesk agent may still act on a ticket (domain/cases/complaint.ts: new or being worked on). */
+const AGENT_STATUSES = ['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA', 'TOLAK_TAPAK', 'LAWATAN_SELESAI', 'DIBUKA_SEMULA'];
+
+/**
+ * The helpdesk's decision cards for the shared Teams refresh: a ticket (AD) shows the agents their
+ * ticket card while they can act and the lead officers the on-site approval while it waits; the
+ * advisory request (KN) shows the lead officers its card. Otherwise: who did what last, and when.
+ */
 export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
   const lead = (viewer: Person) => hasRole(viewer, 'LEAD_AGENCY');
+  const agent = (viewer: Person) => hasRole(viewer, 'HELPDESK_AGENT');
   const name = async (id: string) => (await hd.directory.getPerson(id))?.name ?? id;
-  const mode = async (ctx: TurnContext): Promise<DecisionCardMode> => {
-    const actions = cardActionsFor(ctx.activity.channelId);
-    return actions === 'execute' ? { actions, refreshUserIds: await teamsIdsOf(hd.directory, await leadOfficerIds(hd.directory)) } : { actions };
-  };
+  const mode = (ctx: TurnContext, role: 'LEAD_AGENCY' | 'HELPDESK_AGENT') => decisionCardMode(hd.directory, ctx.activity.channelId, role);
   const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) => tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
   return [
     {
       kinds: ['AD'],
-      events: ['onsiteApproved', 'onsiteRejected'],
-      mayView: (viewer, c) => lead(viewer) || viewer.id === c.applicantId,
+      events: ['acknowledged', 'replied', 'infoRequested', 'resolved', 'onsiteRequested', 'onsiteApproved', 'onsiteRejected'],
+      mayView: (viewer, c) => lead(viewer) || agent(viewer) || viewer.id === c.applicantId,
       decisionCard: async (ctx, viewer, c) => {
-        if (c.status !== 'MOHON_KELULUSAN_TAPAK' || !lead(viewer)) return undefined;
         const user = await name(c.applicantId);
-        return onsiteApprovalCardJson(localeOf(ctx), c as Case<ComplaintData>, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx));
+        const tk = c as Case<ComplaintData>;
+        if (c.status === 'MOHON_KELULUSAN_TAPAK' && lead(viewer)) return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, 'LEAD_AGENCY'));
+        if (AGENT_STATUSES.includes(c.status) && agent(viewer)) return agentTicketCardJson(localeOf(ctx), tk, user, title(ctx, 'ticketNew', c, user), await mode(ctx, 'HELPDESK_AGENT'));
+        return undefined;
       },
     },
     {
@@ -152,7 +163,7 @@ export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
         const k = c as Case<AdvisoryData>;
         const user = await name(c.applicantId);
         const text = tDynamic(localeOf(ctx), 'hd.notify.advisoryRequest', 'system', { caseId: c.id, topic: esc(k.data.topic) });
-        return advisoryCardJson(localeOf(ctx), k, await calendarOf(hd, c), user, text, await mode(ctx));
+        return advisoryCardJson(localeOf(ctx), k, await calendarOf(hd, c), user, text, await mode(ctx, 'LEAD_AGENCY'));
       },
     },
   ];

@@ -55,7 +55,7 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
     const locale = localeOf(ctx);
     if (r.ok) return { c: r.value as Case<unknown>, ok: true, text: tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }) };
     const text = tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system') });
-    return { c: await deps.server.cases.get(p.data.caseId), text, already: r.error === 'ALREADY_DECIDED' };
+    return { c: await deps.server.cases.get(p.data.caseId), text, why: r.error === 'ALREADY_DECIDED' ? 'already' as const : r.error === 'CHANGED_SINCE' ? 'changed' as const : undefined };
   };
 
   app.adaptiveCards.actionSubmit('serverDecide', async (ctx) => {
@@ -68,7 +68,7 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
     const out = await decide(ctx, { ...(data as object), verb: 'serverDecide' });
     const kind = serverDecisionCards(deps.render);
     if (out.ok && out.c) return (await currentCardFor(ctx, deps.render.directory, kind, out.c)) ?? out.text;
-    return refusedCardFor(ctx, deps.render.directory, kind, out.c, out.text, out.already === true);
+    return refusedCardFor(ctx, deps.render.directory, kind, out.c, out.text, out.why);
   });
 }
 

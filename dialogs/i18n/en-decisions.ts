@@ -9,4 +9,9 @@ export const enDecisions: Record<keyof typeof msDecisions, string> = {
   'decided.onsiteRejected': 'On-site support rejected by {name} on {at}: {note}',
   'decided.advisoryAccepted': 'Advisory session accepted by {name} on {at}; session on {note}.',
   'decided.advisoryDeclined': 'Advisory request declined by {name} on {at}: {note}',
+  'decided.acknowledged': 'Acknowledged by {name} on {at}.',
+  'decided.replied': 'Replied to by {name} on {at}: {note}',
+  'decided.infoRequested': 'More information requested by {name} on {at}: {note}',
+  'decided.resolved': 'Marked resolved by {name} on {at}: {note}',
+  'decided.onsiteRequested': 'On-site support requested by {name} on {at}: {note}',
 };

@@ -7,4 +7,9 @@ export const msDecisions = {
   'decided.onsiteRejected': 'Sokongan di lokasi ditolak oleh {name} pada {at}: {note}',
   'decided.advisoryAccepted': 'Khidmat nasihat diterima oleh {name} pada {at}; sesi pada {note}.',
   'decided.advisoryDeclined': 'Khidmat nasihat ditolak oleh {name} pada {at}: {note}',
+  'decided.acknowledged': 'Diterima oleh {name} pada {at}.',
+  'decided.replied': 'Dibalas oleh {name} pada {at}: {note}',
+  'decided.infoRequested': 'Maklumat lanjut diminta oleh {name} pada {at}: {note}',
+  'decided.resolved': 'Ditanda selesai oleh {name} pada {at}: {note}',
+  'decided.onsiteRequested': 'Sokongan di lokasi dimohon oleh {name} pada {at}: {note}',
 };

@@ -34,7 +34,7 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
 
   before(async () => {
     ({ bot, chat } = await startHelpdeskBot(connector, clock));
-    await bot.core.directory.upsertPerson({ id: 'lead-2', name: 'Nurul Huda binti Yusof', email: 'nurul.huda@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'LEAD_AGENCY'], identities: [{ channelId: 'msteams', userId: '29:lead-2' }], locale: 'ms' });
+    await bot.core.directory.upsertPerson({ id: 'lead-2', name: 'Aisyah binti Kamal', email: 'aisyah.kamal@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'LEAD_AGENCY'], identities: [{ channelId: 'msteams', userId: '29:lead-2' }], locale: 'ms' });
     lead1 = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead', channelId: 'msteams' });
     lead2 = new Chat({ botUrl: () => bot.url, connector, userId: '29:lead-2', channelId: 'msteams' });
     // Their latest conversations are now in Teams, so their notices arrive there.
@@ -152,8 +152,8 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     const now = await snapshot(id);
     expect(now).to.deep.equal(afterApproval);
 
-    // Someone who may not decide (the helpdesk agent) gets no outcome card from a refresh.
-    res = await invoke(new Chat({ botUrl: () => bot.url, connector, userId: 'demo-agent', channelId: 'msteams' }), 'demo-agent', undefined, 'refreshApproval', { caseId: id });
+    // Someone with no part in it (a technical officer) gets no outcome card from a refresh.
+    res = await invoke(new Chat({ botUrl: () => bot.url, connector, userId: 'demo-tech', channelId: 'msteams' }), 'demo-tech', undefined, 'refreshApproval', { caseId: id });
     expect(res.type).to.equal('application/vnd.microsoft.activity.message');
   });
 
@@ -178,6 +178,42 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     res = await invoke(lead2, '29:lead-2', two.sent.id, 'advisoryDecide', { ...two.card.actions[1]!.data, reason: 'Tiada pegawai' });
     expect(json(res.value)).to.contain('Farid bin Ismail').and.contain(ALREADY);
     expect(await snapshot(id)).to.deep.equal(afterAccept);
+  });
+
+  it('ticket card: several agents in Teams; after one resolves, the other sees who did and cannot act on the stale card', async () => {
+    await bot.core.directory.upsertPerson({ id: 'agent-2', name: 'Kamal bin Osman', email: 'kamal.osman@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [{ channelId: 'msteams', userId: '29:agent-2' }], locale: 'ms' });
+    const agent1 = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-agent', channelId: 'msteams' });
+    const agent2 = new Chat({ botUrl: () => bot.url, connector, userId: '29:agent-2', channelId: 'msteams' });
+    await agent1.say('hai');
+    await agent2.say('hai');
+    const id = await lodgeViaChat(chat['demo-applicant']);
+    const isTicket = (a: SentActivity) => noticeMatch(id, 'Aduan baharu')(a) && json(cardOf(a) ?? {}).includes('ticketAgent');
+    const find = async (who: Chat) => {
+      const sent = await who.waitForSeen('ticket card', isTicket);
+      const card = cardOf(sent) as unknown as TeamsCard;
+      expect(card.actions.map((a) => [a.type, a.verb, a.data.action])).to.deep.equal(['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate'].map((x) => ['Action.Execute', 'ticketAgent', x]));
+      expect(card.refresh?.userIds).to.include.members(['demo-agent', '29:agent-2']);
+      return { sent, card };
+    };
+    const one = await find(agent1);
+    const two = await find(agent2);
+
+    // Acknowledging keeps the ticket in the agents' hands: the answer is the ticket card, now "Diterima".
+    let res = await invoke(agent1, 'demo-agent', one.sent.id, 'ticketAgent', one.card.actions[0]!.data);
+    expect(json(res.value)).to.contain('"verb":"ticketAgent"').and.contain('Diterima');
+    // Resolving without a text is explained as a message; the card stays as it is.
+    res = await invoke(agent1, 'demo-agent', one.sent.id, 'ticketAgent', one.card.actions[3]!.data);
+    expect(res.type).to.equal('application/vnd.microsoft.activity.message');
+    res = await invoke(agent1, 'demo-agent', one.sent.id, 'ticketAgent', { ...one.card.actions[3]!.data, text: 'Pemacu token dikemas kini' });
+    expect(json(res.value)).to.contain('Ditanda selesai oleh Nurul Huda binti Zainal pada').and.contain('Pemacu token dikemas kini');
+    const afterResolve = await snapshot(id);
+    expect(afterResolve.status).to.equal('SELESAI');
+
+    res = await invoke(agent2, '29:agent-2', two.sent.id, 'refreshApproval', { caseId: id });
+    expect(json(res.value)).to.contain('Ditanda selesai oleh Nurul Huda binti Zainal').and.not.contain('"verb":"ticketAgent"');
+    res = await invoke(agent2, '29:agent-2', two.sent.id, 'ticketAgent', { ...two.card.actions[1]!.data, text: 'Sila cuba semula' });
+    expect(json(res.value)).to.contain('Nurul Huda binti Zainal').and.contain(ALREADY);
+    expect(await snapshot(id)).to.deep.equal(afterResolve);
   });
 
   it('keeps Action.Submit in Web Chat: a lead officer there gets text, and a second decision is refused', async () => {
