@@ -55,7 +55,6 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
       await deps.afterAnswer(ctx);
     });
 
-
   handle('ticketUser', TicketUserPayload, async (ctx, p) => {
     const me = personOf(ctx).id;
     const r = p.action === 'escalate'
