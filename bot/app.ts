@@ -13,14 +13,14 @@ import { realmOfKind, type ApplicationData } from '../domain/cases/operations.js
 import { bindAppState, type DialogRunner } from './dialog-runner.js';
 import { CorrectPayload, StartPayload } from './card-actions.js';
 import { registerApprovalRoutes } from './approvals.js';
-import { registerServerRoutes, resendServerFiles, showServerTasks } from './server-routes.js';
+import { registerServerRoutes, resendServerFiles, serverDecisionCards, showServerTasks } from './server-routes.js';
 import type { ServerDeps } from '../domain/usecases/server-deps.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
 import { loadNlu, type Nlu } from './nlu/index.js';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { hasRole } from '../domain/people.js';
-import { onsiteStatusLines, registerHelpdeskRoutes, showHelpdeskTasks } from './helpdesk-routes.js';
+import { helpdeskDecisionCards, onsiteStatusLines, registerHelpdeskRoutes, showHelpdeskTasks } from './helpdesk-routes.js';
 import { extractEntities } from './nlu/entities.js';
 import { registerNluRoutes, understand, type NluRouteDeps } from './nlu-routes.js';
 
@@ -67,7 +67,8 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   });
   app.activity('installationUpdate', async () => undefined);
 
-  registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
+  const decisionCards = [...(deps.server ? [serverDecisionCards(deps.render)] : []), ...(deps.hd ? helpdeskDecisionCards(deps.hd) : [])];
+  registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), decisionCards });
   if (deps.server) registerServerRoutes(app, { server: deps.server, runner: deps.runner, render: deps.render, busy: (ctx) => busy(ctx, deps), afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
 
   if (deps.hd) registerHelpdeskRoutes(app, { hd: deps.hd, runner: deps.runner, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), busy: (ctx) => busy(ctx, deps) });

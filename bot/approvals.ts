@@ -11,12 +11,15 @@ import { localeOf, personOf, say } from '../dialogs/turn.js';
 import { DecisionPayload, RefreshPayload } from './card-actions.js';
 import { decidedCardJson, lastDecision, REFRESH_VERB } from './cards/approval.js';
 import { approvalCardFor, cardActionsFor, type RenderDeps } from './notifications.js';
+import { currentCardFor, type DecisionCardKind } from './decision-cards.js';
 
 export interface ApprovalDeps {
   core: CoreDeps;
   render: RenderDeps;
   /** Re-asks the open dialog's question after an answer given outside it. */
   afterAnswer: (ctx: TurnContext) => Promise<void>;
+  /** Other decision cards sharing the refresh verb on Teams (server certificates, helpdesk). */
+  decisionCards?: DecisionCardKind[];
 }
 
 type Outcome = { ok: true; c: Case<unknown> } | { ok: false; text: string; c?: Case<unknown>; alreadyDecided?: boolean; changed?: boolean };
@@ -25,6 +28,7 @@ type Outcome = { ok: true; c: Case<unknown> } | { ok: false; text: string; c?: C
  * AP decisions from cards. Web Chat and the Emulator click `Action.Submit` and get a message back;
  * Teams clicks `Action.Execute` and gets the card itself back, refreshed for every approver: after
  * one decision the card shows who decided what and when, and a second click learns that outcome.
+ * The refresh verb is shared: cards of other kinds (`decisionCards`) refresh through it too.
  */
 export function registerApprovalRoutes(app: Application<TurnState>, deps: ApprovalDeps): void {
   app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
@@ -45,6 +49,11 @@ export function registerApprovalRoutes(app: Application<TurnState>, deps: Approv
   app.adaptiveCards.actionExecute(REFRESH_VERB, async (ctx, _state, data) => {
     const p = RefreshPayload.safeParse(data);
     if (!p.success) return say(ctx, 'card.invalid');
+    const other = deps.decisionCards?.find((k) => k.kinds.includes(p.data.caseId.slice(0, 2)));
+    if (other) {
+      const c = await deps.core.cases.get(p.data.caseId);
+      return (c && (await currentCardFor(ctx, deps.core.directory, other, c))) || say(ctx, 'card.invalid');
+    }
     const found = await getCaseForViewer(deps.core, p.data.caseId, personOf(ctx).id);
     return found.ok ? cardFor(ctx, deps, found.value) : say(ctx, 'card.invalid');
   });

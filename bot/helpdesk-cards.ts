@@ -4,7 +4,16 @@ import type { Case } from '../domain/cases/case.js';
 import type { ComplaintData } from '../domain/cases/complaint.js';
 import type { Locale } from '../domain/people.js';
 import type { WorkingCalendar } from '../domain/rules/working-calendar.js';
-import { adaptiveCard, esc, facts, heading, para, submit, type CardElement } from '../dialogs/cards/adaptive.js';
+import { CardFactory } from 'botbuilder';
+import { adaptiveCard, cardJson, esc, facts, heading, para, submit, type CardElement } from '../dialogs/cards/adaptive.js';
+import { cardAction, refreshOf, type CardActions } from './cards/approval.js';
+
+/** How a decision card's buttons work in the channel, and (Teams) who gets it refreshed. */
+export interface DecisionCardMode {
+  actions: CardActions;
+  refreshUserIds?: string[];
+}
+const SUBMIT: DecisionCardMode = { actions: 'submit' };
 import { t, tDynamic } from '../dialogs/i18n/index.js';
 
 const input = (id: string, label: string, multiline = true): CardElement => ({ type: 'Input.Text', id, label, isMultiline: multiline, maxLength: 2000 });
@@ -27,11 +36,17 @@ function lastMessages(c: Case<ComplaintData>): CardElement[] {
 }
 
 /** The helpdesk agent's card: acknowledge, reply, ask for information, resolve, or escalate to on-site. */
-export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string): Attachment {
-  const act = (key: string, action: string, style?: 'positive' | 'destructive') => submit(t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
-  return adaptiveCard(
+export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+  return CardFactory.adaptiveCard(agentTicketCardJson(locale, c, userName, title, mode));
+}
+
+/** The agent's ticket card's JSON; on Teams `Action.Execute`, refreshed for every helpdesk agent. */
+export function agentTicketCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
+  const act = (key: string, action: string, style?: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
+  return cardJson(
     [heading(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), ...lastMessages(c), input('text', t(locale, 'hd.card.agentText'))],
     [act('hd.action.acknowledge', 'acknowledge'), act('hd.action.reply', 'reply'), act('hd.action.askInfo', 'askInfo'), act('hd.action.resolve', 'resolve', 'positive'), act('hd.action.escalate', 'escalate')],
+    refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
 
@@ -52,10 +67,17 @@ export function resolvedCard(locale: Locale, c: Case<ComplaintData>, title: stri
 }
 
 /** The lead agency's card: approve the on-site visit or reject it with a reason. */
-export function onsiteApprovalCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string): Attachment {
-  return adaptiveCard(
+export function onsiteApprovalCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+  return CardFactory.adaptiveCard(onsiteApprovalCardJson(locale, c, userName, title, mode));
+}
+
+/** The on-site approval card's JSON; on Teams `Action.Execute`, refreshed for every lead officer. */
+export function onsiteApprovalCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
+  const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key), { verb: 'onsiteDecide', caseId: c.id, decision }, style);
+  return cardJson(
     [heading(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), para(`${t(locale, 'hd.card.triedOnline')}: ${esc(c.data.onsite?.triedOnline ?? '')}`), input('reason', t(locale, 'hd.card.reason'))],
-    [submit(t(locale, 'hd.action.approve'), { verb: 'onsiteDecide', caseId: c.id, decision: 'approve' }, 'positive'), submit(t(locale, 'hd.action.reject'), { verb: 'onsiteDecide', caseId: c.id, decision: 'reject' }, 'destructive')],
+    [act('hd.action.approve', 'approve', 'positive'), act('hd.action.reject', 'reject', 'destructive')],
+    refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
 
@@ -87,9 +109,15 @@ export function visitCard(locale: Locale, c: Case<ComplaintData>, cal: WorkingCa
 }
 
 /** The lead agency's card for an advisory request: accept with one of the preferred dates, or decline. */
-export function advisoryCard(locale: Locale, c: Case<AdvisoryData>, cal: WorkingCalendar, requester: string, title: string): Attachment {
+export function advisoryCard(locale: Locale, c: Case<AdvisoryData>, cal: WorkingCalendar, requester: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+  return CardFactory.adaptiveCard(advisoryCardJson(locale, c, cal, requester, title, mode));
+}
+
+/** The advisory card's JSON; on Teams `Action.Execute`, refreshed for every lead officer. */
+export function advisoryCardJson(locale: Locale, c: Case<AdvisoryData>, cal: WorkingCalendar, requester: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
   const d = c.data;
-  return adaptiveCard(
+  const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key), { verb: 'advisoryDecide', caseId: c.id, decision }, style);
+  return cardJson(
     [
       heading(title),
       facts([
@@ -104,7 +132,8 @@ export function advisoryCard(locale: Locale, c: Case<AdvisoryData>, cal: Working
       { type: 'Input.ChoiceSet', id: 'date', label: t(locale, 'hd.card.chooseDate'), style: 'expanded', value: d.preferredDates[0], choices: d.preferredDates.map((x) => ({ title: cal.format(new Date(x)).slice(0, 10), value: x })) },
       input('reason', t(locale, 'hd.card.reason')),
     ],
-    [submit(t(locale, 'hd.action.accept'), { verb: 'advisoryDecide', caseId: c.id, decision: 'accept' }, 'positive'), submit(t(locale, 'hd.action.decline'), { verb: 'advisoryDecide', caseId: c.id, decision: 'decline' }, 'destructive')],
+    [act('hd.action.accept', 'accept', 'positive'), act('hd.action.decline', 'decline', 'destructive')],
+    refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
 

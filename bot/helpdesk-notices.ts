@@ -7,7 +7,18 @@ import type { Directory } from '../domain/ports/directory.js';
 import { calendarOf, type CalendarsByState } from '../domain/usecases/helpdesk-deps.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
-import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
+import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard, type DecisionCardMode } from './helpdesk-cards.js';
+import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
+
+/**
+ * How a helpdesk decision card works in `channelId`: on Teams `Action.Execute`, refreshed for
+ * everyone holding `role` (the lead officers for visits and advisory, the agents for tickets).
+ */
+export async function decisionCardMode(directory: Directory, channelId: string, role: 'LEAD_AGENCY' | 'HELPDESK_AGENT'): Promise<DecisionCardMode> {
+  const actions = cardActionsFor(channelId);
+  if (actions !== 'execute') return { actions };
+  return { actions, refreshUserIds: await teamsIdsOf(directory, (await directory.listByRole(role)).map((p) => p.id)) };
+}
 
 export interface HelpdeskNoticeDeps {
   directory: Directory;
@@ -19,7 +30,9 @@ export interface HelpdeskNoticeDeps {
  * text from `hd.notify.<event>`, with the card the person acts on where there is one. Dates and
  * times follow the calendar of the case's agency.
  */
-export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string): Promise<Partial<Activity>> {
+export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string, channelId = ''): Promise<Partial<Activity>> {
+  // The lead agency's decision cards use Universal Actions on Teams and refresh for every lead officer.
+  const leadMode = () => decisionCardMode(deps.directory, channelId, 'LEAD_AGENCY');
   const cal = await calendarOf(deps, c);
   const name = async (id?: string) => (id ? ((await deps.directory.getPerson(id))?.name ?? id) : '');
   const fmt = (iso?: string) => (iso ? cal.format(new Date(iso)) : '-');
@@ -27,7 +40,7 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
   if (c.kind === 'KN') {
     const k = c as Case<AdvisoryData>;
     const text = tDynamic(locale, `hd.notify.${event}`, 'system', { caseId: c.id, topic: esc(k.data.topic), date: fmt(k.data.session?.start).slice(0, 10), reason: esc(c.reason ?? ''), notes: esc(k.data.notes ?? '') });
-    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text)] };
+    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text, await leadMode())] };
     return { type: 'message', text };
   }
   const tk = c as Case<ComplaintData>;
@@ -42,14 +55,14 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
     case 'ticketUserReplied':
     case 'ticketReopened':
     case 'visitUnresolved':
-      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text)] };
+      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text, await decisionCardMode(deps.directory, channelId, 'HELPDESK_AGENT'))] };
     case 'ticketReplied':
     case 'ticketInfoRequested':
       return { type: 'message', text, attachments: [userReplyCard(locale, tk, text)] };
     case 'ticketResolved':
       return { type: 'message', text, attachments: [resolvedCard(locale, tk, text)] };
     case 'onsiteApproval':
-      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text)] };
+      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text, await leadMode())] };
     case 'onsiteApproved':
     case 'visitRepAbsent':
       return { type: 'message', text, attachments: [bookVisitCard(locale, tk, text)] };

@@ -13,8 +13,13 @@ import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/bo
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
-import { advisoryHeldCard } from './helpdesk-cards.js';
-import { renderHelpdeskNotice } from './helpdesk-notices.js';
+import { advisoryCardJson, advisoryHeldCard, agentTicketCardJson, onsiteApprovalCardJson } from './helpdesk-cards.js';
+import { decisionCardMode, renderHelpdeskNotice } from './helpdesk-notices.js';
+import { currentCardFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
+import { lastDecision } from './cards/approval.js';
+import { esc } from '../dialogs/cards/adaptive.js';
+import { tDynamic } from '../dialogs/i18n/index.js';
+import type { Person } from '../domain/people.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 const text = z.string().max(2000).optional();
@@ -50,11 +55,6 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
       await deps.afterAnswer(ctx);
     });
 
-  handle('ticketAgent', TicketAgentPayload, async (ctx, p) => {
-    const r = await actOnTicket(hd, { caseId: p.caseId, actorId: personOf(ctx).id, action: p.action, text: p.text });
-    return r.ok ? ticketDoneText(localeOf(ctx), p.action, p.caseId) : refuse(ctx, r.error, r.params);
-  });
-
   handle('ticketUser', TicketUserPayload, async (ctx, p) => {
     const me = personOf(ctx).id;
     const r = p.action === 'escalate'
@@ -63,12 +63,23 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     return r.ok ? say(ctx, `hd.done.user.${p.action}`, { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
   });
 
-  handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => {
+  type Decided = { ok: boolean; text: string; c?: Case<unknown>; already?: boolean };
+  const refused = async (ctx: TurnContext, caseId: string, error: string, params?: Record<string, string | number>): Promise<Decided> =>
+    ({ ok: false, text: ticketRefusalText(localeOf(ctx), error, caseId, params), c: await hd.cases.get(caseId), already: error === 'NOT_ALLOWED_NOW' });
+
+  const onsiteDecision = async (ctx: TurnContext, p: z.infer<typeof OnsiteDecidePayload>): Promise<Decided> => {
     const r = await decideOnsite(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, reason: p.reason });
-    if (!r.ok) return refuse(ctx, r.error, r.params);
+    if (!r.ok) return refused(ctx, p.caseId, r.error, r.params);
     const cal = await calendarOf(hd, r.value);
-    return say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' });
-  });
+    return { ok: true, c: r.value, text: say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' }) };
+  };
+  handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => (await onsiteDecision(ctx, p)).text);
+
+  const ticketAction = async (ctx: TurnContext, p: z.infer<typeof TicketAgentPayload>): Promise<Decided> => {
+    const r = await actOnTicket(hd, { caseId: p.caseId, actorId: personOf(ctx).id, action: p.action, text: p.text });
+    return r.ok ? { ok: true, c: r.value, text: ticketDoneText(localeOf(ctx), p.action, p.caseId) } : refused(ctx, p.caseId, r.error, r.params);
+  };
+  handle('ticketAgent', TicketAgentPayload, async (ctx, p) => (await ticketAction(ctx, p)).text);
 
   handle('visitReport', VisitReportPayload, async (ctx, p) => {
     const r = await fileVisitReport(hd, { caseId: p.caseId, actorId: personOf(ctx).id, representativePresent: p.present === 'yes', workDone: p.workDone ?? '', resolved: p.resolved === 'yes' });
@@ -76,13 +87,30 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     return say(ctx, p.present === 'no' ? 'hd.done.report.absent' : p.resolved === 'yes' ? 'hd.done.report.resolved' : 'hd.done.report.open', { caseId: p.caseId });
   });
 
-  handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => {
+  const advisoryDecision = async (ctx: TurnContext, p: z.infer<typeof AdvisoryDecidePayload>): Promise<Decided> => {
     const r = await decideAdvisory(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, date: p.date, reason: p.reason });
-    if (!r.ok) return refuse(ctx, r.error, r.params);
+    if (!r.ok) return refused(ctx, p.caseId, r.error, r.params);
     const cal = await calendarOf(hd, r.value);
     if (p.decision === 'accept') await ctx.sendActivity({ attachments: [advisoryHeldCard(localeOf(ctx), r.value, cal)] });
-    return say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '' });
-  });
+    return { ok: true, c: r.value, text: say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '' }) };
+  };
+  handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => (await advisoryDecision(ctx, p)).text);
+
+  // Teams (Action.Execute): the answer is the card itself, refreshed; a second click gets the outcome.
+  const execute = <T>(verb: string, schema: z.ZodType<T>, kind: DecisionCardKind, run: (ctx: TurnContext, p: T) => Promise<Decided>) =>
+    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data) => {
+      const p = schema.safeParse({ ...(data as object), verb });
+      if (!p.success) return say(ctx, 'card.invalid');
+      const out = await run(ctx, p.data);
+      if (out.ok && out.c) return (await currentCardFor(ctx, hd.directory, kind, out.c)) ?? out.text;
+      // Not allowed now after someone decided: that is the "already decided" of the AP cards.
+      const already = out.already === true && out.c !== undefined && lastDecision(out.c, kind.events) !== undefined;
+      return refusedCardFor(ctx, hd.directory, kind, out.c, out.text, already ? 'already' : undefined);
+    });
+  const [ticketCards, advisoryCards] = helpdeskDecisionCards(hd);
+  execute('onsiteDecide', OnsiteDecidePayload, ticketCards!, onsiteDecision);
+  execute('ticketAgent', TicketAgentPayload, ticketCards!, ticketAction);
+  execute('advisoryDecide', AdvisoryDecidePayload, advisoryCards!, advisoryDecision);
 
   handle('advisoryHeld', AdvisoryHeldPayload, async (ctx, p) => {
     const r = await recordAdvisoryHeld(hd, { caseId: p.caseId, actorId: personOf(ctx).id, notes: p.notes ?? '' });
@@ -96,6 +124,48 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
     if (dc.activeDialog) return void (await deps.busy(ctx));
     await dc.beginDialog(BOOK_VISIT_DIALOG, { caseId: p.data.caseId } satisfies BookVisitOptions);
   });
+}
+
+/** Statuses in which a helpdesk agent may still act on a ticket (domain/cases/complaint.ts: new or being worked on). */
+const AGENT_STATUSES = ['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA', 'TOLAK_TAPAK', 'LAWATAN_SELESAI', 'DIBUKA_SEMULA'];
+
+/**
+ * The helpdesk's decision cards for the shared Teams refresh: a ticket (AD) shows the agents their
+ * ticket card while they can act and the lead officers the on-site approval while it waits; the
+ * advisory request (KN) shows the lead officers its card. Otherwise: who did what last, and when.
+ */
+export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
+  const lead = (viewer: Person) => hasRole(viewer, 'LEAD_AGENCY');
+  const agent = (viewer: Person) => hasRole(viewer, 'HELPDESK_AGENT');
+  const name = async (id: string) => (await hd.directory.getPerson(id))?.name ?? id;
+  const mode = (ctx: TurnContext, role: 'LEAD_AGENCY' | 'HELPDESK_AGENT') => decisionCardMode(hd.directory, ctx.activity.channelId, role);
+  const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) => tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
+  return [
+    {
+      kinds: ['AD'],
+      events: ['acknowledged', 'replied', 'infoRequested', 'resolved', 'onsiteRequested', 'onsiteApproved', 'onsiteRejected'],
+      mayView: (viewer, c) => lead(viewer) || agent(viewer) || viewer.id === c.applicantId,
+      decisionCard: async (ctx, viewer, c) => {
+        const user = await name(c.applicantId);
+        const tk = c as Case<ComplaintData>;
+        if (c.status === 'MOHON_KELULUSAN_TAPAK' && lead(viewer)) return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, 'LEAD_AGENCY'));
+        if (AGENT_STATUSES.includes(c.status) && agent(viewer)) return agentTicketCardJson(localeOf(ctx), tk, user, title(ctx, 'ticketNew', c, user), await mode(ctx, 'HELPDESK_AGENT'));
+        return undefined;
+      },
+    },
+    {
+      kinds: ['KN'],
+      events: ['advisoryAccepted', 'advisoryDeclined'],
+      mayView: (viewer, c) => lead(viewer) || viewer.id === c.applicantId,
+      decisionCard: async (ctx, viewer, c) => {
+        if (!['DIMOHON', 'DISEMAK'].includes(c.status) || !lead(viewer)) return undefined;
+        const k = c as Case<AdvisoryData>;
+        const user = await name(c.applicantId);
+        const text = tDynamic(localeOf(ctx), 'hd.notify.advisoryRequest', 'system', { caseId: c.id, topic: esc(k.data.topic) });
+        return advisoryCardJson(localeOf(ctx), k, await calendarOf(hd, c), user, text, await mode(ctx, 'LEAD_AGENCY'));
+      },
+    },
+  ];
 }
 
 /**
@@ -123,7 +193,7 @@ export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Pro
   const count = cards.length + held.length;
   if (count === 0) return 0;
   await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));
-  for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event));
+  for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event, ctx.activity.channelId));
   for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, await calendarOf(hd, c))] });
   return count;
 }

@@ -12,7 +12,8 @@ import type { Notification, NotificationChannel } from '../domain/ports/notifier
 import { isMessageKey, t, tDynamic } from '../dialogs/i18n/index.js';
 import { esc, type CardElement } from '../dialogs/cards/adaptive.js';
 import { approversFor } from '../domain/usecases/user-certificate-apply.js';
-import { approvalCardJson, returnedCard, type CardActions } from './cards/approval.js';
+import { approvalCardJson, returnedCard } from './cards/approval.js';
+import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
 import { approvalContent } from './cards/approval-content.js';
 import { renderCertNotice } from './cert-notices.js';
 import { renderHelpdeskNotice, type HelpdeskNoticeDeps } from './helpdesk-notices.js';
@@ -36,28 +37,23 @@ export interface RenderDeps {
   ca?: CertificateAuthority;
 }
 
-/** Universal Actions where the client supports them (Teams), Action.Submit elsewhere. */
-export const cardActionsFor = (channelId: string): CardActions => (channelId === 'msteams' ? 'execute' : 'submit');
+export { cardActionsFor };
 
 /** The AP card of a case as the channel needs it; on Teams it refreshes itself for every approver. */
 export async function approvalCardFor(deps: RenderDeps, c: Case<unknown>, locale: Locale, channelId: string): Promise<CardElement> {
   const applicant = await deps.directory.getPerson(c.applicantId);
   const actions = cardActionsFor(channelId);
-  const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps, await approversFor(deps, c)) : undefined;
+  const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps.directory, await approversFor(deps, c)) : undefined;
   const content = await approvalContent(deps, c, locale);
   return approvalCardJson({ c, locale, applicantName: applicant?.name ?? (c.data as { fullName?: string }).fullName ?? '', content, actions, refreshUserIds });
 }
 
-async function teamsIdsOf(deps: RenderDeps, personIds: string[]): Promise<string[]> {
-  const people = await Promise.all(personIds.map((id) => deps.directory.getPerson(id)));
-  return people.flatMap((p) => p?.identities.filter((i) => i.channelId === 'msteams' || i.channelId === '*').map((i) => i.userId) ?? []);
-}
 
 /** Turns a domain notification into the message a person sees, in their language and channel. */
 export async function renderNotification(deps: RenderDeps, personId: string, n: Notification, channelId: string): Promise<Partial<Activity> | undefined> {
   const person = await deps.directory.getPerson(personId);
   const locale = person?.locale ?? deps.defaultLocale;
-  if (isServerNotification(n)) return renderServerNotification(deps, n, locale);
+  if (isServerNotification(n)) return renderServerNotification(deps, n, locale, channelId);
   const c = await deps.cases.get<ApplicationData>(n.caseId);
   if (!c) return undefined;
   const op = operationOf(c);
@@ -85,7 +81,7 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
     case 'caseFailed':
       return text('notify.caseFailed', { reason: c.reason ?? '' });
     case 'helpdesk':
-      return deps.helpdesk ? renderHelpdeskNotice(deps.helpdesk, locale, c, n.event) : undefined;
+      return deps.helpdesk ? renderHelpdeskNotice(deps.helpdesk, locale, c, n.event, channelId) : undefined;
     default:
       return renderCertNotice(deps, locale, c, n);
   }

@@ -2,10 +2,14 @@ import { type Activity, type Attachment } from 'botbuilder';
 import { format } from 'date-fns';
 import type { Case } from '../domain/cases/case.js';
 import type { ServerCertData } from '../domain/cases/server-certificate.js';
-import type { Locale } from '../domain/people.js';
+import type { Locale, Person } from '../domain/people.js';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { Notification } from '../domain/ports/notifier.js';
-import { adaptiveCard, esc, facts, heading, para, submit } from '../dialogs/cards/adaptive.js';
+import { adaptiveCard, cardJson, esc, facts, heading, para, submit, type CardElement } from '../dialogs/cards/adaptive.js';
+import { CardFactory } from 'botbuilder';
+import { hasRole } from '../domain/people.js';
+import { cardAction, refreshOf } from './cards/approval.js';
+import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
 import { t, tDynamic } from '../dialogs/i18n/index.js';
 import type { CaseRepository } from '../domain/ports/case-repository.js';
 import type { CertificateRepository } from '../domain/ports/certificate-repository.js';
@@ -52,28 +56,55 @@ export async function serverFacts(deps: Pick<RenderDeps, 'directory' | 'certific
   return rows;
 }
 
+/** The people who may decide a server case's card now: the verifying officer, or the lead agency's officers. */
+export async function serverDecidersOf(deps: Pick<RenderDeps, 'directory'>, c: Case<ServerCertData>, task: 'endorse' | 'approve'): Promise<string[]> {
+  if (task === 'endorse') return [c.data.verifierId];
+  const parties = [c.applicantId, c.data.techId, c.data.verifierId, c.data.requestedBy];
+  return (await deps.directory.listByRole('LEAD_AGENCY')).map((p) => p.id).filter((id) => !parties.includes(id));
+}
+
 /** The task card: the CSR request, the endorsement, or the lead agency's approval. */
-export async function serverTaskCard(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: 'csr' | 'endorse' | 'approve', locale: Locale): Promise<Attachment> {
-  const rows = await serverFacts(deps, c, locale);
-  const base = { caseId: c.id, version: c.version };
-  const note = { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: t(locale, 'server.card.noteLabel') };
+export async function serverTaskCard(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: 'csr' | 'endorse' | 'approve', locale: Locale, channelId = ''): Promise<Attachment> {
   if (task === 'csr') {
+    const rows = await serverFacts(deps, c, locale);
     return adaptiveCard([heading(t(locale, 'server.card.csr.title', { caseId: c.id })), facts(rows), para(t(locale, 'server.card.csr.hint'))], [
       submit(t(locale, 'server.card.csr.action'), { verb: 'serverCsr', caseId: c.id }, 'positive'),
     ]);
   }
+  return CardFactory.adaptiveCard(await serverDecisionCardJson(deps, c, task, locale, channelId));
+}
+
+/**
+ * The verifying officer's or the lead agency's decision card. On Teams its buttons are
+ * `Action.Execute` and it refreshes for every officer who may decide (like the AP card).
+ */
+export async function serverDecisionCardJson(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: 'endorse' | 'approve', locale: Locale, channelId: string): Promise<CardElement> {
+  const rows = await serverFacts(deps, c, locale);
+  const mode = cardActionsFor(channelId);
+  const base = { caseId: c.id, version: c.version };
+  const act = (key: Parameters<typeof t>[1], decision: string, style?: 'positive' | 'destructive') => cardAction(mode, t(locale, key), { verb: 'serverDecide', decision, ...base }, style);
+  const note = { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: t(locale, 'server.card.noteLabel') };
+  const refresh = refreshOf(mode, c.id, mode === 'execute' ? await teamsIdsOf(deps.directory, await serverDecidersOf(deps, c, task)) : undefined);
   if (task === 'endorse') {
     const returnable = c.data.operation !== 'revoke';
-    return adaptiveCard([heading(t(locale, 'server.card.endorse.title', { caseId: c.id })), facts(rows), note], [
-      submit(t(locale, 'server.card.endorse'), { verb: 'serverDecide', decision: 'endorse', ...base }, 'positive'),
-      ...(returnable ? [submit(t(locale, 'server.card.return'), { verb: 'serverDecide', decision: 'return', ...base })] : []),
-      submit(t(locale, 'server.card.reject'), { verb: 'serverDecide', decision: 'reject', ...base }, 'destructive'),
-    ]);
+    return cardJson([heading(t(locale, 'server.card.endorse.title', { caseId: c.id })), facts(rows), note], [
+      act('server.card.endorse', 'endorse', 'positive'),
+      ...(returnable ? [act('server.card.return', 'return')] : []),
+      act('server.card.reject', 'reject', 'destructive'),
+    ], refresh);
   }
-  return adaptiveCard([heading(t(locale, 'server.card.approve.title', { caseId: c.id })), facts(rows), note], [
-    submit(t(locale, 'server.card.approve'), { verb: 'serverDecide', decision: 'approve', ...base }, 'positive'),
-    submit(t(locale, 'server.card.reject'), { verb: 'serverDecide', decision: 'reject', ...base }, 'destructive'),
-  ]);
+  return cardJson([heading(t(locale, 'server.card.approve.title', { caseId: c.id })), facts(rows), note], [
+    act('server.card.approve', 'approve', 'positive'),
+    act('server.card.reject', 'reject', 'destructive'),
+  ], refresh);
+}
+
+/** The task a server case waits on from this viewer, if any. */
+export function serverTaskOf(viewer: Person, c: Case<ServerCertData>): 'endorse' | 'approve' | undefined {
+  if (c.status === 'MENUNGGU_PENGESAHAN' && c.data.verifierId === viewer.id) return 'endorse';
+  const party = [c.applicantId, c.data.techId, c.data.verifierId, c.data.requestedBy].includes(viewer.id);
+  if (c.status === 'MENUNGGU_KELULUSAN_PENERAJU' && hasRole(viewer, 'LEAD_AGENCY') && !party) return 'approve';
+  return undefined;
 }
 
 /** A PEM file as an attachment every channel shows as a download. */
@@ -96,11 +127,11 @@ export async function certificateFiles(deps: Pick<RenderDeps, 'certificates'> & 
 }
 
 /** Renders a server-certificate notification for `locale`. */
-export async function renderServerNotification(deps: RenderDeps, n: ServerNotification, locale: Locale): Promise<Partial<Activity> | undefined> {
+export async function renderServerNotification(deps: RenderDeps, n: ServerNotification, locale: Locale, channelId = ''): Promise<Partial<Activity> | undefined> {
   const c = await deps.cases.get<ServerCertData>(n.caseId);
   if (!c) return undefined;
   if (n.type === 'serverTask') {
-    return { type: 'message', text: tDynamic(locale, `server.task.${n.task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps, c, n.task, locale)] };
+    return { type: 'message', text: tDynamic(locale, `server.task.${n.task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps, c, n.task, locale, channelId)] };
   }
   if (n.type === 'serverIssued') return deps.ca ? certificateFiles({ certificates: deps.certificates, ca: deps.ca }, c, locale) : undefined;
   return { type: 'message', text: tDynamic(locale, `server.notify.${n.event}`, 'system', { caseId: c.id, note: esc(n.note ?? '') }) };

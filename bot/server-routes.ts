@@ -10,7 +10,9 @@ import { tDynamic } from '../dialogs/i18n/index.js';
 import { PROVIDE_CSR_DIALOG, type ProvideCsrOptions } from '../dialogs/server-certificate/csr-dialog.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
-import { certificateFiles, serverTaskCard } from './server-cards.js';
+import { certificateFiles, serverDecisionCardJson, serverTaskCard, serverTaskOf } from './server-cards.js';
+import { currentCardFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
+import type { Person } from '../domain/people.js';
 import type { RenderDeps } from './server-cards.js';
 
 const caseId = z.string().regex(/^SC-\d{4}-\d{6}$/);
@@ -46,15 +48,44 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
     await dc.beginDialog(PROVIDE_CSR_DIALOG, { caseId: c.id } satisfies ProvideCsrOptions);
   });
 
-  app.adaptiveCards.actionSubmit('serverDecide', async (ctx) => {
-    const p = DecidePayload.safeParse(ctx.activity.value);
-    if (!p.success) return void (await ctx.sendActivity(say(ctx, 'card.invalid')));
+  const decide = async (ctx: TurnContext, value: unknown) => {
+    const p = DecidePayload.safeParse(value);
+    if (!p.success) return { text: say(ctx, 'card.invalid') };
     const r = await decideServerCase(deps.server, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.decision, note: p.data.note, seenVersion: p.data.version });
     const locale = localeOf(ctx);
-    if (r.ok) await ctx.sendActivity(tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }));
-    else await ctx.sendActivity(tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system') }));
+    if (r.ok) return { c: r.value as Case<unknown>, ok: true, text: tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }) };
+    const text = tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system') });
+    return { c: await deps.server.cases.get(p.data.caseId), text, why: r.error === 'ALREADY_DECIDED' ? 'already' as const : r.error === 'CHANGED_SINCE' ? 'changed' as const : undefined };
+  };
+
+  app.adaptiveCards.actionSubmit('serverDecide', async (ctx) => {
+    await ctx.sendActivity((await decide(ctx, ctx.activity.value)).text);
     await deps.afterAnswer(ctx);
   });
+
+  // Teams: the answer is the card itself, refreshed (the outcome once decided, "already decided" on a second click).
+  app.adaptiveCards.actionExecute('serverDecide', async (ctx, _state, data) => {
+    const out = await decide(ctx, { ...(data as object), verb: 'serverDecide' });
+    const kind = serverDecisionCards(deps.render);
+    if (out.ok && out.c) return (await currentCardFor(ctx, deps.render.directory, kind, out.c)) ?? out.text;
+    return refusedCardFor(ctx, deps.render.directory, kind, out.c, out.text, out.why);
+  });
+}
+
+/** Server certificates' endorsement and lead-approval cards, for the shared Teams refresh. */
+export function serverDecisionCards(render: RenderDeps): DecisionCardKind {
+  return {
+    kinds: ['SC'],
+    events: ['endorsed', 'returnedForCsr', 'rejected', 'leadApproved'],
+    mayView: (viewer: Person, c) => {
+      const d = (c as Case<ServerCertData>).data;
+      return [c.applicantId, d.techId, d.verifierId, d.requestedBy].includes(viewer.id) || hasRole(viewer, 'LEAD_AGENCY');
+    },
+    decisionCard: async (ctx, viewer, c) => {
+      const task = serverTaskOf(viewer, c as Case<ServerCertData>);
+      return task ? serverDecisionCardJson(render, c as Case<ServerCertData>, task, localeOf(ctx), ctx.activity.channelId) : undefined;
+    },
+  };
 }
 
 /** Server cases waiting for this person: a CSR (technical officer), an endorsement, a lead approval. */
@@ -78,7 +109,7 @@ export async function showServerTasks(ctx: TurnContext, deps: { server: ServerDe
   if (tasks.length === 0) return;
   await ctx.sendActivity(say(ctx, 'server.tasks.header', { count: tasks.length }));
   for (const { c, task } of tasks.slice(0, 10)) {
-    await ctx.sendActivity({ text: tDynamic(localeOf(ctx), `server.task.${task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps.render, c, task, localeOf(ctx))] });
+    await ctx.sendActivity({ text: tDynamic(localeOf(ctx), `server.task.${task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps.render, c, task, localeOf(ctx), ctx.activity.channelId)] });
   }
 }
 

@@ -34,7 +34,8 @@ export interface ApprovalContent {
 
 export const REFRESH_VERB = 'refreshApproval';
 
-const action = (mode: CardActions, title: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => {
+/** A card button: `Action.Submit` (verb in the data) or `Action.Execute` (verb beside the data). */
+export const cardAction = (mode: CardActions, title: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => {
   if (mode === 'submit') return submit(title, data, style);
   const { verb, ...rest } = data;
   return { type: 'Action.Execute', title, verb, data: rest, ...(style ? { style } : {}) };
@@ -59,9 +60,9 @@ export function approvalCardJson(input: ApprovalCardInput): CardElement {
   ];
   const data = { caseId: c.id, version: c.version };
   const actions = [
-    action(input.actions, f('approval.approve'), { verb: 'approve', ...data }, 'positive'),
-    ...(returnable ? [action(input.actions, f('approval.return'), { verb: 'return', ...data })] : []),
-    action(input.actions, f('approval.reject'), { verb: 'reject', ...data }, 'destructive'),
+    cardAction(input.actions, f('approval.approve'), { verb: 'approve', ...data }, 'positive'),
+    ...(returnable ? [cardAction(input.actions, f('approval.return'), { verb: 'return', ...data })] : []),
+    cardAction(input.actions, f('approval.reject'), { verb: 'reject', ...data }, 'destructive'),
   ];
   return cardJson(body, actions, refreshOf(input.actions, c.id, input.refreshUserIds));
 }
@@ -70,25 +71,26 @@ export function approvalCard(input: ApprovalCardInput): Attachment {
   return CardFactory.adaptiveCard(approvalCardJson(input));
 }
 
-function refreshOf(mode: CardActions, caseId: string, userIds: string[] | undefined): CardElement {
+/** The `refresh` of a Teams card: the shared refresh verb, for the people who may still act on it. */
+export function refreshOf(mode: CardActions, caseId: string, userIds: string[] | undefined): CardElement {
   if (mode !== 'execute') return {};
   return { refresh: { action: { type: 'Action.Execute', verb: REFRESH_VERB, data: { caseId } }, userIds: (userIds ?? []).slice(0, 60) } };
 }
 
 const DECISIONS = ['approved', 'approvedOnBehalf', 'returned', 'rejected'] as const;
 
-/** The last AP decision on a case, if any. */
-export function lastDecision(c: Case<unknown>): TimelineEntry | undefined {
-  return [...c.timeline].reverse().find((e) => (DECISIONS as readonly string[]).includes(e.event));
+/** The last decision on a case, if any: the AP's by default, or one of `events` (server, helpdesk). */
+export function lastDecision(c: Case<unknown>, events: readonly string[] = DECISIONS): TimelineEntry | undefined {
+  return [...c.timeline].reverse().find((e) => events.includes(e.event));
 }
 
 /**
  * What every viewer sees once the case left the AP's hands: who decided what and when. It keeps
  * the refresh so a later view shows later changes too.
  */
-export function decidedCardJson(opts: { c: Case<unknown>; locale: Locale; deciderName: string; actions: CardActions; notice?: string }): CardElement {
+export function decidedCardJson(opts: { c: Case<unknown>; locale: Locale; deciderName: string; actions: CardActions; notice?: string; events?: readonly string[] }): CardElement {
   const { c, locale } = opts;
-  const last = lastDecision(c);
+  const last = lastDecision(c, opts.events);
   const at = last ? format(new Date(last.at), 'dd/MM/yyyy HH:mm') : '';
   const line = last
     ? tDynamic(locale, `decided.${last.event}`, 'decided.other', { name: esc(opts.deciderName), at, note: esc(last.note ?? '') })

@@ -4,6 +4,7 @@ import { enCertNotices } from './en-cert-notices.js';
 import { enHelpdesk } from './en-helpdesk.js';
 import { enHandoff } from './en-handoff.js';
 import { enServer } from './en-server.js';
+import { enDecisions } from './en-decisions.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
@@ -12,6 +13,7 @@ export const en: Record<keyof typeof ms, string> = {
   ...enCertNotices,
   ...enHelpdesk,
   ...enHandoff,
+  ...enDecisions,
   ...enServer,
   'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, apply for server certificates, lodge a complaint, request an advisory session, and check the status of your applications. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',

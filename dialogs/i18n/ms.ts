@@ -3,6 +3,7 @@ import { msCertNotices } from './ms-cert-notices.js';
 import { msHelpdesk } from './ms-helpdesk.js';
 import { msHandoff } from './ms-handoff.js';
 import { msServer } from './ms-server.js';
+import { msDecisions } from './ms-decisions.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
   // Certificate operations and training certificates (issue 4) live in their own files.
@@ -10,6 +11,7 @@ export const ms = {
   ...msCertNotices,
   ...msHelpdesk,
   ...msHandoff,
+  ...msDecisions,
   ...msServer,
   'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon, memperbaharui, membatalkan dan menggantikan Sijil Digital Pengguna dan sijil latihan/ujian, memohon Sijil Digital Pelayan, membuat aduan, memohon khidmat nasihat, dan menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
