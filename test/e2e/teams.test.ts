@@ -4,6 +4,7 @@ import { submitUserCertificate } from '../../domain/usecases/user-certificate-ap
 import { askedField, cardOf, Chat, texts } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot, tinyPng } from '../support/bot.js';
+import { executeAction } from '../support/teams.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
 const FILE_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -28,20 +29,8 @@ describe('e2e: Teams-shaped activities', function () {
   const teams = (userId: string) => new Chat({ botUrl: () => bot.url, connector, userId, channelId: 'msteams' });
 
   /** An Action.Execute click as Teams sends it; the HTTP answer carries the card back. */
-  async function execute(chat: Chat, verb: string, data: Record<string, unknown>, replyToId?: string) {
-    const res = await fetch(`${bot.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'invoke', name: 'adaptiveCard/action', id: crypto.randomUUID(), channelId: 'msteams', serviceUrl: connector.url,
-        from: { id: chat === undefined ? '' : (chat as unknown as { opts: { userId: string } }).opts.userId }, recipient: { id: 'bot' },
-        conversation: { id: chat.conversationId }, replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-      }),
-    });
-    const text = await res.text();
-    expect(res.status, text).to.equal(200);
-    return JSON.parse(text) as { statusCode: number; type: string; value: unknown };
-  }
+  const execute = (chat: Chat, verb: string, data: Record<string, unknown>, replyToId?: string) =>
+    executeAction({ botUrl: bot.url, connector, userId: chat.userId, conversationId: chat.conversationId, replyToId }, verb, data);
 
   async function submitCase(applicantId: string) {
     const file = await bot.core.files.put({ ownerId: applicantId, name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });

@@ -12,6 +12,11 @@ export class Chat {
 
   constructor(private readonly opts: { botUrl: () => string; connector: TestConnector; userId: string; channelId?: string }) {}
 
+  /** The channel user id this chat speaks as. */
+  get userId(): string {
+    return this.opts.userId;
+  }
+
   /** Posts one activity; resolves with the HTTP status once the turn is done. */
   async post(activity: Record<string, unknown>): Promise<number> {
     const res = await fetch(`${this.opts.botUrl()}/api/messages`, {
