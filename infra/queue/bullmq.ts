@@ -135,11 +135,11 @@ export class BullMqJobScheduler implements JobScheduler {
    */
   async pruneFinished(before: Date): Promise<number> {
     if (this.closing) throw new Error('BullMqJobScheduler is closed');
-    const grace = Math.max(0, Date.now() - before.getTime());
     let removed = 0;
     for (const queue of QUEUES) {
       for (const state of ['completed', 'failed'] as const) {
-        const ids = await this.queue(queue).clean(grace, 0, state);
+        // Computed right before each call: clean() turns it back into an instant at once.
+        const ids = await this.queue(queue).clean(Math.max(0, Date.now() - before.getTime()), 0, state);
         removed += ids.length;
         const keys = ids.filter((id) => id.startsWith('k')).map((id) => decodeURIComponent(id.slice(1)));
         if (keys.length > 0) await this.client.srem(this.keysSet, ...keys);
