@@ -205,7 +205,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   // The intent model is trained once per data folder and cached there, never on a turn.
   const app = createApplication({ core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
   const onTurn = createTurnHandler({
-    app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
+    app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts, clock,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,
   });
 

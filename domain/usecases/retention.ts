@@ -1,4 +1,5 @@
 import type { Case } from '../cases/case.js';
+import { isDomainError } from '../errors.js';
 import type { ActivityLog } from '../ports/activity-log.js';
 import type { TranscriptRetention } from '../ports/transcript-log.js';
 import type { CoreDeps } from './deps.js';
@@ -75,8 +76,15 @@ export async function purgeClosedCaseAttachments(deps: Pick<CoreDeps, 'cases' | 
       const fileId = fileIdOf(c, field);
       if (!fileId || Date.parse(c.updatedAt) >= cutoff.getTime() || c.timeline.some((e) => e.event === ATTACHMENTS_DELETED_EVENT)) continue;
       await deps.files.delete(fileId);
-      await recordEvent(deps, c, { event: ATTACHMENTS_DELETED_EVENT, actorId: SYSTEM_ACTOR });
-      deleted++;
+      try {
+        await recordEvent(deps, c, { event: ATTACHMENTS_DELETED_EVENT, actorId: SYSTEM_ACTOR });
+        deleted++;
+      } catch (e) {
+        // Two sweeps at once (a catch-up chain, or two instances): the one that recorded it counts it.
+        if (!isDomainError(e) || e.code !== 'CASE_STALE') throw e;
+        const now = await deps.cases.get(c.id);
+        if (!now?.timeline.some((t) => t.event === ATTACHMENTS_DELETED_EVENT)) throw e;
+      }
     }
   }
   return deleted;
