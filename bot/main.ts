@@ -155,7 +155,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     defaultLocale: config.defaultLocale, runner: () => runnerRef,
   });
 
-  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts }), {
+  const retention = {
+    deps: { activities: infra.activities, transcripts: infra.transcripts, retention: config.retention },
+    report: (day: string, r: object) => logger.info({ day, ...r }, 'retention: old data pruned'),
+  };
+  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts, retention }), {
     finished(job, outcome, ms, error) {
       metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
       metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
@@ -201,7 +205,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   // The intent model is trained once per data folder and cached there, never on a turn.
   const app = createApplication({ core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
   const onTurn = createTurnHandler({
-    app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts,
+    app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts, clock,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,
   });
 

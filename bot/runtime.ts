@@ -20,12 +20,13 @@ import { InlineJobScheduler } from '../infra/queue/inline.js';
 import { LocalEventBus } from '../infra/events/local.js';
 import { MemorySeenActivities, type SeenActivities } from '../infra/dedupe.js';
 import type { Logger } from '../infra/logger.js';
+import type { TranscriptRetention } from '../domain/ports/transcript-log.js';
 
 /** The adapters chosen by the configuration: the only place that knows which mode runs. */
 export interface Infrastructure {
   store: EmbeddedStore | MongoStore;
   storage: Storage;
-  transcripts: { append(entries: TranscriptEntry[]): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
+  transcripts: TranscriptRetention & { append(entries: TranscriptEntry[]): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
   /** The bot's own Direct Line conversations (bot/directline). */
   activities: ActivityLog;
   /** The agents' queue and conversation ownership (bot/handoff). */
@@ -58,7 +59,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     const mongo = await createMongoStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, clock });
     store = mongo;
     transcripts = new MongoTranscripts({ connection: mongo.connection });
-    activities = new MongoActivityLog({ connection: mongo.connection });
+    activities = new MongoActivityLog({ connection: mongo.connection, clock });
     const { MongoAgentCredentials, MongoHandoffRepository } = await import('../infra/store/mongo/handoff-repository.js');
     handoffs = new MongoHandoffRepository({ connection: mongo.connection });
     agentCredentials = new MongoAgentCredentials({ connection: mongo.connection });
@@ -69,7 +70,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     const embedded = createEmbeddedStore({ file: dbFile, filesDir: path.join(config.dataDir, 'files'), clock });
     store = embedded;
     transcripts = new SqliteTranscripts({ db: embedded.db });
-    activities = new SqliteActivityLog({ db: embedded.db });
+    activities = new SqliteActivityLog({ db: embedded.db, clock });
     handoffs = new SqliteHandoffRepository({ db: embedded.db });
     agentCredentials = new SqliteAgentCredentials({ db: embedded.db });
     storeReady = () => embedded.db.open;

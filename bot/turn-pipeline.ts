@@ -31,6 +31,8 @@ export interface PipelineDeps {
   metrics: Metrics;
   defaultLocale: 'ms' | 'en';
   maxTextLength: number;
+  /** Stamps transcript entries (the retention sweep prunes by that stamp); the system clock when absent. */
+  clock?: { now(): Date };
   /** Helpdesk agents (bot/handoff): relays turns of conversations an agent owns instead of routing them. */
   handoff?: { intercept(ctx: TurnContext): Promise<boolean>; request(ctx: TurnContext, reason: AgentRequestReason): Promise<void> };
 }
@@ -57,7 +59,7 @@ export function createTurnHandler(deps: PipelineDeps) {
       const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
       ctx.turnState.set(PERSON_KEY, person);
       ctx.turnState.set(LOCALE_KEY, person.locale ?? deps.defaultLocale);
-      transcript = recordTranscript(ctx);
+      transcript = recordTranscript(ctx, deps.clock);
       await saveReference(deps, a, person.id);
       await handOverPending(ctx, deps, person);
       if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
@@ -105,10 +107,10 @@ async function saveReference(deps: PipelineDeps, a: Activity, personId: string):
 }
 
 /** Collects the turn's activities, masked, to be written once when the turn ends. */
-function recordTranscript(ctx: TurnContext): TranscriptEntry[] {
+function recordTranscript(ctx: TurnContext, clock: { now(): Date } = { now: () => new Date() }): TranscriptEntry[] {
   const conversationId = ctx.activity.conversation.id;
   const entries: TranscriptEntry[] = [];
-  const add = (direction: 'in' | 'out', activity: Partial<Activity>) => entries.push({ conversationId, at: new Date().toISOString(), direction, activity: maskActivity(activity) });
+  const add = (direction: 'in' | 'out', activity: Partial<Activity>) => entries.push({ conversationId, at: clock.now().toISOString(), direction, activity: maskActivity(activity) });
   add('in', ctx.activity);
   ctx.onSendActivities(async (_c, activities, next) => {
     for (const act of activities) add('out', act);

@@ -3,6 +3,7 @@ import { issueCertificate } from '../domain/usecases/certificate-issue.js';
 import { revokeForCase } from '../domain/usecases/certificate-revoke.js';
 import { scheduleExpiryScan, sendExpiryReminders } from '../domain/usecases/expiry.js';
 import { purgeStaleMyKadCopies } from '../domain/usecases/personal-data.js';
+import { applyRetention, type RetentionDeps, type RetentionReport } from '../domain/usecases/retention.js';
 import { expireTrainingDownload } from '../domain/usecases/training.js';
 import { issueServerCertificate, revokeServerCertificate } from '../domain/usecases/server-certificate-ca.js';
 import type { ServerPorts } from '../domain/usecases/server-deps.js';
@@ -30,7 +31,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts; retention?: { deps: Pick<RetentionDeps, 'activities' | 'transcripts' | 'retention'>; report?(day: string, r: RetentionReport): void } }): Partial<Record<QueueName, Handlers>> {
   const server = deps.server ? { ...deps.core, server: deps.server } : undefined;
   const needsServer = () => {
     if (!server) throw new PermanentError('INVALID_INPUT', 'server-certificate jobs need the server ports');
@@ -62,6 +63,7 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel;
         const { day } = parse(ExpiryScanPayload, job);
         await sendExpiryReminders(deps.core);
         await purgeStaleMyKadCopies(deps.core);
+        if (deps.retention) deps.retention.report?.(day, await applyRetention({ ...deps.core, ...deps.retention.deps }));
         await scheduleExpiryScan(deps.core, { after: day });
       },
     },

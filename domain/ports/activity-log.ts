@@ -31,11 +31,15 @@ export interface LoggedActivity {
  *   Appending to an unknown conversation stores nothing and returns `undefined`.
  * - `listAfter` returns the activities with a watermark greater than `after`, ascending, at most
  *   `limit` of them; an unknown conversation gives `[]`.
- * - Nothing can be changed or removed through this port.
+ * - Nothing can be changed through this port. `pruneBefore(before)` removes whole conversations
+ *   (record and every activity) whose last append (or start, when nothing was appended) is older
+ *   than `before`, and returns how many activities went. A conversation with an append at or after
+ *   `before` keeps everything, so every watermark a client holds for it stays valid.
  */
 export interface ActivityLog {
   createConversation(conversation: ActivityConversation): Promise<boolean>;
   getConversation(conversationId: string): Promise<ActivityConversation | undefined>;
   append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined>;
   listAfter(conversationId: string, after: number, limit: number): Promise<LoggedActivity[]>;
+  pruneBefore(before: Date): Promise<{ conversations: number; activities: number }>;
 }

@@ -38,7 +38,10 @@ export type JobHandler = (job: Job) => Promise<void>;
  * `{ duplicate: true }` and schedules nothing); delayed jobs and pending retries survive a
  * restart of the scheduler; a failing handler is retried with exponential backoff up to
  * `attempts`, a `PermanentError` is not retried; `close()` stops taking jobs, waits for running
- * ones to finish, and resolves.
+ * ones to finish, and resolves. `pruneFinished(before)` removes the completed and failed jobs of
+ * every queue that finished before `before` and returns how many; their keys are forgotten with
+ * them (idempotency therefore holds for the retention period), waiting, delayed and active jobs
+ * are never touched.
  */
 export interface JobScheduler {
   enqueue(spec: JobSpec): Promise<{ id: string; duplicate: boolean }>;
@@ -49,4 +52,5 @@ export interface JobScheduler {
   close(): Promise<void>;
   /** Counts for readiness and tests. `failed` holds jobs that used up their attempts or failed permanently. */
   counts(queue: QueueName): Promise<{ waiting: number; delayed: number; active: number; completed: number; failed: number }>;
+  pruneFinished(before: Date): Promise<number>;
 }

@@ -129,6 +129,25 @@ export class BullMqJobScheduler implements JobScheduler {
     };
   }
 
+  /**
+   * BullMQ's `clean` measures age from Redis-side `Date.now()`, so `before` becomes a grace period.
+   * Each removed job's key leaves the idempotency set too, or that set would grow forever.
+   */
+  async pruneFinished(before: Date): Promise<number> {
+    if (this.closing) throw new Error('BullMqJobScheduler is closed');
+    let removed = 0;
+    for (const queue of QUEUES) {
+      for (const state of ['completed', 'failed'] as const) {
+        // Computed right before each call: clean() turns it back into an instant at once.
+        const ids = await this.queue(queue).clean(Math.max(0, Date.now() - before.getTime()), 0, state);
+        removed += ids.length;
+        const keys = ids.filter((id) => id.startsWith('k')).map((id) => decodeURIComponent(id.slice(1)));
+        if (keys.length > 0) await this.client.srem(this.keysSet, ...keys);
+      }
+    }
+    return removed;
+  }
+
   private queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {

@@ -74,6 +74,7 @@ const SQL = {
   fail: `UPDATE jobs SET state = 'failed', error_code = @code, error_message = @message, updated_at = @now WHERE id = @id`,
   retry: `UPDATE jobs SET state = 'waiting', run_at = @runAt, error_code = @code, error_message = @message, updated_at = @now
           WHERE id = @id`,
+  prune: `DELETE FROM jobs WHERE state IN ('completed', 'failed') AND updated_at < @before`,
   counts: `SELECT
              COUNT(*) FILTER (WHERE state = 'waiting' AND run_at <= @now) AS waiting,
              COUNT(*) FILTER (WHERE state = 'waiting' AND run_at > @now)  AS delayed,
@@ -171,6 +172,11 @@ export class InlineJobScheduler implements JobScheduler {
   async counts(queue: QueueName): Promise<Counts> {
     if (this.closing) throw new Error('InlineJobScheduler is closed');
     return this.stmt.counts.get({ queue, now: this.clock() }) as Counts;
+  }
+
+  async pruneFinished(before: Date): Promise<number> {
+    if (this.closing) throw new Error('InlineJobScheduler is closed');
+    return this.stmt.prune.run({ before: before.getTime() }).changes;
   }
 
   /** Claims due jobs up to the concurrency limit, then sleeps until the next one is due. */

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import type { ActivityConversation, ActivityLog } from '../../domain/ports/activity-log.js';
-import type { Factory, Fixture } from './harness.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Fixture } from './harness.js';
 
 const conv = (conversationId: string, userId = 'demo-applicant'): ActivityConversation => ({ conversationId, userId, createdAt: '2026-03-01T00:00:00.000Z' });
 const msg = (text: string) => ({ type: 'message', text, from: { id: 'demo-applicant', role: 'user' } });
 
 /** The ActivityLog contract: conversations once, gap-free ordered watermarks, reads after a watermark. */
-export function activityLogContract(adapterName: string, factory: Factory<ActivityLog>): void {
+export function activityLogContract(adapterName: string, factory: (clock?: Clock) => Promise<Fixture<ActivityLog>>): void {
   describe(`ActivityLog contract (${adapterName})`, () => {
     let fx: Fixture<ActivityLog>;
     let log: ActivityLog;
@@ -97,6 +98,52 @@ export function activityLogContract(adapterName: string, factory: Factory<Activi
       writing = false;
       await reader;
       expect(seen).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
+    describe('pruneBefore', () => {
+      let now = new Date('2026-04-01T00:00:00.000Z');
+      const clock: Clock = { now: () => now };
+      let aged: Fixture<ActivityLog>;
+      beforeEach(async () => {
+        now = new Date('2026-04-01T00:00:00.000Z');
+        aged = await factory(clock);
+      });
+      afterEach(async () => {
+        await aged.close();
+      });
+
+      it('removes conversations idle before the instant with their activities; active ones keep every watermark', async () => {
+        const l = aged.subject;
+        for (const id of ['old', 'never', 'live']) await l.createConversation(conv(id));
+        await l.createConversation({ ...conv('new'), createdAt: '2026-05-20T00:00:00.000Z' });
+        await l.append('old', msg('lama 1'));
+        await l.append('old', msg('lama 2'));
+        for (let i = 1; i <= 3; i++) await l.append('live', msg(`hidup ${i}`));
+        now = new Date('2026-06-01T00:00:00.000Z');
+        await l.append('live', msg('hidup 4'));
+
+        expect(await l.pruneBefore(new Date('2026-05-01T00:00:00.000Z'))).to.deep.equal({ conversations: 2, activities: 2 });
+        expect(await l.getConversation('old')).to.equal(undefined);
+        expect(await l.getConversation('never')).to.equal(undefined);
+        expect(await l.listAfter('old', 0, 100)).to.deep.equal([]);
+        expect(await l.append('old', msg('selepas'))).to.equal(undefined);
+        // The live conversation is whole: a client holding watermark 2 continues, and appends go on from 4.
+        expect((await l.listAfter('live', 0, 100)).map((e) => e.watermark)).to.deep.equal([1, 2, 3, 4]);
+        expect((await l.listAfter('live', 2, 100)).map((e) => e.activity.text)).to.deep.equal(['hidup 3', 'hidup 4']);
+        expect((await l.append('live', msg('hidup 5')))?.watermark).to.equal(5);
+        expect(await l.getConversation('new')).to.deep.equal({ ...conv('new'), createdAt: '2026-05-20T00:00:00.000Z' });
+        expect(await l.pruneBefore(new Date('2026-05-01T00:00:00.000Z')), 'a second prune finds nothing').to.deep.equal({ conversations: 0, activities: 0 });
+      });
+
+      it('an instant before everything removes nothing; one after everything removes all', async () => {
+        const l = aged.subject;
+        await l.createConversation(conv('a'));
+        await l.append('a', msg('satu'));
+        expect(await l.pruneBefore(new Date('2026-03-31T00:00:00.000Z'))).to.deep.equal({ conversations: 0, activities: 0 });
+        expect(await l.listAfter('a', 0, 10)).to.have.length(1);
+        expect(await l.pruneBefore(new Date('2026-04-02T00:00:00.000Z'))).to.deep.equal({ conversations: 1, activities: 1 });
+        expect(await l.getConversation('a')).to.equal(undefined);
+      });
     });
   });
 }

@@ -169,6 +169,41 @@ export function jobSchedulerContract(adapterName: string, factory: JobSchedulerF
       expect(runs).to.deep.equal([running.key]);
     });
 
+    it('pruneFinished removes completed and failed jobs finished before the instant, keeps newer and unfinished ones, and forgets their keys', async () => {
+      const { runs, handler } = recorder((job) => (job.payload.fail ? new PermanentError('INVALID_INPUT', 'bad') : undefined));
+      await started(scheduler, handler);
+      const old = spec();
+      await scheduler.enqueue(old);
+      await waitFor('the old job to complete', async () => (await counts()).completed === 1);
+      const oldFailed = spec({ payload: { fail: true } });
+      await scheduler.enqueue(oldFailed);
+      await waitFor('the old job to fail', async () => (await counts()).failed === 1);
+      // The cut-off lies strictly between the two old jobs' finish and the recent ones' start.
+      const afterOld = Date.now();
+      await waitFor('the clock to pass the old jobs', () => Date.now() > afterOld + 20);
+      const cutoff = new Date();
+      await waitFor('the clock to pass the cut-off', () => Date.now() > cutoff.getTime() + 20);
+      const recent = spec();
+      await scheduler.enqueue(recent);
+      await scheduler.enqueue(spec({ payload: { fail: true } }));
+      const later = spec({ delayMs: 3_600_000 });
+      await scheduler.enqueue(later);
+      await waitFor('the recent jobs to finish', async () => {
+        const c = await counts();
+        return c.completed === 2 && c.failed === 2;
+      });
+      expect(await scheduler.pruneFinished(cutoff)).to.equal(2);
+      expect(await counts()).to.deep.equal({ waiting: 0, delayed: 1, active: 0, completed: 1, failed: 1 });
+      expect(await scheduler.pruneFinished(cutoff), 'a second prune finds nothing').to.equal(0);
+      // A pruned key is forgotten: the job can be scheduled (and runs) again; a kept key is still a duplicate.
+      expect((await scheduler.enqueue(old)).duplicate).to.equal(false);
+      expect((await scheduler.enqueue(recent)).duplicate).to.equal(true);
+      await waitFor('the re-enqueued job to complete', async () => (await counts()).completed === 2);
+      expect(runs.filter((r) => r.key === old.key)).to.have.length(2);
+      expect(await scheduler.pruneFinished(new Date(Date.now() + 1000))).to.equal(3);
+      expect(await counts()).to.deep.equal({ waiting: 0, delayed: 1, active: 0, completed: 0, failed: 0 });
+    });
+
     it('RESTART: a delayed job enqueued before a restart runs after it', async function () {
       if (!fx.reopen) this.skip();
       // Enqueued by a producer-only instance so no worker can race the restart for it.

@@ -1,3 +1,5 @@
+import { transcriptsContract } from './transcripts.contract.js';
+import { MongoTranscripts } from '../../infra/store/mongo/transcripts.js';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose, { type Connection } from 'mongoose';
@@ -81,7 +83,8 @@ if (!uri) {
     auditLogContract('mongo', mongo((o) => new MongoAuditLog(o)));
     fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
     storageContract('mongo', mongo((o) => new MongoStorage(o)));
-    activityLogContract('mongo', mongo((o) => new MongoActivityLog(o)));
+    activityLogContract('mongo', (clock) => mongo((o) => new MongoActivityLog({ ...o, clock }))());
+    transcriptsContract('mongo', mongo((o) => new MongoTranscripts(o)));
     handoffRepositoryContract('mongo', mongo((o) => new MongoHandoffRepository(o)));
     agentCredentialsContract('mongo', mongo((o) => new MongoAgentCredentials(o)));
     keyFingerprintsContract('mongo', mongo((o) => new MongoKeyFingerprints(o)));

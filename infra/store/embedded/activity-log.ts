@@ -1,4 +1,6 @@
 import type { ActivityConversation, ActivityLog, LoggedActivity } from '../../../domain/ports/activity-log.js';
+import type { Clock } from '../../../domain/ports/clock.js';
+import { systemClock } from './clock.js';
 import type { Db } from './db.js';
 
 interface ConversationRow {
@@ -19,8 +21,10 @@ CREATE TABLE IF NOT EXISTS directline_conversations (
   conversation_id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
-  last_watermark INTEGER NOT NULL DEFAULT 0
+  last_watermark INTEGER NOT NULL DEFAULT 0,
+  last_active_at TEXT
 );
+CREATE INDEX IF NOT EXISTS directline_conversations_active ON directline_conversations (COALESCE(last_active_at, created_at));
 CREATE TABLE IF NOT EXISTS directline_activities (
   conversation_id TEXT NOT NULL REFERENCES directline_conversations (conversation_id),
   watermark INTEGER NOT NULL,
@@ -36,9 +40,14 @@ function prepare(db: Db) {
        VALUES (@conversation_id, @user_id, @created_at) ON CONFLICT (conversation_id) DO NOTHING`,
     ),
     getConversation: db.prepare<[string], ConversationRow>('SELECT * FROM directline_conversations WHERE conversation_id = ?'),
-    nextWatermark: db.prepare<[string], { last_watermark: number }>(
-      'UPDATE directline_conversations SET last_watermark = last_watermark + 1 WHERE conversation_id = ? RETURNING last_watermark',
+    nextWatermark: db.prepare<[string, string], { last_watermark: number }>(
+      'UPDATE directline_conversations SET last_watermark = last_watermark + 1, last_active_at = ? WHERE conversation_id = ? RETURNING last_watermark',
     ),
+    idle: db.prepare<[string], { conversation_id: string }>(
+      'SELECT conversation_id FROM directline_conversations WHERE COALESCE(last_active_at, created_at) < ?',
+    ),
+    deleteActivities: db.prepare<[string]>('DELETE FROM directline_activities WHERE conversation_id = ?'),
+    deleteConversation: db.prepare<[string]>('DELETE FROM directline_conversations WHERE conversation_id = ?'),
     insertActivity: db.prepare<ActivityRow>(
       'INSERT INTO directline_activities (conversation_id, watermark, body) VALUES (@conversation_id, @watermark, @body)',
     ),
@@ -63,16 +72,40 @@ export class SqliteActivityLog implements ActivityLog {
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly appendTx: (conversationId: string, body: string) => number | undefined;
 
-  constructor(opts: { db: Db }) {
-    opts.db.exec(SCHEMA);
+  private readonly clock: Clock;
+  private readonly pruneTx: (before: string) => { conversations: number; activities: number };
+
+  constructor(opts: { db: Db; clock?: Clock }) {
+    this.clock = opts.clock ?? systemClock;
+    opts.db.exec(SCHEMA.slice(0, SCHEMA.indexOf('CREATE INDEX')));
+    // Files written before retention existed have no last_active_at: added here, null means "created_at".
+    const columns = opts.db.prepare<[], { name: string }>('PRAGMA table_info(directline_conversations)').all();
+    if (!columns.some((c) => c.name === 'last_active_at')) opts.db.exec('ALTER TABLE directline_conversations ADD COLUMN last_active_at TEXT');
+    opts.db.exec(SCHEMA.slice(SCHEMA.indexOf('CREATE INDEX')));
     this.stmts = prepare(opts.db);
     const append = opts.db.transaction((conversationId: string, body: string): number | undefined => {
-      const bumped = this.stmts.nextWatermark.get(conversationId);
+      const bumped = this.stmts.nextWatermark.get(this.clock.now().toISOString(), conversationId);
       if (!bumped) return undefined;
       this.stmts.insertActivity.run({ conversation_id: conversationId, watermark: bumped.last_watermark, body });
       return bumped.last_watermark;
     });
     this.appendTx = (conversationId, body) => append.immediate(conversationId, body);
+    // One immediate transaction: an append racing the prune either lands first (and the
+    // conversation is no longer idle) or finds the conversation gone.
+    const prune = opts.db.transaction((before: string) => {
+      let conversations = 0;
+      let activities = 0;
+      for (const { conversation_id } of this.stmts.idle.all(before)) {
+        activities += this.stmts.deleteActivities.run(conversation_id).changes;
+        conversations += this.stmts.deleteConversation.run(conversation_id).changes;
+      }
+      return { conversations, activities };
+    });
+    this.pruneTx = (before) => prune.immediate(before);
+  }
+
+  async pruneBefore(before: Date): Promise<{ conversations: number; activities: number }> {
+    return this.pruneTx(before.toISOString());
   }
 
   async createConversation(c: ActivityConversation): Promise<boolean> {

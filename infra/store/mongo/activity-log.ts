@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Schema, type Model } from 'mongoose';
 import type { ActivityConversation, ActivityLog, LoggedActivity } from '../../../domain/ports/activity-log.js';
-import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
+import type { Clock } from '../../../domain/ports/clock.js';
+import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, systemClock, type MongoAdapterOptions } from './shared.js';
 
 /** One document of `dlconversations`: a Direct Line conversation and its user. */
 export interface DlConversationDoc {
   _id: string;
   userId: string;
   createdAt: string;
+  /** ISO instant of the last append (absent until the first one, and on conversations older than retention). */
+  lastActiveAt?: string;
 }
 
 /**
@@ -25,9 +28,12 @@ export const dlConversationSchema = new Schema<DlConversationDoc>(
     _id: { type: String, required: true },
     userId: { type: String, required: true },
     createdAt: { type: String, required: true },
+    lastActiveAt: { type: String },
   },
   RECORD_SCHEMA_OPTIONS,
 );
+dlConversationSchema.index({ lastActiveAt: 1 });
+dlConversationSchema.index({ createdAt: 1 });
 
 export const dlActivitySchema = new Schema<DlActivityDoc>(
   {
@@ -54,8 +60,10 @@ const MAX_ATTEMPTS = 100;
 export class MongoActivityLog implements ActivityLog {
   private readonly conversations: Model<DlConversationDoc>;
   private readonly activities: Model<DlActivityDoc>;
+  private readonly clock: Clock;
 
   constructor(opts: MongoAdapterOptions) {
+    this.clock = opts.clock ?? systemClock;
     this.conversations = modelOn(opts, 'dlconversations', dlConversationSchema);
     this.activities = modelOn(opts, 'dlactivities', dlActivitySchema);
   }
@@ -81,7 +89,8 @@ export class MongoActivityLog implements ActivityLog {
   }
 
   async append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined> {
-    if (!(await this.conversations.exists({ _id: conversationId }))) return undefined;
+    const touched = await this.conversations.updateOne({ _id: conversationId }, { $set: { lastActiveAt: this.clock.now().toISOString() } });
+    if (touched.matchedCount === 0) return undefined;
     const json = JSON.stringify(activity);
     for (let attempt = 1; ; attempt++) {
       const last = await this.activities.findOne({ conversationId }, { watermark: 1 }).sort({ watermark: -1 }).lean<{ watermark: number }>();
@@ -100,5 +109,22 @@ export class MongoActivityLog implements ActivityLog {
   async listAfter(conversationId: string, after: number, limit: number): Promise<LoggedActivity[]> {
     const docs = await this.activities.find({ conversationId, watermark: { $gt: after } }).sort({ watermark: 1 }).limit(limit).lean<DlActivityDoc[]>();
     return docs.map((d) => ({ conversationId: d.conversationId, watermark: d.watermark, activity: JSON.parse(d.json) as Record<string, unknown> }));
+  }
+
+  async pruneBefore(before: Date): Promise<{ conversations: number; activities: number }> {
+    const cutoff = before.toISOString();
+    const idle = await this.conversations
+      .find({ $or: [{ lastActiveAt: { $lt: cutoff } }, { lastActiveAt: { $exists: false }, createdAt: { $lt: cutoff } }] }, { _id: 1 })
+      .lean<{ _id: string }[]>();
+    let conversations = 0;
+    let activities = 0;
+    for (const { _id } of idle) {
+      // The record goes first and only while still idle: an append that touched it meanwhile keeps it.
+      const gone = await this.conversations.deleteOne({ _id, $or: [{ lastActiveAt: { $lt: cutoff } }, { lastActiveAt: { $exists: false } }] });
+      if (gone.deletedCount === 0) continue;
+      conversations++;
+      activities += (await this.activities.deleteMany({ conversationId: _id })).deletedCount;
+    }
+    return { conversations, activities };
   }
 }

@@ -17,6 +17,7 @@ const schema = new Schema<TranscriptRecord>(
   },
   { versionKey: false, minimize: false },
 );
+schema.index({ at: 1 });
 
 /** Conversation transcripts on MongoDB, append-only, in insertion (_id) order. */
 export class MongoTranscripts {
@@ -34,5 +35,15 @@ export class MongoTranscripts {
   async list(conversationId: string, limit = 200): Promise<TranscriptEntry[]> {
     const rows = await this.model.find({ conversationId }).sort({ _id: -1 }).limit(limit).lean();
     return rows.reverse().map((r) => ({ conversationId: r.conversationId, at: r.at, direction: r.direction, activity: r.activity }));
+  }
+
+  /** Removes every entry stamped before `before` (ISO instants compare as text); returns how many. */
+  async pruneBefore(before: Date): Promise<number> {
+    return (await this.model.deleteMany({ at: { $lt: before.toISOString() } })).deletedCount;
+  }
+
+  /** Builds the indexes (the contract suite calls it; ensureIndexes does it for the running bot). */
+  async init(): Promise<void> {
+    await this.model.init();
   }
 }
