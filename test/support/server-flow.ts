@@ -1,15 +1,8 @@
 /** The server-certificate flow as its four people drive it over HTTP, shared by the e2e tests. */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { askedField, cardOf, Chat, promptOf, texts } from './chat.js';
 import type { SentActivity, TestConnector } from './connector.js';
-import { removeDir } from './bot.js';
 
-const run = promisify(execFile);
 export const DOMAINS = ['temujanji.moh.gov.my', 'www.temujanji.moh.gov.my'];
 
 export interface People {
@@ -102,18 +95,4 @@ export function pemOf(files: SentActivity, suffix: string): string {
   return Buffer.from(a.contentUrl.split(',')[1]!, 'base64').toString();
 }
 
-/** `openssl verify` of the certificate against the chain PEM (issuing then root). */
-export async function opensslVerify(certPem: string, chainPem: string): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-verify-'));
-  const [issuing, root] = chainPem.split(/(?<=-----END CERTIFICATE-----)\s*/).filter((s) => s.includes('BEGIN'));
-  writeFileSync(path.join(dir, 'root.pem'), root!);
-  writeFileSync(path.join(dir, 'issuing.pem'), issuing!);
-  writeFileSync(path.join(dir, 'cert.pem'), certPem);
-  try {
-    const { stdout } = await run('openssl', ['verify', '-CAfile', path.join(dir, 'root.pem'), '-untrusted', path.join(dir, 'issuing.pem'), path.join(dir, 'cert.pem')]);
-    return stdout.trim().replace(`${path.join(dir, 'cert.pem')}: `, '');
-  } finally {
-    removeDir(dir);
-  }
-}
 
