@@ -238,7 +238,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const directLineRoutes = mountDirectLine(server, {
     adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
     tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
-    uploadMaxBytes: config.uploadMaxBytes, publicUrl: config.publicUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
+    uploadMaxBytes: config.uploadMaxBytes, uploadExpiresAt: () => new Date(clock.now().getTime() + config.retention.activityDays * 86_400_000).toISOString(),
+    publicUrl: config.publicUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;

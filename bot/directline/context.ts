@@ -26,6 +26,11 @@ export interface DirectLineDeps {
   logger: Logger;
   /** UPLOAD_MAX_BYTES: the largest file /upload takes. */
   uploadMaxBytes: number;
+  /**
+   * When a file uploaded now expires (RETENTION_ACTIVITY_DAYS after upload); the daily retention
+   * sweep removes it then. The bot keeps its own copy of what a dialog accepted. Unset: kept.
+   */
+  uploadExpiresAt?: () => string;
   /** PUBLIC_URL: where browsers reach the bot; stream URLs are built on it when set. */
   publicUrl?: string;
   /** INTRANET_SHARED_SECRET; unset = assertions refused. */

@@ -40,7 +40,8 @@ export async function handleUpload(rc: RouteContext, req: Request, res: Response
   for (const f of files) {
     const contentType = storedTypeOf(f.data);
     const name = safeName(f.filename);
-    const meta = await rc.files.put({ ownerId: claims.user, name, contentType, bytes: f.data });
+    const expiresAt = rc.uploadExpiresAt?.();
+    const meta = await rc.files.put({ ownerId: claims.user, name, contentType, bytes: f.data, ...(expiresAt ? { expiresAt } : {}) });
     attachments.push({ contentType, name, contentUrl: rc.fileLinks.link(meta.id) });
   }
   const activity = { ...template.activity, type: 'message', attachments };

@@ -7,6 +7,8 @@ export interface StoredFileMeta {
   /** Hex SHA-256 of the bytes. */
   sha256: string;
   createdAt: string;
+  /** ISO-8601 instant after which the file may be pruned (`pruneExpired`); absent: kept until deleted. */
+  expiresAt?: string;
 }
 
 /**
@@ -14,10 +16,12 @@ export interface StoredFileMeta {
  * (domain/rules/files.ts); the store keeps bytes exactly.
  *
  * Promises: `put` returns a new unique id; `get` returns `undefined` for unknown ids; `delete`
- * of an unknown id is a no-op.
+ * of an unknown id is a no-op; `pruneExpired(now)` deletes exactly the files whose `expiresAt`
+ * is at or before `now` and returns how many.
  */
 export interface FileStore {
-  put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer }): Promise<StoredFileMeta>;
+  put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer; expiresAt?: string }): Promise<StoredFileMeta>;
   get(id: string): Promise<{ meta: StoredFileMeta; bytes: Buffer } | undefined>;
   delete(id: string): Promise<void>;
+  pruneExpired(now: Date): Promise<number>;
 }

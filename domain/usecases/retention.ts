@@ -28,6 +28,8 @@ export interface RetentionReport {
   transcripts: number;
   jobs: number;
   attachments: number;
+  /** Files that had an expiry (Direct Line uploads) and reached it. */
+  expiredFiles: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -61,7 +63,8 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionRepo
   const transcripts = await deps.transcripts.pruneBefore(daysBefore(now, p.transcriptDays));
   const jobs = await deps.jobs.pruneFinished(daysBefore(now, p.jobDays));
   const attachments = await purgeClosedCaseAttachments(deps, daysBefore(now, p.attachmentDays));
-  return { conversations: dl.conversations, activities: dl.activities, transcripts, jobs, attachments };
+  const expiredFiles = await deps.files.pruneExpired(now);
+  return { conversations: dl.conversations, activities: dl.activities, transcripts, jobs, attachments, expiredFiles };
 }
 
 /**

@@ -66,5 +66,25 @@ export function fileStoreContract(adapterName: string, factory: Factory<FileStor
       await files.delete('no-such-id');
       expect((await files.get(b.id))?.meta).to.deep.equal(b);
     });
+
+    it('keeps an expiry with the file; pruneExpired removes exactly the files at or past it, once', async () => {
+      const bytes = Buffer.from('x');
+      const gone = await files.put({ ownerId: 'p1', name: 'old.png', contentType: 'image/png', bytes, expiresAt: '2026-01-10T00:00:00.000Z' });
+      const edge = await files.put({ ownerId: 'p1', name: 'edge.png', contentType: 'image/png', bytes, expiresAt: '2026-01-15T00:00:00.000Z' });
+      const later = await files.put({ ownerId: 'p1', name: 'later.png', contentType: 'image/png', bytes, expiresAt: '2026-02-01T00:00:00.000Z' });
+      const kept = await files.put({ ownerId: 'p1', name: 'kept.png', contentType: 'image/png', bytes });
+      expect(gone.expiresAt).to.equal('2026-01-10T00:00:00.000Z');
+      expect(kept.expiresAt).to.equal(undefined);
+      expect((await files.get(later.id))?.meta).to.deep.equal(later);
+
+      expect(await files.pruneExpired(new Date('2026-01-15T00:00:00.000Z'))).to.equal(2);
+      expect(await files.get(gone.id)).to.equal(undefined);
+      expect(await files.get(edge.id)).to.equal(undefined);
+      expect((await files.get(later.id))?.meta.id).to.equal(later.id);
+      expect((await files.get(kept.id))?.meta.id).to.equal(kept.id);
+      expect(await files.pruneExpired(new Date('2026-01-15T00:00:00.000Z'))).to.equal(0);
+      expect(await files.pruneExpired(new Date('2030-01-01T00:00:00.000Z'))).to.equal(1);
+      expect((await files.get(kept.id))?.meta.id).to.equal(kept.id);
+    });
   });
 }

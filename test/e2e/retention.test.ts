@@ -76,11 +76,18 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     const closedComplaint = await lodge('AD', 'DITUTUP', { screenshotFileId: closedShot.id });
     const openComplaint = await lodge('AD', 'BARU', { screenshotFileId: openShot.id });
     const heldAdvisory = await lodge('KN', 'SELESAI', { letterFileId: oldLetter.id });
+    // A Direct Line upload expires with its conversation's retention (9 days here); the bot keeps its own copy of what it accepts.
+    const uploadOf = (name: string) => db.prepare('SELECT id, expires_at FROM files WHERE name = ?').get(name) as { id: string; expires_at: string | null } | undefined;
+    expect((await old.upload([{ name: 'dl-lama.png', type: 'image/png', bytes: tinyPng() }])).status).to.equal(200);
+    const oldUpload = uploadOf('dl-lama.png')!;
+    expect(oldUpload.expires_at).to.equal(new Date(clock.now().getTime() + 9 * DAY).toISOString());
     const oldTranscript = transcriptTimes(live.conversationId);
     expect(oldTranscript.length).to.be.greaterThan(0);
 
     // Day 6: the live conversation goes on; a newer advisory session is held.
     await moveTo(new Date(T0.getTime() + 6 * DAY));
+    expect((await live.upload([{ name: 'dl-baharu.png', type: 'image/png', bytes: tinyPng() }])).status).to.equal(200);
+    const newUpload = uploadOf('dl-baharu.png')!;
     const heldWatermark = await sayAndWaitForReply(live, 'menu');
     const newLetter = await put('surat-baharu.pdf');
     const recentAdvisory = await lodge('KN', 'DITOLAK', { letterFileId: newLetter.id });
@@ -111,6 +118,8 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     expect(await bot.core.files.get(oldLetter.id)).to.equal(undefined);
     expect((await bot.core.files.get(openShot.id))?.meta.id).to.equal(openShot.id);
     expect((await bot.core.files.get(newLetter.id))?.meta.id).to.equal(newLetter.id);
+    expect(await bot.core.files.get(oldUpload.id), 'the day-0 upload expired on day 9').to.equal(undefined);
+    expect((await bot.core.files.get(newUpload.id))?.meta.id, 'the day-6 upload lives to day 15').to.equal(newUpload.id);
     for (const c of [closedComplaint, heldAdvisory]) {
       const kept = await bot.core.cases.get(c.id);
       expect(kept?.status, 'the case record stays').to.equal(c.status);

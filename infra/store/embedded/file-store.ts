@@ -15,6 +15,7 @@ interface FileRow {
   size: number;
   sha256: string;
   created_at: string;
+  expires_at: string | null;
 }
 
 const toRow = (m: StoredFileMeta): FileRow => ({
@@ -25,6 +26,7 @@ const toRow = (m: StoredFileMeta): FileRow => ({
   size: m.size,
   sha256: m.sha256,
   created_at: m.createdAt,
+  expires_at: m.expiresAt ?? null,
 });
 
 const fromRow = (row: FileRow): StoredFileMeta => ({
@@ -35,14 +37,16 @@ const fromRow = (row: FileRow): StoredFileMeta => ({
   size: row.size,
   sha256: row.sha256,
   createdAt: row.created_at,
+  ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
 });
 
 function prepare(db: Db) {
   return {
     insert: db.prepare<FileRow>(
-      `INSERT INTO files (id, owner_id, name, content_type, size, sha256, created_at)
-       VALUES (@id, @owner_id, @name, @content_type, @size, @sha256, @created_at)`,
+      `INSERT INTO files (id, owner_id, name, content_type, size, sha256, created_at, expires_at)
+       VALUES (@id, @owner_id, @name, @content_type, @size, @sha256, @created_at, @expires_at)`,
     ),
+    expired: db.prepare<[string], { id: string }>('SELECT id FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     get: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
     delete: db.prepare<[string]>('DELETE FROM files WHERE id = ?'),
   };
@@ -62,6 +66,9 @@ export class EmbeddedFileStore implements FileStore {
   private readonly clock: Clock;
 
   constructor(opts: { db: Db; dir: string; clock?: Clock }) {
+    // Store files written before files could expire have no expires_at: added here, null = kept.
+    const columns = opts.db.prepare<[], { name: string }>('PRAGMA table_info(files)').all();
+    if (!columns.some((c) => c.name === 'expires_at')) opts.db.exec('ALTER TABLE files ADD COLUMN expires_at TEXT');
     this.stmts = prepare(opts.db);
     this.dir = opts.dir;
     this.clock = opts.clock ?? systemClock;
@@ -72,7 +79,7 @@ export class EmbeddedFileStore implements FileStore {
     return join(this.dir, id);
   }
 
-  async put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer }): Promise<StoredFileMeta> {
+  async put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer; expiresAt?: string }): Promise<StoredFileMeta> {
     const meta: StoredFileMeta = {
       id: randomUUID(),
       ownerId: file.ownerId,
@@ -81,6 +88,7 @@ export class EmbeddedFileStore implements FileStore {
       size: file.bytes.length,
       sha256: createHash('sha256').update(file.bytes).digest('hex'),
       createdAt: this.clock.now().toISOString(),
+      ...(file.expiresAt ? { expiresAt: new Date(file.expiresAt).toISOString() } : {}),
     };
     const target = this.pathOf(meta.id);
     const temp = `${target}.${randomUUID()}.tmp`;
@@ -116,5 +124,11 @@ export class EmbeddedFileStore implements FileStore {
     if (!row) return;
     this.stmts.delete.run(row.id);
     await rm(this.pathOf(row.id), { force: true });
+  }
+
+  async pruneExpired(now: Date): Promise<number> {
+    const ids = this.stmts.expired.all(now.toISOString()).map((r) => r.id);
+    for (const id of ids) await this.delete(id);
+    return ids.length;
   }
 }

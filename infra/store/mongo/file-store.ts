@@ -11,6 +11,8 @@ export interface FileMetadata {
   contentType: string;
   sha256: string;
   createdAt: string;
+  /** Absent: kept until deleted. A Date, so the prune query compares instants. */
+  expiresAt?: Date;
 }
 
 /** The parts of a GridFS files document the mapping reads and writes. */
@@ -24,7 +26,7 @@ export function fileMetaToDoc(m: StoredFileMeta): FileDoc {
     _id: new mongo.ObjectId(m.id),
     filename: m.name,
     length: m.size,
-    metadata: { ownerId: m.ownerId, contentType: m.contentType, sha256: m.sha256, createdAt: m.createdAt },
+    metadata: { ownerId: m.ownerId, contentType: m.contentType, sha256: m.sha256, createdAt: m.createdAt, ...(m.expiresAt ? { expiresAt: new Date(m.expiresAt) } : {}) },
   };
 }
 
@@ -42,6 +44,7 @@ export function fileMetaFromDoc(d: Pick<mongo.GridFSFile, '_id' | 'filename' | '
     size: d.length,
     sha256: md.sha256,
     createdAt: md.createdAt,
+    ...(md.expiresAt instanceof Date ? { expiresAt: md.expiresAt.toISOString() } : {}),
   };
 }
 
@@ -71,7 +74,7 @@ export class MongoFileStore implements FileStore {
   /** GridFS creates its own indexes on the first upload; nothing to prepare. */
   async init(): Promise<void> {}
 
-  async put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer }): Promise<StoredFileMeta> {
+  async put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer; expiresAt?: string }): Promise<StoredFileMeta> {
     const meta: StoredFileMeta = {
       id: new mongo.ObjectId().toHexString(),
       ownerId: file.ownerId,
@@ -80,6 +83,7 @@ export class MongoFileStore implements FileStore {
       size: file.bytes.length,
       sha256: createHash('sha256').update(file.bytes).digest('hex'),
       createdAt: this.clock.now().toISOString(),
+      ...(file.expiresAt ? { expiresAt: new Date(file.expiresAt).toISOString() } : {}),
     };
     const doc = fileMetaToDoc(meta);
     const upload = this.bucket().openUploadStreamWithId(doc._id, doc.filename, { metadata: doc.metadata });
@@ -120,6 +124,12 @@ export class MongoFileStore implements FileStore {
     const db = this.db();
     await db.collection(`${this.bucketName}.files`).deleteOne({ _id: oid });
     await db.collection(`${this.bucketName}.chunks`).deleteMany({ files_id: oid });
+  }
+
+  async pruneExpired(now: Date): Promise<number> {
+    const expired = await this.db().collection(`${this.bucketName}.files`).find({ 'metadata.expiresAt': { $lte: now } }, { projection: { _id: 1 } }).toArray();
+    for (const d of expired) await this.delete((d._id as mongo.ObjectId).toHexString());
+    return expired.length;
   }
 
   private db(): mongo.Db {
