@@ -13,7 +13,8 @@ import { tDynamic } from '../dialogs/i18n/index.js';
 import { loadConfig } from '../infra/config.js';
 import { readCsr } from '../infra/ca/csr-facts.js';
 
-export function csrCheck(argv: string[], env: Record<string, string | undefined>): { code: 0 | 1 | 2; out: string[] } {
+/** `env` defaults to the process's environment, which only infra/config.ts reads. */
+export function csrCheck(argv: string[], env?: Record<string, string | undefined>): { code: 0 | 1 | 2; out: string[] } {
   let args;
   try {
     args = parseArgs({ args: argv, allowPositionals: true, options: { type: { type: 'string' }, domain: { type: 'string', multiple: true } } });
@@ -24,7 +25,7 @@ export function csrCheck(argv: string[], env: Record<string, string | undefined>
   const type = args.values.type as ServerCertType | undefined;
   const domains = args.values.domain ?? [];
   if (!file || !type || !SERVER_CERT_TYPES.includes(type) || domains.length === 0) return usage();
-  const config = loadConfig(env);
+  const config = env ? loadConfig(env) : loadConfig();
   let bytes: Buffer;
   try {
     if (statSync(file).size > config.uploadMaxBytes) bytes = Buffer.alloc(config.uploadMaxBytes + 1);
@@ -48,7 +49,7 @@ function usage(reason?: string): { code: 2; out: string[] } {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { code, out } = csrCheck(process.argv.slice(2), process.env);
+  const { code, out } = csrCheck(process.argv.slice(2));
   (code === 2 ? console.error : console.log)(out.join('\n'));
   process.exitCode = code;
 }
