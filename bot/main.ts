@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CallerIdConstants, CloudAdapter, type TurnContext } from 'botbuilder';
-import { AuthenticationConstants } from 'botframework-connector';
-import { FailClosedAuthentication } from './auth.js';
+import { CloudAdapter, type TurnContext } from 'botbuilder';
+import { FailClosedAuthentication, publicCloudWith } from './auth.js';
+import { openCertificateAuthorities } from './certificate-authorities.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { isDomainError } from '../domain/errors.js';
@@ -20,8 +20,6 @@ import { PERSON_KEY, say, type LocalePreferences } from '../dialogs/turn.js';
 import { loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
-import { EmbeddedCertificateAuthority } from '../infra/ca/embedded-ca.js';
-import { CfsslCertificateAuthority, readRootPem } from '../infra/ca/cfssl-ca.js';
 import { csrReader } from '../infra/ca/csr-facts.js';
 import type { ServerDeps, ServerPorts } from '../domain/usecases/server-deps.js';
 import { ApplyServerCertificateDialog } from '../dialogs/server-certificate/apply-dialog.js';
@@ -91,17 +89,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   }
 
   // CA_MODE=cfssl: user and server certificates come from a remote cfssl; training stays embedded.
-  const ca = config.ca.mode === 'cfssl' && config.ca.cfssl
-    ? new CfsslCertificateAuthority({ url: config.ca.cfssl.url, authKey: config.ca.cfssl.authKey, crlUrl: config.ca.cfssl.crlUrl, profiles: { server: config.ca.cfssl.profile }, rootPem: await readRootPem(config.ca.cfssl.rootPemFile), dir: path.join(config.dataDir, 'cfssl') })
-    : new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca'), organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/crl` });
-  let caReady = false;
-  const caStarting = ca.ready().then(() => void (caReady = true)).catch((e: unknown) => logger.error({ err: e }, 'CA failed to start'));
-  // Training certificates get their own root under DATA_DIR/ca-training: nothing that trusts the
-  // production root ever trusts a training certificate.
-  const trainingCa = new EmbeddedCertificateAuthority({ dir: path.join(config.dataDir, 'ca-training'), organization: config.trainingCaOrganization, clock: () => clock.now(), logger, crlUrl: `${config.publicUrl ?? `http://localhost:${config.port}`}/pki/training/crl` });
-  // Created in the background and left out of /readyz: production work never waits for it, and a
-  // training request made before it is ready simply waits for its keys.
-  const trainingCaStarting = trainingCa.ready().catch((e: unknown) => logger.error({ err: e }, 'training CA failed to start'));
+  const cas = await openCertificateAuthorities(config, { clock, logger });
+  const { ca, trainingCa } = cas;
   const decorate = opts.decorateCa ?? ((c: CertificateAuthority) => c);
 
   const { store } = infra;
@@ -131,6 +120,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     ...(config.bot.openIdMetadataUrl ? publicCloudWith(config.bot.openIdMetadataUrl) : {}),
   });
   const adapter = new CloudAdapter(auth);
+  const webDir = fileURLToPath(new URL('../web/', import.meta.url));
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
@@ -142,14 +132,15 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const serverCore: ServerDeps = { ...core, server: serverPorts };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
   const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
-  const channel = new ProactiveChannel({ adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId, conversations: store.conversations, render });
+  const adapterFor = (channelId: string) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter);
+  const channel = new ProactiveChannel({ adapterFor, appId: config.bot.appId, conversations: store.conversations, render });
 
   // Helpdesk agents (issue 8): built before the processors, whose queue timeout job it serves.
   let runnerRef: DialogRunner | undefined;
   let readerRef: HttpAttachmentReader | undefined;
   const handoff = new HandoffService({
     core, handoffs: infra.handoffs, conversations: store.conversations, events: infra.events, storage: infra.storage, transcripts: infra.transcripts,
-    adapterFor: (channelId) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter), appId: config.bot.appId,
+    adapterFor, appId: config.bot.appId,
     reader: { read: (ctx, a, max) => (readerRef ? readerRef.read(ctx, a, max) : Promise.resolve(undefined)) },
     hours: config.agents.hours, waitSeconds: config.agents.waitSeconds, minutesPerConversation: config.agents.minutesPerConversation,
     defaultLocale: config.defaultLocale, runner: () => runnerRef,
@@ -174,7 +165,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   if (role === 'worker') {
     logger.info({ mode: config.store, queue: config.queue }, 'worker started');
-    return { url: '', config, core, hd, close: async () => { await caStarting; await trainingCaStarting; await ca.close(); await trainingCa.close(); await infra.close(); } };
+    return { url: '', config, core, hd, close: async () => { await cas.close(); await infra.close(); } };
   }
 
   const people = new PersonLookup({ directory: store.directory, ttlMs: 30_000, max: 20_000 });
@@ -226,14 +217,14 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   const { server, stopIntake } = createHttpServer({
     adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode,
-    readiness: async () => ({ store: infra.storeReady(), queue: await infra.jobs.counts('ca').then(() => true, () => false), ca: caReady }),
+    readiness: async () => ({ store: infra.storeReady(), queue: await infra.jobs.counts('ca').then(() => true, () => false), ca: cas.ready() }),
   });
-  mountWebRoutes(server, { webDir: fileURLToPath(new URL('../web/', import.meta.url)), frameAncestors: config.webFrameAncestors });
+  mountWebRoutes(server, { webDir, frameAncestors: config.webFrameAncestors });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
   const consoleRoutes = await mountConsole(server, {
     service: handoff, helpdesk: hd, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
     sessions: new ConsoleSessions({ secret: consoleSecret(config), ttlSeconds: 8 * 3600, now: () => Date.now() }), sessionTtlSeconds: 8 * 3600,
-    webDir: fileURLToPath(new URL('../web/', import.meta.url)), ssoHeader: config.agents.ssoHeader,
+    webDir, ssoHeader: config.agents.ssoHeader,
   });
   const directLineRoutes = mountDirectLine(server, {
     adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
@@ -261,30 +252,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         await directLineRoutes.close();
         await consoleRoutes.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await caStarting;
-        await trainingCaStarting;
-        await ca.close();
-        await trainingCa.close();
+        await cas.close();
         await infra.close();
         logger.info('bot stopped');
       })()),
-  };
-}
-
-/**
- * The SDK switches to "all parameters given" as soon as one endpoint is overridden, so an
- * overridden metadata URL comes with the public cloud's values for everything else.
- */
-function publicCloudWith(openIdMetadataUrl: string) {
-  return {
-    ValidateAuthority: true,
-    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
-    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
-    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-    OAuthUrl: AuthenticationConstants.OAuthUrl,
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
-    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
-    CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }
 
