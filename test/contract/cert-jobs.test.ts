@@ -17,8 +17,6 @@ import { submitTrainingApplication } from '../../domain/usecases/training.js';
 import { decideUserCertificate } from '../../domain/usecases/user-certificate-decide.js';
 import type { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
-import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
-import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
 import { BullMqJobScheduler } from '../../infra/queue/bullmq.js';
 import { InlineJobScheduler } from '../../infra/queue/inline.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embedded/index.js';
@@ -29,6 +27,7 @@ import { freshCa } from '../support/embedded-ca.js';
 import { parseCrl } from '../support/pki.js';
 import { waitFor } from '../support/wait-for.js';
 import { inCi } from './harness.js';
+import { coreDepsOn } from '../support/core-deps.js';
 
 const DAY = 86_400_000;
 
@@ -67,12 +66,7 @@ function certificateJobSuite(name: string, openJobs: (file: string) => { jobs: J
       const [{ ca }, { ca: trainingCa }] = await Promise.all([freshCa({ clock: () => clock.now() }), freshCa({ clock: () => clock.now() })]);
       cas = [ca, trainingCa];
       deps = {
-        cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-        jobs, notifier: new QueuedNotifier({ jobs }), ca, trainingCa, keys: new FileStoreKeyEscrow({ files: store.files, secret: 'contract-secret-0123456789' }), clock,
-        policy: {
-          emailDomains: ['gov.my'], maxUploadBytes: 2 * 1024 * 1024, userCertValidityDays: 365,
-          renewalWindowDays: 30, trainingCertValidityDays: 20, trainingDownloadTtlHours: 24, reminderDays: [30, 14, 7], expiryScanUtcHour: 0,
-        },
+        ...coreDepsOn(store, jobs, { ca, trainingCa, clock }),
       };
       await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));
       channel = new RecordingChannel();

@@ -12,7 +12,6 @@ import { bookVisit, decideOnsite, offerSlots, requestOnsite } from '../../domain
 import { loadCalendars } from '../../infra/calendar/load.js';
 import { loadConfig } from '../../infra/config.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
-import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
 import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
 import { BullMqJobScheduler } from '../../infra/queue/bullmq.js';
 import { InlineJobScheduler } from '../../infra/queue/inline.js';
@@ -23,6 +22,7 @@ import { removeDir, TestClock } from '../support/bot.js';
 import { deleteKeys, redisReachable, REDIS_URL } from '../support/redis.js';
 import { waitFor } from '../support/wait-for.js';
 import { inCi } from './harness.js';
+import { coreDepsOn } from '../support/core-deps.js';
 
 const HOUR = 3_600_000;
 
@@ -75,9 +75,7 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
       const config = loadConfig({ DATA_DIR: dir });
       const noCa = {} as CertificateAuthority;
       deps = {
-        cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-        jobs, notifier: new QueuedNotifier({ jobs }), ca: noCa, trainingCa: noCa, keys: new FileStoreKeyEscrow({ files: store.files, secret: 'contract-secret-0123456789' }), clock,
-        policy: { emailDomains: ['gov.my'], maxUploadBytes: 2 * 1024 * 1024, userCertValidityDays: 365, renewalWindowDays: 30, trainingCertValidityDays: 20, trainingDownloadTtlHours: 24, reminderDays: [30], expiryScanUtcHour: 0 },
+        ...coreDepsOn(store, jobs, { ca: noCa, clock }),
         calendars: loadCalendars(config.helpdesk.calendarFile, 'PUTRAJAYA'),
         helpdesk: { onsiteWindowHours: 48, visitSlotMinutes: 120, visitReminderHours: 24, ticketAutoCloseWorkingDays: 5, advisoryLeadWorkingDays: 5 },
       };

@@ -15,13 +15,13 @@ import { decideUserCertificate } from '../../domain/usecases/user-certificate-de
 import { listAgencyCases, listTasks } from '../../domain/usecases/queries.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
 import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
-import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
 import { InlineJobScheduler } from '../../infra/queue/inline.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embedded/index.js';
 import type { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
 import { freshCa } from '../support/embedded-ca.js';
 import { removeDir, TestClock } from '../support/bot.js';
 import { trainingApplication } from '../support/certs.js';
+import { coreDepsOn } from '../support/core-deps.js';
 
 const DAY = 86_400_000;
 
@@ -45,12 +45,7 @@ describe('certificate operation use cases', function () {
     const [{ ca }, { ca: trainingCa }] = await Promise.all([freshCa({ clock: () => clock.now() }), freshCa({ clock: () => clock.now() })]);
     cas = [ca, trainingCa];
     deps = {
-      cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-      jobs, notifier: new QueuedNotifier({ jobs }), ca, trainingCa, keys: new FileStoreKeyEscrow({ files: store.files, secret: 'unit-test-secret-0123456789' }), clock,
-      policy: {
-        emailDomains: ['gov.my'], maxUploadBytes: 2 * 1024 * 1024, userCertValidityDays: 365,
-        renewalWindowDays: 30, trainingCertValidityDays: 20, trainingDownloadTtlHours: 24, reminderDays: [30, 14, 7], expiryScanUtcHour: 0,
-      },
+      ...coreDepsOn(store, jobs, { ca, trainingCa, clock }),
     };
     await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));
     await store.directory.upsertPerson({ id: 'other-ap', name: 'AP Lain', agencyId: 'MAMPU', roles: ['USER', 'AP'], identities: [] });

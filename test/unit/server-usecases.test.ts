@@ -10,12 +10,11 @@ import type { CertificateAuthority } from '../../domain/ports/certificate-author
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embedded/index.js';
 import { InlineJobScheduler } from '../../infra/queue/inline.js';
-import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
-import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
 import { csrReader } from '../../infra/ca/csr-facts.js';
 import { freshCa } from '../support/embedded-ca.js';
 import { removeDir } from '../support/bot.js';
 import { OpensslCsrs } from '../support/openssl-csr.js';
+import { coreDepsOn } from '../support/core-deps.js';
 
 /**
  * Server-certificate use cases on real adapters (embedded store, unstarted in-process queue,
@@ -40,13 +39,7 @@ describe('server-certificate use cases', function () {
     jobs = new InlineJobScheduler({ file: path.join(dir, 'gpki.db') });
     const { ca } = await freshCa();
     deps = {
-      cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-      jobs, notifier: new QueuedNotifier({ jobs }), ca, clock: { now: () => new Date() }, trainingCa: ca,
-      keys: new FileStoreKeyEscrow({ files: store.files, secret: 'unit-test-secret-0123456789' }),
-      policy: {
-        emailDomains: ['gov.my'], maxUploadBytes: 2 * 1024 * 1024, userCertValidityDays: 365,
-        renewalWindowDays: 30, trainingCertValidityDays: 90, trainingDownloadTtlHours: 24, reminderDays: [30, 14, 7], expiryScanUtcHour: 0,
-      },
+      ...coreDepsOn(store, jobs, { ca }),
       server: { csrReader, keyFingerprints: store.keyFingerprints, policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 } },
     };
     await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));

@@ -13,10 +13,9 @@ import { verifyAuditChain } from '../../domain/audit.js';
 import { loadDirectorySeed } from '../../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embedded/index.js';
 import { InlineJobScheduler } from '../../infra/queue/inline.js';
-import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
-import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
 import { freshCa } from '../support/embedded-ca.js';
 import { removeDir, tinyPng } from '../support/bot.js';
+import { coreDepsOn } from '../support/core-deps.js';
 
 /**
  * The user-certificate use cases on real adapters (embedded store, in-process queue, embedded
@@ -35,14 +34,8 @@ describe('user-certificate use cases', function () {
     jobs = new InlineJobScheduler({ file: path.join(dir, 'gpki.db') });
     const { ca } = await freshCa();
     deps = {
-      cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-      jobs, notifier: new QueuedNotifier({ jobs }), ca, clock: { now: () => new Date() },
       // Training work is tested in certificate-operations.test.ts; this suite never reaches it.
-      trainingCa: ca, keys: new FileStoreKeyEscrow({ files: store.files, secret: 'unit-test-secret-0123456789' }),
-      policy: {
-        emailDomains: ['gov.my'], maxUploadBytes: 2 * 1024 * 1024, userCertValidityDays: 365,
-        renewalWindowDays: 30, trainingCertValidityDays: 90, trainingDownloadTtlHours: 24, reminderDays: [30, 14, 7], expiryScanUtcHour: 0,
-      },
+      ...coreDepsOn(store, jobs, { ca }),
     };
     await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));
     await store.directory.upsertPerson({ id: 'other-ap', name: 'AP Lain', agencyId: 'MAMPU', roles: ['USER', 'AP'], identities: [] });
