@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { EmbeddedCertificateAuthority } from '../infra/ca/embedded-ca.js';
+import { caOn, sqliteLedger } from '../test/support/embedded-ca.js';
 import { buildCsr } from '../test/support/pki.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -67,7 +67,9 @@ async function rawSigningRate(bits: number): Promise<number> {
 export async function runB2(): Promise<B2Result> {
   const dir = await mkdtemp(join(tmpdir(), 'gpki-b2-'));
   try {
-    const ca = new EmbeddedCertificateAuthority({ dir });
+    // The ledger on a WAL file, as in production: each issue is recorded there before it returns.
+    const store = sqliteLedger(join(dir, 'gpki.db'));
+    const ca = caOn(join(dir, 'ca'), { ledger: store.ledger });
     await ca.ready();
     const csrs = await Promise.all(
       Array.from({ length: CSR_POOL }, async () =>
@@ -96,6 +98,7 @@ export async function runB2(): Promise<B2Result> {
     const busy = performance.eventLoopUtilization(elu);
     delay.disable();
     await ca.close();
+    store.close();
     return {
       id: 'B2',
       ratio: issued.perSecond / rawRsa2048PerSecond,

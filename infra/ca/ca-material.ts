@@ -1,5 +1,6 @@
 /**
- * The CA's own keys and certificates under its directory: created on first start, loaded after.
+ * The CA's own keys and certificates: generated in memory, kept as files in its directory, and
+ * checked when loaded. Which copy wins between hosts is shared-material.ts's business.
  *
  * Files: `root.key.pem`, `root.pem`, `issuing.key.pem`, `issuing.pem`. Keys are unencrypted PKCS#8
  * with mode 0600 inside a 0700 directory. `issuing.pem` is written last, so its presence means
@@ -77,7 +78,16 @@ const addYears = (d: Date, years: number): Date => {
   return out;
 };
 
-async function create(dir: string, organization: string, now: Date): Promise<CaMaterial> {
+/** The four PEM texts of a CA: what is written to files and sealed into the store. */
+export interface CaMaterialPems {
+  rootPem: string;
+  rootKeyPem: string;
+  issuingPem: string;
+  issuingKeyPem: string;
+}
+
+/** A new root and issuing CA, in memory only (nothing is written). */
+export async function generateCaMaterial(organization: string, now: Date): Promise<CaMaterialPems> {
   // Both 3072-bit keys are generated in parallel on the thread pool.
   const [rootKeys, issuingKeys] = await Promise.all([
     generateKeyPairAsync('rsa', { modulusLength: CA_KEY_BITS }),
@@ -117,53 +127,54 @@ async function create(dir: string, organization: string, now: Date): Promise<CaM
     signingKey: rootKeys.privateKey,
   });
   const pkcs8 = (k: KeyObject): string => k.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const rootPem = derToPem(rootDer, 'CERTIFICATE');
-  const issuingPem = derToPem(issuingDer, 'CERTIFICATE');
-  await writeAtomic(join(dir, FILES.rootKey), pkcs8(rootKeys.privateKey), 0o600);
-  await writeAtomic(join(dir, FILES.root), rootPem, 0o644);
-  await writeAtomic(join(dir, FILES.issuingKey), pkcs8(issuingKeys.privateKey), 0o600);
-  await writeAtomic(join(dir, FILES.issuing), issuingPem, 0o644);
   return {
-    root: describe(rootPem, rootKeys.privateKey),
-    issuing: describe(issuingPem, issuingKeys.privateKey),
+    rootPem: derToPem(rootDer, 'CERTIFICATE'),
+    rootKeyPem: pkcs8(rootKeys.privateKey),
+    issuingPem: derToPem(issuingDer, 'CERTIFICATE'),
+    issuingKeyPem: pkcs8(issuingKeys.privateKey),
   };
 }
 
-async function load(dir: string): Promise<CaMaterial> {
-  const read = (name: string): Promise<string> => readFile(join(dir, name), 'utf8');
-  const [rootKey, rootPem, issuingKey, issuingPem] = await Promise.all([
-    read(FILES.rootKey), read(FILES.root), read(FILES.issuingKey), read(FILES.issuing),
-  ]);
-  const material = {
-    root: describe(rootPem, createPrivateKey(rootKey)),
-    issuing: describe(issuingPem, createPrivateKey(issuingKey)),
-  };
-  // Refuse to sign with a mixed-up directory rather than hand out certificates nobody can verify.
-  const { root, issuing } = material;
-  if (!root.x509.checkPrivateKey(root.key) || !issuing.x509.checkPrivateKey(issuing.key)) {
-    throw new Error(`CA directory ${dir}: a key does not match its certificate`);
-  }
-  if (!issuing.x509.checkIssued(root.x509) || !issuing.x509.verify(root.x509.publicKey)) {
-    throw new Error(`CA directory ${dir}: the issuing CA is not signed by the root`);
-  }
-  return material;
+/** Writes the CA's files (keys 0600 in a 0700 directory), `issuing.pem` last. */
+export async function writeCaFiles(dir: string, pems: CaMaterialPems): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeAtomic(join(dir, FILES.rootKey), pems.rootKeyPem, 0o600);
+  await writeAtomic(join(dir, FILES.root), pems.rootPem, 0o644);
+  await writeAtomic(join(dir, FILES.issuingKey), pems.issuingKeyPem, 0o600);
+  await writeAtomic(join(dir, FILES.issuing), pems.issuingPem, 0o644);
 }
 
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
-/** Loads the CA from `dir`, creating it on first start; `created` tells which happened. */
-export async function openCaMaterial(
-  dir: string,
-  organization: string,
-  now: Date,
-): Promise<{ material: CaMaterial; created: boolean }> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (await exists(join(dir, FILES.issuing))) {
-    // A copied or restored directory may have lost the modes; keys must stay owner-only.
-    await Promise.all([FILES.rootKey, FILES.issuingKey].map((f) => chmod(join(dir, f), 0o600)));
-    return { material: await load(dir), created: false };
+/** The CA's files in `dir`, or undefined when there is no complete set. */
+export async function readCaFiles(dir: string): Promise<CaMaterialPems | undefined> {
+  if (!(await exists(join(dir, FILES.issuing)))) return undefined;
+  // A copied or restored directory may have lost the modes; keys must stay owner-only.
+  await Promise.all([FILES.rootKey, FILES.issuingKey].map((f) => chmod(join(dir, f), 0o600)));
+  const read = (name: string): Promise<string> => readFile(join(dir, name), 'utf8');
+  const [rootKeyPem, rootPem, issuingKeyPem, issuingPem] = await Promise.all([
+    read(FILES.rootKey), read(FILES.root), read(FILES.issuingKey), read(FILES.issuing),
+  ]);
+  return { rootPem, rootKeyPem, issuingPem, issuingKeyPem };
+}
+
+/**
+ * The material ready for signing, after checking it hangs together; `where` names its source in
+ * the error. Refuses a mixed-up set rather than hand out certificates nobody can verify.
+ */
+export function describeMaterial(pems: CaMaterialPems, where: string): CaMaterial {
+  const material = {
+    root: describe(pems.rootPem, createPrivateKey(pems.rootKeyPem)),
+    issuing: describe(pems.issuingPem, createPrivateKey(pems.issuingKeyPem)),
+  };
+  const { root, issuing } = material;
+  if (!root.x509.checkPrivateKey(root.key) || !issuing.x509.checkPrivateKey(issuing.key)) {
+    throw new Error(`CA material in ${where}: a key does not match its certificate`);
   }
-  return { material: await create(dir, organization, now), created: true };
+  if (!issuing.x509.checkIssued(root.x509) || !issuing.x509.verify(root.x509.publicKey)) {
+    throw new Error(`CA material in ${where}: the issuing CA is not signed by the root`);
+  }
+  return material;
 }
 
 /** Key file names, for tests and operators (never their contents). */

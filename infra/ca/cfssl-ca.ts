@@ -3,23 +3,30 @@
  * golang-cfssl 1.2): sign (or authsign with an HMAC key), revoke with a reason, and the CRL the
  * CA publishes.
  *
- * cfssl has no idempotency key and no "what did you revoke" query, so a small append-only ledger
- * under `dir` remembers what was issued per key and revoked per serial: a retried job gets the
- * same certificate and the first revocation time. The CA's refusals (4xx, or a cfssl error
- * envelope about the request) are `PermanentError('CA_REFUSED')` with cfssl's own reason; a CA that
- * cannot be reached, times out or fails with 5xx is `DomainError('CA_UNAVAILABLE')` for a retry.
+ * cfssl has no idempotency key and no "what did you revoke" query, so the shared CA ledger (realm
+ * `cfssl`, in the same store as everything else) remembers what was issued per key and revoked per
+ * serial: a retried job, in any process, gets the same certificate and the first revocation time.
+ * The key is recorded as an intent before cfssl is asked. cfssl 1.2 cannot be asked "what did you
+ * sign for this request", so a crash between its answer and the ledger write leaves an intent with
+ * no certificate (and a retry signs again): `npm run ca -- list` shows such intents and the ask
+ * count, the README says what an operator does about them.
+ *
+ * The CA's refusals (4xx, or a cfssl error envelope about the request) are
+ * `PermanentError('CA_REFUSED')` with cfssl's own reason; a CA that cannot be reached, times out
+ * or fails with 5xx is `DomainError('CA_UNAVAILABLE')` for a retry.
  */
 import { createHmac, generateKeyPair, sign, X509Certificate } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import type { RevocationReason } from '../../domain/certificates.js';
 import { DomainError, PermanentError } from '../../domain/errors.js';
+import type { CaIssued, CaLedger } from '../../domain/ports/ca-ledger.js';
 import type { CertificateAuthority, IssueRequest, IssuedCertificate } from '../../domain/ports/certificate-authority.js';
 import { checkCsr, refuse } from './csr.js';
 import { bitString, derToPem, nul, OID, oid, seq, set, toDer, utf8 } from './der.js';
-import { Ledger, type LedgerEntry } from './ledger.js';
+import { importLegacyLedger } from './legacy-ledger.js';
 import { checkRequest, MAX_VALIDITY_YEARS, TRAINING_MARK } from './profiles.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -35,8 +42,11 @@ export interface CfsslCaOptions {
   rootPem?: string;
   /** Where the CA's DER (or PEM, or cfssl-enveloped) CRL is published; default `${url}/api/v1/cfssl/crl`. */
   crlUrl?: string;
-  /** Folder of the connector's ledger. */
-  dir: string;
+  /** The shared CA ledger (realm `cfssl`). */
+  ledger: CaLedger;
+  /** Folder of the connector's former ledger file, imported once if it is there. */
+  dir?: string;
+  logger?: { warn(o: object, m?: string): void };
   /** Per-request timeout in ms (default 10 s). */
   timeoutMs?: number;
 }
@@ -47,11 +57,11 @@ interface Envelope<T> {
   errors?: { code: number; message: string }[];
 }
 
-type Issued = Extract<LedgerEntry, { t: 'issued' }>;
+const REALM = 'cfssl';
 
 /** A remote cfssl CA. */
 export class CfsslCertificateAuthority implements CertificateAuthority {
-  private state?: Promise<{ ledger: Ledger; byKey: Map<string, Issued>; revoked: Map<string, { at: Date }> }>;
+  private opened?: Promise<void>;
   private readonly issuing = new Map<string, Promise<IssuedCertificate>>();
   private readonly revoking = new Map<string, Promise<{ revokedAt: Date }>>();
   private signerPem?: string;
@@ -99,28 +109,25 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     return Buffer.from(String(text), 'base64');
   }
 
+  /** Nothing to release: the ledger belongs to the store. */
   async close(): Promise<void> {
-    if (this.state) await (await this.state).ledger.close();
+    await this.opened?.catch(() => undefined);
   }
 
-  private open() {
-    this.state ??= (async () => {
-      await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
-      const { ledger, entries } = await Ledger.open(join(this.opts.dir, 'cfssl-ledger.jsonl'));
-      const byKey = new Map<string, Issued>();
-      const revoked = new Map<string, { at: Date }>();
-      for (const e of entries) {
-        if (e.t === 'issued') byKey.set(e.key, e);
-        else if (e.t === 'revoked' && !revoked.has(e.serial)) revoked.set(e.serial, { at: new Date(e.at) });
-      }
-      return { ledger, byKey, revoked };
-    })();
-    return this.state;
+  /** Imports the former ledger file once, so a deployment keeps what cfssl issued before. */
+  private open(): Promise<void> {
+    const dir = this.opts.dir;
+    this.opened ??= (dir ? importLegacyLedger(join(dir, 'cfssl-ledger.jsonl'), this.opts.ledger, REALM).then(() => undefined) : Promise.resolve()).catch((e: unknown) => {
+      this.opened = undefined;
+      throw e;
+    });
+    return this.opened;
   }
 
   private async issueOnce(req: IssueRequest): Promise<IssuedCertificate> {
-    const st = await this.open();
-    const done = st.byKey.get(req.key);
+    await this.open();
+    const { ledger } = this.opts;
+    const done = await ledger.findByKey(REALM, req.key);
     if (done) return this.toIssued(done);
     checkRequest(req);
     // Checked here as well as by cfssl, so a bad request gets the same reasons whichever CA runs.
@@ -133,30 +140,46 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
       profile: this.opts.profiles?.[req.profile] ?? req.profile,
       subject: { CN: req.subject.commonName, names: [{ C: 'MY', ...(req.subject.organization ? { O: req.subject.organization } : {}), ...(units.length ? { OU: units.join(' / ') } : {}) }] },
     };
-    const result = this.opts.authKey
-      ? await this.call<{ certificate: string }>('/api/v1/cfssl/authsign', authEnvelope(this.opts.authKey, request))
-      : await this.call<{ certificate: string }>('/api/v1/cfssl/sign', request);
+    // Recorded before cfssl signs; another process may have recorded the certificate meanwhile.
+    const intent = await ledger.recordIntent(REALM, { key: req.key, profile: req.profile, subjectCn: req.subject.commonName, intentAt: new Date().toISOString() });
+    if (intent.issued) return this.toIssued(intent.issued);
+    let result: { certificate: string };
+    try {
+      result = this.opts.authKey
+        ? await this.call<{ certificate: string }>('/api/v1/cfssl/authsign', authEnvelope(this.opts.authKey, request))
+        : await this.call<{ certificate: string }>('/api/v1/cfssl/sign', request);
+    } catch (e) {
+      // A refusal, or a request that never left, certainly signed nothing: that ask is not a
+      // possible unrecorded certificate. A timeout or 5xx might have: the intent stays.
+      if (e instanceof PermanentError || (e instanceof DomainError && e.details?.notSent === true)) await ledger.withdrawIntent(REALM, req.key);
+      throw e;
+    }
     const x509 = new X509Certificate(result.certificate);
     const notAfter = new Date(x509.validTo);
     const notBefore = new Date(x509.validFrom);
     if (notAfter.getTime() - notBefore.getTime() > (MAX_VALIDITY_YEARS * 366 + 1) * 86_400_000) {
       throw refuse('VALIDITY_TOO_LONG', 'the CA issued a certificate longer than the legal maximum');
     }
-    const entry: Issued = {
-      t: 'issued', key: req.key, serial: x509.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''), profile: req.profile,
-      certPem: x509.toString(), notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), at: new Date().toISOString(),
+    const entry: CaIssued = {
+      key: req.key, serial: x509.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''), profile: req.profile, subjectCn: req.subject.commonName,
+      certPem: x509.toString(), notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), issuedAt: new Date().toISOString(),
     };
-    await st.ledger.append(entry);
-    st.byKey.set(entry.key, entry);
-    return this.toIssued(entry);
+    const { won, record } = await ledger.recordIssued(REALM, entry);
+    if (!won) {
+      // Another process asked cfssl for the same key at the same moment and recorded first: ours
+      // was never handed out, but cfssl signed it. Said loudly so an operator can revoke it.
+      this.opts.logger?.warn({ key: req.key, serial: entry.serial, kept: record.serial }, 'cfssl signed a second certificate for this key; it was not recorded or handed out');
+    }
+    return this.toIssued(record);
   }
 
   private async revokeOnce(serial: string, reason: RevocationReason): Promise<{ revokedAt: Date }> {
-    const st = await this.open();
-    const done = st.revoked.get(serial);
-    if (done) return { revokedAt: done.at };
+    await this.open();
+    const { ledger } = this.opts;
+    const done = await ledger.findRevocation(REALM, serial);
+    if (done) return { revokedAt: new Date(done.revokedAt) };
     const decimal = BigInt(`0x${serial}`).toString(10);
-    const known = [...st.byKey.values()].find((e) => e.serial === serial);
+    const known = await ledger.findBySerial(REALM, serial);
     // cfssl looks the certificate up by (serial, authority key id) exactly as it stored them;
     // 1.2 stores an empty key id, later versions the issuer's, so both are tried.
     const akis = [...new Set([known ? authorityKeyId(known.certPem) : '', ''])];
@@ -164,10 +187,11 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     for (const aki of akis) {
       try {
         await this.call('/api/v1/cfssl/revoke', { serial: decimal, authority_key_id: aki, reason });
-        const at = new Date(Math.floor(Date.now() / 1000) * 1000);
-        await st.ledger.append({ t: 'revoked', serial, reason, at: at.toISOString() });
-        st.revoked.set(serial, { at });
-        return { revokedAt: at };
+        const at = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+        // First revocation wins across processes. A serial the ledger never saw (issued before
+        // it existed, or elsewhere) is revoked at cfssl but has no ledger record to keep.
+        const stored = await ledger.recordRevoked(REALM, { serial, reason, revokedAt: at });
+        return { revokedAt: new Date(stored?.revokedAt ?? at) };
       } catch (e) {
         lastError = e;
         if (!(e instanceof PermanentError)) throw e;
@@ -176,7 +200,7 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     throw lastError;
   }
 
-  private async toIssued(e: Issued): Promise<IssuedCertificate> {
+  private async toIssued(e: CaIssued): Promise<IssuedCertificate> {
     return { serial: e.serial, certPem: e.certPem, chainPem: await this.caCertificatesPem(), notBefore: new Date(e.notBefore), notAfter: new Date(e.notAfter) };
   }
 
@@ -184,7 +208,9 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
     } catch (e) {
-      throw new DomainError('CA_UNAVAILABLE', `cfssl not reachable: ${(e as Error).message}`, { url });
+      // A refused connection means the request was never sent; anything else may have reached cfssl.
+      const notSent = (e as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED';
+      throw new DomainError('CA_UNAVAILABLE', `cfssl not reachable: ${(e as Error).message}`, { url, notSent });
     }
   }
 

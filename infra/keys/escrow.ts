@@ -17,25 +17,28 @@ const INFO = Buffer.from('gpki/key-escrow/v1');
 const AAD = Buffer.from('gpki training private key');
 const VERSION = 1;
 
-/** Sealed blob: version (1) | salt (16) | iv (12) | tag (16) | ciphertext. */
-function seal(secret: string, plaintext: Buffer): Buffer {
+/**
+ * Sealed blob: version (1) | salt (16) | iv (12) | tag (16) | ciphertext. `aad` names what the
+ * blob is (the CA's keys use their own), so one sealed value never opens as another.
+ */
+export function seal(secret: string, plaintext: Buffer, aad: Buffer = AAD): Buffer {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret), salt, INFO, 32));
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(AAD);
+  cipher.setAAD(aad);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), salt, iv, cipher.getAuthTag(), ct]);
 }
 
-function unseal(secret: string, blob: Buffer): Buffer {
+export function unseal(secret: string, blob: Buffer, aad: Buffer = AAD): Buffer {
   if (blob[0] !== VERSION || blob.length < 1 + 16 + 12 + 16 + 1) throw new Error('sealed key: unknown format');
   const salt = blob.subarray(1, 17);
   const iv = blob.subarray(17, 29);
   const tag = blob.subarray(29, 45);
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(secret), salt, INFO, 32));
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAAD(AAD);
+  decipher.setAAD(aad);
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(blob.subarray(45)), decipher.final()]);
 }

@@ -5,11 +5,11 @@
  */
 import { expect } from 'chai';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
+import type { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
 import type { IssueRequest } from '../../domain/ports/certificate-authority.js';
-import { caTemplate, freshCa, removeDir } from '../support/embedded-ca.js';
+import { caOn, caTemplate, freshCa, freshCaDir, removeDir, sqliteLedger } from '../support/embedded-ca.js';
 import {
   buildCsr, ecKeyPair, parseCrl, rsaKeyPair, splitPem, tamperCsrSignature,
 } from '../support/pki.js';
@@ -55,7 +55,7 @@ describe('EmbeddedCertificateAuthority', function () {
 
     it('makes RSA-3072 CA certificates valid for ten (root) and five (issuing) years', async () => {
       const { dir } = await caTemplate();
-      const ca = new EmbeddedCertificateAuthority({ dir });
+      const ca = caOn(dir);
       const [issuing, root] = splitPem(await ca.caCertificatesPem());
       await ca.close();
       for (const cert of [issuing!, root!]) {
@@ -69,16 +69,21 @@ describe('EmbeddedCertificateAuthority', function () {
     });
   });
 
-  describe('restart on the same directory', () => {
+  describe('restart on the same directory and store', () => {
     it('keeps the CA, the certificate issued for a key, revocations and the CRL number', async () => {
-      const { ca, dir } = await freshCa();
+      const dir = await freshCaDir();
+      const dbFile = join(dir, 'store.db');
+      let store = sqliteLedger(dbFile);
+      const ca = caOn(dir, { ledger: store.ledger });
       const issued = await ca.issue(request('UC-2026-000101:issue'));
       const { revokedAt } = await ca.revoke(issued.serial, 'superseded');
       const crlBefore = parseCrl(await ca.crlDer());
       const chain = await ca.caCertificatesPem();
       await ca.close();
+      store.close();
 
-      const again = new EmbeddedCertificateAuthority({ dir });
+      store = sqliteLedger(dbFile);
+      const again = caOn(dir, { ledger: store.ledger });
       try {
         expect(await again.caCertificatesPem()).to.equal(chain);
         const reissued = await again.issue(request('UC-2026-000101:issue', { validityDays: 30 }));
@@ -91,24 +96,37 @@ describe('EmbeddedCertificateAuthority', function () {
         expect(crl.crlNumber).to.be.greaterThan(crlBefore.crlNumber!);
       } finally {
         await again.close();
+        store.close();
         await removeDir(dir);
       }
     });
 
-    it('survives a torn last ledger line left by a crash', async () => {
-      const { ca, dir } = await freshCa();
-      const issued = await ca.issue(request('UC-2026-000102:issue'));
-      await ca.close();
-      await appendFile(join(dir, 'ledger.jsonl'), '{"t":"issued","key":"UC-2026-0');
-      const second = new EmbeddedCertificateAuthority({ dir });
-      const later = await second.issue(request('UC-2026-000103:issue'));
-      await second.close();
-      const third = new EmbeddedCertificateAuthority({ dir });
+    it('imports the ledger.jsonl of an existing deployment once (a torn last line skipped) and renames it', async () => {
+      // The history an earlier version wrote: made by a CA of the same directory on another ledger.
+      const { ca: before, dir } = await freshCa();
+      const issued = await before.issue(request('UC-2026-000102:issue'));
+      const revokedAt = '2026-05-02T03:04:05.000Z';
+      await before.close();
+      const entries = [
+        { t: 'issued', key: 'UC-2026-000102:issue', serial: issued.serial, profile: 'user', certPem: issued.certPem, notBefore: issued.notBefore.toISOString(), notAfter: issued.notAfter.toISOString(), at: '2026-05-01T00:00:00.000Z' },
+        { t: 'revoked', serial: issued.serial, reason: 'keyCompromise', at: revokedAt },
+        { t: 'crl', number: 41, at: '2026-05-02T03:04:06.000Z' },
+      ];
+      await writeFile(join(dir, 'ledger.jsonl'), `${entries.map((e) => JSON.stringify(e)).join('\n')}\n{"t":"issued","key":"UC-2026-0`);
+      const store = sqliteLedger();
+      const ca = caOn(dir, { ledger: store.ledger });
       try {
-        expect((await third.issue(request('UC-2026-000102:issue'))).serial).to.equal(issued.serial);
-        expect((await third.issue(request('UC-2026-000103:issue'))).serial).to.equal(later.serial);
+        expect((await ca.issue(request('UC-2026-000102:issue'))).serial).to.equal(issued.serial);
+        expect((await ca.revoke(issued.serial, 'superseded')).revokedAt.toISOString()).to.equal(revokedAt);
+        const crl = parseCrl(await ca.crlDer());
+        expect(crl.crlNumber).to.equal(42);
+        expect(crl.entries.map((e) => [e.serial.toLowerCase(), e.reasonCode])).to.deep.equal([[issued.serial, 1]]);
+        expect((await readdir(dir)).filter((f) => f.startsWith('ledger'))).to.deep.equal(['ledger.jsonl.imported']);
+        const [row] = await store.ledger.list();
+        expect(row).to.deep.include({ caseId: 'UC-2026-000102', subjectCn: 'Rahim bin Osman', status: 'revoked', issuedAt: '2026-05-01T00:00:00.000Z' });
       } finally {
-        await third.close();
+        await ca.close();
+        store.close();
         await removeDir(dir);
       }
     });
@@ -116,16 +134,17 @@ describe('EmbeddedCertificateAuthority', function () {
 
   describe('idempotency', () => {
     it('records one certificate for a key issued by many concurrent calls', async () => {
-      const { ca, dir } = await freshCa();
+      const store = sqliteLedger();
+      const { ca, dir } = await freshCa({ ledger: store.ledger });
       try {
         const results = await Promise.all(
           Array.from({ length: 8 }, () => ca.issue(request('UC-2026-000201:issue'))),
         );
         expect(new Set(results.map((r) => r.serial)).size).to.equal(1);
-        const ledger = (await readFile(join(dir, 'ledger.jsonl'), 'utf8')).trim().split('\n');
-        expect(ledger.filter((l) => l.includes('"t":"issued"'))).to.have.length(1);
+        expect((await store.ledger.list({ realm: 'user' })).map((r) => r.serial)).to.deep.equal([results[0]!.serial]);
       } finally {
         await ca.close();
+        store.close();
         await removeDir(dir);
       }
     });
@@ -219,7 +238,7 @@ describe('EmbeddedCertificateAuthority', function () {
 
     it('never lets a certificate outlive the issuing CA', async () => {
       const { dir } = await caTemplate();
-      const probe = new EmbeddedCertificateAuthority({ dir });
+      const probe = caOn(dir);
       const [issuing] = splitPem(await probe.caCertificatesPem());
       await probe.close();
       const issuingEnd = new Date(issuing!.validTo);

@@ -71,6 +71,8 @@ CREATE TABLE IF NOT EXISTS conversations (
   last_seen_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS conversations_person ON conversations (person_id, last_seen_ms);
+-- The retention sweep's filters (ConversationRepository.pruneBefore).
+CREATE INDEX IF NOT EXISTS conversations_last_seen ON conversations (last_seen_ms);
 CREATE TABLE IF NOT EXISTS pending_messages (
   id TEXT PRIMARY KEY,
   person_id TEXT NOT NULL,
@@ -79,6 +81,7 @@ CREATE TABLE IF NOT EXISTS pending_messages (
   created_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pending_person ON pending_messages (person_id, created_ms);
+CREATE INDEX IF NOT EXISTS pending_created ON pending_messages (created_ms);
 
 CREATE TABLE IF NOT EXISTS audit_log (
   case_id TEXT NOT NULL,
@@ -106,6 +109,41 @@ CREATE TABLE IF NOT EXISTS bot_storage (
   key TEXT PRIMARY KEY,
   etag TEXT NOT NULL,
   body TEXT NOT NULL
+);
+
+-- The CA ledger (infra/store/embedded/ca-ledger.ts), shared by every process on this file.
+-- A row without a serial is a remote CA's intent (cfssl) whose certificate was never recorded.
+CREATE TABLE IF NOT EXISTS ca_certificates (
+  realm TEXT NOT NULL,
+  key TEXT NOT NULL,
+  case_id TEXT,
+  profile TEXT NOT NULL,
+  subject_cn TEXT NOT NULL,
+  serial TEXT,
+  cert_pem TEXT,
+  not_before TEXT,
+  not_after TEXT,
+  issued_at TEXT,
+  intent_at TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (realm, key)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS ca_certificates_serial ON ca_certificates (realm, serial);
+CREATE TABLE IF NOT EXISTS ca_revocations (
+  realm TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  revoked_at TEXT NOT NULL,
+  PRIMARY KEY (realm, serial)
+);
+CREATE TABLE IF NOT EXISTS ca_realms (
+  realm TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL DEFAULT 0,
+  crl_number INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS ca_material (
+  realm TEXT PRIMARY KEY,
+  blob TEXT NOT NULL
 );
 `;
 
