@@ -8,6 +8,8 @@ import type { Notification } from '../domain/ports/notifier.js';
 import { maskMyKadInText } from '../domain/rules/mykad.js';
 import { LOCALE_KEY, PERSON_KEY, say } from '../dialogs/turn.js';
 import type { SeenActivities } from '../infra/dedupe.js';
+import type { ConversationLock } from '../domain/ports/conversation-lock.js';
+import { conversationLockKey, runExclusive } from '../infra/lock/run.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
@@ -24,7 +26,10 @@ export interface PipelineDeps {
   app: Application<TurnState>;
   people: PersonLookup;
   conversations: ConversationRepository;
+  /** Completed turns' activity ids: a re-send of one is dropped. */
   seen: SeenActivities;
+  /** Turns of one conversation run one at a time: in process, or on Redis across instances. */
+  lock: ConversationLock;
   transcripts: TranscriptSink;
   render: RenderDeps;
   logger: Logger;
@@ -40,8 +45,14 @@ export interface PipelineDeps {
 export const LOGGER_KEY = Symbol('gpki.logger');
 
 /**
- * One turn, in order: drop re-sent activities, resolve the person, pick the language, record the
- * transcript (masked) and the conversation reference, hand over waiting notifications, then route.
+ * One turn, in order, while holding the conversation's lock: drop re-sent activities whose turn
+ * completed, resolve the person, pick the language, record the transcript (masked) and the
+ * conversation reference, hand over waiting notifications, then route; mark the activity
+ * completed last.
+ *
+ * The lock makes a double click (two activities) run as two turns one after the other on any
+ * instance, the second seeing the state the first saved. The completion mark comes after the
+ * turn, so a channel's re-send of a turn that threw, or whose process died, runs once more.
  */
 export function createTurnHandler(deps: PipelineDeps) {
   return async (ctx: TurnContext): Promise<void> => {
@@ -50,37 +61,56 @@ export function createTurnHandler(deps: PipelineDeps) {
     const log = deps.logger.child({ turn: randomUUID(), activityId: a.id, channel: a.channelId, conversation: a.conversation?.id });
     ctx.turnState.set(LOGGER_KEY, log);
     deps.metrics.turns.inc({ channel: a.channelId ?? 'unknown' });
-    let transcript: TranscriptEntry[] | undefined;
+    let waitedMs = 0;
     try {
-      if (a.id && !(await deps.seen.firstSeen(`${a.channelId}:${a.conversation.id}:${a.id}`))) {
-        log.info({ type: a.type }, 'duplicate activity dropped');
-        return;
-      }
-      const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
-      ctx.turnState.set(PERSON_KEY, person);
-      ctx.turnState.set(LOCALE_KEY, person.locale ?? deps.defaultLocale);
-      transcript = recordTranscript(ctx, deps.clock);
-      await saveReference(deps, a, person.id);
-      await handOverPending(ctx, deps, person);
-      if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
-        await ctx.sendActivity(say(ctx, 'error.tooLong', { max: deps.maxTextLength }));
-        return;
-      }
-      const handoff = deps.handoff;
-      if (handoff) {
-        ctx.turnState.set(AGENT_REQUEST_KEY, (c: TurnContext, r: AgentRequestReason) => handoff.request(c, r));
-        // While an agent owns the conversation the bot does not answer, and its state is left alone.
-        if (await handoff.intercept(ctx)) return;
-      }
-      await deps.app.run(ctx);
+      await runExclusive(
+        deps.lock,
+        conversationLockKey(a.channelId, a.conversation?.id),
+        async () => {
+          waitedMs = performance.now() - started;
+          const done = a.id ? `${a.channelId}:${a.conversation.id}:${a.id}` : undefined;
+          if (done && (await deps.seen.completed(done))) {
+            log.info({ type: a.type }, 'duplicate activity dropped');
+            return;
+          }
+          await runTurn(ctx, deps, log);
+          if (done) await deps.seen.markCompleted(done).catch((err: unknown) => log.error({ err }, 'completed turn not marked: a re-send of it would run again'));
+        },
+        { held: ctx.turnState, onTrouble: (what, err) => log.warn({ err, what }, what === 'lost' ? 'conversation lock lost during the turn' : 'conversation lock not released') },
+      );
     } finally {
-      if (transcript?.length) {
-        await deps.transcripts.append(transcript).catch((e: unknown) => log.error({ err: e }, 'transcript write failed'));
-      }
       deps.metrics.turnDuration.observe((performance.now() - started) / 1000);
-      log.debug({ ms: Math.round(performance.now() - started) }, 'turn done');
+      log.debug({ ms: Math.round(performance.now() - started), waitedMs: Math.round(waitedMs) }, 'turn done');
     }
   };
+}
+
+async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promise<void> {
+  const a = ctx.activity;
+  let transcript: TranscriptEntry[] | undefined;
+  try {
+    const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
+    ctx.turnState.set(PERSON_KEY, person);
+    ctx.turnState.set(LOCALE_KEY, person.locale ?? deps.defaultLocale);
+    transcript = recordTranscript(ctx, deps.clock);
+    await saveReference(deps, a, person.id);
+    await handOverPending(ctx, deps, person);
+    if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
+      await ctx.sendActivity(say(ctx, 'error.tooLong', { max: deps.maxTextLength }));
+      return;
+    }
+    const handoff = deps.handoff;
+    if (handoff) {
+      ctx.turnState.set(AGENT_REQUEST_KEY, (c: TurnContext, r: AgentRequestReason) => handoff.request(c, r));
+      // While an agent owns the conversation the bot does not answer, and its state is left alone.
+      if (await handoff.intercept(ctx)) return;
+    }
+    await deps.app.run(ctx);
+  } finally {
+    if (transcript?.length) {
+      await deps.transcripts.append(transcript).catch((e: unknown) => log.error({ err: e }, 'transcript write failed'));
+    }
+  }
 }
 
 // A conversation reference is re-saved at most this often unless it changes: it only needs to

@@ -12,6 +12,9 @@ import {
 import type { ClaimsIdentity } from 'botframework-connector';
 import type { ActivityLog } from '../../domain/ports/activity-log.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
+import type { ConversationLock } from '../../domain/ports/conversation-lock.js';
+import { MemoryConversationLock } from '../../infra/lock/memory.js';
+import { conversationLockKey, runExclusive } from '../../infra/lock/run.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ProactiveAdapter } from '../notifications.js';
 import { activityId, DIRECTLINE_CHANNEL, topicOf, watermarkOfId } from './activities.js';
@@ -27,6 +30,8 @@ export interface DirectLineAdapterOptions {
   serviceUrl: () => string;
   logger: Logger;
   now?: () => Date;
+  /** Serialises a conversation's turns; default: in this process only. */
+  lock?: ConversationLock;
 }
 
 /** What was appended: the activity's id and its watermark. */
@@ -41,18 +46,23 @@ export interface Appended {
  * that reconnects, here or on another instance, gets it) and announced on the EventBus (so open
  * WebSockets get it at once).
  *
- * - Turns of one conversation run one after another on this instance, so bot state is not
- *   written by two turns at once.
+ * - Turns of one conversation run one after another, in arrival order, holding the
+ *   conversation's {@link ConversationLock} (in process, or on Redis across instances); the turn
+ *   handler, which takes the same lock on `/api/messages`, finds it held and does not wait for
+ *   itself. The lock is held around `onTurnError` too, and a lock that cannot be had (busy, Redis
+ *   away) reaches `onTurnError` like any failed turn.
  * - `updateActivity` appends a replacement carrying the original id and timestamp; Web Chat shows
  *   it in place of the original. `deleteActivity` is not supported (Direct Line has no delete).
  * - `continueConversationAsync` (proactive) does not go through `onTurnError`: a failed send
  *   throws, so the notify job retries it.
  */
 export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly lock: ConversationLock;
 
   constructor(private readonly opts: DirectLineAdapterOptions) {
     super();
+    this.lock = opts.lock ?? new MemoryConversationLock();
   }
 
   /**
@@ -81,11 +91,23 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
     return appended;
   }
 
-  /** Runs one turn on `activity` (errors go to `onTurnError`), after any running turn of its conversation. */
+  /** Runs one turn on `activity` (errors go to `onTurnError`), after the turns of its conversation already waiting. */
   async processActivity(activity: Partial<Activity>, logic: Logic): Promise<void> {
-    await this.serially(activity.conversation?.id ?? '', async () => {
-      await this.runMiddleware(new TurnContext(this, activity), logic);
+    const ctx = new TurnContext(this, activity);
+    let ran = false;
+    const work = () => {
+      ran = true;
+      return this.runMiddleware(ctx, logic);
+    };
+    const turn = runExclusive(this.lock, conversationLockKey(activity.channelId, activity.conversation?.id), work, { held: ctx.turnState }).catch(async (err: unknown) => {
+      // The lock could not be had (busy, or Redis away): the user is answered as for a failed turn.
+      if (ran || !this.onTurnError) throw err;
+      await this.onTurnError(ctx, err as Error);
     });
+    const settled = turn.then(() => undefined, () => undefined);
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    await turn;
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -156,21 +178,10 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
 
   /** Waits for every turn running on this instance (shutdown). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.tails.values()]);
+    await Promise.allSettled([...this.running]);
   }
 
   private now(): Date {
     return this.opts.now?.() ?? new Date();
-  }
-
-  private serially<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.then(() => undefined, () => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
   }
 }
