@@ -16,11 +16,17 @@ export interface HttpDeps {
   metrics: Metrics;
   logger: Logger;
   openMode: boolean;
-  /** Readiness of each dependency; /readyz is 200 only when all are true and intake is open. */
+  /**
+   * Readiness of each dependency (store, queue, events, ca), answered within a bound of its own
+   * (bot/readiness.ts); /readyz is 200 only when all are true and intake is open.
+   */
   readiness: () => Promise<Record<string, boolean>>;
 }
 
 export const MAX_BODY_BYTES = 512 * 1024;
+
+/** The queue dashboard (bot/admin-queues.ts): an express app that reads its own request bodies. */
+export const ADMIN_QUEUES_PATH = '/admin/queues';
 
 /** The bot's HTTP surface (architecture §10) on restify 11. */
 export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake(): void } {
@@ -30,7 +36,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
   // restify's multipart parser ignores maxBodySize and spools files to the temp folder on any
   // route, so multipart bodies are left unread here; only Direct Line's /upload reads them, capped.
   const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
-  server.use(parseBody.map((handler) => (req: Request, res: Response, next: restify.Next) => (req.getContentType() === 'multipart/form-data' ? next() : handler(req, res, next))));
+  const ownBodies = (req: Request) => req.getContentType() === 'multipart/form-data' || req.getPath().startsWith(ADMIN_QUEUES_PATH);
+  server.use(parseBody.map((handler) => (req: Request, res: Response, next: restify.Next) => (ownBodies(req) ? next() : handler(req, res, next))));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (!intakeOpen) return void res.send(503, { error: 'shutting down' });
@@ -45,9 +52,11 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
 
   server.get('/healthz', async (_req: Request, res: Response) => void res.send(200, { status: 'ok' }));
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const checks = await deps.readiness().catch(() => ({ readiness: false }));
+    const checks: Record<string, boolean> = await deps.readiness().catch(() => ({ readiness: false }));
     const ready = intakeOpen && Object.values(checks).every(Boolean);
-    res.send(ready ? 200 : 503, { ready, intakeOpen, checks });
+    // `down` names what is missing (e.g. ["queue","events"] while Redis is away) for operators and probes' logs.
+    const down = Object.keys(checks).filter((name) => !checks[name]);
+    res.send(ready ? 200 : 503, { ready, intakeOpen, checks, down });
   });
   server.get('/metrics', async (_req: Request, res: Response) => {
     res.setHeader('content-type', deps.metrics.registry.contentType);

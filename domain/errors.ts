@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'CONFIG_INVALID'
   | 'DUPLICATE_KEY'
-  | 'KEY_GONE';
+  | 'KEY_GONE'
+  /** A service the bot needs (Redis, the store) does not answer, or a conversation stays busy: try again later. */
+  | 'INFRA_UNAVAILABLE';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

@@ -38,6 +38,11 @@ export interface DirectLineDeps {
   demoLogin: boolean;
   /** How often streams send an empty keep-alive message (default 30 s). */
   keepAliveMs?: number;
+  /**
+   * What a conversation needs that is down right now (e.g. `["events"]` while Redis is away),
+   * answered within a bound; starting a conversation or a stream is then refused at once with 503.
+   */
+  unavailable?: () => Promise<string[]>;
   now?: () => Date;
 }
 
@@ -72,6 +77,18 @@ export function authorize(rc: RouteContext, req: Request, res: Response, convers
 export function intake(rc: RouteContext, res: Response): boolean {
   if (rc.intakeOpen()) return true;
   res.send(503, dlError('ServiceUnavailable', 'The bot is shutting down'));
+  return false;
+}
+
+/**
+ * 503 (with Retry-After) when something a conversation needs is down, instead of a start that hangs
+ * until it returns; true when the request may go on.
+ */
+export async function available(rc: Pick<DirectLineDeps, 'unavailable'>, res: Response): Promise<boolean> {
+  const down = (await rc.unavailable?.()) ?? [];
+  if (down.length === 0) return true;
+  res.setHeader('retry-after', '60');
+  res.send(503, dlError('ServiceUnavailable', `Temporarily unavailable (${down.join(', ')}); please try again in a few minutes`));
   return false;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { ActivityTypes, type Activity } from 'botbuilder';
 import { toWire, dlError, parseClientActivity } from './activities.js';
-import { authorize, baseOf, intake, ownConversation, stamp, type RouteContext } from './context.js';
+import { authorize, available, baseOf, intake, ownConversation, stamp, type RouteContext } from './context.js';
 import type { TokenClaims } from './tokens.js';
 import { handleUpload } from './upload.js';
 
@@ -17,7 +17,7 @@ export function registerConversationRoutes(server: Server, rc: RouteContext): vo
   server.post('/v3/directline/conversations', async (req: Request, res: Response) => {
     if (!intake(rc, res)) return;
     const claims = authorize(rc, req, res);
-    if (!claims) return;
+    if (!claims || !(await available(rc, res))) return;
     if (!(await start(rc, res, claims))) return;
     res.send(201, conversationAnswer(rc, req, claims));
   });
@@ -27,7 +27,7 @@ export function registerConversationRoutes(server: Server, rc: RouteContext): vo
   // both token and conversationId to Web Chat works as well as one that passes the token only.
   server.get('/v3/directline/conversations/:id', async (req: Request, res: Response) => {
     const claims = authorize(rc, req, res, String(req.params.id));
-    if (!claims) return;
+    if (!claims || !(await available(rc, res))) return;
     if (!(await start(rc, res, claims))) return;
     res.send(200, conversationAnswer(rc, req, claims, watermarkParam(req)));
   });

@@ -18,6 +18,8 @@ export interface StreamOptions {
   logger: Logger;
   /** How often an empty message keeps idle proxies from closing the socket (Azure does the same). */
   keepAliveMs?: number;
+  /** What a stream needs that is down right now (the event bus while Redis is away): the upgrade is then refused with 503. */
+  unavailable?: () => Promise<string[]>;
 }
 
 /**
@@ -65,6 +67,8 @@ export class DirectLineStreams {
     const conversation = await this.opts.log.getConversation(at.conversationId);
     if (!conversation) return refuse(socket, 404, 'Not Found');
     if (conversation.userId !== check.claims.user) return refuse(socket, 403, 'Forbidden');
+    // Refused before the upgrade: DirectLineJS retries a refused stream, never an open one that stays silent.
+    if (((await this.opts.unavailable?.()) ?? []).length > 0) return refuse(socket, 503, 'Service Unavailable');
     const from = Number(at.url.searchParams.get('watermark') ?? 0);
     const ws = await new Promise<WebSocket>((resolve) => this.wss.handleUpgrade(req, socket, head, resolve));
     await this.serve(ws, at.conversationId, Number.isInteger(from) && from > 0 ? from : 0);
@@ -100,7 +104,14 @@ export class DirectLineStreams {
         });
     };
     // Subscribed before the first read, so nothing appended in between is missed.
-    const unsubscribe = await this.opts.events.subscribe(topicOf(conversationId), wake);
+    let unsubscribe: () => Promise<void>;
+    try {
+      unsubscribe = await this.opts.events.subscribe(topicOf(conversationId), wake);
+    } catch (err) {
+      // The bus went away after the check above: 1011 tells the client to come back later.
+      this.opts.logger.warn({ err, conversation: conversationId }, 'direct line: stream could not subscribe');
+      return void socket.close(1011, 'Service Unavailable');
+    }
     const keepAlive = setInterval(() => socket.readyState === socket.OPEN && socket.send(''), this.opts.keepAliveMs ?? 30_000);
     keepAlive.unref();
     let stopped: Promise<void> | undefined;

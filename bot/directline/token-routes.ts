@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ROLES, type Person } from '../../domain/people.js';
 import { verifyAssertion } from './assertion.js';
 import { dlError } from './activities.js';
-import { authorize, intake, newConversationId, type RouteContext } from './context.js';
+import { authorize, available, intake, newConversationId, type RouteContext } from './context.js';
 import { bearerOf } from './tokens.js';
 
 const TokenRequest = z.object({
@@ -28,7 +28,7 @@ const GenerateRequest = z.object({
  */
 export function registerTokenRoutes(server: Server, rc: RouteContext): void {
   server.post('/api/directline/token', async (req: Request, res: Response) => {
-    if (!intake(rc, res)) return;
+    if (!intake(rc, res) || !(await available(rc, res))) return;
     const body = TokenRequest.safeParse(req.body ?? {});
     if (!body.success) return void res.send(400, dlError('BadArgument', 'expected { assertion } or { demoUser }'));
     const who = await identify(rc, res, body.data);
@@ -51,7 +51,7 @@ export function registerTokenRoutes(server: Server, rc: RouteContext): void {
   });
 
   server.post('/v3/directline/tokens/generate', async (req: Request, res: Response) => {
-    if (!intake(rc, res)) return;
+    if (!intake(rc, res) || !(await available(rc, res))) return;
     if (!rc.tokens.isSecret(bearerOf(req.headers.authorization))) return void res.send(401, dlError('Unauthorized', 'The Direct Line secret is required'));
     const body = GenerateRequest.safeParse(req.body ?? {});
     if (!body.success) return void res.send(400, dlError('BadArgument', 'expected { user: { id, name } }'));

@@ -30,6 +30,8 @@ export interface ConsoleDeps {
 }
 
 const COOKIE = 'gpki_console';
+/** Where the session cookie goes: the console, and the operators' queue dashboard (/admin/queues, bot/admin-queues.ts). */
+const COOKIE_PATHS = ['/console', '/admin'];
 const MAX_TEXT = 2000;
 const TICKET_NO = /^AD-\d{4}-\d{6}$/;
 const MAX_FAILURES = 5;
@@ -87,7 +89,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
     failures.delete(who);
     const issued = deps.sessions.issue(person.value.id);
     const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { isSecure?: () => boolean }).isSecure?.() ? '; Secure' : '';
-    res.setHeader('set-cookie', `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=/console; Max-Age=${deps.sessionTtlSeconds}${secure}`);
+    res.setHeader('set-cookie', COOKIE_PATHS.map((p) => `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=${deps.sessionTtlSeconds}${secure}`));
     deps.logger.info({ agent: person.value.id }, 'console sign-in');
     res.send(200, { agent: { id: person.value.id, name: person.value.name }, csrf: issued.csrf });
   });
@@ -106,7 +108,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
     res.send(200, { agent: { id: agent.id, name: agent.name }, csrf: deps.sessions.csrfOf(session), fields: AGENT_CORRECTABLE });
   }));
   server.post('/console/api/logout', guarded(async (_req, res) => {
-    res.setHeader('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/console; Max-Age=0`);
+    res.setHeader('set-cookie', COOKIE_PATHS.map((p) => `${COOKIE}=; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=0`));
     res.send(200, { ok: true });
   }));
   server.get('/console/api/queue', guarded(async (_req, res) => {
@@ -220,6 +222,11 @@ function idOf(req: Request): string {
 function textOf(req: Request): string | undefined {
   const text = (req.body as { text?: unknown } | undefined)?.text;
   return typeof text === 'string' && text.trim() ? text.trim().slice(0, MAX_TEXT) : undefined;
+}
+
+/** The console session a request carries (signature and expiry checked), for other operator pages. */
+export function consoleSessionOf(req: Request, sessions: ConsoleSessions): Session | undefined {
+  return sessions.read(cookieOf(req, COOKIE));
 }
 
 function cookieOf(req: Request, name: string): string | undefined {

@@ -31,6 +31,7 @@ export const en: Record<keyof typeof ms, string> = {
   'notUnderstood': 'Sorry, I did not understand. Please pick from the menu.',
   'busy.finishFirst': 'Please finish or cancel (type "cancel") the current step first.',
   'error.generic': 'Sorry, something went wrong on our side. Nothing you entered is lost. Please try again shortly. Reference: {ref}',
+  'error.unavailable': 'The service is temporarily unavailable. Nothing you entered is lost; please try again in a few minutes.',
   'error.tooLong': 'Your message is too long (at most {max} characters). Please shorten it and try again.',
   'prompt.mykad': 'Please enter your MyKad number (12 digits, e.g. 900101-14-5678).',
   'prompt.fullName': 'Your full name as on your MyKad?',

@@ -29,6 +29,7 @@ export const ms = {
   'notUnderstood': 'Maaf, saya kurang faham. Sila pilih daripada menu.',
   'busy.finishFirst': 'Sila habiskan atau batalkan (taip "batal") langkah semasa dahulu.',
   'error.generic': 'Maaf, berlaku ralat di pihak kami. Maklumat anda tidak hilang. Sila cuba lagi sebentar. Rujukan: {ref}',
+  'error.unavailable': 'Perkhidmatan tidak dapat digunakan buat sementara waktu. Apa yang telah anda masukkan tidak hilang; sila cuba lagi dalam beberapa minit.',
   'error.tooLong': 'Mesej anda terlalu panjang (maksimum {max} aksara). Sila ringkaskan dan cuba lagi.',
   'prompt.mykad': 'Sila masukkan nombor MyKad anda (12 digit, contoh 900101-14-5678).',
   'prompt.fullName': 'Nama penuh seperti dalam MyKad?',

@@ -1,6 +1,8 @@
 import { Queue, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PermanentError } from '../../domain/errors.js';
+import { failFastRedisOptions } from '../redis-options.js';
+import { RedisGuard } from '../redis-guard.js';
 import { QUEUES, type JobHandler, type JobScheduler, type JobSpec, type QueueName } from '../../domain/ports/job-scheduler.js';
 import { retryPolicy, type AdapterLogger } from './common.js';
 
@@ -11,15 +13,42 @@ export interface BullMqJobSchedulerOptions {
   prefix?: string;
   /** Jobs each worker (one per processed queue) runs at once (default 1). */
   concurrency?: number;
+  /**
+   * How long a worker's lock on a running job lasts, in ms (BullMQ's default 30 s); stalled jobs
+   * (their worker died) are looked for at the same interval and run again.
+   */
+  lockMs?: number;
   logger?: AdapterLogger;
 }
 
 type Counts = Awaited<ReturnType<JobScheduler['counts']>>;
 
+// A whole enqueue (SADD, then the job's script) or count gives up after this, as INFRA_UNAVAILABLE.
+const CALL_TIMEOUT_MS = 3000;
+// ioredis's own per-command limit stays above the calls' bounds, so a slow Redis is reported by the
+// guard (as INFRA_UNAVAILABLE) rather than by an uncoded "Command timed out".
+const PRODUCER_OPTIONS = failFastRedisOptions({ commandTimeoutMs: 5000 });
+
 /** What a BullMQ job carries: the original key travels with it because the job id is an encoding of it. */
 interface StoredJob {
   key: string;
   payload: Record<string, unknown>;
+}
+
+/**
+ * The first error of a burst, then at most one a minute with how many were left out: while Redis is
+ * away every worker and queue reports each reconnection attempt, several a second between them.
+ */
+function throttled(log: (o: { err: Error; left_out: number }) => void, everyMs = 60_000): (o: { err: Error }) => void {
+  let last = -Infinity;
+  let leftOut = 0;
+  return ({ err }) => {
+    const now = Date.now();
+    if (now - last < everyMs) return void leftOut++;
+    log({ err, left_out: leftOut });
+    last = now;
+    leftOut = 0;
+  };
 }
 
 /**
@@ -41,9 +70,11 @@ export class BullMqJobScheduler implements JobScheduler {
   private readonly url: string;
   private readonly prefix: string;
   private readonly concurrency: number;
+  private readonly lockMs: number;
   private readonly logger?: AdapterLogger;
   /** Shared by every Queue: BullMQ leaves caller-owned clients open, so this class quits it. */
   private readonly client: Redis;
+  private readonly guard: RedisGuard;
   private readonly queues = new Map<QueueName, Queue>();
   private readonly handlers = new Map<QueueName, JobHandler>();
   private readonly workers: Worker[] = [];
@@ -55,23 +86,48 @@ export class BullMqJobScheduler implements JobScheduler {
     this.url = opts.connection;
     this.prefix = opts.prefix ?? 'bull';
     this.concurrency = opts.concurrency ?? 1;
+    this.lockMs = opts.lockMs ?? 30_000;
     this.logger = opts.logger;
     if (!(this.concurrency >= 1)) throw new RangeError(`concurrency must be >= 1, got ${opts.concurrency}`);
-    this.client = new Redis(this.url, { lazyConnect: true });
-    this.client.on('error', (err: Error) => this.logger?.error({ err }, 'job scheduler: Redis connection error'));
+    // Fail fast (the producer is called inside user turns) and reconnect for ever in the background.
+    this.client = new Redis(this.url, PRODUCER_OPTIONS);
+    this.guard = new RedisGuard(this.client, { dependency: 'queue', timeoutMs: CALL_TIMEOUT_MS });
+    // Reported once per outage: a client reconnecting every 2 s would otherwise log every attempt.
+    let reported = false;
+    this.client.on('error', (err: Error) => {
+      if (!reported) this.logger?.error({ err }, 'job scheduler: Redis connection error');
+      reported = true;
+    });
+    this.client.on('ready', () => {
+      if (reported) this.logger?.info({}, 'job scheduler: Redis connection back');
+      reported = false;
+    });
   }
 
   private get keysSet(): string {
     return `${this.prefix}:idempotency-keys`;
   }
 
+  /**
+   * Rejects with INFRA_UNAVAILABLE at once while Redis is away (nothing is sent), or after
+   * {@link CALL_TIMEOUT_MS} when it does not answer. What a call cut off in flight had sent may
+   * still land; the job id keeps a later enqueue of the same key from running the job twice.
+   */
   async enqueue(spec: JobSpec): Promise<{ id: string; duplicate: boolean }> {
     if (this.closing) throw new Error('BullMqJobScheduler is closed');
     if (!QUEUES.includes(spec.queue)) throw new RangeError(`unknown queue ${String(spec.queue)}`);
+    return this.guard.run(() => this.add(spec));
+  }
+
+  private async add(spec: JobSpec): Promise<{ id: string; duplicate: boolean }> {
     const { attempts, backoffMs, delayMs } = retryPolicy(spec);
     const id = bullJobId(spec.key);
     // SADD is the atomic "first one wins" across every producer; the job id is a second guard.
-    if ((await this.client.sadd(this.keysSet, spec.key)) === 0) return { id, duplicate: true };
+    const keyIsNew = (await this.client.sadd(this.keysSet, spec.key)) === 1;
+    // A known key whose job is nowhere: its producer died between the SADD and the add. Adding it
+    // now is safe (the job id keeps two such producers from adding it twice) and keeps the
+    // recovery sweep from finding the key "taken" for ever.
+    if (!keyIsNew && (await this.jobExists(id))) return { id, duplicate: true };
     const data: StoredJob = { key: spec.key, payload: spec.payload };
     try {
       await this.queue(spec.queue).add(spec.name, data, {
@@ -85,10 +141,18 @@ export class BullMqJobScheduler implements JobScheduler {
       });
     } catch (e) {
       // Forget the key again, or a retried enqueue would be swallowed as a duplicate of nothing.
-      await this.client.srem(this.keysSet, spec.key).catch(() => undefined);
+      if (keyIsNew) await this.client.srem(this.keysSet, spec.key).catch(() => undefined);
       throw e;
     }
     return { id, duplicate: false };
+  }
+
+  /** Whether a job with this id exists on any queue (a key is unique across queues). */
+  private async jobExists(id: string): Promise<boolean> {
+    for (const queue of QUEUES) {
+      if (await this.queue(queue).getJob(id)) return true;
+    }
+    return false;
   }
 
   process(queue: QueueName, handler: JobHandler): void {
@@ -108,18 +172,32 @@ export class BullMqJobScheduler implements JobScheduler {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing = true;
-      // Workers first: Worker.close() waits for running handlers, which may still enqueue.
-      await Promise.allSettled(this.workers.map((w) => w.close()));
+      // Workers first: Worker.close() waits for running handlers, which may still enqueue. While
+      // Redis is away it would wait for Redis instead, so they stop at once: a job one of them was
+      // running is taken up again, as stalled, when Redis is back.
+      const force = !this.guard.up;
+      await Promise.allSettled(this.workers.map((w) => w.close(force)));
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-      // A lazy client that never connected has nothing to QUIT and would connect just to do it.
+      // A client that is not connected has nothing to QUIT and would wait to reconnect just to send it.
       if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
       else this.client.disconnect();
     })();
     return this.closed;
   }
 
+  /** Readiness: one PING within `timeoutMs`, refused at once while the connection is lost. */
+  async ping(timeoutMs = CALL_TIMEOUT_MS): Promise<void> {
+    if (this.closing) throw new Error('BullMqJobScheduler is closed');
+    await this.guard.ping(timeoutMs);
+  }
+
+  /** The BullMQ queues themselves, for the operators' dashboard (bot/admin-queues.ts). */
+  dashboardQueues(): Queue[] {
+    return QUEUES.map((name) => this.queue(name));
+  }
+
   async counts(queue: QueueName): Promise<Counts> {
-    const c = await this.queue(queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+    const c = await this.guard.run(() => this.queue(queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'));
     return {
       waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
       delayed: c.delayed ?? 0,
@@ -135,6 +213,15 @@ export class BullMqJobScheduler implements JobScheduler {
    */
   async pruneFinished(before: Date): Promise<number> {
     if (this.closing) throw new Error('BullMqJobScheduler is closed');
+    this.guard.assertUp();
+    try {
+      return await this.clean(before);
+    } catch (e) {
+      throw this.guard.classify(e);
+    }
+  }
+
+  private async clean(before: Date): Promise<number> {
     let removed = 0;
     for (const queue of QUEUES) {
       for (const state of ['completed', 'failed'] as const) {
@@ -153,7 +240,8 @@ export class BullMqJobScheduler implements JobScheduler {
     if (!queue) {
       if (this.closing) throw new Error('BullMqJobScheduler is closed');
       queue = new Queue(name, { connection: this.client, prefix: this.prefix });
-      queue.on('error', (err: Error) => this.logger?.error({ err, queue: name }, 'job queue error'));
+      const report = throttled((o) => this.logger?.error({ ...o, queue: name }, 'job queue error'));
+      queue.on('error', (err: Error) => report({ err }));
       this.queues.set(name, queue);
     }
     return queue;
@@ -167,8 +255,11 @@ export class BullMqJobScheduler implements JobScheduler {
       connection: template,
       prefix: this.prefix,
       concurrency: this.concurrency,
+      lockDuration: this.lockMs,
+      stalledInterval: this.lockMs,
     });
-    worker.on('error', (err: Error) => this.logger?.error({ err, queue }, 'job worker error'));
+    const report = throttled((o) => this.logger?.error({ ...o, queue }, 'job worker error'));
+    worker.on('error', (err: Error) => report({ err }));
     worker.on('failed', (job: BullJob | undefined, err: Error) => {
       // By now attemptsMade includes the attempt that just failed.
       const code = (err as { code?: unknown }).code ?? null;
