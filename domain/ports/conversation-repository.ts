@@ -30,6 +30,10 @@ export interface PendingMessage {
  * `latestForPerson` returns the conversation with the newest `lastSeenAt` (or `undefined`);
  * `setOwner` on an unknown conversation changes nothing and returns false;
  * pending messages come back oldest first and `takePending` removes what it returns (at most once).
+ * `pruneBefore(before)` deletes pending messages created before `before`, and conversations last
+ * seen before it that the bot owns and that are not their person's latest (`latestForPerson`):
+ * a person's latest reference is kept whatever its age, because proactive messages (a renewal
+ * reminder two years after issue) need it; a conversation queued for or held by an agent is in use.
  */
 export interface ConversationRepository {
   save(rec: Omit<ConversationRecord, 'owner' | 'agentId'> & Partial<Pick<ConversationRecord, 'owner' | 'agentId'>>): Promise<void>;
@@ -38,4 +42,17 @@ export interface ConversationRepository {
   setOwner(conversationId: string, owner: ConversationOwner, agentId?: string): Promise<boolean>;
   addPending(msg: PendingMessage): Promise<void>;
   takePending(personId: string): Promise<PendingMessage[]>;
+  pruneBefore(before: Date): Promise<{ conversations: number; pending: number }>;
+}
+
+/**
+ * The retention side of the bot's own turn state (dialog stacks and scopes, saved through
+ * botbuilder's `Storage` on the same store). `pruneIdleBefore(before)` deletes items idle since
+ * before `before` and returns how many went. An item read or written at or after `before` always
+ * stays (a conversation still in use keeps its state even when its turns change nothing); the
+ * adapters keep last-use times to within an hour, so an item idle for up to an hour longer may
+ * stay until the next sweep.
+ */
+export interface BotStateRetention {
+  pruneIdleBefore(before: Date): Promise<number>;
 }

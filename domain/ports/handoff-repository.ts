@@ -39,7 +39,8 @@ export type NewHandoff = Pick<HandoffRecord, 'conversationId' | 'channelId' | 'p
  * `waiting` record exactly one gets it back; the others (and any take of a record not waiting)
  * get `undefined`. `close` ends a `waiting` record (no agent given) or a `taken` one held by
  * `agentId`; otherwise it changes nothing and returns `undefined`. `listOpen` returns the waiting
- * and taken records, oldest `queuedAt` first.
+ * and taken records, oldest `queuedAt` first. `pruneClosedBefore(before)` deletes closed records
+ * whose `closedAt` is before `before` (open ones are never pruned) and returns how many went.
  */
 export interface HandoffRepository {
   enqueue(rec: NewHandoff): Promise<{ record: HandoffRecord; created: boolean }>;
@@ -48,6 +49,7 @@ export interface HandoffRepository {
   take(conversationId: string, agentId: string, at: string): Promise<HandoffRecord | undefined>;
   close(conversationId: string, opts: { agentId?: string; outcome: HandoffOutcome; at: string }): Promise<HandoffRecord | undefined>;
   addNote(conversationId: string, note: HandoffNote): Promise<boolean>;
+  pruneClosedBefore(before: Date): Promise<number>;
 }
 
 /** scrypt hashes of helpdesk agents' console passwords, by person id. */

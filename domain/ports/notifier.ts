@@ -14,6 +14,8 @@ export type Notification =
   | { type: 'startedOnBehalf'; caseId: string }
   /** To the holder: the new certificate of a replacement is late; the CA job keeps retrying. */
   | { type: 'replacementDelayed'; caseId: string }
+  /** A case has waited for the CA longer than it should (the recovery sweep tells each party once). */
+  | { type: 'caLate'; caseId: string }
   /** To the holder: a training certificate is ready behind a one-time download link. */
   | { type: 'trainingReady'; caseId: string; serial: string }
   /** To the holder: the download link ran out and the key was deleted. */

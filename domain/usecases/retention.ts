@@ -1,14 +1,20 @@
 import type { Case } from '../cases/case.js';
 import { isDomainError } from '../errors.js';
 import type { ActivityLog } from '../ports/activity-log.js';
+import type { BotStateRetention, ConversationRepository } from '../ports/conversation-repository.js';
+import type { HandoffRepository } from '../ports/handoff-repository.js';
 import type { TranscriptRetention } from '../ports/transcript-log.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 /** How long each kind of kept data lives, in days (config: RETENTION_*_DAYS). */
 export interface RetentionPolicy {
-  /** Direct Line conversations idle this long go, with all their activities. */
+  /**
+   * Direct Line conversations idle this long go, with all their activities; so do bot state not
+   * written for this long, superseded conversation references and undelivered pending messages.
+   */
   activityDays: number;
+  /** Transcript entries, and closed handoffs (their agents' notes go with the transcript they annotate). */
   transcriptDays: number;
   /** Completed and failed background jobs. */
   jobDays: number;
@@ -20,6 +26,13 @@ export type RetentionDeps = Pick<CoreDeps, 'cases' | 'files' | 'audit' | 'jobs' 
   activities: ActivityLog;
   transcripts: TranscriptRetention;
   retention: RetentionPolicy;
+  // Optional (absent: not pruned) so callers that name their deps (jobs/processors.ts) still compile.
+  /** The bot's turn state (botbuilder Storage on the store). */
+  botState?: BotStateRetention;
+  /** Conversation references and pending messages. */
+  conversations?: Pick<ConversationRepository, 'pruneBefore'>;
+  /** The agents' queue: closed records. */
+  handoffs?: Pick<HandoffRepository, 'pruneClosedBefore'>;
 };
 
 export interface RetentionReport {
@@ -30,6 +43,14 @@ export interface RetentionReport {
   attachments: number;
   /** Files that had an expiry (Direct Line uploads) and reached it. */
   expiredFiles: number;
+  /** Bot state items not written within the activity period. */
+  botState: number;
+  /** Conversation references superseded by a newer one of the same person and idle for the activity period. */
+  conversationReferences: number;
+  /** Pending messages older than the activity period (their person never came back). */
+  pendingMessages: number;
+  /** Handoffs closed longer than the transcript period. */
+  handoffs: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -50,21 +71,32 @@ const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 
 
 /**
  * The daily retention sweep (run by the expiry-scan job after its reminders). Removes Direct Line
- * conversations idle longer than the activity period, transcript entries and finished jobs older
- * than theirs, and the screenshot or letter of complaints and advisory requests closed longer than
- * the attachment period. Case records and the audit chain are never touched except for the
- * timeline/audit event that says an attachment was deleted. Running it twice on a day deletes
- * nothing the second time.
+ * conversations idle longer than the activity period, bot state not written for as long (a
+ * conversation whose dialog moved within the period keeps its state), conversation references
+ * idle as long that are not their person's latest (the latest stays for proactive messages),
+ * pending messages as old, transcript entries and closed handoffs older than the transcript
+ * period, finished jobs older than theirs, and the screenshot or letter of complaints and advisory
+ * requests closed longer than the attachment period. Case records and the audit chain are never
+ * touched except for the timeline/audit event that says an attachment was deleted. Running it
+ * twice on a day deletes nothing the second time.
  */
 export async function applyRetention(deps: RetentionDeps): Promise<RetentionReport> {
   const now = deps.clock.now();
   const p = deps.retention;
-  const dl = await deps.activities.pruneBefore(daysBefore(now, p.activityDays));
-  const transcripts = await deps.transcripts.pruneBefore(daysBefore(now, p.transcriptDays));
+  const idleCutoff = daysBefore(now, p.activityDays);
+  const transcriptCutoff = daysBefore(now, p.transcriptDays);
+  const dl = await deps.activities.pruneBefore(idleCutoff);
+  const botState = (await deps.botState?.pruneIdleBefore(idleCutoff)) ?? 0;
+  const refs = (await deps.conversations?.pruneBefore(idleCutoff)) ?? { conversations: 0, pending: 0 };
+  const transcripts = await deps.transcripts.pruneBefore(transcriptCutoff);
+  const handoffs = (await deps.handoffs?.pruneClosedBefore(transcriptCutoff)) ?? 0;
   const jobs = await deps.jobs.pruneFinished(daysBefore(now, p.jobDays));
   const attachments = await purgeClosedCaseAttachments(deps, daysBefore(now, p.attachmentDays));
   const expiredFiles = await deps.files.pruneExpired(now);
-  return { conversations: dl.conversations, activities: dl.activities, transcripts, jobs, attachments, expiredFiles };
+  return {
+    conversations: dl.conversations, activities: dl.activities, transcripts, jobs, attachments, expiredFiles,
+    botState, conversationReferences: refs.conversations, pendingMessages: refs.pending, handoffs,
+  };
 }
 
 /**

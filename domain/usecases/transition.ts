@@ -5,11 +5,12 @@ export const SYSTEM_ACTOR = 'system';
 
 /**
  * Stores a case after a status change (or a plain timeline event) and appends the same event to
- * the audit chain. The repository's optimistic check makes a concurrent second decision fail
- * with CASE_STALE instead of overwriting the first.
+ * the audit chain, in one atomic write (`updateWithAudit`): a crash can leave neither, never a
+ * change without its audit entry. The repository's optimistic check makes a concurrent second
+ * decision fail with CASE_STALE instead of overwriting the first, and then nothing is appended.
  */
 export async function recordEvent<D>(
-  deps: Pick<CoreDeps, 'cases' | 'audit' | 'clock'>,
+  deps: Pick<CoreDeps, 'cases' | 'clock'>,
   c: Case<D>,
   change: { event: string; actorId: string; status?: string; note?: string; patch?: Partial<Case<D>> },
 ): Promise<Case<D>> {
@@ -21,9 +22,7 @@ export async function recordEvent<D>(
     status: change.status ?? c.status,
     timeline: [...c.timeline, stripUndefined(entry)],
   };
-  const saved = await deps.cases.update(next);
-  await deps.audit.append({ caseId: c.id, at, actorId: change.actorId, action: change.event, data: stripUndefined({ status: change.status, note: change.note }) });
-  return saved;
+  return deps.cases.updateWithAudit(next, { at, actorId: change.actorId, action: change.event, data: stripUndefined({ status: change.status, note: change.note }) });
 }
 
 function stripUndefined<T extends object>(o: T): T {

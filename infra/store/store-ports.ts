@@ -2,7 +2,7 @@ import type { Storage } from 'botbuilder';
 import type { AuditLog } from '../../domain/ports/audit-log.js';
 import type { CaseRepository } from '../../domain/ports/case-repository.js';
 import type { CertificateRepository } from '../../domain/ports/certificate-repository.js';
-import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
+import type { BotStateRetention, ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import type { Directory } from '../../domain/ports/directory.js';
 import type { FileStore } from '../../domain/ports/file-store.js';
 import type { KeyFingerprints } from '../../domain/ports/key-fingerprints.js';
@@ -15,7 +15,8 @@ export interface StorePorts {
   conversations: ConversationRepository;
   audit: AuditLog;
   files: FileStore;
-  storage: Storage;
+  /** The bot's turn state (botbuilder Storage), pruned by last write (BotStateRetention). */
+  storage: Storage & BotStateRetention;
   /** Public keys seen in server-certificate requests. */
   keyFingerprints: KeyFingerprints;
   /** Closes the connection; the adapters must not be used afterwards. */

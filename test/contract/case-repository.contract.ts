@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { Case, CaseKind, NewCase } from '../../domain/cases/case.js';
 import { caseYear } from '../../domain/cases/case.js';
+import { verifyAuditChain } from '../../domain/audit.js';
+import type { AuditLog } from '../../domain/ports/audit-log.js';
 import type { CaseRepository } from '../../domain/ports/case-repository.js';
 import type { Factory, Fixture } from './harness.js';
 import { rejection } from './rejection.js';
@@ -165,6 +167,85 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
       await repo.update({ ...c, status: 'APPROVED' });
       expect(await repo.listByStatus(['PENDING_AP'])).to.deep.equal([]);
       expect((await repo.listByStatus(['APPROVED'])).map((x) => x.version)).to.deep.equal([2]);
+    });
+  });
+}
+
+/** A case repository and the audit log of the same store (updateWithAudit writes to both). */
+export interface CasesAndAudit {
+  cases: CaseRepository;
+  audit: AuditLog;
+}
+
+const moved = (action: string, status?: string) => ({ at: '2026-03-02T00:00:00.000Z', actorId: 'p-ap', action, ...(status ? { data: { status } } : {}) });
+
+/** The combined write of CaseRepository.updateWithAudit: the case and its audit entry, both or neither. */
+export function caseAuditContract(adapterName: string, factory: Factory<CasesAndAudit>): void {
+  describe(`CaseRepository.updateWithAudit contract (${adapterName})`, () => {
+    let fx: Fixture<CasesAndAudit>;
+    let cases: CaseRepository;
+    let audit: AuditLog;
+    beforeEach(async () => {
+      fx = await factory();
+      ({ cases, audit } = fx.subject);
+    });
+    afterEach(async () => {
+      await fx.close();
+    });
+
+    it('stores the case with version + 1 and appends the entry to the same chain as AuditLog.append', async () => {
+      const created = await cases.create(newCase());
+      const submitted = await audit.append({ caseId: created.id, ...moved('submitted', 'SUBMITTED') });
+      const updated = await cases.updateWithAudit({ ...created, status: 'APPROVED' }, moved('approved', 'APPROVED'));
+      expect(updated.version).to.equal(2);
+      expect(await cases.get(created.id)).to.deep.equal(updated);
+      const chain = await audit.list(created.id);
+      expect(chain.map((e) => [e.seq, e.action, e.data])).to.deep.equal([[1, 'submitted', { status: 'SUBMITTED' }], [2, 'approved', { status: 'APPROVED' }]]);
+      expect(chain[1]).to.deep.include({ caseId: created.id, actorId: 'p-ap', at: '2026-03-02T00:00:00.000Z', prevHash: submitted.hash });
+      await audit.append({ caseId: created.id, ...moved('noted') });
+      expect(verifyAuditChain(await audit.list(created.id))).to.deep.equal({ ok: true });
+    });
+
+    it('a stale version writes neither the case nor the audit entry', async () => {
+      const created = await cases.create(newCase());
+      const first = await cases.updateWithAudit({ ...created, status: 'APPROVED' }, moved('approved', 'APPROVED'));
+      const err = await rejection(cases.updateWithAudit({ ...created, status: 'REJECTED' }, moved('rejected', 'REJECTED')));
+      expect(err.code).to.equal('CASE_STALE');
+      expect(await cases.get(created.id)).to.deep.equal(first);
+      expect((await audit.list(created.id)).map((e) => e.action)).to.deep.equal(['approved']);
+    });
+
+    it('an unknown case throws CASE_NOT_FOUND and appends nothing', async () => {
+      const ghost: Case<Data> = { ...newCase(), id: 'UC-2026-000777', version: 1, createdAt: '2026-03-01T02:00:00.000Z', updatedAt: '2026-03-01T02:00:00.000Z' };
+      expect((await rejection(cases.updateWithAudit(ghost, moved('approved')))).code).to.equal('CASE_NOT_FOUND');
+      expect(await cases.get(ghost.id)).to.equal(undefined);
+      expect(await audit.list(ghost.id)).to.deep.equal([]);
+    });
+
+    it('of 10 concurrent audited updates from one version exactly one is stored, with exactly one entry', async () => {
+      const created = await cases.create(newCase());
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => cases.updateWithAudit({ ...created, status: `S${i}` }, moved(`decided-${i}`))));
+      const won = results.filter((r): r is PromiseFulfilledResult<Case<Data>> => r.status === 'fulfilled');
+      expect(won).to.have.length(1);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { code?: string }).code)).to.deep.equal(Array(9).fill('CASE_STALE'));
+      const chain = await audit.list(created.id);
+      expect(chain.map((e) => e.action)).to.deep.equal([`decided-${won[0].value.status.slice(1)}`]);
+      expect((await cases.get(created.id))?.version).to.equal(2);
+    });
+
+    it('audited updates interleaved with plain appends from many writers keep one verifiable chain', async () => {
+      const created = await cases.create(newCase());
+      let current = created;
+      const appends: Promise<unknown>[] = [];
+      for (let i = 0; i < 5; i++) {
+        appends.push(audit.append({ caseId: created.id, ...moved(`note-${i}`) }));
+        current = await cases.updateWithAudit({ ...current, status: `S${i}` }, moved(`step-${i}`));
+      }
+      await Promise.all(appends);
+      const chain = await audit.list(created.id);
+      expect(chain).to.have.length(10);
+      expect(chain.filter((e) => e.action.startsWith('step-')).map((e) => e.action)).to.deep.equal(['step-0', 'step-1', 'step-2', 'step-3', 'step-4']);
+      expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });
     });
   });
 }

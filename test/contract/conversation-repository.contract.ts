@@ -109,5 +109,39 @@ export function conversationRepositoryContract(adapterName: string, factory: Fac
       const ids = takes.flat().map((m) => m.id).sort();
       expect(ids).to.deep.equal(Array.from({ length: 10 }, (_, i) => `m${i}`));
     });
+
+    it('pruneBefore deletes idle references a newer one of the same person supersedes, and old pending messages', async () => {
+      const cutoff = new Date('2026-04-01T00:00:00.000Z');
+      await repo.save(conv('p1-old', { lastSeenAt: '2026-01-01T00:00:00.000Z' }));
+      await repo.save(conv('p1-older', { lastSeenAt: '2025-12-01T00:00:00.000Z' }));
+      await repo.save(conv('p1-latest', { lastSeenAt: '2026-02-01T00:00:00.000Z' }));
+      // Only reference of its person, idle for months: kept, a renewal reminder needs it.
+      await repo.save(conv('p2-only', { personId: 'p2', lastSeenAt: '2025-06-01T00:00:00.000Z' }));
+      // Superseded and idle, but an agent holds it: in use.
+      await repo.save(conv('p3-held', { personId: 'p3', lastSeenAt: '2026-01-01T00:00:00.000Z', owner: 'agent', agentId: 'agent-1' }));
+      await repo.save(conv('p3-latest', { personId: 'p3', lastSeenAt: '2026-05-01T00:00:00.000Z' }));
+      // Superseded but seen at the cutoff itself: not idle long enough.
+      await repo.save(conv('p4-edge', { personId: 'p4', lastSeenAt: '2026-04-01T00:00:00.000Z' }));
+      await repo.save(conv('p4-latest', { personId: 'p4', lastSeenAt: '2026-05-01T00:00:00.000Z' }));
+      await repo.addPending(pending('m-old', '2026-03-01T00:00:00.000Z'));
+      await repo.addPending(pending('m-new', '2026-04-02T00:00:00.000Z'));
+      await repo.addPending(pending('m-other', '2026-01-01T00:00:00.000Z', 'p2'));
+
+      expect(await repo.pruneBefore(cutoff)).to.deep.equal({ conversations: 2, pending: 2 });
+      for (const gone of ['p1-old', 'p1-older']) expect(await repo.get(gone), gone).to.equal(undefined);
+      for (const kept of ['p1-latest', 'p2-only', 'p3-held', 'p3-latest', 'p4-edge', 'p4-latest']) expect(await repo.get(kept), kept).to.not.equal(undefined);
+      expect((await repo.latestForPerson('p1'))?.conversationId).to.equal('p1-latest');
+      expect(await repo.takePending('p1')).to.deep.equal([pending('m-new', '2026-04-02T00:00:00.000Z')]);
+      expect(await repo.takePending('p2')).to.deep.equal([]);
+      expect(await repo.pruneBefore(cutoff), 'a second prune finds nothing').to.deep.equal({ conversations: 0, pending: 0 });
+    });
+
+    it('pruneBefore keeps one reference per person when two share the newest instant, the one latestForPerson returns', async () => {
+      await repo.save(conv('b', { lastSeenAt: '2026-01-01T00:00:00.000Z' }));
+      await repo.save(conv('a', { lastSeenAt: '2026-01-01T00:00:00.000Z' }));
+      const latest = (await repo.latestForPerson('p1'))?.conversationId;
+      expect(await repo.pruneBefore(new Date('2026-04-01T00:00:00.000Z'))).to.deep.equal({ conversations: 1, pending: 0 });
+      expect((await repo.latestForPerson('p1'))?.conversationId).to.equal(latest);
+    });
   });
 }

@@ -104,6 +104,43 @@ export function directoryContract(adapterName: string, factory: Factory<Director
       expect(await dir.findByIdentity({ channelId: 'msteams', userId: 'seeded' })).to.equal(undefined);
     });
 
+    it('findOrRegister stores a new person with the identity, then returns that person to every later call', async () => {
+      const id = { channelId: 'msteams', userId: 'aad-new' };
+      const draft = { id: 'u-1', name: 'Pengguna', roles: ['USER' as const] };
+      const first = await dir.findOrRegister(id, draft);
+      expect(first).to.deep.equal({ ...draft, identities: [id] });
+      expect(await dir.getPerson('u-1')).to.deep.equal(first);
+      expect(await dir.findOrRegister(id, { ...draft, id: 'u-2', name: 'Lain' })).to.deep.equal(first);
+      expect(await dir.getPerson('u-2')).to.equal(undefined);
+    });
+
+    it('findOrRegister returns whom findByIdentity finds (a seeded `*` identity too) and stores nothing', async () => {
+      await dir.upsertPerson(person('seeded', { identities: [{ channelId: '*', userId: 'demo-1' }] }));
+      expect((await dir.findOrRegister({ channelId: 'webchat', userId: 'demo-1' }, { id: 'u-9', name: 'X', roles: ['USER'] })).id).to.equal('seeded');
+      expect(await dir.getPerson('u-9')).to.equal(undefined);
+    });
+
+    it('two concurrent registrations of one identity make one person, and both callers get it', async () => {
+      const id = { channelId: 'webchat', userId: 'dl-race' };
+      const [a, b] = await Promise.all([
+        dir.findOrRegister(id, { id: 'u-a', name: 'A', roles: ['USER'] }),
+        dir.findOrRegister(id, { id: 'u-b', name: 'B', roles: ['USER'] }),
+      ]);
+      expect(a.id).to.equal(b.id);
+      expect(a).to.deep.equal(b);
+      const stored = [await dir.getPerson('u-a'), await dir.getPerson('u-b')].filter(Boolean);
+      expect(stored).to.have.length(1);
+      expect((await dir.findByIdentity(id))?.id).to.equal(a.id);
+    });
+
+    it('findOrRegister never replaces an existing person with the draft id', async () => {
+      await dir.upsertPerson(person('p1', { roles: ['USER', 'AP'] }));
+      const err = await rejection(dir.findOrRegister({ channelId: 'webchat', userId: 'w-77' }, { id: 'p1', name: 'Impostor', roles: ['USER'] }));
+      expect(err.code).to.equal('DUPLICATE_KEY');
+      expect(await dir.getPerson('p1')).to.deep.equal(person('p1', { roles: ['USER', 'AP'] }));
+      expect(await dir.findByIdentity({ channelId: 'webchat', userId: 'w-77' })).to.equal(undefined);
+    });
+
     it('agencies: upsert replaces, get returns undefined when unknown, list is ordered by id', async () => {
       const mampu: Agency = { id: 'MAMPU', name: 'Unit Pemodenan Tadbiran', nameEn: 'MAMPU', lead: true };
       await dir.upsertAgency(mampu);

@@ -15,7 +15,7 @@ import { activityLogContract } from './activity-log.contract.js';
 import { transcriptsContract } from './transcripts.contract.js';
 import { SqliteTranscripts } from '../../infra/store/embedded/transcripts.js';
 import { auditLogContract } from './audit-log.contract.js';
-import { caseRepositoryContract } from './case-repository.contract.js';
+import { caseAuditContract, caseRepositoryContract } from './case-repository.contract.js';
 import { certificateRepositoryContract } from './certificate-repository.contract.js';
 import { conversationRepositoryContract } from './conversation-repository.contract.js';
 import { directoryContract } from './directory.contract.js';
@@ -24,7 +24,7 @@ import { agentCredentialsContract, handoffRepositoryContract } from './handoff-r
 import { SqliteAgentCredentials, SqliteHandoffRepository } from '../../infra/store/embedded/handoff-repository.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
-import { storageContract } from './storage.contract.js';
+import { botStateRetentionContract, storageContract } from './storage.contract.js';
 
 /** A store in a fresh temp dir; `close` closes it and removes the dir. */
 async function tempStore(clock?: Clock): Promise<{ store: EmbeddedStore; dir: string; reopen(): EmbeddedStore; close(): Promise<void> }> {
@@ -54,12 +54,14 @@ function embedded<T>(pick: (s: EmbeddedStore) => T): Factory<T> {
 }
 
 caseRepositoryContract('embedded', embedded((s) => s.cases));
+caseAuditContract('embedded', embedded((s) => ({ cases: s.cases, audit: s.audit })));
 certificateRepositoryContract('embedded', embedded((s) => s.certificates));
 directoryContract('embedded', embedded((s) => s.directory));
 conversationRepositoryContract('embedded', embedded((s) => s.conversations));
 auditLogContract('embedded', embedded((s) => s.audit));
 fileStoreContract('embedded', embedded((s) => s.files));
 storageContract('embedded', embedded((s) => s.storage));
+botStateRetentionContract('embedded', async (clock) => tempStore(clock).then((t) => ({ subject: t.store.storage, close: t.close })));
 activityLogContract('embedded', (clock) => embedded((s) => new SqliteActivityLog({ db: s.db, clock }))());
 transcriptsContract('embedded', embedded((s) => new SqliteTranscripts({ db: s.db })));
 handoffRepositoryContract('embedded', embedded((s) => new SqliteHandoffRepository({ db: s.db })));
@@ -169,16 +171,17 @@ describe('embedded store (beyond the contracts)', () => {
     expect((await a.listAfter('c1', 0, 100)).map((e) => e.watermark)).to.deep.equal((await b.listAfter('c1', 0, 100)).map((e) => e.watermark));
   });
 
-  it('4 threads with their own connections get unique gap-free numbers and one audit chain', async () => {
+  it('4 threads with their own connections get unique gap-free numbers, one audit chain, one person per identity', async () => {
     t = await tempStore();
+    const shared = await t.store.cases.create(newCase({ kind: 'AD' }));
     // Workers do not inherit the TypeScript loader: a small eval'd bootstrap loads the worker
     // file through tsx.
     const script = new URL('./embedded-writer.worker.ts', import.meta.url).href;
     const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`;
-    const workerData = { file: join(t.dir, 'store.db'), filesDir: join(t.dir, 'files'), count: 100 };
+    const workerData = { file: join(t.dir, 'store.db'), filesDir: join(t.dir, 'files'), count: 100, sharedCaseId: shared.id, identities: 10 };
     const workers = Array.from({ length: 4 }, () => new Worker(bootstrap, { eval: true, workerData }));
     const next = (w: Worker) =>
-      new Promise<{ ready?: true; ids?: string[]; error?: string }>((resolve, reject) => {
+      new Promise<{ ready?: true; ids?: string[]; people?: Record<string, string>; updates?: number; error?: string }>((resolve, reject) => {
         w.once('message', resolve);
         w.once('error', reject);
       });
@@ -193,6 +196,12 @@ describe('embedded store (beyond the contracts)', () => {
       const chain = await t.store.audit.list('SC-2026-SHARED');
       expect(chain.map((e) => e.seq)).to.deep.equal(Array.from({ length: 400 }, (_, i) => i + 1));
       expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });
+      // Every thread resolved each shared identity to the same one person.
+      for (let i = 0; i < 10; i++) expect(new Set(outcomes.map((o) => o.people?.[`shared-${i}`])).size, `shared-${i}`).to.equal(1);
+      // Each audited update that won is one version and one audit entry; the losers left neither.
+      const updates = outcomes.reduce((n, o) => n + (o.updates ?? 0), 0);
+      expect((await t.store.cases.get(shared.id))?.version).to.equal(1 + updates);
+      expect(await t.store.audit.list(shared.id)).to.have.length(updates);
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
     }

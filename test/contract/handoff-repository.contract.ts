@@ -65,6 +65,21 @@ export function handoffRepositoryContract(name: string, make: Factory<HandoffRep
       });
       expect(await f.subject.addNote('unknown', { at: '2026-05-01T01:03:30.000Z', agentId: 'a', text: 'x' })).to.equal(false);
     });
+
+    it('pruneClosedBefore deletes records closed before the instant and never an open one', async () => {
+      for (const c of ['old', 'recent', 'waiting', 'taken']) await f.subject.enqueue(entry(c, '2026-01-01T00:00:00.000Z'));
+      await f.subject.close('old', { outcome: 'timeout', at: '2026-01-01T01:00:00.000Z' });
+      await f.subject.take('recent', 'agent-1', '2026-01-01T00:30:00.000Z');
+      await f.subject.close('recent', { agentId: 'agent-1', outcome: 'handback', at: '2026-03-01T00:00:00.000Z' });
+      await f.subject.take('taken', 'agent-2', '2026-01-01T00:30:00.000Z');
+      expect(await f.subject.pruneClosedBefore(new Date('2026-02-01T00:00:00.000Z'))).to.equal(1);
+      expect(await f.subject.get('old')).to.equal(undefined);
+      expect((await f.subject.get('recent'))?.status).to.equal('closed');
+      expect((await f.subject.listOpen()).map((r) => r.conversationId)).to.deep.equal(['taken', 'waiting']);
+      expect(await f.subject.pruneClosedBefore(new Date('2026-02-01T00:00:00.000Z')), 'a second prune finds nothing').to.equal(0);
+      // A pruned conversation joins the queue afresh.
+      expect((await f.subject.enqueue(entry('old', '2026-04-01T00:00:00.000Z'))).record).to.deep.include({ status: 'waiting', notes: [] });
+    });
   });
 }
 

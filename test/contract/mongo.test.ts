@@ -21,7 +21,7 @@ import {
 import { MongoActivityLog } from '../../infra/store/mongo/activity-log.js';
 import { activityLogContract } from './activity-log.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
-import { caseRepositoryContract } from './case-repository.contract.js';
+import { caseAuditContract, caseRepositoryContract } from './case-repository.contract.js';
 import { certificateRepositoryContract } from './certificate-repository.contract.js';
 import { conversationRepositoryContract } from './conversation-repository.contract.js';
 import { directoryContract } from './directory.contract.js';
@@ -32,7 +32,7 @@ import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { keyFingerprintsContract } from './key-fingerprints.contract.js';
 import { MongoKeyFingerprints } from '../../infra/store/mongo/key-fingerprints.js';
-import { storageContract } from './storage.contract.js';
+import { botStateRetentionContract, storageContract } from './storage.contract.js';
 
 const uri = process.env.MONGODB_URI;
 
@@ -47,6 +47,8 @@ async function dropPrefix(connection: Connection, prefix: string): Promise<void>
 
 if (!uri) {
   describe('MongoDB adapters', () => {
+    // The store needs transactions: point MONGODB_URI at a replica set (a single-node one is enough:
+    // `mongod --replSet rs0`, then `rs.initiate()`); a standalone server fails with MONGO_TOPOLOGY.
     it('SKIPPED: MONGODB_URI is not set; no MongoDB server can be installed on this machine, so the mongo contract suites did not run');
   });
 } else {
@@ -77,12 +79,17 @@ if (!uri) {
     }
 
     caseRepositoryContract('mongo', mongo((o) => new MongoCaseRepository(o)));
+    caseAuditContract('mongo', mongo((o) => {
+      const [cases, audit] = [new MongoCaseRepository(o), new MongoAuditLog(o)];
+      return { cases, audit, init: async () => { await cases.init(); await audit.init(); } };
+    }));
     certificateRepositoryContract('mongo', mongo((o) => new MongoCertificateRepository(o)));
     directoryContract('mongo', mongo((o) => new MongoDirectory(o)));
     conversationRepositoryContract('mongo', mongo((o) => new MongoConversationRepository(o)));
     auditLogContract('mongo', mongo((o) => new MongoAuditLog(o)));
     fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
     storageContract('mongo', mongo((o) => new MongoStorage(o)));
+    botStateRetentionContract('mongo', (clock) => mongo((o) => new MongoStorage({ ...o, clock }))());
     activityLogContract('mongo', (clock) => mongo((o) => new MongoActivityLog({ ...o, clock }))());
     transcriptsContract('mongo', mongo((o) => new MongoTranscripts(o)));
     handoffRepositoryContract('mongo', mongo((o) => new MongoHandoffRepository(o)));
@@ -117,6 +124,27 @@ if (!uri) {
         const identity = (await indexes('people')).find((i) => i.name === 'identity_unique');
         expect(identity).to.deep.include({ unique: true });
         expect(identity?.partialFilterExpression).to.deep.equal({ 'identities.channelId': { $exists: true } });
+      });
+
+      it('builds GridFS and retention indexes at start, is ready while connected, and uses the configured database', async () => {
+        const store = await open();
+        expect(store.ready()).to.equal(true);
+        expect(store.connection.name).to.equal(dbName);
+        const names = async (c: string) => (await connection.db!.collection(`${prefix}${c}`).indexes()).map((i) => i.name);
+        expect(await names('files.files')).to.include.members(['filename_1_uploadDate_1', 'metadata.expiresAt_1']);
+        expect(await names('files.chunks')).to.include('files_id_1_n_1');
+        expect(await names('botstate')).to.include('updatedMs_1');
+        expect(await names('conversations')).to.include('lastSeenMs_1');
+        expect(await names('pendingmessages')).to.include('createdMs_1');
+        await store.close();
+        expect(store.ready()).to.equal(false);
+      });
+
+      it('a create whose insert fails burns no number: counter and case commit together', async () => {
+        const store = await open();
+        // An empty applicant fails validation inside the transaction, after the counter moved.
+        expect(await rejection(store.cases.create({ ...newCase(), applicantId: '' }))).to.be.instanceOf(mongoose.Error.ValidationError);
+        expect((await store.cases.create(newCase())).id).to.equal('UC-2026-000001');
       });
 
       it('two connections share the numbering, the version check and the eTags', async () => {

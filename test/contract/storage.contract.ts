@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import type { Storage } from 'botbuilder';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { BotStateRetention } from '../../domain/ports/conversation-repository.js';
 import type { Factory, Fixture } from './harness.js';
 import { rejection } from './rejection.js';
 
@@ -102,6 +104,76 @@ export function storageContract(adapterName: string, factory: Factory<Storage>):
       const got = (await storage.read(['k'])).k;
       got.list.push(3);
       expect((await storage.read(['k'])).k.list).to.deep.equal([1, 2]);
+    });
+  });
+}
+
+/** A clock the retention contract moves by hand. */
+class HandClock implements Clock {
+  constructor(public t: number) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The retention side of bot state (BotStateRetention): items go by their last write, so a
+ * conversation whose state was written within the period keeps it.
+ */
+export function botStateRetentionContract(adapterName: string, factory: (clock: Clock) => Promise<Fixture<Storage & BotStateRetention>>): void {
+  describe(`Bot state retention contract (${adapterName})`, () => {
+    let fx: Fixture<Storage & BotStateRetention>;
+    let storage: Storage & BotStateRetention;
+    const clock = new HandClock(Date.parse('2026-01-01T00:00:00.000Z'));
+    beforeEach(async () => {
+      clock.t = Date.parse('2026-01-01T00:00:00.000Z');
+      fx = await factory(clock);
+      storage = fx.subject;
+    });
+    afterEach(async () => {
+      await fx.close();
+    });
+
+    it('pruneIdleBefore deletes the items last written before the instant and keeps the rest', async () => {
+      await storage.write({ 'webchat/bot/conversations/idle': { dialogStack: [] }, 'webchat/bot/users/u1': { v: 1 }, 'webchat/bot/conversations/busy': { step: 1 } });
+      clock.t += 20 * DAY;
+      // The busy conversation's dialog moved on day 20, with its eTag: its state is recent again.
+      const busy = (await storage.read(['webchat/bot/conversations/busy']))['webchat/bot/conversations/busy'];
+      await storage.write({ 'webchat/bot/conversations/busy': { ...busy, step: 2 } });
+      await storage.write({ 'webchat/bot/conversations/new': { step: 1 } });
+      clock.t += 1 * DAY;
+      expect(await storage.pruneIdleBefore(new Date(clock.t - 10 * DAY))).to.equal(2);
+      const left = await storage.read(['webchat/bot/conversations/idle', 'webchat/bot/users/u1', 'webchat/bot/conversations/busy', 'webchat/bot/conversations/new']);
+      expect(Object.keys(left).sort()).to.deep.equal(['webchat/bot/conversations/busy', 'webchat/bot/conversations/new']);
+      expect(left['webchat/bot/conversations/busy'].step).to.equal(2);
+      expect(await storage.pruneIdleBefore(new Date(clock.t - 10 * DAY)), 'a second prune finds nothing').to.equal(0);
+    });
+
+    it('an item only read within the period stays (a turn that changes nothing), and the read keeps its eTag', async () => {
+      await storage.write({ quiet: { dialogStack: [{ id: 'menu' }] }, idle: { v: 1 } });
+      const before = (await storage.read(['quiet'])).quiet;
+      clock.t += 20 * DAY;
+      expect((await storage.read(['quiet'])).quiet).to.deep.equal(before);
+      clock.t += DAY;
+      expect(await storage.pruneIdleBefore(new Date(clock.t - 10 * DAY))).to.equal(1);
+      expect(Object.keys(await storage.read(['quiet', 'idle']))).to.deep.equal(['quiet']);
+      // The eTag a turn read before the refresh is still the stored one: its write goes through.
+      await storage.write({ quiet: { ...before, dialogStack: [] } });
+      expect((await storage.read(['quiet'])).quiet.dialogStack).to.deep.equal([]);
+    });
+
+    it('an item written exactly at the instant stays; a pruned key can be written again', async () => {
+      await storage.write({ edge: { v: 1 }, old: { v: 1 } });
+      const held = (await storage.read(['old'])).old;
+      clock.t += DAY;
+      await storage.write({ edge: { v: 2 } });
+      expect(await storage.pruneIdleBefore(new Date(clock.t))).to.equal(1);
+      expect(Object.keys(await storage.read(['edge', 'old']))).to.deep.equal(['edge']);
+      // A turn that read the item before the sweep writes it afresh (MemoryStorage's rule for a missing key).
+      await storage.write({ old: { ...held, v: 2 } });
+      expect((await storage.read(['old'])).old.v).to.equal(2);
     });
   });
 }

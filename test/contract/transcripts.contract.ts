@@ -29,6 +29,13 @@ export function transcriptsContract(adapterName: string, factory: Factory<Transc
       expect(await t.list('none')).to.deep.equal([]);
     });
 
+    it('an activity with an Adaptive Card ($schema, $data, dotted keys) round-trips exactly', async () => {
+      const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.5', $data: { 'case.id': 'UC-2026-000001' }, body: [] } };
+      const e: TranscriptEntry = { conversationId: 'c1', at: '2026-04-01T00:00:00.000Z', direction: 'out', activity: { type: 'message', attachments: [card] } };
+      await t.append([e]);
+      expect(await t.list('c1')).to.deep.equal([e]);
+    });
+
     it('pruneBefore removes the entries stamped before the instant, in every conversation, and counts them', async () => {
       await t.append([entry('c1', '2026-01-01T00:00:00.000Z', 'lama 1'), entry('c1', '2026-01-01T00:00:01.000Z', 'lama 2', 'out')]);
       await t.append([entry('c2', '2026-02-01T00:00:00.000Z', 'lama 3')]);

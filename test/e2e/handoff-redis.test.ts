@@ -45,7 +45,7 @@ async function twoProcesses(env: Record<string, string>): Promise<Instances> {
   const shared = {
     ...env, MONGODB_URI: MONGODB_URI!, MONGODB_DB: dbName, PORT: '0', LOG_LEVEL: 'info',
     DIRECTORY_SEED: fileURLToPath(new URL('../../infra/seed/demo-directory.json', import.meta.url)),
-    CONSOLE_SECRET: randomUUID(), FILE_LINK_SECRET: randomUUID(), DIRECTLINE_SECRET: randomUUID(), KEY_ESCROW_SECRET: randomUUID(),
+    CONSOLE_SECRET: randomUUID(), FILE_LINK_SECRET: randomUUID(), DIRECTLINE_SECRET: randomUUID(), KEY_ESCROW_SECRET: randomUUID(), CA_KEY_SECRET: randomUUID(),
   };
   const dirs: string[] = [];
   const children: ChildProcess[] = [];

@@ -2,6 +2,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { verifyAuditChain } from '../../domain/audit.js';
+import { openEmbeddedDb } from '../../infra/store/embedded/db.js';
+import { SqliteConversationRepository } from '../../infra/store/embedded/conversation-repository.js';
+import { SqliteHandoffRepository } from '../../infra/store/embedded/handoff-repository.js';
+import { SqliteStorage } from '../../infra/store/embedded/storage.js';
 import { ATTACHMENTS_DELETED_EVENT } from '../../domain/usecases/retention.js';
 import { scheduleExpiryScan } from '../../domain/usecases/expiry.js';
 import { removeDir, startTestBot, TestClock, tinyPng } from '../support/bot.js';
@@ -16,7 +20,8 @@ const T0 = new Date('2026-01-05T02:00:00.000Z');
  * Retention with an injected clock: the daily expiry-scan job prunes Direct Line conversations idle
  * longer than RETENTION_ACTIVITY_DAYS, transcript entries, finished job rows, and the attachments of
  * closed complaints and advisory requests; the live conversation, open cases' files, case records and
- * the audit chain stay, and the live conversation goes on by watermark.
+ * the audit chain stay, and the live conversation goes on by watermark. It also prunes idle bot
+ * state, superseded conversation references, old pending messages and closed handoffs.
  */
 // Short periods (days, set through the RETENTION_* keys) keep the daily chain of catch-up scans short.
 describe('e2e: retention (injected clock, embedded store, in-process jobs)', function () {
@@ -45,6 +50,8 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     }, { timeoutMs: 60_000 });
   }
   const activityCount = (conversationId: string) => (db.prepare('SELECT COUNT(*) AS n FROM directline_activities WHERE conversation_id = ?').get(conversationId) as { n: number }).n;
+  const stateKeys = () => (db.prepare('SELECT key FROM bot_storage').all() as { key: string }[]).map((r) => r.key);
+  const hasState = (conversationId: string) => stateKeys().some((k) => k.endsWith(`/conversations/${conversationId}`));
   const transcriptTimes = (conversationId: string) => (db.prepare('SELECT at FROM transcripts WHERE conversation_id = ? ORDER BY n').all(conversationId) as { at: string }[]).map((r) => r.at);
   const fromBot = (a: DlActivity) => a.from.role === 'bot';
   async function sayAndWaitForReply(user: DirectLineUser, text: string): Promise<string> {
@@ -81,6 +88,8 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     expect((await old.upload([{ name: 'dl-lama.png', type: 'image/png', bytes: tinyPng() }])).status).to.equal(200);
     const oldUpload = uploadOf('dl-lama.png')!;
     expect(oldUpload.expires_at).to.equal(new Date(clock.now().getTime() + 9 * DAY).toISOString());
+    // Both conversations' turns saved their bot state (dialog state).
+    expect([hasState(old.conversationId), hasState(live.conversationId)], 'state saved on day 0').to.deep.equal([true, true]);
     const oldTranscript = transcriptTimes(live.conversationId);
     expect(oldTranscript.length).to.be.greaterThan(0);
 
@@ -102,6 +111,10 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     expect(activityCount(old.conversationId), 'old conversation activities').to.equal(0);
     expect(db.prepare('SELECT COUNT(*) AS n FROM directline_conversations WHERE conversation_id = ?').get(old.conversationId)).to.deep.equal({ n: 0 });
     expect(activityCount(live.conversationId), 'live conversation keeps every activity').to.equal(liveActivities);
+    // Bot state goes by last use: the old conversation's is gone; the live one's day-6 turn changed
+    // nothing in it (no write), but reading it counted as use, so it stays.
+    expect(hasState(old.conversationId), 'old conversation state').to.equal(false);
+    expect(hasState(live.conversationId), 'live conversation state').to.equal(true);
     expect(transcriptTimes(old.conversationId), 'old transcript').to.deep.equal([]);
     const liveTranscript = transcriptTimes(live.conversationId);
     expect(liveTranscript.length).to.be.greaterThan(0);
@@ -147,5 +160,51 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     await waitFor('the rerun', async () => (db.prepare("SELECT state FROM jobs WHERE key = 'expiry:scan:2026-01-17:rerun'").get() as { state: string } | undefined)?.state === 'completed');
     expect((await bot.core.cases.get(closedComplaint.id))?.timeline.filter((e) => e.event === ATTACHMENTS_DELETED_EVENT)).to.have.length(1);
     expect(activityCount(live.conversationId)).to.be.greaterThan(liveActivities);
+  });
+
+  it('prunes idle bot state, superseded conversation references, old pending messages and closed handoffs; keeps what is recent or in use', async () => {
+    // A second connection to the bot's file, writing as another process of the deployment would.
+    const writer = openEmbeddedDb(path.join(bot.dataDir, 'gpki.db'));
+    try {
+      const state = new SqliteStorage({ db: writer, clock });
+      const refs = new SqliteConversationRepository({ db: writer });
+      const handoffs = new SqliteHandoffRepository({ db: writer });
+      const start = clock.now().getTime();
+      const iso = (days: number) => new Date(start + days * DAY).toISOString();
+      const ref = (conversationId: string, personId: string, days: number, owner?: { owner: 'agent'; agentId: string }) =>
+        refs.save({ conversationId, channelId: 'msteams', personId, reference: { conversation: { id: conversationId } }, lastSeenAt: iso(days), ...owner });
+      const note = (id: string, days: number) => refs.addPending({ id, personId: 'ret-b', payload: { type: 'caseApproved', caseId: 'UC-2026-000001' }, createdAt: iso(days) });
+      const [idleKey, busyKey] = ['msteams/gpki-bot/conversations/ret-idle', 'msteams/gpki-bot/conversations/ret-busy'];
+
+      // Day 0.
+      await state.write({ [idleKey]: { dialogStack: [{ id: 'applyUserCertificate' }] }, [busyKey]: { dialogStack: [] } });
+      await ref('ret-a1', 'ret-a', 0);
+      await ref('ret-b1', 'ret-b', 0);
+      await ref('ret-c1', 'ret-c', 0, { owner: 'agent', agentId: 'demo-agent' });
+      await note('ret-m-old', 0);
+      for (const c of ['ret-h-old', 'ret-h-recent', 'ret-h-open']) await handoffs.enqueue({ conversationId: c, channelId: 'msteams', personId: 'ret-a', reason: 'request', queuedAt: iso(0) });
+      await handoffs.close('ret-h-old', { outcome: 'timeout', at: iso(0) });
+
+      // Day 6: a turn reads the busy conversation's state and changes nothing; ret-a and ret-c move on to new conversations.
+      await moveTo(new Date(start + 6 * DAY));
+      await state.read([busyKey]);
+      await ref('ret-a2', 'ret-a', 6);
+      await ref('ret-c2', 'ret-c', 6);
+      await note('ret-m-new', 6);
+      await handoffs.close('ret-h-recent', { outcome: 'timeout', at: iso(6) });
+
+      // Day 12: idle 12 days (> 9, the activity period); closed 12 days (> 10, the transcript period).
+      await moveTo(new Date(start + 12 * DAY));
+      expect(Object.keys(await state.read([idleKey, busyKey])), 'bot state used on day 6 stays').to.deep.equal([busyKey]);
+      expect(await refs.get('ret-a1'), 'a reference superseded and idle').to.equal(undefined);
+      for (const kept of ['ret-a2', 'ret-b1', 'ret-c1', 'ret-c2']) expect(await refs.get(kept), kept).to.not.equal(undefined);
+      expect((await refs.latestForPerson('ret-b'))?.conversationId, "a person's only reference stays for proactive messages").to.equal('ret-b1');
+      expect((await refs.takePending('ret-b')).map((m) => m.id)).to.deep.equal(['ret-m-new']);
+      expect(await handoffs.get('ret-h-old')).to.equal(undefined);
+      expect((await handoffs.get('ret-h-recent'))?.status).to.equal('closed');
+      expect((await handoffs.get('ret-h-open'))?.status, 'an open handoff is never pruned').to.equal('waiting');
+    } finally {
+      writer.close();
+    }
   });
 });

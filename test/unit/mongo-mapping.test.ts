@@ -20,6 +20,7 @@ import {
 import { agencyFromDoc, agencySchema, agencyToDoc, personFromDoc, personSchema, personToDoc } from '../../infra/store/mongo/directory.js';
 import { fileMetaFromDoc, fileMetaToDoc } from '../../infra/store/mongo/file-store.js';
 import { storageSchema, storeItemFromDoc, storeItemToDoc } from '../../infra/store/mongo/storage.js';
+import { transcriptFromDoc, transcriptSchema, transcriptToDoc } from '../../infra/store/mongo/transcripts.js';
 
 // No server: models live on a connection that is never opened. Validation and casting (what
 // `create` would send) need no server; nothing here runs a query.
@@ -198,13 +199,24 @@ describe('mongo store: record <-> domain mapping (no server)', () => {
     expect(() => fileMetaFromDoc({ _id: doc._id, filename: 'x', length: 1 })).to.throw(/metadata/);
   });
 
-  it('store items round-trip with their eTag kept apart from the JSON', () => {
+  it('store items round-trip with their eTag kept apart from the JSON, stamped with the write time', () => {
     const item = { dialogStack: [{ id: 'd', state: { stepIndex: 2 } }], n: 1.5, none: null, $odd: { 'a.b': 1 } };
-    const doc = storeItemToDoc('msteams/conversations/c1', { ...item, eTag: 'old' }, 'e-1');
-    expect(doc).to.deep.equal({ _id: 'msteams/conversations/c1', eTag: 'e-1', json: JSON.stringify(item) });
+    const doc = storeItemToDoc('msteams/conversations/c1', { ...item, eTag: 'old' }, 'e-1', 1_770_000_000_000);
+    expect(doc).to.deep.equal({ _id: 'msteams/conversations/c1', eTag: 'e-1', json: JSON.stringify(item), updatedMs: 1_770_000_000_000 });
     expect(storeItemFromDoc(doc)).to.deep.equal({ ...item, eTag: 'e-1' });
     const back = storeItemFromDoc(doc);
-    expect(storeItemToDoc(doc._id, back, String(back.eTag))).to.deep.equal(doc);
+    expect(storeItemToDoc(doc._id, back, String(back.eTag), doc.updatedMs)).to.deep.equal(doc);
+  });
+
+  it('transcript entries are stored as JSON text, so card keys like $schema reach no BSON document', () => {
+    const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', $data: { 'a.b': 1 }, type: 'AdaptiveCard', version: '1.5' } };
+    const e = { conversationId: 'c1', at: '2026-03-01T00:00:00.000Z', direction: 'out' as const, activity: { type: 'message', attachments: [card] } };
+    const doc = transcriptToDoc(e);
+    expect(doc).to.deep.equal({ conversationId: 'c1', at: e.at, direction: 'out', json: JSON.stringify(e.activity) });
+    expect(Object.keys(doc)).to.not.include('activity');
+    expect(transcriptFromDoc(doc)).to.deep.equal(e);
+    // Documents written before the change kept the activity as BSON; they still read.
+    expect(transcriptFromDoc({ conversationId: 'c1', at: e.at, direction: 'in', activity: { type: 'message', text: 'hai' } }).activity).to.deep.equal({ type: 'message', text: 'hai' });
   });
 });
 
@@ -222,14 +234,16 @@ describe('mongo store: schemas accept mapped records and refuse incomplete ones 
     ['conversation (reference {})', conversationSchema, conversationToDoc(minimalConversation), 'reference'],
     ['pending message', pendingSchema, pendingToDoc(pendingMsg), 'payload'],
     ['audit entry', auditSchema, auditToDoc(chained), 'hash'],
-    ['storage item', storageSchema, storeItemToDoc('k', { v: 1 }, 'e-1'), 'eTag'],
+    ['storage item', storageSchema, storeItemToDoc('k', { v: 1 }, 'e-1', 1), 'eTag'],
+    ['storage item (write time)', storageSchema, storeItemToDoc('k', { v: 1 }, 'e-1', 1), 'updatedMs'],
+    ['transcript entry', transcriptSchema, transcriptToDoc({ conversationId: 'c1', at: '2026-03-01T00:00:00.000Z', direction: 'in', activity: { $schema: 'x' } }), 'json'],
   ];
 
   for (const [name, schema, record, required] of cases) {
     it(`${name}: validates, and casting changes nothing (no added _id, defaults or dropped {})`, async () => {
       const bson = await cast(schema, record);
-      // Audit entries get the server-side ObjectId `_id`, which the mapping never reads.
-      if (schema === auditSchema) {
+      // Audit and transcript entries get an ObjectId `_id`, which the mapping never reads.
+      if (schema === auditSchema || schema === transcriptSchema) {
         expect(bson._id).to.be.instanceOf(Types.ObjectId);
         delete bson._id;
       }

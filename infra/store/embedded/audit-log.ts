@@ -52,6 +52,30 @@ function prepare(db: Db) {
 }
 
 /**
+ * What `append` stores for `entry`: the hash covers exactly what a JSON round trip keeps
+ * (undefined members dropped, Dates as strings), or the stored entry would fail verification.
+ */
+export function auditInputAsStored(entry: AuditInput): AuditInput {
+  const input: AuditInput = { caseId: entry.caseId, at: entry.at, actorId: entry.actorId, action: entry.action };
+  if (entry.data !== undefined) input.data = JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>;
+  return input;
+}
+
+/**
+ * Appends to the chain with no transaction of its own, for callers already inside one (the case
+ * repository's update-with-audit): the caller's transaction makes read-last-then-insert atomic.
+ */
+export function auditAppender(db: Db): (input: AuditInput) => AuditEntry {
+  const stmts = prepare(db);
+  return (input) => {
+    const last = stmts.last.get(input.caseId);
+    const entry = chainEntry(last ? fromRow(last) : undefined, auditInputAsStored(input));
+    stmts.insert.run(toRow(entry));
+    return entry;
+  };
+}
+
+/**
  * {@link AuditLog} on SQLite. The last link is read and the new one inserted in one immediate
  * transaction, so appends from any connection are serialised; UNIQUE(case_id, seq) is the
  * backstop. The class offers no way to change or remove a row.
@@ -62,21 +86,12 @@ export class SqliteAuditLog implements AuditLog {
 
   constructor(opts: { db: Db }) {
     this.stmts = prepare(opts.db);
-    const append = opts.db.transaction((input: AuditInput): AuditEntry => {
-      const last = this.stmts.last.get(input.caseId);
-      const entry = chainEntry(last ? fromRow(last) : undefined, input);
-      this.stmts.insert.run(toRow(entry));
-      return entry;
-    });
+    const append = opts.db.transaction(auditAppender(opts.db));
     this.appendTx = (input) => append.immediate(input);
   }
 
   async append(entry: AuditInput): Promise<AuditEntry> {
-    // Hash exactly what will be stored: a JSON round trip drops undefined members and turns
-    // Dates into strings, which would otherwise make the stored entry fail verification.
-    const input: AuditInput = { caseId: entry.caseId, at: entry.at, actorId: entry.actorId, action: entry.action };
-    if (entry.data !== undefined) input.data = JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>;
-    return this.appendTx(input);
+    return this.appendTx(entry);
   }
 
   async list(caseId: string): Promise<AuditEntry[]> {

@@ -1,8 +1,10 @@
 import type { Case, CaseKind, NewCase } from '../../../domain/cases/case.js';
 import { caseYear, formatCaseNumber } from '../../../domain/cases/case.js';
 import { DomainError } from '../../../domain/errors.js';
+import type { AuditInput } from '../../../domain/ports/audit-log.js';
 import type { CaseRepository } from '../../../domain/ports/case-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
+import { auditAppender } from './audit-log.js';
 import { systemClock } from './clock.js';
 import type { Db } from './db.js';
 
@@ -75,12 +77,14 @@ const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 /**
  * {@link CaseRepository} on SQLite. Numbers come from the `sequences` table, bumped in the same
  * immediate transaction that inserts the case, so a failed insert never burns a number and two
- * connections to one file never get the same one.
+ * connections to one file never get the same one. `updateWithAudit` writes the case and its
+ * audit row (the `audit_log` table of the same file) in one immediate transaction.
  */
 export class SqliteCaseRepository implements CaseRepository {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly insertTx: (c: NewCase<unknown>, createdAt: string) => Case<unknown>;
+  private readonly updateTx: (c: Case<unknown>, audit?: AuditInput) => Case<unknown>;
   private readonly stmts: ReturnType<typeof prepare>;
 
   constructor(opts: { db: Db; clock?: Clock }) {
@@ -98,6 +102,18 @@ export class SqliteCaseRepository implements CaseRepository {
     // IMMEDIATE takes the write lock up front, so another connection cannot slip in between
     // reading the sequence and inserting the case.
     this.insertTx = (c, createdAt) => tx.immediate(c, createdAt);
+    const appendAudit = auditAppender(this.db);
+    const update = this.db.transaction((c: Case<unknown>, audit?: AuditInput): Case<unknown> => {
+      const next: Case<unknown> = { ...c, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+      const row = this.stmts.get.get(c.id);
+      if (!row) throw new DomainError('CASE_NOT_FOUND', `No case ${c.id}`, { caseId: c.id });
+      // The version check is in the WHERE clause, so it holds even against another connection.
+      const result = this.stmts.update.run({ ...toRow(next, row.year, row.seq), expected: c.version });
+      if (result.changes !== 1) throw new DomainError('CASE_STALE', `Case ${c.id} changed since version ${c.version}`, { caseId: c.id, version: c.version });
+      if (audit) appendAudit(audit);
+      return next;
+    });
+    this.updateTx = (c, audit) => update.immediate(c, audit);
   }
 
   async create<D>(c: NewCase<D>): Promise<Case<D>> {
@@ -112,13 +128,11 @@ export class SqliteCaseRepository implements CaseRepository {
   }
 
   async update<D>(c: Case<D>): Promise<Case<D>> {
-    const next: Case<D> = { ...c, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
-    const row = this.stmts.get.get(c.id);
-    if (!row) throw new DomainError('CASE_NOT_FOUND', `No case ${c.id}`, { caseId: c.id });
-    // The version check is in the WHERE clause, so it holds even against another connection.
-    const result = this.stmts.update.run({ ...toRow(next, row.year, row.seq), expected: c.version });
-    if (result.changes === 1) return asStored(next);
-    throw new DomainError('CASE_STALE', `Case ${c.id} changed since version ${c.version}`, { caseId: c.id, version: c.version });
+    return asStored(this.updateTx(c)) as Case<D>;
+  }
+
+  async updateWithAudit<D>(c: Case<D>, audit: Omit<AuditInput, 'caseId'>): Promise<Case<D>> {
+    return asStored(this.updateTx(c, { ...audit, caseId: c.id })) as Case<D>;
   }
 
   async listByApplicant(applicantId: string): Promise<Case[]> {

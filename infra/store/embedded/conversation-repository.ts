@@ -95,6 +95,15 @@ function prepare(db: Db) {
     ),
     pendingOf: db.prepare<[string], PendingRow>('SELECT * FROM pending_messages WHERE person_id = ? ORDER BY created_ms, rowid'),
     deletePendingOf: db.prepare<[string]>('DELETE FROM pending_messages WHERE person_id = ?'),
+    // Not the person's latest (the order of `latest`: newest last_seen_ms, then smallest id), and
+    // owned by the bot: see the port's pruneBefore.
+    pruneConversations: db.prepare<[number]>(
+      `DELETE FROM conversations WHERE last_seen_ms < ? AND owner = 'bot'
+         AND EXISTS (SELECT 1 FROM conversations newer WHERE newer.person_id = conversations.person_id
+           AND (newer.last_seen_ms > conversations.last_seen_ms
+             OR (newer.last_seen_ms = conversations.last_seen_ms AND newer.conversation_id < conversations.conversation_id)))`,
+    ),
+    prunePending: db.prepare<[number]>('DELETE FROM pending_messages WHERE created_ms < ?'),
   };
 }
 
@@ -151,5 +160,12 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async takePending(personId: string): Promise<PendingMessage[]> {
     return this.takeTx(personId).map(fromPendingRow);
+  }
+
+  async pruneBefore(before: Date): Promise<{ conversations: number; pending: number }> {
+    // One statement each: a save that touches a conversation meanwhile is either before it (and
+    // the row no longer matches) or after it (and re-creates the reference).
+    const cutoff = before.getTime();
+    return { conversations: this.stmts.pruneConversations.run(cutoff).changes, pending: this.stmts.prunePending.run(cutoff).changes };
   }
 }

@@ -83,6 +83,7 @@ export class SqliteDirectory implements Directory {
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly upsertPersonTx: (p: Person) => void;
   private readonly linkTx: (personId: string, identity: ChannelIdentity) => void;
+  private readonly registerTx: (identity: ChannelIdentity, draft: Omit<Person, 'identities'>) => string;
 
   constructor(opts: { db: Db }) {
     const db = opts.db;
@@ -97,6 +98,17 @@ export class SqliteDirectory implements Directory {
       if (!this.stmts.person.get(personId)) throw new DomainError('PERSON_NOT_FOUND', `No person ${personId}`, { personId });
       this.insertIdentity(personId, identity);
     });
+    const register = db.transaction((identity: ChannelIdentity, draft: Omit<Person, 'identities'>): string => {
+      const holder = this.stmts.byIdentity.get({ channel: identity.channelId, user: identity.userId, any: ANY_CHANNEL });
+      if (holder) return holder.person_id;
+      // A new person, never a replacement: an existing id is refused as the MongoDB insert refuses it.
+      if (this.stmts.person.get(draft.id)) throw new DomainError('DUPLICATE_KEY', `Person ${draft.id} already exists`, { personId: draft.id });
+      this.upsertPersonTx({ ...draft, identities: [identity] });
+      return draft.id;
+    });
+    // IMMEDIATE: the lookup and the insert hold the write lock together, so another connection's
+    // registration of the same identity waits and then finds this one's person.
+    this.registerTx = (identity, draft) => register.immediate(identity, draft);
   }
 
   /** Adds one identity unless the person already has it; refuses one held by someone else. */
@@ -139,6 +151,14 @@ export class SqliteDirectory implements Directory {
 
   async linkIdentity(personId: string, identity: ChannelIdentity): Promise<void> {
     this.linkTx(personId, identity);
+  }
+
+  async findOrRegister(identity: ChannelIdentity, draft: Omit<Person, 'identities'>): Promise<Person> {
+    // A read first: nearly every call finds someone, and a lookup should not take the write lock.
+    const found = await this.findByIdentity(identity);
+    if (found) return found;
+    const id = this.registerTx(identity, draft);
+    return (await this.getPerson(id))!;
   }
 
   async getAgency(id: string): Promise<Agency | undefined> {

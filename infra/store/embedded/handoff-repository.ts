@@ -27,12 +27,15 @@ export class SqliteHandoffRepository implements HandoffRepository {
     // Created here, like the transcripts: the store's schema file stays as the foundation left it.
     this.db.exec(`CREATE TABLE IF NOT EXISTS handoffs (
       conversation_id TEXT PRIMARY KEY, status TEXT NOT NULL, queued_ms INTEGER NOT NULL, agent_id TEXT, body TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS handoffs_open ON handoffs (status, queued_ms);`);
+      CREATE INDEX IF NOT EXISTS handoffs_open ON handoffs (status, queued_ms);
+      CREATE INDEX IF NOT EXISTS handoffs_closed ON handoffs (status, json_extract(body, '$.closedAt'));`);
     this.s = {
       get: this.db.prepare<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ?'),
       open: this.db.prepare<[], Row>("SELECT * FROM handoffs WHERE status IN ('waiting', 'taken') ORDER BY queued_ms, conversation_id"),
       put: this.db.prepare<Row>(`INSERT INTO handoffs (conversation_id, status, queued_ms, agent_id, body) VALUES (@conversation_id, @status, @queued_ms, @agent_id, @body)
         ON CONFLICT (conversation_id) DO UPDATE SET status = excluded.status, queued_ms = excluded.queued_ms, agent_id = excluded.agent_id, body = excluded.body`),
+      // The expression matches the handoffs_closed index, so the sweep does not read every record.
+      pruneClosed: this.db.prepare<[string]>("DELETE FROM handoffs WHERE status = 'closed' AND json_extract(body, '$.closedAt') < ?"),
       take: this.db.prepare<[string, string, string, string]>(
         "UPDATE handoffs SET status = 'taken', agent_id = ?, body = json_set(body, '$.status', 'taken', '$.agentId', ?, '$.takenAt', ?) WHERE conversation_id = ? AND status = 'waiting'",
       ),
@@ -76,6 +79,10 @@ export class SqliteHandoffRepository implements HandoffRepository {
       this.s.put.run(toRow(closed));
       return closed;
     }).immediate();
+  }
+
+  async pruneClosedBefore(before: Date): Promise<number> {
+    return this.s.pruneClosed.run(before.toISOString()).changes;
   }
 
   async addNote(conversationId: string, note: HandoffNote): Promise<boolean> {

@@ -49,7 +49,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     conversations: new SqliteConversationRepository({ db }),
     audit: new SqliteAuditLog({ db }),
     files: new EmbeddedFileStore({ db, dir: opts.filesDir, clock }),
-    storage: new SqliteStorage({ db }),
+    storage: new SqliteStorage({ db, clock }),
     keyFingerprints: new SqliteKeyFingerprints({ db, clock }),
     close: async () => {
       if (db.open) db.close();

@@ -65,10 +65,21 @@ export function auditFromDoc(d: AuditDoc): AuditEntry {
 }
 
 /**
+ * What an append stores for `entry`: the hash covers exactly what a JSON round trip keeps
+ * (undefined members dropped, Dates as strings), or the stored entry would fail verification.
+ */
+export function auditInputAsStored(entry: AuditInput): AuditInput {
+  const input: AuditInput = { caseId: entry.caseId, at: entry.at, actorId: entry.actorId, action: entry.action };
+  if (entry.data !== undefined) input.data = asJson(entry.data);
+  return input;
+}
+
+/**
  * {@link AuditLog} on MongoDB, hash-chained per case with `chainEntry` (the same hashing as every
  * store). An append reads the last link, builds the next one and inserts it; the unique
  * (caseId, seq) index refuses a second entry with the same seq, and the loser re-reads and tries
- * again. The class offers no way to change or remove an entry.
+ * again. The class offers no way to change or remove an entry. (A case's status change and its
+ * entry are written together by `MongoCaseRepository.updateWithAudit`, on the same collection.)
  */
 export class MongoAuditLog implements AuditLog {
   private readonly entries: Model<AuditDoc>;
@@ -83,10 +94,7 @@ export class MongoAuditLog implements AuditLog {
   }
 
   async append(entry: AuditInput): Promise<AuditEntry> {
-    // Hash exactly what will be stored: a JSON round trip drops undefined members and turns
-    // Dates into strings, which would otherwise make the stored entry fail verification.
-    const input: AuditInput = { caseId: entry.caseId, at: entry.at, actorId: entry.actorId, action: entry.action };
-    if (entry.data !== undefined) input.data = asJson(entry.data);
+    const input = auditInputAsStored(entry);
     for (let attempt = 1; ; attempt++) {
       const last = await this.entries.findOne({ caseId: input.caseId }).sort({ seq: -1 }).lean<AuditDoc>();
       const next = chainEntry(last ? auditFromDoc(last) : undefined, input);

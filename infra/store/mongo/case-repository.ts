@@ -1,10 +1,13 @@
-import { Schema, type Model } from 'mongoose';
+import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
+import { chainEntry } from '../../../domain/audit.js';
 import type { Case, CaseKind, CorrectionRequest, NewCase, TimelineEntry } from '../../../domain/cases/case.js';
 import { CASE_KINDS, caseYear, formatCaseNumber } from '../../../domain/cases/case.js';
 import { DomainError } from '../../../domain/errors.js';
+import type { AuditInput } from '../../../domain/ports/audit-log.js';
 import type { CaseRepository } from '../../../domain/ports/case-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
-import { asJson, ensureModelIndexes, instantMs, modelOn, RECORD_SCHEMA_OPTIONS, retryUpsert, systemClock, type MongoAdapterOptions } from './shared.js';
+import { auditFromDoc, auditInputAsStored, auditSchema, auditToDoc, type AuditDoc } from './audit-log.js';
+import { asJson, ensureModelIndexes, inTransaction, instantMs, modelOn, RECORD_SCHEMA_OPTIONS, systemClock, type MongoAdapterOptions } from './shared.js';
 
 /** One document of `cases`: the case with its number as `_id`. */
 export interface CaseRecord {
@@ -134,36 +137,46 @@ export function caseFromRecord<D = Record<string, unknown>>(r: CaseRecord): Case
 }
 
 /**
- * {@link CaseRepository} on MongoDB. Numbers come from an atomic `$inc` on the `counters`
- * document of (kind, year); updates are conditional on the stored `version`, so of two writers
- * holding the same version exactly one wins.
- *
- * Gap-free holds as long as the insert after the increment succeeds; the only way it fails is a
- * broken connection, and then the number is lost rather than reused (never a duplicate).
+ * {@link CaseRepository} on MongoDB. A create bumps the `counters` document of (kind, year) and
+ * inserts the case in one transaction, so the number and the case commit together: a failure
+ * between them burns no number (gap-free), and two creates never share one (the counter write
+ * conflicts and the driver retries the loser). Updates are conditional on the stored `version`,
+ * so of two writers holding the same version exactly one wins; `updateWithAudit` adds the audit
+ * entry to the same transaction. Transactions need a replica set (checked by connectMongo).
  */
 export class MongoCaseRepository implements CaseRepository {
+  private readonly connection: Connection;
   private readonly cases: Model<CaseRecord>;
   private readonly counters: Model<CounterRecord>;
+  private readonly audit: Model<AuditDoc>;
   private readonly clock: Clock;
 
   constructor(opts: MongoAdapterOptions) {
+    this.connection = opts.connection;
     this.cases = modelOn(opts, 'cases', caseSchema);
     this.counters = modelOn(opts, 'counters', counterSchema);
+    // The same collection (and model) as MongoAuditLog on this connection and prefix.
+    this.audit = modelOn(opts, 'auditlog', auditSchema);
     this.clock = opts.clock ?? systemClock;
   }
 
   /** Creates the collections and indexes (createMongoStore does this for every adapter). */
   async init(): Promise<void> {
-    await ensureModelIndexes([this.cases, this.counters]);
+    // Before any transaction: MongoDB before 4.4 cannot create a collection inside one.
+    await ensureModelIndexes([this.cases, this.counters, this.audit]);
   }
 
   async create<D>(c: NewCase<D>): Promise<Case<D>> {
     const createdAt = c.createdAt ?? this.clock.now().toISOString();
     // UTC year: the year of the instant as stored, the same on every machine (as the embedded store).
     const year = caseYear(new Date(instantMs(createdAt, 'createdAt')));
-    const seq = await this.nextSeq(`${c.kind}-${year}`);
-    const record = caseToRecord({ ...asJson(c), id: formatCaseNumber(c.kind, year, seq), version: 1, createdAt, updatedAt: createdAt });
-    await this.cases.create(record);
+    const input = asJson(c);
+    const record = await inTransaction(this.connection, async (session) => {
+      const seq = await this.nextSeq(`${c.kind}-${year}`, session);
+      const r = caseToRecord({ ...input, id: formatCaseNumber(c.kind, year, seq), version: 1, createdAt, updatedAt: createdAt });
+      await this.cases.create([r], { session });
+      return r;
+    });
     // Mapped back from the record, so the caller gets exactly what `get` will return.
     return caseFromRecord<D>(record);
   }
@@ -174,15 +187,25 @@ export class MongoCaseRepository implements CaseRepository {
   }
 
   async update<D>(c: Case<D>): Promise<Case<D>> {
-    const record = caseToRecord({ ...asJson(c), version: c.version + 1, updatedAt: this.clock.now().toISOString() });
+    const record = this.nextRecord(c);
     // replaceOne, not $set: optional fields the caller cleared (a correction after resubmission)
     // must disappear from the stored case too. The filter on version makes it a compare-and-set.
     const res = await this.cases.replaceOne({ _id: c.id, version: c.version }, record);
     if (res.matchedCount === 1) return caseFromRecord<D>(record);
-    if (!(await this.cases.exists({ _id: c.id }))) {
-      throw new DomainError('CASE_NOT_FOUND', `No case ${c.id}`, { caseId: c.id });
-    }
-    throw new DomainError('CASE_STALE', `Case ${c.id} changed since version ${c.version}`, { caseId: c.id, version: c.version });
+    throw await this.notWritten(c);
+  }
+
+  async updateWithAudit<D>(c: Case<D>, audit: Omit<AuditInput, 'caseId'>): Promise<Case<D>> {
+    const record = this.nextRecord(c);
+    const input = auditInputAsStored({ ...audit, caseId: c.id });
+    await inTransaction(this.connection, async (session) => {
+      const res = await this.cases.replaceOne({ _id: c.id, version: c.version }, record, { session });
+      // Thrown inside the transaction: it aborts, and nothing of it is kept.
+      if (res.matchedCount !== 1) throw await this.notWritten(c, session);
+      const last = await this.audit.findOne({ caseId: c.id }).sort({ seq: -1 }).session(session).lean<AuditDoc>();
+      await this.audit.create([auditToDoc(chainEntry(last ? auditFromDoc(last) : undefined, input))], { session });
+    });
+    return caseFromRecord<D>(record);
   }
 
   async listByApplicant(applicantId: string): Promise<Case[]> {
@@ -200,12 +223,22 @@ export class MongoCaseRepository implements CaseRepository {
     return rows.map((r) => caseFromRecord(r));
   }
 
-  private async nextSeq(counterId: string): Promise<number> {
-    const doc = await retryUpsert(() =>
-      this.counters
-        .findOneAndUpdate({ _id: counterId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-        .lean<CounterRecord>(),
-    );
+  private nextRecord<D>(c: Case<D>): CaseRecord {
+    return caseToRecord({ ...asJson(c), version: c.version + 1, updatedAt: this.clock.now().toISOString() });
+  }
+
+  /** Why a version-checked write matched nothing: the case is missing, or someone wrote first. */
+  private async notWritten(c: Case<unknown>, session?: ClientSession): Promise<DomainError> {
+    if (!(await this.cases.exists({ _id: c.id }).session(session ?? null))) {
+      return new DomainError('CASE_NOT_FOUND', `No case ${c.id}`, { caseId: c.id });
+    }
+    return new DomainError('CASE_STALE', `Case ${c.id} changed since version ${c.version}`, { caseId: c.id, version: c.version });
+  }
+
+  private async nextSeq(counterId: string, session: ClientSession): Promise<number> {
+    const doc = await this.counters
+      .findOneAndUpdate({ _id: counterId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', session })
+      .lean<CounterRecord>();
     if (!doc) throw new Error(`counter ${counterId} was not returned by its upsert`);
     return doc.seq;
   }

@@ -50,6 +50,8 @@ export const conversationSchema = new Schema<ConversationDoc>(
   RECORD_SCHEMA_OPTIONS,
 );
 conversationSchema.index({ personId: 1, lastSeenMs: -1, _id: 1 });
+// The retention sweep's filter (pruneBefore).
+conversationSchema.index({ lastSeenMs: 1 });
 
 export const pendingSchema = new Schema<PendingDoc>(
   {
@@ -63,6 +65,8 @@ export const pendingSchema = new Schema<PendingDoc>(
   RECORD_SCHEMA_OPTIONS,
 );
 pendingSchema.index({ personId: 1, createdMs: 1, order: 1 });
+// The retention sweep's filter (pruneBefore).
+pendingSchema.index({ createdMs: 1 });
 
 /** Domain conversation → stored document. */
 export function conversationToDoc(r: ConversationRecord): ConversationDoc {
@@ -113,6 +117,8 @@ export function pendingFromDoc(d: PendingDoc): PendingMessage {
  * new conversation the bot as owner, so ownership set by an agent is never lost to a concurrent
  * turn's save. `takePending` removes messages one `findOneAndDelete` at a time: each deletion
  * is atomic on the server, so a message reaches at most one of several concurrent takers.
+ * `pruneBefore` deletes a conversation only while it still matches what was read (same
+ * `lastSeenMs`, still the bot's), so a turn or an agent that touches it meanwhile keeps it.
  */
 export class MongoConversationRepository implements ConversationRepository {
   private readonly conversations: Model<ConversationDoc>;
@@ -172,6 +178,21 @@ export class MongoConversationRepository implements ConversationRepository {
       // A message id already queued is not queued twice (a retried notify job re-adds the same id).
       if (!isDuplicateKey(e)) throw e;
     }
+  }
+
+  async pruneBefore(before: Date): Promise<{ conversations: number; pending: number }> {
+    const cutoff = before.getTime();
+    const pending = (await this.pending.deleteMany({ createdMs: { $lt: cutoff } })).deletedCount;
+    const latestOf = new Map<string, string | undefined>();
+    let conversations = 0;
+    const idle = this.conversations.find({ lastSeenMs: { $lt: cutoff }, owner: 'bot' }, { _id: 1, personId: 1, lastSeenMs: 1 }).lean<Pick<ConversationDoc, '_id' | 'personId' | 'lastSeenMs'>>().cursor();
+    for await (const d of idle) {
+      // A person's latest conversation stays whatever its age: proactive messages need it.
+      if (!latestOf.has(d.personId)) latestOf.set(d.personId, (await this.latestForPerson(d.personId))?.conversationId);
+      if (latestOf.get(d.personId) === d._id) continue;
+      conversations += (await this.conversations.deleteOne({ _id: d._id, lastSeenMs: d.lastSeenMs, owner: 'bot' })).deletedCount;
+    }
+    return { conversations, pending };
   }
 
   async takePending(personId: string): Promise<PendingMessage[]> {

@@ -134,6 +134,8 @@ function identityTaken(personId: string, i?: ChannelIdentity): DomainError {
  * multikey index, so "an identity belongs to at most one person" is enforced by the server; an
  * identity held by someone else is refused with `DomainError('DUPLICATE_KEY')`, never moved
  * (re-pointing a channel account would hand over that person's roles), as in the embedded store.
+ * The same index makes `findOrRegister` idempotent: of two instances registering a new person's
+ * identity at once, one insert wins and the other reads the winner.
  */
 export class MongoDirectory implements Directory {
   private readonly people: Model<PersonDoc>;
@@ -207,6 +209,25 @@ export class MongoDirectory implements Directory {
     }
   }
 
+  async findOrRegister(identity: ChannelIdentity, draft: Omit<Person, 'identities'>): Promise<Person> {
+    const found = await this.findByIdentity(identity);
+    if (found) return found;
+    const doc = personToDoc({ ...draft, identities: [copyIdentity(identity)] });
+    try {
+      // An insert, never a replace: the unique identity index lets exactly one of concurrent
+      // registrations in, and a person with the same id is never overwritten.
+      await this.people.create(doc);
+      return personFromDoc(doc);
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+    // The winner's insert may not be majority-committed yet, so this one read is 'local': on the
+    // primary it sees every applied write.
+    const winner = await this.findOneWithIdentity(identity.channelId, identity.userId, 'local');
+    if (winner) return winner;
+    throw new DomainError('DUPLICATE_KEY', `Person ${draft.id} already exists`, { personId: draft.id });
+  }
+
   async getAgency(id: string): Promise<Agency | undefined> {
     const d = await this.agencies.findById(id).lean<AgencyDoc>();
     return d ? agencyFromDoc(d) : undefined;
@@ -222,8 +243,10 @@ export class MongoDirectory implements Directory {
     await retryUpsert(() => this.agencies.replaceOne({ _id: doc._id }, doc, { upsert: true }));
   }
 
-  private async findOneWithIdentity(channelId: string, userId: string): Promise<Person | undefined> {
-    const d = await this.people.findOne({ identities: { $elemMatch: { channelId, userId } } }).lean<PersonDoc>();
+  private async findOneWithIdentity(channelId: string, userId: string, readConcern?: 'local'): Promise<Person | undefined> {
+    const query = this.people.findOne({ identities: { $elemMatch: { channelId, userId } } });
+    if (readConcern) query.readConcern(readConcern);
+    const d = await query.lean<PersonDoc>();
     return d ? personFromDoc(d) : undefined;
   }
 }

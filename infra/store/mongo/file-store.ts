@@ -20,6 +20,15 @@ export type FileDoc = Pick<mongo.GridFSFile, '_id' | 'filename' | 'length'> & { 
 
 const OBJECT_ID_HEX = /^[0-9a-f]{24}$/;
 
+/** The files collection's indexes: GridFS's lookup by name, and the expiry the prune filters on. */
+export const GRIDFS_FILES_INDEXES: mongo.IndexDescription[] = [
+  { key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' },
+  // Sparse: most files never expire and need no entry.
+  { key: { 'metadata.expiresAt': 1 }, name: 'metadata.expiresAt_1', sparse: true },
+];
+/** The chunks collection's index: a file's chunks in order, one per (file, n). */
+export const GRIDFS_CHUNKS_INDEXES: mongo.IndexDescription[] = [{ key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true }];
+
 /** Domain metadata → the GridFS files document fields (`_id`, `filename`, `length`, `metadata`). */
 export function fileMetaToDoc(m: StoredFileMeta): FileDoc {
   return {
@@ -71,8 +80,17 @@ export class MongoFileStore implements FileStore {
     this.clock = opts.clock ?? systemClock;
   }
 
-  /** GridFS creates its own indexes on the first upload; nothing to prepare. */
-  async init(): Promise<void> {}
+  /**
+   * Creates the bucket's indexes at start (createMongoStore calls it): GridFS's own two, which the
+   * driver would otherwise build on the first upload, in the middle of a user's turn, and on an
+   * empty bucket only; and the one the daily `pruneExpired` filters on. Same names and keys as
+   * the driver's, so its own check finds them and creates nothing.
+   */
+  async init(): Promise<void> {
+    const db = this.db();
+    await db.collection(`${this.bucketName}.files`).createIndexes(GRIDFS_FILES_INDEXES);
+    await db.collection(`${this.bucketName}.chunks`).createIndexes(GRIDFS_CHUNKS_INDEXES);
+  }
 
   async put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer; expiresAt?: string }): Promise<StoredFileMeta> {
     const meta: StoredFileMeta = {

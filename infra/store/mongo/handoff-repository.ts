@@ -8,7 +8,7 @@ export interface HandoffDoc extends Omit<HandoffRecord, 'conversationId'> {
   queuedMs: number;
 }
 
-const handoffSchema = new Schema<HandoffDoc>(
+export const handoffSchema = new Schema<HandoffDoc>(
   {
     _id: { type: String, required: true },
     channelId: { type: String, required: true },
@@ -27,6 +27,8 @@ const handoffSchema = new Schema<HandoffDoc>(
   RECORD_SCHEMA_OPTIONS,
 );
 handoffSchema.index({ status: 1, queuedMs: 1 });
+// The retention sweep's filter (pruneClosedBefore). `closedAt` is an ISO instant from the clock.
+handoffSchema.index({ status: 1, closedAt: 1 });
 
 export function handoffFromDoc(d: HandoffDoc): HandoffRecord {
   const { _id, queuedMs: _q, ...rest } = d;
@@ -56,14 +58,15 @@ export class MongoHandoffRepository implements HandoffRepository {
     };
     const unset = { agentId: 1, takenAt: 1, closedAt: 1, outcome: 1, ...(rec.caseId ? {} : { caseId: 1 }) };
     // Reopens a closed record; an open one is left alone (the filter does not match it).
-    const reopened = await this.model.findOneAndUpdate({ _id: rec.conversationId, status: 'closed' }, { $set: fresh, $unset: unset }, { new: true }).lean<HandoffDoc>();
+    const reopened = await this.model.findOneAndUpdate({ _id: rec.conversationId, status: 'closed' }, { $set: fresh, $unset: unset }, { returnDocument: 'after' }).lean<HandoffDoc>();
     if (reopened) return { record: handoffFromDoc(reopened), created: true };
     try {
       const created = await this.model.create({ _id: rec.conversationId, ...fresh, notes: [] });
       return { record: handoffFromDoc(created.toObject() as HandoffDoc), created: true };
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
-      const open = await this.model.findById(rec.conversationId).lean<HandoffDoc>();
+      // 'local': the winner's insert may not be majority-committed yet; on the primary it is applied.
+      const open = await this.model.findById(rec.conversationId).readConcern('local').lean<HandoffDoc>();
       return { record: handoffFromDoc(open!), created: false };
     }
   }
@@ -79,14 +82,20 @@ export class MongoHandoffRepository implements HandoffRepository {
   }
 
   async take(conversationId: string, agentId: string, at: string): Promise<HandoffRecord | undefined> {
-    const d = await this.model.findOneAndUpdate({ _id: conversationId, status: 'waiting' }, { $set: { status: 'taken', agentId, takenAt: at } }, { new: true }).lean<HandoffDoc>();
+    const d = await this.model.findOneAndUpdate({ _id: conversationId, status: 'waiting' }, { $set: { status: 'taken', agentId, takenAt: at } }, { returnDocument: 'after' }).lean<HandoffDoc>();
     return d ? handoffFromDoc(d) : undefined;
   }
 
   async close(conversationId: string, opts: { agentId?: string; outcome: HandoffOutcome; at: string }): Promise<HandoffRecord | undefined> {
     const filter: Record<string, unknown> = opts.agentId === undefined ? { _id: conversationId, status: 'waiting' } : { _id: conversationId, status: 'taken', agentId: opts.agentId };
-    const d = await this.model.findOneAndUpdate(filter, { $set: { status: 'closed', outcome: opts.outcome, closedAt: opts.at } }, { new: true }).lean<HandoffDoc>();
+    const d = await this.model.findOneAndUpdate(filter, { $set: { status: 'closed', outcome: opts.outcome, closedAt: opts.at } }, { returnDocument: 'after' }).lean<HandoffDoc>();
     return d ? handoffFromDoc(d) : undefined;
+  }
+
+  async pruneClosedBefore(before: Date): Promise<number> {
+    // One delete: a reopen racing it either wins (the record is waiting again and stays) or loses
+    // (and enqueue creates a fresh one).
+    return (await this.model.deleteMany({ status: 'closed', closedAt: { $lt: before.toISOString() } })).deletedCount;
   }
 
   async addNote(conversationId: string, note: HandoffNote): Promise<boolean> {

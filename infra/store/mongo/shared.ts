@@ -1,4 +1,5 @@
-import { mongo, type Connection, type Model, type Schema } from 'mongoose';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mongo, type ClientSession, type Connection, type Model, type Schema } from 'mongoose';
 import { DomainError } from '../../../domain/errors.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 
@@ -78,6 +79,38 @@ export async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
       return await op();
     } catch (e) {
       if (!isDuplicateKey(e) || attempt >= 3) throw e;
+    }
+  }
+}
+
+/**
+ * Options of every multi-document transaction: snapshot reads (one consistent view for the
+ * read-then-write inside), majority commit (what a later read on any node sees), the primary.
+ */
+export const TRANSACTION_OPTIONS: mongo.TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: new mongo.WriteConcern('majority'),
+  readPreference: 'primary',
+};
+
+/** How often a transaction that lost a race on a unique index is run again before giving up. */
+const MAX_TRANSACTION_ATTEMPTS = 10;
+
+/**
+ * Runs `fn` in one transaction: everything it writes with `session` commits together or not at
+ * all. The driver's `withTransaction` already retries transient errors (a write conflict with a
+ * concurrent transaction, an election) with backoff; a duplicate key inside the transaction (an
+ * insert that lost a race on a unique index to a write outside any transaction) is not transient
+ * to the driver, so it is retried here, a few times. Needs a replica set or a sharded cluster
+ * (see connectMongo); `fn` may run more than once and must not have other side effects.
+ */
+export async function inTransaction<T>(connection: Connection, fn: (session: ClientSession) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connection.transaction(fn, TRANSACTION_OPTIONS);
+    } catch (e) {
+      if (!isDuplicateKey(e) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw e;
+      await sleep(Math.floor(Math.random() * 10 * attempt));
     }
   }
 }
