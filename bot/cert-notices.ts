@@ -20,7 +20,7 @@ export interface NoticeDeps {
 const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
 const when = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy HH:mm') : '-');
 
-type CertNotice = Extract<Notification, { type: 'certificateRevoked' | 'revocationInformed' | 'startedOnBehalf' | 'replacementDelayed' | 'trainingReady' | 'downloadExpired' | 'expiryReminder' }>;
+type CertNotice = Extract<Notification, { type: 'certificateRevoked' | 'revocationInformed' | 'startedOnBehalf' | 'replacementDelayed' | 'caLate' | 'trainingReady' | 'downloadExpired' | 'expiryReminder' }>;
 
 /**
  * The messages of renewals, revocations, replacements, training certificates and reminders, in
@@ -49,6 +49,8 @@ export async function renderCertNotice(deps: NoticeDeps, locale: Locale, c: Case
     }
     case 'replacementDelayed':
       return text('notify.replacementDelayed');
+    case 'caLate':
+      return text('notify.caLate');
     case 'downloadExpired':
       return text('notify.downloadExpired');
     case 'trainingReady': {

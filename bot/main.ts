@@ -11,13 +11,15 @@ import { RenewCertificateDialog } from '../dialogs/certificates/renew-dialog.js'
 import { RevokeCertificateDialog } from '../dialogs/certificates/revoke-dialog.js';
 import { ReplaceCertificateDialog } from '../dialogs/certificates/replace-dialog.js';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
-import { scheduleExpiryScan } from '../domain/usecases/expiry.js';
+import { recoverLostWork } from '../domain/usecases/recovery.js';
+import { recoverHelpdeskTimers } from '../domain/usecases/helpdesk-recovery.js';
+import { startRecoveryLoop } from './recovery-loop.js';
 import { FileStoreKeyEscrow } from '../infra/keys/escrow.js';
 import { TrainingDownloadLinks } from './download-links.js';
 import { mountTrainingRoutes } from './training-routes.js';
 import { keyEscrowSecret } from './runtime.js';
 import { PERSON_KEY, say, type LocalePreferences } from '../dialogs/turn.js';
-import { loadConfig, type Config } from '../infra/config.js';
+import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
 import { csrReader } from '../infra/ca/csr-facts.js';
@@ -32,6 +34,8 @@ import { HttpAttachmentReader } from './attachments.js';
 import { DialogRunner } from './dialog-runner.js';
 import { FileLinks } from './file-links.js';
 import { createHttpServer } from './http.js';
+import { Readiness } from './readiness.js';
+import { isInfraUnavailable, unavailableReply } from './unavailable.js';
 import { mountWebRoutes } from './web-routes.js';
 import { loadNlu } from './nlu/index.js';
 import { ProactiveChannel } from './notifications.js';
@@ -59,6 +63,8 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
   /** Test seam: wraps a CA (e.g. to make it fail for a while); production passes nothing. */
   decorateCa?: (ca: CertificateAuthority, realm: 'user' | 'training') => CertificateAuthority;
+  /** Called when a CA cannot start because of its configuration (a different CA in the store, a wrong CA_KEY_SECRET). */
+  onConfigError?: (e: Error) => void;
 }
 
 export interface RunningBot {
@@ -89,7 +95,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   }
 
   // CA_MODE=cfssl: user and server certificates come from a remote cfssl; training stays embedded.
-  const cas = await openCertificateAuthorities(config, { clock, logger });
+  const cas = await openCertificateAuthorities(config, { clock, logger, ledger: infra.caLedger, onConfigError: opts.onConfigError }).catch(async (e: unknown) => {
+    await infra.close();
+    throw e;
+  });
   const { ca, trainingCa } = cas;
   const decorate = opts.decorateCa ?? ((c: CertificateAuthority) => c);
 
@@ -131,7 +140,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   };
   const serverCore: ServerDeps = { ...core, server: serverPorts };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
-  const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger });
+  const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger, lock: infra.lock });
   const adapterFor = (channelId: string) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter);
   const channel = new ProactiveChannel({ adapterFor, appId: config.bot.appId, conversations: store.conversations, render });
 
@@ -147,7 +156,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   });
 
   const retention = {
-    deps: { activities: infra.activities, transcripts: infra.transcripts, retention: config.retention },
+    deps: {
+      activities: infra.activities, transcripts: infra.transcripts, retention: config.retention,
+      botState: store.storage, conversations: store.conversations, handoffs: infra.handoffs,
+    },
     report: (day: string, r: object) => logger.info({ day, ...r }, 'retention: old data pruned'),
   };
   registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts, retention }), {
@@ -160,12 +172,16 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     },
   });
   await infra.jobs.start();
-  // Every instance schedules the daily expiry scan at start; its job key makes it one scan a day.
-  await scheduleExpiryScan(core);
+  // Every instance sweeps at start and every few minutes: CA jobs lost to a crash or an empty Redis
+  // are enqueued again, late CA work is announced, and the daily expiry scan is kept scheduled.
+  const recovery = await startRecoveryLoop(async () => ({
+    ...(await recoverLostWork(core, { caLateMinutes: config.recovery.caLateMinutes })),
+    helpdeskTimers: await recoverHelpdeskTimers(hd),
+  }), { intervalMs: config.recovery.intervalMs, logger });
 
   if (role === 'worker') {
     logger.info({ mode: config.store, queue: config.queue }, 'worker started');
-    return { url: '', config, core, hd, close: async () => { await cas.close(); await infra.close(); } };
+    return { url: '', config, core, hd, close: async () => { await recovery.stop(); await cas.close(); await infra.close(); } };
   }
 
   const people = new PersonLookup({ directory: store.directory, ttlMs: 30_000, max: 20_000 });
@@ -196,7 +212,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   // The intent model is trained once per data folder and cached there, never on a turn.
   const app = createApplication({ core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
   const onTurn = createTurnHandler({
-    app, people, conversations: store.conversations, seen: infra.seen, transcripts: infra.transcripts, clock,
+    app, people, conversations: store.conversations, seen: infra.seen, lock: infra.lock, transcripts: infra.transcripts, clock,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,
   });
 
@@ -204,6 +220,13 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const onTurnError = async (ctx: TurnContext, error: Error) => {
     metrics.turnErrors.inc();
     const log = (ctx.turnState.get(LOGGER_KEY) as Logger | undefined) ?? logger;
+    // Redis or the store away: nothing was saved, so the user goes on at the same step later; an outage is no reason to call an agent.
+    if (isInfraUnavailable(error)) {
+      log.warn({ err: error }, 'turn refused: a service is unavailable');
+      const text = await unavailableReply(ctx, { directory: store.directory, defaultLocale: config.defaultLocale });
+      await ctx.sendActivity(text).catch(() => undefined);
+      return;
+    }
     const ref = Math.random().toString(36).slice(2, 10).toUpperCase();
     log.error({ err: error, ref }, 'turn failed');
     await ctx.sendActivity(say(ctx, 'error.generic', { ref })).catch(() => undefined);
@@ -215,22 +238,25 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   adapter.onTurnError = onTurnError;
   directLine.onTurnError = onTurnError;
 
+  const readiness = new Readiness({ store: () => infra.storeReady(), queue: infra.probes.queue, events: infra.probes.events, ca: () => cas.ready() });
   const { server, stopIntake } = createHttpServer({
-    adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode,
-    readiness: async () => ({ store: infra.storeReady(), queue: await infra.jobs.counts('ca').then(() => true, () => false), ca: cas.ready() }),
+    adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode, readiness: () => readiness.check(),
   });
   mountWebRoutes(server, { webDir, frameAncestors: config.webFrameAncestors });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
+  const sessions = new ConsoleSessions({ secret: consoleSecret(config), ttlSeconds: 8 * 3600, now: () => Date.now() });
   const consoleRoutes = await mountConsole(server, {
     service: handoff, helpdesk: hd, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
-    sessions: new ConsoleSessions({ secret: consoleSecret(config), ttlSeconds: 8 * 3600, now: () => Date.now() }), sessionTtlSeconds: 8 * 3600,
-    webDir, ssoHeader: config.agents.ssoHeader,
+    sessions, sessionTtlSeconds: 8 * 3600, webDir, ssoHeader: config.agents.ssoHeader,
   });
+  // Bull Board loads only in the scaled-out mode; elsewhere /admin/queues is a 404.
+  if (infra.bullmq) (await import('./admin-queues.js')).mountAdminQueues(server, { queues: infra.bullmq.dashboardQueues(), sessions, directory: store.directory, logger });
   const directLineRoutes = mountDirectLine(server, {
     adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
     tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
     uploadMaxBytes: config.uploadMaxBytes, uploadExpiresAt: () => new Date(clock.now().getTime() + config.retention.activityDays * 86_400_000).toISOString(),
     publicUrl: config.publicUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
+    unavailable: () => readiness.down(['store', 'queue', 'events']),
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -252,6 +278,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
         await directLineRoutes.close();
         await consoleRoutes.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await recovery.stop();
         await cas.close();
         await infra.close();
         logger.info('bot stopped');
@@ -268,7 +295,14 @@ async function runFromCommandLine(): Promise<void> {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(78);
   }
-  const bot = await startBot(config, { role: process.argv.includes('--worker') ? 'worker' : 'all' });
+  const refuse = (e: Error): never => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(78);
+  };
+  const bot = await startBot(config, { role: process.argv.includes('--worker') ? 'worker' : 'all', onConfigError: refuse }).catch((e: unknown) => {
+    if (e instanceof ConfigError) refuse(e);
+    throw e;
+  });
   const stop = (signal: string) => {
     const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs);
     timer.unref();

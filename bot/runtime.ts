@@ -9,7 +9,7 @@ import type { EventBus } from '../domain/ports/event-bus.js';
 import type { AgentCredentials, HandoffRepository } from '../domain/ports/handoff-repository.js';
 import { SqliteAgentCredentials, SqliteHandoffRepository } from '../infra/store/embedded/handoff-repository.js';
 import type { JobScheduler } from '../domain/ports/job-scheduler.js';
-import type { Config } from '../infra/config.js';
+import { ConfigError, type Config } from '../infra/config.js';
 import { loadCalendars } from '../infra/calendar/load.js';
 import { loadDirectorySeed } from '../infra/directory-seed.js';
 import { createEmbeddedStore, type EmbeddedStore } from '../infra/store/embedded/index.js';
@@ -17,10 +17,16 @@ import { SqliteActivityLog } from '../infra/store/embedded/activity-log.js';
 import { SqliteTranscripts, type TranscriptEntry } from '../infra/store/embedded/transcripts.js';
 import type { MongoStore } from '../infra/store/mongo/index.js';
 import { InlineJobScheduler } from '../infra/queue/inline.js';
+import type { BullMqJobScheduler } from '../infra/queue/bullmq.js';
 import { LocalEventBus } from '../infra/events/local.js';
 import { MemorySeenActivities, type SeenActivities } from '../infra/dedupe.js';
+import type { ConversationLock } from '../domain/ports/conversation-lock.js';
+import { MemoryConversationLock } from '../infra/lock/memory.js';
+import { OptimisticStorage } from '../infra/store/optimistic-storage.js';
 import type { Logger } from '../infra/logger.js';
 import type { TranscriptRetention } from '../domain/ports/transcript-log.js';
+import type { CaLedger } from '../domain/ports/ca-ledger.js';
+import { SqliteCaLedger } from '../infra/store/embedded/ca-ledger.js';
 
 /** The adapters chosen by the configuration: the only place that knows which mode runs. */
 export interface Infrastructure {
@@ -36,10 +42,21 @@ export interface Infrastructure {
   jobs: JobScheduler;
   events: EventBus;
   seen: SeenActivities;
+  /** One turn at a time per conversation: on Redis when REDIS_URL is set, else in this process. */
+  lock: ConversationLock;
   /** True while the store answers. */
   storeReady(): boolean;
+  /** The CA ledger (issued, revoked, CRL numbers, sealed CA keys) on the same store: one CA for every process. */
+  caLedger: CaLedger;
+  /** Readiness probes of the job queue and the event bus: resolve when up, reject at once when known down. */
+  probes: { queue(): Promise<unknown>; events(): Promise<unknown> };
+  /** The BullMQ scheduler in the scaled-out mode, whose queues the operators' dashboard shows; absent otherwise. */
+  bullmq?: BullMqJobScheduler;
   close(): Promise<void>;
 }
+
+/** How long a completed turn's activity id is remembered: Teams re-sends within seconds to minutes. */
+const SEEN_TTL_MS = 600_000;
 
 export async function openInfrastructure(config: Config, logger: Logger, clock: Clock): Promise<Infrastructure> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -50,22 +67,26 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   let handoffs: HandoffRepository;
   let agentCredentials: AgentCredentials;
   let storeReady: () => boolean;
+  let caLedger: CaLedger;
   if (config.mongo) {
     // mongoose, BullMQ and ioredis load only in the modes that use them: they cost a good part of
     // the embedded mode's start time otherwise.
     const { createMongoStore, ensureIndexes } = await import('../infra/store/mongo/index.js');
     const { MongoTranscripts } = await import('../infra/store/mongo/transcripts.js');
     const { MongoActivityLog } = await import('../infra/store/mongo/activity-log.js');
-    const mongo = await createMongoStore({ uri: config.mongo.uri, dbName: config.mongo.dbName, clock });
+    const mongo = await createMongoStore({ ...config.mongo, clock });
     store = mongo;
     transcripts = new MongoTranscripts({ connection: mongo.connection });
     activities = new MongoActivityLog({ connection: mongo.connection, clock });
     const { MongoAgentCredentials, MongoHandoffRepository } = await import('../infra/store/mongo/handoff-repository.js');
     handoffs = new MongoHandoffRepository({ connection: mongo.connection });
     agentCredentials = new MongoAgentCredentials({ connection: mongo.connection });
+    const { MongoCaLedger } = await import('../infra/store/mongo/ca-ledger.js');
+    caLedger = new MongoCaLedger({ connection: mongo.connection });
     // The store builds indexes for its own models; the transcripts and activity models came after.
     await ensureIndexes(mongo.connection);
-    storeReady = () => mongo.connection.readyState === 1;
+    // Rides out a replica-set election (no primary for a few seconds) instead of failing /readyz at once.
+    storeReady = () => mongo.ready();
   } else {
     const embedded = createEmbeddedStore({ file: dbFile, filesDir: path.join(config.dataDir, 'files'), clock });
     store = embedded;
@@ -73,27 +94,42 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     activities = new SqliteActivityLog({ db: embedded.db, clock });
     handoffs = new SqliteHandoffRepository({ db: embedded.db });
     agentCredentials = new SqliteAgentCredentials({ db: embedded.db });
+    caLedger = new SqliteCaLedger({ db: embedded.db });
     storeReady = () => embedded.db.open;
   }
   const jobLogger = { info: (o: object, m?: string) => logger.info(o, m), error: (o: object, m?: string) => logger.error(o, m), warn: (o: object, m?: string) => logger.warn(o, m) };
   let jobs: JobScheduler;
   let events: EventBus;
   let seen: SeenActivities;
+  let lock: ConversationLock;
+  let probes: Infrastructure['probes'];
+  let bullmq: BullMqJobScheduler | undefined;
   if (config.redis) {
     const { BullMqJobScheduler } = await import('../infra/queue/bullmq.js');
     const { RedisEventBus } = await import('../infra/events/redis.js');
     const { RedisSeenActivities } = await import('../infra/dedupe-redis.js');
-    jobs = new BullMqJobScheduler({ connection: config.redis.url, prefix: config.redis.prefix, concurrency: 4, logger: jobLogger });
-    events = new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events` });
-    seen = new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlSeconds: 600 });
+    const bus = new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events`, logger: jobLogger });
+    const scheduler = new BullMqJobScheduler({ connection: config.redis.url, prefix: config.redis.prefix, concurrency: 4, lockMs: config.jobLockMs, logger: jobLogger });
+    jobs = bullmq = scheduler;
+    events = bus;
+    // Longer than /readyz's own bound, which tells a slow answer from a lost connection.
+    probes = { queue: () => scheduler.ping(5000), events: () => bus.ping(5000) };
+    const { RedisConversationLock } = await import('../infra/lock/redis.js');
+    const redisTrouble = (what: string) => (err: Error) => logger.warn({ err }, `${what}: Redis connection error`);
+    seen = new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlMs: SEEN_TTL_MS, onError: redisTrouble('duplicate marks') });
+    lock = new RedisConversationLock({ url: config.redis.url, prefix: config.redis.prefix, ...config.turnLock, onError: redisTrouble('conversation lock') });
   } else {
     jobs = new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger, clock: followClock(clock) });
     events = new LocalEventBus();
-    seen = new MemorySeenActivities({ ttlMs: 600_000, max: 50_000 });
+    seen = new MemorySeenActivities({ ttlMs: SEEN_TTL_MS, max: 50_000 });
+    lock = new MemoryConversationLock(config.turnLock);
+    const inline = jobs;
+    probes = { queue: () => inline.counts('ca'), events: async () => true };
   }
   return {
     store,
-    storage: store.storage,
+    // Every write of the bot's turn state carries the eTag it read, for a key not stored yet too.
+    storage: new OptimisticStorage(store.storage),
     transcripts,
     activities,
     handoffs,
@@ -101,11 +137,16 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     jobs,
     events,
     seen,
+    lock,
     storeReady,
+    caLedger,
+    probes,
+    bullmq,
     close: async () => {
       await jobs.close();
       await events.close();
       await seen.close();
+      await lock.close();
       await store.close();
     },
   };
@@ -155,6 +196,17 @@ export function consoleSecret(config: Config): string {
  */
 export function keyEscrowSecret(config: Config): string {
   return config.keyEscrowSecret ?? keptSecret(config.dataDir, '.key-escrow-secret');
+}
+
+/**
+ * The secret the CA private keys are sealed under in the store: configured, or with the embedded
+ * store one made for this data folder. With MongoDB it must be configured: every host has to open
+ * the same CA keys, and a secret made on one host is unknown to the others.
+ */
+export function caKeySecret(config: Config): string {
+  if (config.caKeySecret) return config.caKeySecret;
+  if (config.mongo) throw new ConfigError([{ key: 'CA_KEY_SECRET', reason: 'required when MONGODB_URI is set (every host must open the same CA keys)' }]);
+  return keptSecret(config.dataDir, '.ca-key-secret');
 }
 
 function keptSecret(dataDir: string, name: string): string {

@@ -24,11 +24,21 @@ const Schema = z.object({
   // MongoDB connection string; set = scaled-out store (mongoose).
   MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
   // Database name for MongoDB (default: the one in the URI, else gpki).
-  MONGODB_DB: z.string().optional(),
+  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, { message: 'must be a MongoDB database name (no / \\ . space " $, at most 63 characters)' }).optional(),
+  // Milliseconds an operation waits for a usable primary (an election, a restart) before it fails.
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: int(5_000, 500, 120_000),
+  // Milliseconds the driver waits on a socket for a server's reply before it drops the connection.
+  MONGODB_SOCKET_TIMEOUT_MS: int(30_000, 1_000, 600_000),
+  // Milliseconds a query may run on the server (maxTimeMS of every find, count and findOneAndUpdate).
+  MONGODB_OPERATION_TIMEOUT_MS: int(10_000, 100, 600_000),
   // Redis URL; set = BullMQ jobs and Redis pub/sub.
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   // Key prefix for BullMQ queues and pub/sub channels.
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/i).default('gpki'),
+  // Seconds a conversation's turn lock lasts unless renewed: how long an instance that died mid-turn holds up that conversation.
+  TURN_LOCK_LEASE_SECONDS: int(10, 1, 300),
+  // Seconds a turn waits for the same conversation's running turn before the user is told to try again.
+  TURN_LOCK_WAIT_SECONDS: int(12, 1, 300),
   // Bot Framework app registration; empty = open local mode (no JWT validation).
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
@@ -67,6 +77,8 @@ const Schema = z.object({
   TRAINING_DOWNLOAD_TTL_HOURS: int(24, 1, 168),
   // Secret the kept training private keys are encrypted under; default: one generated and kept in DATA_DIR.
   KEY_ESCROW_SECRET: z.string().min(16).optional(),
+  // Secret the CA private keys are sealed under in the store; optional with the embedded store (one is generated and kept in DATA_DIR), REQUIRED with MONGODB_URI (every host must open the same CA keys).
+  CA_KEY_SECRET: z.string().min(16).optional(),
   // Address users' browsers reach the bot at (links in cards); default http://localhost:PORT.
   PUBLIC_URL: optionalUrl(['http://', 'https://']),
   // Secret that signs links to uploaded files; default: one generated and kept in DATA_DIR.
@@ -118,6 +130,12 @@ const Schema = z.object({
   SERVER_CERT_VALIDITY_DAYS: int(200, 1, 398),
   // Server-certificate renewal opens this many days before expiry (DOMAIN.md 2.5).
   SERVER_RENEWAL_WINDOW_DAYS: int(30, 1, 365),
+  // Seconds a BullMQ worker's lock on a running job lasts; a job of a worker that died is taken up again after about this long.
+  JOB_LOCK_SECONDS: int(30, 2, 600),
+  // Seconds between recovery sweeps (lost CA jobs enqueued again, late CA work announced, the daily scan kept scheduled); one also runs at every start.
+  RECOVERY_INTERVAL_SECONDS: int(120, 5, 3600),
+  // Minutes a case may wait for the CA before its person and deciders are told, once, that it is late.
+  CA_LATE_MINUTES: int(30, 1, 10_080),
   // Which CA issues user and server certificates: embedded (in-process) or cfssl (a remote `cfssl serve`).
   CA_MODE: z.enum(['embedded', 'cfssl']).default('embedded'),
   // Base URL of `cfssl serve` (required with CA_MODE=cfssl), e.g. http://ca.internal:8888.
@@ -130,7 +148,9 @@ const Schema = z.object({
   CFSSL_ROOT_PEM: z.string().optional(),
   // Where the cfssl CA publishes its current DER CRL; default CFSSL_URL + /api/v1/cfssl/crl.
   CFSSL_CRL_URL: optionalUrl(['http://', 'https://']),
-}).refine((e) => e.CA_MODE !== 'cfssl' || Boolean(e.CFSSL_URL), { message: 'CFSSL_URL is required when CA_MODE=cfssl', path: ['CFSSL_URL'] });
+}).refine((e) => e.CA_MODE !== 'cfssl' || Boolean(e.CFSSL_URL), { message: 'CFSSL_URL is required when CA_MODE=cfssl', path: ['CFSSL_URL'] })
+  // A socket given up before the server's own limit would turn every slow query into a dropped connection.
+  .refine((e) => e.MONGODB_SOCKET_TIMEOUT_MS > e.MONGODB_OPERATION_TIMEOUT_MS, { message: 'must be greater than MONGODB_OPERATION_TIMEOUT_MS', path: ['MONGODB_SOCKET_TIMEOUT_MS'] });
 
 export type Mode = 'embedded' | 'scaled';
 
@@ -139,9 +159,12 @@ export interface Config {
   host: string;
   dataDir: string;
   logLevel: z.infer<typeof Schema>['LOG_LEVEL'];
-  mongo?: { uri: string; dbName?: string };
+  /** Set when MONGODB_URI is: the store's connection (names as infra/store/mongo/settings.ts takes them). */
+  mongo?: { uri: string; dbName?: string; serverSelectionTimeoutMS: number; socketTimeoutMS: number; operationTimeoutMS: number };
   redis?: { url: string; prefix: string };
   queuePrefix: string;
+  /** One turn at a time per conversation (infra/lock): lease and longest wait. */
+  turnLock: { leaseMs: number; waitMs: number };
   bot: { appId: string; appPassword: string; tenantId: string; appType: string; openIdMetadataUrl?: string };
   /** True when no app id is set: activities are not authenticated (like the Emulator). */
   openMode: boolean;
@@ -161,6 +184,8 @@ export interface Config {
   trainingDownloadTtlHours: number;
   /** Set when KEY_ESCROW_SECRET is configured; otherwise one is generated in DATA_DIR (bot/runtime.ts). */
   keyEscrowSecret?: string;
+  /** CA_KEY_SECRET; when unset bot/runtime.ts keeps one in DATA_DIR, or refuses to start with MongoDB. */
+  caKeySecret?: string;
   shutdownGraceMs: number;
   /** Set when PUBLIC_URL is configured; otherwise links use http://localhost:<listening port>. */
   publicUrl?: string;
@@ -182,6 +207,10 @@ export interface Config {
   queue: 'inline' | 'bullmq';
   helpdesk: { calendarFile: string; calendarState: string; onsiteWindowHours: number; visitSlotMinutes: number; visitReminderHours: number; ticketAutoCloseWorkingDays: number; advisoryLeadWorkingDays: number; faqDir: string };
   serverCert: { domainSuffixes: string[]; validityDays: number; renewalWindowDays: number };
+  /** The recovery sweep (domain/usecases/recovery.ts): how often it runs and when CA work counts as late. */
+  recovery: { intervalMs: number; caLateMinutes: number };
+  /** BullMQ: how long a worker's lock on a running job lasts (and how often stalled jobs are looked for). */
+  jobLockMs: number;
   ca: { mode: 'embedded' | 'cfssl'; cfssl?: { url: string; authKey?: string; profile: string; rootPemFile?: string; crlUrl?: string } };
 }
 
@@ -206,9 +235,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
-    mongo: e.MONGODB_URI ? { uri: e.MONGODB_URI, dbName: e.MONGODB_DB } : undefined,
+    mongo: e.MONGODB_URI
+      ? {
+          uri: e.MONGODB_URI, dbName: e.MONGODB_DB, serverSelectionTimeoutMS: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+          socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS, operationTimeoutMS: e.MONGODB_OPERATION_TIMEOUT_MS,
+        }
+      : undefined,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX } : undefined,
     queuePrefix: e.QUEUE_PREFIX,
+    turnLock: { leaseMs: e.TURN_LOCK_LEASE_SECONDS * 1000, waitMs: e.TURN_LOCK_WAIT_SECONDS * 1000 },
     bot: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType, openIdMetadataUrl: e.BOT_OPENID_METADATA_URL },
     openMode: e.MicrosoftAppId === '',
     directorySeed: e.DIRECTORY_SEED,
@@ -225,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trainingCaOrganization: e.TRAINING_CA_ORGANIZATION,
     trainingDownloadTtlHours: e.TRAINING_DOWNLOAD_TTL_HOURS,
     keyEscrowSecret: e.KEY_ESCROW_SECRET,
+    caKeySecret: e.CA_KEY_SECRET,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     fileLinkSecret: e.FILE_LINK_SECRET,
@@ -249,6 +285,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       advisoryLeadWorkingDays: e.ADVISORY_LEAD_WORKING_DAYS, faqDir: path.resolve(e.FAQ_DIR),
     },
     serverCert: { domainSuffixes: e.SERVER_CERT_DOMAINS, validityDays: e.SERVER_CERT_VALIDITY_DAYS, renewalWindowDays: e.SERVER_RENEWAL_WINDOW_DAYS },
+    recovery: { intervalMs: e.RECOVERY_INTERVAL_SECONDS * 1000, caLateMinutes: e.CA_LATE_MINUTES },
+    jobLockMs: e.JOB_LOCK_SECONDS * 1000,
     ca: {
       mode: e.CA_MODE,
       cfssl: e.CFSSL_URL ? { url: e.CFSSL_URL.replace(/\/$/, ''), authKey: e.CFSSL_AUTH_KEY, profile: e.CFSSL_PROFILE, rootPemFile: e.CFSSL_ROOT_PEM, crlUrl: e.CFSSL_CRL_URL } : undefined,

@@ -39,6 +39,7 @@ export const NotifyPayload = z.object({
     z.object({ type: z.literal('revocationInformed'), caseId: z.string() }),
     z.object({ type: z.literal('startedOnBehalf'), caseId: z.string() }),
     z.object({ type: z.literal('replacementDelayed'), caseId: z.string() }),
+    z.object({ type: z.literal('caLate'), caseId: z.string() }),
     z.object({ type: z.literal('trainingReady'), caseId: z.string(), serial: z.string() }),
     z.object({ type: z.literal('downloadExpired'), caseId: z.string() }),
     z.object({ type: z.literal('expiryReminder'), caseId: z.string(), serial: z.string(), days: z.number().int().positive() }),

@@ -31,7 +31,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts; retention?: { deps: Pick<RetentionDeps, 'activities' | 'transcripts' | 'retention'>; report?(day: string, r: RetentionReport): void } }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts; retention?: { deps: Omit<RetentionDeps, keyof CoreDeps>; report?(day: string, r: RetentionReport): void } }): Partial<Record<QueueName, Handlers>> {
   const server = deps.server ? { ...deps.core, server: deps.server } : undefined;
   const needsServer = () => {
     if (!server) throw new PermanentError('INVALID_INPUT', 'server-certificate jobs need the server ports');

@@ -44,6 +44,15 @@ export interface Case<D = Record<string, unknown>> {
   updatedAt: string;
 }
 
+/** Whether `event` happened after the last `since` event of the timeline (e.g. a reminder of this booking). */
+export function happenedSince(c: Pick<Case<unknown>, 'timeline'>, event: string, since: string): boolean {
+  let last = -1;
+  c.timeline.forEach((e, i) => {
+    if (e.event === since) last = i;
+  });
+  return c.timeline.slice(last + 1).some((e) => e.event === event);
+}
+
 /** What `CaseRepository.create` needs: everything but the number and the version. */
 export type NewCase<D = Record<string, unknown>> = Omit<Case<D>, 'id' | 'version' | 'createdAt' | 'updatedAt'> & { createdAt?: string };
 

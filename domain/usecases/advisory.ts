@@ -1,3 +1,4 @@
+import { happenedSince } from '../cases/case.js';
 import type { Case } from '../cases/case.js';
 import { ADVISORY_MODES, advisoryTransition, type AdvisoryData, type AdvisoryMode, type AdvisoryStatus } from '../cases/advisory.js';
 import { hasRole } from '../people.js';
@@ -83,11 +84,15 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
     const start = input.date!;
     const saved = await recordEvent(deps, c, { event: 'advisoryAccepted', actorId: actor.id, status: rule.to, note: cal.format(new Date(start)), patch: { data: { ...c.data, session: { start } } } });
     await tell(deps, saved.applicantId, saved, 'advisoryAccepted');
-    // The reminder goes out at the start of the working day before the session.
-    const dayBefore = previousWorkingDayStart(cal, new Date(start));
-    await deps.jobs.enqueue({ queue: 'visits', name: 'advisoryReminder', payload: { caseId: c.id, at: start }, key: `kn:reminder:${c.id}:${start}`, delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()) });
+    await scheduleAdvisoryReminder(deps, saved, start);
     return saved;
   }) as Promise<Result<Advisory, AdvisoryError>>;
+}
+
+/** The session's reminder, at the start of the working day before it (idempotent by session). */
+export async function scheduleAdvisoryReminder(deps: HelpdeskDeps, c: Advisory, start: string): Promise<{ duplicate: boolean }> {
+  const dayBefore = previousWorkingDayStart(await calendarOf(deps, c), new Date(start));
+  return deps.jobs.enqueue({ queue: 'visits', name: 'advisoryReminder', payload: { caseId: c.id, at: start }, key: `kn:reminder:${c.id}:${start}`, delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()) });
 }
 
 function previousWorkingDayStart(cal: WorkingCalendar, start: Date): Date {
@@ -102,6 +107,7 @@ function previousWorkingDayStart(cal: WorkingCalendar, start: Date): Date {
 export async function sendAdvisoryReminder(deps: HelpdeskDeps, caseId: string, start: string): Promise<'sent' | 'skipped'> {
   const c = await deps.cases.get<AdvisoryData>(caseId);
   if (!c || c.status !== 'DIJADUALKAN' || c.data.session?.start !== start) return 'skipped';
+  if (happenedSince(c, 'advisoryReminded', 'advisoryAccepted')) return 'skipped';
   const saved = await recordEvent(deps, c, { event: 'advisoryReminded', actorId: SYSTEM_ACTOR });
   await tell(deps, saved.applicantId, saved, 'advisoryReminder');
   return 'sent';

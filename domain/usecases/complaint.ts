@@ -109,10 +109,10 @@ export async function userAct(deps: HelpdeskDeps, input: { caseId: string; actor
 export const autoCloseJobKey = (caseId: string, resolvedAt: string) => `ad:autoclose:${caseId}:${resolvedAt}`;
 
 /** Schedules the auto-close of a resolved ticket after the configured working days. */
-export async function scheduleAutoClose(deps: HelpdeskDeps, c: Ticket): Promise<void> {
+export async function scheduleAutoClose(deps: HelpdeskDeps, c: Ticket): Promise<{ duplicate: boolean }> {
   const resolvedAt = c.data.resolvedAt!;
   const due = (await calendarOf(deps, c)).addWorkingDays(new Date(resolvedAt), deps.helpdesk.ticketAutoCloseWorkingDays);
-  await deps.jobs.enqueue({
+  return deps.jobs.enqueue({
     queue: 'visits', name: 'ticketAutoClose', payload: { caseId: c.id, at: resolvedAt }, key: autoCloseJobKey(c.id, resolvedAt),
     delayMs: Math.max(0, due.getTime() - deps.clock.now().getTime()),
   });

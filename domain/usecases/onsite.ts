@@ -1,3 +1,4 @@
+import { happenedSince } from '../cases/case.js';
 import type { ComplaintData, OnsiteData, TicketStatus } from '../cases/complaint.js';
 import { ticketTransition } from '../cases/complaint.js';
 import { hasRole } from '../people.js';
@@ -186,16 +187,16 @@ export const deadlineJobKey = (caseId: string, deadline: string) => `ad:deadline
 export const reminderJobKey = (caseId: string, slotStart: string) => `ad:reminder:${caseId}:${slotStart}`;
 
 /** Schedules the deadline check for `deadline` (a later deadline gets its own job; the old one finds it moved). */
-export async function scheduleDeadline(deps: HelpdeskDeps, caseId: string, deadline: string): Promise<void> {
-  await deps.jobs.enqueue({ queue: 'visits', name: 'visitDeadline', payload: { caseId, at: deadline }, key: deadlineJobKey(caseId, deadline), delayMs: Math.max(0, Date.parse(deadline) - deps.clock.now().getTime()) });
+export async function scheduleDeadline(deps: HelpdeskDeps, caseId: string, deadline: string): Promise<{ duplicate: boolean }> {
+  return deps.jobs.enqueue({ queue: 'visits', name: 'visitDeadline', payload: { caseId, at: deadline }, key: deadlineJobKey(caseId, deadline), delayMs: Math.max(0, Date.parse(deadline) - deps.clock.now().getTime()) });
 }
 
 /** Reminder `visitReminderHours` before the visit, or halfway there when the visit is sooner. */
-export async function scheduleReminder(deps: HelpdeskDeps, caseId: string, start: Date): Promise<void> {
+export async function scheduleReminder(deps: HelpdeskDeps, caseId: string, start: Date): Promise<{ duplicate: boolean }> {
   const now = deps.clock.now().getTime();
   const lead = deps.helpdesk.visitReminderHours * HOUR;
   const at = start.getTime() - lead > now ? start.getTime() - lead : now + (start.getTime() - now) / 2;
-  await deps.jobs.enqueue({ queue: 'visits', name: 'visitReminder', payload: { caseId, at: start.toISOString() }, key: reminderJobKey(caseId, start.toISOString()), delayMs: Math.max(0, at - now) });
+  return deps.jobs.enqueue({ queue: 'visits', name: 'visitReminder', payload: { caseId, at: start.toISOString() }, key: reminderJobKey(caseId, start.toISOString()), delayMs: Math.max(0, at - now) });
 }
 
 /** The reminder job: the officer and the user hear about the visit, unless it moved or is done. */
@@ -203,6 +204,8 @@ export async function sendVisitReminder(deps: HelpdeskDeps, caseId: string, slot
   const c = await load(deps, caseId);
   const onsite = c?.data.onsite;
   if (!c || c.status !== 'DIJADUALKAN' || onsite?.slot?.start !== slotStart || !onsite.officerId) return 'skipped';
+  // Once per booking, even when a recovered timer runs a second time.
+  if (happenedSince(c, 'visitReminded', 'visitScheduled')) return 'skipped';
   const saved = await recordEvent(deps, c, { event: 'visitReminded', actorId: SYSTEM_ACTOR });
   await tell(deps, onsite.officerId, saved, 'visitReminder');
   await tell(deps, saved.applicantId, saved, 'visitReminder');

@@ -70,7 +70,7 @@ describe('e2e: user certificate replacement over HTTP', function () {
     expect(texts(r)).to.contain('sedang dibatalkan SERTA-MERTA');
     const caseId = caseIdIn(texts(r));
 
-    await owner.waitFor('old revoked', (a) => (a.text ?? '').includes(`Sijil lama ${old.serial.toUpperCase()} telah dibatalkan`));
+    await owner.waitForSeen('old revoked', (a) => (a.text ?? '').includes(`Sijil lama ${old.serial.toUpperCase()} telah dibatalkan`));
     await ap.waitForSeen('AP informed', (a) => (a.text ?? '').includes('Makluman') && (a.text ?? '').includes(caseId));
     const card = await ap.waitForSeen('replacement card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(`${caseId}**`));
     expect(JSON.stringify(cardOf(card))).to.contain('Penggantian Sijil Digital Pengguna').and.contain('Telah dibatalkan pada');

@@ -54,7 +54,7 @@ describe('e2e: user certificate revocation over HTTP', function () {
     expect(texts(r)).to.contain('dihantar terus kepada CA');
     const caseId = /\*\*(UC-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;
 
-    await owner.waitFor('revoked notice', (a) => (a.text ?? '').includes(`Sijil ${cert.serial.toUpperCase()} telah dibatalkan oleh CA`));
+    await owner.waitForSeen('revoked notice', (a) => (a.text ?? '').includes(`Sijil ${cert.serial.toUpperCase()} telah dibatalkan oleh CA`));
     const informed = await ap.waitFor('AP informed', (a) => (a.text ?? '').includes('Makluman') && (a.text ?? '').includes(caseId));
     expect(cardOf(informed)).to.equal(undefined); // informed, not asked
 
