@@ -5,9 +5,17 @@ import type { Directory } from '../domain/ports/directory.js';
 import { t } from '../dialogs/i18n/index.js';
 import { LOCALE_KEY } from '../dialogs/turn.js';
 
+/**
+ * The MongoDB driver's classes for "no server answered" (no primary within the selection timeout,
+ * a dropped or timed-out connection): the store is away, not the request wrong. Told by class name
+ * because the driver is loaded only in the scaled-out mode.
+ */
+const MONGO_UNAVAILABLE = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
+
 /** The coded error every adapter throws when a service the bot needs (Redis, the store) does not answer. */
 export function isInfraUnavailable(e: unknown): boolean {
-  return isDomainError(e) && e.code === 'INFRA_UNAVAILABLE';
+  if (isDomainError(e)) return e.code === 'INFRA_UNAVAILABLE';
+  return e instanceof Error && MONGO_UNAVAILABLE.has(e.name);
 }
 
 export interface UnavailableReplyDeps {
