@@ -86,7 +86,7 @@ export function mountAdminQueues(server: Server, deps: AdminQueuesDeps): void {
 
 /** Answers 401/403 itself and returns false unless an administrator may make this request. */
 async function admit(req: Request, res: Response, deps: AdminQueuesDeps): Promise<boolean> {
-  const session = consoleSessionOf(req, deps.sessions);
+  const session = await consoleSessionOf(req, deps.sessions);
   if (!session) return refuse(res, 401, 'NO_SESSION');
   // Asked on every request: a role withdrawn in the directory ends access at once.
   const person = await deps.directory.getPerson(session.agentId);

@@ -22,12 +22,12 @@ async function main(): Promise<number> {
   const infra = await openInfrastructure(config, logger, { now: () => new Date() });
   try {
     await seedDirectory(config, infra, logger);
-    const r = await setAgentPassword({ directory: infra.store.directory, credentials: infra.agentCredentials }, email, password);
+    const r = await setAgentPassword({ directory: infra.store.directory, credentials: infra.agentCredentials, sessions: infra.agentSessions }, email, password);
     if (!r.ok) {
       process.stderr.write(`refused: ${r.reason}\n`);
       return 1;
     }
-    process.stdout.write(`password set for ${r.person.name} <${r.person.email ?? email}>\n`);
+    process.stdout.write(`password set for ${r.person.name} <${r.person.email ?? email}>; ${r.sessionsEnded} console session(s) ended\n`);
     return 0;
   } finally {
     await infra.close();

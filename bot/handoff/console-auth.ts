@@ -1,8 +1,9 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { hasRole, type Person } from '../../domain/people.js';
 import type { Directory } from '../../domain/ports/directory.js';
 import type { AgentCredentials } from '../../domain/ports/handoff-repository.js';
+import type { AgentSessions } from '../../domain/ports/agent-sessions.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1 };
@@ -23,59 +24,92 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-/** Sets (or resets) an agent's console password; only directory people with the helpdesk-agent role. */
-export async function setAgentPassword(deps: { directory: Directory; credentials: AgentCredentials }, email: string, password: string): Promise<{ ok: true; person: Person } | { ok: false; reason: string }> {
+/**
+ * Sets (or resets) an agent's console password; only directory people with the helpdesk-agent
+ * role. Every session the agent had is ended: whoever signed in with the old password is out.
+ */
+export async function setAgentPassword(deps: { directory: Directory; credentials: AgentCredentials; sessions: AgentSessions }, email: string, password: string): Promise<{ ok: true; person: Person; sessionsEnded: number } | { ok: false; reason: string }> {
   const person = await deps.directory.findByEmail(email.trim());
   if (!person) return { ok: false, reason: `no person with the e-mail ${email} in the directory` };
   if (!hasRole(person, 'HELPDESK_AGENT')) return { ok: false, reason: `${email} does not have the HELPDESK_AGENT role` };
   if (password.length < MIN_PASSWORD_LENGTH) return { ok: false, reason: `the password must have at least ${MIN_PASSWORD_LENGTH} characters` };
   await deps.credentials.setHash(person.id, await hashPassword(password));
-  return { ok: true, person };
+  return { ok: true, person, sessionsEnded: await deps.sessions.deleteForAgent(person.id) };
 }
 
 export interface Session {
   agentId: string;
+  /** The session's key in the store (a digest of the cookie, which only the browser holds). */
   sid: string;
   exp: number;
 }
 
 /**
- * Stateless console sessions: the cookie is the session signed with HMAC-SHA256, so every bot
- * instance sharing the secret accepts it. The CSRF token is derived from the session id and must
- * come back in the `x-csrf-token` header of every state-changing request.
+ * Server-side console sessions in the shared store: the cookie is 32 random bytes, the store keeps
+ * only their SHA-256, so ending a session (logout, a password reset, a role withdrawn) ends it on
+ * every instance at once, and reading the store does not give anyone a usable cookie. The CSRF
+ * token is derived from the session id and must come back in `x-csrf-token` on every change.
  */
 export class ConsoleSessions {
-  constructor(private readonly opts: { secret: string; ttlSeconds: number; now: () => number }) {}
+  constructor(private readonly opts: { store: AgentSessions; secret: string; ttlSeconds: number; now: () => Date }) {}
 
-  issue(agentId: string): { cookie: string; csrf: string; session: Session } {
-    const session: Session = { agentId, sid: randomBytes(16).toString('base64url'), exp: Math.floor(this.opts.now() / 1000) + this.opts.ttlSeconds };
-    const body = Buffer.from(JSON.stringify(session)).toString('base64url');
-    return { cookie: `${body}.${this.sign(body)}`, csrf: this.csrfOf(session), session };
+  async issue(agentId: string): Promise<{ cookie: string; csrf: string; session: Session }> {
+    const cookie = randomBytes(32).toString('base64url');
+    const now = this.opts.now();
+    const exp = Math.floor(now.getTime() / 1000) + this.opts.ttlSeconds;
+    const session: Session = { agentId, sid: digest(cookie), exp };
+    await this.opts.store.create({ id: session.sid, agentId, createdAt: now.toISOString(), expiresAt: new Date(exp * 1000).toISOString() });
+    return { cookie, csrf: this.csrfOf(session), session };
   }
 
-  read(cookie: string | undefined): Session | undefined {
-    if (!cookie) return undefined;
-    const [body, sig] = cookie.split('.');
-    if (!body || !sig || !safeEqual(sig, this.sign(body))) return undefined;
-    try {
-      const s = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Session;
-      return typeof s.agentId === 'string' && typeof s.sid === 'string' && s.exp * 1000 > this.opts.now() ? s : undefined;
-    } catch {
-      return undefined;
-    }
+  async read(cookie: string | undefined): Promise<Session | undefined> {
+    if (!cookie || !/^[\w-]{43}$/.test(cookie)) return undefined;
+    const found = await this.opts.store.get(digest(cookie), this.opts.now());
+    return found ? { agentId: found.agentId, sid: found.id, exp: Math.floor(Date.parse(found.expiresAt) / 1000) } : undefined;
+  }
+
+  /** True while the session with this store id lives (for long-lived streams opened under it). */
+  async readById(sid: string): Promise<boolean> {
+    return (await this.opts.store.get(sid, this.opts.now())) !== undefined;
+  }
+
+  /** Ends one session (logout). */
+  async end(session: Session): Promise<void> {
+    await this.opts.store.delete(session.sid);
+  }
+
+  /** Ends every session of an agent (password reset, role withdrawn); returns how many. */
+  async endAllFor(agentId: string): Promise<number> {
+    return this.opts.store.deleteForAgent(agentId);
   }
 
   csrfOf(s: Session): string {
-    return this.sign(`csrf:${s.sid}`);
+    return createHmac('sha256', this.opts.secret).update(`csrf:${s.sid}`).digest('base64url');
   }
 
   csrfValid(s: Session, token: unknown): boolean {
     return typeof token === 'string' && safeEqual(token, this.csrfOf(s));
   }
+}
 
-  private sign(text: string): string {
-    return createHmac('sha256', this.opts.secret).update(text).digest('base64url');
+/**
+ * Ends the console sessions of everyone who no longer holds the helpdesk-agent role (after the
+ * directory was loaded again); returns whose were ended. Each request checks the role too: this
+ * also closes what the next request would have found.
+ */
+export async function endSessionsOfFormerAgents(deps: { directory: Directory; sessions: AgentSessions; now: Date }): Promise<string[]> {
+  const ended: string[] = [];
+  for (const agentId of await deps.sessions.agentIds(deps.now)) {
+    const person = await deps.directory.getPerson(agentId);
+    if (person && hasRole(person, 'HELPDESK_AGENT')) continue;
+    await deps.sessions.deleteForAgent(agentId);
+    ended.push(agentId);
   }
+  return ended;
+}
+
+function digest(cookie: string): string {
+  return createHash('sha256').update(cookie).digest('base64url');
 }
 
 function safeEqual(a: string, b: string): boolean {

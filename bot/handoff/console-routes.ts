@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
@@ -8,7 +9,9 @@ import type { EventBus } from '../../domain/ports/event-bus.js';
 import type { AgentCredentials } from '../../domain/ports/handoff-repository.js';
 import type { Logger } from '../../infra/logger.js';
 import { AGENT_CORRECTABLE } from '../../dialogs/user-certificate/field-check.js';
-import { ConsoleSessions, verifyPassword, type Session } from './console-auth.js';
+import { ConsoleSessions, hashPassword, verifyPassword, type Session } from './console-auth.js';
+import type { ClientAddresses } from '../client-address.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 import { HANDOFF_TOPIC, type AgentResult, type HandoffService } from './service.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText, type TicketAgentAction } from '../helpdesk-agent-actions.js';
@@ -24,9 +27,13 @@ export interface ConsoleDeps {
   events: EventBus;
   webDir: string;
   logger: Logger;
-  /** A trusted intranet SSO header carrying the signed-in person's e-mail; unset = passwords only. */
+  /** An intranet SSO header carrying the signed-in person's e-mail, believed only from `addresses`' trusted proxies; unset = passwords only. */
   ssoHeader?: string;
   sessionTtlSeconds: number;
+  /** Client addresses (forwarding headers believed only from TRUSTED_PROXIES). */
+  addresses: ClientAddresses;
+  /** Failed sign-ins per e-mail and per address, in the shared store. */
+  throttle: SignInThrottle;
 }
 
 const COOKIE = 'gpki_console';
@@ -34,8 +41,6 @@ const COOKIE = 'gpki_console';
 const COOKIE_PATHS = ['/console', '/admin'];
 const MAX_TEXT = 2000;
 const TICKET_NO = /^AD-\d{4}-\d{6}$/;
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60_000;
 
 const CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
@@ -49,13 +54,16 @@ const CSP = [
  * server-sent events fed by the EventBus, so an agent on any instance sees every instance's traffic.
  */
 export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{ close(): Promise<void> }> {
-  const clients = new Set<Response>();
+  /** Open event streams, each with the session it was opened under. */
+  const clients = new Map<Response, string>();
   const unsubscribe = await deps.events.subscribe(HANDOFF_TOPIC, (message) => {
     const frame = `data: ${JSON.stringify(message)}\n\n`;
-    for (const res of clients) res.write(frame);
+    for (const res of clients.keys()) res.write(frame);
   });
   const keepAlive = setInterval(() => {
-    for (const res of clients) res.write(': keep-alive\n\n');
+    void closeEndedStreams().then(() => {
+      for (const res of clients.keys()) res.write(': keep-alive\n\n');
+    });
   }, 25_000);
   keepAlive.unref();
 
@@ -69,25 +77,11 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
     res.sendRaw(200, html);
   });
 
-  // Failed sign-ins per e-mail on this instance: after MAX_FAILURES in the window, even the right password waits.
-  const failures = new Map<string, { count: number; since: number }>();
   server.post('/console/api/login', async (req: Request, res: Response) => {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return void res.send(415, { error: 'JSON_REQUIRED' });
-    const who = String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase().slice(0, 254);
-    const seen = failures.get(who);
-    if (seen && Date.now() - seen.since > FAILURE_WINDOW_MS) failures.delete(who);
-    if ((failures.get(who)?.count ?? 0) >= MAX_FAILURES) return void res.send(429, { error: 'TOO_MANY_ATTEMPTS' });
-    const person = await signIn(deps, req);
-    if (!person.ok) {
-      if (person.status === 401) {
-        const f = failures.get(who) ?? { count: 0, since: Date.now() };
-        failures.set(who, { ...f, count: f.count + 1 });
-        if (failures.size > 10_000) failures.delete(failures.keys().next().value as string);
-      }
-      return void res.send(person.status, { error: person.error });
-    }
-    failures.delete(who);
-    const issued = deps.sessions.issue(person.value.id);
+    const person = await signIn(deps, req, res);
+    if (!person.ok) return void res.send(person.status, { error: person.error });
+    const issued = await deps.sessions.issue(person.value.id);
     const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { isSecure?: () => boolean }).isSecure?.() ? '; Secure' : '';
     res.setHeader('set-cookie', COOKIE_PATHS.map((p) => `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=${deps.sessionTtlSeconds}${secure}`));
     deps.logger.info({ agent: person.value.id }, 'console sign-in');
@@ -96,18 +90,21 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
 
   /** Runs `handler` for a signed-in agent; POSTs also need the CSRF token. */
   const guarded = (handler: (req: Request, res: Response, agent: Person, session: Session) => Promise<void>) => async (req: Request, res: Response) => {
-    const session = deps.sessions.read(cookieOf(req, COOKIE));
+    const session = await deps.sessions.read(cookieOf(req, COOKIE));
     if (!session) return void res.send(401, { error: 'NO_SESSION' });
     if (req.method !== 'GET' && !deps.sessions.csrfValid(session, req.headers['x-csrf-token'])) return void res.send(403, { error: 'CSRF' });
-    const agent = await deps.directory.getPerson(session.agentId);
-    if (!agent || !hasRole(agent, 'HELPDESK_AGENT')) return void res.send(403, { error: 'NOT_AN_AGENT' });
+    const agent = await currentAgent(session);
+    if (!agent) return void res.send(403, { error: 'NOT_AN_AGENT' });
     await handler(req, res, agent, session);
   };
 
   server.get('/console/api/me', guarded(async (_req, res, agent, session) => {
     res.send(200, { agent: { id: agent.id, name: agent.name }, csrf: deps.sessions.csrfOf(session), fields: AGENT_CORRECTABLE });
   }));
-  server.post('/console/api/logout', guarded(async (_req, res) => {
+  server.post('/console/api/logout', guarded(async (_req, res, agent, session) => {
+    await deps.sessions.end(session);
+    for (const [stream, sid] of clients) if (sid === session.sid) stream.end();
+    deps.logger.info({ agent: agent.id }, 'console sign-out');
     res.setHeader('set-cookie', COOKIE_PATHS.map((p) => `${COOKIE}=; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=0`));
     res.send(200, { ok: true });
   }));
@@ -168,46 +165,93 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
 
   // Server-sent events; a callback handler that never calls next, since the response stays open.
   server.get('/console/api/events', (req: Request, res: Response, _next: unknown) => {
-    const session = deps.sessions.read(cookieOf(req, COOKIE));
-    if (!session) return void res.send(401, { error: 'NO_SESSION' });
-    void deps.directory.getPerson(session.agentId).then((agent) => {
-      if (!agent || !hasRole(agent, 'HELPDESK_AGENT')) return void res.send(403, { error: 'NOT_AN_AGENT' });
-      openStream(req, res);
-    }, () => res.send(503, { error: 'UNAVAILABLE' }));
+    void (async () => {
+      const session = await deps.sessions.read(cookieOf(req, COOKIE));
+      if (!session) return void res.send(401, { error: 'NO_SESSION' });
+      if (!(await currentAgent(session))) return void res.send(403, { error: 'NOT_AN_AGENT' });
+      openStream(req, res, session.sid);
+    })().catch(() => res.send(503, { error: 'UNAVAILABLE' }));
   });
 
-  function openStream(req: Request, res: Response): void {
+  function openStream(req: Request, res: Response, sid: string): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n: connected\n\n');
-    clients.add(res);
+    clients.set(res, sid);
     req.on('close', () => clients.delete(res));
+  }
+
+  /**
+   * The session's agent, asked of the directory on every request (a role withdrawn there ends
+   * access at once); a session whose person is no longer an agent is ended for good.
+   */
+  async function currentAgent(session: Session): Promise<Person | undefined> {
+    const agent = await deps.directory.getPerson(session.agentId);
+    if (agent && hasRole(agent, 'HELPDESK_AGENT')) return agent;
+    await deps.sessions.endAllFor(session.agentId);
+    return undefined;
+  }
+
+  /** Live streams whose session ended on any instance (logout elsewhere, a reset) are closed at the next keep-alive. */
+  async function closeEndedStreams(): Promise<void> {
+    for (const [stream, sid] of clients) {
+      const live = await deps.sessions.readById(sid).catch(() => true);
+      if (!live) {
+        clients.delete(stream);
+        stream.end();
+      }
+    }
   }
 
   return {
     close: async () => {
       clearInterval(keepAlive);
-      for (const res of clients) res.end();
+      for (const res of clients.keys()) res.end();
       clients.clear();
       await unsubscribe().catch(() => undefined);
     },
   };
 }
 
-async function signIn(deps: ConsoleDeps, req: Request): Promise<{ ok: true; value: Person } | { ok: false; status: number; error: string }> {
+/**
+ * Signs a person in by the SSO header (from a trusted proxy only) or by e-mail and password.
+ * Password attempts pass the throttle first; an unknown e-mail costs the same scrypt as a known
+ * one and gets the same answer, so neither the answer nor its time tells who is an agent.
+ */
+async function signIn(deps: ConsoleDeps, req: Request, res: Response): Promise<{ ok: true; value: Person } | { ok: false; status: number; error: string }> {
   const sso = deps.ssoHeader ? req.headers[deps.ssoHeader] : undefined;
-  if (typeof sso === 'string' && sso) {
-    const person = await deps.directory.findByEmail(sso);
+  if (sso !== undefined) {
+    if (!deps.addresses.fromTrustedProxy(req)) {
+      deps.logger.warn({ from: deps.addresses.of(req) }, 'console sign-in: SSO header from an address that is not a trusted proxy refused');
+      return { ok: false, status: 403, error: 'SSO_NOT_TRUSTED' };
+    }
+    const person = typeof sso === 'string' && sso ? await deps.directory.findByEmail(sso) : undefined;
     if (!person) return { ok: false, status: 401, error: 'SIGNIN_FAILED' };
     return hasRole(person, 'HELPDESK_AGENT') ? { ok: true, value: person } : { ok: false, status: 403, error: 'NOT_AN_AGENT' };
   }
   const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
-  if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.password.length > 1024) return { ok: false, status: 400, error: 'EMAIL_AND_PASSWORD_REQUIRED' };
-  const person = await deps.directory.findByEmail(body.email.trim());
+  if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.email.length > 254 || body.password.length > 1024) return { ok: false, status: 400, error: 'EMAIL_AND_PASSWORD_REQUIRED' };
+  const email = body.email.trim().toLowerCase();
+  const address = deps.addresses.of(req);
+  const admitted = await deps.throttle.admit(email, address);
+  if (!admitted.ok) {
+    res.setHeader('retry-after', String(admitted.retryAfterSeconds));
+    return { ok: false, status: 429, error: 'TOO_MANY_ATTEMPTS' };
+  }
+  const person = await deps.directory.findByEmail(email);
   const hash = person ? await deps.credentials.getHash(person.id) : undefined;
-  if (!person || !hash || !(await verifyPassword(body.password, hash))) return { ok: false, status: 401, error: 'SIGNIN_FAILED' };
+  const matches = await verifyPassword(body.password, hash ?? (await dummyHash()));
+  if (!person || !hash || !matches) {
+    deps.logger.info({ from: address }, 'console sign-in failed');
+    return { ok: false, status: 401, error: 'SIGNIN_FAILED' };
+  }
+  await deps.throttle.succeeded(email, address);
   // Checked on every request too: a person whose role was withdrawn cannot use a password set earlier.
   return hasRole(person, 'HELPDESK_AGENT') ? { ok: true, value: person } : { ok: false, status: 403, error: 'NOT_AN_AGENT' };
 }
+
+/** A hash of nobody's password, with the real parameters: what an unknown e-mail is checked against. */
+let dummy: Promise<string> | undefined;
+const dummyHash = (): Promise<string> => (dummy ??= hashPassword(randomBytes(24).toString('base64url')));
 
 function answer<T>(res: Response, r: AgentResult<T>): void {
   if (r.ok) return void res.send(200, { ok: true, value: r.value });
@@ -224,8 +268,8 @@ function textOf(req: Request): string | undefined {
   return typeof text === 'string' && text.trim() ? text.trim().slice(0, MAX_TEXT) : undefined;
 }
 
-/** The console session a request carries (signature and expiry checked), for other operator pages. */
-export function consoleSessionOf(req: Request, sessions: ConsoleSessions): Session | undefined {
+/** The live console session a request carries, for other operator pages. */
+export function consoleSessionOf(req: Request, sessions: ConsoleSessions): Promise<Session | undefined> {
   return sessions.read(cookieOf(req, COOKIE));
 }
 

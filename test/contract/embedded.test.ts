@@ -22,6 +22,8 @@ import { directoryContract } from './directory.contract.js';
 import { fileStoreContract } from './file-store.contract.js';
 import { agentCredentialsContract, handoffRepositoryContract } from './handoff-repository.contract.js';
 import { SqliteAgentCredentials, SqliteHandoffRepository } from '../../infra/store/embedded/handoff-repository.js';
+import { agentSessionsContract, rateLimitsContract } from './rate-limits.contract.js';
+import { SqliteAgentSessions, SqliteRateLimits } from '../../infra/store/embedded/rate-limits.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { botStateRetentionContract, storageContract } from './storage.contract.js';
@@ -66,6 +68,8 @@ activityLogContract('embedded', (clock) => embedded((s) => new SqliteActivityLog
 transcriptsContract('embedded', embedded((s) => new SqliteTranscripts({ db: s.db })));
 handoffRepositoryContract('embedded', embedded((s) => new SqliteHandoffRepository({ db: s.db })));
 agentCredentialsContract('embedded', embedded((s) => new SqliteAgentCredentials({ db: s.db })));
+rateLimitsContract('embedded', embedded((s) => new SqliteRateLimits({ db: s.db })));
+agentSessionsContract('embedded', embedded((s) => new SqliteAgentSessions({ db: s.db })));
 keyFingerprintsContract('embedded', embedded((s) => s.keyFingerprints));
 
 const newCase = (over: Partial<NewCase> = {}): NewCase => ({

@@ -28,6 +28,8 @@ import { directoryContract } from './directory.contract.js';
 import { fileStoreContract } from './file-store.contract.js';
 import { agentCredentialsContract, handoffRepositoryContract } from './handoff-repository.contract.js';
 import { MongoAgentCredentials, MongoHandoffRepository } from '../../infra/store/mongo/handoff-repository.js';
+import { agentSessionsContract, rateLimitsContract } from './rate-limits.contract.js';
+import { MongoAgentSessions, MongoRateLimits } from '../../infra/store/mongo/rate-limits.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { keyFingerprintsContract } from './key-fingerprints.contract.js';
@@ -94,6 +96,8 @@ if (!uri) {
     transcriptsContract('mongo', mongo((o) => new MongoTranscripts(o)));
     handoffRepositoryContract('mongo', mongo((o) => new MongoHandoffRepository(o)));
     agentCredentialsContract('mongo', mongo((o) => new MongoAgentCredentials(o)));
+    rateLimitsContract('mongo', mongo((o) => new MongoRateLimits(o)));
+    agentSessionsContract('mongo', mongo((o) => new MongoAgentSessions(o)));
     keyFingerprintsContract('mongo', mongo((o) => new MongoKeyFingerprints(o)));
 
     describe('mongo store (beyond the contracts)', () => {

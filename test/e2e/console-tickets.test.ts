@@ -63,7 +63,9 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
     expect((await lee.call('GET', '/console/api/tickets')).status).to.equal(200);
     await bot.core.directory.upsertPerson({ id: 'agent-tickets', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER'], identities: [] });
     expect(await lee.call('GET', '/console/api/tickets')).to.deep.equal({ status: 403, json: { error: 'NOT_AN_AGENT' } });
-    expect(await lee.call('POST', path(first, 'acknowledge'), {})).to.deep.equal({ status: 403, json: { error: 'NOT_AN_AGENT' } });
+    // That refusal ended the session for good: given the role back, the old cookie still opens nothing.
+    await bot.core.directory.upsertPerson({ id: 'agent-tickets', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
+    expect(await lee.call('POST', path(first, 'acknowledge'), {})).to.deep.equal({ status: 401, json: { error: 'NO_SESSION' } });
 
     const after = await ticket(bot, first);
     expect(after.version).to.equal(before.version);

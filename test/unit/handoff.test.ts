@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { AGENT_WORDS } from '../../dialogs/agent-request.js';
 import { parseAgentHours, withinAgentHours, type AgentHours } from '../../domain/rules/agent-hours.js';
+import Database from 'better-sqlite3';
 import { ConsoleSessions, hashPassword, verifyPassword } from '../../bot/handoff/console-auth.js';
+import { SqliteAgentSessions } from '../../infra/store/embedded/rate-limits.js';
 
 describe('helpdesk agents: working hours, words, sessions and passwords', () => {
   it('parses working hours and refuses what it cannot read', () => {
@@ -26,20 +28,28 @@ describe('helpdesk agents: working hours, words, sessions and passwords', () => 
     for (const no of ['ejen saya AP', 'agent orange', 'nak mohon sijil', 'human resources']) expect(AGENT_WORDS.test(no), no).to.equal(false);
   });
 
-  it('signs sessions: a changed, forged or expired cookie is none, and the CSRF token belongs to its session', () => {
+  it('keeps sessions on the server: an unknown, changed, ended or expired cookie is none, and the CSRF token belongs to its session', async () => {
     let now = Date.parse('2026-11-27T00:00:00Z');
-    const sessions = new ConsoleSessions({ secret: 'a-secret-of-enough-length', ttlSeconds: 60, now: () => now });
-    const { cookie, csrf, session } = sessions.issue('demo-agent');
-    expect(sessions.read(cookie)).to.deep.equal(session);
+    const db = new Database(':memory:');
+    const store = new SqliteAgentSessions({ db });
+    const sessions = new ConsoleSessions({ store, secret: 'a-secret-of-enough-length', ttlSeconds: 60, now: () => new Date(now) });
+    const { cookie, csrf, session } = await sessions.issue('demo-agent');
+    expect(await sessions.read(cookie)).to.deep.equal(session);
     expect(sessions.csrfValid(session, csrf)).to.equal(true);
-    expect(sessions.csrfValid(sessions.issue('demo-agent').session, csrf)).to.equal(false);
-    const [body, sig] = cookie.split('.');
-    const tampered = Buffer.from(JSON.stringify({ ...session, agentId: 'someone-else' })).toString('base64url');
-    expect(sessions.read(`${tampered}.${sig}`)).to.equal(undefined);
-    expect(sessions.read(`${body}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`)).to.equal(undefined);
-    expect(new ConsoleSessions({ secret: 'another-secret-of-length', ttlSeconds: 60, now: () => now }).read(cookie)).to.equal(undefined);
+    const other = await sessions.issue('demo-agent');
+    expect(sessions.csrfValid(other.session, csrf)).to.equal(false);
+    // The store holds a digest: its key is not a cookie that works.
+    expect(await sessions.read(session.sid)).to.equal(undefined);
+    expect(await sessions.read(`${cookie.slice(0, -1)}${cookie.endsWith('A') ? 'B' : 'A'}`)).to.equal(undefined);
+    await sessions.end(session);
+    expect(await sessions.read(cookie)).to.equal(undefined);
+    expect(await sessions.read(other.cookie)).to.not.equal(undefined);
+    expect(await sessions.endAllFor('demo-agent')).to.equal(1);
+    expect(await sessions.read(other.cookie)).to.equal(undefined);
+    const late = await sessions.issue('demo-agent');
     now += 61_000;
-    expect(sessions.read(cookie)).to.equal(undefined);
+    expect(await sessions.read(late.cookie)).to.equal(undefined);
+    db.close();
   });
 
   it('hashes passwords with scrypt and a fresh salt each time', async () => {
