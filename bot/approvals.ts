@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
 import type { Case } from '../domain/cases/case.js';
 import { operationOf } from '../domain/cases/operations.js';
-import { hasRole } from '../domain/people.js';
+import { mayDecide } from '../domain/cases/authority.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { getCaseForViewer } from '../domain/usecases/queries.js';
 import { decideUserCertificate } from '../domain/usecases/user-certificate-decide.js';
@@ -75,8 +75,7 @@ async function decide(ctx: TurnContext, deps: ApprovalDeps, value: unknown): Pro
 async function cardFor(ctx: TurnContext, deps: ApprovalDeps, c: Case<unknown>, notice?: string): Promise<AdaptiveCard> {
   const viewer = personOf(ctx);
   const locale = localeOf(ctx);
-  const canDecide = c.status === 'MENUNGGU_PENGESAHAN_AP' && hasRole(viewer, 'AP') && viewer.agencyId === c.agencyId && viewer.id !== c.applicantId;
-  if (canDecide) return (await approvalCardFor(deps.render, c, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
+  if (mayDecide(viewer, c, 'verify')) return (await approvalCardFor(deps.render, c, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
   const decider = lastDecision(c)?.actorId;
   const deciderName = decider ? ((await deps.core.directory.getPerson(decider))?.name ?? decider) : '';
   return decidedCardJson({ c, locale, deciderName, actions: cardActionsFor(ctx.activity.channelId), notice }) as unknown as AdaptiveCard;

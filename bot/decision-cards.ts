@@ -1,8 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
+import type { AuthorityCase, Task } from '../domain/cases/authority.js';
 import type { Case } from '../domain/cases/case.js';
 import type { Person } from '../domain/people.js';
 import type { Directory } from '../domain/ports/directory.js';
+import { decidersOf } from '../domain/usecases/authority.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { CardElement } from '../dialogs/cards/adaptive.js';
 import { decidedCardJson, lastDecision, type CardActions } from './cards/approval.js';
@@ -14,6 +16,16 @@ export const cardActionsFor = (channelId: string): CardActions => (channelId ===
 export async function teamsIdsOf(directory: Pick<Directory, 'getPerson'>, personIds: string[]): Promise<string[]> {
   const people = await Promise.all([...new Set(personIds)].map((id) => directory.getPerson(id)));
   return people.flatMap((p) => p?.identities.filter((i) => i.channelId === 'msteams' || i.channelId === '*').map((i) => i.userId) ?? []);
+}
+
+/**
+ * How a decision card's buttons work in `channelId`: on Teams `Action.Execute`, refreshed for
+ * everyone who may do `task` on the case (domain/cases/authority.ts); elsewhere `Action.Submit`.
+ */
+export async function decisionModeFor(directory: Pick<Directory, 'getPerson' | 'listByRole'>, channelId: string, c: AuthorityCase, task: Task): Promise<{ actions: CardActions; refreshUserIds?: string[] }> {
+  const actions = cardActionsFor(channelId);
+  if (actions !== 'execute') return { actions };
+  return { actions, refreshUserIds: await teamsIdsOf(directory, await decidersOf({ directory }, c, task)) };
 }
 
 /**

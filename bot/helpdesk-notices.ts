@@ -7,18 +7,9 @@ import type { Directory } from '../domain/ports/directory.js';
 import { calendarOf, type CalendarsByState } from '../domain/usecases/helpdesk-deps.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
-import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard, type DecisionCardMode } from './helpdesk-cards.js';
-import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
-
-/**
- * How a helpdesk decision card works in `channelId`: on Teams `Action.Execute`, refreshed for
- * everyone holding `role` (the lead officers for visits and advisory, the agents for tickets).
- */
-export async function decisionCardMode(directory: Directory, channelId: string, role: 'LEAD_AGENCY' | 'HELPDESK_AGENT'): Promise<DecisionCardMode> {
-  const actions = cardActionsFor(channelId);
-  if (actions !== 'execute') return { actions };
-  return { actions, refreshUserIds: await teamsIdsOf(directory, (await directory.listByRole(role)).map((p) => p.id)) };
-}
+import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
+import { decisionModeFor } from './decision-cards.js';
+import type { Task } from '../domain/cases/authority.js';
 
 export interface HelpdeskNoticeDeps {
   directory: Directory;
@@ -32,7 +23,7 @@ export interface HelpdeskNoticeDeps {
  */
 export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string, channelId = ''): Promise<Partial<Activity>> {
   // The lead agency's decision cards use Universal Actions on Teams and refresh for every lead officer.
-  const leadMode = () => decisionCardMode(deps.directory, channelId, 'LEAD_AGENCY');
+  const modeFor = (task: Task) => decisionModeFor(deps.directory, channelId, c, task);
   const cal = await calendarOf(deps, c);
   const name = async (id?: string) => (id ? ((await deps.directory.getPerson(id))?.name ?? id) : '');
   const fmt = (iso?: string) => (iso ? cal.format(new Date(iso)) : '-');
@@ -40,7 +31,7 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
   if (c.kind === 'KN') {
     const k = c as Case<AdvisoryData>;
     const text = tDynamic(locale, `hd.notify.${event}`, 'system', { caseId: c.id, topic: esc(k.data.topic), date: fmt(k.data.session?.start).slice(0, 10), reason: esc(c.reason ?? ''), notes: esc(k.data.notes ?? '') });
-    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text, await leadMode())] };
+    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text, await modeFor('advisory'))] };
     return { type: 'message', text };
   }
   const tk = c as Case<ComplaintData>;
@@ -55,14 +46,14 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
     case 'ticketUserReplied':
     case 'ticketReopened':
     case 'visitUnresolved':
-      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text, await decisionCardMode(deps.directory, channelId, 'HELPDESK_AGENT'))] };
+      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text, await modeFor('ticket'))] };
     case 'ticketReplied':
     case 'ticketInfoRequested':
       return { type: 'message', text, attachments: [userReplyCard(locale, tk, text)] };
     case 'ticketResolved':
       return { type: 'message', text, attachments: [resolvedCard(locale, tk, text)] };
     case 'onsiteApproval':
-      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text, await leadMode())] };
+      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text, await modeFor('onsiteApproval'))] };
     case 'onsiteApproved':
     case 'visitRepAbsent':
       return { type: 'message', text, attachments: [bookVisitCard(locale, tk, text)] };

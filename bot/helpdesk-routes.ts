@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { AdvisoryData } from '../domain/cases/advisory.js';
 import type { Case } from '../domain/cases/case.js';
 import type { ComplaintData } from '../domain/cases/complaint.js';
-import { hasRole } from '../domain/people.js';
+import { mayFollow, taskOf, type Task } from '../domain/cases/authority.js';
+import { listTasksFor } from '../domain/usecases/authority.js';
 import { decideAdvisory, recordAdvisoryHeld } from '../domain/usecases/advisory.js';
 import { userAct } from '../domain/usecases/complaint.js';
 import { calendarOf, type HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
@@ -14,12 +15,11 @@ import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
 import { advisoryCardJson, advisoryHeldCard, agentTicketCardJson, onsiteApprovalCardJson } from './helpdesk-cards.js';
-import { decisionCardMode, renderHelpdeskNotice } from './helpdesk-notices.js';
-import { currentCardFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
+import { renderHelpdeskNotice } from './helpdesk-notices.js';
+import { currentCardFor, decisionModeFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
 import { lastDecision } from './cards/approval.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
-import type { Person } from '../domain/people.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 const text = z.string().max(2000).optional();
@@ -126,47 +126,47 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
   });
 }
 
-/** Statuses in which a helpdesk agent may still act on a ticket (domain/cases/complaint.ts: new or being worked on). */
-const AGENT_STATUSES = ['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA', 'TOLAK_TAPAK', 'LAWATAN_SELESAI', 'DIBUKA_SEMULA'];
-
 /**
  * The helpdesk's decision cards for the shared Teams refresh: a ticket (AD) shows the agents their
  * ticket card while they can act and the lead officers the on-site approval while it waits; the
  * advisory request (KN) shows the lead officers its card. Otherwise: who did what last, and when.
+ * Who may act, and whose card refreshes, is domain/cases/authority.ts.
  */
 export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
-  const lead = (viewer: Person) => hasRole(viewer, 'LEAD_AGENCY');
-  const agent = (viewer: Person) => hasRole(viewer, 'HELPDESK_AGENT');
   const name = async (id: string) => (await hd.directory.getPerson(id))?.name ?? id;
-  const mode = (ctx: TurnContext, role: 'LEAD_AGENCY' | 'HELPDESK_AGENT') => decisionCardMode(hd.directory, ctx.activity.channelId, role);
+  const mode = (ctx: TurnContext, c: Case<unknown>, task: Task) => decisionModeFor(hd.directory, ctx.activity.channelId, c, task);
   const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) => tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
   return [
     {
       kinds: ['AD'],
       events: ['acknowledged', 'replied', 'infoRequested', 'resolved', 'onsiteRequested', 'onsiteApproved', 'onsiteRejected'],
-      mayView: (viewer, c) => lead(viewer) || agent(viewer) || viewer.id === c.applicantId,
+      mayView: mayFollow,
       decisionCard: async (ctx, viewer, c) => {
+        const task = taskOf(viewer, c);
+        if (task !== 'onsiteApproval' && task !== 'ticket') return undefined;
         const user = await name(c.applicantId);
         const tk = c as Case<ComplaintData>;
-        if (c.status === 'MOHON_KELULUSAN_TAPAK' && lead(viewer)) return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, 'LEAD_AGENCY'));
-        if (AGENT_STATUSES.includes(c.status) && agent(viewer)) return agentTicketCardJson(localeOf(ctx), tk, user, title(ctx, 'ticketNew', c, user), await mode(ctx, 'HELPDESK_AGENT'));
-        return undefined;
+        if (task === 'onsiteApproval') return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, c, task));
+        return agentTicketCardJson(localeOf(ctx), tk, user, title(ctx, 'ticketNew', c, user), await mode(ctx, c, task));
       },
     },
     {
       kinds: ['KN'],
       events: ['advisoryAccepted', 'advisoryDeclined'],
-      mayView: (viewer, c) => lead(viewer) || viewer.id === c.applicantId,
+      mayView: mayFollow,
       decisionCard: async (ctx, viewer, c) => {
-        if (!['DIMOHON', 'DISEMAK'].includes(c.status) || !lead(viewer)) return undefined;
+        if (taskOf(viewer, c) !== 'advisory') return undefined;
         const k = c as Case<AdvisoryData>;
         const user = await name(c.applicantId);
         const text = tDynamic(localeOf(ctx), 'hd.notify.advisoryRequest', 'system', { caseId: c.id, topic: esc(k.data.topic) });
-        return advisoryCardJson(localeOf(ctx), k, await calendarOf(hd, c), user, text, await mode(ctx, 'LEAD_AGENCY'));
+        return advisoryCardJson(localeOf(ctx), k, await calendarOf(hd, c), user, text, await mode(ctx, c, 'advisory'));
       },
     },
   ];
 }
+
+/** The notice (and so the card) each helpdesk task is shown with in `tugasan`, in the order shown. */
+const HELPDESK_NOTICE: readonly [Task, string][] = [['ticket', 'ticketNew'], ['onsiteApproval', 'onsiteApproval'], ['advisory', 'advisoryRequest'], ['visitReport', 'visitAssigned']];
 
 /**
  * The helpdesk part of `tugasan`: tickets for agents, visit approvals and advisory requests for the
@@ -174,22 +174,10 @@ export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
  * usual "no approvals waiting" answer follows).
  */
 export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Promise<number> {
-  const me = personOf(ctx);
   const locale = localeOf(ctx);
-  const cards: { c: Case<unknown>; event: string }[] = [];
-  if (hasRole(me, 'HELPDESK_AGENT')) {
-    for (const c of await hd.cases.listByStatus(['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'DIBUKA_SEMULA', 'LAWATAN_SELESAI', 'TOLAK_TAPAK'], { kind: 'AD' })) cards.push({ c, event: 'ticketNew' });
-  }
-  if (hasRole(me, 'LEAD_AGENCY')) {
-    for (const c of await hd.cases.listByStatus(['MOHON_KELULUSAN_TAPAK'], { kind: 'AD' })) cards.push({ c, event: 'onsiteApproval' });
-    for (const c of await hd.cases.listByStatus(['DIMOHON', 'DISEMAK'], { kind: 'KN' })) cards.push({ c, event: 'advisoryRequest' });
-  }
-  if (hasRole(me, 'TECHNICAL_OFFICER')) {
-    for (const c of await hd.cases.listByStatus(['DIJADUALKAN'], { kind: 'AD' })) {
-      if ((c.data as unknown as ComplaintData).onsite?.officerId === me.id) cards.push({ c, event: 'visitAssigned' });
-    }
-  }
-  const held = hasRole(me, 'LEAD_AGENCY') ? await hd.cases.listByStatus(['DIJADUALKAN'], { kind: 'KN' }) : [];
+  const tasks = await listTasksFor(hd, personOf(ctx).id, ['AD', 'KN']);
+  const cards = HELPDESK_NOTICE.flatMap(([task, event]) => tasks.filter((t) => t.task === task).map(({ c }) => ({ c: c as Case<unknown>, event })));
+  const held = tasks.filter((t) => t.task === 'advisoryHeld').map(({ c }) => c as Case<unknown>);
   const count = cards.length + held.length;
   if (count === 0) return 0;
   await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));

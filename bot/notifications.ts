@@ -11,7 +11,7 @@ import type { Directory } from '../domain/ports/directory.js';
 import type { Notification, NotificationChannel } from '../domain/ports/notifier.js';
 import { isMessageKey, t, tDynamic } from '../dialogs/i18n/index.js';
 import { esc, type CardElement } from '../dialogs/cards/adaptive.js';
-import { approversFor } from '../domain/usecases/user-certificate-apply.js';
+import { decidersOf } from '../domain/usecases/authority.js';
 import { approvalCardJson, returnedCard } from './cards/approval.js';
 import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
 import { approvalContent } from './cards/approval-content.js';
@@ -39,11 +39,11 @@ export interface RenderDeps {
 
 export { cardActionsFor };
 
-/** The AP card of a case as the channel needs it; on Teams it refreshes itself for every approver. */
+/** The AP card of a case as the channel needs it; on Teams it refreshes itself for every AP who may verify it. */
 export async function approvalCardFor(deps: RenderDeps, c: Case<unknown>, locale: Locale, channelId: string): Promise<CardElement> {
   const applicant = await deps.directory.getPerson(c.applicantId);
   const actions = cardActionsFor(channelId);
-  const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps.directory, await approversFor(deps, c)) : undefined;
+  const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps.directory, await decidersOf(deps, c, 'verify')) : undefined;
   const content = await approvalContent(deps, c, locale);
   return approvalCardJson({ c, locale, applicantName: applicant?.name ?? (c.data as { fullName?: string }).fullName ?? '', content, actions, refreshUserIds });
 }

@@ -2,12 +2,13 @@ import { type Activity, type Attachment } from 'botbuilder';
 import { format } from 'date-fns';
 import type { Case } from '../domain/cases/case.js';
 import type { ServerCertData } from '../domain/cases/server-certificate.js';
-import type { Locale, Person } from '../domain/people.js';
+import type { Locale } from '../domain/people.js';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { Notification } from '../domain/ports/notifier.js';
 import { adaptiveCard, cardJson, esc, facts, heading, para, submit, type CardElement } from '../dialogs/cards/adaptive.js';
 import { CardFactory } from 'botbuilder';
-import { hasRole } from '../domain/people.js';
+import type { ServerTask } from '../domain/cases/authority.js';
+import { decidersOf } from '../domain/usecases/authority.js';
 import { cardAction, refreshOf } from './cards/approval.js';
 import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
 import { t, tDynamic } from '../dialogs/i18n/index.js';
@@ -56,15 +57,8 @@ export async function serverFacts(deps: Pick<RenderDeps, 'directory' | 'certific
   return rows;
 }
 
-/** The people who may decide a server case's card now: the verifying officer, or the lead agency's officers. */
-export async function serverDecidersOf(deps: Pick<RenderDeps, 'directory'>, c: Case<ServerCertData>, task: 'endorse' | 'approve'): Promise<string[]> {
-  if (task === 'endorse') return [c.data.verifierId];
-  const parties = [c.applicantId, c.data.techId, c.data.verifierId, c.data.requestedBy];
-  return (await deps.directory.listByRole('LEAD_AGENCY')).map((p) => p.id).filter((id) => !parties.includes(id));
-}
-
 /** The task card: the CSR request, the endorsement, or the lead agency's approval. */
-export async function serverTaskCard(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: 'csr' | 'endorse' | 'approve', locale: Locale, channelId = ''): Promise<Attachment> {
+export async function serverTaskCard(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: ServerTask, locale: Locale, channelId = ''): Promise<Attachment> {
   if (task === 'csr') {
     const rows = await serverFacts(deps, c, locale);
     return adaptiveCard([heading(t(locale, 'server.card.csr.title', { caseId: c.id })), facts(rows), para(t(locale, 'server.card.csr.hint'))], [
@@ -76,15 +70,15 @@ export async function serverTaskCard(deps: Pick<RenderDeps, 'directory' | 'certi
 
 /**
  * The verifying officer's or the lead agency's decision card. On Teams its buttons are
- * `Action.Execute` and it refreshes for every officer who may decide (like the AP card).
+ * `Action.Execute` and it refreshes for every officer who may decide (domain/cases/authority.ts).
  */
-export async function serverDecisionCardJson(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: 'endorse' | 'approve', locale: Locale, channelId: string): Promise<CardElement> {
+export async function serverDecisionCardJson(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, task: Exclude<ServerTask, 'csr'>, locale: Locale, channelId: string): Promise<CardElement> {
   const rows = await serverFacts(deps, c, locale);
   const mode = cardActionsFor(channelId);
   const base = { caseId: c.id, version: c.version };
   const act = (key: Parameters<typeof t>[1], decision: string, style?: 'positive' | 'destructive') => cardAction(mode, t(locale, key), { verb: 'serverDecide', decision, ...base }, style);
   const note = { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: t(locale, 'server.card.noteLabel') };
-  const refresh = refreshOf(mode, c.id, mode === 'execute' ? await teamsIdsOf(deps.directory, await serverDecidersOf(deps, c, task)) : undefined);
+  const refresh = refreshOf(mode, c.id, mode === 'execute' ? await teamsIdsOf(deps.directory, await decidersOf(deps, c, task)) : undefined);
   if (task === 'endorse') {
     const returnable = c.data.operation !== 'revoke';
     return cardJson([heading(t(locale, 'server.card.endorse.title', { caseId: c.id })), facts(rows), note], [
@@ -97,14 +91,6 @@ export async function serverDecisionCardJson(deps: Pick<RenderDeps, 'directory' 
     act('server.card.approve', 'approve', 'positive'),
     act('server.card.reject', 'reject', 'destructive'),
   ], refresh);
-}
-
-/** The task a server case waits on from this viewer, if any. */
-export function serverTaskOf(viewer: Person, c: Case<ServerCertData>): 'endorse' | 'approve' | undefined {
-  if (c.status === 'MENUNGGU_PENGESAHAN' && c.data.verifierId === viewer.id) return 'endorse';
-  const party = [c.applicantId, c.data.techId, c.data.verifierId, c.data.requestedBy].includes(viewer.id);
-  if (c.status === 'MENUNGGU_KELULUSAN_PENERAJU' && hasRole(viewer, 'LEAD_AGENCY') && !party) return 'approve';
-  return undefined;
 }
 
 /** A PEM file as an attachment every channel shows as a download. */

@@ -3,16 +3,16 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Case } from '../domain/cases/case.js';
 import type { ServerCertData } from '../domain/cases/server-certificate.js';
-import { hasRole } from '../domain/people.js';
+import { isServerTask, mayFollow, mayPerform, taskOf } from '../domain/cases/authority.js';
+import { listTasksFor } from '../domain/usecases/authority.js';
 import { decideServerCase } from '../domain/usecases/server-certificate.js';
 import type { ServerDeps } from '../domain/usecases/server-deps.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
 import { PROVIDE_CSR_DIALOG, type ProvideCsrOptions } from '../dialogs/server-certificate/csr-dialog.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
-import { certificateFiles, serverDecisionCardJson, serverTaskCard, serverTaskOf } from './server-cards.js';
+import { certificateFiles, serverDecisionCardJson, serverTaskCard } from './server-cards.js';
 import { currentCardFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
-import type { Person } from '../domain/people.js';
 import type { RenderDeps } from './server-cards.js';
 
 const caseId = z.string().regex(/^SC-\d{4}-\d{6}$/);
@@ -41,7 +41,7 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) return deps.busy(ctx);
     const c = await deps.server.cases.get<ServerCertData>(p.data.caseId);
-    if (!c || c.data.techId !== personOf(ctx).id) return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_TECH', { caseId: p.data.caseId })));
+    if (!c || !mayPerform(personOf(ctx), c, 'csr')) return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_TECH', { caseId: p.data.caseId })));
     if (c.status !== 'MENUNGGU_CSR') {
       return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_WAITING', { caseId: c.id, status: tDynamic(localeOf(ctx), `status.${c.status}`, 'system') })));
     }
@@ -77,35 +77,17 @@ export function serverDecisionCards(render: RenderDeps): DecisionCardKind {
   return {
     kinds: ['SC'],
     events: ['endorsed', 'returnedForCsr', 'rejected', 'leadApproved'],
-    mayView: (viewer: Person, c) => {
-      const d = (c as Case<ServerCertData>).data;
-      return [c.applicantId, d.techId, d.verifierId, d.requestedBy].includes(viewer.id) || hasRole(viewer, 'LEAD_AGENCY');
-    },
+    mayView: mayFollow,
     decisionCard: async (ctx, viewer, c) => {
-      const task = serverTaskOf(viewer, c as Case<ServerCertData>);
-      return task ? serverDecisionCardJson(render, c as Case<ServerCertData>, task, localeOf(ctx), ctx.activity.channelId) : undefined;
+      const task = taskOf(viewer, c);
+      return task === 'endorse' || task === 'approve' ? serverDecisionCardJson(render, c as Case<ServerCertData>, task, localeOf(ctx), ctx.activity.channelId) : undefined;
     },
   };
 }
 
-/** Server cases waiting for this person: a CSR (technical officer), an endorsement, a lead approval. */
-export async function serverTasks(deps: ServerDeps, personId: string): Promise<{ c: Case<ServerCertData>; task: 'csr' | 'endorse' | 'approve' }[]> {
-  const me = await deps.directory.getPerson(personId);
-  if (!me) return [];
-  const waiting = await deps.cases.listByStatus(['MENUNGGU_CSR', 'MENUNGGU_PENGESAHAN', 'MENUNGGU_KELULUSAN_PENERAJU'], { kind: 'SC' }) as unknown as Case<ServerCertData>[];
-  const out: { c: Case<ServerCertData>; task: 'csr' | 'endorse' | 'approve' }[] = [];
-  for (const c of waiting) {
-    if (c.status === 'MENUNGGU_CSR' && c.data.techId === me.id) out.push({ c, task: 'csr' });
-    if (c.status === 'MENUNGGU_PENGESAHAN' && c.data.verifierId === me.id) out.push({ c, task: 'endorse' });
-    const party = [c.applicantId, c.data.techId, c.data.verifierId].includes(me.id);
-    if (c.status === 'MENUNGGU_KELULUSAN_PENERAJU' && hasRole(me, 'LEAD_AGENCY') && !party) out.push({ c, task: 'approve' });
-  }
-  return out;
-}
-
-/** `tugasan`: the server tasks, each with its card. */
+/** `tugasan`: the server cases waiting for this person (a CSR, an endorsement, a lead approval), each with its card. */
 export async function showServerTasks(ctx: TurnContext, deps: { server: ServerDeps; render: RenderDeps }): Promise<void> {
-  const tasks = await serverTasks(deps.server, personOf(ctx).id);
+  const tasks = (await listTasksFor(deps.server, personOf(ctx).id, ['SC'])).flatMap(({ c, task }) => (isServerTask(task) ? [{ c: c as unknown as Case<ServerCertData>, task }] : []));
   if (tasks.length === 0) return;
   await ctx.sendActivity(say(ctx, 'server.tasks.header', { count: tasks.length }));
   for (const { c, task } of tasks.slice(0, 10)) {

@@ -155,7 +155,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
       const given = action === 'escalate' ? body.triedOnline : body.text;
       const r = await actOnTicket(deps.helpdesk, { caseId, actorId: agent.id, action, text: typeof given === 'string' ? given.slice(0, MAX_TEXT) : undefined });
       if (!r.ok) {
-        const status = r.error === 'CASE_NOT_FOUND' ? 404 : r.error === 'ROLE_REQUIRED' ? 403 : r.error === 'NOT_ALLOWED_NOW' || r.error === 'NOT_YOURS' ? 409 : 422;
+        const status = r.error === 'CASE_NOT_FOUND' ? 404 : r.error === 'ROLE_REQUIRED' || r.error === 'SELF_APPROVAL' ? 403 : r.error === 'NOT_ALLOWED_NOW' || r.error === 'NOT_YOURS' ? 409 : 422;
         return void res.send(status, { error: r.error, message: bilingual((l) => ticketRefusalText(l, r.error, caseId, r.params)), ...(r.params ? { params: r.params } : {}) });
       }
       deps.logger.info({ agent: agent.id, caseId, action }, 'ticket action from the console');

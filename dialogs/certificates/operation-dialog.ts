@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Realm } from '../../domain/cases/operations.js';
 import { hasRole } from '../../domain/people.js';
+import { mayActFor } from '../../domain/cases/authority.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
@@ -118,7 +119,7 @@ export abstract class CertificateOperationDialog extends CancelAndHelpDialog {
         const me = personOf(ctx);
         const holder = await this.core.directory.findByEmail((ctx.activity.text ?? '').trim());
         if (!holder) return { ok: false, reason: say(ctx, 'invalid.holderUnknown') };
-        if (holder.agencyId !== me.agencyId) return { ok: false, reason: say(ctx, 'invalid.holderOtherAgency') };
+        if (!mayActFor(me, holder)) return { ok: false, reason: say(ctx, 'invalid.holderOtherAgency') };
         return { ok: true, value: holder.id };
       },
     };

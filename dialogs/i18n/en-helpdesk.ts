@@ -120,6 +120,7 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'hd.done.advisory.decline': 'Request {caseId} declined. The requester has been told.',
   'hd.done.advisory.held': 'Session {caseId} recorded as held.',
   'hd.failed.CASE_NOT_FOUND': 'Case {caseId} was not found.',
+  'hd.failed.SELF_APPROVAL': 'You cannot decide on something you requested or reported yourself; another officer will handle it. Nothing was changed.',
   'hd.failed.ROLE_REQUIRED': 'You do not have the role for this action (for example, only a lead-agency officer may approve a visit). Nothing was changed.',
   'hd.failed.NOT_ALLOWED_NOW': 'This cannot be done now (current status: {status}). Nothing was changed.',
   'hd.failed.NOTE_REQUIRED': 'Please fill in the message or note first (for on-site support: what was tried online). Nothing was changed.',

@@ -118,6 +118,7 @@ export const msHelpdesk = {
   'hd.done.advisory.decline': 'Permohonan {caseId} ditolak. Pemohon telah dimaklumkan.',
   'hd.done.advisory.held': 'Sesi {caseId} direkodkan sebagai telah diadakan.',
   'hd.failed.CASE_NOT_FOUND': 'Kes {caseId} tidak dijumpai.',
+  'hd.failed.SELF_APPROVAL': 'Anda tidak boleh memutuskan perkara yang anda sendiri mohon atau adukan; pegawai lain akan mengendalikannya. Tiada perubahan dibuat.',
   'hd.failed.ROLE_REQUIRED': 'Anda tidak mempunyai peranan untuk tindakan ini (contohnya, hanya pegawai agensi peneraju boleh meluluskan lawatan). Tiada perubahan dibuat.',
   'hd.failed.NOT_ALLOWED_NOW': 'Tindakan ini tidak boleh dibuat sekarang (status semasa: {status}). Tiada perubahan dibuat.',
   'hd.failed.NOTE_REQUIRED': 'Sila isi mesej atau catatan dahulu (untuk sokongan di lokasi: apa yang telah dicuba dalam talian). Tiada perubahan dibuat.',

@@ -6,6 +6,7 @@ import type { ReplacementTrigger } from '../../domain/rules/replacement.js';
 import { submitRenewal } from '../../domain/usecases/certificate-renew.js';
 import { submitReplacement } from '../../domain/usecases/certificate-replace.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
+import { decidersOf } from '../../domain/usecases/authority.js';
 import { submitTrainingApplication } from '../../domain/usecases/training.js';
 import { resubmitUserCertificate, submitUserCertificate } from '../../domain/usecases/user-certificate-apply.js';
 import { personOf, say } from '../turn.js';
@@ -50,8 +51,7 @@ export async function submittedText(core: CoreDeps, ctx: TurnContext, plan: Subm
   const me = personOf(ctx).id;
   if (c.applicantId !== me) return say(ctx, 'submitted.onBehalf', { caseId: c.id });
   if (c.status === 'MEMBATALKAN_SEGERA') return say(ctx, 'submitted.replace.urgent', { caseId: c.id });
-  const aps = await core.directory.listByRole('AP', c.agencyId);
-  if (!aps.some((p) => p.id !== me)) return say(ctx, 'submitted.noAp', { caseId: c.id });
+  if ((await decidersOf(core, c, 'verify')).length === 0) return say(ctx, 'submitted.noAp', { caseId: c.id });
   if (plan.realm === 'training') return say(ctx, plan.operation === 'new' ? 'submitted.training' : `submitted.training.${plan.operation}`, { caseId: c.id });
   return say(ctx, plan.operation === 'new' ? 'submitted' : `submitted.${plan.operation}`, { caseId: c.id });
 }

@@ -1,7 +1,8 @@
 import { assertNever } from '../errors.js';
 
 /** Advisory request statuses (DOMAIN.md 3): requested → under review → scheduled / declined → held. */
-export type AdvisoryStatus = 'DIMOHON' | 'DISEMAK' | 'DIJADUALKAN' | 'DITOLAK' | 'SELESAI';
+export const ADVISORY_STATUSES = ['DIMOHON', 'DISEMAK', 'DIJADUALKAN', 'DITOLAK', 'SELESAI'] as const;
+export type AdvisoryStatus = (typeof ADVISORY_STATUSES)[number];
 export type AdvisoryEvent = 'review' | 'accept' | 'decline' | 'held';
 export const ADVISORY_MODES = ['online', 'physical'] as const;
 export type AdvisoryMode = (typeof ADVISORY_MODES)[number];

@@ -1,16 +1,16 @@
 import { happenedSince } from '../cases/case.js';
 import type { Case } from '../cases/case.js';
 import { ADVISORY_MODES, advisoryTransition, type AdvisoryData, type AdvisoryMode, type AdvisoryStatus } from '../cases/advisory.js';
-import { hasRole } from '../people.js';
+import { refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import type { WorkingCalendar } from '../rules/working-calendar.js';
 import { guard } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { agencyCalendar, calendarOf, keepText, tell, tellRole } from './helpdesk-deps.js';
+import { agencyCalendar, calendarOf, keepText, tell, tellDeciders } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Advisory = Case<AdvisoryData>;
-export type AdvisoryError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'NOT_ALLOWED_NOW' | 'REASON_REQUIRED' | 'INVALID_INPUT' | 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING' | 'DATE_NOT_OFFERED';
+export type AdvisoryError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'SELF_APPROVAL' | 'NOT_ALLOWED_NOW' | 'REASON_REQUIRED' | 'INVALID_INPUT' | 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING' | 'DATE_NOT_OFFERED';
 
 export interface AdvisoryInput {
   actorId: string;
@@ -59,7 +59,7 @@ export async function requestAdvisory(deps: HelpdeskDeps, input: AdvisoryInput):
     createdAt: at,
   });
   await deps.audit.append({ caseId: c.id, at, actorId: person.id, action: 'advisoryRequested', data: { status: 'DIMOHON' } });
-  await tellRole(deps, 'LEAD_AGENCY', c, 'advisoryRequest', person.id);
+  await tellDeciders(deps, c, 'advisory', 'advisoryRequest');
   return ok(c);
 }
 
@@ -68,7 +68,9 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
   const c = await deps.cases.get<AdvisoryData>(input.caseId);
   if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
-  if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
+  // A lead-agency officer, never on a request of their own (domain/cases/authority.ts).
+  const refused = actor ? refusalFor(actor, c, 'advisory') : 'ROLE_REQUIRED';
+  if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
   const rule = advisoryTransition(c.status as AdvisoryStatus, input.decision);
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const reason = keepText(input.reason, 500);
@@ -118,7 +120,8 @@ export async function recordAdvisoryHeld(deps: HelpdeskDeps, input: { caseId: st
   const c = await deps.cases.get<AdvisoryData>(input.caseId);
   if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
-  if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
+  const refused = actor ? refusalFor(actor, c, 'advisoryHeld') : 'ROLE_REQUIRED';
+  if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
   const rule = advisoryTransition(c.status as AdvisoryStatus, 'held');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const notes = keepText(input.notes, 2000);

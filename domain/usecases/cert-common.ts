@@ -2,10 +2,12 @@ import type { Case, CaseKind } from '../cases/case.js';
 import { isClosed, nextStatus } from '../cases/lifecycle.js';
 import { KIND_OF_REALM, operationOf, realmOfKind, targetSerial, type Realm } from '../cases/operations.js';
 import { realmOf, type CertificateProfile, type CertificateRecord } from '../certificates.js';
-import { hasRole, type Person } from '../people.js';
+import { mayActFor } from '../cases/authority.js';
+import type { Person } from '../people.js';
 import type { CertificateAuthority } from '../ports/certificate-authority.js';
 import type { Requester } from '../rules/revocation.js';
 import { fail, ok, type Result } from '../result.js';
+import { decidersOf } from './authority.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
@@ -51,7 +53,7 @@ export async function certificateFor(
   const [actor, owner] = await Promise.all([deps.directory.getPerson(actorId), deps.directory.getPerson(cert.ownerId)]);
   if (!actor || !owner) return fail('NOT_OWNER', { serial: cert.serial.toUpperCase() });
   if (owner.id === actor.id) return ok({ cert, owner, actor, requester: 'OWNER' });
-  if (hasRole(actor, 'AP') && actor.agencyId !== undefined && actor.agencyId === owner.agencyId) return ok({ cert, owner, actor, requester: 'AP' });
+  if (mayActFor(actor, owner)) return ok({ cert, owner, actor, requester: 'AP' });
   return fail('NOT_OWNER', { serial: cert.serial.toUpperCase() });
 }
 
@@ -85,10 +87,12 @@ export async function createCertCase<D>(
   return created;
 }
 
-/** APs of the case's agency, except the applicant (nobody approves their own request). */
+/**
+ * The APs who verify the case (domain/cases/authority.ts: of its agency, never the applicant),
+ * whatever its status now: a fast-tracked revocation informs the same people.
+ */
 export async function approversOf<D>(deps: Pick<CoreDeps, 'directory'>, c: Case<D>): Promise<string[]> {
-  const aps = await deps.directory.listByRole('AP', c.agencyId);
-  return aps.map((p) => p.id).filter((id) => id !== c.applicantId);
+  return decidersOf(deps, c as Case<unknown>, 'verify');
 }
 
 export async function notifyApproversOf<D>(deps: CoreDeps, c: Case<D>): Promise<void> {

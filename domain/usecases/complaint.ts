@@ -1,14 +1,14 @@
 import type { Case } from '../cases/case.js';
 import { COMPLAINT_CATEGORIES, ticketTransition, type ComplaintCategory, type ComplaintData, type TicketEvent, type TicketStatus } from '../cases/complaint.js';
 import { isDomainError } from '../errors.js';
-import { hasRole } from '../people.js';
+import { refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { calendarOf, keepText, SELF_HELP_LOG, tell, tellRole } from './helpdesk-deps.js';
+import { calendarOf, keepText, SELF_HELP_LOG, tell, tellDeciders } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Ticket = Case<ComplaintData>;
-export type TicketError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'NOT_ALLOWED_NOW' | 'NOTE_REQUIRED' | 'NOT_YOURS' | 'INVALID_INPUT';
+export type TicketError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'SELF_APPROVAL' | 'NOT_ALLOWED_NOW' | 'NOTE_REQUIRED' | 'NOT_YOURS' | 'INVALID_INPUT';
 
 export interface LodgeInput {
   actorId: string;
@@ -33,7 +33,7 @@ export async function lodgeComplaint(deps: HelpdeskDeps, input: LodgeInput): Pro
     createdAt: at,
   });
   await deps.audit.append({ caseId: c.id, at, actorId: person.id, action: 'lodged', data: { status: 'BARU', category: input.category } });
-  await tellRole(deps, 'HELPDESK_AGENT', c, 'ticketNew', person.id);
+  await tellDeciders(deps, c, 'ticket', 'ticketNew');
   return ok(c);
 }
 
@@ -60,7 +60,9 @@ export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; acto
   const c = await deps.cases.get<ComplaintData>(input.caseId);
   if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
-  if (!actor || !hasRole(actor, 'HELPDESK_AGENT')) return fail('ROLE_REQUIRED');
+  // A helpdesk agent, never on their own ticket (domain/cases/authority.ts).
+  const refused = actor ? refusalFor(actor, c, 'ticket') : 'ROLE_REQUIRED';
+  if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
   const text = keepText(input.text, 2000);
   if (input.action !== 'acknowledge' && !text) return fail('NOTE_REQUIRED');
   const rule = ticketTransition(c.status as TicketStatus, input.action);
@@ -99,8 +101,8 @@ export async function userAct(deps: HelpdeskDeps, input: { caseId: string; actor
   const name = { reply: 'userReplied', confirm: 'closedByUser', reopen: 'reopened' }[input.action];
   return guard(input.caseId, async () => {
     const saved = await recordEvent(deps, c, { event: name, actorId: input.actorId, status: rule?.to, note: text || undefined, patch: { data } });
-    if (input.action === 'reply') await tellRole(deps, 'HELPDESK_AGENT', saved, 'ticketUserReplied');
-    if (input.action === 'reopen') await tellRole(deps, 'HELPDESK_AGENT', saved, 'ticketReopened');
+    if (input.action === 'reply') await tellDeciders(deps, saved, 'ticket', 'ticketUserReplied');
+    if (input.action === 'reopen') await tellDeciders(deps, saved, 'ticket', 'ticketReopened');
     if (input.action === 'confirm') await tell(deps, saved.applicantId, saved, 'ticketClosed');
     return saved;
   });

@@ -1,6 +1,8 @@
+import type { Task } from '../cases/authority.js';
 import type { Case } from '../cases/case.js';
 import type { Role } from '../people.js';
 import type { WorkingCalendar, WorkingCalendars } from '../rules/working-calendar.js';
+import { decidersOf } from './authority.js';
 import type { CoreDeps } from './deps.js';
 import { maskMyKadInText } from '../rules/mykad.js';
 
@@ -45,7 +47,15 @@ export async function tell(deps: Pick<CoreDeps, 'notifier'>, personId: string, c
   await deps.notifier.notify(personId, { type: 'helpdesk', caseId: c.id, event }, `${c.id}:${event}:v${c.version}`);
 }
 
-/** Tells everyone holding `role` (optionally except one person). */
+/**
+ * Tells everyone who may do `task` on the case (domain/cases/authority.ts): the card they act on
+ * goes to the deciders only, never to the person whose request it is.
+ */
+export async function tellDeciders(deps: Pick<CoreDeps, 'notifier' | 'directory'>, c: Case<unknown>, task: Task, event: string): Promise<void> {
+  for (const id of await decidersOf(deps, c, task)) await tell(deps, id, c, event);
+}
+
+/** Tells everyone holding `role` (optionally except one person), for information only. */
 export async function tellRole(deps: Pick<CoreDeps, 'notifier' | 'directory'>, role: Role, c: Case<unknown>, event: string, except?: string): Promise<void> {
   for (const p of await deps.directory.listByRole(role)) if (p.id !== except) await tell(deps, p.id, c, event);
 }

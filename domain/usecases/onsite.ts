@@ -1,13 +1,13 @@
 import { happenedSince } from '../cases/case.js';
 import type { ComplaintData, OnsiteData, TicketStatus } from '../cases/complaint.js';
 import { ticketTransition } from '../cases/complaint.js';
-import { hasRole } from '../people.js';
+import { mayPerform, refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import { parsePhone } from '../rules/contact.js';
 import type { Interval, WorkingCalendar } from '../rules/working-calendar.js';
 import { guard, scheduleAutoClose, type Ticket, type TicketError } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
-import { calendarOf, keepText, tell, tellRole } from './helpdesk-deps.js';
+import { calendarOf, keepText, tell, tellDeciders, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 const HOUR = 3_600_000;
@@ -26,7 +26,8 @@ export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string;
   const c = await load(deps, input.caseId);
   if (!c) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
-  if (!actor || (actor.id !== c.applicantId && !hasRole(actor, 'HELPDESK_AGENT'))) return fail('ROLE_REQUIRED');
+  // The user whose ticket it is, or an agent working it.
+  if (!actor || (actor.id !== c.applicantId && !mayPerform(actor, c, 'ticket'))) return fail('ROLE_REQUIRED');
   const tried = keepText(input.triedOnline, 1000);
   if (tried.length < 5) return fail('NOTE_REQUIRED');
   const rule = ticketTransition(c.status as TicketStatus, 'escalate');
@@ -35,7 +36,7 @@ export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string;
   const onsite: OnsiteData = { requestedById: actor.id, requestedAt: at, triedOnline: tried.slice(0, 1000), pauses: [], reports: [] };
   return guard(c.id, async () => {
     const saved = await recordEvent(deps, c, { event: 'onsiteRequested', actorId: actor.id, status: rule.to, note: onsite.triedOnline, patch: { data: { ...c.data, onsite } } });
-    await tellRole(deps, 'LEAD_AGENCY', saved, 'onsiteApproval');
+    await tellDeciders(deps, saved, 'onsiteApproval', 'onsiteApproval');
     if (actor.id !== c.applicantId) await tell(deps, c.applicantId, saved, 'onsiteRequested');
     else await tellRole(deps, 'HELPDESK_AGENT', saved, 'onsiteRequested');
     return saved;
@@ -50,7 +51,9 @@ export async function decideOnsite(deps: HelpdeskDeps, input: { caseId: string; 
   const c = await load(deps, input.caseId);
   if (!c) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
-  if (!actor || !hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
+  // A lead-agency officer, never on a visit they asked for or a ticket of their own (domain/cases/authority.ts).
+  const refused = actor ? refusalFor(actor, c, 'onsiteApproval') : 'ROLE_REQUIRED';
+  if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
   if (!c.data.onsite) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const rule = ticketTransition(c.status as TicketStatus, input.decision === 'approve' ? 'approveOnsite' : 'rejectOnsite');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
@@ -238,7 +241,8 @@ export async function fileVisitReport(deps: HelpdeskDeps, input: { caseId: strin
   const c = await load(deps, input.caseId);
   const onsite = c?.data.onsite;
   if (!c || !onsite) return fail('CASE_NOT_FOUND');
-  if (onsite.officerId !== input.actorId) return fail('NOT_ASSIGNED');
+  const actor = await deps.directory.getPerson(input.actorId);
+  if (!actor || refusalFor(actor, c, 'visitReport')) return fail('NOT_ASSIGNED');
   const event = !input.representativePresent ? 'repAbsent' : input.resolved ? 'visitResolved' : 'visitUnresolved';
   const rule = ticketTransition(c.status as TicketStatus, event);
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
@@ -257,7 +261,7 @@ export async function fileVisitReport(deps: HelpdeskDeps, input: { caseId: strin
       await scheduleAutoClose(deps, saved);
     } else {
       await tell(deps, saved.applicantId, saved, 'visitUnresolved');
-      await tellRole(deps, 'HELPDESK_AGENT', saved, 'visitUnresolved');
+      await tellDeciders(deps, saved, 'ticket', 'visitUnresolved');
     }
     return saved;
   });

@@ -5,6 +5,7 @@ import { REVOCATION_STATUSES } from '../cases/revocation.js';
 import { USER_CERT_TERMINAL } from '../cases/user-certificate.js';
 import { hasRole, type Person } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
+import { listTasksFor } from './authority.js';
 import type { CoreDeps } from './deps.js';
 
 /**
@@ -29,17 +30,11 @@ export async function getCaseForViewer(deps: Pick<CoreDeps, 'cases' | 'directory
 }
 
 /**
- * Approvals waiting for this person: for an AP, their agency's certificate cases (user and
- * training; any operation) awaiting verification, except their own.
+ * Approvals waiting for this person: the certificate cases (user, then training; any operation)
+ * they may verify now (domain/cases/authority.ts: an AP's own agency's, never their own).
  */
 export async function listTasks(deps: Pick<CoreDeps, 'cases' | 'directory'>, personId: string): Promise<Case[]> {
-  const person = await deps.directory.getPerson(personId);
-  if (!person || !hasRole(person, 'AP') || !person.agencyId) return [];
-  const waiting = [
-    ...(await deps.cases.listByStatus(['MENUNGGU_PENGESAHAN_AP'], { kind: 'UC', agencyId: person.agencyId })),
-    ...(await deps.cases.listByStatus(['MENUNGGU_PENGESAHAN_AP'], { kind: 'TC', agencyId: person.agencyId })),
-  ];
-  return waiting.filter((c) => c.applicantId !== person.id);
+  return (await listTasksFor(deps, personId, ['UC', 'TC'])).map((t) => t.c);
 }
 
 // Every status a certificate case can be open in, whichever its operation.

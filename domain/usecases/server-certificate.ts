@@ -1,10 +1,12 @@
 import type { Case } from '../cases/case.js';
 import { serverNext, serverTransition, type ServerCertData, type ServerEvent, type ServerStatus } from '../cases/server-certificate.js';
 import { isDomainError } from '../errors.js';
-import { hasRole, type Person } from '../people.js';
+import { refusalFor, serverDecisionTask, type ServerTask } from '../cases/authority.js';
+import type { Person } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import { parsePlainText } from '../rules/contact.js';
 import { assessCsr, checkDomainsForType, normaliseDomain, SERVER_CERT_TYPES, type Problem, type ServerCertType } from '../rules/server-csr.js';
+import { decidersOf } from './authority.js';
 import { CA_JOB_RETRY, createCertCase } from './cert-common.js';
 import type { ServerDeps } from './server-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
@@ -57,8 +59,15 @@ export async function submitServerApplication(deps: ServerDeps, applicantId: str
 /** Routes a new or renewal case to its technical officer for the CSR. */
 export async function routeToTech(deps: ServerDeps, c: ServerCase): Promise<ServerCase> {
   const routed = await recordEvent(deps, c, { event: 'csrRequested', actorId: SYSTEM_ACTOR, status: serverNext(c, 'route') });
-  await deps.notifier.notify(routed.data.techId, { type: 'serverTask', caseId: routed.id, task: 'csr' }, `${routed.id}:v${routed.version}:csr`);
+  await askDeciders(deps, routed, 'csr');
   return routed;
+}
+
+/** Sends the task card to everyone who may do it (domain/cases/authority.ts), once per case version. */
+async function askDeciders(deps: ServerDeps, c: ServerCase, task: ServerTask): Promise<void> {
+  for (const id of await decidersOf(deps, c, task)) {
+    await deps.notifier.notify(id, { type: 'serverTask', caseId: c.id, task }, `${c.id}:v${c.version}:${task}`);
+  }
 }
 
 export type CsrError = 'CASE_NOT_FOUND' | 'NOT_TECH' | 'NOT_WAITING' | 'CSR_REFUSED';
@@ -74,7 +83,8 @@ export async function provideServerCsr(
 ): Promise<{ ok: true; value: ServerCase } | { ok: false; error: CsrError; problems?: Problem[]; params?: Record<string, string> }> {
   const c = await deps.cases.get<ServerCertData>(opts.caseId);
   if (!c || c.kind !== 'SC') return { ok: false, error: 'CASE_NOT_FOUND' };
-  if (c.data.techId !== opts.actorId) return { ok: false, error: 'NOT_TECH' };
+  const actor = await deps.directory.getPerson(opts.actorId);
+  if (!actor || refusalFor(actor, c, 'csr')) return { ok: false, error: 'NOT_TECH' };
   if (c.status !== 'MENUNGGU_CSR') return { ok: false, error: 'NOT_WAITING', params: { status: c.status } };
   const size = typeof opts.input === 'string' ? new TextEncoder().encode(opts.input).length : opts.input.length;
   const read = size > deps.policy.maxUploadBytes ? undefined : deps.server.csrReader.read(opts.input);
@@ -88,7 +98,7 @@ export async function provideServerCsr(
   if (!claim.claimed) return { ok: false, error: 'CSR_REFUSED', problems: [{ code: 'CSR_KEY_REUSED' }] };
   const csr = { pem: read.pem, keyFingerprint: read.facts.keyFingerprint, keyType: read.facts.keyType === 'rsa' ? `RSA-${read.facts.rsaBits}` : `EC ${read.facts.ecCurve}`, at: deps.clock.now().toISOString() };
   const saved = await recordEvent(deps, c, { event: 'csrAccepted', actorId: opts.actorId, status: serverNext(c, 'csrAccepted'), patch: { data: { ...c.data, csr } } });
-  await deps.notifier.notify(saved.data.verifierId, { type: 'serverTask', caseId: saved.id, task: 'endorse' }, `${saved.id}:v${saved.version}:endorse`);
+  await askDeciders(deps, saved, 'endorse');
   await deps.notifier.notify(saved.applicantId, { type: 'serverNotice', caseId: saved.id, event: 'csrAccepted' }, `${saved.id}:v${saved.version}:csrAccepted`);
   return { ok: true, value: saved };
 }
@@ -109,16 +119,11 @@ export async function decideServerCase(
   if (!c || c.kind !== 'SC') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   if (!actor) return fail('NOT_YOURS');
-  const party = [c.applicantId, c.data.techId, c.data.requestedBy].includes(actor.id);
-  const rule = serverTransition(c.data.operation, c.status as ServerStatus, input.decision);
-  if (!rule) return fail('ALREADY_DECIDED', { status: c.status });
-  if (rule.by === 'VERIFIER') {
-    if (party) return fail('SELF_APPROVAL');
-    if (actor.id !== c.data.verifierId) return fail('NOT_YOURS');
-  } else if (rule.by === 'LEAD') {
-    if (!hasRole(actor, 'LEAD_AGENCY')) return fail('ROLE_REQUIRED');
-    if (party || actor.id === c.data.verifierId) return fail('SELF_APPROVAL');
-  } else return fail('NOT_YOURS');
+  if (!serverTransition(c.data.operation, c.status as ServerStatus, input.decision)) return fail('ALREADY_DECIDED', { status: c.status });
+  // The lifecycle says whose decision this is (the verifying officer's or the lead agency's); the authority, whether it is this actor's.
+  const task = serverDecisionTask(c, input.decision);
+  const refused = task ? refusalFor(actor, c, task) : 'NOT_NAMED';
+  if (refused) return fail(refused === 'NOT_NAMED' || refused === 'WRONG_AGENCY' ? 'NOT_YOURS' : refused);
   if (input.seenVersion !== undefined && input.seenVersion !== c.version) return fail('CHANGED_SINCE');
   const note = input.note?.trim();
   if ((input.decision === 'return' || input.decision === 'reject') && !note) return fail('NOTE_REQUIRED');
@@ -143,7 +148,7 @@ async function applyDecision(deps: ServerDeps, c: ServerCase, decision: ServerEv
   const tell = (personId: string, event: string) => deps.notifier.notify(personId, { type: 'serverNotice', caseId: saved.id, event, ...(note ? { note } : {}) }, `${saved.id}:v${saved.version}:${event}:${personId}`);
   const parties = [...new Set([saved.applicantId, saved.data.techId, ...(saved.data.requestedBy ? [saved.data.requestedBy] : [])])];
   if (decision === 'return') {
-    await deps.notifier.notify(saved.data.techId, { type: 'serverTask', caseId: saved.id, task: 'csr' }, `${saved.id}:v${saved.version}:csr`);
+    await askDeciders(deps, saved, 'csr');
     await tell(saved.applicantId, 'returnedForCsr');
     return saved;
   }
@@ -152,11 +157,7 @@ async function applyDecision(deps: ServerDeps, c: ServerCase, decision: ServerEv
     return saved;
   }
   if (saved.status === 'MENUNGGU_KELULUSAN_PENERAJU') {
-    for (const lead of await deps.directory.listByRole('LEAD_AGENCY')) {
-      if (![saved.applicantId, saved.data.techId, saved.data.verifierId].includes(lead.id)) {
-        await deps.notifier.notify(lead.id, { type: 'serverTask', caseId: saved.id, task: 'approve' }, `${saved.id}:v${saved.version}:approve`);
-      }
-    }
+    await askDeciders(deps, saved, 'approve');
     await tell(saved.applicantId, 'endorsed');
     return saved;
   }

@@ -2,7 +2,7 @@ import type { Case } from '../cases/case.js';
 import { nextStatus } from '../cases/lifecycle.js';
 import type { TrainingApplication, TrainingCaseData } from '../cases/operations.js';
 import { isDomainError } from '../errors.js';
-import { hasRole } from '../people.js';
+import { mayActFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import { checkDownloadPassword, type PasswordError } from '../rules/download-password.js';
 import { approveOnBehalf, createCertCase, notifyApproversOf } from './cert-common.js';
@@ -22,7 +22,7 @@ export async function submitTrainingApplication(
   const onBehalf = applicantId !== opts.actorId;
   if (onBehalf) {
     const [actor, applicant] = await Promise.all([deps.directory.getPerson(opts.actorId), deps.directory.getPerson(applicantId)]);
-    if (!actor || !applicant || !hasRole(actor, 'AP') || actor.agencyId !== applicant.agencyId) return fail('NOT_OWNER');
+    if (!actor || !applicant || !mayActFor(actor, applicant)) return fail('NOT_OWNER');
   }
   const valid = await validateTrainingApplication(deps, opts.application);
   if (!valid.ok) return valid;

@@ -6,7 +6,7 @@ import { CORRECTABLE_FIELDS, MEDIA, USER_CERT_FIELDS, userCertTransition, type U
 import { fail, ok, type Result } from '../result.js';
 import { parseMyKad } from '../rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../rules/contact.js';
-import { approversOf, createCertCase, notifyApproversOf, realmOfCase } from './cert-common.js';
+import { createCertCase, notifyApproversOf, realmOfCase } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
 import { discardReplacedCopy } from './personal-data.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
@@ -142,9 +142,6 @@ export function isCorrectableField(f: string): f is UserCertField {
 export function isUserCertField(f: string): f is UserCertField {
   return (USER_CERT_FIELDS as readonly string[]).includes(f);
 }
-
-/** APs of the case's agency, except the applicant (nobody approves their own application). */
-export const approversFor = approversOf;
 
 /** The target status of an allowed event; a disallowed one is a bug in the caller. */
 export function next(from: UserCertStatus, event: Parameters<typeof userCertTransition>[1]): UserCertStatus {

@@ -2,7 +2,7 @@ import type { Case } from '../cases/case.js';
 import { canTransition, nextStatus } from '../cases/lifecycle.js';
 import { operationOf } from '../cases/operations.js';
 import { isDomainError } from '../errors.js';
-import { hasRole } from '../people.js';
+import { refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import { afterApproval } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
@@ -39,9 +39,9 @@ export async function decideUserCertificate(deps: CoreDeps, input: DecideInput):
   const c = await deps.cases.get(input.caseId);
   if (!c || (c.kind !== 'UC' && c.kind !== 'TC')) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
-  if (!actor || !hasRole(actor, 'AP')) return fail('ROLE_REQUIRED');
-  if (c.applicantId === actor.id) return fail('SELF_APPROVAL');
-  if (actor.agencyId !== c.agencyId) return fail('WRONG_AGENCY');
+  // Who may verify is domain/cases/authority.ts: an AP of the case's agency, never for their own case.
+  const refused = actor ? refusalFor(actor, c, 'verify') : 'ROLE_REQUIRED';
+  if (refused) return fail(refused === 'NOT_NAMED' ? 'ROLE_REQUIRED' : refused);
   if (input.decision === 'return' && operationOf(c) === 'revoke') return fail('NOT_RETURNABLE');
   if (!canTransition(c, input.decision)) return fail('ALREADY_DECIDED', { status: c.status });
   if (input.seenVersion !== undefined && input.seenVersion !== c.version) return fail('CHANGED_SINCE');
