@@ -51,6 +51,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
 
   app.turn('beforeTurn', async (ctx, state) => {
     bindAppState(ctx, state);
+    skipUpdatesWithoutId(ctx);
     return true;
   });
 
@@ -138,15 +139,36 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     await understand(ctx, state, nluDeps);
   });
 
+  // Catch-all for invokes: teams-ai tries its invoke routes (the card verbs above) first, so only
+  // an invoke nobody serves gets here: a forged name or an unknown verb. That is the sender's
+  // mistake, a 400, where botbuilder's default would answer 501 as if the bot were broken.
+  app.activity(ActivityTypes.Invoke, async (ctx) => {
+    await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 400, body: { code: 'UNKNOWN_INVOKE' } } });
+  });
+
   return app;
 }
 
 
+/**
+ * teams-ai answers an Action.Execute on a card with `refresh` by replacing the message that holds
+ * the card, named by the invoke's `replyToId`. An invoke without one (forged, or not from a message)
+ * has nothing to replace, and the connector call would throw (a 5xx for a client's mistake); the
+ * clicker still gets the card in the invoke's answer.
+ */
+function skipUpdatesWithoutId(ctx: TurnContext): void {
+  if (ctx.activity.type !== ActivityTypes.Invoke || ctx.activity.replyToId) return;
+  ctx.onUpdateActivity(async (_ctx, activity, next) => (activity.id ? next() : undefined));
+}
+
 async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
-  // Helpdesk roles see their tickets, visits and advisory requests; APs also their approvals.
-  if (deps.hd && (await showHelpdeskTasks(ctx, deps.hd)) > 0 && !hasRole(personOf(ctx), 'AP')) return;
+  // Helpdesk roles see their tickets, visits and advisory requests; APs also their approvals, and
+  // whoever endorses or approves server certificates those too (a lead officer may do both).
+  const helpdeskShown = deps.hd ? await showHelpdeskTasks(ctx, deps.hd) : 0;
   const me = personOf(ctx).id;
-  await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
+  if (helpdeskShown === 0 || hasRole(personOf(ctx), 'AP')) {
+    await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
+  }
   if (deps.server) await showServerTasks(ctx, { server: deps.server, render: deps.render });
 }
 

@@ -1,5 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import { activityProblem } from './activity-shape.js';
+import { dlError } from './directline/activities.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-limits.js';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { FileStore } from '../domain/ports/file-store.js';
@@ -21,9 +23,17 @@ export interface HttpDeps {
    * (bot/readiness.ts); /readyz is 200 only when all are true and intake is open.
    */
   readiness: () => Promise<Record<string, boolean>>;
+  /**
+   * Where browsers reach the bot: PUBLIC_URL, or http://localhost:<port> once listening. Every
+   * response carries HSTS when it is https. Never taken from a request's Host header.
+   */
+  publicUrl: () => string;
 }
 
 export const MAX_BODY_BYTES = 512 * 1024;
+
+/** One year, subdomains included: sent only when the public address is https. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** The queue dashboard (bot/admin-queues.ts): an express app that reads its own request bodies. */
 export const ADMIN_QUEUES_PATH = '/admin/queues';
@@ -32,12 +42,21 @@ export const ADMIN_QUEUES_PATH = '/admin/queues';
 export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake(): void } {
   let intakeOpen = true;
   const server = restify.createServer({ name: 'gpki-bot', handleUncaughtExceptions: false });
+  // Before routing, so 404s and errors get them too. Tokens, cases and transcripts travel in most
+  // answers, so nothing is stored by a browser or proxy unless its route says so (web/ files set
+  // their own cache-control, which replaces this one).
+  server.pre((_req: Request, res: Response, next: restify.Next) => {
+    res.setHeader('cache-control', 'no-store');
+    if (deps.publicUrl().startsWith('https:')) res.setHeader('strict-transport-security', HSTS);
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // restify's multipart parser ignores maxBodySize and spools files to the temp folder on any
   // route, so multipart bodies are left unread here; only Direct Line's /upload reads them, capped.
-  const parseBody = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
+  // The depth check runs between reading and parsing: on the raw text, before anything recurses.
+  const [readBody, parseBody] = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
   const ownBodies = (req: Request) => req.getContentType() === 'multipart/form-data' || req.getPath().startsWith(ADMIN_QUEUES_PATH);
-  server.use(parseBody.map((handler) => (req: Request, res: Response, next: restify.Next) => (ownBodies(req) ? next() : handler(req, res, next))));
+  server.use([refuseEncodedBody, readBody, refuseDeepJson, parseBody].map((handler) => (req: Request, res: Response, next: restify.Next) => (ownBodies(req) ? next() : handler(req, res, next))));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (!intakeOpen) return void res.send(503, { error: 'shutting down' });
@@ -89,4 +108,35 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
   });
 
   return { server, stopIntake: () => void (intakeOpen = false) };
+}
+
+/** The Direct Line APIs answer errors in Azure's shape (`{ error: { code, message } }`). */
+const isDirectLine = (req: Request) => /^\/(?:v3|api)\/directline\//.test(req.getPath());
+
+/**
+ * 415 for a compressed body. restify caps the bytes received, not what they inflate to: 512 KB of
+ * gzip becomes hundreds of MB in memory before any limit applies. No channel compresses what it
+ * posts to a bot (the Bot Connector, DirectLineJS and the console send plain JSON).
+ */
+function refuseEncodedBody(req: Request, res: Response, next: restify.Next): void {
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const hasBody = req.getContentLength() > 0 || req.isChunked();
+  if (!hasBody || encoding === 'identity' || encoding === '') return next();
+  res.send(415, isDirectLine(req) ? dlError('UnsupportedMediaType', 'CONTENT_ENCODING_UNSUPPORTED: send the body uncompressed') : { error: 'CONTENT_ENCODING_UNSUPPORTED' });
+  return next(false);
+}
+
+/** The types restify's body parser reads as JSON (its own test: `application/json` or `application/<x>+json`). */
+const JSON_TYPE = /^application\/(?:json$|[a-z.]+\+json)/;
+
+/**
+ * 400 for a JSON body nested deeper than MAX_JSON_DEPTH, in the error shape of the route's API
+ * (Direct Line's `{ error: { code, message } }`, `{ error }` elsewhere), before it is parsed.
+ */
+function refuseDeepJson(req: Request, res: Response, next: restify.Next): void {
+  const body = req.body as unknown;
+  const parsedHere = req.method !== 'GET' && req.method !== 'HEAD' && JSON_TYPE.test(req.getContentType().toLowerCase());
+  if (!parsedHere || !(typeof body === 'string' || body instanceof Uint8Array) || !jsonDepthExceeds(body)) return next();
+  res.send(400, isDirectLine(req) ? dlError('BadArgument', `JSON_TOO_DEEP: the body nests deeper than ${MAX_JSON_DEPTH} levels`) : { error: 'JSON_TOO_DEEP', maxDepth: MAX_JSON_DEPTH });
+  return next(false);
 }

@@ -14,6 +14,8 @@ import type { CertificateAuthority } from '../domain/ports/certificate-authority
 import { recoverLostWork } from '../domain/usecases/recovery.js';
 import { recoverHelpdeskTimers } from '../domain/usecases/helpdesk-recovery.js';
 import { startRecoveryLoop } from './recovery-loop.js';
+import { sweepExpired } from '../domain/usecases/expired-sweep.js';
+import { UploadQuota } from './directline/upload-quota.js';
 import { FileStoreKeyEscrow } from '../infra/keys/escrow.js';
 import { TrainingDownloadLinks } from './download-links.js';
 import { mountTrainingRoutes } from './training-routes.js';
@@ -51,7 +53,9 @@ import { LodgeComplaintDialog } from '../dialogs/helpdesk/complaint-dialog.js';
 import { BookVisitDialog } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { RequestAdvisoryDialog } from '../dialogs/helpdesk/advisory-dialog.js';
 import { HandoffService } from './handoff/service.js';
-import { ConsoleSessions } from './handoff/console-auth.js';
+import { ConsoleSessions, endSessionsOfFormerAgents } from './handoff/console-auth.js';
+import { SignInThrottle } from './handoff/sign-in-throttle.js';
+import { ClientAddresses } from './client-address.js';
 import { mountConsole } from './handoff/console-routes.js';
 import { consoleSecret } from './runtime.js';
 import { TicketEventsNotifier } from './handoff/tickets.js';
@@ -89,6 +93,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   try {
     // Agencies' states are checked against the calendar's states: an unknown one stops the start.
     await seedDirectory(config, infra, logger, calendars.states);
+    // A directory loaded again may have withdrawn the agent role: those console sessions end now.
+    const ended = await endSessionsOfFormerAgents({ directory: infra.store.directory, sessions: infra.agentSessions, now: new Date() });
+    if (ended.length > 0) logger.info({ agents: ended }, 'console sessions of people no longer agents ended');
   } catch (e) {
     await infra.close();
     throw e;
@@ -177,6 +184,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const recovery = await startRecoveryLoop(async () => ({
     ...(await recoverLostWork(core, { caLateMinutes: config.recovery.caLateMinutes })),
     helpdeskTimers: await recoverHelpdeskTimers(hd),
+    // Unclaimed uploads expire by the hour (UPLOAD_UNCLAIMED_HOURS): this sweep, not the daily one, removes them.
+    ...(await sweepExpired({ files: store.files, rateLimits: infra.rateLimits, clock })),
+    // Console sessions run on the wall clock (a test clock moved ahead must not end them).
+    expiredSessions: await infra.agentSessions.pruneExpired(new Date()),
   }), { intervalMs: config.recovery.intervalMs, logger });
 
   if (role === 'worker') {
@@ -240,22 +251,24 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   const readiness = new Readiness({ store: () => infra.storeReady(), queue: infra.probes.queue, events: infra.probes.events, ca: () => cas.ready() });
   const { server, stopIntake } = createHttpServer({
-    adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode, readiness: () => readiness.check(),
+    adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode, readiness: () => readiness.check(), publicUrl: () => baseUrl,
   });
-  mountWebRoutes(server, { webDir, frameAncestors: config.webFrameAncestors });
+  mountWebRoutes(server, { webDir, frameAncestors: config.webFrameAncestors, publicUrl: () => baseUrl });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
-  const sessions = new ConsoleSessions({ secret: consoleSecret(config), ttlSeconds: 8 * 3600, now: () => Date.now() });
+  const sessions = new ConsoleSessions({ store: infra.agentSessions, secret: consoleSecret(config), ttlSeconds: config.agents.sessionTtlSeconds, now: () => new Date() });
   const consoleRoutes = await mountConsole(server, {
     service: handoff, helpdesk: hd, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
-    sessions, sessionTtlSeconds: 8 * 3600, webDir, ssoHeader: config.agents.ssoHeader,
+    sessions, sessionTtlSeconds: config.agents.sessionTtlSeconds, webDir, ssoHeader: config.agents.ssoHeader, addresses: new ClientAddresses(config.trustedProxies),
+    throttle: new SignInThrottle({ limits: infra.rateLimits, ...config.signIn, now: () => clock.now() }),
   });
   // Bull Board loads only in the scaled-out mode; elsewhere /admin/queues is a 404.
   if (infra.bullmq) (await import('./admin-queues.js')).mountAdminQueues(server, { queues: infra.bullmq.dashboardQueues(), sessions, directory: store.directory, logger });
   const directLineRoutes = mountDirectLine(server, {
     adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
     tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
-    uploadMaxBytes: config.uploadMaxBytes, uploadExpiresAt: () => new Date(clock.now().getTime() + config.retention.activityDays * 86_400_000).toISOString(),
-    publicUrl: config.publicUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
+    uploadMaxBytes: config.uploadMaxBytes, uploadExpiresAt: () => new Date(clock.now().getTime() + config.uploads.unclaimedHours * 3_600_000).toISOString(),
+    uploadQuota: new UploadQuota({ limits: infra.rateLimits, maxFilesPerHour: config.uploads.maxFilesPerHour, maxBytesPerHour: config.uploads.maxBytesPerHour, now: () => clock.now() }),
+    publicUrl: () => baseUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
     unavailable: () => readiness.down(['store', 'queue', 'events']),
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -288,6 +301,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
 /** `npm start` / `npm run worker`: start from the environment, stop cleanly on SIGTERM/SIGINT. */
 async function runFromCommandLine(): Promise<void> {
+  process.umask(0o077); // Belt and braces: whatever else it writes stays owner-only too (the modes are also set explicitly).
   let config: Config;
   try {
     config = loadConfig();

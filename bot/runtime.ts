@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from 'botbuilder';
@@ -27,6 +27,10 @@ import type { Logger } from '../infra/logger.js';
 import type { TranscriptRetention } from '../domain/ports/transcript-log.js';
 import type { CaLedger } from '../domain/ports/ca-ledger.js';
 import { SqliteCaLedger } from '../infra/store/embedded/ca-ledger.js';
+import type { RateLimits } from '../domain/ports/rate-limits.js';
+import type { AgentSessions } from '../domain/ports/agent-sessions.js';
+import { SqliteAgentSessions, SqliteRateLimits } from '../infra/store/embedded/rate-limits.js';
+import { ensurePrivateDir, tightenDataDir } from '../infra/store/embedded/data-dir.js';
 
 /** The adapters chosen by the configuration: the only place that knows which mode runs. */
 export interface Infrastructure {
@@ -39,6 +43,10 @@ export interface Infrastructure {
   handoffs: HandoffRepository;
   /** Helpdesk agents' console password hashes. */
   agentCredentials: AgentCredentials;
+  /** The console's server-side sessions, on the store: ended on every instance at once. */
+  agentSessions: AgentSessions;
+  /** Sign-in throttles and upload quotas, on the store: shared by every instance, kept across restarts. */
+  rateLimits: RateLimits;
   jobs: JobScheduler;
   events: EventBus;
   seen: SeenActivities;
@@ -59,13 +67,18 @@ export interface Infrastructure {
 const SEEN_TTL_MS = 600_000;
 
 export async function openInfrastructure(config: Config, logger: Logger, clock: Clock): Promise<Infrastructure> {
-  mkdirSync(config.dataDir, { recursive: true });
+  // Owner-only, whatever an older version or a restore left: folders 0700, files 0600 (DOMAIN.md 7.15).
+  const tightened = tightenDataDir(config.dataDir);
+  if (tightened.failed) logger.warn({ dir: config.dataDir, ...tightened }, 'data folder: some permissions could not be made owner-only');
+  else if (tightened.changed) logger.info({ dir: config.dataDir, ...tightened }, 'data folder: permissions tightened to owner-only');
   const dbFile = path.join(config.dataDir, 'gpki.db');
   let store: EmbeddedStore | MongoStore;
   let transcripts: Infrastructure['transcripts'];
   let activities: ActivityLog;
   let handoffs: HandoffRepository;
   let agentCredentials: AgentCredentials;
+  let agentSessions: AgentSessions;
+  let rateLimits: RateLimits;
   let storeReady: () => boolean;
   let caLedger: CaLedger;
   if (config.mongo) {
@@ -81,6 +94,12 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     const { MongoAgentCredentials, MongoHandoffRepository } = await import('../infra/store/mongo/handoff-repository.js');
     handoffs = new MongoHandoffRepository({ connection: mongo.connection });
     agentCredentials = new MongoAgentCredentials({ connection: mongo.connection });
+    const { MongoAgentSessions, MongoRateLimits } = await import('../infra/store/mongo/rate-limits.js');
+    const sessions = new MongoAgentSessions({ connection: mongo.connection });
+    const limits = new MongoRateLimits({ connection: mongo.connection });
+    await sessions.init();
+    await limits.init();
+    [agentSessions, rateLimits] = [sessions, limits];
     const { MongoCaLedger } = await import('../infra/store/mongo/ca-ledger.js');
     caLedger = new MongoCaLedger({ connection: mongo.connection });
     // The store builds indexes for its own models; the transcripts and activity models came after.
@@ -94,6 +113,8 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     activities = new SqliteActivityLog({ db: embedded.db, clock });
     handoffs = new SqliteHandoffRepository({ db: embedded.db });
     agentCredentials = new SqliteAgentCredentials({ db: embedded.db });
+    agentSessions = new SqliteAgentSessions({ db: embedded.db });
+    rateLimits = new SqliteRateLimits({ db: embedded.db });
     caLedger = new SqliteCaLedger({ db: embedded.db });
     storeReady = () => embedded.db.open;
   }
@@ -134,6 +155,8 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     activities,
     handoffs,
     agentCredentials,
+    agentSessions,
+    rateLimits,
     jobs,
     events,
     seen,
@@ -215,7 +238,7 @@ function keptSecret(dataDir: string, name: string): string {
     return readFileSync(file, 'utf8').trim();
   } catch {
     const secret = randomBytes(32).toString('base64url');
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     // 0600: only the bot's user may read it. 'wx': when two instances start at once, the loser
     // reads the winner's secret instead of overwriting it.
     try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TurnContext, type Activity } from 'botbuilder';
+import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Person } from '../domain/people.js';
 import type { ConversationRepository } from '../domain/ports/conversation-repository.js';
@@ -71,6 +71,8 @@ export function createTurnHandler(deps: PipelineDeps) {
           const done = a.id ? `${a.channelId}:${a.conversation.id}:${a.id}` : undefined;
           if (done && (await deps.seen.completed(done))) {
             log.info({ type: a.type }, 'duplicate activity dropped');
+            // An invoke must be answered, or botbuilder answers 501 as if the bot were broken.
+            if (a.type === ActivityTypes.Invoke) await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 409, body: { code: 'DUPLICATE_ACTIVITY' } } });
             return;
           }
           await runTurn(ctx, deps, log);

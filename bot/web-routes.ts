@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -19,6 +20,12 @@ export interface WebRoutesOptions {
    * origin may frame it, which the embed snippet needs until the operators name their intranets.
    */
   frameAncestors?: string[];
+  /**
+   * Where browsers reach the bot (PUBLIC_URL, or http://localhost:<port>): the page's CSP lets Web
+   * Chat open its stream there. Unset (a server without the bot around it, as in tests): the
+   * address the server listens on. Never a request's Host header, which a client may forge.
+   */
+  publicUrl?: () => string;
 }
 
 /** Only what a browser page needs; anything else in web/ (or a new extension) is not served. */
@@ -50,6 +57,7 @@ export function mountWebRoutes(server: Server, opts: WebRoutesOptions): void {
   const webDir = realpathSync(opts.webDir);
   const bundle = opts.webchatBundle ?? webchatBundlePath();
   const cache = new Map<string, Cached>();
+  const publicUrl = opts.publicUrl ?? (() => listeningUrl(server));
 
   /** Reads (and gzips) a file once per modification, so edits in development show on reload. */
   async function load(file: string, compress: boolean): Promise<Cached> {
@@ -87,13 +95,13 @@ export function mountWebRoutes(server: Server, opts: WebRoutesOptions): void {
     res.send(302);
   });
 
-  server.get('/chat', async (req: Request, res: Response) => {
+  server.get('/chat', async (_req: Request, res: Response) => {
     const template = await load(path.join(webDir, 'chat.html'), false);
     // A fresh nonce per response: Web Chat injects <style> elements and stamps them with it.
     const nonce = randomBytes(16).toString('base64');
     const html = template.body.toString('utf8').replaceAll('__CSP_NONCE__', nonce);
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('content-security-policy', contentSecurityPolicy(nonce, String(req.headers.host ?? ''), opts.frameAncestors));
+    res.setHeader('content-security-policy', contentSecurityPolicy(nonce, new URL(publicUrl()).host, opts.frameAncestors));
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     // The nonce makes each response unique; a cached copy would carry a stale one.
@@ -127,6 +135,13 @@ export function servable(webDir: string, name: string): string | undefined {
   return real;
 }
 
+/** http://<listening address>:<port>, with `localhost` for a wildcard address (0.0.0.0 or ::). */
+function listeningUrl(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' || address === '::' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
+}
+
 /** botframework-webchat's dist/webchat.js, found from the package's main entry (its `exports` hide package.json and dist/). */
 export function webchatBundlePath(): string {
   const require = createRequire(import.meta.url);
@@ -141,7 +156,8 @@ const EMPTY_STYLE_HASH = `sha256-${createHash('sha256').update('').digest('base6
 
 /**
  * Only the bot's own origin: scripts from self, Web Chat's styles by nonce, card and upload images
- * as data:/blob:, the Direct Line REST calls and WebSocket stream to this host, uploads read from blob:.
+ * as data:/blob:, the Direct Line REST calls and WebSocket stream to `host` (the bot's public
+ * host and port, from configuration), uploads read from blob:.
  */
 export function contentSecurityPolicy(nonce: string, host: string, frameAncestors?: string[]): string {
   const wsSelf = /^[A-Za-z0-9.:[\]-]+$/.test(host) ? ` ws://${host} wss://${host}` : '';

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAgentHours, type AgentHours } from '../domain/rules/agent-hours.js';
@@ -11,6 +12,14 @@ const csv = (def: string) => z.string().default(def).transform((s) => s.split(',
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const optionalUrl = (protocols: string[]) =>
   z.string().optional().transform((s) => (s && s.trim() ? s.trim() : undefined)).refine((s) => !s || protocols.some((p) => s.startsWith(p)), { message: `must start with ${protocols.join(' or ')}` });
+
+/** `10.1.2.3`, `::1`, `10.0.0.0/8`, `fd00::/8`. */
+function isAddressOrCidr(entry: string): boolean {
+  const [ip, bits, extra] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 const Schema = z.object({
   // HTTP port the bot listens on.
@@ -54,6 +63,12 @@ const Schema = z.object({
   EMAIL_DOMAINS: csv('gov.my'),
   // Largest accepted upload (MyKad copy, screenshot) in bytes.
   UPLOAD_MAX_BYTES: int(2 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+  // Files one person, and one conversation, may upload through Direct Line per hour; the next is refused (429).
+  UPLOAD_MAX_FILES_PER_HOUR: int(100, 1, 100_000),
+  // Bytes one person, and one conversation, may upload through Direct Line per hour.
+  UPLOAD_MAX_BYTES_PER_HOUR: int(50 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+  // Hours a Direct Line upload is kept; a step that accepts a file keeps its own copy.
+  UPLOAD_UNCLAIMED_HOURS: int(6, 1, 720),
   // Validity of issued user certificates in days (DSA 1997 caps certificates at 3 years).
   USER_CERT_VALIDITY_DAYS: int(730, 1, 1095),
   // Organisation name in the embedded CA's certificates.
@@ -120,8 +135,19 @@ const Schema = z.object({
   AGENT_WAIT_SECONDS: int(600, 1, 86_400),
   // Minutes an agent takes per conversation on average: the expected wait told to a queued user.
   AGENT_MINUTES_PER_CONVERSATION: int(5, 1, 120),
-  // Trusted intranet SSO header naming the signed-in agent's e-mail (e.g. x-remote-user); unset = passwords only.
+  // Trusted intranet SSO header naming the signed-in agent's e-mail (e.g. x-remote-user); unset = passwords only. Needs TRUSTED_PROXIES.
   AGENT_SSO_HEADER: z.string().regex(/^[a-z0-9-]+$/i).optional(),
+  // Addresses (IPs or CIDRs, comma-separated) of the reverse proxies in front of the bot: only their AGENT_SSO_HEADER and X-Forwarded-For are believed.
+  TRUSTED_PROXIES: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrCidr), { message: 'each entry must be an IP address or a CIDR such as 10.0.0.0/8' }),
+  // Failed console sign-ins for one e-mail before it is locked out until its window (SIGNIN_LOCK_MINUTES) ends.
+  SIGNIN_MAX_FAILURES: int(5, 1, 100),
+  // Minutes a window of failed sign-ins lasts: the longest an account or an address stays locked out.
+  SIGNIN_LOCK_MINUTES: int(15, 1, 1440),
+  // Failed console sign-ins from one client address (any e-mail) in a window before that address is refused.
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: int(30, 1, 10_000),
+  // Hours a console session lasts; logout, a password reset or a withdrawn role end it sooner.
+  CONSOLE_SESSION_HOURS: int(8, 1, 24),
   // Signs helpdesk console session cookies; default: one generated and kept in DATA_DIR.
   CONSOLE_SECRET: z.string().min(16).optional(),
   // Domain suffixes server-certificate names must sit under, comma-separated (DOMAIN.md 4.4).
@@ -149,6 +175,8 @@ const Schema = z.object({
   // Where the cfssl CA publishes its current DER CRL; default CFSSL_URL + /api/v1/cfssl/crl.
   CFSSL_CRL_URL: optionalUrl(['http://', 'https://']),
 }).refine((e) => e.CA_MODE !== 'cfssl' || Boolean(e.CFSSL_URL), { message: 'CFSSL_URL is required when CA_MODE=cfssl', path: ['CFSSL_URL'] })
+  // Anyone who can reach the bot could send the header themselves: it is believed only from the proxies that set it.
+  .refine((e) => !e.AGENT_SSO_HEADER || e.TRUSTED_PROXIES.length > 0, { message: 'AGENT_SSO_HEADER needs TRUSTED_PROXIES (the proxy addresses that set it)', path: ['TRUSTED_PROXIES'] })
   // A socket given up before the server's own limit would turn every slow query into a dropped connection.
   .refine((e) => e.MONGODB_SOCKET_TIMEOUT_MS > e.MONGODB_OPERATION_TIMEOUT_MS, { message: 'must be greater than MONGODB_OPERATION_TIMEOUT_MS', path: ['MONGODB_SOCKET_TIMEOUT_MS'] });
 
@@ -172,6 +200,8 @@ export interface Config {
   defaultLocale: 'ms' | 'en';
   emailDomains: string[];
   uploadMaxBytes: number;
+  /** Direct Line upload quotas (per person and per conversation, per hour) and how long an upload is kept. */
+  uploads: { maxFilesPerHour: number; maxBytesPerHour: number; unclaimedHours: number };
   userCertValidityDays: number;
   caOrganization: string;
   renewalWindowDays: number;
@@ -201,7 +231,11 @@ export interface Config {
     demoLogin: boolean;
   };
   /** Helpdesk agents: working hours, queue timeout, console sign-in. */
-  agents: { hours: AgentHours; waitSeconds: number; minutesPerConversation: number; ssoHeader?: string; consoleSecret?: string };
+  agents: { hours: AgentHours; waitSeconds: number; minutesPerConversation: number; ssoHeader?: string; consoleSecret?: string; sessionTtlSeconds: number };
+  /** TRUSTED_PROXIES: the only peers whose forwarding headers (and SSO header) are believed. */
+  trustedProxies: string[];
+  /** Console sign-in throttling (bot/handoff/sign-in-throttle.ts). */
+  signIn: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number };
   /** Which store/queue family runs: derived from MONGODB_URI and REDIS_URL. */
   store: 'embedded' | 'mongo';
   queue: 'inline' | 'bullmq';
@@ -250,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultLocale: e.DEFAULT_LOCALE,
     emailDomains: e.EMAIL_DOMAINS,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploads: { maxFilesPerHour: e.UPLOAD_MAX_FILES_PER_HOUR, maxBytesPerHour: e.UPLOAD_MAX_BYTES_PER_HOUR, unclaimedHours: e.UPLOAD_UNCLAIMED_HOURS },
     userCertValidityDays: e.USER_CERT_VALIDITY_DAYS,
     caOrganization: e.CA_ORGANIZATION,
     renewalWindowDays: e.RENEWAL_WINDOW_DAYS,
@@ -275,8 +310,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webFrameAncestors: e.WEB_FRAME_ANCESTORS,
     agents: {
       hours: parseAgentHours(e.AGENT_HOURS) as AgentHours, waitSeconds: e.AGENT_WAIT_SECONDS, minutesPerConversation: e.AGENT_MINUTES_PER_CONVERSATION,
-      ssoHeader: e.AGENT_SSO_HEADER?.toLowerCase(), consoleSecret: e.CONSOLE_SECRET,
+      ssoHeader: e.AGENT_SSO_HEADER?.toLowerCase(), consoleSecret: e.CONSOLE_SECRET, sessionTtlSeconds: e.CONSOLE_SESSION_HOURS * 3600,
     },
+    trustedProxies: e.TRUSTED_PROXIES,
+    signIn: { maxFailures: e.SIGNIN_MAX_FAILURES, maxFailuresPerAddress: e.SIGNIN_MAX_FAILURES_PER_ADDRESS, windowMs: e.SIGNIN_LOCK_MINUTES * 60_000 },
     store: e.MONGODB_URI ? 'mongo' : 'embedded',
     queue: e.REDIS_URL ? 'bullmq' : 'inline',
     helpdesk: {

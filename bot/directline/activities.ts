@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LoggedActivity } from '../../domain/ports/activity-log.js';
+import { maskMyKadInText } from '../../domain/rules/mykad.js';
 
 /** The channel id of the bot's own Direct Line (what the pipeline and proactive delivery see). */
 export const DIRECTLINE_CHANNEL = 'directline';
@@ -26,6 +27,54 @@ export function watermarkOfId(conversationId: string, id: string | undefined): n
 export function toWire(e: LoggedActivity): Record<string, unknown> {
   const id = typeof e.activity.id === 'string' ? e.activity.id : activityId(e.conversationId, e.watermark);
   return { ...e.activity, id };
+}
+
+/**
+ * The activity as the Direct Line history keeps it: every MyKad-shaped number masked (as in
+ * transcripts) in what a person or the bot said or filled in: `text`, `speak`, `summary`, `value`,
+ * `suggestedActions`, `entities` and each attachment's `content` and `name`. Ids, addresses, links
+ * and `channelData` (Web Chat matches its echo by `clientActivityID`) are kept as they are. The
+ * history is the transport too, so every client, the sender included, sees the masked form.
+ */
+export function maskForHistory(activity: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...activity };
+  for (const key of ['text', 'speak', 'summary', 'value', 'suggestedActions', 'entities'] as const) {
+    if (key in out) out[key] = maskDeep(out[key]);
+  }
+  if (Array.isArray(out.attachments)) {
+    out.attachments = out.attachments.map((a: unknown) => {
+      if (!a || typeof a !== 'object') return a;
+      const { content, name, ...rest } = a as Record<string, unknown>;
+      return { ...rest, ...(name !== undefined ? { name: maskDeep(name) } : {}), ...(content !== undefined ? { content: maskDeep(content) } : {}) };
+    });
+  }
+  return out;
+}
+
+// Links (a signed file link's id or signature) and long hex strings (certificate serials) are left
+// whole: twelve digits inside them are not a MyKad, and masking them would break what the user sees.
+const KEEP_WHOLE = /\b(?:https?:\/\/|data:)[^\s"'<>()[\]]+|\b(?=[0-9a-f]*[a-f])[0-9a-f]{16,}\b/gi;
+
+function maskString(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const m of text.matchAll(KEEP_WHOLE)) {
+    out += maskMyKadInText(text.slice(from, m.index)) + m[0];
+    from = m.index + m[0].length;
+  }
+  return out + maskMyKadInText(text.slice(from));
+}
+
+function maskDeep(v: unknown): unknown {
+  if (typeof v === 'string') return maskString(v);
+  // A card input may send the number as a JSON number: it is kept as its masked text.
+  if (typeof v === 'number') {
+    const masked = maskMyKadInText(String(v));
+    return masked === String(v) ? v : masked;
+  }
+  if (Array.isArray(v)) return v.map(maskDeep);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x)]));
+  return v;
 }
 
 /** An attachment as a client may post it (uploads arrive through /upload instead). */

@@ -17,7 +17,7 @@ import { MemoryConversationLock } from '../../infra/lock/memory.js';
 import { conversationLockKey, runExclusive } from '../../infra/lock/run.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ProactiveAdapter } from '../notifications.js';
-import { activityId, DIRECTLINE_CHANNEL, topicOf, watermarkOfId } from './activities.js';
+import { activityId, DIRECTLINE_CHANNEL, maskForHistory, topicOf, watermarkOfId } from './activities.js';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
@@ -51,6 +51,9 @@ export interface Appended {
  *   handler, which takes the same lock on `/api/messages`, finds it held and does not wait for
  *   itself. The lock is held around `onTurnError` too, and a lock that cannot be had (busy, Redis
  *   away) reaches `onTurnError` like any failed turn.
+ * - What is stored has its MyKad numbers masked ({@link maskForHistory}), in both directions, as
+ *   transcripts are: the history is kept for `RETENTION_ACTIVITY_DAYS` and replayed to clients. A
+ *   client's turn still runs on the activity as it arrived, so a dialog gets the real number.
  * - `updateActivity` appends a replacement carrying the original id and timestamp; Web Chat shows
  *   it in place of the original. `deleteActivity` is not supported (Direct Line has no delete).
  * - `continueConversationAsync` (proactive) does not go through `onTurnError`: a failed send
@@ -164,9 +167,9 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
     await this.middleware.run(context, () => logic(context));
   }
 
-  /** Appends to the log and announces it; `undefined` when the conversation does not exist. */
+  /** Appends to the log, masked, and announces it; `undefined` when the conversation does not exist. */
   async append(conversationId: string, activity: Record<string, unknown>): Promise<Appended | undefined> {
-    const logged = await this.opts.log.append(conversationId, activity);
+    const logged = await this.opts.log.append(conversationId, maskForHistory(activity));
     if (!logged) return undefined;
     // The activity is stored either way: a stream that misses this announcement gets it with the
     // next one, or when its client reconnects from its last watermark.

@@ -27,12 +27,17 @@ export interface DirectLineDeps {
   /** UPLOAD_MAX_BYTES: the largest file /upload takes. */
   uploadMaxBytes: number;
   /**
-   * When a file uploaded now expires (RETENTION_ACTIVITY_DAYS after upload); the daily retention
-   * sweep removes it then. The bot keeps its own copy of what a dialog accepted. Unset: kept.
+   * When a file uploaded now expires (UPLOAD_UNCLAIMED_HOURS after upload); the recovery loop
+   * removes it then. The bot keeps its own copy of what a dialog accepted. Unset: kept.
    */
   uploadExpiresAt?: () => string;
-  /** PUBLIC_URL: where browsers reach the bot; stream URLs are built on it when set. */
-  publicUrl?: string;
+  /** UPLOAD_MAX_FILES_PER_HOUR / UPLOAD_MAX_BYTES_PER_HOUR, per person and conversation; unset: no quota. */
+  uploadQuota?: import('./upload-quota.js').UploadQuota;
+  /**
+   * Where browsers reach the bot (PUBLIC_URL, or http://localhost:<port> once listening): stream
+   * URLs are built on it, never on a request's Host header, which a client may forge.
+   */
+  publicUrl: () => string;
   /** INTRANET_SHARED_SECRET; unset = assertions refused. */
   intranetSecret?: string;
   demoLogin: boolean;
@@ -93,11 +98,11 @@ export async function available(rc: Pick<DirectLineDeps, 'unavailable'>, res: Re
 }
 
 /**
- * The bot's address as the browser reached it (PUBLIC_URL when set), for the stream URLs handed
- * back to that browser only. Activities never carry it: their serviceUrl is the adapter's own.
+ * The bot's configured public address, for the stream URLs handed back to browsers. Activities
+ * never carry it: their serviceUrl is the adapter's own.
  */
-export function baseOf(rc: RouteContext, req: Request): string {
-  return rc.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+export function baseOf(rc: RouteContext): string {
+  return rc.publicUrl();
 }
 
 /** Stamps a client's activity with everything the server decides: identity, conversation, time. */

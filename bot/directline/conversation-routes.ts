@@ -19,7 +19,7 @@ export function registerConversationRoutes(server: Server, rc: RouteContext): vo
     const claims = authorize(rc, req, res);
     if (!claims || !(await available(rc, res))) return;
     if (!(await start(rc, res, claims))) return;
-    res.send(201, conversationAnswer(rc, req, claims));
+    res.send(201, conversationAnswer(rc, claims));
   });
 
   // Resume: a fresh token and stream URL (DirectLineJS calls this on every reconnect). A
@@ -29,7 +29,7 @@ export function registerConversationRoutes(server: Server, rc: RouteContext): vo
     const claims = authorize(rc, req, res, String(req.params.id));
     if (!claims || !(await available(rc, res))) return;
     if (!(await start(rc, res, claims))) return;
-    res.send(200, conversationAnswer(rc, req, claims, watermarkParam(req)));
+    res.send(200, conversationAnswer(rc, claims, watermarkParam(req)));
   });
 
   server.post('/v3/directline/conversations/:id/activities', async (req: Request, res: Response) => {
@@ -84,11 +84,11 @@ async function start(rc: RouteContext, res: Response, claims: TokenClaims): Prom
 }
 
 /** Azure's answer to start and resume, with a fresh token (same conversation and user) and stream URL. */
-function conversationAnswer(rc: RouteContext, req: Request, claims: TokenClaims, watermark = 0) {
+function conversationAnswer(rc: RouteContext, claims: TokenClaims, watermark = 0) {
   const subject = { conversationId: claims.conv, userId: claims.user, name: claims.name };
   const { token, expiresIn } = rc.tokens.issue(subject);
   const stream = rc.tokens.issue(subject, 'stream').token;
-  const ws = baseOf(rc, req).replace(/^http/, 'ws');
+  const ws = baseOf(rc).replace(/^http/, 'ws');
   const streamUrl = `${ws}/v3/directline/conversations/${encodeURIComponent(claims.conv)}/stream?t=${stream}${watermark > 0 ? `&watermark=${watermark}` : ''}`;
   return { conversationId: claims.conv, token, expires_in: expiresIn, streamUrl, referenceGrammarId: '' };
 }

@@ -102,10 +102,11 @@ function readCache(file: string): CacheFile | undefined {
 
 function writeCache(file: string, data: { hash: string; classifier: NaturalClassifier }): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    // Owner-only like everything under DATA_DIR (infra/store/embedded/data-dir.ts).
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     // Written aside and renamed, so a second process starting at the same time never reads half a file.
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
+    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     // Read-only install: keep the model in memory.

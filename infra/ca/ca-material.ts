@@ -2,8 +2,8 @@
  * The CA's own keys and certificates: generated in memory, kept as files in its directory, and
  * checked when loaded. Which copy wins between hosts is shared-material.ts's business.
  *
- * Files: `root.key.pem`, `root.pem`, `issuing.key.pem`, `issuing.pem`. Keys are unencrypted PKCS#8
- * with mode 0600 inside a 0700 directory. `issuing.pem` is written last, so its presence means
+ * Files: `root.key.pem`, `root.pem`, `issuing.key.pem`, `issuing.pem`. Keys are unencrypted PKCS#8;
+ * every file is mode 0600 inside a 0700 directory. `issuing.pem` is written last, so its presence means
  * a complete set; without it a half-finished first start is simply redone.
  */
 import {
@@ -135,13 +135,14 @@ export async function generateCaMaterial(organization: string, now: Date): Promi
   };
 }
 
-/** Writes the CA's files (keys 0600 in a 0700 directory), `issuing.pem` last. */
+/** Writes the CA's files (0600, certificates too: everything under DATA_DIR is owner-only) in a 0700 directory, `issuing.pem` last. */
 export async function writeCaFiles(dir: string, pems: CaMaterialPems): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
   await writeAtomic(join(dir, FILES.rootKey), pems.rootKeyPem, 0o600);
-  await writeAtomic(join(dir, FILES.root), pems.rootPem, 0o644);
+  await writeAtomic(join(dir, FILES.root), pems.rootPem, 0o600);
   await writeAtomic(join(dir, FILES.issuingKey), pems.issuingKeyPem, 0o600);
-  await writeAtomic(join(dir, FILES.issuing), pems.issuingPem, 0o644);
+  await writeAtomic(join(dir, FILES.issuing), pems.issuingPem, 0o600);
 }
 
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);

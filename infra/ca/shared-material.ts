@@ -8,7 +8,7 @@
  * publish, and if another process published first, take theirs. Every process ends on one CA.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { DomainError } from '../../domain/errors.js';
 import type { CaLedger, CaRealm } from '../../domain/ports/ca-ledger.js';
 import { seal, unseal } from '../keys/escrow.js';
@@ -75,6 +75,7 @@ const fingerprint = (pem: string): string => new X509Certificate(pem).fingerprin
 /** Loads, fetches or creates the realm's CA material as the module comment describes. */
 export async function openSharedMaterial(o: SharedMaterialOptions): Promise<{ material: CaMaterial; origin: MaterialOrigin }> {
   await mkdir(o.dir, { recursive: true, mode: 0o700 });
+  await chmod(o.dir, 0o700);
   const local = await readCaFiles(o.dir);
   if (local) {
     const material = describeMaterial(local, o.dir);

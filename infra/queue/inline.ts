@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { PermanentError } from '../../domain/errors.js';
 import { QUEUES, type Job, type JobHandler, type JobScheduler, type JobSpec, type QueueName } from '../../domain/ports/job-scheduler.js';
 import { describeFailure, retryPolicy, type AdapterLogger } from './common.js';
+import { ensurePrivateFile } from '../store/embedded/data-dir.js';
 
 export interface InlineJobSchedulerOptions {
   /** SQLite file, possibly shared with the embedded store: this scheduler only ever touches its `jobs` table. */
@@ -110,6 +111,8 @@ export class InlineJobScheduler implements JobScheduler {
     this.concurrency = opts.concurrency ?? 1;
     this.logger = opts.logger;
     if (!(this.concurrency >= 1)) throw new RangeError(`concurrency must be >= 1, got ${opts.concurrency}`);
+    // 0600 before SQLite creates it (0644), so its -wal and -shm files are 0600 too.
+    if (opts.file !== ':memory:' && opts.file !== '') ensurePrivateFile(opts.file);
     this.db = new Database(opts.file);
     try {
       this.db.pragma('journal_mode = WAL');

@@ -38,7 +38,7 @@ describe('e2e: Direct Line, conversations and streams (embedded)', function () {
     const started = await user.start();
     expect(started.conversationId).to.equal(user.conversationId);
     expect(started.expires_in).to.equal(1800);
-    expect(started.streamUrl).to.match(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${started.conversationId}/stream\\?t=`));
+    expect(started.streamUrl).to.match(new RegExp(`^ws://localhost:\\d+/v3/directline/conversations/${started.conversationId}/stream\\?t=`));
     expect(claimsOf(started.token)).to.include({ conv: started.conversationId, user: 'demo-applicant' });
 
     const stream = await open(started.streamUrl);

@@ -31,7 +31,8 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
   const clock = new TestClock(T0);
 
   before(async () => {
-    bot = await startTestBot({ RETENTION_ACTIVITY_DAYS: '9', RETENTION_TRANSCRIPT_DAYS: '10', RETENTION_JOB_DAYS: '3', RETENTION_ATTACHMENT_DAYS: '10' }, undefined, { clock });
+    // Uploads kept 9 days here (UPLOAD_UNCLAIMED_HOURS, default 6 h; test/e2e/upload-limits.test.ts covers that), as the conversations.
+    bot = await startTestBot({ RETENTION_ACTIVITY_DAYS: '9', RETENTION_TRANSCRIPT_DAYS: '10', RETENTION_JOB_DAYS: '3', RETENTION_ATTACHMENT_DAYS: '10', UPLOAD_UNCLAIMED_HOURS: '216' }, undefined, { clock });
     db = new Database(path.join(bot.dataDir, 'gpki.db'), { readonly: true });
   });
   after(async () => {
@@ -83,7 +84,7 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     const closedComplaint = await lodge('AD', 'DITUTUP', { screenshotFileId: closedShot.id });
     const openComplaint = await lodge('AD', 'BARU', { screenshotFileId: openShot.id });
     const heldAdvisory = await lodge('KN', 'SELESAI', { letterFileId: oldLetter.id });
-    // A Direct Line upload expires with its conversation's retention (9 days here); the bot keeps its own copy of what it accepts.
+    // A Direct Line upload expires UPLOAD_UNCLAIMED_HOURS after upload (216 h = 9 days here); the bot keeps its own copy of what it accepts.
     const uploadOf = (name: string) => db.prepare('SELECT id, expires_at FROM files WHERE name = ?').get(name) as { id: string; expires_at: string | null } | undefined;
     expect((await old.upload([{ name: 'dl-lama.png', type: 'image/png', bytes: tinyPng() }])).status).to.equal(200);
     const oldUpload = uploadOf('dl-lama.png')!;

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { loadConfig } from '../../infra/config.js';
+import { randomBytes } from 'node:crypto';
+import { encodePng, PNG_SIGNATURE, pngChunk } from '../../manifest/png.js';
 import { startBot, type RunningBot, type StartOptions } from '../../bot/main.js';
 
 /**
@@ -25,32 +26,21 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A real PNG image (a 2×2 grey square), so uploads are checked by their true content. */
+/** A real PNG image (a 32×32 grey square, above the 16-pixel minimum), so uploads are checked by their true content. */
 export function tinyPng(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
+  return encodePng({ width: 32, height: 32, rgba: new Uint8Array(32 * 32 * 4).fill(128) });
+}
+
+/**
+ * A "decompression bomb": about 65 KB whose (valid, CRC-checked) header claims 60000×60000 pixels,
+ * which a browser would try to allocate gigabytes for.
+ */
+export function bombPng(): Buffer {
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(2, 0);
-  ihdr.writeUInt32BE(2, 4);
+  ihdr.writeUInt32BE(60_000, 0);
+  ihdr.writeUInt32BE(60_000, 4);
   ihdr.set([8, 0, 0, 0, 0], 8);
-  const raw = Buffer.from([0, 128, 128, 0, 128, 128]);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', randomBytes(64 * 1024)), pngChunk('IEND', new Uint8Array(0))]);
 }
 
 /** A clock tests move by hand: starts at `start` (default now) and stays there until told. */

@@ -133,6 +133,18 @@ export class DirectLineUser {
     return r.body.id as string;
   }
 
+  /** Every activity of the conversation, page after page, as a client reading the whole history gets it. */
+  async history(): Promise<DlActivity[]> {
+    const all: DlActivity[] = [];
+    let watermark: string | undefined;
+    for (;;) {
+      const page = await this.activities(watermark);
+      if (page.activities.length === 0) return all;
+      all.push(...page.activities);
+      watermark = page.watermark;
+    }
+  }
+
   async activities(watermark?: string): Promise<{ activities: DlActivity[]; watermark: string }> {
     const r = await call(`${this.base}/activities${watermark ? `?watermark=${watermark}` : ''}`, { token: this.token });
     if (r.status !== 200) throw new Error(`get refused: ${r.status}`);

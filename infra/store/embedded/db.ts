@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from './data-dir.js';
 
 /** A better-sqlite3 connection; every embedded adapter takes one in its options. */
 export type Db = Database.Database;
@@ -150,9 +151,10 @@ CREATE TABLE IF NOT EXISTS ca_material (
 /**
  * Opens (creating if needed) the embedded database at `file` (a path, or `:memory:`) with WAL,
  * a 5 s busy timeout (another connection, e.g. the job runner, may hold the write lock briefly)
- * and foreign keys on, and creates the store's tables.
+ * and foreign keys on, and creates the store's tables. A database file is made 0600 before it opens.
  */
 export function openEmbeddedDb(file: string): Db {
+  if (file !== ':memory:' && file !== '') ensurePrivateFile(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type { FileStore, StoredFileMeta } from '../../../domain/ports/file-store.js';
 import { systemClock } from './clock.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './data-dir.js';
 import type { Db } from './db.js';
 
 interface FileRow {
@@ -69,10 +69,12 @@ export class EmbeddedFileStore implements FileStore {
     // Store files written before files could expire have no expires_at: added here, null = kept.
     const columns = opts.db.prepare<[], { name: string }>('PRAGMA table_info(files)').all();
     if (!columns.some((c) => c.name === 'expires_at')) opts.db.exec('ALTER TABLE files ADD COLUMN expires_at TEXT');
+    // The sweep of unclaimed uploads looks for expired files every few minutes.
+    opts.db.exec('CREATE INDEX IF NOT EXISTS files_expires ON files (expires_at) WHERE expires_at IS NOT NULL');
     this.stmts = prepare(opts.db);
     this.dir = opts.dir;
     this.clock = opts.clock ?? systemClock;
-    mkdirSync(this.dir, { recursive: true });
+    ensurePrivateDir(this.dir);
   }
 
   private pathOf(id: string): string {
@@ -93,7 +95,8 @@ export class EmbeddedFileStore implements FileStore {
     const target = this.pathOf(meta.id);
     const temp = `${target}.${randomUUID()}.tmp`;
     try {
-      const handle = await open(temp, 'wx');
+      // Owner-only: MyKad copies and screenshots.
+      const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
       try {
         await handle.writeFile(file.bytes);
         // Flushed before the rename, or a power cut could leave an empty file under the real id.

@@ -6,6 +6,7 @@ import { SqliteAuditLog } from './audit-log.js';
 import { SqliteCaseRepository } from './case-repository.js';
 import { SqliteCertificateRepository } from './certificate-repository.js';
 import { SqliteConversationRepository } from './conversation-repository.js';
+import { PRIVATE_DIR_MODE } from './data-dir.js';
 import { openEmbeddedDb, type Db } from './db.js';
 import { SqliteDirectory } from './directory.js';
 import { EmbeddedFileStore } from './file-store.js';
@@ -23,9 +24,9 @@ export { SqliteStorage } from './storage.js';
 export { EtagConflictError } from '../etag-conflict.js';
 
 export interface EmbeddedStoreOptions {
-  /** SQLite database file (its folder is created), or `:memory:`. */
+  /** SQLite database file (0600; its folder, when missing, is created 0700), or `:memory:`. */
   file: string;
-  /** Folder for uploaded files' bytes (created if missing). */
+  /** Folder for uploaded files' bytes (created 0700 if missing; files 0600). */
   filesDir: string;
   /** Time source for createdAt/updatedAt; the system clock when absent. */
   clock?: Clock;
@@ -38,7 +39,8 @@ export interface EmbeddedStore extends StorePorts {
 
 /** Opens the embedded store (the default run mode: no external services). */
 export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
-  if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
+  // An existing folder is left as it is: it may be shared (DATA_DIR itself is tightened at start).
+  if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const db = openEmbeddedDb(opts.file);
   const { clock } = opts;
   return {
