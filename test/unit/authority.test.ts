@@ -202,11 +202,11 @@ const REFUSED: Record<Task, Partial<Record<Refusal, string>>> = {
   csr: { NOT_NAMED: 'NOT_TECH' },
   endorse: { SELF_APPROVAL: 'SELF_APPROVAL', NOT_NAMED: 'NOT_YOURS' },
   approve: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'SELF_APPROVAL' },
-  ticket: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'ROLE_REQUIRED' },
-  onsiteApproval: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'ROLE_REQUIRED' },
+  ticket: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'SELF_APPROVAL' },
+  onsiteApproval: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'SELF_APPROVAL' },
   visitReport: { NOT_NAMED: 'NOT_ASSIGNED' },
-  advisory: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'ROLE_REQUIRED' },
-  advisoryHeld: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'ROLE_REQUIRED' },
+  advisory: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'SELF_APPROVAL' },
+  advisoryHeld: { ROLE_REQUIRED: 'ROLE_REQUIRED', SELF_APPROVAL: 'SELF_APPROVAL' },
 };
 
 describe('decision authority: the use cases refuse by the same rule, and the directory gives the same deciders', function () {
