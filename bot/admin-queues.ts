@@ -18,6 +18,8 @@ export interface AdminQueuesDeps {
   sessions: ConsoleSessions;
   directory: Directory;
   logger: Logger;
+  /** The bot's public address (PUBLIC_URL, else http://localhost:<port>): the only origin a change may come from. */
+  publicUrl: () => string;
 }
 
 /**
@@ -94,7 +96,8 @@ async function admit(req: Request, res: Response, deps: AdminQueuesDeps): Promis
   if (req.method === 'GET' || req.method === 'HEAD') return true;
   // SameSite=Strict keeps other sites' forms from carrying the cookie; an Origin header, when sent, must be ours too.
   const origin = req.headers.origin;
-  if (origin && hostOf(origin) !== req.headers.host) return refuse(res, 403, 'CROSS_ORIGIN');
+  // Compared with the configured address, never the request's own Host (which the sender writes).
+  if (origin && hostOf(origin) !== hostOf(deps.publicUrl())) return refuse(res, 403, 'CROSS_ORIGIN');
   const path = (req.getPath() ?? '').slice(ADMIN_QUEUES_PATH.length);
   if (!ALLOWED_CHANGES.some((allowed) => allowed.test(path))) return refuse(res, 403, 'CHANGE_NOT_ALLOWED');
   deps.logger.info({ admin: person.id, method: req.method, path }, 'queue dashboard: change');

@@ -12,10 +12,15 @@ import type { FormField } from '../domain/cases/forms.js';
 import { realmOfKind, type ApplicationData } from '../domain/cases/operations.js';
 import { bindAppState, type DialogRunner } from './dialog-runner.js';
 import { CorrectPayload, StartPayload } from './card-actions.js';
-import { registerApprovalRoutes } from './approvals.js';
+import { cardFor, registerApprovalRoutes } from './approvals.js';
+import { decidedCaseOf, updateDecisionCards, type DecisionCardUpdateDeps } from './decision-card-updates.js';
+import { currentCardFor, type DecisionCardKind } from './decision-cards.js';
+import type { CardElement } from '../dialogs/cards/adaptive.js';
+import type { Case } from '../domain/cases/case.js';
 import { registerServerRoutes, resendServerFiles, serverDecisionCards, showServerTasks } from './server-routes.js';
 import type { ServerDeps } from '../domain/usecases/server-deps.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
+import { showOpenCases } from './open-cases.js';
 import { renderNotification, type RenderDeps } from './notifications.js';
 import { loadNlu, type Nlu } from './nlu/index.js';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
@@ -36,6 +41,8 @@ export interface AppDeps {
   nlu?: Nlu;
   /** Helpdesk tickets, visits and advisory requests (issue 7). */
   hd?: HelpdeskDeps;
+  /** Direct Line copies of decision cards, replaced by their decided version after a decision. */
+  cardUpdates?: DecisionCardUpdateDeps;
 }
 
 /**
@@ -73,6 +80,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   if (deps.server) registerServerRoutes(app, { server: deps.server, runner: deps.runner, render: deps.render, busy: (ctx) => busy(ctx, deps), afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
 
   if (deps.hd) registerHelpdeskRoutes(app, { hd: deps.hd, runner: deps.runner, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), busy: (ctx) => busy(ctx, deps) });
+  if (deps.cardUpdates) updateCardsAfterDecisions(app, deps, deps.cardUpdates, decisionCards);
 
   app.adaptiveCards.actionSubmit('correct', async (ctx) => {
     const p = CorrectPayload.safeParse(ctx.activity.value);
@@ -116,9 +124,12 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   registerNluRoutes(app, nluDeps);
 
   app.message(/^\s*status(\s|$)/i, async (ctx) => {
-    // "status UC-2026-000001 dah lulus ke?": the case number wherever it is in the sentence.
-    const caseId = extractEntities(ctx.activity.text ?? '').caseNumbers[0];
-    await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : ctx.activity.text ?? '', deps.hd ? (c) => onsiteStatusLines(ctx, deps.hd!, c) : undefined);
+    // "status UC-2026-000001 dah lulus ke?": the case number wherever it is in the sentence;
+    // "status permohonan saya", words and no number: the person's cases in progress.
+    const text = ctx.activity.text ?? '';
+    const caseId = extractEntities(text).caseNumbers[0];
+    if (!caseId && /^\s*status\s+[^\d]+$/i.test(text)) await showOpenCases(ctx, deps.core);
+    else await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : text, deps.hd ? (c) => onsiteStatusLines(ctx, deps.hd!, c) : undefined);
     if (caseId && deps.server) await resendServerFiles(ctx, { server: deps.server, render: deps.render }, caseId.toUpperCase());
     await repromptIfBusy(ctx, deps);
   });
@@ -184,4 +195,23 @@ async function busy(ctx: TurnContext, deps: AppDeps): Promise<void> {
 async function repromptIfBusy(ctx: TurnContext, deps: AppDeps): Promise<void> {
   const dc = await deps.runner.createContext(ctx);
   if (dc.activeDialog) await dc.repromptDialog();
+}
+
+/**
+ * After a turn that clicked a decision card (Web Chat's submit or Teams' execute), every Direct
+ * Line copy of that case's card is replaced by what its viewer should see now, as Teams' refresh
+ * does for Teams. A refused click changes nothing, and the update shows that same state.
+ */
+function updateCardsAfterDecisions(app: Application<TurnState>, deps: AppDeps, updates: DecisionCardUpdateDeps, kinds: DecisionCardKind[]): void {
+  const cardNow = async (ctx: TurnContext, c: Case<unknown>): Promise<CardElement | undefined> => {
+    if (c.kind === 'UC' || c.kind === 'TC') return (await cardFor(ctx, deps, c)) as unknown as CardElement;
+    const kind = kinds.find((k) => k.kinds.includes(c.kind));
+    return kind ? ((await currentCardFor(ctx, deps.core.directory, kind, c)) as unknown as CardElement | undefined) : undefined;
+  };
+  app.turn('afterTurn', async (ctx) => {
+    const caseId = decidedCaseOf(ctx.activity);
+    const c = caseId ? await deps.core.cases.get(caseId) : undefined;
+    if (c) await updateDecisionCards(updates, c, cardNow);
+    return true;
+  });
 }

@@ -72,7 +72,7 @@ async function decide(ctx: TurnContext, deps: ApprovalDeps, value: unknown): Pro
 }
 
 /** The card this viewer should see now: the approval card while they can still decide, otherwise the outcome. */
-async function cardFor(ctx: TurnContext, deps: ApprovalDeps, c: Case<unknown>, notice?: string): Promise<AdaptiveCard> {
+export async function cardFor(ctx: TurnContext, deps: Pick<ApprovalDeps, 'core' | 'render'>, c: Case<unknown>, notice?: string): Promise<AdaptiveCard> {
   const viewer = personOf(ctx);
   const locale = localeOf(ctx);
   if (mayDecide(viewer, c, 'verify')) return (await approvalCardFor(deps.render, c, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { format } from 'date-fns';
+import { dateText, timeText } from '../dialogs/time-format.js';
 import type { Case } from '../domain/cases/case.js';
 import { operationOf, type ApplicationData, type RevocationData } from '../domain/cases/operations.js';
 import type { Locale } from '../domain/people.js';
@@ -17,8 +17,7 @@ export interface NoticeDeps {
   downloadLinks: TrainingDownloadLinks;
 }
 
-const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
-const when = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy HH:mm') : '-');
+const day = dateText;
 
 type CertNotice = Extract<Notification, { type: 'certificateRevoked' | 'revocationInformed' | 'startedOnBehalf' | 'replacementDelayed' | 'caLate' | 'trainingReady' | 'downloadExpired' | 'expiryReminder' }>;
 
@@ -36,7 +35,7 @@ export async function renderCertNotice(deps: NoticeDeps, locale: Locale, c: Case
       const cert = await deps.certificates.get(n.serial);
       const reason = tDynamic(locale, `reason.${cert?.revocation?.reason ?? 'unspecified'}`, 'reason.unspecified');
       const key = operationOf(c) === 'replace' ? 'notify.certificateRevoked.replace' : 'notify.certificateRevoked';
-      return text(key, { serial: n.serial.toUpperCase(), at: when(cert?.revocation?.at), reason });
+      return text(key, { serial: n.serial.toUpperCase(), at: timeText(locale, cert?.revocation?.at), reason });
     }
     case 'revocationInformed': {
       const serial = operationOf(c) === 'revoke' ? (c.data as RevocationData).serial : ((c.data as ApplicationData).replaces ?? '');
@@ -59,7 +58,7 @@ export async function renderCertNotice(deps: NoticeDeps, locale: Locale, c: Case
       const body = [
         heading(t(locale, 'trainingReady.title')),
         para(t(locale, 'training.label')),
-        para(t(locale, 'trainingReady.body', { serial: n.serial.toUpperCase(), to: day(cert?.notAfter), caseId: c.id, expires: when(expiresAt) })),
+        para(t(locale, 'trainingReady.body', { serial: n.serial.toUpperCase(), to: day(cert?.notAfter), caseId: c.id, expires: timeText(locale, expiresAt) })),
       ];
       const link = { type: 'Action.OpenUrl', title: t(locale, 'trainingReady.action'), url: deps.downloadLinks.link(c.id, expiresAt) };
       return { type: 'message', attachments: [adaptiveCard(body, [link])] };

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { format } from 'date-fns';
+import { timeText } from '../dialogs/time-format.js';
 import type { Case } from '../domain/cases/case.js';
 import { parseCaseNumber } from '../domain/cases/case.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
@@ -36,7 +36,7 @@ export async function timelineText(ctx: TurnContext, deps: Pick<CoreDeps, 'direc
   }
   const lines = c.timeline.map((e) =>
     say(ctx, 'status.line', {
-      at: format(new Date(e.at), 'dd/MM/yyyy HH:mm'),
+      at: timeText(locale, e.at),
       event: tDynamic(locale, `event.${e.event}`, 'system'),
       by: say(ctx, 'by', { name: e.actorId === 'system' ? say(ctx, 'system') : esc(names.get(e.actorId) ?? '') }),
       note: e.note ? ` (${esc(e.note)})` : '',

@@ -17,8 +17,9 @@ const SUBMIT: DecisionCardMode = { actions: 'submit' };
 import { t, tDynamic } from '../dialogs/i18n/index.js';
 
 const input = (id: string, label: string, multiline = true): CardElement => ({ type: 'Input.Text', id, label, isMultiline: multiline, maxLength: 2000 });
+// No answer is pre-set: the officer must say what happened (a pre-set "yes" once closed a ticket unread).
 const yesNo = (locale: Locale, id: string, label: string): CardElement => ({
-  type: 'Input.ChoiceSet', id, label, style: 'expanded', value: 'yes',
+  type: 'Input.ChoiceSet', id, label, style: 'expanded', isRequired: true, errorMessage: t(locale, 'hd.card.chooseOne'),
   choices: [{ title: t(locale, 'choice.yes'), value: 'yes' }, { title: t(locale, 'choice.no'), value: 'no' }],
 });
 
@@ -31,9 +32,19 @@ function ticketFacts(locale: Locale, c: Case<ComplaintData>, userName: string): 
   ]);
 }
 
-function lastMessages(c: Case<ComplaintData>): CardElement[] {
-  return c.data.messages.slice(-3).map((m) => para(`> ${esc(m.text)}`));
+/**
+ * The latest messages, each in a shaded box: a markdown quote ("> …") is indented by Web Chat's
+ * renderer past the card's right edge and cut off.
+ */
+function lastMessages(c: Case<ComplaintData>, count = 3): CardElement[] {
+  return count <= 0 ? [] : c.data.messages.slice(-count).map((m) => ({ type: 'Container', style: 'emphasis', items: [para(esc(m.text))] }));
 }
+
+/**
+ * The card's heading. A notice sends its text beside the card, so there the card has no title
+ * (Web Chat showed the same words three times); a card shown alone (a Teams refresh) has one.
+ */
+const titled = (title: string): CardElement[] => (title ? [heading(title)] : []);
 
 /** The helpdesk agent's card: acknowledge, reply, ask for information, resolve, or escalate to on-site. */
 export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
@@ -44,24 +55,27 @@ export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName
 export function agentTicketCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
   const act = (key: string, action: string, style?: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
   return cardJson(
-    [heading(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), ...lastMessages(c), input('text', t(locale, 'hd.card.agentText'))],
+    [...titled(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), ...lastMessages(c), input('text', t(locale, 'hd.card.agentText'))],
     [act('hd.action.acknowledge', 'acknowledge'), act('hd.action.reply', 'reply'), act('hd.action.askInfo', 'askInfo'), act('hd.action.resolve', 'resolve', 'positive'), act('hd.action.escalate', 'escalate')],
     refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
 
-/** The user's card after a reply or a question from the helpdesk: answer, or ask for an on-site visit. */
-export function userReplyCard(locale: Locale, c: Case<ComplaintData>, title: string): Attachment {
+/**
+ * The user's card after a reply or a question from the helpdesk: answer, or ask for an on-site
+ * visit. The notice's text carries the helpdesk's message, so the card does not repeat it.
+ */
+export function userReplyCard(locale: Locale, c: Case<ComplaintData>, title = ''): Attachment {
   return adaptiveCard(
-    [heading(title), ...lastMessages(c), input('text', t(locale, 'hd.card.userText'))],
+    [...titled(title), input('text', t(locale, 'hd.card.userText'))],
     [submit(t(locale, 'hd.action.userReply'), { verb: 'ticketUser', caseId: c.id, action: 'reply' }, 'positive'), submit(t(locale, 'hd.action.requestOnsite'), { verb: 'ticketUser', caseId: c.id, action: 'escalate' })],
   );
 }
 
-/** The user's card after a resolution: confirm (closes) or reopen with a reason. */
-export function resolvedCard(locale: Locale, c: Case<ComplaintData>, title: string): Attachment {
+/** The user's card after a resolution (told in the notice's text): confirm (closes) or reopen with a reason. */
+export function resolvedCard(locale: Locale, c: Case<ComplaintData>, title = ''): Attachment {
   return adaptiveCard(
-    [heading(title), ...lastMessages(c), input('text', t(locale, 'hd.card.reopenText'))],
+    [...titled(title), input('text', t(locale, 'hd.card.reopenText'))],
     [submit(t(locale, 'hd.action.confirm'), { verb: 'ticketUser', caseId: c.id, action: 'confirm' }, 'positive'), submit(t(locale, 'hd.action.reopen'), { verb: 'ticketUser', caseId: c.id, action: 'reopen' })],
   );
 }
@@ -75,15 +89,15 @@ export function onsiteApprovalCard(locale: Locale, c: Case<ComplaintData>, userN
 export function onsiteApprovalCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
   const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key), { verb: 'onsiteDecide', caseId: c.id, decision }, style);
   return cardJson(
-    [heading(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), para(`${t(locale, 'hd.card.triedOnline')}: ${esc(c.data.onsite?.triedOnline ?? '')}`), input('reason', t(locale, 'hd.card.reason'))],
+    [...titled(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), para(`${t(locale, 'hd.card.triedOnline')}: ${esc(c.data.onsite?.triedOnline ?? '')}`), input('reason', t(locale, 'hd.card.reason'))],
     [act('hd.action.approve', 'approve', 'positive'), act('hd.action.reject', 'reject', 'destructive')],
     refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
 
-/** A button that opens the visit booking. */
-export function bookVisitCard(locale: Locale, c: Case<ComplaintData>, text: string): Attachment {
-  return adaptiveCard([para(text)], [submit(t(locale, 'hd.action.bookVisit'), { verb: 'bookVisit', caseId: c.id }, 'positive')]);
+/** A button that opens the visit booking (the notice's text says why). */
+export function bookVisitCard(locale: Locale, c: Case<ComplaintData>, text = ''): Attachment {
+  return adaptiveCard(text ? [para(text)] : [], [submit(t(locale, 'hd.action.bookVisit'), { verb: 'bookVisit', caseId: c.id }, 'positive')]);
 }
 
 /** The technical officer's card: visit details and the report form. */
@@ -91,7 +105,7 @@ export function visitCard(locale: Locale, c: Case<ComplaintData>, cal: WorkingCa
   const o = c.data.onsite!;
   return adaptiveCard(
     [
-      heading(title),
+      ...titled(title),
       facts([
         [t(locale, 'hd.card.slot'), o.slot ? cal.format(new Date(o.slot.start)) : '-'],
         [t(locale, 'hd.card.location'), esc(o.location ?? '')],
@@ -119,7 +133,7 @@ export function advisoryCardJson(locale: Locale, c: Case<AdvisoryData>, cal: Wor
   const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key), { verb: 'advisoryDecide', caseId: c.id, decision }, style);
   return cardJson(
     [
-      heading(title),
+      ...titled(title),
       facts([
         [t(locale, 'hd.card.requester'), esc(requester)],
         [t(locale, 'hd.card.topic'), esc(d.topic)],

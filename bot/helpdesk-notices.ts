@@ -31,7 +31,8 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
   if (c.kind === 'KN') {
     const k = c as Case<AdvisoryData>;
     const text = tDynamic(locale, `hd.notify.${event}`, 'system', { caseId: c.id, topic: esc(k.data.topic), date: fmt(k.data.session?.start).slice(0, 10), reason: esc(c.reason ?? ''), notes: esc(k.data.notes ?? '') });
-    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, text, await modeFor('advisory'))] };
+    // The text goes beside each card, which does not repeat it as its title (Web Chat showed it twice).
+    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, '', await modeFor('advisory'))] };
     return { type: 'message', text };
   }
   const tk = c as Case<ComplaintData>;
@@ -46,19 +47,20 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
     case 'ticketUserReplied':
     case 'ticketReopened':
     case 'visitUnresolved':
-      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, text, await modeFor('ticket'))] };
+      return { type: 'message', text, attachments: [agentTicketCard(locale, tk, user, '', await modeFor('ticket'))] };
     case 'ticketReplied':
+    case 'ticketAcknowledgedText':
     case 'ticketInfoRequested':
-      return { type: 'message', text, attachments: [userReplyCard(locale, tk, text)] };
+      return { type: 'message', text, attachments: [userReplyCard(locale, tk)] };
     case 'ticketResolved':
-      return { type: 'message', text, attachments: [resolvedCard(locale, tk, text)] };
+      return { type: 'message', text, attachments: [resolvedCard(locale, tk)] };
     case 'onsiteApproval':
-      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, text, await modeFor('onsiteApproval'))] };
+      return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, '', await modeFor('onsiteApproval'))] };
     case 'onsiteApproved':
     case 'visitRepAbsent':
-      return { type: 'message', text, attachments: [bookVisitCard(locale, tk, text)] };
+      return { type: 'message', text, attachments: [bookVisitCard(locale, tk)] };
     case 'visitAssigned':
-      return { type: 'message', text, attachments: [visitCard(locale, tk, cal, user, text)] };
+      return { type: 'message', text, attachments: [visitCard(locale, tk, cal, user, '')] };
     default:
       return { type: 'message', text };
   }

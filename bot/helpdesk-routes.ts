@@ -27,7 +27,9 @@ const TicketAgentPayload = z.object({ verb: z.literal('ticketAgent'), caseId, ac
 const TicketUserPayload = z.object({ verb: z.literal('ticketUser'), caseId, action: z.enum(['reply', 'confirm', 'reopen', 'escalate']), text });
 const OnsiteDecidePayload = z.object({ verb: z.literal('onsiteDecide'), caseId, decision: z.enum(['approve', 'reject']), reason: text });
 const BookVisitPayload = z.object({ verb: z.literal('bookVisit'), caseId });
-const VisitReportPayload = z.object({ verb: z.literal('visitReport'), caseId, present: z.enum(['yes', 'no']), workDone: z.string().max(2000).default(''), resolved: z.enum(['yes', 'no']).default('no') });
+// The card pre-sets neither answer: an unanswered choice comes back empty (or absent) and is asked for.
+const choice = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(['yes', 'no']).optional());
+const VisitReportPayload = z.object({ verb: z.literal('visitReport'), caseId, present: choice, workDone: z.string().max(2000).default(''), resolved: choice });
 const AdvisoryDecidePayload = z.object({ verb: z.literal('advisoryDecide'), caseId, decision: z.enum(['accept', 'decline']), date: z.string().max(40).optional(), reason: text });
 const AdvisoryHeldPayload = z.object({ verb: z.literal('advisoryHeld'), caseId, notes: z.string().max(2000).default('') });
 
@@ -82,6 +84,7 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
   handle('ticketAgent', TicketAgentPayload, async (ctx, p) => (await ticketAction(ctx, p)).text);
 
   handle('visitReport', VisitReportPayload, async (ctx, p) => {
+    if (!p.present || (p.present === 'yes' && !p.resolved)) return refuse(ctx, 'CHOICE_REQUIRED');
     const r = await fileVisitReport(hd, { caseId: p.caseId, actorId: personOf(ctx).id, representativePresent: p.present === 'yes', workDone: p.workDone ?? '', resolved: p.resolved === 'yes' });
     if (!r.ok) return refuse(ctx, r.error, r.params);
     return say(ctx, p.present === 'no' ? 'hd.done.report.absent' : p.resolved === 'yes' ? 'hd.done.report.resolved' : 'hd.done.report.open', { caseId: p.caseId });

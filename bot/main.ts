@@ -42,6 +42,7 @@ import { mountWebRoutes } from './web-routes.js';
 import { loadNlu } from './nlu/index.js';
 import { ProactiveChannel } from './notifications.js';
 import { DIRECTLINE_CHANNEL, DirectLineAdapter, DirectLineTokens, mountDirectLine } from './directline/index.js';
+import { recordDecisionCards, SentDecisionCards } from './decision-card-updates.js';
 import { directLineSecret, fileLinkSecret, openInfrastructure, seedDirectory } from './runtime.js';
 import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
 import { PersonLookup } from './person-lookup.js';
@@ -52,6 +53,7 @@ import { TfIdfFaq } from '../infra/faq/tfidf-faq.js';
 import { LodgeComplaintDialog } from '../dialogs/helpdesk/complaint-dialog.js';
 import { BookVisitDialog } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { RequestAdvisoryDialog } from '../dialogs/helpdesk/advisory-dialog.js';
+import { RequestOnsiteDialog } from '../dialogs/helpdesk/onsite-request-dialog.js';
 import { HandoffService } from './handoff/service.js';
 import { ConsoleSessions, endSessionsOfFormerAgents } from './handoff/console-auth.js';
 import { SignInThrottle } from './handoff/sign-in-throttle.js';
@@ -148,6 +150,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const serverCore: ServerDeps = { ...core, server: serverPorts };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
   const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger, lock: infra.lock });
+  // Decision cards sent on Direct Line are recorded (in the store), so a decision can replace them.
+  const sentCards = new SentDecisionCards(infra.storage);
+  directLine.use(recordDecisionCards(sentCards, logger));
   const adapterFor = (channelId: string) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter);
   const channel = new ProactiveChannel({ adapterFor, appId: config.bot.appId, conversations: store.conversations, render });
 
@@ -216,12 +221,15 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const runner = new DialogRunner([
     new ApplyUserCertificateDialog({ core, reader }, prefs),
     new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
-    new LodgeComplaintDialog({ hd, faq: new TfIdfFaq(config.helpdesk.faqDir), reader }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs),
+    new LodgeComplaintDialog({ hd, faq: new TfIdfFaq(config.helpdesk.faqDir), reader }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs), new RequestOnsiteDialog(hd, prefs),
     new ApplyServerCertificateDialog(serverCore, prefs), new ProvideCsrDialog({ ...serverCore, reader }, prefs), new ServerCertOperationDialog(serverCore, prefs),
   ]);
   runnerRef = runner;
   // The intent model is trained once per data folder and cached there, never on a turn.
-  const app = createApplication({ core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd });
+  const app = createApplication({
+    core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd,
+    cardUpdates: { cards: sentCards, adapter: directLine, channelId: DIRECTLINE_CHANNEL, directory: store.directory, logger },
+  });
   const onTurn = createTurnHandler({
     app, people, conversations: store.conversations, seen: infra.seen, lock: infra.lock, transcripts: infra.transcripts, clock,
     render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,
@@ -262,13 +270,13 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     throttle: new SignInThrottle({ limits: infra.rateLimits, ...config.signIn, now: () => clock.now() }),
   });
   // Bull Board loads only in the scaled-out mode; elsewhere /admin/queues is a 404.
-  if (infra.bullmq) (await import('./admin-queues.js')).mountAdminQueues(server, { queues: infra.bullmq.dashboardQueues(), sessions, directory: store.directory, logger });
+  if (infra.bullmq) (await import('./admin-queues.js')).mountAdminQueues(server, { queues: infra.bullmq.dashboardQueues(), sessions, directory: store.directory, logger, publicUrl: () => baseUrl });
   const directLineRoutes = mountDirectLine(server, {
     adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
     tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
     uploadMaxBytes: config.uploadMaxBytes, uploadExpiresAt: () => new Date(clock.now().getTime() + config.uploads.unclaimedHours * 3_600_000).toISOString(),
     uploadQuota: new UploadQuota({ limits: infra.rateLimits, maxFilesPerHour: config.uploads.maxFilesPerHour, maxBytesPerHour: config.uploads.maxBytesPerHour, now: () => clock.now() }),
-    publicUrl: () => baseUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin,
+    publicUrl: () => baseUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin, defaultLocale: config.defaultLocale,
     unavailable: () => readiness.down(['store', 'queue', 'events']),
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

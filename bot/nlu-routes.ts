@@ -1,4 +1,5 @@
-import type { TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { USER_CERT_FIELDS } from '../domain/cases/user-certificate.js';
@@ -8,14 +9,19 @@ import type { CoreDeps } from '../domain/usecases/deps.js';
 import type { Locale } from '../domain/people.js';
 import { adaptiveCard, esc, submit } from '../dialogs/cards/adaptive.js';
 import { menuCard } from '../dialogs/cards/menu.js';
-import { languageRequested, localeOf, personOf, say, setLocale, textOf, type LocalePreferences } from '../dialogs/turn.js';
+import { t } from '../dialogs/i18n/index.js';
+import { matchChoice, promptWithCards } from '../dialogs/prompt.js';
+import { shortCommand, yesNo, type ShortCommand } from '../dialogs/short-forms.js';
+import { localeOf, personOf, say, setLocale, textOf, type LocalePreferences } from '../dialogs/turn.js';
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
 import type { FormValues } from '../dialogs/user-certificate/fields.js';
 import { beginGoal, type Goal } from '../dialogs/goals.js';
-import { AGENT_WORDS, requestAgent } from '../dialogs/agent-request.js';
-import { showMyCases, showStatus } from './commands.js';
+import { requestAgent } from '../dialogs/agent-request.js';
+import { showStatus } from './commands.js';
+import { showOpenCases } from './open-cases.js';
 import type { DialogRunner } from './dialog-runner.js';
-import { CONFIDENCE_THRESHOLD, INTENTS, type Entities, type Intent, type Nlu } from './nlu/index.js';
+import { INTENTS, type Entities, type Intent, type Nlu } from './nlu/index.js';
+import { decide, understandText } from './nlu/policy.js';
 
 export interface NluRouteDeps {
   nlu: Nlu;
@@ -28,10 +34,14 @@ export interface NluRouteDeps {
   busy(ctx: TurnContext): Promise<void>;
 }
 
-/** A suggestion button; the case number or e-mail the user typed rides along so nothing is lost. */
+/**
+ * A button of the "which one do you mean?" question; the case number or e-mail the user typed
+ * rides along so nothing is lost. `out_of_scope` is "none of these"; `q` names the question.
+ */
 const SuggestPayload = z.object({
   verb: z.literal('suggest'),
   intent: z.enum(INTENTS),
+  q: z.string().regex(/^[0-9a-f]{8}$/).optional(),
   caseId: z.string().regex(/^(UC|SC|TC|KN|AD)-\d{4}-\d{6}$/).optional(),
   email: z.string().max(254).regex(/^[a-z0-9._%+-]+@([a-z0-9-]+\.)+[a-z]{2,}$/).optional(),
 });
@@ -46,57 +56,124 @@ const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
 
 const MENU_WORDS = /^(menu|menu utama|main menu|mula|start)$/;
 const MISSES = 'nluMisses';
-const MAX_SUGGESTIONS = 3;
+/** The open "which one do you mean?" question, in the conversation state until the next message. */
+const QUESTION = 'nluQuestion';
+/** This turn's copy of the question the previous turn asked. */
+const ASKED = Symbol('gpki.nluAsked');
+const NONE = 'none';
 
-/** Registers the card verb of the suggestion buttons. */
+interface Question {
+  id: string;
+  choices: Intent[];
+  /** What the message carried (a case number, an e-mail, a MyKad number, a serial), for the operation picked. */
+  entities: Entities;
+}
+
+/** Registers the card verb of the question's buttons, and forgets a question once a message came after it. */
 export function registerNluRoutes(app: Application<TurnState>, deps: NluRouteDeps): void {
+  // A question is answered by the very next message or not at all: this turn takes it out of the
+  // state, so a later "2" or "ya" is never read as an answer to something asked long ago.
+  app.turn('beforeTurn', async (ctx, state) => {
+    if (ctx.activity.type !== ActivityTypes.Message) return true;
+    const conversation = state.conversation as Record<string, unknown>;
+    if (conversation[QUESTION]) {
+      ctx.turnState.set(ASKED, conversation[QUESTION]);
+      delete conversation[QUESTION];
+    }
+    return true;
+  });
   app.adaptiveCards.actionSubmit('suggest', async (ctx, state) => {
     const p = SuggestPayload.safeParse(ctx.activity.value);
     if (!p.success) return void (await ctx.sendActivity(say(ctx, 'card.invalid')));
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) return void (await deps.busy(ctx));
-    setMisses(state, 0);
-    const entities: Entities = { caseNumbers: p.data.caseId ? [p.data.caseId] : [], emails: p.data.email ? [p.data.email] : [], mykad: [], domains: [], serials: [] };
-    await act(ctx, p.data.intent, entities, deps);
+    const asked = askedOf(ctx);
+    const entities: Entities = asked && asked.id === p.data.q
+      ? asked.entities
+      : { caseNumbers: p.data.caseId ? [p.data.caseId] : [], emails: p.data.email ? [p.data.email] : [], mykad: [], domains: [], serials: [] };
+    await picked(ctx, state, p.data.intent, entities, deps);
   });
 }
 
 /**
- * Free text with no dialog open: a command word, or what the recogniser understood. Confident
- * answers act; unsure ones offer the best guesses as buttons; two misunderstandings in a row
- * also offer a person.
+ * Free text with no dialog open: the answer to the question just asked, a short command, or what
+ * the recogniser understood, acted on as bot/nlu/policy.ts decides: at once, after asking which
+ * one is meant, or declined politely. Two misunderstandings in a row also offer a person.
  */
 export async function understand(ctx: TurnContext, state: TurnState, deps: NluRouteDeps): Promise<void> {
   const text = textOf(ctx);
+  const asked = askedOf(ctx);
+  const answer = asked && text ? answerTo(ctx, asked) : undefined;
+  if (asked && answer) return picked(ctx, state, answer, asked.entities, deps);
   if (!text || MENU_WORDS.test(text)) {
     setMisses(state, 0);
     return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
   }
-  const exact = languageRequested(text);
-  if (exact) {
+  const command = shortCommand(ctx.activity.text ?? '');
+  if (command) {
     setMisses(state, 0);
-    return switchLanguage(ctx, exact, deps);
+    return obey(ctx, command, deps);
   }
-  if (AGENT_WORDS.test(text) && (await requestAgent(ctx, 'request'))) {
-    setMisses(state, 0);
-    return;
+  const understood = understandText(deps.nlu, ctx.activity.text ?? '');
+  const decision = decide(understood);
+  switch (decision.kind) {
+    case 'act':
+      setMisses(state, 0);
+      return act(ctx, decision.intent, understood.entities, deps);
+    case 'confirm':
+      // Understood, probably: asking is not a misunderstanding.
+      return ask(ctx, state, 'nlu.confirm', { id: questionId(), choices: decision.choices, entities: understood.entities });
+    case 'suggest':
+      await ask(ctx, state, 'nlu.suggest', { id: questionId(), choices: decision.choices, entities: understood.entities });
+      return missed(ctx, state);
+    case 'outOfScope':
+      await ctx.sendActivity(say(ctx, 'nlu.outOfScope'));
+      await missed(ctx, state);
+      return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
   }
-  const c = deps.nlu.classify(ctx.activity.text ?? '');
-  if (c.intent === 'out_of_scope') {
-    await ctx.sendActivity(say(ctx, 'nlu.outOfScope'));
-    await missed(ctx, state);
-    return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
-  }
-  if (c.confidence < CONFIDENCE_THRESHOLD) {
-    const options = c.top.filter((t) => t.intent !== 'out_of_scope').slice(0, MAX_SUGGESTIONS).map((t) => t.intent);
-    await ctx.sendActivity({ text: say(ctx, 'nlu.suggest'), attachments: [suggestionCard(ctx, options, c.entities)] });
-    return missed(ctx, state);
-  }
-  setMisses(state, 0);
-  await act(ctx, c.intent, c.entities, deps);
 }
 
-/** Does what an understood intent asks. */
+/** The choice a typed answer names: its number, its title (in either language), or a plain yes or no. */
+function answerTo(ctx: TurnContext, q: Question): Intent | undefined {
+  const raw = ctx.activity.text ?? '';
+  const options = (locale: Locale) => [...q.choices.map((i) => ({ value: i, title: t(locale, `intent.${i}`) })), { value: NONE, title: t(locale, 'nlu.choiceNone') }];
+  const other: Locale = localeOf(ctx) === 'ms' ? 'en' : 'ms';
+  const hit = matchChoice(raw, undefined, options(localeOf(ctx))) ?? matchChoice(raw, undefined, options(other));
+  const yn = hit ? undefined : yesNo(raw);
+  const choice = hit ?? (yn === 'no' ? NONE : yn === 'yes' && q.choices.length === 1 ? q.choices[0] : undefined);
+  if (!choice) return undefined;
+  return choice === NONE ? 'out_of_scope' : (choice as Intent);
+}
+
+/** What the person picked from the question: the operation begins only now; "none of these" begins nothing. */
+async function picked(ctx: TurnContext, state: TurnState, intent: Intent, entities: Entities, deps: NluRouteDeps): Promise<void> {
+  if (intent !== 'out_of_scope') {
+    setMisses(state, 0);
+    return act(ctx, intent, entities, deps);
+  }
+  await ctx.sendActivity(`${say(ctx, 'nlu.none')}\n\n${say(ctx, 'nlu.outOfScope')}`);
+  await missed(ctx, state);
+  await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+}
+
+async function obey(ctx: TurnContext, command: ShortCommand, deps: NluRouteDeps): Promise<void> {
+  switch (command.kind) {
+    case 'agent':
+      return act(ctx, 'talk_to_agent', NO_ENTITIES, deps);
+    case 'help':
+      return act(ctx, 'help', NO_ENTITIES, deps);
+    case 'cancel':
+      return act(ctx, 'cancel', NO_ENTITIES, deps);
+    case 'menu':
+      return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
+    case 'language':
+      return switchLanguage(ctx, command.locale, deps);
+  }
+}
+
+const NO_ENTITIES: Entities = { caseNumbers: [], emails: [], mykad: [], domains: [], serials: [] };
+
+/** Does what an understood (or picked) intent asks. */
 async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: NluRouteDeps): Promise<void> {
   if (intent === 'talk_to_agent') {
     if (await requestAgent(ctx, 'request')) return;
@@ -114,13 +191,14 @@ async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: N
       // On-site support is asked for from a ticket (DOMAIN.md 2.9): explain, then open the complaint.
       await ctx.sendActivity(say(ctx, 'onsite.viaTicket'));
       const dc = await deps.runner.createContext(ctx);
-      return void (await beginGoal(dc, 'complaint'));
+      return void (await beginGoal(dc, 'onsite'));
     }
     case 'apply_user_cert':
       return applyUserCert(ctx, entities, deps);
     case 'check_status': {
+      // With a number, that case; without one ("dah diproses ke?"), the person's cases in progress.
       const caseId = entities.caseNumbers[0];
-      return caseId ? showStatus(ctx, deps.core, `status ${caseId}`) : showMyCases(ctx, deps.core);
+      return caseId ? showStatus(ctx, deps.core, `status ${caseId}`) : showOpenCases(ctx, deps.core);
     }
     case 'my_tasks':
       return deps.tasks(ctx);
@@ -132,7 +210,7 @@ async function act(ctx: TurnContext, intent: Intent, entities: Entities, deps: N
       // "tukar bahasa" names no language: the other one.
       return switchLanguage(ctx, entities.language ?? (localeOf(ctx) === 'ms' ? 'en' : 'ms'), deps);
     default:
-      // greeting, out_of_scope picked from a card: the menu.
+      // greeting: the menu.
       return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
   }
 }
@@ -167,13 +245,23 @@ async function applyUserCert(ctx: TurnContext, entities: Entities, deps: NluRout
   await dc.beginDialog(APPLY_USER_CERT_DIALOG, { ...options, values, ask: USER_CERT_FIELDS.filter((f) => values[f as keyof FormValues] === undefined) });
 }
 
-function suggestionCard(ctx: TurnContext, intents: Intent[], entities: Entities) {
-  const extra = { ...(entities.caseNumbers[0] ? { caseId: entities.caseNumbers[0] } : {}), ...(entities.emails[0] ? { email: entities.emails[0] } : {}) };
-  return adaptiveCard(
-    [],
-    intents.map((intent) => submit(say(ctx, `intent.${intent}`), { verb: 'suggest', intent, ...extra })),
-  );
+/**
+ * Asks which operation is meant: best guess first, "none of these" last, as card buttons and as the
+ * prompt hint (`channelData.prompt`, field `intent`), so a typed title or number answers it too.
+ */
+async function ask(ctx: TurnContext, state: TurnState, key: 'nlu.confirm' | 'nlu.suggest', q: Question): Promise<void> {
+  (state.conversation as Record<string, unknown>)[QUESTION] = q;
+  const choices = [...q.choices.map((i) => ({ value: i, title: say(ctx, `intent.${i}`) })), { value: NONE, title: say(ctx, 'nlu.choiceNone') }];
+  const extra = { ...(q.entities.caseNumbers[0] ? { caseId: q.entities.caseNumbers[0] } : {}), ...(q.entities.emails[0] ? { email: q.entities.emails[0] } : {}) };
+  const buttons = choices.map((c) => submit(c.title, { verb: 'suggest', intent: c.value === NONE ? 'out_of_scope' : c.value, q: q.id, ...extra }));
+  await ctx.sendActivity(promptWithCards(say(ctx, key), { field: 'intent', kind: 'choice', choices }, [adaptiveCard([], buttons)]));
 }
+
+function askedOf(ctx: TurnContext): Question | undefined {
+  return ctx.turnState.get(ASKED) as Question | undefined;
+}
+
+const questionId = (): string => randomUUID().slice(0, 8);
 
 async function missed(ctx: TurnContext, state: TurnState): Promise<void> {
   const n = misses(state) + 1;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
-import { format } from 'date-fns';
+import { dateText } from '../dialogs/time-format.js';
 import type { Case } from '../domain/cases/case.js';
 import { operationOf, type ApplicationData } from '../domain/cases/operations.js';
 import type { Locale } from '../domain/people.js';
@@ -75,8 +75,7 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
       return text(byOp('notify.caseApproved'));
     case 'certificateIssued': {
       const cert = await deps.certificates.get(n.serial);
-      const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
-      return text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: day(cert?.notBefore), to: day(cert?.notAfter) });
+      return text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: dateText(cert?.notBefore), to: dateText(cert?.notAfter) });
     }
     case 'caseFailed':
       return text('notify.caseFailed', { reason: c.reason ?? '' });

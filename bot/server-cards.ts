@@ -1,5 +1,5 @@
 import { type Activity, type Attachment } from 'botbuilder';
-import { format } from 'date-fns';
+import { dateText } from '../dialogs/time-format.js';
 import type { Case } from '../domain/cases/case.js';
 import type { ServerCertData } from '../domain/cases/server-certificate.js';
 import type { Locale } from '../domain/people.js';
@@ -30,7 +30,7 @@ export function isServerNotification(n: Notification): n is ServerNotification {
   return n.type === 'serverTask' || n.type === 'serverNotice' || n.type === 'serverIssued';
 }
 
-const day = (iso?: string) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
+const day = dateText;
 
 /** What every officer sees of a server case: type, system, names, officers, CSR. */
 export async function serverFacts(deps: Pick<RenderDeps, 'directory' | 'certificates'>, c: Case<ServerCertData>, locale: Locale): Promise<[string, string][]> {

@@ -1,5 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import { format } from 'date-fns';
+import { timeText } from '../dialogs/time-format.js';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { MIN_PASSWORD } from '../domain/rules/download-password.js';
@@ -84,13 +84,15 @@ function notice(key: string, params: Record<string, string | number> = {}): stri
   return `<p class="notice">${html(tDynamic('ms', key, 'download.NOT_FOUND', params))}<br><span lang="en">${html(tDynamic('en', key, 'download.NOT_FOUND', params))}</span></p>`;
 }
 
-function both(key: Parameters<typeof t>[1], params: Record<string, string | number> = {}): string {
-  return `${html(t('ms', key, params))} / <span lang="en">${html(t('en', key, params))}</span>`;
+/** `params` may differ by language (a time carries its label in each). */
+function both(key: Parameters<typeof t>[1], params: Record<string, string | number> | ((l: 'ms' | 'en') => Record<string, string | number>) = {}): string {
+  const p = typeof params === 'function' ? params : () => params;
+  return `${html(t('ms', key, p('ms')))} / <span lang="en">${html(t('en', key, p('en')))}</span>`;
 }
 
 function form(link: Link, name: string, serial: string, expiresAt: string): string[] {
   const action = `/pki/training/download/${encodeURIComponent(link.caseId)}?exp=${encodeURIComponent(link.exp)}&sig=${encodeURIComponent(link.sig)}`;
-  const params = { serial: serial.toUpperCase(), name, caseId: link.caseId, expires: format(new Date(expiresAt), 'dd/MM/yyyy HH:mm'), min: MIN_PASSWORD };
+  const params = (l: 'ms' | 'en') => ({ serial: serial.toUpperCase(), name, caseId: link.caseId, expires: timeText(l, expiresAt), min: MIN_PASSWORD });
   return [
     `<p>${both('download.intro', params)}</p>`,
     `<form method="post" action="${html(action)}">`,

@@ -93,7 +93,7 @@ async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promi
   try {
     const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
     ctx.turnState.set(PERSON_KEY, person);
-    ctx.turnState.set(LOCALE_KEY, person.locale ?? deps.defaultLocale);
+    ctx.turnState.set(LOCALE_KEY, person.locale ?? pageLocale(a) ?? deps.defaultLocale);
     transcript = recordTranscript(ctx, deps.clock);
     await saveReference(deps, a, person.id);
     await handOverPending(ctx, deps, person);
@@ -115,8 +115,22 @@ async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promi
   }
 }
 
-// A conversation reference is re-saved at most this often unless it changes: it only needs to
-// say which conversation a person used last, and writing it on every turn doubled the writes.
+/**
+ * The language of the bot's own Web Chat page (`/chat?lang=en`), which Web Chat stamps on every
+ * activity (`locale`, e.g. `en-US`) and the token carries for the greeting. It only applies to
+ * someone who never chose a language in the bot. Other channels' locales are the client's UI
+ * language (Teams in English for most users), not a choice made for this bot, so they are ignored.
+ */
+function pageLocale(a: Activity): 'ms' | 'en' | undefined {
+  if (a.channelId !== 'directline' || typeof a.locale !== 'string') return undefined;
+  const lang = a.locale.toLowerCase().split(/[-_]/)[0];
+  return lang === 'en' ? 'en' : lang === 'ms' ? 'ms' : undefined;
+}
+
+// A conversation reference is re-saved at most this often while the person stays in the same
+// conversation: it only needs to say which conversation a person used last, and writing it on
+// every turn doubled the writes. A switch of conversation (back to Teams after a minute in Web
+// Chat) is recorded at once, or notices would go to the conversation the person just left.
 const REFERENCE_REFRESH_MS = 60_000;
 const savedReferences = new WeakMap<ConversationRepository, Map<string, { key: string; at: number }>>();
 
@@ -126,7 +140,9 @@ async function saveReference(deps: PipelineDeps, a: Activity, personId: string):
   const key = `${personId}|${a.channelId}|${a.serviceUrl}|${a.recipient?.id}`;
   const last = seen.get(a.conversation.id);
   const now = Date.now();
-  if (last && last.key === key && now - last.at < REFERENCE_REFRESH_MS) return;
+  // Within the window the write is skipped only while this is still the person's latest
+  // conversation in the store: another instance may have recorded a turn elsewhere meanwhile.
+  if (last && last.key === key && now - last.at < REFERENCE_REFRESH_MS && (await deps.conversations.latestForPerson(personId))?.conversationId === a.conversation.id) return;
   await deps.conversations.save({
     conversationId: a.conversation.id,
     channelId: a.channelId,

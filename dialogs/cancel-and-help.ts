@@ -1,15 +1,15 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { languageRequested, personOf, say, setLocale, textOf, type LocalePreferences } from './turn.js';
+import { personOf, say, setLocale, type LocalePreferences } from './turn.js';
 import { menuCard } from './cards/menu.js';
-import { AGENT_WORDS, requestAgent } from './agent-request.js';
-
-const CANCEL = /^(batal|cancel|berhenti|stop|quit)$/;
-const HELP = /^(bantuan|help|tolong|\?)$/;
-const MENU = /^(menu|menu utama|main menu)$/;
+import { requestAgent } from './agent-request.js';
+import { isFreeText, openPromptOf } from './field-prompt.js';
+import { shortCommand } from './short-forms.js';
 
 /**
  * The one interruption base of every guided dialog: cancel, help, menu, language switches and agent requests
- * work at any step, before the step sees the text, and no step checks for them itself.
+ * work at any step, before the step sees the text, and no step checks for them itself. Only a short whole
+ * message is a command (dialogs/short-forms.ts), so a name or a description is never taken for one; in a
+ * free-text question the words that could be its answer ("CS" as a position) are left to the question.
  */
 export abstract class CancelAndHelpDialog extends ComponentDialog {
   constructor(id: string, private readonly prefs: LocalePreferences) {
@@ -23,37 +23,33 @@ export abstract class CancelAndHelpDialog extends ComponentDialog {
 
   private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     const ctx = inner.context;
-    const text = textOf(ctx);
-    if (!text) return undefined;
-    if (CANCEL.test(text)) {
-      await ctx.sendActivity(say(ctx, 'cancel.done'));
-      return inner.cancelAllDialogs(true);
+    const text = ctx.activity.text ?? '';
+    if (!text.trim()) return undefined;
+    const command = shortCommand(text, { freeText: isFreeText(openPromptOf(inner)) });
+    if (!command) return undefined;
+    switch (command.kind) {
+      case 'cancel':
+        await ctx.sendActivity(say(ctx, 'cancel.done'));
+        return inner.cancelAllDialogs(true);
+      case 'help':
+        await ctx.sendActivity(say(ctx, 'help.inDialog'));
+        break;
+      case 'menu':
+        await ctx.sendActivity({ attachments: [menuCard(ctx)] });
+        await ctx.sendActivity(say(ctx, 'menu.inDialog'));
+        break;
+      case 'agent':
+        // Asking for a person keeps the dialog where it is: an agent may take over and hand it back,
+        // and the user may carry on while waiting (or outside agents' hours).
+        if (!(await requestAgent(ctx, 'request'))) await ctx.sendActivity(say(ctx, 'nlu.noAgent'));
+        break;
+      case 'language':
+        setLocale(ctx, command.locale);
+        await this.prefs.remember(personOf(ctx).id, command.locale);
+        await ctx.sendActivity(say(ctx, 'lang.switched'));
+        break;
     }
-    if (HELP.test(text)) {
-      await ctx.sendActivity(say(ctx, 'help.inDialog'));
-      await inner.repromptDialog();
-      return { status: DialogTurnStatus.waiting };
-    }
-    if (MENU.test(text)) {
-      await ctx.sendActivity({ attachments: [menuCard(ctx)] });
-      await ctx.sendActivity(say(ctx, 'menu.inDialog'));
-      await inner.repromptDialog();
-      return { status: DialogTurnStatus.waiting };
-    }
-    // Asking for a person keeps the dialog where it is: an agent may take over and hand it back.
-    if (AGENT_WORDS.test(text) && (await requestAgent(ctx, 'request'))) {
-      // The user may carry on while waiting (or outside agents' hours): the question again.
-      await inner.repromptDialog();
-      return { status: DialogTurnStatus.waiting };
-    }
-    const lang = languageRequested(text);
-    if (lang) {
-      setLocale(ctx, lang);
-      await this.prefs.remember(personOf(ctx).id, lang);
-      await ctx.sendActivity(say(ctx, 'lang.switched'));
-      await inner.repromptDialog();
-      return { status: DialogTurnStatus.waiting };
-    }
-    return undefined;
+    await inner.repromptDialog();
+    return { status: DialogTurnStatus.waiting };
   }
 }

@@ -9,13 +9,14 @@ import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from './user-certi
 import type { Goal } from './goal-names.js';
 import { ADVISORY_DIALOG } from './helpdesk/advisory-dialog.js';
 import { LODGE_COMPLAINT_DIALOG } from './helpdesk/complaint-dialog.js';
+import { REQUEST_ONSITE_DIALOG } from './helpdesk/onsite-request-dialog.js';
 import { APPLY_SERVER_CERT_DIALOG } from './server-certificate/apply-dialog.js';
 import { SERVER_OPERATION_DIALOG, type ServerOperationOptions } from './server-certificate/operation-dialog.js';
 
 export { GOALS, isGoal, type Goal } from './goal-names.js';
 
 // Helpdesk goals (issue 7) begin their own dialogs.
-const HELPDESK_DIALOG = { complaint: LODGE_COMPLAINT_DIALOG, advisory: ADVISORY_DIALOG } as const;
+const HELPDESK_DIALOG = { complaint: LODGE_COMPLAINT_DIALOG, advisory: ADVISORY_DIALOG, onsite: REQUEST_ONSITE_DIALOG } as const;
 type ServerGoal = 'newServerCert' | 'renewServerCert' | 'revokeServerCert';
 type CertGoal = Exclude<Goal, keyof typeof HELPDESK_DIALOG | ServerGoal>;
 
@@ -37,7 +38,7 @@ const DIALOG_OF = { renew: RENEW_CERT_DIALOG, revoke: REVOKE_CERT_DIALOG, replac
  * expiry reminder); whether the person may act on it is checked by the dialog's use case.
  */
 export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string } = {}): Promise<DialogTurnResult> {
-  if (goal === 'complaint' || goal === 'advisory') return dc.beginDialog(HELPDESK_DIALOG[goal]);
+  if (goal === 'complaint' || goal === 'advisory' || goal === 'onsite') return dc.beginDialog(HELPDESK_DIALOG[goal]);
   if (goal === 'newServerCert') return dc.beginDialog(APPLY_SERVER_CERT_DIALOG);
   if (goal === 'renewServerCert' || goal === 'revokeServerCert') {
     return dc.beginDialog(SERVER_OPERATION_DIALOG, { op: goal === 'renewServerCert' ? 'renew' : 'revoke', ...(opts.serial ? { serial: opts.serial } : {}) } satisfies ServerOperationOptions);

@@ -1,4 +1,4 @@
-import { ActionTypes, ActivityTypes, type Activity, type CardAction } from 'botbuilder';
+import { ActionTypes, ActivityTypes, type Activity, type Attachment, type CardAction } from 'botbuilder';
 
 /** What a prompt asks, sent as `channelData.prompt` so clients can adapt their input. */
 export interface PromptHint {
@@ -24,6 +24,14 @@ export function promptActivity(text: string, hint: PromptHint): Partial<Activity
     suggestedActions: actions && actions.length <= 10 ? { actions, to: [] } : undefined,
     channelData: { prompt: hint },
   };
+}
+
+/**
+ * A prompt whose choices are the buttons of its cards: the buttons are not repeated as suggested
+ * actions (Web Chat showed each twice); typed answers are still matched by `matchChoice`.
+ */
+export function promptWithCards(text: string, hint: PromptHint, cards: Attachment[]): Partial<Activity> {
+  return { ...promptActivity(text, hint), suggestedActions: undefined, attachments: cards };
 }
 
 /**

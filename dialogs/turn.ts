@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Locale, Person } from '../domain/people.js';
 import { t, type MessageKey, type Params } from './i18n/index.js';
+import { shortCommand } from './short-forms.js';
 
 /** Keys under which the edge's middleware leaves the person and locale of the turn. */
 export const PERSON_KEY = Symbol('gpki.person');
@@ -30,11 +31,10 @@ export function textOf(ctx: TurnContext): string {
   return (ctx.activity.text ?? '').trim().toLowerCase();
 }
 
-/** Language switch words: what a user types to change the bot's language. */
+/** Language switch words: what a user types to change the bot's language (dialogs/short-forms.ts). */
 export function languageRequested(text: string): Locale | undefined {
-  if (/^(english|bahasa inggeris|in english)$/.test(text)) return 'en';
-  if (/^(bahasa melayu|bahasa malaysia|melayu|bm)$/.test(text)) return 'ms';
-  return undefined;
+  const command = shortCommand(text);
+  return command?.kind === 'language' ? command.locale : undefined;
 }
 
 /** Remembers a language choice for the person (the edge persists it to the directory). */

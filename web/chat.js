@@ -70,10 +70,13 @@
   const saveSession = (s) => sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
   const clearSession = () => sessionStorage.removeItem(SESSION_KEY);
 
-  /** A demo person's token; with `conversationId`, for that (their own) conversation again. */
+  /**
+   * A demo person's token; with `conversationId`, for that (their own) conversation again. The
+   * page's language goes along: the bot greets in it and answers in it until the person chooses one.
+   */
   async function demoToken(demoUser, conversationId) {
     const res = await fetch('/api/directline/token', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ demoUser, conversationId }),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ demoUser, conversationId, locale }),
     });
     if (!res.ok) throw new Error(`token: HTTP ${res.status}`);
     const t = await res.json();
@@ -145,7 +148,7 @@
     const mine = (chat = { directLine, store, session, host, hint: null, online: false, timer: 0 });
     directLine.connectionStatus$.subscribe((status) => {
       if (chat !== mine) return;
-      if (status === ONLINE && !mine.online) onOnline(resumed);
+      if (status === ONLINE && !mine.online) onOnline();
       else if (status === FAILED || (status === EXPIRED && !mine.online)) later(() => { stopChat(); clearSession(); notice('error'); });
     });
     render();
@@ -157,9 +160,8 @@
     chat = null;
   }
 
-  function onOnline(resumed) {
+  function onOnline() {
     chat.online = true;
-    if (!resumed && locale === 'en') chat.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: 'English' } });
     persistToken();
     // directlinejs refreshes its token every 15 minutes (tokens live 30); keep the newest for reloads.
     chat.timer = setInterval(persistToken, 30_000);

@@ -1,4 +1,4 @@
-import { format } from 'date-fns';
+import { dateText } from '../../dialogs/time-format.js';
 import type { Case } from '../../domain/cases/case.js';
 import { correctableOf } from '../../domain/cases/forms.js';
 import { operationOf, realmOfKind, type ApplicationData, type RevocationData, type TrainingCaseData, type UserCertCaseData } from '../../domain/cases/operations.js';
@@ -16,7 +16,7 @@ export interface ContentDeps {
   fileLinks: FileLinks;
 }
 
-const day = (iso: string | undefined) => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
+const day = dateText;
 
 /**
  * What the AP sees of a certificate case: the application (new, renewal, replacement; user or

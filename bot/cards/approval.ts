@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
-import { format } from 'date-fns';
+import { timeText } from '../../dialogs/time-format.js';
 import type { Case, TimelineEntry } from '../../domain/cases/case.js';
 import type { Locale } from '../../domain/people.js';
 import { t, tDynamic } from '../../dialogs/i18n/index.js';
@@ -91,7 +91,7 @@ export function lastDecision(c: Case<unknown>, events: readonly string[] = DECIS
 export function decidedCardJson(opts: { c: Case<unknown>; locale: Locale; deciderName: string; actions: CardActions; notice?: string; events?: readonly string[] }): CardElement {
   const { c, locale } = opts;
   const last = lastDecision(c, opts.events);
-  const at = last ? format(new Date(last.at), 'dd/MM/yyyy HH:mm') : '';
+  const at = last ? timeText(locale, last.at) : '';
   const line = last
     ? tDynamic(locale, `decided.${last.event}`, 'decided.other', { name: esc(opts.deciderName), at, note: esc(last.note ?? '') })
     : t(locale, 'decided.other', { status: tDynamic(locale, `status.${c.status}`, 'system') });

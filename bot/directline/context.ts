@@ -41,6 +41,8 @@ export interface DirectLineDeps {
   /** INTRANET_SHARED_SECRET; unset = assertions refused. */
   intranetSecret?: string;
   demoLogin: boolean;
+  /** DEFAULT_LOCALE: the language of what the routes themselves say to someone who never chose one (as a turn does). */
+  defaultLocale?: 'ms' | 'en';
   /** How often streams send an empty keep-alive message (default 30 s). */
   keepAliveMs?: number;
   /**
@@ -109,6 +111,8 @@ export function baseOf(rc: RouteContext): string {
 export function stamp(rc: RouteContext, claims: TokenClaims, activity: Record<string, unknown>): Partial<Activity> {
   return {
     ...activity,
+    // Web Chat sets `locale` on what it sends; a client that does not gets the page's language from the token.
+    ...(activity.locale === undefined && claims.loc && { locale: claims.loc }),
     channelId: DIRECTLINE_CHANNEL,
     serviceUrl: rc.adapter.serviceUrl,
     conversation: { id: claims.conv } as Activity['conversation'],

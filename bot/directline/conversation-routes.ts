@@ -5,6 +5,7 @@ import { toWire, dlError, parseClientActivity } from './activities.js';
 import { authorize, available, baseOf, intake, ownConversation, stamp, type RouteContext } from './context.js';
 import type { TokenClaims } from './tokens.js';
 import { handleUpload } from './upload.js';
+import { catchUp } from './catch-up.js';
 
 /** Most activities one GET returns; the client asks again from the new watermark. */
 const PAGE = 100;
@@ -49,6 +50,13 @@ export function registerConversationRoutes(server: Server, rc: RouteContext): vo
     const after = watermarkParam(req);
     const page = await rc.log.listAfter(claims.conv, after, PAGE);
     const watermark = page.length > 0 ? page[page.length - 1].watermark : after;
+    // Polling clients are served here: what this answer hands out counts as delivered (an empty
+    // page hands out nothing new, and a client's own claim of a watermark is not taken).
+    if (page.length > 0) {
+      await rc.log.markDelivered(claims.conv, watermark).catch((err: unknown) => {
+        rc.logger.warn({ err, conversation: claims.conv }, 'direct line: recording delivery failed');
+      });
+    }
     res.send(200, { activities: page.map(toWire), watermark: String(watermark) });
   });
 
@@ -62,7 +70,8 @@ export function registerConversationRoutes(server: Server, rc: RouteContext): vo
 
 /**
  * Creates the conversation on first use and greets: the bot gets a `conversationUpdate` with the
- * user added, as Azure sends when a conversation starts. Refuses (403) a conversation that exists
+ * user added, as Azure sends when a conversation starts; then the bot's messages the person was
+ * never handed in their other recent conversations are carried over ({@link catchUp}). Refuses (403) a conversation that exists
  * for another user. Returns false when it answered the request.
  */
 async function start(rc: RouteContext, res: Response, claims: TokenClaims): Promise<boolean> {
@@ -80,12 +89,14 @@ async function start(rc: RouteContext, res: Response, claims: TokenClaims): Prom
   // Awaited, so the greeting is in the log before the client opens its stream (which replays it).
   const update = stamp(rc, claims, { type: ActivityTypes.ConversationUpdate, id: randomUUID(), membersAdded: [user] }) as Partial<Activity>;
   await rc.adapter.processActivity(update, rc.onTurn);
+  // After the greeting: what the person missed in a tab they closed (catch-up.ts).
+  await catchUp(rc, claims);
   return true;
 }
 
 /** Azure's answer to start and resume, with a fresh token (same conversation and user) and stream URL. */
 function conversationAnswer(rc: RouteContext, claims: TokenClaims, watermark = 0) {
-  const subject = { conversationId: claims.conv, userId: claims.user, name: claims.name };
+  const subject = { conversationId: claims.conv, userId: claims.user, name: claims.name, locale: claims.loc };
   const { token, expiresIn } = rc.tokens.issue(subject);
   const stream = rc.tokens.issue(subject, 'stream').token;
   const ws = baseOf(rc).replace(/^http/, 'ws');

@@ -29,7 +29,8 @@ export interface StreamOptions {
  * skipped. A socket subscribes to the conversation's EventBus topic; an announcement only wakes
  * it, and it reads the log from its last watermark, so announcements that are lost, duplicated or
  * out of order (two instances on Redis) change nothing. What clients send on the socket is ignored
- * (DirectLineJS sends empty pings).
+ * (DirectLineJS sends empty pings). Each batch sent is recorded as delivered
+ * (`ActivityLog.markDelivered`), so what the person saw is not carried into a new tab of theirs.
  */
 export class DirectLineStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -84,6 +85,11 @@ export class DirectLineStreams {
         if (batch.length === 0 || socket.readyState !== socket.OPEN) return;
         sent = batch[batch.length - 1].watermark;
         socket.send(JSON.stringify({ activities: batch.map(toWire), watermark: String(sent) }));
+        // Handed to the client: a new tab of this person's will not be given these again. A
+        // failed mark only means a later tab may repeat them; the stream goes on.
+        await this.opts.log.markDelivered(conversationId, sent).catch((err: unknown) => {
+          this.opts.logger.warn({ err, conversation: conversationId }, 'direct line: recording delivery failed');
+        });
       }
     };
     // One reader at a time; a wake-up during a read makes it read once more. `again` is looked at

@@ -12,6 +12,8 @@ const TokenRequest = z.object({
   demoUser: z.string().max(128).optional(),
   /** Resume this conversation (after a reload) when it is the same user's. */
   conversationId: z.string().max(128).optional(),
+  /** The page's language (`/chat?lang=en`): the greeting and the turns of someone who never chose one use it. */
+  locale: z.enum(['ms', 'en']).optional(),
 });
 
 const GenerateRequest = z.object({
@@ -40,7 +42,7 @@ export function registerTokenRoutes(server: Server, rc: RouteContext): void {
       // An unknown id (a data folder reset since, say) simply gets a new conversation.
       if (existing) conversationId = existing.conversationId;
     }
-    const { token, expiresIn } = rc.tokens.issue({ conversationId, userId: who.id, name: who.name });
+    const { token, expiresIn } = rc.tokens.issue({ conversationId, userId: who.id, name: who.name, locale: body.data.locale });
     res.send(200, { token, conversationId, expires_in: expiresIn, userId: who.id });
   });
 
@@ -64,7 +66,7 @@ export function registerTokenRoutes(server: Server, rc: RouteContext): void {
   server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
     const claims = authorize(rc, req, res);
     if (!claims) return;
-    const { token, expiresIn } = rc.tokens.issue({ conversationId: claims.conv, userId: claims.user, name: claims.name });
+    const { token, expiresIn } = rc.tokens.issue({ conversationId: claims.conv, userId: claims.user, name: claims.name, locale: claims.loc });
     res.send(200, { conversationId: claims.conv, token, expires_in: expiresIn });
   });
 }

@@ -8,6 +8,8 @@ export interface TokenClaims {
   conv: string;
   user: string;
   name?: string;
+  /** The page's language when the token was asked for ('ms' | 'en'): the bot's greeting and a default for the turn. */
+  loc?: 'ms' | 'en';
   scope: 'conversation' | 'stream';
   iat: number;
   exp: number;
@@ -38,12 +40,13 @@ export class DirectLineTokens {
   }
 
   /** A token for one user in one conversation, valid for the configured lifetime (stream tokens: at most 5 minutes). */
-  issue(subject: { conversationId: string; userId: string; name?: string }, scope: TokenClaims['scope'] = 'conversation'): { token: string; expiresIn: number } {
+  issue(subject: { conversationId: string; userId: string; name?: string; locale?: 'ms' | 'en' }, scope: TokenClaims['scope'] = 'conversation'): { token: string; expiresIn: number } {
     const iat = this.nowSeconds();
     // A stream token is used at once (DirectLineJS fetches a fresh stream URL for every reconnect).
     const expiresIn = scope === 'stream' ? Math.min(this.opts.ttlSeconds, 300) : this.opts.ttlSeconds;
     const claims: TokenClaims = { conv: subject.conversationId, user: subject.userId, scope, iat, exp: iat + expiresIn, jti: randomBytes(9).toString('base64url') };
     if (subject.name) claims.name = subject.name;
+    if (subject.locale) claims.loc = subject.locale;
     const body = `${HEADER}.${b64(JSON.stringify(claims))}`;
     return { token: `${body}.${this.sign(body)}`, expiresIn };
   }

@@ -95,15 +95,16 @@ function safeName(name: string | undefined): string {
 }
 
 /**
- * Posts the bot's "hourly upload limit reached" into the conversation, in the person's chosen
- * language; when the upload route cannot tell it (a person never seen, or one who never chose),
- * in both, Malay first. A failure to post is logged: the 429 is the answer either way.
+ * Posts the bot's "hourly upload limit reached" into the conversation in the language a turn
+ * would use: the person's choice, else the page's (the token's), else DEFAULT_LOCALE; with none
+ * of these known, in both, Malay first. A failure to post is logged: the 429 is the answer either way.
  */
 async function tellQuotaReached(rc: RouteContext, claims: TokenClaims, retryAfterSeconds: number): Promise<void> {
   const params = { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) };
   try {
     const person = await rc.directory.findByIdentity({ channelId: DIRECTLINE_CHANNEL, userId: claims.user });
-    const text = person?.locale ? t(person.locale, 'upload.quota', params) : `${t('ms', 'upload.quota', params)}\n\n${t('en', 'upload.quota', params)}`;
+    const locale = person?.locale ?? claims.loc ?? rc.defaultLocale;
+    const text = locale ? t(locale, 'upload.quota', params) : `${t('ms', 'upload.quota', params)}\n\n${t('en', 'upload.quota', params)}`;
     const reference = {
       channelId: DIRECTLINE_CHANNEL, serviceUrl: rc.adapter.serviceUrl, conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
       bot: rc.adapter.botAccount, user: { id: claims.user, name: claims.name ?? '' },

@@ -10,7 +10,7 @@ import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { recordEvent } from '../../domain/usecases/transition.js';
 import { adaptiveCard, submit } from '../../dialogs/cards/adaptive.js';
 import { menuCard } from '../../dialogs/cards/menu.js';
-import { t, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
+import { t, tDynamic, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
 import { localeOf, personOf, say } from '../../dialogs/turn.js';
 import { checkFieldAnswer } from '../../dialogs/user-certificate/field-check.js';
 import { FIELD_PROMPT } from '../../dialogs/user-certificate/apply-dialog.js';
@@ -215,7 +215,12 @@ export class HandoffService {
           return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
         }
         const fixes = closed.notes.filter((n) => n.agentId === agent.id && n.at >= (closed.takenAt ?? '') && / → /.test(n.text)).map((n) => n.text);
-        await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: fixes.join('; ') })}` : ''));
+        // Said with the form's own field labels ("E-mel rasmi: …"), never the field's code.
+        const told = fixes.map((f) => {
+          const [code, ...rest] = f.split(' → ');
+          return `${tDynamic(localeOf(ctx), `field.${code}`, 'system')}: ${rest.join(' → ')}`;
+        });
+        await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (told.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: told.join('; ') })}` : ''));
         // The question the agent already answered is not asked again: the form moves to its next step.
         const inner = dc.child;
         const field = inner?.activeDialog?.id === FIELD_PROMPT ? (inner.activeDialog.state.field as string) : undefined;

@@ -3,12 +3,15 @@
  *
  * Scores the recogniser on lines of `{"text": "...", "intent": "..."}` (the held-out set by
  * default): accuracy, per-intent precision and recall, confusion pairs and the out-of-scope →
- * certificate-operation rate; the last line is `{"accuracy": <0..1>, "n": <count>}`.
+ * certificate-operation rate, accuracy per `kind` and per `voice` when the lines carry them, and
+ * what the bot would do (bot/nlu/policy.ts). The last line is
+ * `{"accuracy", "n", "outOfScopeToOperation", "actedWithoutAsking"}`: the share of out_of_scope lines
+ * classified as a certificate operation, and the share the bot would open a case for without asking.
  * `--compare` also scores the other classifier (logistic regression trains for minutes the first
  * time, then is cached); `--cv` adds 10-fold cross-validation on the training data.
  */
-import { HELDOUT_FILE, readExamples, readTrainingExamples } from './data.js';
-import { crossValidate, evaluate, formatReport } from './evaluate.js';
+import { HELDOUT_FILE, readTrainingExamples } from './data.js';
+import { crossValidate, evaluate, formatReport, readLabelledExamples } from './evaluate.js';
 import { loadNlu } from './index.js';
 import type { ClassifierKind } from './model.js';
 
@@ -30,7 +33,7 @@ function parseArgs(argv: string[]): { file: string; kind: ClassifierKind; compar
 
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
-  const examples = readExamples(opts.file);
+  const examples = readLabelledExamples(opts.file);
   const training = readTrainingExamples();
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -54,7 +57,12 @@ function main(): void {
     out();
     out(`10-fold cross-validation on the training data (${opts.kind}): accuracy ${cv.accuracy.toFixed(4)} over ${cv.n}`);
   }
-  out(JSON.stringify({ accuracy: Number(report.accuracy.toFixed(4)), n: report.n }));
+  out(JSON.stringify({
+    accuracy: Number(report.accuracy.toFixed(4)),
+    n: report.n,
+    outOfScopeToOperation: Number(report.outOfScope.toCertificateOperation.toFixed(4)),
+    actedWithoutAsking: Number(report.outOfScope.actedWithoutAsking.toFixed(4)),
+  }));
 }
 
 main();

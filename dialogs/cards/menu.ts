@@ -5,21 +5,31 @@ import { adaptiveCard, heading, para, submit, type CardElement } from './adaptiv
 
 export { GOALS, type Goal } from '../goal-names.js';
 
-const group = (ctx: TurnContext, title: string, goals: Goal[]): CardElement[] => [
-  { type: 'TextBlock', text: title, weight: 'Bolder', wrap: true, spacing: 'Medium' },
-  { type: 'ActionSet', actions: goals.map((g) => submit(say(ctx, `menu.${g}`), { verb: 'start', goal: g })) },
+/** The goals of each group, in the order the menu shows them. */
+export const MENU_GROUPS: { key: 'user' | 'training' | 'server' | 'helpdesk'; goals: Goal[] }[] = [
+  { key: 'user', goals: ['newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert'] },
+  { key: 'training', goals: ['newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert'] },
+  { key: 'server', goals: ['newServerCert', 'renewServerCert', 'revokeServerCert'] },
+  { key: 'helpdesk', goals: ['complaint', 'onsite', 'advisory'] },
 ];
 
-/** The menu: every goal that works today, grouped by certificate type, then the helpdesk; then status, tasks, help. */
+/** A group as a button that opens its goals in place (no round trip to the bot), on Teams and in Web Chat. */
+const group = (ctx: TurnContext, key: string, goals: Goal[]): CardElement => ({
+  type: 'Action.ShowCard',
+  title: say(ctx, `menu.group.${key}` as Parameters<typeof say>[1]),
+  card: { type: 'AdaptiveCard', body: [{ type: 'ActionSet', actions: goals.map((g) => submit(say(ctx, `menu.${g}`), { verb: 'start', goal: g })) }] },
+});
+
+/**
+ * The menu: a short first card that leaves the welcome on screen: four groups (user, training and
+ * server certificates, the helpdesk), each opening its goals in place, then status, tasks and help.
+ */
 export function menuCard(ctx: TurnContext): Attachment {
   return adaptiveCard(
     [
       heading(say(ctx, 'menu.title')),
       para(say(ctx, 'menu.hint')),
-      ...group(ctx, say(ctx, 'menu.group.user'), ['newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert']),
-      ...group(ctx, say(ctx, 'menu.group.training'), ['newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert']),
-      ...group(ctx, say(ctx, 'menu.group.server'), ['newServerCert', 'renewServerCert', 'revokeServerCert']),
-      ...group(ctx, say(ctx, 'menu.group.helpdesk'), ['complaint', 'advisory']),
+      { type: 'ActionSet', actions: MENU_GROUPS.map((g) => group(ctx, g.key, g.goals)) },
     ],
     [
       submit(say(ctx, 'menu.status'), { verb: 'myCases' }),

@@ -6,7 +6,7 @@ import { mayActFor } from '../../domain/cases/authority.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { matchChoice, promptActivity } from '../prompt.js';
+import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
 import { personOf, say, type LocalePreferences } from '../turn.js';
 import { certificateChoiceList, certificateListCard, eligibleCertificates, parseCertificateAnswer, type CertOp } from './choices.js';
 
@@ -135,7 +135,7 @@ export abstract class CertificateOperationDialog extends CancelAndHelpDialog {
       prompt: async (ctx, data) => {
         const { certs, choices, realm } = await list(ctx, data);
         const card = certificateListCard(ctx, { certs, realm, op: this.op, now: this.core.clock.now(), windowDays: this.core.policy.renewalWindowDays });
-        return { ...promptActivity(say(ctx, `prompt.certificate.${this.op}`), { field: 'certificate', kind: 'choice', choices }), attachments: [card] };
+        return promptWithCards(say(ctx, `prompt.certificate.${this.op}`), { field: 'certificate', kind: 'choice', choices }, [card]);
       },
       parse: async (ctx, data) => {
         const { choices } = await list(ctx, data);

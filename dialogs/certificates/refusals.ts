@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
-import { format } from 'date-fns';
+import { dateText } from '../time-format.js';
 import type { Realm } from '../../domain/cases/operations.js';
 import { t, tDynamic } from '../i18n/index.js';
 import { localeOf } from '../turn.js';
 
 const DATE_PARAMS = ['opensOn', 'expiresOn', 'expiredOn', 'at'] as const;
 
-export const day = (iso: string | undefined): string => (iso ? format(new Date(iso), 'dd/MM/yyyy') : '-');
+export const day = (iso: string | undefined): string => dateText(iso);
 
 /**
  * Why a certificate request was refused and what to do instead, in the user's language: dates

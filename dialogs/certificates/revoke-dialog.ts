@@ -5,6 +5,7 @@ import { checkRevocable, submitRevocation } from '../../domain/usecases/certific
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
+import { yesNo as yesOrNo } from '../short-forms.js';
 import { personOf, say, type LocalePreferences } from '../turn.js';
 import { CertificateOperationDialog, type OperationState } from './operation-dialog.js';
 import { labelled, refusalText } from './refusals.js';
@@ -106,7 +107,7 @@ export function yesNo(field: string, key: 'prompt.confirmRevoke' | 'prompt.confi
     prompt: async (ctx) => promptActivity(say(ctx, key), { field, kind: 'confirm', choices: choices(ctx) }),
     parse: async (ctx) => {
       const text = (ctx.activity.text ?? '').trim();
-      const v = matchChoice(text, ctx.activity.value, choices(ctx)) ?? (/^(ya|yes|y|ok)$/i.test(text) ? 'yes' : /^(tidak|no|n|tak)$/i.test(text) ? 'no' : undefined);
+      const v = matchChoice(text, ctx.activity.value, choices(ctx)) ?? yesOrNo(text);
       return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
     },
   };

@@ -3,6 +3,7 @@ import type { FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
 import { say } from '../turn.js';
 import type { MessageKey } from '../i18n/index.js';
+import { yesNo } from '../short-forms.js';
 
 export type Choices = (ctx: TurnContext, data?: unknown) => { value: string; title: string }[] | Promise<{ value: string; title: string }[]>;
 
@@ -38,7 +39,8 @@ export function yesNoSpec(field: string, key: MessageKey): FieldSpec {
     prompt: async (ctx) => promptActivity(say(ctx, key), { field, kind: 'confirm', choices: choices(ctx) }),
     parse: async (ctx) => {
       const text = (ctx.activity.text ?? '').trim();
-      const v = matchChoice(text, ctx.activity.value, choices(ctx)) ?? (/^(ya|yes|y|ok|dah|sudah)$/i.test(text) ? 'yes' : /^(tidak|no|n|tak|belum)$/i.test(text) ? 'no' : undefined);
+      // "Dah" (already) and "belum" (not yet) answer "did that solve it?" too.
+      const v = matchChoice(text, ctx.activity.value, choices(ctx)) ?? yesNo(text) ?? (/^(dah|sudah)$/i.test(text) ? 'yes' : /^belum$/i.test(text) ? 'no' : undefined);
       return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
     },
   };

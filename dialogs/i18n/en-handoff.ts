@@ -13,7 +13,7 @@ export const enHandoff: Record<keyof typeof msHandoff, string> = {
   'handoff.taken': '{agent} ({role}) is now with you. Everything you send goes to the agent until the session ends.',
   'handoff.agentSays': '{agent} ({role}): {text}',
   'handoff.handedBack': '{agent} has handed this conversation back to me. We carry on at the same step; everything you entered, including the agent\'s corrections, is kept.',
-  'handoff.handedBack.corrected': 'Corrected by the agent: {fields}.',
+  'handoff.handedBack.corrected': 'The agent corrected: {fields}.',
   'handoff.handedBack.nothingOpen': '{agent} has handed this conversation back to me. What else can I help you with?',
   'handoff.ended': '{agent} has ended the help session. Welcome back! What can I help you with next?',
   'handoff.days': 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday',

@@ -5,6 +5,9 @@ import { enHelpdesk } from './en-helpdesk.js';
 import { enHandoff } from './en-handoff.js';
 import { enServer } from './en-server.js';
 import { enDecisions } from './en-decisions.js';
+import { enNlu } from './en-nlu.js';
+import { enTime } from './en-time.js';
+import { enDirectLine } from './en-directline.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
@@ -15,6 +18,9 @@ export const en: Record<keyof typeof ms, string> = {
   ...enHandoff,
   ...enDecisions,
   ...enServer,
+  ...enNlu,
+  ...enTime,
+  ...enDirectLine,
   'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. I can help you apply for, renew, revoke and replace user digital certificates and training/test certificates, apply for server certificates, lodge a complaint, request an advisory session, and check the status of your applications. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',
@@ -43,7 +49,7 @@ export const en: Record<keyof typeof ms, string> = {
   'prompt.applications': 'For which government applications? Pick one, or type several separated by commas (e.g. ePerolehan, 1GFMAS).',
   'prompt.mykadCopy': 'Please upload a digital copy of your MyKad (JPEG or PNG, at most {maxMb} MB, clear and readable).',
   'prompt.declaration': 'I declare that all the information given is true. Do you agree?',
-  'prompt.confirm': 'Please check the details above. Submit the application?',
+  'prompt.confirm': 'Please check the summary of your application. Submit it?',
   'prompt.whichField': 'Which detail do you want to change?',
   'invalid.MYKAD_FORMAT': 'A MyKad number has 12 digits.',
   'invalid.MYKAD_DATE': 'The first six digits of a MyKad number must be a real birth date (YYMMDD).',
@@ -86,7 +92,7 @@ export const en: Record<keyof typeof ms, string> = {
   'field.declaration': 'Declaration',
   'summary.title': 'User digital certificate application: summary',
   'summary.fileAttached': 'Attached ({size} KB)',
-  'submitted': 'Your application has been submitted. Reference number: **{caseId}**. Your agency\'s AP will verify the documents; you will be told here. Type "status {caseId}" to check.',
+  'submitted': 'Your application has been submitted. Reference number: **{caseId}**. Your agency\'s AP (the GPKI administrator your agency appointed) will verify the documents; you will be told here. Type "status {caseId}" to check.',
   'submitted.noAp': 'Application {caseId} was submitted, but no AP is registered for your agency. Please contact your agency\'s GPKI administrator.',
   'resubmitted': 'Correction received. Application {caseId} was sent back to the AP.',
   'submit.failed.INVALID_FIELD': 'The detail "{field}" is not valid. Please check and try again.',
@@ -137,10 +143,10 @@ export const en: Record<keyof typeof ms, string> = {
   'tasks.none': 'No approvals are waiting for you.',
   'tasks.header': '{count} application(s) await your verification:',
   'event.submitted': 'Submitted',
-  'event.routed': 'Sent to the AP for verification',
+  'event.routed': 'Sent to the AP (your agency\'s GPKI administrator) for verification',
   'event.returned': 'Returned for correction',
   'event.resubmitted': 'Resubmitted after correction',
-  'event.approved': 'Verified by the AP',
+  'event.approved': 'AP verification',
   'event.mykadCopyDeleted': 'MyKad copy deleted (not kept after verification or after 90 days)',
   'event.rejected': 'Rejected',
   'event.sentToCa': 'Sent to the CA',
@@ -159,7 +165,7 @@ export const en: Record<keyof typeof ms, string> = {
   'system': 'system',
   // What the recogniser (bot/nlu) answers, and the names of the intents on suggestion buttons.
   'nlu.notYet': 'Sorry, "{service}" is not available in this chat yet. For now, I can help with the options in the menu below.',
-  'nlu.outOfScope': 'Sorry, I can only help with MyGPKI digital certificate matters. Pick from the menu below or type what you need.',
+  'nlu.outOfScope': 'Sorry, I can only help with MyGPKI digital certificate matters:\n- applying for, renewing, revoking or replacing digital certificates (user, server, training/test)\n- checking the status of your applications\n- complaints, advisory requests and on-site technical support\n\nPick from the menu below or type what you need.',
   'nlu.suggest': 'I am not sure what you mean. Is it one of these?',
   'nlu.offerAgent': 'It seems I still do not understand you. You can talk to a helpdesk agent: type "ejen" (agent).',
   'nlu.prefilled': 'I took these details from your message: {items}.',

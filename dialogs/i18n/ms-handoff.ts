@@ -11,7 +11,7 @@ export const msHandoff = {
   'handoff.taken': '{agent} ({role}) kini bersama anda. Semua mesej anda akan sampai kepada ejen sehingga sesi ini tamat.',
   'handoff.agentSays': '{agent} ({role}): {text}',
   'handoff.handedBack': '{agent} telah menyerahkan perbualan ini semula kepada saya. Kita sambung di langkah yang sama; semua maklumat anda, termasuk pembetulan oleh ejen, telah disimpan.',
-  'handoff.handedBack.corrected': 'Pembetulan oleh ejen: {fields}.',
+  'handoff.handedBack.corrected': 'Ejen telah membetulkan: {fields}.',
   'handoff.handedBack.nothingOpen': '{agent} telah menyerahkan perbualan ini semula kepada saya. Apa lagi yang boleh saya bantu?',
   'handoff.ended': '{agent} telah menamatkan sesi bantuan. Selamat kembali! Apa yang boleh saya bantu seterusnya?',
   'handoff.days': 'Isnin,Selasa,Rabu,Khamis,Jumaat,Sabtu,Ahad',

@@ -4,6 +4,9 @@ import { msHelpdesk } from './ms-helpdesk.js';
 import { msHandoff } from './ms-handoff.js';
 import { msServer } from './ms-server.js';
 import { msDecisions } from './ms-decisions.js';
+import { msNlu } from './ms-nlu.js';
+import { msTime } from './ms-time.js';
+import { msDirectLine } from './ms-directline.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
   // Certificate operations and training certificates (issue 4) live in their own files.
@@ -13,6 +16,9 @@ export const ms = {
   ...msHandoff,
   ...msDecisions,
   ...msServer,
+  ...msNlu,
+  ...msTime,
+  ...msDirectLine,
   'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Saya boleh bantu anda memohon, memperbaharui, membatalkan dan menggantikan Sijil Digital Pengguna dan sijil latihan/ujian, memohon Sijil Digital Pelayan, membuat aduan, memohon khidmat nasihat, dan menyemak status permohonan. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',
@@ -41,7 +47,7 @@ export const ms = {
   'prompt.applications': 'Untuk aplikasi kerajaan yang mana? Pilih satu, atau taip beberapa dipisahkan dengan koma (contoh: ePerolehan, 1GFMAS).',
   'prompt.mykadCopy': 'Sila muat naik salinan digital MyKad anda (JPEG atau PNG, maksimum {maxMb} MB, jelas dan boleh dibaca).',
   'prompt.declaration': 'Saya mengaku bahawa semua maklumat yang diberikan adalah benar. Adakah anda bersetuju?',
-  'prompt.confirm': 'Sila semak maklumat di atas. Hantar permohonan?',
+  'prompt.confirm': 'Sila semak ringkasan permohonan anda. Hantar permohonan?',
   'prompt.whichField': 'Maklumat mana yang hendak diubah?',
   'invalid.MYKAD_FORMAT': 'Nombor MyKad mesti 12 digit.',
   'invalid.MYKAD_DATE': 'Enam digit pertama MyKad mestilah tarikh lahir yang sah (YYMMDD).',
@@ -84,7 +90,7 @@ export const ms = {
   'field.declaration': 'Pengakuan',
   'summary.title': 'Ringkasan permohonan Sijil Digital Pengguna',
   'summary.fileAttached': 'Dilampirkan ({size} KB)',
-  'submitted': 'Permohonan anda telah dihantar. Nombor rujukan: **{caseId}**. AP agensi anda akan mengesahkan dokumen; anda akan dimaklumkan di sini. Taip "status {caseId}" untuk menyemak.',
+  'submitted': 'Permohonan anda telah dihantar. Nombor rujukan: **{caseId}**. AP agensi anda (pentadbir GPKI yang dilantik oleh agensi) akan mengesahkan dokumen; anda akan dimaklumkan di sini. Taip "status {caseId}" untuk menyemak.',
   'submitted.noAp': 'Permohonan {caseId} dihantar, tetapi tiada AP berdaftar untuk agensi anda. Sila hubungi pentadbir GPKI agensi anda.',
   'resubmitted': 'Pembetulan diterima. Permohonan {caseId} dihantar semula kepada AP.',
   'submit.failed.INVALID_FIELD': 'Maklumat "{field}" tidak sah. Sila semak dan cuba lagi.',
@@ -135,10 +141,10 @@ export const ms = {
   'tasks.none': 'Tiada kelulusan yang menunggu anda.',
   'tasks.header': '{count} permohonan menunggu pengesahan anda:',
   'event.submitted': 'Dihantar',
-  'event.routed': 'Dihantar kepada AP untuk pengesahan',
+  'event.routed': 'Dihantar kepada AP (pentadbir GPKI agensi anda) untuk pengesahan',
   'event.returned': 'Dikembalikan untuk pembetulan',
   'event.resubmitted': 'Dihantar semula selepas pembetulan',
-  'event.approved': 'Disahkan oleh AP',
+  'event.approved': 'Pengesahan AP',
   'event.mykadCopyDeleted': 'Salinan MyKad dipadam (tidak disimpan selepas pengesahan atau selepas 90 hari)',
   'event.rejected': 'Ditolak',
   'event.sentToCa': 'Dihantar kepada CA',
@@ -157,7 +163,7 @@ export const ms = {
   'system': 'sistem',
   // What the recogniser (bot/nlu) answers, and the names of the intents on suggestion buttons.
   'nlu.notYet': 'Maaf, perkhidmatan "{service}" belum tersedia dalam sembang ini. Buat masa ini, saya boleh bantu dengan pilihan dalam menu di bawah.',
-  'nlu.outOfScope': 'Maaf, saya hanya boleh membantu urusan Sijil Digital MyGPKI. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
+  'nlu.outOfScope': 'Maaf, saya hanya boleh membantu urusan Sijil Digital MyGPKI:\n- memohon, memperbaharui, membatalkan atau menggantikan sijil digital (pengguna, pelayan, latihan/ujian)\n- menyemak status permohonan anda\n- aduan, khidmat nasihat dan sokongan teknikal di lokasi\n\nPilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'nlu.suggest': 'Saya kurang pasti apa yang anda maksudkan. Adakah salah satu daripada ini?',
   'nlu.offerAgent': 'Nampaknya saya masih belum memahami anda. Anda boleh bercakap dengan ejen meja bantuan: taip "ejen".',
   'nlu.prefilled': 'Saya telah mengambil maklumat ini daripada mesej anda: {items}.',

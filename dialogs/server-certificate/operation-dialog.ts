@@ -6,7 +6,9 @@ import type { ServerDeps } from '../../domain/usecases/server-deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { tDynamic } from '../i18n/index.js';
+import { dateText } from '../time-format.js';
 import { matchChoice, promptActivity } from '../prompt.js';
+import { yesNo } from '../short-forms.js';
 import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
 
 export const SERVER_OPERATION_DIALOG = 'serverCertOperation';
@@ -93,7 +95,7 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
       ? await submitServerRenewal(this.deps, { actorId, serial: s.serial! }).then((x) => (x.ok ? { ok: true as const, c: x.value, key: 'server.renew.submitted' } : x))
       : await submitServerRevocation(this.deps, { actorId, serial: s.serial!, choice: s.choice! }).then((x) => (x.ok ? { ok: true as const, c: x.value.c, key: `server.revoke.submitted.${x.value.path}` } : x));
     if (!r.ok) {
-      const params = { ...r.params, ...(r.params?.opensOn ? { opensOn: new Date(String(r.params.opensOn)).toISOString().slice(0, 10) } : {}) };
+      const params = { ...r.params, ...(r.params?.opensOn ? { opensOn: dateText(String(r.params.opensOn)) } : {}) };
       await ctx.sendActivity(tDynamic(localeOf(ctx), `server.op.refused.${r.error}`, 'submit.failed.other', params));
       return step.endDialog();
     }
@@ -106,7 +108,7 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
       prompt: async (ctx, data) => promptActivity(tDynamic(localeOf(ctx), key, 'system', field === 'confirm' ? this.confirmParams(ctx, data as State) : {}), { field, kind, choices: choices(ctx, data) }),
       parse: async (ctx, data) => {
         const text = (ctx.activity.text ?? '').trim();
-        const v = matchChoice(text, ctx.activity.value, choices(ctx, data)) ?? (kind === 'confirm' ? (/^(ya|yes|y|ok)$/i.test(text) ? 'yes' : /^(tidak|no|n|tak)$/i.test(text) ? 'no' : undefined) : undefined);
+        const v = matchChoice(text, ctx.activity.value, choices(ctx, data)) ?? (kind === 'confirm' ? yesNo(text) : undefined);
         return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
       },
     });

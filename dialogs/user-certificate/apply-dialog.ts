@@ -7,7 +7,8 @@ import type { ReplacementTrigger } from '../../domain/rules/replacement.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { summaryCard } from '../cards/summary.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { matchChoice, promptActivity } from '../prompt.js';
+import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
+import { yesNo } from '../short-forms.js';
 import { localeOf, say, type LocalePreferences } from '../turn.js';
 import { isMessageKey, tDynamic } from '../i18n/index.js';
 import { refusalText } from '../certificates/refusals.js';
@@ -106,10 +107,12 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
         const s = data as StepState | undefined;
         const agency = s?.values.agency ? await this.deps.core.directory.getAgency(s.values.agency) : undefined;
         const card = s ? [summaryCard(ctx, s.values, agency?.name, { fields: this.shown(s), title: this.title(ctx, s), notes: this.notes(ctx, s) })] : [];
-        return { ...promptActivity(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }), attachments: card };
+        // With no summary (no state) the choices stay as suggested actions: there is no card to click.
+        return card.length ? promptWithCards(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }, card) : promptActivity(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) });
       },
       parse: async (ctx) => {
-        const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx));
+        // "Submit the application?" is a yes/no question too: "ya"/"ok" submits; a "no" is left to the choices.
+        const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx)) ?? (yesNo(ctx.activity.text ?? '') === 'yes' ? 'submit' : undefined);
         return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
       },
     };

@@ -10,6 +10,7 @@ import { parseMyKad } from '../../domain/rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../../domain/rules/contact.js';
 import { matchChoice, promptActivity, type PromptHint } from '../prompt.js';
 import { personOf, say } from '../turn.js';
+import { yesNo } from '../short-forms.js';
 import { tDynamic } from '../i18n/index.js';
 import { localeOf } from '../turn.js';
 
@@ -38,9 +39,6 @@ export type FieldDeps = { core: CoreDeps; reader: AttachmentReader };
 
 /** Parsed value, or the catalog key (and params) of why it was refused. */
 export type Parsed = { ok: true; value: unknown } | { ok: false; key: string; params?: Record<string, string | number> };
-
-const yes = /^(ya|yes|y|setuju|agree|ok|okay|baik)$/i;
-const no = /^(tidak|no|n|tak|x)$/i;
 
 function choiceList(ctx: TurnContext, field: 'medium' | 'applications' | 'declaration') {
   if (field === 'medium') return MEDIA.map((m) => ({ value: m, title: say(ctx, `medium.${m}`) }));
@@ -104,7 +102,7 @@ export async function parseField(ctx: TurnContext, field: FormField, deps: Field
     case 'applications':
       return parseApplications(text, card);
     case 'declaration': {
-      const v = matchChoice(text, card, choiceList(ctx, 'declaration')) ?? (yes.test(text.trim()) ? 'yes' : no.test(text.trim()) ? 'no' : undefined);
+      const v = matchChoice(text, card, choiceList(ctx, 'declaration')) ?? yesNo(text);
       return v === 'yes' ? { ok: true, value: true } : { ok: false, key: 'invalid.declaration' };
     }
     case 'mykadCopy':

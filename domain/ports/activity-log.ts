@@ -7,6 +7,12 @@ export interface ActivityConversation {
   createdAt: string;
 }
 
+/** A conversation as the log keeps it: the record plus how far its client has been served. */
+export interface StoredActivityConversation extends ActivityConversation {
+  /** The highest watermark handed to a client of this conversation (stream or poll); 0 when nothing was. */
+  deliveredWatermark: number;
+}
+
 /** One activity of a conversation with the position the log gave it. */
 export interface LoggedActivity {
   conversationId: string;
@@ -35,10 +41,20 @@ export interface LoggedActivity {
  *   (record and every activity) whose last append (or start, when nothing was appended) is older
  *   than `before`, and returns how many activities went. A conversation with an append at or after
  *   `before` keeps everything, so every watermark a client holds for it stays valid.
+ *   (`markDelivered` is the one other write: it records delivery, never content.)
+ * - `getConversation` returns the record with `deliveredWatermark` (0 until `markDelivered`).
+ * - `markDelivered(conversationId, watermark)` records that a client was handed everything up to
+ *   `watermark`: the stored value becomes the greater of the two, so it never goes down (late or
+ *   concurrent marks from several streams or instances are harmless). An unknown conversation,
+ *   or a watermark that is not a positive integer, changes nothing.
+ * - `listOfUser(userId, limit)` returns at most `limit` of the user's conversations (records as
+ *   `getConversation` gives them), newest first by `createdAt`; `[]` for a user with none.
  */
 export interface ActivityLog {
   createConversation(conversation: ActivityConversation): Promise<boolean>;
-  getConversation(conversationId: string): Promise<ActivityConversation | undefined>;
+  getConversation(conversationId: string): Promise<StoredActivityConversation | undefined>;
+  markDelivered(conversationId: string, watermark: number): Promise<void>;
+  listOfUser(userId: string, limit: number): Promise<StoredActivityConversation[]>;
   append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined>;
   listAfter(conversationId: string, after: number, limit: number): Promise<LoggedActivity[]>;
   pruneBefore(before: Date): Promise<{ conversations: number; activities: number }>;

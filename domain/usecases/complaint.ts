@@ -53,8 +53,10 @@ const EVENT_NAME: Record<AgentAction, string> = { acknowledge: 'acknowledged', r
 const USER_NOTICE: Record<AgentAction, string> = { acknowledge: 'ticketAcknowledged', reply: 'ticketReplied', askInfo: 'ticketInfoRequested', resolve: 'ticketResolved' };
 
 /**
- * A helpdesk agent acts on a ticket (from a card in chat or, later, the agent console): acknowledge,
- * reply, ask the user for information, or resolve. A resolution schedules the auto-close.
+ * A helpdesk agent acts on a ticket (from a card in chat or the agent console): acknowledge (any
+ * text goes to the person with the notice), reply (in every state before closed; outside the
+ * remote-work states the status stays), ask the user for information, or resolve. A resolution
+ * schedules the auto-close.
  */
 export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; actorId: string; action: AgentAction; text?: string }): Promise<Result<Ticket, TicketError>> {
   const c = await deps.cases.get<ComplaintData>(input.caseId);
@@ -66,17 +68,21 @@ export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; acto
   const text = keepText(input.text, 2000);
   if (input.action !== 'acknowledge' && !text) return fail('NOTE_REQUIRED');
   const rule = ticketTransition(c.status as TicketStatus, input.action);
-  if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
+  // The agent may write to the person whatever the ticket waits on (approval, a visit, the user's
+  // confirmation) until it is closed; such a reply changes no status.
+  const replyOnly = input.action === 'reply' && !rule && c.status !== 'DITUTUP';
+  if (!rule && !replyOnly) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const at = deps.clock.now().toISOString();
-  const kind = input.action === 'resolve' ? 'resolution' : input.action === 'acknowledge' ? undefined : input.action;
+  // Text given with an acknowledgement is a message to the person like a reply.
+  const kind = input.action === 'resolve' ? 'resolution' : input.action === 'acknowledge' ? (text ? 'reply' : undefined) : input.action;
   const data: ComplaintData = {
     ...c.data,
     messages: kind ? [...c.data.messages, { at, byId: actor.id, kind, text: text.slice(0, 2000) }] : c.data.messages,
     ...(input.action === 'resolve' ? { resolvedAt: at } : {}),
   };
   return guard(input.caseId, async () => {
-    const saved = await recordEvent(deps, c, { event: EVENT_NAME[input.action], actorId: actor.id, status: rule.to, note: text || undefined, patch: { data } });
-    await tell(deps, saved.applicantId, saved, USER_NOTICE[input.action]);
+    const saved = await recordEvent(deps, c, { event: EVENT_NAME[input.action], actorId: actor.id, status: rule?.to, note: text || undefined, patch: { data } });
+    await tell(deps, saved.applicantId, saved, input.action === 'acknowledge' && text ? 'ticketAcknowledgedText' : USER_NOTICE[input.action]);
     if (input.action === 'resolve') await scheduleAutoClose(deps, saved);
     return saved;
   });

@@ -52,7 +52,7 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     await item.click();
     await agent.locator('#ticket-title').getByText(id).waitFor();
     expect(await agent.locator('#ticket-description').textContent()).to.equal('Token tidak dikesan di semua komputer pejabat.');
-    await agent.locator('#ticket-timeline li[data-event="lodged"]').getByText('Aduan diterima / Complaint received').waitFor();
+    await agent.locator('#ticket-timeline li[data-event="lodged"]').getByText('Aduan dihantar / Complaint lodged').waitFor();
 
     await agent.locator('#ticket-acknowledge').click();
     await agent.locator('#ticket-status').getByText(`Tiket ${id} diterima. Pengguna telah dimaklumkan.`).waitFor();
@@ -76,7 +76,8 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     // The Web Chat user sees the resolution and the card to confirm or reopen it.
     await seen(user, /ditanda selesai/);
     await seen(user, /Sila pasang semula pemacu token dan mulakan semula komputer/);
-    const card = webchat.card(user, 'ditanda selesai');
+    // The notice's text says it is resolved; the card beside it does not repeat that text.
+    const card = webchat.card(user, 'Ya, sudah selesai');
     await card.getByRole('button', { name: 'Ya, sudah selesai' }).waitFor();
 
     // The user confirms: the ticket closes and the console's list drops it live (SSE).

@@ -63,6 +63,7 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
     await user.locator('#demo-user').selectOption('demo-applicant');
     await user.locator('#start').click();
     await seen(user, 'Selamat datang ke Meja Bantuan MyGPKI');
+    await webchat.lastCard(user).getByRole('button', { name: 'Sijil Digital Pengguna' }).click();
     await webchat.lastCard(user).getByRole('button', { name: 'Mohon Sijil Digital Pengguna baharu' }).click();
     await seen(user, 'Sila masukkan nombor MyKad anda');
     await send(user, '900101-14-5678');

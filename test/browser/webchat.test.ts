@@ -72,6 +72,8 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
       await startAs(me.page, 'demo-applicant');
       const user = me.page;
 
+      // The menu's first screen holds the groups; a group opens its goals in place.
+      await webchat.lastCard(user).getByRole('button', { name: 'Sijil Digital Pengguna' }).click();
       await webchat.lastCard(user).getByRole('button', { name: 'Mohon Sijil Digital Pengguna baharu' }).click();
       await seen(user, 'Sila masukkan nombor MyKad anda');
       // The MyKad prompt asks for a numeric keyboard; no file is asked, so no upload button.

@@ -22,7 +22,7 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
     it('creates a conversation once and keeps the first record; unknown ids give undefined', async () => {
       expect(await log.createConversation(conv('c1'))).to.equal(true);
       expect(await log.createConversation({ ...conv('c1', 'demo-ap'), createdAt: '2026-04-01T00:00:00.000Z' })).to.equal(false);
-      expect(await log.getConversation('c1')).to.deep.equal(conv('c1'));
+      expect(await log.getConversation('c1')).to.deep.equal({ ...conv('c1'), deliveredWatermark: 0 });
       expect(await log.getConversation('c2')).to.equal(undefined);
     });
 
@@ -100,6 +100,45 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
       expect(seen).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
     });
 
+    it('markDelivered keeps the highest watermark handed out, never lowers it, and ignores unknown conversations', async () => {
+      await log.createConversation(conv('c1'));
+      await log.createConversation(conv('c2'));
+      for (let i = 1; i <= 5; i++) await log.append('c1', msg(`m${i}`));
+      const delivered = async (id: string) => (await log.getConversation(id))?.deliveredWatermark;
+      expect(await delivered('c1')).to.equal(0);
+      await log.markDelivered('c1', 3);
+      expect(await delivered('c1')).to.equal(3);
+      await log.markDelivered('c1', 2);
+      expect(await delivered('c1'), 'a late, lower mark changes nothing').to.equal(3);
+      await Promise.all([5, 4, 1, 5, 2].map((w) => log.markDelivered('c1', w)));
+      expect(await delivered('c1'), 'concurrent marks end at the highest').to.equal(5);
+      await log.markDelivered('c1', 0);
+      await log.markDelivered('c1', -1);
+      expect(await delivered('c1')).to.equal(5);
+      expect(await delivered('c2'), 'other conversations are untouched').to.equal(0);
+      await log.markDelivered('ghost', 4);
+      expect(await log.getConversation('ghost')).to.equal(undefined);
+      // Appending goes on from the last watermark whatever was delivered, and the activities are unchanged.
+      expect((await log.append('c1', msg('m6')))?.watermark).to.equal(6);
+      expect((await log.listAfter('c1', 0, 100)).map((e) => e.activity.text)).to.deep.equal(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    });
+
+    it("listOfUser gives the user's conversations newest first, at most limit, with what was delivered", async () => {
+      const at = (id: string, userId: string, createdAt: string) => log.createConversation({ conversationId: id, userId, createdAt });
+      await at('u1-old', 'demo-applicant', '2026-03-01T00:00:00.000Z');
+      await at('u1-new', 'demo-applicant', '2026-03-03T00:00:00.000Z');
+      await at('u1-mid', 'demo-applicant', '2026-03-02T00:00:00.000Z');
+      await at('u2', 'demo-ap', '2026-03-04T00:00:00.000Z');
+      await log.append('u1-mid', msg('satu'));
+      await log.markDelivered('u1-mid', 1);
+      const mine = await log.listOfUser('demo-applicant', 10);
+      expect(mine.map((c) => c.conversationId)).to.deep.equal(['u1-new', 'u1-mid', 'u1-old']);
+      expect(mine[1]).to.deep.equal({ conversationId: 'u1-mid', userId: 'demo-applicant', createdAt: '2026-03-02T00:00:00.000Z', deliveredWatermark: 1 });
+      expect((await log.listOfUser('demo-applicant', 2)).map((c) => c.conversationId)).to.deep.equal(['u1-new', 'u1-mid']);
+      expect((await log.listOfUser('demo-ap', 10)).map((c) => c.conversationId)).to.deep.equal(['u2']);
+      expect(await log.listOfUser('nobody', 10)).to.deep.equal([]);
+    });
+
     describe('pruneBefore', () => {
       let now = new Date('2026-04-01T00:00:00.000Z');
       const clock: Clock = { now: () => now };
@@ -131,7 +170,7 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
         expect((await l.listAfter('live', 0, 100)).map((e) => e.watermark)).to.deep.equal([1, 2, 3, 4]);
         expect((await l.listAfter('live', 2, 100)).map((e) => e.activity.text)).to.deep.equal(['hidup 3', 'hidup 4']);
         expect((await l.append('live', msg('hidup 5')))?.watermark).to.equal(5);
-        expect(await l.getConversation('new')).to.deep.equal({ ...conv('new'), createdAt: '2026-05-20T00:00:00.000Z' });
+        expect(await l.getConversation('new')).to.deep.equal({ ...conv('new'), createdAt: '2026-05-20T00:00:00.000Z', deliveredWatermark: 0 });
         expect(await l.pruneBefore(new Date('2026-05-01T00:00:00.000Z')), 'a second prune finds nothing').to.deep.equal({ conversations: 0, activities: 0 });
       });
 

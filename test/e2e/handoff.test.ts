@@ -141,7 +141,7 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect((await desk.call('POST', desk.conversation(user.conversationId, '/handback'))).status).to.equal(200);
     const back = await user.waitFor('the re-asked step', (a) => a.channelData?.prompt?.field === 'phone');
     const handedBack = connector.activities(user.conversationId).find((a) => (a.text ?? '').includes('menyerahkan perbualan ini semula'));
-    expect(handedBack?.text).to.contain('di langkah yang sama').and.contain('email → aminah@moh.gov.my');
+    expect(handedBack?.text).to.contain('di langkah yang sama').and.contain('E-mel rasmi: aminah@moh.gov.my').and.not.contain('email →');
     expect(back.text).to.contain('telefon');
 
     // The user carries on from the next step without retyping anything.

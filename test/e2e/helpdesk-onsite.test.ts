@@ -137,7 +137,15 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(texts(r)).to.contain('Hanya pegawai teknikal yang ditugaskan');
     expect(await ticket(bot, id)).to.deep.equal(before);
 
+    // Before the visit (Tuesday 10:00) the assigned officer is refused too: a report tells what happened there.
     r = await chat['demo-tech'].submit({ verb: 'visitReport', caseId: id, present: 'yes', workDone: 'Pemacu token dipasang semula dan sijil diuji.', resolved: 'yes' });
+    expect(texts(r)).to.contain('selepas lawatan bermula (08/12/2026 10:00)');
+    expect(await ticket(bot, id)).to.deep.equal(before);
+    // At the visit; the clock then goes back to Monday 10:01, which the tests below count from.
+    const reminded = clock.now();
+    clock.set(new Date('2026-12-08T02:30:00Z'));
+    r = await chat['demo-tech'].submit({ verb: 'visitReport', caseId: id, present: 'yes', workDone: 'Pemacu token dipasang semula dan sijil diuji.', resolved: 'yes' });
+    clock.set(reminded);
     expect(texts(r)).to.contain('masalah selesai');
     const done = await ticket(bot, id);
     expect(done.status).to.equal('SELESAI');
@@ -223,6 +231,8 @@ describe('e2e: on-site technical support (injected clock)', function () {
     await user.say('03-8000 8000');
     r = await user.say('Aras 1, Blok A, Putrajaya');
     expect(texts(r)).to.contain(`ditempah pada ${first}`);
+    // The officer reports at the visit, not before it.
+    clock.set(new Date((await ticket(bot, id)).data.onsite!.slot!.start));
     r = await chat['demo-tech'].submit({ verb: 'visitReport', caseId: id, present: 'no', workDone: '', resolved: 'no' });
     expect(texts(r)).to.contain('wakil agensi tidak hadir');
     const t = await ticket(bot, id);

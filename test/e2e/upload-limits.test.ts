@@ -148,19 +148,23 @@ describe('e2e: Direct Line upload bytes quota (embedded, kept across a restart)'
     expect((await upload(back, [file('4.bin')])).status).to.equal(429);
   });
 
-  it('tells a person whose language it does not know in both languages', async () => {
-    const r = await fetch(`${bot.url}/api/directline/token`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ assertion: signAssertion(secret, { sub: 'intranet-user-77', name: 'Pengguna Baharu', exp: inSeconds(600) }) }),
-    });
-    expect(r.status).to.equal(200);
-    const user = new DirectLineUser(bot.url, ((await r.json()) as { token: string }).token);
-    await user.start();
-    // One file larger than the whole hour's allowance.
-    expect((await upload(user, [{ name: 'big.bin', bytes: Buffer.alloc(150 * 1024) }])).status).to.equal(429);
-    const told = (await botTexts(user)).find((t) => t.includes(QUOTA_MS));
-    expect(told).to.contain(QUOTA_EN);
-    expect(told!.indexOf(QUOTA_MS)).to.be.below(told!.indexOf(QUOTA_EN));
+  it('tells a person who never chose a language in the page\'s language, else in DEFAULT_LOCALE', async () => {
+    const tokenFor = async (sub: string, locale?: 'en') => {
+      const r = await fetch(`${bot.url}/api/directline/token`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ assertion: signAssertion(secret, { sub, name: 'Pengguna Baharu', exp: inSeconds(600) }), ...(locale ? { locale } : {}) }),
+      });
+      expect(r.status).to.equal(200);
+      const user = new DirectLineUser(bot.url, ((await r.json()) as { token: string }).token);
+      await user.start();
+      // One file larger than the whole hour's allowance.
+      expect((await upload(user, [{ name: 'big.bin', bytes: Buffer.alloc(150 * 1024) }])).status).to.equal(429);
+      return (await botTexts(user)).find((t) => t.includes(QUOTA_MS) || t.includes(QUOTA_EN));
+    };
+    const malay = await tokenFor('intranet-user-77');
+    expect(malay).to.contain(QUOTA_MS).and.not.contain(QUOTA_EN);
+    const english = await tokenFor('intranet-user-78', 'en');
+    expect(english).to.contain(QUOTA_EN).and.not.contain(QUOTA_MS);
   });
 });
 

@@ -51,9 +51,9 @@ export async function applyForServerCert(p: People, opts: { mistakes?: boolean }
   expect(askedField(r)).to.equal('verifier');
   if (opts.mistakes) {
     r = await p.applicant.say('lim.weijie@moh.gov.my');
-    expect(texts(r)).to.contain('tidak boleh pegawai teknikal yang sama (pengasingan tugas)');
+    expect(texts(r)).to.contain('bukan pegawai teknikal permohonan ini (pengasingan tugas)');
     r = await p.applicant.say('aminah@moh.gov.my');
-    expect(texts(r)).to.contain('tidak boleh pemohon sendiri (pengasingan tugas)');
+    expect(texts(r)).to.contain('bukan pemohon sendiri (pengasingan tugas)');
     expect(askedField(r)).to.equal('verifier');
   }
   r = await p.applicant.say('siti.omar@moh.gov.my');

@@ -1,4 +1,4 @@
-import type { ActivityConversation, ActivityLog, LoggedActivity } from '../../../domain/ports/activity-log.js';
+import type { ActivityConversation, ActivityLog, LoggedActivity, StoredActivityConversation } from '../../../domain/ports/activity-log.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import { systemClock } from './clock.js';
 import type { Db } from './db.js';
@@ -8,6 +8,7 @@ interface ConversationRow {
   user_id: string;
   created_at: string;
   last_watermark: number;
+  delivered_watermark: number;
 }
 interface ActivityRow {
   conversation_id: string;
@@ -22,9 +23,11 @@ CREATE TABLE IF NOT EXISTS directline_conversations (
   user_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
   last_watermark INTEGER NOT NULL DEFAULT 0,
-  last_active_at TEXT
+  last_active_at TEXT,
+  delivered_watermark INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS directline_conversations_active ON directline_conversations (COALESCE(last_active_at, created_at));
+CREATE INDEX IF NOT EXISTS directline_conversations_user ON directline_conversations (user_id, created_at);
 CREATE TABLE IF NOT EXISTS directline_activities (
   conversation_id TEXT NOT NULL REFERENCES directline_conversations (conversation_id),
   watermark INTEGER NOT NULL,
@@ -40,6 +43,12 @@ function prepare(db: Db) {
        VALUES (@conversation_id, @user_id, @created_at) ON CONFLICT (conversation_id) DO NOTHING`,
     ),
     getConversation: db.prepare<[string], ConversationRow>('SELECT * FROM directline_conversations WHERE conversation_id = ?'),
+    markDelivered: db.prepare<[number, string, number]>(
+      'UPDATE directline_conversations SET delivered_watermark = MAX(delivered_watermark, ?) WHERE conversation_id = ? AND delivered_watermark < ?',
+    ),
+    listOfUser: db.prepare<[string, number], ConversationRow>(
+      'SELECT * FROM directline_conversations WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+    ),
     nextWatermark: db.prepare<[string, string], { last_watermark: number }>(
       'UPDATE directline_conversations SET last_watermark = last_watermark + 1, last_active_at = ? WHERE conversation_id = ? RETURNING last_watermark',
     ),
@@ -56,6 +65,13 @@ function prepare(db: Db) {
     ),
   };
 }
+
+const conversationOf = (row: ConversationRow): StoredActivityConversation => ({
+  conversationId: row.conversation_id,
+  userId: row.user_id,
+  createdAt: row.created_at,
+  deliveredWatermark: row.delivered_watermark ?? 0,
+});
 
 const fromRow = (row: ActivityRow): LoggedActivity => ({
   conversationId: row.conversation_id,
@@ -81,6 +97,10 @@ export class SqliteActivityLog implements ActivityLog {
     // Files written before retention existed have no last_active_at: added here, null means "created_at".
     const columns = opts.db.prepare<[], { name: string }>('PRAGMA table_info(directline_conversations)').all();
     if (!columns.some((c) => c.name === 'last_active_at')) opts.db.exec('ALTER TABLE directline_conversations ADD COLUMN last_active_at TEXT');
+    // Files written before delivery was recorded: 0 = nothing known to be handed out yet.
+    if (!columns.some((c) => c.name === 'delivered_watermark')) {
+      opts.db.exec('ALTER TABLE directline_conversations ADD COLUMN delivered_watermark INTEGER NOT NULL DEFAULT 0');
+    }
     opts.db.exec(SCHEMA.slice(SCHEMA.indexOf('CREATE INDEX')));
     this.stmts = prepare(opts.db);
     const append = opts.db.transaction((conversationId: string, body: string): number | undefined => {
@@ -112,9 +132,19 @@ export class SqliteActivityLog implements ActivityLog {
     return this.stmts.insertConversation.run({ conversation_id: c.conversationId, user_id: c.userId, created_at: c.createdAt }).changes === 1;
   }
 
-  async getConversation(conversationId: string): Promise<ActivityConversation | undefined> {
+  async getConversation(conversationId: string): Promise<StoredActivityConversation | undefined> {
     const row = this.stmts.getConversation.get(conversationId);
-    return row ? { conversationId: row.conversation_id, userId: row.user_id, createdAt: row.created_at } : undefined;
+    return row ? conversationOf(row) : undefined;
+  }
+
+  async markDelivered(conversationId: string, watermark: number): Promise<void> {
+    if (!Number.isInteger(watermark) || watermark <= 0) return;
+    this.stmts.markDelivered.run(watermark, conversationId, watermark);
+  }
+
+  async listOfUser(userId: string, limit: number): Promise<StoredActivityConversation[]> {
+    if (!(limit > 0)) return [];
+    return this.stmts.listOfUser.all(userId, Math.floor(limit)).map(conversationOf);
   }
 
   async append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined> {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Schema, type Model } from 'mongoose';
-import type { ActivityConversation, ActivityLog, LoggedActivity } from '../../../domain/ports/activity-log.js';
+import type { ActivityConversation, ActivityLog, LoggedActivity, StoredActivityConversation } from '../../../domain/ports/activity-log.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, systemClock, type MongoAdapterOptions } from './shared.js';
 
@@ -11,6 +11,8 @@ export interface DlConversationDoc {
   createdAt: string;
   /** ISO instant of the last append (absent until the first one, and on conversations older than retention). */
   lastActiveAt?: string;
+  /** The highest watermark handed to a client (absent = 0: nothing handed out, or written before this was recorded). */
+  deliveredWatermark?: number;
 }
 
 /**
@@ -29,11 +31,14 @@ export const dlConversationSchema = new Schema<DlConversationDoc>(
     userId: { type: String, required: true },
     createdAt: { type: String, required: true },
     lastActiveAt: { type: String },
+    deliveredWatermark: { type: Number, min: 0 },
   },
   RECORD_SCHEMA_OPTIONS,
 );
 dlConversationSchema.index({ lastActiveAt: 1 });
 dlConversationSchema.index({ createdAt: 1 });
+// listOfUser: a person's conversations, newest first.
+dlConversationSchema.index({ userId: 1, createdAt: -1 });
 
 export const dlActivitySchema = new Schema<DlActivityDoc>(
   {
@@ -46,6 +51,13 @@ export const dlActivitySchema = new Schema<DlActivityDoc>(
 // Gap-free, ordered watermarks rest on this index: two appends that read the same last
 // watermark compute the same next one, and exactly one insert survives.
 dlActivitySchema.index({ conversationId: 1, watermark: 1 }, { unique: true });
+
+const conversationOf = (d: DlConversationDoc): StoredActivityConversation => ({
+  conversationId: d._id,
+  userId: d.userId,
+  createdAt: d.createdAt,
+  deliveredWatermark: d.deliveredWatermark ?? 0,
+});
 
 /** How often one append re-reads the last watermark after losing a race before giving up. */
 const MAX_ATTEMPTS = 100;
@@ -83,9 +95,21 @@ export class MongoActivityLog implements ActivityLog {
     }
   }
 
-  async getConversation(conversationId: string): Promise<ActivityConversation | undefined> {
+  async getConversation(conversationId: string): Promise<StoredActivityConversation | undefined> {
     const d = await this.conversations.findById(conversationId).lean<DlConversationDoc>();
-    return d ? { conversationId: d._id, userId: d.userId, createdAt: d.createdAt } : undefined;
+    return d ? conversationOf(d) : undefined;
+  }
+
+  async markDelivered(conversationId: string, watermark: number): Promise<void> {
+    if (!Number.isInteger(watermark) || watermark <= 0) return;
+    // $max never lowers the value; a missing field counts as below any watermark.
+    await this.conversations.updateOne({ _id: conversationId }, { $max: { deliveredWatermark: watermark } });
+  }
+
+  async listOfUser(userId: string, limit: number): Promise<StoredActivityConversation[]> {
+    if (!(limit > 0)) return [];
+    const docs = await this.conversations.find({ userId }).sort({ createdAt: -1, _id: -1 }).limit(Math.floor(limit)).lean<DlConversationDoc[]>();
+    return docs.map(conversationOf);
   }
 
   async append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined> {

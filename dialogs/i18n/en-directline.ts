@@ -1,0 +1,4 @@
+/** The bot's own Direct Line (English): what the channel itself says (bot/directline/). */
+export const enDirectLine = {
+  'dl.whileAway': 'While you were away:',
+};

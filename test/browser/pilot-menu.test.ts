@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { removeDir, startTestBot } from '../support/bot.js';
+import { describeWithChromium, launchChromium, seen, watchProblems, webchat } from '../support/browser.js';
+
+type Bot = Awaited<ReturnType<typeof startTestBot>>;
+
+/**
+ * The first screen a civil servant meets fits a laptop screen: the welcome stays in view above a
+ * short menu of four groups, and each group opens its goals in place, in both languages.
+ */
+describeWithChromium('browser: the first screen of the chat fits', function () {
+  this.timeout(120_000);
+  let bot: Bot;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  after(async () => {
+    await browser?.close();
+    await bot?.close();
+    removeDir(bot.dataDir);
+  });
+
+  async function open(query: string, demoUser: string): Promise<{ page: Page; problems: string[] }> {
+    // A common office laptop's browser window.
+    const context = await browser.newContext({ viewport: { width: 1366, height: 650 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const problems = watchProblems(page);
+    await page.goto(`${bot.url}/chat${query}`);
+    await page.locator('#demo-user').selectOption(demoUser);
+    await page.locator('#start').click();
+    return { page, problems };
+  }
+
+  const inView = (page: Page, text: string) =>
+    page.getByText(text, { exact: false }).first().evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+
+  for (const [query, lang] of [['', 'ms'], ['?lang=en', 'en']] as const) {
+    it(`keeps the welcome in view above a menu of four groups that open in place (${lang})`, async () => {
+      const { page, problems } = await open(query, 'demo-applicant');
+      const t = lang === 'ms'
+        ? { welcome: 'Selamat datang ke Meja Bantuan MyGPKI', groups: ['Sijil Digital Pengguna', 'Sijil Latihan atau Ujian (bukan untuk produksi)', 'Sijil Digital Pelayan (SSL/TLS)', 'Meja Bantuan'], goal: 'Mohon Sijil Digital Pengguna baharu', asked: 'Sila masukkan nombor MyKad anda' }
+        : { welcome: 'Welcome to the MyGPKI Helpdesk', groups: ['User digital certificates', 'Training or test certificates (not for production)', 'Server certificates (SSL/TLS)', 'Helpdesk'], goal: 'Apply for a new user digital certificate', asked: 'Please enter your MyKad number' };
+      await seen(page, t.welcome);
+      const menu = webchat.lastCard(page);
+      for (const g of t.groups) await menu.getByRole('button', { name: g, exact: true }).waitFor();
+      // Only the groups and status/tasks/help: no goal button until a group is opened.
+      expect(await menu.getByRole('button').count()).to.equal(7);
+      expect(await menu.getByRole('button', { name: t.goal }).count()).to.equal(0);
+      await page.waitForTimeout(300);
+      expect(await inView(page, t.welcome), 'the welcome is still on screen with the menu').to.equal(true);
+
+      await menu.getByRole('button', { name: t.groups[0]!, exact: true }).click();
+      await menu.getByRole('button', { name: t.goal }).click();
+      await seen(page, t.asked);
+      expect(problems).to.deep.equal([]);
+    });
+  }
+});
