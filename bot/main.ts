@@ -142,7 +142,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendars }, ca: core.ca };
+  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendars }, ca: core.ca, portalUrl: config.portalUrl };
   const serverPorts: ServerPorts = {
     csrReader, keyFingerprints: store.keyFingerprints,
     policy: { domainSuffixes: config.serverCert.domainSuffixes, validityDays: config.serverCert.validityDays, renewalWindowDays: config.serverCert.renewalWindowDays },

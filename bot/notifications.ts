@@ -35,6 +35,8 @@ export interface RenderDeps {
   helpdesk?: HelpdeskNoticeDeps;
   /** The production CA, for the chain sent with server certificates. */
   ca?: CertificateAuthority;
+  /** The MyGPKI portal (MYGPKI_PORTAL_URL), named in the next steps of an issued user certificate. */
+  portalUrl: string;
 }
 
 export { cardActionsFor };
@@ -75,7 +77,12 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
       return text(byOp('notify.caseApproved'));
     case 'certificateIssued': {
       const cert = await deps.certificates.get(n.serial);
-      return text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: dateText(cert?.notBefore), to: dateText(cert?.notAfter) });
+      const issued = text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: dateText(cert?.notBefore), to: dateText(cert?.notAfter) });
+      // What to do now depends on the medium (DOMAIN.md 2.0, 2.1 step 8): collect the token, or set the PIN on the portal.
+      const medium = cert?.medium ?? (c.data as { medium?: string }).medium;
+      if (c.kind !== 'UC' || !medium) return issued;
+      const next = tDynamic(locale, `issued.next.${medium}`, 'issued.next.softcert', { portal: deps.portalUrl });
+      return { ...issued, text: `${issued.text}\n\n${next}` };
     }
     case 'caseFailed':
       return text('notify.caseFailed', { reason: c.reason ?? '' });

@@ -101,6 +101,17 @@ function form(link: Link, name: string, serial: string, expiresAt: string): stri
     `<p>${both('download.keep')}</p>`,
     `<button type="submit">${both('download.submit')}</button>`,
     '</form>',
+    ...importSteps(),
+  ];
+}
+
+/** What to do with the file once it is saved: the download itself leaves this page on screen. */
+function importSteps(): string[] {
+  const steps = (k: 'windows' | 'firefox') => [1, 2, 3].map((i) => `<li>${both(`download.import.${k}.${i}` as Parameters<typeof t>[1])}</li>`).join('');
+  return [
+    `<h2>${both('download.import.title')}</h2>`,
+    `<h3>${both('download.import.windows')}</h3><ol class="import-windows">${steps('windows')}</ol>`,
+    `<h3>${both('download.import.firefox')}</h3><ol class="import-firefox">${steps('firefox')}</ol>`,
   ];
 }
 

@@ -94,6 +94,8 @@ const Schema = z.object({
   KEY_ESCROW_SECRET: z.string().min(16).optional(),
   // Secret the CA private keys are sealed under in the store; optional with the embedded store (one is generated and kept in DATA_DIR), REQUIRED with MONGODB_URI (every host must open the same CA keys).
   CA_KEY_SECRET: z.string().min(16).optional(),
+  // The MyGPKI portal named in the next steps of an issued user certificate (DOMAIN.md sources S1, S3).
+  MYGPKI_PORTAL_URL: z.string().trim().default('https://mygpki.gov.my/gpki_portal').refine((s) => /^https?:\/\/[^\s/]+/.test(s), { message: 'must be an http:// or https:// address' }),
   // Address users' browsers reach the bot at (links in cards); default http://localhost:PORT.
   PUBLIC_URL: optionalUrl(['http://', 'https://']),
   // Secret that signs links to uploaded files; default: one generated and kept in DATA_DIR.
@@ -219,6 +221,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Set when PUBLIC_URL is configured; otherwise links use http://localhost:<listening port>. */
   publicUrl?: string;
+  /** MYGPKI_PORTAL_URL: where people set their PIN, download a softcert or confirm a token's receipt. */
+  portalUrl: string;
   teamsFileHosts: string[];
   webFrameAncestors: string[];
   fileLinkSecret?: string;
@@ -298,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     caKeySecret: e.CA_KEY_SECRET,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    portalUrl: e.MYGPKI_PORTAL_URL.replace(/\/$/, ''),
     fileLinkSecret: e.FILE_LINK_SECRET,
     directLine: {
       secret: e.DIRECTLINE_SECRET,

@@ -40,9 +40,17 @@ export class BayesScorer {
     });
   }
 
-  /** Probabilities per label for the set of `features` (duplicates and unknown words ignored), best first. */
-  scores(features: readonly string[]): { label: string; value: number }[] {
-    const logp = this.logPrior.slice();
+  get labelOrder(): readonly string[] {
+    return this.labels;
+  }
+
+  /**
+   * Probabilities in the order of `labelOrder` for the set of `features` (duplicates and unknown
+   * words ignored). `temperature` 1 is natural's own answer; above 1 it softens naive Bayes'
+   * overconfidence (p ∝ P(label, features)^(1/T)) without changing which label is best.
+   */
+  probabilities(features: readonly string[], temperature = 1): Float64Array {
+    const logp = Float64Array.from(this.logPrior);
     const seen = new Set<string>();
     for (const f of features) {
       const row = this.logSeen.get(f);
@@ -51,9 +59,17 @@ export class BayesScorer {
       for (let j = 0; j < logp.length; j++) logp[j]! += row[j]!;
     }
     // Normalised in log space: the same ratios natural's value / sum gives, without underflow.
-    const max = Math.max(...logp);
-    const exp = logp.map((v) => Math.exp(v - max));
-    const sum = exp.reduce((a, b) => a + b, 0);
-    return this.labels.map((label, j) => ({ label, value: exp[j]! / sum })).sort((a, b) => b.value - a.value);
+    let max = -Infinity;
+    for (const v of logp) if (v > max) max = v;
+    let sum = 0;
+    for (let j = 0; j < logp.length; j++) sum += logp[j] = Math.exp((logp[j]! - max) / temperature);
+    for (let j = 0; j < logp.length; j++) logp[j]! /= sum;
+    return logp;
+  }
+
+  /** Probabilities per label, best first. */
+  scores(features: readonly string[], temperature = 1): { label: string; value: number }[] {
+    const p = this.probabilities(features, temperature);
+    return this.labels.map((label, j) => ({ label, value: p[j]! })).sort((a, b) => b.value - a.value);
   }
 }

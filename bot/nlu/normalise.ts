@@ -1,5 +1,5 @@
 import { isHostName, PATTERNS } from './entities.js';
-import { CONCEPTS, PHRASES, SHORT_FORMS, STOPWORDS } from './lexicon.js';
+import { CONCEPTS, OTHER_SENSES, PHRASES, SHORT_FORMS, STOPWORDS } from './lexicon.js';
 
 // Entities become placeholder words: "status UC-2026-000001" and "status SC-2025-000777" are the
 // same request, and a MyKad number or an address must never become a feature of the model.
@@ -41,12 +41,17 @@ export function normalise(text: string): string {
 /**
  * The features of normalised text: stop words and bare numbers dropped, synonyms merged into
  * concepts ("renew", "sambung", "pembaharuan" → `#renew`), every other word kept as itself.
+ * A certificate word right next to an everyday sense ("sijil lahir", "SPM certificate", "sijil
+ * kursus", "certificate of attendance") is `#othercert`: a certificate, but not a GPKI one.
  */
 export function features(normalised: string): string[] {
   const out: string[] = [];
-  for (const w of normalised.split(' ')) {
+  const words = normalised.split(' ');
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     if (!w || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
-    const concept = CONCEPTS[w];
+    let concept = CONCEPTS[w];
+    if (concept === '#cert' && isOtherCertificate(words, i)) concept = '#othercert';
     if (concept) {
       for (const c of concept.split(' ')) if (!out.includes(c)) out.push(c);
     } else if (!out.includes(w)) out.push(w);
@@ -55,6 +60,17 @@ export function features(normalised: string): string[] {
   // nothing names a server or a training certificate: the user certificate is the default.
   if (!out.includes('#server') && !out.includes('#training')) out.push('#plain');
   return out;
+}
+
+/** Whether the certificate word at `i` is qualified by an everyday sense: the word before, the word after, or after "of". */
+function isOtherCertificate(words: readonly string[], i: number): boolean {
+  const next = words[i + 1] === 'of' ? words[i + 2] : words[i + 1];
+  return isOtherSense(words[i - 1]) || isOtherSense(next);
+}
+
+function isOtherSense(word: string | undefined): boolean {
+  const concepts = word ? CONCEPTS[word] : undefined;
+  return !!concepts && concepts.split(' ').some((c) => OTHER_SENSES.has(c) || c === '#course');
 }
 
 function escapeRe(s: string): string {

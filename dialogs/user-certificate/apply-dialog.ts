@@ -9,9 +9,10 @@ import { summaryCard } from '../cards/summary.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
-import { localeOf, say, type LocalePreferences } from '../turn.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
 import { isMessageKey, tDynamic } from '../i18n/index.js';
-import { refusalText } from '../certificates/refusals.js';
+import { day, refusalText } from '../certificates/refusals.js';
+import { eligibleCertificates } from '../certificates/choices.js';
 import { parseField, promptFor, reasonText, type FieldDeps, type FormValues } from './fields.js';
 import { submitForm, submittedText, type SubmitPlan } from './submit.js';
 
@@ -38,6 +39,8 @@ export interface ApplyOptions {
   trigger?: ReplacementTrigger;
   /** Fields the summary's "change" offers (default: every correctable field of the form). */
   changeable?: FormField[];
+  /** Set once a new application has warned about the valid certificates already held (asked once only). */
+  heldChecked?: boolean;
 }
 
 interface StepState extends ApplyOptions {
@@ -58,7 +61,7 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
     super(APPLY_USER_CERT_DIALOG, prefs);
     this.addDialog(new FieldPrompt(FIELD_PROMPT, (f) => this.spec(f)));
     const fieldSteps: WaterfallStep[] = FORM_FIELDS.map((f) => this.fieldStep(f));
-    this.addDialog(new WaterfallDialog(WATERFALL, [...fieldSteps, this.fieldStep(null), this.confirmStep.bind(this), this.afterConfirm.bind(this), this.afterWhichField.bind(this)]));
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.heldStep.bind(this), this.afterHeld.bind(this), ...fieldSteps, this.fieldStep(null), this.confirmStep.bind(this), this.afterConfirm.bind(this), this.afterWhichField.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
 
@@ -69,6 +72,7 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
 
   private spec(field: string): FieldSpec {
     if (field === 'confirm') return this.confirmSpec();
+    if (field === 'held') return this.heldSpec();
     if (field.startsWith('whichField')) return this.whichFieldSpec(field.split(':').slice(1).filter(isFormField));
     const f = field as FormField;
     return {
@@ -97,6 +101,41 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
       if (field === null || !s.ask.includes(field)) return step.next();
       s.pending = field;
       return step.beginDialog(FIELD_PROMPT, { field });
+    };
+  }
+
+  /**
+   * A new user application from someone who already holds a valid user certificate: say which, point
+   * to renewal or replacement, and let them go on (yes) or stop (no). Asked once, before anything else.
+   */
+  private async heldStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const s = this.state(step);
+    if (s.heldChecked || s.mode !== 'new' || (s.operation ?? 'new') !== 'new' || (s.realm ?? 'user') !== 'user') return step.next();
+    s.heldChecked = true;
+    const held = await eligibleCertificates(this.deps.core, personOf(step.context).id, 'user', 'revoke');
+    if (held.length === 0) return step.next();
+    const lines = held.slice(0, 5).map((c) => ({ tail: c.serial.toUpperCase().slice(-8), medium: c.medium ?? '', to: c.notAfter }));
+    return step.beginDialog(FIELD_PROMPT, { field: 'held', data: lines });
+  }
+
+  private async afterHeld(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result !== 'no') return step.next();
+    await step.context.sendActivity(say(step.context, 'held.stopped'));
+    return step.endDialog();
+  }
+
+  private heldSpec(): FieldSpec {
+    const choices = (ctx: TurnContext) => (['yes', 'no'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
+    return {
+      prompt: async (ctx, data) => {
+        const lines = (data as { tail: string; medium: string; to: string }[] | undefined) ?? [];
+        const list = lines.map((l) => say(ctx, 'held.line', { tail: l.tail, medium: l.medium ? tDynamic(localeOf(ctx), `medium.${l.medium}`, 'medium.token') : '-', to: day(l.to) })).join('\n');
+        return promptActivity(say(ctx, 'held.warning', { list }), { field: 'held', kind: 'confirm', choices: choices(ctx) });
+      },
+      parse: async (ctx) => {
+        const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx)) ?? yesNo(ctx.activity.text ?? '');
+        return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
+      },
     };
   }
 

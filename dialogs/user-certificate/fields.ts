@@ -64,7 +64,10 @@ export async function promptFor(ctx: TurnContext, field: FormField, deps: FieldD
     declaration: async () => ({ field, kind: 'confirm', choices: choiceList(ctx, 'declaration') }),
   };
   const hint = await hints[field]();
-  return promptActivity(say(ctx, `prompt.${field}`, { maxMb }), hint);
+  const question = say(ctx, `prompt.${field}`, { maxMb });
+  // People rarely know the media apart: one plain line each under the question.
+  const text = field === 'medium' ? [question, ...MEDIA.map((m) => say(ctx, `medium.${m}.about`))].join('\n\n') : question;
+  return promptActivity(text, hint);
 }
 
 /** Parses one answer for a field, storing uploads as they arrive. */
