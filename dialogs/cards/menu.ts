@@ -1,7 +1,7 @@
 import type { Attachment, TurnContext } from 'botbuilder';
 import { say } from '../turn.js';
 import type { Goal } from '../goal-names.js';
-import { adaptiveCard, heading, para, submit, type CardElement } from './adaptive.js';
+import { adaptiveCard, heading, submit, type CardElement } from './adaptive.js';
 
 export { GOALS, type Goal } from '../goal-names.js';
 
@@ -28,7 +28,6 @@ export function menuCard(ctx: TurnContext): Attachment {
   return adaptiveCard(
     [
       heading(say(ctx, 'menu.title')),
-      para(say(ctx, 'menu.hint')),
       { type: 'ActionSet', actions: MENU_GROUPS.map((g) => group(ctx, g.key, g.goals)) },
     ],
     [

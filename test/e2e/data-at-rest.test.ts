@@ -136,10 +136,12 @@ describe('e2e: personal data at rest (embedded, Direct Line)', function () {
     writeFileSync(path.join(dir, 'files', 'old-copy'), tinyPng(), { mode: 0o644 });
     writeFileSync(path.join(dir, '.file-link-secret'), 'a-secret-kept-by-an-older-version', { mode: 0o644 });
     const log = new PassThrough();
-    const lines: string[] = [];
-    log.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    // Chunks need not end at a line's end: the lines are split once the start has been logged.
+    let logged = '';
+    log.on('data', (chunk: Buffer) => void (logged += chunk.toString()));
     const old = await startTestBot({ LOG_LEVEL: 'info' }, dir, { logDestination: log });
     try {
+      const lines = logged.split('\n').filter(Boolean);
       const tightened = lines.map((l) => JSON.parse(l) as { msg: string; changed?: number }).find((l) => l.msg === 'data folder: permissions tightened to owner-only');
       expect(tightened?.changed).to.equal(4);
       const { dirs, files } = modesUnder(dir);
