@@ -54,6 +54,8 @@ const CSP = [
  * server-sent events fed by the EventBus, so an agent on any instance sees every instance's traffic.
  */
 export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{ close(): Promise<void> }> {
+  // Made now, so even the first unknown e-mail costs one scrypt like every other sign-in.
+  void dummyHash();
   /** Open event streams, each with the session it was opened under. */
   const clients = new Map<Response, string>();
   const unsubscribe = await deps.events.subscribe(HANDOFF_TOPIC, (message) => {
