@@ -33,9 +33,7 @@ describeWithChromium('browser: decided cards and helpdesk notices in Web Chat', 
   });
 
   async function startAs(demoUser: string, viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
-    const opened = await pages.open('/chat', viewport);
-    await opened.page.locator('#demo-user').selectOption(demoUser);
-    await opened.page.locator('#start').click();
+    const opened = await pages.chatAs(demoUser, '', viewport);
     await seen(opened.page, 'Selamat datang ke Meja Bantuan MyGPKI');
     return opened;
   }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { removeDir, startTestBot } from '../support/bot.js';
-import { countOf, describeWithChromium, launchChromium, seen, send, watchProblems, webchat } from '../support/browser.js';
+import { countOf, describeWithChromium, launchChromium, pagesOf, seen, send, webchat } from '../support/browser.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
 
@@ -14,31 +14,19 @@ describeWithChromium('browser: the Web Chat page language and the bot', function
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const pages = pagesOf(() => browser, () => bot.url);
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);
   });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
+  afterEach(() => pages.closeAll());
   after(async () => {
     await browser?.close();
     await bot?.close();
     removeDir(bot.dataDir);
   });
 
-  async function open(query: string, demoUser: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems = watchProblems(page);
-    await page.goto(`${bot.url}/chat${query}`);
-    await page.locator('#demo-user').selectOption(demoUser);
-    await page.locator('#start').click();
-    return { page, problems };
-  }
+  const open = (query: string, demoUser: string) => pages.chatAs(demoUser, query, { width: 1000, height: 900 });
 
   it('/chat?lang=en: the bot greets and answers in English without the person choosing a language', async () => {
     expect((await bot.core.directory.getPerson('demo-applicant'))?.locale).to.equal(undefined);

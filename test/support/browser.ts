@@ -98,6 +98,13 @@ export function pagesOf(browser: () => Browser, baseUrl: () => string) {
       await page.goto(`${baseUrl()}${pathname}`);
       return { page, problems };
     },
+    /** The Web Chat page (`query` e.g. `?lang=en`) with a demo person picked and the chat started. */
+    async chatAs(demoUser: string, query = '', viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
+      const opened = await this.open(`/chat${query}`, viewport);
+      await opened.page.locator('#demo-user').selectOption(demoUser);
+      await opened.page.locator('#start').click();
+      return opened;
+    },
     async closeAll(): Promise<void> {
       await Promise.all(contexts.splice(0).map((c) => c.close()));
     },
