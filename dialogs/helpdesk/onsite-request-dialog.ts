@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
-import { askForOnsite, onsiteCandidates } from '../../domain/usecases/onsite.js';
+import { askForOnsite, onsiteCandidates } from '../../domain/usecases/onsite-request.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { tDynamic } from '../i18n/index.js';

@@ -5,7 +5,7 @@ import { mayPerform, refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import { parsePhone } from '../rules/contact.js';
 import type { Interval, WorkingCalendar } from '../rules/working-calendar.js';
-import { guard, scheduleAutoClose, userAct, type Ticket, type TicketError } from './complaint.js';
+import { guard, scheduleAutoClose, type Ticket, type TicketError } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
 import { calendarOf, keepText, tell, tellDeciders, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
@@ -41,42 +41,6 @@ export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string;
     else await tellRole(deps, 'HELPDESK_AGENT', saved, 'onsiteRequested');
     return saved;
   });
-}
-
-/** Statuses of a ticket whose on-site support is already asked for or under way. */
-const ONSITE_UNDERWAY: readonly TicketStatus[] = ['MOHON_KELULUSAN_TAPAK', 'LULUS_TAPAK', 'DIJADUALKAN'];
-
-/**
- * A person's open complaints when they ask for on-site support: those it can be asked for on
- * (`open`, newest first; escalated at once, or, before the helpdesk has worked it, added to the
- * ticket for the helpdesk to escalate) and those where it is already under way.
- */
-export async function onsiteCandidates(deps: HelpdeskDeps, personId: string): Promise<{ open: Ticket[]; underway: Ticket[] }> {
-  const mine = (await deps.cases.listByApplicant(personId))
-    .filter((c) => c.kind === 'AD' && !['SELESAI', 'DITUTUP'].includes(c.status))
-    .map((c) => c as unknown as Ticket)
-    .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''));
-  const underway = mine.filter((c) => ONSITE_UNDERWAY.includes(c.status as TicketStatus));
-  return { open: mine.filter((c) => !underway.includes(c)), underway };
-}
-
-/**
- * The person asks for on-site support on their open complaint: escalated (lead-agency approval)
- * when the lifecycle allows it; a ticket the helpdesk has not started on yet cannot be escalated
- * (DOMAIN.md 2.9: after failed remote attempts), so the request and what was tried are added to
- * it as the person's message and the agents decide from their card.
- */
-export async function askForOnsite(deps: HelpdeskDeps, input: { caseId: string; actorId: string; triedOnline: string; note: string }): Promise<Result<{ ticket: Ticket; escalated: boolean }, OnsiteError>> {
-  const c = await load(deps, input.caseId);
-  if (!c) return fail('CASE_NOT_FOUND');
-  if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
-  if (ticketTransition(c.status as TicketStatus, 'escalate')) {
-    const r = await requestOnsite(deps, input);
-    return r.ok ? ok({ ticket: r.value, escalated: true }) : r;
-  }
-  if (keepText(input.triedOnline, 1000).length < 5) return fail('NOTE_REQUIRED');
-  const r = await userAct(deps, { caseId: c.id, actorId: input.actorId, action: 'reply', text: input.note });
-  return r.ok ? ok({ ticket: r.value, escalated: false }) : r;
 }
 
 /**
