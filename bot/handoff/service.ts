@@ -10,7 +10,8 @@ import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { recordEvent } from '../../domain/usecases/transition.js';
 import { adaptiveCard, submit } from '../../dialogs/cards/adaptive.js';
 import { menuCard } from '../../dialogs/cards/menu.js';
-import { t, tDynamic, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
+import { t, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
+import { correctionNote, correctionsOf, correctionsText } from './corrections.js';
 import { localeOf, personOf, say } from '../../dialogs/turn.js';
 import { checkFieldAnswer } from '../../dialogs/user-certificate/field-check.js';
 import { FIELD_PROMPT } from '../../dialogs/user-certificate/apply-dialog.js';
@@ -165,7 +166,7 @@ export class HandoffService {
     setFormValue(item, field, checked.value);
     await this.deps.storage.write({ [key]: item });
     await this.timeline(rec.value, 'handoffCorrected', agent.id, field);
-    await this.deps.handoffs.addNote(conversationId, { at: this.now(), agentId: agent.id, text: `${field} → ${field === 'mykad' ? maskMyKad(String(checked.value)) : String(checked.value)}` });
+    await this.deps.handoffs.addNote(conversationId, { at: this.now(), agentId: agent.id, text: correctionNote(field, field === 'mykad' ? maskMyKad(String(checked.value)) : String(checked.value)) });
     await this.publish({ type: 'queue' });
     return { ok: true, value: formOf(item)! };
   }
@@ -214,18 +215,13 @@ export class HandoffService {
           await ctx.sendActivity(say(ctx, 'handoff.handedBack.nothingOpen', { agent: agent.name }));
           return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
         }
-        const fixes = closed.notes.filter((n) => n.agentId === agent.id && n.at >= (closed.takenAt ?? '') && / → /.test(n.text)).map((n) => n.text);
-        // Said with the form's own field labels ("E-mel rasmi: …"), never the field's code.
-        const told = fixes.map((f) => {
-          const [code, ...rest] = f.split(' → ');
-          return `${tDynamic(localeOf(ctx), `field.${code}`, 'system')}: ${rest.join(' → ')}`;
-        });
-        await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (told.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: told.join('; ') })}` : ''));
+        const fixes = correctionsOf(closed, agent.id);
+        await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: correctionsText(localeOf(ctx), fixes) })}` : ''));
         // The question the agent already answered is not asked again: the form moves to its next step.
         const inner = dc.child;
         const field = inner?.activeDialog?.id === FIELD_PROMPT ? (inner.activeDialog.state.field as string) : undefined;
         const value = field ? (formOf(conversation)?.values as Record<string, unknown> | undefined)?.[field] : undefined;
-        if (inner && field && value !== undefined && fixes.some((f) => f.startsWith(`${field} → `))) return void (await inner.endDialog(value));
+        if (inner && field && value !== undefined && fixes.some((f) => f.field === field)) return void (await inner.endDialog(value));
         await dc.repromptDialog();
       });
       const at = this.now();
