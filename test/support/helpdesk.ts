@@ -28,7 +28,8 @@ export async function lodgeViaChat(user: Chat, description = 'Token saya tidak d
   await user.say(description);
   let r = await user.say('langkau');
   if (askedField(r) === 'solved') r = await user.say('tidak');
-  const m = /\*\*(AD-\d{4}-\d{6})\*\*/.exec(texts(r));
+  // The confirmation's own number: a notice about another ticket may arrive in the same batch.
+  const m = /tiket \*\*(AD-\d{4}-\d{6})\*\*/.exec(texts(r));
   expect(m, texts(r)).to.not.equal(null);
   return m![1]!;
 }
