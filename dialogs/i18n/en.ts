@@ -8,6 +8,7 @@ import { enDecisions } from './en-decisions.js';
 import { enNlu } from './en-nlu.js';
 import { enTime } from './en-time.js';
 import { enDirectLine } from './en-directline.js';
+import { enConsole } from './en-console.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
@@ -21,6 +22,7 @@ export const en: Record<keyof typeof ms, string> = {
   ...enNlu,
   ...enTime,
   ...enDirectLine,
+  ...enConsole,
   'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',
@@ -32,6 +34,8 @@ export const en: Record<keyof typeof ms, string> = {
   'menu.inDialog': 'Your application is still open and what you entered is kept. Answer the question below to continue, or type "cancel" to cancel it.',
   'cancel.done': 'OK, the application is cancelled. Nothing was submitted.',
   'held.warning': 'You already hold a valid user digital certificate:\n\n{list}\n\nIf it is about to expire, choose "Renew a user certificate" in the menu; if the token is lost, damaged or its details are wrong, choose "Replace a user certificate". Continue with a new application anyway?',
+  'prefill.text': 'Your agency directory has: {value}. Tap it to use it, or type the right one.',
+  'prefill.agency': 'Your agency in the directory: {name}. Choose it, or another agency if you have moved.',
   'held.line': '- Serial …{tail}, {medium}, valid until {to}',
   'held.stopped': 'OK, the new application was not started. Choose "Renew a user certificate" or "Replace a user certificate" in the menu for the certificate you hold.',
   'cancel.nothing': 'There is nothing in progress to cancel.',

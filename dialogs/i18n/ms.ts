@@ -7,6 +7,7 @@ import { msDecisions } from './ms-decisions.js';
 import { msNlu } from './ms-nlu.js';
 import { msTime } from './ms-time.js';
 import { msDirectLine } from './ms-directline.js';
+import { msConsole } from './ms-console.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
   // Certificate operations and training certificates (issue 4) live in their own files.
@@ -19,6 +20,7 @@ export const ms = {
   ...msNlu,
   ...msTime,
   ...msDirectLine,
+  ...msConsole,
   'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',
@@ -30,6 +32,8 @@ export const ms = {
   'menu.inDialog': 'Permohonan anda masih terbuka dan maklumat yang diisi disimpan. Jawab soalan di bawah untuk meneruskan, atau taip "batal" untuk membatalkannya.',
   'cancel.done': 'Baik, permohonan dibatalkan. Tiada apa-apa dihantar.',
   'held.warning': 'Anda sudah memegang Sijil Digital Pengguna yang masih sah:\n\n{list}\n\nJika ia hampir tamat tempoh, pilih "Perbaharui sijil pengguna" dalam menu; jika token hilang, rosak atau butirannya salah, pilih "Ganti sijil pengguna". Teruskan juga dengan permohonan baharu?',
+  'prefill.text': 'Dalam direktori agensi anda: {value}. Tekan butang itu untuk menggunakannya, atau taip yang betul.',
+  'prefill.agency': 'Agensi anda dalam direktori: {name}. Pilih agensi itu, atau agensi lain jika anda sudah berpindah.',
   'held.line': '- No. siri …{tail}, {medium}, sah hingga {to}',
   'held.stopped': 'Baik, permohonan baharu tidak diteruskan. Pilih "Perbaharui sijil pengguna" atau "Ganti sijil pengguna" dalam menu untuk sijil yang anda pegang.',
   'cancel.nothing': 'Tiada langkah yang sedang berjalan untuk dibatalkan.',

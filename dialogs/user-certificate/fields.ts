@@ -13,6 +13,7 @@ import { personOf, say } from '../turn.js';
 import { yesNo } from '../short-forms.js';
 import { tDynamic } from '../i18n/index.js';
 import { localeOf } from '../turn.js';
+import { directoryValue, isDirectoryField } from './prefill.js';
 
 /** What the dialog has collected so far; keys are the prompt field names. */
 export interface FormValues {
@@ -66,8 +67,15 @@ export async function promptFor(ctx: TurnContext, field: FormField, deps: FieldD
   const hint = await hints[field]();
   const question = say(ctx, `prompt.${field}`, { maxMb });
   // People rarely know the media apart: one plain line each under the question.
-  const text = field === 'medium' ? [question, ...MEDIA.map((m) => say(ctx, `medium.${m}.about`))].join('\n\n') : question;
-  return promptActivity(text, hint);
+  const lines = field === 'medium' ? [question, ...MEDIA.map((m) => say(ctx, `medium.${m}.about`))] : [question];
+  // What the directory holds is offered as a one-tap answer; typing something else changes it.
+  const known = isDirectoryField(field) ? await directoryValue(deps.core, personOf(ctx), field) : undefined;
+  if (known?.agency) lines.push(say(ctx, 'prefill.agency', { name: (localeOf(ctx) === 'en' ? known.agency.nameEn : undefined) ?? known.agency.name }));
+  else if (known) {
+    lines.push(say(ctx, 'prefill.text', { value: known.value }));
+    hint.choices = [{ value: known.value, title: known.value }];
+  }
+  return promptActivity(lines.join('\n\n'), hint);
 }
 
 /** Parses one answer for a field, storing uploads as they arrive. */

@@ -169,4 +169,58 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       await chat.say('batal');
     });
   });
+  describe('e. the directory\'s name, e-mail and agency offered as one-tap answers', () => {
+    it('offers them in Malay, and a tap on the offered answer answers the question', async () => {
+      const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead' });
+      let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
+      expect(askedField(r)).to.equal('mykad');
+      r = await chat.say('900101-14-5678');
+      expect(askedField(r)).to.equal('fullName');
+      expect(promptOf(r)?.text).to.contain('Dalam direktori agensi anda: Farid bin Ismail');
+      expect(promptOf(r)?.suggestedActions?.actions?.map((a) => a.value)).to.deep.equal(['Farid bin Ismail']);
+      r = await chat.say('Farid bin Ismail');
+      expect(askedField(r)).to.equal('email');
+      expect(promptOf(r)?.text).to.contain('Dalam direktori agensi anda: farid@mampu.gov.my');
+      r = await chat.say('farid@mampu.gov.my');
+      expect(askedField(r)).to.equal('phone');
+      // No phone in the directory: nothing offered.
+      expect(promptOf(r)?.text).to.not.contain('direktori');
+      r = await chat.say('012-345 6789');
+      expect(askedField(r)).to.equal('agency');
+      expect(promptOf(r)?.text).to.contain('Agensi anda dalam direktori: Unit Pemodenan Tadbiran dan Perancangan Pengurusan Malaysia');
+      expect(askedField(await chat.say('batal'))).to.equal(undefined);
+    });
+
+    it('offers them in English, and a typed answer other than the offer is taken instead', async () => {
+      const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead' });
+      await chat.say('english');
+      let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
+      r = await chat.say('900101-14-5678');
+      expect(promptOf(r)?.text).to.contain('Your agency directory has: Farid bin Ismail');
+      r = await chat.say('Mohd Farid bin Ismail');
+      expect(askedField(r)).to.equal('email');
+      r = await chat.say('farid.ismail@mampu.gov.my');
+      r = await chat.say('012-345 6789');
+      expect(promptOf(r)?.text).to.contain('Your agency in the directory: Malaysian Administrative Modernisation and Management Planning Unit');
+      for (let i = 0; i < 8 && askedField(r) !== 'mykadCopy'; i++) {
+        const answers: Record<string, string> = { agency: 'MAMPU', position: 'Pegawai Teknologi Maklumat F41', medium: 'token', applications: 'HRMIS' };
+        r = await chat.say(answers[askedField(r) ?? ''] ?? 'cancel');
+      }
+      expect(askedField(r)).to.equal('mykadCopy');
+      await chat.say('cancel');
+    });
+
+    it('does not offer an address the form would refuse (webmail in the directory)', async () => {
+      const person = (await bot.core.directory.getPerson('demo-lead'))!;
+      await bot.core.directory.upsertPerson({ ...person, id: 'demo-webmail', email: 'farid@gmail.com', identities: [{ channelId: '*', userId: 'demo-webmail' }] });
+      const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-webmail' });
+      let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
+      r = await chat.say('900101-14-5678');
+      r = await chat.say('Farid bin Ismail');
+      expect(askedField(r)).to.equal('email');
+      expect(promptOf(r)?.text).to.not.contain('direktori');
+      expect(promptOf(r)?.suggestedActions).to.equal(undefined);
+      await chat.say('batal');
+    });
+  });
 });

@@ -1,0 +1,33 @@
+import type { msConsole } from './ms-console.js';
+
+/** English: what the agent console's server side says (bot/handoff; merged into en.ts). */
+export const enConsole: Record<keyof typeof msConsole, string> = {
+  'console.locale.ms': 'Malay',
+  'console.locale.en': 'English',
+  'console.reason.request': 'The user asked for an agent',
+  'console.reason.misunderstood': 'The bot did not understand the user',
+  'console.reason.error': 'An error during the conversation',
+  'console.handoff.waiting': 'Waiting',
+  'console.handoff.taken': 'Taken by {agent}',
+  'console.handoff.closed': 'Finished',
+  'console.kind.UC': 'User digital certificate',
+  'console.kind.TC': 'Training/test certificate',
+  'console.kind.SC': 'Server certificate',
+  'console.kind.AD': 'Complaint ticket',
+  'console.kind.KN': 'Advisory',
+  'console.value.yes': 'Yes',
+  'console.value.no': 'No',
+  'console.value.file': 'File uploaded ({size} KB)',
+  'console.value.confirm': 'Summary confirmation',
+  'console.step.other': 'Another step of the request',
+  'console.correction': '{field} corrected: {value}',
+  'console.reply.saved': 'Saved reply "{title}" stored.',
+  'console.reply.deleted': 'Saved reply deleted.',
+  'console.reply.TITLE_REQUIRED': 'Please fill in the title.',
+  'console.reply.TITLE_TOO_LONG': 'The title is too long (at most {max} characters).',
+  'console.reply.TEXT_REQUIRED': 'Please fill in the reply text.',
+  'console.reply.TEXT_TOO_LONG': 'The text is too long (at most {max} characters).',
+  'console.reply.LOCALE_INVALID': 'Choose the reply language: Malay or English.',
+  'console.reply.NOT_FOUND': 'That saved reply no longer exists.',
+  'console.reply.TOO_MANY': 'Too many saved replies (at most {max}).',
+};
