@@ -11,7 +11,7 @@ import { adaptiveCard, esc, submit } from '../dialogs/cards/adaptive.js';
 import { menuCard } from '../dialogs/cards/menu.js';
 import { t } from '../dialogs/i18n/index.js';
 import { matchChoice, promptWithCards } from '../dialogs/prompt.js';
-import { shortCommand, yesNo, type ShortCommand } from '../dialogs/short-forms.js';
+import { faqRequest, shortCommand, yesNo, type ShortCommand } from '../dialogs/short-forms.js';
 import { localeOf, personOf, say, setLocale, textOf, type LocalePreferences } from '../dialogs/turn.js';
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
 import type { FormValues } from '../dialogs/user-certificate/fields.js';
@@ -113,6 +113,11 @@ export async function understand(ctx: TurnContext, state: TurnState, deps: NluRo
   if (command) {
     setMisses(state, 0);
     return obey(ctx, command, deps);
+  }
+  const faq = faqRequest(ctx.activity.text ?? '');
+  if (faq) {
+    setMisses(state, 0);
+    return void (await beginGoal(await deps.runner.createContext(ctx), 'faq', faq));
   }
   const understood = understandText(deps.nlu, ctx.activity.text ?? '');
   const decision = decide(understood);

@@ -2,7 +2,7 @@
 export const GOALS = [
   'newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert',
   'newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert',
-  'complaint', 'advisory', 'onsite',
+  'faq', 'complaint', 'advisory', 'onsite',
   'newServerCert', 'renewServerCert', 'revokeServerCert',
 ] as const;
 export type Goal = (typeof GOALS)[number];

@@ -9,6 +9,7 @@ import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from './user-certi
 import type { Goal } from './goal-names.js';
 import { ADVISORY_DIALOG } from './helpdesk/advisory-dialog.js';
 import { LODGE_COMPLAINT_DIALOG } from './helpdesk/complaint-dialog.js';
+import { FAQ_DIALOG, type FaqOptions } from './helpdesk/faq-dialog.js';
 import { REQUEST_ONSITE_DIALOG } from './helpdesk/onsite-request-dialog.js';
 import { APPLY_SERVER_CERT_DIALOG } from './server-certificate/apply-dialog.js';
 import { SERVER_OPERATION_DIALOG, type ServerOperationOptions } from './server-certificate/operation-dialog.js';
@@ -16,7 +17,7 @@ import { SERVER_OPERATION_DIALOG, type ServerOperationOptions } from './server-c
 export { GOALS, isGoal, type Goal } from './goal-names.js';
 
 // Helpdesk goals (issue 7) begin their own dialogs.
-const HELPDESK_DIALOG = { complaint: LODGE_COMPLAINT_DIALOG, advisory: ADVISORY_DIALOG, onsite: REQUEST_ONSITE_DIALOG } as const;
+const HELPDESK_DIALOG = { faq: FAQ_DIALOG, complaint: LODGE_COMPLAINT_DIALOG, advisory: ADVISORY_DIALOG, onsite: REQUEST_ONSITE_DIALOG } as const;
 type ServerGoal = 'newServerCert' | 'renewServerCert' | 'revokeServerCert';
 type CertGoal = Exclude<Goal, keyof typeof HELPDESK_DIALOG | ServerGoal>;
 
@@ -35,9 +36,10 @@ const DIALOG_OF = { renew: RENEW_CERT_DIALOG, revoke: REVOKE_CERT_DIALOG, replac
 
 /**
  * Begins the dialog of a goal. `serial` pre-chooses the certificate (the one-tap renewal of an
- * expiry reminder); whether the person may act on it is checked by the dialog's use case.
+ * expiry reminder), `question` the FAQ's first question; whether the person may act on it is checked by the dialog's use case.
  */
-export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string } = {}): Promise<DialogTurnResult> {
+export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string; question?: string } = {}): Promise<DialogTurnResult> {
+  if (goal === 'faq') return dc.beginDialog(FAQ_DIALOG, { question: opts.question } satisfies FaqOptions);
   if (goal === 'complaint' || goal === 'advisory' || goal === 'onsite') return dc.beginDialog(HELPDESK_DIALOG[goal]);
   if (goal === 'newServerCert') return dc.beginDialog(APPLY_SERVER_CERT_DIALOG);
   if (goal === 'renewServerCert' || goal === 'revokeServerCert') {

@@ -97,3 +97,18 @@ export function yesNo(text: string): 'yes' | 'no' | undefined {
   if (NO.test(s)) return 'no';
   return undefined;
 }
+
+const FAQ_PHRASE = /(?:^|\s)(?:soalan[- ]soalan lazim|soalan lazim|soalan biasa|faqs?|frequently asked questions?|common questions)(?=\s|$)/i;
+const FAQ_VERBS = /^(?:(?:saya |sy |i )?(?:nak |nk |mahu |want to )?(?:buka|tunjuk|tunjukkan|lihat|papar|baca|cari|semak|show|open|see|read|check|search)(?: me)? )?(?:(?:the|dalam|di|from|in) )?/i;
+
+/**
+ * A request for the FAQ ("soalan lazim", "faq token tidak dikesan", "show me the FAQ"), with what
+ * the person asked besides, to search at once. Only messages of at most 20 words name it.
+ */
+export function faqRequest(text: string): { question: string } | undefined {
+  // The person's own capitals are kept: what they asked may become a complaint's description.
+  const s = text.normalize('NFKC').replace(/[:;,!?()"]/g, ' ').replace(/\s+/g, ' ').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').trim();
+  if (!FAQ_PHRASE.test(s) || s.split(' ').length > 20) return undefined;
+  const rest = `${s.replace(FAQ_PHRASE, ' ').replace(/\s+/g, ' ').trim()} `.replace(FAQ_VERBS, '').replace(/^(?:apa itu|apa tu|what is|what are) /i, '').replace(/^(?:tentang|pasal|mengenai|berkenaan|about|on|for|untuk)\s+/i, '').replace(/^[^\p{L}\p{N}]+/u, '').trim();
+  return { question: rest };
+}

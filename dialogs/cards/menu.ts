@@ -10,7 +10,7 @@ export const MENU_GROUPS: { key: 'user' | 'training' | 'server' | 'helpdesk'; go
   { key: 'user', goals: ['newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert'] },
   { key: 'training', goals: ['newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert'] },
   { key: 'server', goals: ['newServerCert', 'renewServerCert', 'revokeServerCert'] },
-  { key: 'helpdesk', goals: ['complaint', 'onsite', 'advisory'] },
+  { key: 'helpdesk', goals: ['faq', 'complaint', 'onsite', 'advisory'] },
 ];
 
 /** A group as a button that opens its goals in place (no round trip to the bot), on Teams and in Web Chat. */

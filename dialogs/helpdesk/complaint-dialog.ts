@@ -2,11 +2,12 @@ import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../domain/cases/complaint.js';
 import { GOV_APPLICATIONS } from '../../domain/cases/user-certificate.js';
-import type { FaqEntry, FaqSearch } from '../../domain/ports/faq.js';
+import type { FaqSearch } from '../../domain/ports/faq.js';
 import { checkImageUpload } from '../../domain/rules/files.js';
 import { lodgeComplaint, recordSelfHelp } from '../../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
-import { adaptiveCard, heading, para } from '../cards/adaptive.js';
+import { esc } from '../cards/adaptive.js';
+import { faqAnswersCard } from '../cards/faq.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { tDynamic } from '../i18n/index.js';
@@ -18,6 +19,11 @@ import { choiceSpec, SKIP, textSpec, yesNoSpec } from './specs.js';
 export const LODGE_COMPLAINT_DIALOG = 'lodgeComplaint';
 const PROMPT = 'lodgeComplaintPrompt';
 const SHOWN = 3;
+
+/** A complaint can start with its description already written (what the person asked the FAQ). */
+export interface ComplaintOptions {
+  description?: string;
+}
 
 interface State {
   category?: ComplaintCategory;
@@ -63,6 +69,11 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
 
   private async askDescription(step: WaterfallStepContext): Promise<DialogTurnResult> {
     this.s(step).application = step.result as string;
+    const given = ((step.options as ComplaintOptions | undefined)?.description ?? '').trim();
+    if (given.length >= 10 && given.length <= 2000) {
+      await step.context.sendActivity(say(step.context, 'complaint.descriptionKept', { description: esc(given) }));
+      return step.next(given);
+    }
     return this.ask(step, 'description');
   }
 
@@ -77,7 +88,7 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
     const hits = this.deps.faq.search(`${s.description} ${s.category}`, SHOWN);
     s.offered = hits.map((h) => h.id);
     if (hits.length === 0) return step.next('no');
-    await step.context.sendActivity({ attachments: [faqCard(step.context, hits)] });
+    await step.context.sendActivity({ attachments: [faqAnswersCard(step.context, hits, 'complaint.selfHelpTitle')] });
     return this.ask(step, 'solved');
   }
 
@@ -138,13 +149,4 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
       },
     };
   }
-}
-
-function faqCard(ctx: TurnContext, hits: FaqEntry[]) {
-  const locale = localeOf(ctx);
-  return adaptiveCard([
-    heading(say(ctx, 'complaint.selfHelpTitle')),
-    // FAQ text is the operators' own data (not user input), shown as written.
-    ...hits.flatMap((h) => [{ type: 'TextBlock', text: h.question[locale], weight: 'Bolder', wrap: true, spacing: 'Medium' }, para(h.answer[locale])]),
-  ]);
 }

@@ -29,7 +29,7 @@ export const en: Record<keyof typeof ms, string> = {
   'menu.status': 'Check an application status',
   'menu.tasks': 'My tasks (approvals)',
   'menu.help': 'Help',
-  'help.general': 'Commands you can use:\n- **menu**: show the menu\n- **status UC-2026-000001**: an application\'s status and history\n- **tasks**: approvals waiting for you\n- **cancel**: cancel the current step\n- **agent**: talk to a helpdesk agent\n- **English** / **Bahasa Melayu**: switch language\n\nNever share your PIN, password or private key here.',
+  'help.general': 'Commands you can use:\n- **menu**: show the menu\n- **status UC-2026-000001**: an application\'s status and history\n- **tasks**: approvals waiting for you\n- **faq**: find answers to common questions\n- **cancel**: cancel the current step\n- **agent**: talk to a helpdesk agent\n- **English** / **Bahasa Melayu**: switch language\n\nNever share your PIN, password or private key here.',
   'help.inDialog': 'You are filling in an application. Answer the question below, or type "cancel" to cancel it. Nothing you have entered is lost.',
   'menu.inDialog': 'Your application is still open and what you entered is kept. Answer the question below to continue, or type "cancel" to cancel it.',
   'cancel.done': 'OK, the application is cancelled. Nothing was submitted.',

@@ -27,7 +27,7 @@ export const ms = {
   'menu.status': 'Semak status permohonan',
   'menu.tasks': 'Tugasan saya (kelulusan)',
   'menu.help': 'Bantuan',
-  'help.general': 'Arahan yang boleh digunakan:\n- **menu**: tunjuk menu\n- **status UC-2026-000001**: semak status dan sejarah permohonan\n- **tugasan**: senarai kelulusan yang menunggu anda\n- **batal**: batalkan langkah semasa\n- **ejen**: bercakap dengan ejen meja bantuan\n- **English** / **Bahasa Melayu**: tukar bahasa\n\nJangan sekali-kali berkongsi PIN, kata laluan atau kunci persendirian anda di sini.',
+  'help.general': 'Arahan yang boleh digunakan:\n- **menu**: tunjuk menu\n- **status UC-2026-000001**: semak status dan sejarah permohonan\n- **tugasan**: senarai kelulusan yang menunggu anda\n- **soalan lazim**: cari jawapan kepada soalan biasa\n- **batal**: batalkan langkah semasa\n- **ejen**: bercakap dengan ejen meja bantuan\n- **English** / **Bahasa Melayu**: tukar bahasa\n\nJangan sekali-kali berkongsi PIN, kata laluan atau kunci persendirian anda di sini.',
   'help.inDialog': 'Anda sedang mengisi permohonan. Jawab soalan di bawah, atau taip "batal" untuk membatalkannya. Maklumat yang telah anda isi tidak hilang.',
   'menu.inDialog': 'Permohonan anda masih terbuka dan maklumat yang diisi disimpan. Jawab soalan di bawah untuk meneruskan, atau taip "batal" untuk membatalkannya.',
   'cancel.done': 'Baik, permohonan dibatalkan. Tiada apa-apa dihantar.',

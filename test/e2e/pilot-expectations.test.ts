@@ -177,7 +177,7 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       r = await chat.say('900101-14-5678');
       expect(askedField(r)).to.equal('fullName');
       expect(promptOf(r)?.text).to.contain('Dalam direktori agensi anda: Farid bin Ismail');
-      expect(promptOf(r)?.suggestedActions?.actions?.map((a) => a.value)).to.deep.equal(['Farid bin Ismail']);
+      expect((promptOf(r)?.suggestedActions as { actions?: { value: string }[] } | undefined)?.actions?.map((a) => a.value)).to.deep.equal(['Farid bin Ismail']);
       r = await chat.say('Farid bin Ismail');
       expect(askedField(r)).to.equal('email');
       expect(promptOf(r)?.text).to.contain('Dalam direktori agensi anda: farid@mampu.gov.my');
