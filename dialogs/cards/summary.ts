@@ -29,8 +29,13 @@ export function summaryRows(ctx: TurnContext, v: FormValues, agencyName: string 
  * request (new, renewal, replacement; training ones say they are not for production use).
  */
 export function summaryCard(ctx: TurnContext, v: FormValues, agencyName: string | undefined, opts: { fields?: readonly FormField[]; title?: string; notes?: string[] } = {}): Attachment {
+  return reviewCard(ctx, opts.title ?? say(ctx, 'summary.title'), summaryRows(ctx, v, agencyName, opts.fields), opts.notes);
+}
+
+/** Any request's last look before it is sent: its rows (already escaped) and submit, change, cancel. */
+export function reviewCard(ctx: TurnContext, title: string, rows: [string, string][], notes: string[] = []): Attachment {
   return adaptiveCard(
-    [heading(opts.title ?? say(ctx, 'summary.title')), ...(opts.notes ?? []).map(para), facts(summaryRows(ctx, v, agencyName, opts.fields))],
+    [heading(title), ...notes.map(para), facts(rows)],
     [
       submit(say(ctx, 'choice.submit'), { verb: 'answer', field: 'confirm', choice: 'submit' }, 'positive'),
       submit(say(ctx, 'choice.change'), { verb: 'answer', field: 'confirm', choice: 'change' }),

@@ -52,6 +52,11 @@ describe('e2e: advisory requests (injected clock)', function () {
     expect(texts(r)).to.contain('Hanya fail PDF diterima');
     expect(askedField(r)).to.equal('letter');
     r = await user.upload('surat.pdf', 'application/pdf', LETTER);
+    // The review: everything as the lead agency will read it, before anything is sent.
+    expect(askedField(r)).to.equal('confirm');
+    const review = JSON.stringify(cardOf(r.find((a) => cardOf(a))));
+    expect(review).to.contain('Permohonan khidmat nasihat').and.contain('15/12/2026, 17/12/2026, 22/12/2026').and.contain('Dilampirkan (PDF)').and.contain(topic);
+    r = await user.say('Hantar');
     const m = /\*\*(KN-\d{4}-\d{6})\*\*/.exec(texts(r));
     expect(m, texts(r)).to.not.equal(null);
     return m![1]!;
@@ -107,6 +112,8 @@ describe('e2e: advisory requests (injected clock)', function () {
     r = await user.say('28/12/2026, 29/12/2026');
     expect(askedField(r)).to.equal('letter');
     r = await user.say('langkau');
+    expect(askedField(r)).to.equal('confirm');
+    r = await user.say('hantar');
     const id = /\*\*(KN-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;
     const before = await advisory(id);
     // `tugasan` shows the lead agency what waits: this request's card among them.
@@ -126,5 +133,32 @@ describe('e2e: advisory requests (injected clock)', function () {
     r = await chat['demo-lead'].submit({ verb: 'advisoryDecide', caseId: id, decision: 'accept', date: c.data.preferredDates[0] });
     expect(texts(r)).to.contain('tidak boleh dibuat sekarang');
     expect((await advisory(id)).version).to.equal(c.version);
+  });
+
+  it('reviews the request before it is sent: a change keeps every other answer, and cancel sends nothing (English)', async () => {
+    const user = chat['demo-tech'];
+    await user.say('english');
+    const kn = async () => (await bot.core.cases.listByApplicant('demo-tech')).filter((c) => c.id.startsWith('KN-')).length;
+    const before = await kn();
+    let r = await user.submit({ verb: 'start', goal: 'advisory' });
+    for (const answer of ['Server certificate integration', 'Installing server certificates on the agency web server.', 'Agency portal', 'Online', 'Technical officer']) r = await user.say(answer);
+    r = await user.say('28/12/2026, 29/12/2026');
+    r = await user.say('skip');
+    expect(askedField(r)).to.equal('confirm');
+    let review = JSON.stringify(cardOf(r.find((a) => cardOf(a))));
+    expect(review).to.contain('Advisory session request').and.contain('Server certificate integration').and.contain('28/12/2026, 29/12/2026').and.contain('None');
+    r = await user.say('Change');
+    expect(askedField(r)).to.equal('whichField');
+    r = await user.say('Session mode');
+    expect(askedField(r)).to.equal('mode');
+    r = await user.say('At the agency');
+    // Straight back to the review, everything else as it was.
+    expect(askedField(r)).to.equal('confirm');
+    review = JSON.stringify(cardOf(r.find((a) => cardOf(a))));
+    expect(review).to.contain('At the agency').and.contain('Server certificate integration').and.contain('Technical officer').and.contain('28/12/2026, 29/12/2026');
+    r = await user.say('Cancel');
+    expect(askedField(r)).to.equal(undefined);
+    expect(await kn()).to.equal(before);
+    await user.say('bahasa melayu');
   });
 });

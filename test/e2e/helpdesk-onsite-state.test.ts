@@ -128,7 +128,8 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
     expect(askedField(r)).to.equal('dates');
     r = await kedah.say('20/12/2026, 22/12/2026');
     expect(askedField(r)).to.equal('letter');
-    const kdId = kn(texts(await kedah.say('langkau')));
+    await kedah.say('langkau');
+    const kdId = kn(texts(await kedah.say('hantar')));
     expect(kdId).to.be.a('string');
     const kd = await advisory(kdId!);
     expect(kd.agencyId).to.equal('JKNKDH');
@@ -141,7 +142,8 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
     expect(askedField(r)).to.equal('dates');
     r = await user.say('18/12/2026, 22/12/2026');
     expect(askedField(r)).to.equal('letter');
-    const pjId = kn(texts(await user.say('langkau')));
+    await user.say('langkau');
+    const pjId = kn(texts(await user.say('hantar')));
     expect(pjId).to.be.a('string');
     expect((await advisory(pjId!)).data.preferredDates).to.deep.equal(['2026-12-18T00:00:00.000Z', '2026-12-22T00:00:00.000Z']);
 
