@@ -30,6 +30,8 @@ import { SqliteCaLedger } from '../infra/store/embedded/ca-ledger.js';
 import type { RateLimits } from '../domain/ports/rate-limits.js';
 import type { AgentSessions } from '../domain/ports/agent-sessions.js';
 import { SqliteAgentSessions, SqliteRateLimits } from '../infra/store/embedded/rate-limits.js';
+import type { SavedReplies } from '../domain/ports/saved-replies.js';
+import { SqliteSavedReplies } from '../infra/store/embedded/saved-replies.js';
 import { ensurePrivateDir, tightenDataDir } from '../infra/store/embedded/data-dir.js';
 
 /** The adapters chosen by the configuration: the only place that knows which mode runs. */
@@ -47,6 +49,8 @@ export interface Infrastructure {
   agentSessions: AgentSessions;
   /** Sign-in throttles and upload quotas, on the store: shared by every instance, kept across restarts. */
   rateLimits: RateLimits;
+  /** The console's saved replies, on the store: every instance sees the same ones. */
+  savedReplies: SavedReplies;
   jobs: JobScheduler;
   events: EventBus;
   seen: SeenActivities;
@@ -79,6 +83,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   let agentCredentials: AgentCredentials;
   let agentSessions: AgentSessions;
   let rateLimits: RateLimits;
+  let savedReplies: SavedReplies;
   let storeReady: () => boolean;
   let caLedger: CaLedger;
   if (config.mongo) {
@@ -100,6 +105,10 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     await sessions.init();
     await limits.init();
     [agentSessions, rateLimits] = [sessions, limits];
+    const { MongoSavedReplies } = await import('../infra/store/mongo/saved-replies.js');
+    const replies = new MongoSavedReplies({ connection: mongo.connection });
+    await replies.init();
+    savedReplies = replies;
     const { MongoCaLedger } = await import('../infra/store/mongo/ca-ledger.js');
     caLedger = new MongoCaLedger({ connection: mongo.connection });
     // The store builds indexes for its own models; the transcripts and activity models came after.
@@ -115,6 +124,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     agentCredentials = new SqliteAgentCredentials({ db: embedded.db });
     agentSessions = new SqliteAgentSessions({ db: embedded.db });
     rateLimits = new SqliteRateLimits({ db: embedded.db });
+    savedReplies = new SqliteSavedReplies({ db: embedded.db });
     caLedger = new SqliteCaLedger({ db: embedded.db });
     storeReady = () => embedded.db.open;
   }
@@ -157,6 +167,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     agentCredentials,
     agentSessions,
     rateLimits,
+    savedReplies,
     jobs,
     events,
     seen,

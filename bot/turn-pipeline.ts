@@ -169,7 +169,12 @@ function recordTranscript(ctx: TurnContext, clock: { now(): Date } = { now: () =
 
 /** Only what a transcript needs, with MyKad numbers masked in text and card data. */
 export function maskActivity(a: Partial<Activity>): Partial<Activity> {
-  const pick: Partial<Activity> = { type: a.type, id: a.id, text: a.text, value: a.value, attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })) };
+  // A helpdesk agent's message keeps who sent it (the agent console shows each line's speaker).
+  const agent = (a.channelData as { agent?: { id?: string; name?: string } } | undefined)?.agent;
+  const pick: Partial<Activity> = {
+    type: a.type, id: a.id, text: a.text, value: a.value, attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })),
+    ...(agent ? { channelData: { agent: { id: agent.id, name: agent.name } } } : {}),
+  };
   return JSON.parse(maskMyKadInText(JSON.stringify(pick))) as Partial<Activity>;
 }
 

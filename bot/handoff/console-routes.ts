@@ -16,6 +16,9 @@ import { HANDOFF_TOPIC, type AgentResult, type HandoffService } from './service.
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText, type TicketAgentAction } from '../helpdesk-agent-actions.js';
 import { bilingual, listTickets, ticketDetails } from './tickets.js';
+import { fieldChoices } from './console-labels.js';
+import type { SavedReplies } from '../../domain/ports/saved-replies.js';
+import { mountSavedReplies } from './saved-replies-routes.js';
 
 export interface ConsoleDeps {
   service: HandoffService;
@@ -34,6 +37,10 @@ export interface ConsoleDeps {
   addresses: ClientAddresses;
   /** Failed sign-ins per e-mail and per address, in the shared store. */
   throttle: SignInThrottle;
+  /** The helpdesk's saved replies, in the shared store. */
+  savedReplies: SavedReplies;
+  /** The bot's clock, for when saved replies changed (the wall clock when absent). */
+  now?: () => Date;
 }
 
 const COOKIE = 'gpki_console';
@@ -101,7 +108,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
   };
 
   server.get('/console/api/me', guarded(async (_req, res, agent, session) => {
-    res.send(200, { agent: { id: agent.id, name: agent.name }, csrf: deps.sessions.csrfOf(session), fields: AGENT_CORRECTABLE });
+    res.send(200, { agent: { id: agent.id, name: agent.name, locale: agent.locale }, csrf: deps.sessions.csrfOf(session), fields: AGENT_CORRECTABLE, fieldChoices: fieldChoices(AGENT_CORRECTABLE) });
   }));
   server.post('/console/api/logout', guarded(async (_req, res, agent, session) => {
     await deps.sessions.end(session);
@@ -134,7 +141,9 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
     const field = body.field as FormField;
     if (typeof body.field !== 'string' || !(FORM_FIELDS as readonly string[]).includes(body.field) || !AGENT_CORRECTABLE.includes(field)) return void res.send(400, { error: 'FIELD_NOT_CORRECTABLE' });
     if (typeof body.value !== 'string' || !body.value.trim() || body.value.length > 500) return void res.send(400, { error: 'VALUE_REQUIRED' });
-    answer(res, await deps.service.correct(idOf(req), agent, field, body.value));
+    // The refusal reason comes in the console's language (the dialog's own check, in that locale).
+    const lang = (req.body as { lang?: unknown }).lang;
+    answer(res, await deps.service.correct(idOf(req), lang === 'ms' || lang === 'en' ? { ...agent, locale: lang } : agent, field, body.value));
   }));
   server.post('/console/api/conversations/:id/handback', guarded(async (req, res, agent) => answer(res, await deps.service.handBack(idOf(req), agent))));
   server.post('/console/api/conversations/:id/end', guarded(async (req, res, agent) => answer(res, await deps.service.end(idOf(req), agent))));
@@ -164,6 +173,8 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
       res.send(200, { ok: true, message: bilingual((l) => ticketDoneText(l, action, caseId)), ticket: await ticketDetails(deps.helpdesk, caseId) });
     }));
   }
+
+  mountSavedReplies(server, guarded, { replies: deps.savedReplies, logger: deps.logger, now: deps.now ?? (() => new Date()) });
 
   // Server-sent events; a callback handler that never calls next, since the response stays open.
   server.get('/console/api/events', (req: Request, res: Response, _next: unknown) => {
@@ -267,7 +278,8 @@ function idOf(req: Request): string {
 
 function textOf(req: Request): string | undefined {
   const text = (req.body as { text?: unknown } | undefined)?.text;
-  return typeof text === 'string' && text.trim() ? text.trim().slice(0, MAX_TEXT) : undefined;
+  // Line breaks inside the text are kept: a multi-line reply reaches the person as written.
+  return typeof text === 'string' && text.trim() ? text.replace(/\r\n?/g, '\n').trim().slice(0, MAX_TEXT) : undefined;
 }
 
 /** The live console session a request carries, for other operator pages. */

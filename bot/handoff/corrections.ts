@@ -24,3 +24,9 @@ export function correctionsOf(record: HandoffRecord, agentId: string): { field: 
 export function correctionsText(locale: Locale, fixes: { field: string; value: string }[]): string {
   return fixes.map((f) => `${tDynamic(locale, `field.${f.field}`, 'system')}: ${f.value}`).join('; ');
 }
+
+/** The field and value of a correction note; undefined for an agent's ordinary note. */
+export function parseCorrection(text: string): { field: string; value: string } | undefined {
+  const i = text.indexOf(ARROW);
+  return i > 0 ? { field: text.slice(0, i), value: text.slice(i + ARROW.length) } : undefined;
+}

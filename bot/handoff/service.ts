@@ -29,7 +29,7 @@ export const HANDOFF_TOPIC = 'handoff';
 
 export type ConsoleEvent =
   | { type: 'queue' }
-  | { type: 'message'; conversationId: string; from: 'user' | 'agent' | 'bot'; name: string; text: string; at: string };
+  | { type: 'message'; conversationId: string; from: 'user' | 'agent' | 'bot'; name: string; text: string; at: string; marker?: 'card' | 'attachment' };
 
 export interface HandoffDeps {
   core: CoreDeps;
@@ -50,7 +50,6 @@ export interface HandoffDeps {
 }
 
 export type AgentResult<T = HandoffRecord> = { ok: true; value: T } | { ok: false; code: 'NOT_FOUND' | 'TAKEN' | 'NOT_OWNER' | 'NO_FORM' | 'INVALID'; message?: string; by?: string };
-
 
 /**
  * Helpdesk agents stepping into conversations (issue 8). Ownership lives in the store (the
@@ -98,7 +97,8 @@ export class HandoffService {
     const rec = await this.deps.handoffs.get(a.conversation.id);
     if (!rec || rec.status === 'closed') return false;
     const text = maskMyKadInText(a.text ?? (a.attachments?.length ? '[lampiran / attachment]' : '[kad / card]'));
-    await this.publish({ type: 'message', conversationId: rec.conversationId, from: 'user', name: personOf(ctx).name, text, at: this.now() });
+    const marker = a.text ? undefined : a.attachments?.length ? ('attachment' as const) : ('card' as const);
+    await this.publish({ type: 'message', conversationId: rec.conversationId, from: 'user', name: personOf(ctx).name, text, at: this.now(), ...(marker ? { marker } : {}) });
     if (rec.status !== 'taken') return false;
     await this.timeline(rec, 'handoffMessage', personOf(ctx).id, text);
     return true;

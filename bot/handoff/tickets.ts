@@ -8,15 +8,10 @@ import { onsiteClock } from '../../domain/usecases/onsite.js';
 import type { Logger } from '../../infra/logger.js';
 import { tDynamic } from '../../dialogs/i18n/index.js';
 import { HANDOFF_TOPIC } from './service.js';
+import { bilingual, fieldLabel, openCasesOf, type Bilingual, type OpenCaseView } from './console-labels.js';
+import { isFormField } from '../../domain/cases/forms.js';
 
-/** A text in both console languages. */
-export type Bilingual = Record<Locale, string>;
-const LOCALES: Locale[] = ['ms', 'en'];
-
-/** The same catalog message in Malay and English. */
-export function bilingual(render: (locale: Locale) => string): Bilingual {
-  return Object.fromEntries(LOCALES.map((l) => [l, render(l)])) as Bilingual;
-}
+export { bilingual, type Bilingual } from './console-labels.js';
 
 const label = (key: string) => bilingual((l) => tDynamic(l, key, 'system'));
 
@@ -33,6 +28,8 @@ export interface TicketSummary {
   updatedAt: string;
   ageSeconds: number;
   lastEvent: { event: string; label: Bilingual; at: string };
+  /** When the person did something on the ticket (lodged, answered, reopened), oldest first: what the console counts as unread. */
+  personActivity: string[];
 }
 
 /** One ticket in full: the description, the messages, the timeline and the on-site state. */
@@ -41,7 +38,10 @@ export interface TicketDetails extends TicketSummary {
   person: { id: string; name: string; agency?: string; email?: string; locale?: Locale };
   hasScreenshot: boolean;
   messages: { at: string; by: string; kind: string; text: string }[];
-  timeline: { at: string; event: string; label: Bilingual; by: string; status?: string; note?: string }[];
+  /** `noteLabel`: the note in words when it names a form field (an agent's correction). */
+  timeline: { at: string; event: string; label: Bilingual; by: string; status?: string; statusLabel?: Bilingual; note?: string; noteLabel?: Bilingual }[];
+  /** The person's cases still in progress (this one included while open). */
+  openCases: OpenCaseView[];
   onsite?: {
     status: string;
     triedOnline: string;
@@ -84,7 +84,13 @@ export async function ticketDetails(deps: TicketViewDeps, id: string): Promise<T
     description: c.data.description,
     hasScreenshot: Boolean(c.data.screenshotFileId),
     messages: await Promise.all(c.data.messages.map(async (m) => ({ at: m.at, by: await names.of(m.byId), kind: m.kind, text: m.text }))),
-    timeline: await Promise.all(c.timeline.map(async (e) => ({ at: e.at, event: e.event, label: label(`event.${e.event}`), by: await names.of(e.actorId), status: e.status, note: e.note }))),
+    timeline: await Promise.all(
+      c.timeline.map(async (e) => ({
+        at: e.at, event: e.event, label: label(`event.${e.event}`), by: await names.of(e.actorId), status: e.status, ...(e.status ? { statusLabel: label(`status.${e.status}`) } : {}), note: e.note,
+        ...(e.note && isFormField(e.note) ? { noteLabel: fieldLabel(e.note) } : {}),
+      })),
+    ),
+    openCases: await openCasesOf(deps.cases, c.applicantId),
     ...(o && clock
       ? {
           onsite: {
@@ -110,6 +116,7 @@ async function summaryOf(deps: TicketViewDeps, names: Names, c: Case<ComplaintDa
     application: c.data.application, createdAt: c.createdAt, updatedAt: c.updatedAt,
     ageSeconds: Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(c.createdAt)) / 1000)),
     lastEvent: { event: last?.event ?? '', label: label(`event.${last?.event ?? ''}`), at: last?.at ?? c.updatedAt },
+    personActivity: c.timeline.filter((e) => e.actorId === c.applicantId).slice(-50).map((e) => e.at),
   };
 }
 

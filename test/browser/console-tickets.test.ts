@@ -48,11 +48,11 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     await consoleSignIn(agent, AGENT_EMAIL, AGENT_PASSWORD);
     const item = agent.locator('#tickets li', { hasText: id });
     await item.waitFor();
-    expect(await item.textContent()).to.contain('Baharu / New').and.contain('Aminah binti Hassan').and.contain('Kementerian Kesihatan Malaysia').and.contain('Token atau kad pintar / Token or smart card').and.contain('ePerolehan');
+    expect(await item.textContent()).to.contain('Baharu').and.contain('Aminah binti Hassan').and.contain('Kementerian Kesihatan Malaysia').and.contain('Token atau kad pintar').and.contain('ePerolehan');
     await item.click();
     await agent.locator('#ticket-title').getByText(id).waitFor();
     expect(await agent.locator('#ticket-description').textContent()).to.equal('Token tidak dikesan di semua komputer pejabat.');
-    await agent.locator('#ticket-timeline li[data-event="lodged"]').getByText('Aduan dihantar / Complaint lodged').waitFor();
+    await agent.locator('#ticket-timeline li[data-event="lodged"]').getByText('Aduan dihantar').waitFor();
 
     await agent.locator('#ticket-acknowledge').click();
     await agent.locator('#ticket-status').getByText(`Tiket ${id} diterima. Pengguna telah dimaklumkan.`).waitFor();
@@ -62,7 +62,12 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     // A reply needs text: refused in both languages, the ticket unchanged, the text box kept for another try.
     await agent.locator('#ticket-reply').click();
     await agent.locator('#ticket-status.error').getByText('Sila isi mesej atau catatan dahulu').waitFor();
-    expect(await agent.locator('#ticket-status').textContent()).to.contain('Please fill in the message or note first');
+    // One language at a time: the same refusal in English once the agent switches, then back to Malay.
+    expect(await agent.locator('#ticket-status').textContent()).to.not.contain('Please fill in');
+    await agent.locator('#lang').click();
+    await agent.locator('#ticket-status.error').getByText('Please fill in the message or note first').waitFor();
+    await agent.locator('#lang').click();
+    await agent.locator('#ticket-status.error').getByText('Sila isi mesej atau catatan dahulu').waitFor();
     expect((await bot.core.cases.get(id))?.status).to.equal('DITERIMA');
 
     await agent.locator('#ticket-text').fill('Sila pasang semula pemacu token dan mulakan semula komputer');

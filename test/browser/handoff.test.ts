@@ -81,10 +81,10 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
     await consoleSignIn(two.page, SECOND.email, SECOND.password);
     for (const { page } of [one, two]) {
       const item = page.locator('#queue li', { hasText: 'Aminah binti Hassan' });
-      expect(await item.textContent()).to.contain('Kementerian Kesihatan Malaysia').and.contain('MS').and.contain('langkah phone');
+      expect(await item.textContent()).to.contain('Kementerian Kesihatan Malaysia').and.contain('Bahasa Melayu').and.contain('Langkah: Telefon').and.not.contain('phone');
       await item.click();
       await page.locator('#form-values dd[data-field="email"]').getByText('aminah.lama@moh.gov.my').waitFor();
-      expect(await page.locator('#form-values .asking').textContent()).to.equal('phone');
+      expect(await page.locator('#form-values .asking').textContent()).to.equal('Telefon');
       expect(await page.locator('#form-values dd[data-field="mykad"]').textContent()).to.equal('9001******78');
       await page.locator('#transcript li.user', { hasText: 'nak cakap dengan orang' }).waitFor();
     }
@@ -100,7 +100,7 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
     const [winner, loser] = winnerIndex === 0 ? [one, two] : [two, one];
     const winnerName = winnerIndex === 0 ? AGENT_NAME : SECOND.name;
     expect(statuses[1 - winnerIndex]).to.contain(`telah diambil oleh ${winnerName}`);
-    await loser.page.locator('#queue li .status', { hasText: `Diambil oleh / taken by ${winnerName}` }).waitFor();
+    await loser.page.locator('#queue li .status', { hasText: `Diambil oleh ${winnerName}` }).waitFor();
     const agent = winner.page;
 
     await seen(user, `${winnerName} (Ejen Meja Bantuan) kini bersama anda`);

@@ -36,7 +36,7 @@ export class ConsoleClient {
   }
 
   /** One API call; `csrf: false` leaves the token out, a string sends that one instead. */
-  async call(method: 'GET' | 'POST', path: string, body?: unknown, opts: { csrf?: string | false; cookie?: boolean } = {}): Promise<ApiAnswer> {
+  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { csrf?: string | false; cookie?: boolean } = {}): Promise<ApiAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.cookie !== false && this.cookie) headers.cookie = this.cookie;
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
