@@ -19,7 +19,10 @@ import { UploadQuota } from './directline/upload-quota.js';
 import { FileStoreKeyEscrow } from '../infra/keys/escrow.js';
 import { TrainingDownloadLinks } from './download-links.js';
 import { mountTrainingRoutes } from './training-routes.js';
-import { keyEscrowSecret } from './runtime.js';
+import { caKeySecret, keyEscrowSecret } from './runtime.js';
+import { openAuditKey } from '../infra/keys/audit-key.js';
+import { scheduleAuditCheckpoint } from '../domain/usecases/audit-trail.js';
+import { mountAuditRoutes } from './audit-routes.js';
 import { PERSON_KEY, say, type LocalePreferences } from '../dialogs/turn.js';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
@@ -50,6 +53,7 @@ import path from 'node:path';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { loadCalendars } from '../infra/calendar/load.js';
 import { TfIdfFaq } from '../infra/faq/tfidf-faq.js';
+import { FaqDialog } from '../dialogs/helpdesk/faq-dialog.js';
 import { LodgeComplaintDialog } from '../dialogs/helpdesk/complaint-dialog.js';
 import { BookVisitDialog } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { RequestAdvisoryDialog } from '../dialogs/helpdesk/advisory-dialog.js';
@@ -112,6 +116,12 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const decorate = opts.decorateCa ?? ((c: CertificateAuthority) => c);
 
   const { store } = infra;
+  // The audit signing key, kept like the CA keys; its public half is served at /audit/public-key.pem.
+  const auditKey = await openAuditKey({ dir: path.join(config.dataDir, 'audit'), store: store.auditCheckpoints, secret: caKeySecret(config) }).catch(async (e: unknown) => {
+    await cas.close();
+    await infra.close();
+    throw e;
+  });
   const core: CoreDeps = {
     cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
     jobs: infra.jobs, notifier: new TicketEventsNotifier(new QueuedNotifier({ jobs: infra.jobs }), infra.events, logger), ca: decorate(ca, 'user'), clock,
@@ -174,7 +184,11 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     },
     report: (day: string, r: object) => logger.info({ day, ...r }, 'retention: old data pruned'),
   };
-  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts, retention }), {
+  const audit = {
+    checkpoints: store.auditCheckpoints, signer: auditKey, everyHours: config.audit.checkpointHours,
+    report: (cp: { time: string; treeSize: number; root: string }) => logger.info({ time: cp.time, treeSize: cp.treeSize, root: cp.root }, 'audit checkpoint signed'),
+  };
+  registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts, retention, audit }), {
     finished(job, outcome, ms, error) {
       metrics.jobs.inc({ queue: job.queue, name: job.name, outcome });
       metrics.jobDuration.observe({ queue: job.queue, name: job.name }, ms / 1000);
@@ -189,6 +203,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const recovery = await startRecoveryLoop(async () => ({
     ...(await recoverLostWork(core, { caLateMinutes: config.recovery.caLateMinutes })),
     helpdeskTimers: await recoverHelpdeskTimers(hd),
+    auditCheckpointPeriod: await scheduleAuditCheckpoint({ jobs: infra.jobs, clock }, { everyHours: config.audit.checkpointHours }),
     // Unclaimed uploads expire by the hour (UPLOAD_UNCLAIMED_HOURS): this sweep, not the daily one, removes them.
     ...(await sweepExpired({ files: store.files, rateLimits: infra.rateLimits, clock })),
     // Console sessions run on the wall clock (a test clock moved ahead must not end them).
@@ -208,6 +223,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       people.forget(personId);
     },
   };
+  const faq = new TfIdfFaq(config.helpdesk.faqDir);
   const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000, teamsFileHosts: config.teamsFileHosts,
     async ownFiles(link, senderId) {
       const id = fileLinks.idOf(link);
@@ -221,7 +237,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const runner = new DialogRunner([
     new ApplyUserCertificateDialog({ core, reader }, prefs),
     new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
-    new LodgeComplaintDialog({ hd, faq: new TfIdfFaq(config.helpdesk.faqDir), reader }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs), new RequestOnsiteDialog(hd, prefs),
+    new LodgeComplaintDialog({ hd, faq, reader }, prefs), new FaqDialog({ hd, faq }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs), new RequestOnsiteDialog(hd, prefs),
     new ApplyServerCertificateDialog(serverCore, prefs), new ProvideCsrDialog({ ...serverCore, reader }, prefs), new ServerCertOperationDialog(serverCore, prefs),
   ]);
   runnerRef = runner;
@@ -263,11 +279,13 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   });
   mountWebRoutes(server, { webDir, frameAncestors: config.webFrameAncestors, publicUrl: () => baseUrl });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
+  mountAuditRoutes(server, { checkpoints: store.auditCheckpoints, publicKeyPem: auditKey.publicKeyPem });
   const sessions = new ConsoleSessions({ store: infra.agentSessions, secret: consoleSecret(config), ttlSeconds: config.agents.sessionTtlSeconds, now: () => new Date() });
   const consoleRoutes = await mountConsole(server, {
     service: handoff, helpdesk: hd, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
     sessions, sessionTtlSeconds: config.agents.sessionTtlSeconds, webDir, ssoHeader: config.agents.ssoHeader, addresses: new ClientAddresses(config.trustedProxies),
     throttle: new SignInThrottle({ limits: infra.rateLimits, ...config.signIn, now: () => clock.now() }),
+    savedReplies: infra.savedReplies, now: () => clock.now(),
   });
   // Bull Board loads only in the scaled-out mode; elsewhere /admin/queues is a 404.
   if (infra.bullmq) (await import('./admin-queues.js')).mountAdminQueues(server, { queues: infra.bullmq.dashboardQueues(), sessions, directory: store.directory, logger, publicUrl: () => baseUrl });

@@ -80,6 +80,8 @@ const Schema = z.object({
     .refine((a) => a.every((n) => Number.isInteger(n) && n >= 1 && n <= 365), { message: 'must be whole days between 1 and 365, comma-separated' }),
   // UTC hour of the daily expiry scan (0 = 08:00 in Malaysia).
   EXPIRY_SCAN_UTC_HOUR: int(0, 0, 23),
+  // Hours between signed checkpoints of the audit trail (GET /audit/checkpoints); at least one a day.
+  AUDIT_CHECKPOINT_HOURS: int(24, 1, 24),
   RETENTION_ACTIVITY_DAYS: int(90, 1, 3650),
   RETENTION_TRANSCRIPT_DAYS: int(365, 1, 3650),
   RETENTION_JOB_DAYS: int(30, 1, 3650),
@@ -209,6 +211,8 @@ export interface Config {
   renewalWindowDays: number;
   reminderDays: number[];
   expiryScanUtcHour: number;
+  /** Signed audit checkpoints (AUDIT_CHECKPOINT_HOURS): one per period of this many hours, from midnight UTC. */
+  audit: { checkpointHours: number };
   /** Days each kind of kept data lives (RETENTION_*_DAYS); the daily expiry scan prunes it. */
   retention: { activityDays: number; transcriptDays: number; jobDays: number; attachmentDays: number };
   trainingCertValidityDays: number;
@@ -294,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     renewalWindowDays: e.RENEWAL_WINDOW_DAYS,
     reminderDays: [...new Set(e.EXPIRY_REMINDER_DAYS)].sort((x, y) => y - x),
     expiryScanUtcHour: e.EXPIRY_SCAN_UTC_HOUR,
+    audit: { checkpointHours: e.AUDIT_CHECKPOINT_HOURS },
     retention: { activityDays: e.RETENTION_ACTIVITY_DAYS, transcriptDays: e.RETENTION_TRANSCRIPT_DAYS, jobDays: e.RETENTION_JOB_DAYS, attachmentDays: e.RETENTION_ATTACHMENT_DAYS },
     trainingCertValidityDays: e.TRAINING_CERT_VALIDITY_DAYS,
     trainingCaOrganization: e.TRAINING_CA_ORGANIZATION,

@@ -9,6 +9,8 @@ export const JOBS = {
   caServerRevoke: { queue: 'ca', name: 'serverRevoke' },
   notifyDeliver: { queue: 'notify', name: 'deliver' },
   expiryScan: { queue: 'expiry', name: 'scan' },
+  // The signed checkpoint of the audit trail, at least daily (its own queue: it keeps its own pace).
+  auditCheckpoint: { queue: 'audit', name: 'checkpoint' },
   // Helpdesk timers share the visits queue: on-site reminders and deadline checks, ticket auto-close, advisory reminders.
   visitReminder: { queue: 'visits', name: 'visitReminder' },
   visitDeadline: { queue: 'visits', name: 'visitDeadline' },
@@ -25,6 +27,7 @@ export const CaCasePayload = CaIssuePayload;
 export const HelpdeskTimerPayload = z.object({ caseId, at: z.string().datetime() });
 export const HandoffTimeoutPayload = z.object({ conversationId: z.string().min(1), queuedAt: z.string().min(1) });
 export const ExpiryScanPayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+export const AuditCheckpointPayload = z.object({ period: z.string().datetime() });
 
 export const NotifyPayload = z.object({
   personId: z.string().min(1),

@@ -4,6 +4,8 @@ import { revokeForCase } from '../domain/usecases/certificate-revoke.js';
 import { scheduleExpiryScan, sendExpiryReminders } from '../domain/usecases/expiry.js';
 import { purgeStaleMyKadCopies } from '../domain/usecases/personal-data.js';
 import { applyRetention, type RetentionDeps, type RetentionReport } from '../domain/usecases/retention.js';
+import { makeAuditCheckpoint, scheduleAuditCheckpoint } from '../domain/usecases/audit-trail.js';
+import type { AuditCheckpoint, AuditCheckpoints, CheckpointSigner } from '../domain/ports/audit-checkpoints.js';
 import { expireTrainingDownload } from '../domain/usecases/training.js';
 import { issueServerCertificate, revokeServerCertificate } from '../domain/usecases/server-certificate-ca.js';
 import type { ServerPorts } from '../domain/usecases/server-deps.js';
@@ -14,7 +16,7 @@ import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { autoCloseTicket } from '../domain/usecases/complaint.js';
 import { checkVisitDeadline, sendVisitReminder } from '../domain/usecases/onsite.js';
 import { sendAdvisoryReminder } from '../domain/usecases/advisory.js';
-import { CaCasePayload, CaIssuePayload, ExpiryScanPayload, HandoffTimeoutPayload, HelpdeskTimerPayload, JOBS, NotifyPayload } from './names.js';
+import { AuditCheckpointPayload, CaCasePayload, CaIssuePayload, ExpiryScanPayload, HandoffTimeoutPayload, HelpdeskTimerPayload, JOBS, NotifyPayload } from './names.js';
 
 /** Told about every job run, for logs and metrics (the composition root supplies it). */
 export interface JobObserver {
@@ -22,6 +24,14 @@ export interface JobObserver {
 }
 
 type Handlers = Record<string, (job: Job) => Promise<void>>;
+
+/** What the periodic audit checkpoint needs beyond the core: the store's checkpoints, the audit key, the period. */
+export interface AuditCheckpointJobDeps {
+  checkpoints: AuditCheckpoints;
+  signer: CheckpointSigner;
+  everyHours: number;
+  report?(cp: AuditCheckpoint): void;
+}
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, job: Job): T {
   const r = schema.safeParse(job.payload);
@@ -31,7 +41,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts; retention?: { deps: Omit<RetentionDeps, keyof CoreDeps>; report?(day: string, r: RetentionReport): void } }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts; retention?: { deps: Omit<RetentionDeps, keyof CoreDeps>; report?(day: string, r: RetentionReport): void }; audit?: AuditCheckpointJobDeps }): Partial<Record<QueueName, Handlers>> {
   const server = deps.server ? { ...deps.core, server: deps.server } : undefined;
   const needsServer = () => {
     if (!server) throw new PermanentError('INVALID_INPUT', 'server-certificate jobs need the server ports');
@@ -39,6 +49,7 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel;
   };
   return {
     ...(deps.helpdesk ? { [JOBS.visitDeadline.queue]: helpdeskProcessors(deps.helpdesk) } : {}),
+    ...(deps.audit ? { [JOBS.auditCheckpoint.queue]: auditProcessors(deps.core, deps.audit) } : {}),
     [JOBS.caIssue.queue]: {
       [JOBS.caIssue.name]: async (job) => {
         await issueCertificate(deps.core, parse(CaIssuePayload, job).caseId);
@@ -77,6 +88,18 @@ export function processors(deps: { core: CoreDeps; channel: NotificationChannel;
         const p = parse(HandoffTimeoutPayload, job);
         await deps.handoff?.timeout(p.conversationId, p.queuedAt);
       },
+    },
+  };
+}
+
+/** The audit queue: sign this period's checkpoint, then schedule the next period's (a failed one is retried, not skipped). */
+export function auditProcessors(core: CoreDeps, audit: AuditCheckpointJobDeps): Handlers {
+  return {
+    [JOBS.auditCheckpoint.name]: async (job) => {
+      const { period } = parse(AuditCheckpointPayload, job);
+      const cp = await makeAuditCheckpoint({ audit: core.audit, checkpoints: audit.checkpoints, signer: audit.signer, clock: core.clock });
+      audit.report?.(cp);
+      await scheduleAuditCheckpoint({ jobs: core.jobs, clock: core.clock }, { everyHours: audit.everyHours, after: period });
     },
   };
 }

@@ -13,6 +13,9 @@ export interface AuditEntry {
 
 export type AuditInput = Pick<AuditEntry, 'caseId' | 'at' | 'actorId' | 'action' | 'data'>;
 
+/** The last link of one case's chain: what a signed checkpoint commits to (domain/audit-checkpoint.ts). */
+export type ChainHead = Pick<AuditEntry, 'caseId' | 'seq' | 'hash'>;
+
 /**
  * Append-only, hash-chained per case.
  *
@@ -20,8 +23,11 @@ export type AuditInput = Pick<AuditEntry, 'caseId' | 'at' | 'actorId' | 'action'
  * GENESIS_HASH), assigns `seq` and `hash`, and is safe under concurrent appends to one case
  * (no two entries share a seq); `list` returns the chain in seq order; nothing can be changed
  * or deleted through this port. Verification is `verifyAuditChain` in domain/audit.ts.
+ * `heads` returns the last entry (highest seq) of every case that has one, sorted by case id
+ * (ascending, by character code), one per case.
  */
 export interface AuditLog {
   append(entry: AuditInput): Promise<AuditEntry>;
   list(caseId: string): Promise<AuditEntry[]>;
+  heads(): Promise<ChainHead[]>;
 }

@@ -1,5 +1,5 @@
 /** Queues of background work (architecture §7). */
-export const QUEUES = ['ca', 'notify', 'visits', 'expiry'] as const;
+export const QUEUES = ['ca', 'notify', 'visits', 'expiry', 'audit'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface JobSpec {

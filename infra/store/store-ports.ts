@@ -1,5 +1,6 @@
 import type { Storage } from 'botbuilder';
 import type { AuditLog } from '../../domain/ports/audit-log.js';
+import type { AuditCheckpoints } from '../../domain/ports/audit-checkpoints.js';
 import type { CaseRepository } from '../../domain/ports/case-repository.js';
 import type { CertificateRepository } from '../../domain/ports/certificate-repository.js';
 import type { BotStateRetention, ConversationRepository } from '../../domain/ports/conversation-repository.js';
@@ -14,6 +15,8 @@ export interface StorePorts {
   directory: Directory;
   conversations: ConversationRepository;
   audit: AuditLog;
+  /** Signed checkpoints of the audit trail and the audit signing key's sealed copy. */
+  auditCheckpoints: AuditCheckpoints;
   files: FileStore;
   /** The bot's turn state (botbuilder Storage), pruned by last write (BotStateRetention). */
   storage: Storage & BotStateRetention;

@@ -62,6 +62,21 @@ export function auditLogContract(adapterName: string, factory: Factory<AuditLog>
       expect(verifyAuditChain(listed)).to.deep.equal({ ok: true });
     });
 
+    it('heads: the last entry of every case, one per case, sorted by case id', async () => {
+      expect(await log.heads()).to.deep.equal([]);
+      await log.append(input('UC-2026-000002', 'submitted'));
+      const sc = await log.append(input('SC-2026-000001', 'submitted'));
+      await log.append(input('UC-2026-000001', 'submitted'));
+      await log.append(input('UC-2026-000002', 'approved'));
+      const last = await log.append(input('UC-2026-000002', 'issued'));
+      const uc1 = (await log.list('UC-2026-000001'))[0]!;
+      expect(await log.heads()).to.deep.equal([
+        { caseId: 'SC-2026-000001', seq: 1, hash: sc.hash },
+        { caseId: 'UC-2026-000001', seq: 1, hash: uc1.hash },
+        { caseId: 'UC-2026-000002', seq: 3, hash: last.hash },
+      ]);
+    });
+
     it('what append and list return cannot change the stored chain', async () => {
       const e = await log.append(input('UC-2026-000001', 'submitted', { note: 'original' }));
       e.action = 'forged';

@@ -15,6 +15,7 @@ import { activityLogContract } from './activity-log.contract.js';
 import { transcriptsContract } from './transcripts.contract.js';
 import { SqliteTranscripts } from '../../infra/store/embedded/transcripts.js';
 import { auditLogContract } from './audit-log.contract.js';
+import { auditCheckpointsContract } from './audit-checkpoints.contract.js';
 import { caseAuditContract, caseRepositoryContract } from './case-repository.contract.js';
 import { certificateRepositoryContract } from './certificate-repository.contract.js';
 import { conversationRepositoryContract } from './conversation-repository.contract.js';
@@ -24,6 +25,8 @@ import { agentCredentialsContract, handoffRepositoryContract } from './handoff-r
 import { SqliteAgentCredentials, SqliteHandoffRepository } from '../../infra/store/embedded/handoff-repository.js';
 import { agentSessionsContract, rateLimitsContract } from './rate-limits.contract.js';
 import { SqliteAgentSessions, SqliteRateLimits } from '../../infra/store/embedded/rate-limits.js';
+import { savedRepliesContract } from './saved-replies.contract.js';
+import { SqliteSavedReplies } from '../../infra/store/embedded/saved-replies.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { botStateRetentionContract, storageContract } from './storage.contract.js';
@@ -61,6 +64,7 @@ certificateRepositoryContract('embedded', embedded((s) => s.certificates));
 directoryContract('embedded', embedded((s) => s.directory));
 conversationRepositoryContract('embedded', embedded((s) => s.conversations));
 auditLogContract('embedded', embedded((s) => s.audit));
+auditCheckpointsContract('embedded', embedded((s) => s.auditCheckpoints));
 fileStoreContract('embedded', embedded((s) => s.files));
 storageContract('embedded', embedded((s) => s.storage));
 botStateRetentionContract('embedded', async (clock) => tempStore(clock).then((t) => ({ subject: t.store.storage, close: t.close })));
@@ -70,6 +74,7 @@ handoffRepositoryContract('embedded', embedded((s) => new SqliteHandoffRepositor
 agentCredentialsContract('embedded', embedded((s) => new SqliteAgentCredentials({ db: s.db })));
 rateLimitsContract('embedded', embedded((s) => new SqliteRateLimits({ db: s.db })));
 agentSessionsContract('embedded', embedded((s) => new SqliteAgentSessions({ db: s.db })));
+savedRepliesContract('embedded', embedded((s) => new SqliteSavedReplies({ db: s.db })));
 keyFingerprintsContract('embedded', embedded((s) => s.keyFingerprints));
 
 const newCase = (over: Partial<NewCase> = {}): NewCase => ({

@@ -21,6 +21,8 @@ import {
 import { MongoActivityLog } from '../../infra/store/mongo/activity-log.js';
 import { activityLogContract } from './activity-log.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
+import { auditCheckpointsContract } from './audit-checkpoints.contract.js';
+import { MongoAuditCheckpoints } from '../../infra/store/mongo/audit-checkpoints.js';
 import { caseAuditContract, caseRepositoryContract } from './case-repository.contract.js';
 import { certificateRepositoryContract } from './certificate-repository.contract.js';
 import { conversationRepositoryContract } from './conversation-repository.contract.js';
@@ -30,6 +32,8 @@ import { agentCredentialsContract, handoffRepositoryContract } from './handoff-r
 import { MongoAgentCredentials, MongoHandoffRepository } from '../../infra/store/mongo/handoff-repository.js';
 import { agentSessionsContract, rateLimitsContract } from './rate-limits.contract.js';
 import { MongoAgentSessions, MongoRateLimits } from '../../infra/store/mongo/rate-limits.js';
+import { savedRepliesContract } from './saved-replies.contract.js';
+import { MongoSavedReplies } from '../../infra/store/mongo/saved-replies.js';
 import type { Factory } from './harness.js';
 import { rejection } from './rejection.js';
 import { keyFingerprintsContract } from './key-fingerprints.contract.js';
@@ -89,6 +93,7 @@ if (!uri) {
     directoryContract('mongo', mongo((o) => new MongoDirectory(o)));
     conversationRepositoryContract('mongo', mongo((o) => new MongoConversationRepository(o)));
     auditLogContract('mongo', mongo((o) => new MongoAuditLog(o)));
+    auditCheckpointsContract('mongo', mongo((o) => new MongoAuditCheckpoints(o)));
     fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
     storageContract('mongo', mongo((o) => new MongoStorage(o)));
     botStateRetentionContract('mongo', (clock) => mongo((o) => new MongoStorage({ ...o, clock }))());
@@ -98,6 +103,7 @@ if (!uri) {
     agentCredentialsContract('mongo', mongo((o) => new MongoAgentCredentials(o)));
     rateLimitsContract('mongo', mongo((o) => new MongoRateLimits(o)));
     agentSessionsContract('mongo', mongo((o) => new MongoAgentSessions(o)));
+    savedRepliesContract('mongo', mongo((o) => new MongoSavedReplies(o)));
     keyFingerprintsContract('mongo', mongo((o) => new MongoKeyFingerprints(o)));
 
     describe('mongo store (beyond the contracts)', () => {

@@ -1,5 +1,5 @@
 import { chainEntry } from '../../../domain/audit.js';
-import type { AuditEntry, AuditInput, AuditLog } from '../../../domain/ports/audit-log.js';
+import type { AuditEntry, AuditInput, AuditLog, ChainHead } from '../../../domain/ports/audit-log.js';
 import type { Db } from './db.js';
 
 interface AuditRow {
@@ -48,6 +48,8 @@ function prepare(db: Db) {
        VALUES (@case_id, @seq, @at, @actor_id, @action, @data, @prev_hash, @hash)`,
     ),
     list: db.prepare<[string], AuditRow>('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq'),
+    // SQLite takes the bare columns of a MAX() aggregate from the row that holds the maximum.
+    heads: db.prepare<[], Pick<AuditRow, 'case_id' | 'seq' | 'hash'>>('SELECT case_id, MAX(seq) AS seq, hash FROM audit_log GROUP BY case_id ORDER BY case_id'),
   };
 }
 
@@ -96,5 +98,9 @@ export class SqliteAuditLog implements AuditLog {
 
   async list(caseId: string): Promise<AuditEntry[]> {
     return this.stmts.list.all(caseId).map(fromRow);
+  }
+
+  async heads(): Promise<ChainHead[]> {
+    return this.stmts.heads.all().map((r) => ({ caseId: r.case_id, seq: r.seq, hash: r.hash }));
   }
 }

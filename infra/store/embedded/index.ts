@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type { StorePorts } from '../store-ports.js';
 import { SqliteAuditLog } from './audit-log.js';
+import { SqliteAuditCheckpoints } from './audit-checkpoints.js';
 import { SqliteCaseRepository } from './case-repository.js';
 import { SqliteCertificateRepository } from './certificate-repository.js';
 import { SqliteConversationRepository } from './conversation-repository.js';
@@ -15,6 +16,7 @@ import { SqliteKeyFingerprints } from './key-fingerprints.js';
 
 export { openEmbeddedDb, type Db } from './db.js';
 export { SqliteAuditLog } from './audit-log.js';
+export { SqliteAuditCheckpoints } from './audit-checkpoints.js';
 export { SqliteCaseRepository } from './case-repository.js';
 export { SqliteCertificateRepository } from './certificate-repository.js';
 export { SqliteConversationRepository } from './conversation-repository.js';
@@ -50,6 +52,7 @@ export function createEmbeddedStore(opts: EmbeddedStoreOptions): EmbeddedStore {
     directory: new SqliteDirectory({ db }),
     conversations: new SqliteConversationRepository({ db }),
     audit: new SqliteAuditLog({ db }),
+    auditCheckpoints: new SqliteAuditCheckpoints({ db }),
     files: new EmbeddedFileStore({ db, dir: opts.filesDir, clock }),
     storage: new SqliteStorage({ db, clock }),
     keyFingerprints: new SqliteKeyFingerprints({ db, clock }),

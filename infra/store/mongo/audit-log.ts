@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Schema, type Model } from 'mongoose';
 import { chainEntry } from '../../../domain/audit.js';
-import type { AuditEntry, AuditInput, AuditLog } from '../../../domain/ports/audit-log.js';
+import type { AuditEntry, AuditInput, AuditLog, ChainHead } from '../../../domain/ports/audit-log.js';
 import { asJson, ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
 
 /** One document of `auditlog`: the entry as is; `_id` is the server's ObjectId and never read. */
@@ -113,5 +113,16 @@ export class MongoAuditLog implements AuditLog {
   async list(caseId: string): Promise<AuditEntry[]> {
     const docs = await this.entries.find({ caseId }).sort({ seq: 1 }).lean<AuditDoc[]>();
     return docs.map(auditFromDoc);
+  }
+
+  async heads(): Promise<ChainHead[]> {
+    // The unique (caseId, seq) index serves the sort; $last of each group is its highest seq.
+    const rows = await this.entries.aggregate<ChainHead>([
+      { $sort: { caseId: 1, seq: 1 } },
+      { $group: { _id: '$caseId', seq: { $last: '$seq' }, hash: { $last: '$hash' } } },
+      { $project: { _id: 0, caseId: '$_id', seq: 1, hash: 1 } },
+    ]);
+    // Sorted here, by character code, whatever collation the server applies.
+    return rows.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
   }
 }

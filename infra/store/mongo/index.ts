@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type { StorePorts } from '../store-ports.js';
 import { MongoAuditLog } from './audit-log.js';
+import { MongoAuditCheckpoints } from './audit-checkpoints.js';
 import { MongoCaseRepository } from './case-repository.js';
 import { MongoCertificateRepository } from './certificate-repository.js';
 import { connectMongo, ensureIndexes } from './connection.js';
@@ -17,6 +18,7 @@ export { connectMongo, ensureIndexes, type ConnectMongoOptions } from './connect
 export { DEFAULT_DB_NAME, mongoConnectOptions, MongoTopologyError, resolveDbName, type MongoSettings } from './settings.js';
 export { READY_GRACE_MS, trackReadiness } from './readiness.js';
 export { MongoAuditLog } from './audit-log.js';
+export { MongoAuditCheckpoints } from './audit-checkpoints.js';
 export { MongoCaseRepository } from './case-repository.js';
 export { MongoCertificateRepository } from './certificate-repository.js';
 export { MongoConversationRepository } from './conversation-repository.js';
@@ -61,6 +63,7 @@ export async function createMongoStore(opts: MongoStoreOptions): Promise<MongoSt
     directory: new MongoDirectory(common),
     conversations: new MongoConversationRepository(common),
     audit: new MongoAuditLog(common),
+    auditCheckpoints: new MongoAuditCheckpoints(common),
     files,
     storage,
     keyFingerprints: new MongoKeyFingerprints(common),
