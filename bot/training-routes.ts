@@ -118,7 +118,7 @@ function importSteps(): string[] {
 function page(res: Response, status: number, parts: string[]): void {
   for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
   const doc = `<!doctype html><html lang="ms"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(t('ms', 'download.title'))}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.warn{background:#fff3cd;border:1px solid #c9a227;padding:.75rem}label{display:block;margin:1rem 0}input{width:100%;padding:.5rem}button{padding:.6rem 1.2rem}.notice{border-left:4px solid #a33;padding-left:.75rem}</style></head>
+<style>*{box-sizing:border-box}body{font-family:system-ui,sans-serif;color:#1b2430;max-width:40rem;margin:2rem auto;padding:0 1rem}.warn{background:#fff3cd;border:1px solid #c9a227;padding:.75rem}label{display:block;margin:1rem 0}input{width:100%;padding:.5rem;font:inherit;border:1px solid #4a5563;border-radius:4px}button{font:inherit;padding:.6rem 1.2rem;background:#1f4e79;color:#fff;border:1px solid #1f4e79;border-radius:6px;cursor:pointer}input:focus-visible,button:focus-visible{outline:3px solid #b35c00;outline-offset:2px}.notice{border-left:4px solid #a33;padding-left:.75rem}</style></head>
 <body><h1>${both('download.title')}</h1><p class="warn">${both('download.notProduction')}</p>${parts.join('\n')}</body></html>`;
   res.sendRaw(status, doc);
 }

@@ -245,15 +245,39 @@
     render();
   }
 
-  /** Web Chat leaves `inputmode` alone, so the attribute set here survives its re-renders. */
-  function applyInputMode(retries) {
+  /** Calls `fn` with the send box's input once Web Chat has drawn it (within `retries` frames). */
+  function withSendBox(fn, retries) {
     if (!chat) return;
     const input = chat.host.querySelector('.webchat__send-box-text-box__input, .webchat__send-box-text-box__text-area');
-    if (!input) return void (retries > 0 && requestAnimationFrame(() => applyInputMode(retries - 1)));
-    const h = chat.hint;
-    const mode = h && h.kind === 'text' && ['numeric', 'email', 'tel'].includes(h.inputMode) ? h.inputMode : '';
-    if (mode) input.setAttribute('inputmode', mode);
-    else input.removeAttribute('inputmode');
+    if (!input) return void (retries > 0 && requestAnimationFrame(() => withSendBox(fn, retries - 1)));
+    fn(input);
+  }
+
+  /** Web Chat leaves `inputmode` alone, so the attribute set here survives its re-renders. */
+  function applyInputMode(retries) {
+    withSendBox((input) => {
+      const h = chat.hint;
+      const mode = h && h.kind === 'text' && ['numeric', 'email', 'tel'].includes(h.inputMode) ? h.inputMode : '';
+      if (mode) input.setAttribute('inputmode', mode);
+      else input.removeAttribute('inputmode');
+    }, retries);
+  }
+
+  /**
+   * Adaptive Cards redraws a card's opened part when Web Chat renders the card again (as the bot's
+   * reply arrives), and that drops the keyboard focus to the page: it goes back to the button that
+   * had it, or, when that is gone, to the send box. A click elsewhere moves the focus on purpose and
+   * is left alone, and so is a switch to another window (the focus stays put then).
+   */
+  let pointing = false;
+  function keepFocus(event) {
+    const from = event.target;
+    if (event.relatedTarget || pointing || !chat || !chat.host.contains(from)) return;
+    later(() => {
+      if (!chat || !document.hasFocus() || (document.activeElement && document.activeElement !== document.body)) return;
+      if (from.isConnected && chat.host.contains(from)) from.focus();
+      if (document.activeElement !== from) withSendBox((input) => input.focus(), 10);
+    });
   }
 
   /** Outside the Redux dispatch and React's render, which must not re-enter each other. */
@@ -280,6 +304,8 @@
       saveSession(session);
       notice('');
       startChat(session, false);
+      // The picker and its focused start button are gone: without this the keyboard focus falls back to the page.
+      withSendBox((input) => input.focus(), 30);
     } catch {
       notice('error');
     } finally {
@@ -324,6 +350,8 @@
   });
   $('picker-form').addEventListener('submit', pickDemoUser);
   window.addEventListener('pagehide', persistToken);
+  document.addEventListener('pointerdown', () => { pointing = true; later(() => { pointing = false; }); }, true);
+  document.addEventListener('focusout', keepFocus);
 
   applyLabels();
   if (EMBED) {

@@ -104,7 +104,8 @@
     if (e.key === 'Escape' && !panel.hidden) close();
   });
 
-  const mount = () => document.body.append(panel, button);
+  // The panel after the button: Tab from the button that opened it goes on into the chat.
+  const mount = () => document.body.append(button, panel);
   if (!tokenUrl) return void console.error('MyGPKI chat: data-token-url is missing on the embed.js script tag');
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount);
