@@ -12,7 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 export type ClientJob =
-  | { kind: 'dialog'; url: string; conversations: number; concurrency: number; /** `{n}` is replaced by the conversation's number */ userId: string; /** data: URL of the MyKad copy */ upload: string }
+  | {
+      kind: 'dialog'; url: string; conversations: number; concurrency: number; /** `{n}` is replaced by the conversation's number */ userId: string; /** data: URL of the MyKad copy */ upload: string;
+      /** Stop each conversation after this many turns (B5 parks them mid-dialog); default all 13. */ steps?: number;
+    }
   | { kind: 'fixed'; url: string; requests: number; concurrency: number };
 
 export interface ClientResult {
@@ -133,7 +136,7 @@ async function run(job: ClientJob): Promise<ClientResult> {
       const tag = randomUUID().slice(0, 8);
       await pool(job.conversations, job.concurrency, async (n) => {
         const conversationId = `bench-${tag}-${n}`;
-        for (const [step, { activity: body, check }] of script(n, job.upload).entries()) {
+        for (const [step, { activity: body, check }] of script(n, job.upload).slice(0, job.steps).entries()) {
           const res = await post(agent, target, activity(sink.url, conversationId, job.userId.replace('{n}', `${tag}-${n}`), body));
           latencies.push(res.ms);
           (byStep[step] ??= []).push(res.ms);

@@ -76,7 +76,7 @@ const WARMUP_REQUESTS = 1500;
 const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 100;
 
-interface Client {
+export interface Client {
   run(job: ClientJob): Promise<ClientResult>;
   /** Runs a measured job and reports how busy the server's event loop was and the CPU it used meanwhile. */
   measure(job: ClientJob): Promise<{ r: ClientResult; s: Stats; serverElu: number; serverCpuMs: number }>;
@@ -84,7 +84,7 @@ interface Client {
 }
 
 /** The load client in a child process (b1-client.ts), driven over IPC one job at a time. */
-function startClient(): Client {
+export function startClient(): Client {
   const child = fork(fileURLToPath(new URL('./b1-client.ts', import.meta.url)), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let failed: Error | undefined;
   child.on('error', (e) => void (failed = e));
@@ -132,7 +132,7 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-interface Stats { perSecond: number; p50: number; p99: number; count: number }
+export interface Stats { perSecond: number; p50: number; p99: number; count: number }
 
 function stats(latencies: number[], elapsedMs: number): Stats {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -174,7 +174,7 @@ function echoBot(): Server {
 }
 
 /** Polls /readyz: the first start generates the CA keys in the background, which would steal a core. */
-async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = await new Promise<number>((resolve) => {

@@ -2,11 +2,15 @@
  * `npm run bench`: runs the benchmarks one after another (each needs the machine to itself), then
  * prints one table and one JSON line per benchmark. A missed goal is reported, not failed: the
  * exit code is 1 only when a benchmark could not run at all.
+ *
+ * `npm run bench -- B3 B5` runs only the benchmarks named (ids, any case), in the usual order.
  */
 import { runB1, type B1Result } from './b1-turns.js';
 import { runB6, type B6Result } from './b6-start.js';
 import { runB2, type B2Result } from './b2-issue.js';
 import { runB4, type B4Result } from './b4-nlu.js';
+import { runB3, type B3Result } from './b3-jobs.js';
+import { runB5, type B5Result } from './b5-memory.js';
 
 interface Row {
   id: string;
@@ -15,7 +19,8 @@ interface Row {
   ceiling: string;
   ratio: string;
   goal: string;
-  met: boolean;
+  /** Undefined for a row given for context, with no goal of its own. */
+  met: boolean | undefined;
 }
 
 const f = (x: number, digits = 0) => x.toFixed(digits);
@@ -68,16 +73,50 @@ function b4Rows(r: B4Result): Row[] {
   ];
 }
 
-const benchmarks: { id: string; run: () => Promise<B1Result | B2Result | B4Result | B6Result>; rows: (r: never) => Row[] }[] = [
+function b3Rows(r: B3Result): Row[] {
+  return [
+    {
+      id: 'B3', what: `CA-issue jobs/s, BullMQ (conc. ${r.concurrency})`, measured: `${f(r.caJobsPerSecondBullmq, 2)} jobs/s`,
+      ceiling: `no-op BullMQ ${f(r.noopJobsPerSecondBullmq)} jobs/s`, ratio: `${f(r.ratio, 4)} × no-op`, goal: `≥ ${r.goal} × no-op`, met: r.ratio >= r.goal,
+    },
+    {
+      id: 'B3', what: 'CA-issue jobs/s, in-process runner', measured: `${f(r.caJobsPerSecondInline, 2)} jobs/s`,
+      ceiling: `no-op BullMQ ${f(r.noopJobsPerSecondBullmq)} jobs/s`, ratio: `${f(r.inlineRatio, 4)} × no-op`, goal: '', met: undefined,
+    },
+  ];
+}
+
+function b5Rows(r: B5Result): Row[] {
+  const row = (what: string, mb: number, abs: number): Row => ({
+    id: 'B5', what, measured: `+${f(mb)} MB (${f(abs)} MB)`, ceiling: `idle bot ${f(r.idleRssMb)} MB`, ratio: `${f(mb / r.goalPeakMb, 2)} × goal`, goal: `≤ +${r.goalPeakMb} MB`, met: mb <= r.goalPeakMb,
+  });
+  return [
+    row(`RSS peak, ${r.conversations} conv. parked (${r.concurrency} at a time)`, r.peakRssOverIdleMb, r.peakRssMb),
+    { ...row(`RSS ${r.settleSeconds} s after the burst`, r.settledRssOverIdleMb, r.settledRssMb), ratio: '', goal: '', met: undefined },
+  ];
+}
+
+const benchmarks: { id: string; run: () => Promise<B1Result | B2Result | B3Result | B4Result | B5Result | B6Result>; rows: (r: never) => Row[] }[] = [
   { id: 'B1', run: runB1, rows: b1Rows },
   { id: 'B2', run: runB2, rows: b2Rows },
+  { id: 'B3', run: runB3, rows: b3Rows },
   { id: 'B4', run: runB4, rows: b4Rows },
+  { id: 'B5', run: runB5, rows: b5Rows },
   { id: 'B6', run: runB6, rows: b6Rows },
 ];
 
+// `npm run bench -- B3 b5`: only those; no argument runs them all.
+const wanted = process.argv.slice(2).map((a) => a.toUpperCase());
+const unknown = wanted.filter((id) => !benchmarks.some((b) => b.id === id));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.id).join(', ')}\n`);
+  process.exit(2);
+}
+const selected = wanted.length > 0 ? benchmarks.filter((b) => wanted.includes(b.id)) : benchmarks;
+
 function table(rows: Row[]): string {
   const head: Row = { id: 'id', what: 'what', measured: 'measured', ceiling: 'ceiling', ratio: 'ratio', goal: 'goal', met: true };
-  const cells = (r: Row, isHead = false) => [r.id, r.what, r.measured, r.ceiling, r.ratio, r.goal, isHead ? 'met' : r.met ? 'yes' : 'NO'];
+  const cells = (r: Row, isHead = false) => [r.id, r.what, r.measured, r.ceiling, r.ratio, r.goal, isHead ? 'met' : r.met === undefined ? '' : r.met ? 'yes' : 'NO'];
   const all = [cells(head, true), ...rows.map((r) => cells(r))];
   const widths = all[0].map((_, i) => Math.max(...all.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join(' | ').trimEnd();
@@ -87,7 +126,7 @@ function table(rows: Row[]): string {
 const rows: Row[] = [];
 const json: string[] = [];
 let failed = false;
-for (const b of benchmarks) {
+for (const b of selected) {
   try {
     const result = await b.run();
     rows.push(...b.rows(result as never));
