@@ -25,6 +25,7 @@ import { renderNotification, type RenderDeps } from './notifications.js';
 import { loadNlu, type Nlu } from './nlu/index.js';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { hasRole } from '../domain/people.js';
+import { registerSatisfactionRoutes } from './satisfaction.js';
 import { helpdeskDecisionCards, onsiteStatusLines, registerHelpdeskRoutes, showHelpdeskTasks } from './helpdesk-routes.js';
 import { extractEntities } from './nlu/entities.js';
 import { registerNluRoutes, understand, type NluRouteDeps } from './nlu-routes.js';
@@ -80,6 +81,7 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   if (deps.server) registerServerRoutes(app, { server: deps.server, runner: deps.runner, render: deps.render, busy: (ctx) => busy(ctx, deps), afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
 
   if (deps.hd) registerHelpdeskRoutes(app, { hd: deps.hd, runner: deps.runner, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), busy: (ctx) => busy(ctx, deps) });
+  registerSatisfactionRoutes(app, { core: deps.core, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
   if (deps.cardUpdates) updateCardsAfterDecisions(app, deps, deps.cardUpdates, decisionCards);
 
   app.adaptiveCards.actionSubmit('correct', async (ctx) => {

@@ -9,6 +9,7 @@ import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
 import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
 import { decisionModeFor } from './decision-cards.js';
+import { satisfactionCard } from './satisfaction.js';
 import type { Task } from '../domain/cases/authority.js';
 
 export interface HelpdeskNoticeDeps {
@@ -53,7 +54,7 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
     case 'ticketInfoRequested':
       return { type: 'message', text, attachments: [userReplyCard(locale, tk)] };
     case 'ticketResolved':
-      return { type: 'message', text, attachments: [resolvedCard(locale, tk)] };
+      return { type: 'message', text, attachments: [resolvedCard(locale, tk), satisfactionCard(locale, c.id)] };
     case 'onsiteApproval':
       return { type: 'message', text, attachments: [onsiteApprovalCard(locale, tk, user, '', await modeFor('onsiteApproval'))] };
     case 'onsiteApproved':

@@ -16,6 +16,7 @@ import { approvalCardJson, returnedCard } from './cards/approval.js';
 import { cardActionsFor, teamsIdsOf } from './decision-cards.js';
 import { approvalContent } from './cards/approval-content.js';
 import { renderCertNotice } from './cert-notices.js';
+import { satisfactionCard } from './satisfaction.js';
 import { renderHelpdeskNotice, type HelpdeskNoticeDeps } from './helpdesk-notices.js';
 import { isServerNotification, renderServerNotification } from './server-cards.js';
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
@@ -80,9 +81,11 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
       const issued = text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: dateText(cert?.notBefore), to: dateText(cert?.notAfter) });
       // What to do now depends on the medium (DOMAIN.md 2.0, 2.1 step 8): collect the token, or set the PIN on the portal.
       const medium = cert?.medium ?? (c.data as { medium?: string }).medium;
-      if (c.kind !== 'UC' || !medium) return issued;
+      // One optional question about the service, never in the way of the notice itself.
+      const rated = { ...issued, attachments: [satisfactionCard(locale, c.id)] };
+      if (c.kind !== 'UC' || !medium) return rated;
       const next = tDynamic(locale, `issued.next.${medium}`, 'issued.next.softcert', { portal: deps.portalUrl });
-      return { ...issued, text: `${issued.text}\n\n${next}` };
+      return { ...rated, text: `${issued.text}\n\n${next}` };
     }
     case 'caseFailed':
       return text('notify.caseFailed', { reason: c.reason ?? '' });

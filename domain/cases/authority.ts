@@ -246,6 +246,11 @@ const STATUSES_OF_KIND: Record<CaseKind, { statuses: readonly string[]; operatio
   KN: { statuses: ADVISORY_STATUSES, operations: ['new'] },
 };
 
+/** Every status a case of `kind` can be in (any operation), for queries over all its cases. */
+export function statusesOf(kind: CaseKind): string[] {
+  return [...STATUSES_OF_KIND[kind].statuses];
+}
+
 /** Every status in which a case of `kind` waits on someone's task (any operation), for queries. */
 export function waitingStatuses(kind: CaseKind): string[] {
   const { statuses, operations } = STATUSES_OF_KIND[kind];
