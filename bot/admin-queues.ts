@@ -4,11 +4,11 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Request, Response, Server } from 'restify';
-import { hasRole } from '../domain/people.js';
+import { mayUse } from '../domain/rules/console-access.js';
 import type { Directory } from '../domain/ports/directory.js';
 import type { Logger } from '../infra/logger.js';
 import type { ConsoleSessions } from './handoff/console-auth.js';
-import { consoleSessionOf } from './handoff/console-routes.js';
+import { AREA_REFUSALS, consoleSessionOf } from './handoff/console-guard.js';
 import { ADMIN_QUEUES_PATH } from './http.js';
 
 export interface AdminQueuesDeps {
@@ -92,7 +92,7 @@ async function admit(req: Request, res: Response, deps: AdminQueuesDeps): Promis
   if (!session) return refuse(res, 401, 'NO_SESSION');
   // Asked on every request: a role withdrawn in the directory ends access at once.
   const person = await deps.directory.getPerson(session.agentId);
-  if (!person || !hasRole(person, 'ADMIN')) return refuse(res, 403, 'NOT_AN_ADMIN');
+  if (!person || !mayUse(person, 'queues')) return refuse(res, 403, AREA_REFUSALS.queues);
   if (req.method === 'GET' || req.method === 'HEAD') return true;
   // SameSite=Strict keeps other sites' forms from carrying the cookie; an Origin header, when sent, must be ours too.
   const origin = req.headers.origin;

@@ -281,6 +281,8 @@
     C.api('GET', '/console/api/me').then(function (r) {
       if (r.status !== 200) return C.showSignIn();
       C.csrf = r.json.csrf;
+      C.areas = r.json.areas || [];
+      if (C.enterAreas(r.json.agent)) return;
       C.fieldChoices = r.json.fieldChoices || [];
       fillFieldSelect();
       showDesk(r.json.agent);

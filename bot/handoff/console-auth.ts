@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { hasRole, type Person } from '../../domain/people.js';
+import type { Person } from '../../domain/people.js';
+import { CONSOLE_ROLES, mayUseConsole } from '../../domain/rules/console-access.js';
 import type { Directory } from '../../domain/ports/directory.js';
 import type { AgentCredentials } from '../../domain/ports/handoff-repository.js';
 import type { AgentSessions } from '../../domain/ports/agent-sessions.js';
@@ -25,13 +26,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * Sets (or resets) an agent's console password; only directory people with the helpdesk-agent
- * role. Every session the agent had is ended: whoever signed in with the old password is out.
+ * Sets (or resets) a console password; only directory people with a console role (helpdesk
+ * agent, lead agency, admin: domain/rules/console-access.ts). Every session the person had is
+ * ended: whoever signed in with the old password is out.
  */
 export async function setAgentPassword(deps: { directory: Directory; credentials: AgentCredentials; sessions: AgentSessions }, email: string, password: string): Promise<{ ok: true; person: Person; sessionsEnded: number } | { ok: false; reason: string }> {
   const person = await deps.directory.findByEmail(email.trim());
   if (!person) return { ok: false, reason: `no person with the e-mail ${email} in the directory` };
-  if (!hasRole(person, 'HELPDESK_AGENT')) return { ok: false, reason: `${email} does not have the HELPDESK_AGENT role` };
+  if (!mayUseConsole(person)) return { ok: false, reason: `${email} has none of the console roles (${CONSOLE_ROLES.join(', ')})` };
   if (password.length < MIN_PASSWORD_LENGTH) return { ok: false, reason: `the password must have at least ${MIN_PASSWORD_LENGTH} characters` };
   await deps.credentials.setHash(person.id, await hashPassword(password));
   return { ok: true, person, sessionsEnded: await deps.sessions.deleteForAgent(person.id) };
@@ -93,15 +95,15 @@ export class ConsoleSessions {
 }
 
 /**
- * Ends the console sessions of everyone who no longer holds the helpdesk-agent role (after the
- * directory was loaded again); returns whose were ended. Each request checks the role too: this
+ * Ends the console sessions of everyone who no longer holds any console role (after the
+ * directory was loaded again); returns whose were ended. Each request checks the roles too: this
  * also closes what the next request would have found.
  */
 export async function endSessionsOfFormerAgents(deps: { directory: Directory; sessions: AgentSessions; now: Date }): Promise<string[]> {
   const ended: string[] = [];
   for (const agentId of await deps.sessions.agentIds(deps.now)) {
     const person = await deps.directory.getPerson(agentId);
-    if (person && hasRole(person, 'HELPDESK_AGENT')) continue;
+    if (person && mayUseConsole(person)) continue;
     await deps.sessions.deleteForAgent(agentId);
     ended.push(agentId);
   }

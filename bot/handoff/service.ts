@@ -1,6 +1,7 @@
 import type { Storage, TurnContext } from 'botbuilder';
 import type { FormField } from '../../domain/cases/forms.js';
-import { hasRole, type Locale, type Person } from '../../domain/people.js';
+import type { Locale, Person } from '../../domain/people.js';
+import { mayUse } from '../../domain/rules/console-access.js';
 import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
 import type { HandoffOutcome, HandoffReason, HandoffRecord, HandoffRepository } from '../../domain/ports/handoff-repository.js';
@@ -233,14 +234,12 @@ export class HandoffService {
   }
 
   private async owned(conversationId: string, agent: Person): Promise<AgentResult> {
-    if (!hasRole(agent, 'HELPDESK_AGENT')) return { ok: false, code: 'NOT_OWNER' };
+    if (!mayUse(agent, 'desk')) return { ok: false, code: 'NOT_OWNER' };
     const rec = await this.deps.handoffs.get(conversationId);
     if (!rec || rec.status === 'closed') return { ok: false, code: 'NOT_FOUND' };
     if (rec.status !== 'taken' || rec.agentId !== agent.id) return { ok: false, code: 'NOT_OWNER' };
     return { ok: true, value: rec };
   }
-
-
 
   /** Sends an agent's (or the handoff's) message to the user and records it in the transcript and on the consoles. */
   private async toUser(rec: HandoffRecord, agent: Person, key: MessageKey, params: Params, relay?: { from: 'agent'; text: string }): Promise<void> {

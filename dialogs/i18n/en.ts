@@ -9,6 +9,7 @@ import { enNlu } from './en-nlu.js';
 import { enTime } from './en-time.js';
 import { enDirectLine } from './en-directline.js';
 import { enConsole } from './en-console.js';
+import { enReports } from './en-reports.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
@@ -23,6 +24,7 @@ export const en: Record<keyof typeof ms, string> = {
   ...enTime,
   ...enDirectLine,
   ...enConsole,
+  ...enReports,
   'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',

@@ -8,6 +8,7 @@ import { msNlu } from './ms-nlu.js';
 import { msTime } from './ms-time.js';
 import { msDirectLine } from './ms-directline.js';
 import { msConsole } from './ms-console.js';
+import { msReports } from './ms-reports.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
   // Certificate operations and training certificates (issue 4) live in their own files.
@@ -21,6 +22,7 @@ export const ms = {
   ...msTime,
   ...msDirectLine,
   ...msConsole,
+  ...msReports,
   'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',

@@ -59,7 +59,10 @@ function first(c: Case, events: string[], after = '', notBy?: string) {
 }
 
 /** Builds one measurement from a start, an optional end, a target and the paused intervals. */
-function measured(c: Case, measure: ServiceMeasure, start: string, end: string | undefined, targetHours: number | undefined, k: Clock, pauses: { from: string; to: string }[] = []): Measurement {
+function measured(
+  c: Case, measure: ServiceMeasure, start: string, end: string | undefined, targetHours: number | undefined, k: Clock,
+  pauses: { from: string; to: string }[] = [], deadline?: string,
+): Measurement {
   const stop = new Date(end ?? k.now.toISOString());
   const within = (from: string, to: string) => k.cal.workingMsBetween(new Date(Math.max(Date.parse(from), Date.parse(start))), new Date(Math.min(Date.parse(to), stop.getTime())));
   const excluded = pauses.reduce((sum, p) => sum + within(p.from, p.to), 0);
@@ -72,7 +75,8 @@ function measured(c: Case, measure: ServiceMeasure, start: string, end: string |
   if (targetHours !== undefined) {
     m.targetHours = targetHours;
     if (end || workingHours > targetHours) m.met = workingHours <= targetHours;
-    if (!end) m.dueAt = k.cal.addWorkingHours(k.now, Math.max(0, targetHours - workingHours)).toISOString();
+    // The deadline itself, passed or not: the case's own where it keeps one (a visit's moves with the person's delays).
+    if (!end) m.dueAt = deadline ?? k.cal.addWorkingHours(new Date(start), targetHours).toISOString();
   }
   return m;
 }
@@ -97,7 +101,7 @@ export function measureCase(c: Case, cal: WorkingCalendar, targets: ServiceTarge
     if (onsite?.approvedAt) {
       // The visit counts when its report says the representative was there (an absent one is rebooked).
       const visit = onsite.reports.find((r) => r.representativePresent)?.at;
-      out.push(measured(c, 'visit', onsite.approvedAt, visit, targets.visitHours, k, onsite.pauses));
+      out.push(measured(c, 'visit', onsite.approvedAt, visit, targets.visitHours, k, onsite.pauses, onsite.deadline));
     }
   } else if (c.kind === 'KN') {
     const asked = c.timeline.find((e) => e.event === 'advisoryRequested')?.at ?? c.createdAt;
@@ -156,7 +160,7 @@ export function summarise(ms: readonly Measurement[], by: readonly GroupBy[] = [
       f.p90Hours = quantile(done, 0.9);
     }
     return f;
-  }).sort((a, b) => SERVICE_MEASURES.indexOf(a.measure) - SERVICE_MEASURES.indexOf(b.measure) || String(a.month ?? '').localeCompare(String(b.month ?? '')) || String(a.agencyId ?? '').localeCompare(String(b.agencyId ?? '')));
+  }).sort((a, b) => SERVICE_MEASURES.indexOf(a.measure) - SERVICE_MEASURES.indexOf(b.measure) || String(a.month ?? '').localeCompare(String(b.month ?? '')) || String(a.agencyId ?? '').localeCompare(String(b.agencyId ?? '')) || String(a.kind ?? '').localeCompare(String(b.kind ?? '')));
 }
 
 /** Nearest-rank quantile of sorted values. */

@@ -27,7 +27,7 @@ export function mayRate(c: Case<unknown>): boolean {
 
 export function satisfactionOf(c: Case<unknown>): Satisfaction | undefined {
   const s = (c.data as { satisfaction?: Satisfaction } | undefined)?.satisfaction;
-  return s && Number.isInteger(s.score) ? s : undefined;
+  return s && Number.isInteger(s.score) && s.score >= 1 && s.score <= 5 ? s : undefined;
 }
 
 /**

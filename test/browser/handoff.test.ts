@@ -52,7 +52,7 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
       db.close();
     }
     await page.locator('#signin-button').click();
-    await page.locator('#signin-error').getByText('Hanya ejen meja bantuan boleh log masuk').waitFor();
+    await page.locator('#signin-error').getByText('Hanya ejen meja bantuan, pegawai agensi peneraju dan pentadbir boleh log masuk').waitFor();
     expect(await page.locator('#desk').isVisible()).to.equal(false);
     expect(problems.filter((p) => !/status of 40[13]/.test(p))).to.deep.equal([]);
   });

@@ -11,8 +11,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { removeDir, startTestBot } from './bot.js';
-import { launchChromium, pagesOf, seen, webchat } from './browser.js';
+import { removeDir, startTestBot, TestClock } from './bot.js';
+import { consoleSignIn, launchChromium, pagesOf, seen, send, webchat } from './browser.js';
+import { AGENT_EMAIL, AGENT_PASSWORD, setPasswordByCommand } from './console.js';
+import { LEAD, seedReportCases } from './reports.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
 type Pages = ReturnType<typeof pagesOf>;
@@ -48,9 +50,70 @@ async function settled(page: Page): Promise<void> {
   }
 }
 
+/** Once per run: an agent's and the lead officer's passwords, a person waiting for an agent mid-application, the cases the reports show. */
+const prepared: Record<string, Promise<void>> = {};
+const once = (key: string, make: () => Promise<void>) => (prepared[key] ??= make());
+
+async function passwords(bot: Bot): Promise<void> {
+  for (const [email, password] of [[AGENT_EMAIL, AGENT_PASSWORD], [LEAD.email, LEAD.password]] as const) {
+    const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, email, password);
+    if (set.code !== 0) throw new Error(`password for ${email}: ${set.stderr}`);
+  }
+}
+
+async function someoneWaiting(pages: Pages): Promise<void> {
+  const { page } = await pages.chatAs('demo-applicant', '', VIEWPORT);
+  await seen(page, 'Selamat datang ke Meja Bantuan MyGPKI');
+  await webchat.lastCard(page).getByRole('button', { name: 'Sijil Digital Pengguna' }).click();
+  await webchat.lastCard(page).getByRole('button', { name: 'Mohon Sijil Digital Pengguna baharu' }).click();
+  await seen(page, 'Sila masukkan nombor MyKad anda');
+  await send(page, '900101-14-5678');
+  await seen(page, 'Nama penuh seperti dalam MyKad?');
+  await send(page, 'Aminah binti Hassan');
+  await seen(page, 'Alamat e-mel rasmi anda');
+  await send(page, 'aminah@moh.gov.my');
+  await seen(page, 'Nombor telefon untuk dihubungi');
+  await send(page, 'nak cakap dengan orang');
+  await seen(page, /tempat ke-1 dalam giliran/);
+}
+
+/** The desk after sign-in with that person waiting, their conversation open; `en` switches the console to English. */
+async function consoleDesk(pages: Pages, bot: Bot, en: boolean): Promise<Page> {
+  await once('passwords', () => passwords(bot));
+  await once('waiting', () => someoneWaiting(pages));
+  const { page } = await pages.open('/console', { width: 1200, height: 800 });
+  if (en) await page.locator('#lang').click();
+  await consoleSignIn(page, AGENT_EMAIL, AGENT_PASSWORD);
+  await page.locator('#queue li', { hasText: 'Aminah binti Hassan' }).click();
+  await page.locator('#transcript li.user', { hasText: 'nak cakap dengan orang' }).waitFor();
+  return page;
+}
+
+/** The reports page for the lead officer over the cases of test/support/reports.ts; `en` in English. */
+async function reportsPage(pages: Pages, bot: Bot, en: boolean): Promise<Page> {
+  await once('passwords', () => passwords(bot));
+  await once('cases', async () => void (await seedReportCases(bot, clock)));
+  const { page } = await pages.open('/console', { width: 1200, height: 900 });
+  if (en) await page.locator('#lang').click();
+  await page.locator('#email').fill(LEAD.email);
+  await page.locator('#password').fill(LEAD.password);
+  await page.locator('#signin-button').click();
+  await page.locator('#areas').waitFor();
+  await page.locator('#reports-link').click();
+  await page.locator('#report').waitFor();
+  return page;
+}
+
+// Starts at the real time; the reports' cases move it to December 2026 (so they come after the chat and console shots).
+const clock = new TestClock();
+
 const SHOTS: Shot[] = [
   { file: 'chat-ms.png', show: (pages) => chatFirstScreen(pages, '', 'Selamat datang ke Meja Bantuan MyGPKI', 'Sijil Digital Pengguna') },
   { file: 'chat-en.png', show: (pages) => chatFirstScreen(pages, '?lang=en', 'Welcome to the MyGPKI Helpdesk', 'User digital certificates') },
+  { file: 'console-ms.png', show: (pages, bot) => consoleDesk(pages, bot, false) },
+  { file: 'console-en.png', show: (pages, bot) => consoleDesk(pages, bot, true) },
+  { file: 'reports-ms.png', show: (pages, bot) => reportsPage(pages, bot, false) },
+  { file: 'reports-en.png', show: (pages, bot) => reportsPage(pages, bot, true) },
 ];
 
 async function main(only: string[]): Promise<void> {
@@ -59,13 +122,13 @@ async function main(only: string[]): Promise<void> {
   if (unknown.length > 0) throw new Error(`no such screenshot: ${unknown.join(', ')} (known: ${SHOTS.map((s) => s.file).join(', ')})`);
   mkdirSync(OUT_DIR, { recursive: true });
   let browser: Browser | undefined;
-  const bot = await startTestBot();
+  const bot = await startTestBot({ AGENT_HOURS: 'always', AGENT_WAIT_SECONDS: '3600' }, undefined, { clock });
   const pages = pagesOf(() => browser!, () => bot.url);
   try {
     browser = await launchChromium();
     for (const shot of shots) {
       const page = await shot.show(pages, bot);
-      await page.screenshot({ path: path.join(OUT_DIR, shot.file), animations: 'disabled', caret: 'hide' });
+      await page.screenshot({ path: path.join(OUT_DIR, shot.file), animations: 'disabled', caret: 'hide', fullPage: shot.file.startsWith('reports') });
       process.stdout.write(`docs/screenshots/${shot.file}\n`);
       await pages.closeAll();
     }
