@@ -26,7 +26,7 @@ export const SHORT_FORMS: Record<string, string> = {
   retire: 'bersara', retiring: 'bersara', retired: 'bersara', resign: 'bersara', resigned: 'bersara', persaraan: 'bersara', lapse: 'expired',
   lapses: 'expired', lapsed: 'expired', expires: 'expired', luputkan: 'luput', tamatnya: 'tamat', xpayah: 'tak payah', tkpayah: 'tak payah',
   sudahlah: 'sudah_lah', dahlah: 'sudah_lah', berpindah: 'pindah', transferred: 'transfer', moved: 'pindah', disambung: 'renew',
-  disambungkan: 'renew', dilanjutkan: 'lanjut', sambungan: 'renew', membaharui: 'renew', memperbaharuinya: 'renew', u: 'you', ur: 'your',
+  disambungkan: 'renew', dilanjutkan: 'lanjut', membaharui: 'renew', memperbaharuinya: 'renew', u: 'you', ur: 'your',
   pls: 'please', plz: 'please', plis: 'please', pliss: 'please', cnt: 'cannot', cant: 'cannot', dont: 'do not', wont: 'will not', im: 'saya',
   hw: 'how', wat: 'what', wht: 'what', abt: 'about', msg: 'message', info: 'information', appl: 'apply', cert: 'sijil', certs: 'sijil',
   certificate: 'sijil', certificates: 'sijil', sert: 'sijil', serti: 'sijil', sijl: 'sijil', sjil: 'sijil', cerificate: 'sijil', certifikat: 'sijil',
@@ -47,6 +47,9 @@ export const SHORT_FORMS: Record<string, string> = {
   applications: 'application', persons: 'person', humans: 'human', somebody: 'someone', officers: 'officer', staffs: 'staff',
   cs: 'customer_service', doesnt: 'does not', isnt: 'is not', havent: 'have not', hasnt: 'has not', didnt: 'did not', arent: 'are not',
   wasnt: 'was not', couldnt: 'could not', werent: 'were not',
+  // Formal Malay and English forms of words the lexicon already has.
+  resigning: 'bersara', resignation: 'bersara', pesara: 'bersara', invalidate: 'revoke', invalidated: 'revoke', handphone: 'hp',
+  gud: 'good', gd: 'good', mornin: 'morning', mn: 'mana', komplen: 'complain', komplain: 'complain', dgr: 'dengar', dgar: 'dengar', dngr: 'dengar', menerima: 'terima', diterima: 'terima', received: 'receive', receiving: 'receive', mengemaskini: 'kemaskini', dikemaskini: 'kemaskini',
 };
 
 /** Multi-word expressions read as one token (after short forms): "macam mana" → macam_mana. */
@@ -69,6 +72,13 @@ export const PHRASES: string[] = [
   'e sijil', 'slip gaji', 'penyata gaji', 'komputer riba', 'papan kekunci', 'peti emel', 'sijil digital vaksin', 'mydigital id',
   'kerja lebih masa', 'cuti rehat', 'annual leave', 'kenaikan pangkat', 'income tax', 'cukai pendapatan', 'air conditioner', 'apa itu',
   'what is gpki', 'maklum balas', 'soalan lazim', 'how much', 'timing out', 'time out', 'shut down',
+  'e mel', 'dimuat turun', 'dimuat naik', 'letak jawatan', 'meletak jawatan', 'meletakkan jawatan', 'tandatangan digital', 'digital signature',
+  'lets encrypt', 'jasa baik', 'dengan ini', 'untuk makluman', 'for your information', 'next step', 'langkah seterusnya', 'what next',
+  'apa seterusnya', 'bank islam', 'bank rakyat', 'menarik balik', 'ditarik balik', 'follow up', 'tak lagi perlu', 'tak perlu lagi',
+  'portal latihan', 'portal ujian', 'training portal', 'test portal', 'portal gpkilatihan', 'ujian penerimaan pengguna', 'user acceptance test',
+  'user acceptance testing', 'kad akses', 'access card', 'kad pekerja', 'staff card', 'pas keselamatan', 'sambungan selamat', 'secure connection',
+  'sambungan https', 'https connection', 'tak terima', 'belum terima', 'tak sampai', 'belum sampai', 'not received', 'never received',
+  'did not receive', 'have not received', 'not getting', 'shared folder', 'google drive', 'selamat tinggal', 'jumpa lagi', 'see you',
 ];
 
 /**
@@ -80,10 +90,12 @@ const CONCEPT_WORDS: Record<string, string[]> = {
   '#cert': ['sijil', 'sijil_digital', 'digital_sijil', 'sijil_digital_pengguna', 'sijil_digital_pelayan', 'sijil_digital_latihan'],
   '#user': ['sijil_digital_pengguna', 'pengguna', 'user', 'personal', 'peribadi', 'individu', 'individual'],
   '#server': ['sijil_digital_pelayan', 'server', 'ssl', 'tls', 'https', 'website', 'web', 'laman_web', 'wildcard', 'multi_domain', 'fqdn',
-    'web_server', 'domain', 'nama_domain', 'domain_name', '_domain_', 'csr', 'apache', 'nginx', 'iis', 'hosting', 'portal', 'san', 'padlock',
+    'web_server', 'sambungan_selamat', 'secure_connection', 'sambungan_https', 'https_connection', 'domain', 'nama_domain', 'domain_name', '_domain_', 'csr', 'apache', 'nginx', 'iis', 'hosting', 'portal', 'san', 'padlock',
     'mangga'],
   '#training': ['sijil_digital_latihan', 'latihan', 'ujian', 'training', 'test', 'testing', 'uat', 'sandbox', 'staging', 'percubaan', 'trial', 'dev',
-    'development', 'developer', 'pembangun', 'pembangunan', 'gpkilatihan', 'demo'],
+    'development', 'developer', 'pembangun', 'pembangunan', 'gpkilatihan', 'demo', 'portal_latihan', 'portal_ujian',
+    'training_portal', 'test_portal', 'portal_gpkilatihan', 'ujian_penerimaan_pengguna', 'user_acceptance_test', 'user_acceptance_testing', 'uji',
+    'menguji', 'diuji', 'pengujian', 'penguji'],
   '#medium': ['token', 'softcert', 'soft_cert', 'roaming', 'roaming_id', 'kad_pintar', 'smart_card', 'smartcard', 'usb'],
   '#apply': ['mohon', 'memohon', 'apply', 'applying', 'daftar', 'mendaftar', 'register', 'registration', 'request', 'sign_up', 'signup', 'obtain'],
   '#get': ['dapatkan', 'dapat', 'get'],
@@ -96,17 +108,18 @@ const CONCEPT_WORDS: Record<string, string[]> = {
     'deactivate', 'terminate', 'tamatkan', 'gugurkan', 'suspend', 'matikan'],
   '#cancel': ['batal', 'cancel', 'stop', 'berhenti', 'tak_jadi', 'abort', 'quit', 'never_mind', 'nevermind', 'nvm', 'forget_it', 'lupakan',
     'tak_payah', 'skip', 'hentikan', 'sudah_lah', 'changed_my_mind', 'ubah_fikiran', 'forget_about_it'],
-  '#replace': ['ganti', 'gantikan', 'menggantikan', 'penggantian', 'replace', 'replacement', 'diganti'],
+  '#replace': ['ganti', 'gantikan', 'menggantikan', 'penggantian', 'replace', 'replacement', 'diganti', 'gantian', 'pengganti', 'swap', 'reissue',
+    'reissued'],
   '#lost': ['hilang', 'kehilangan', 'lost', 'lose', 'missing', 'tercicir', 'cicir', 'dicuri', 'curi', 'stolen', 'kecurian', 'misplaced', 'tertinggal'],
   '#damaged': ['rosak', 'damaged', 'broken', 'patah', 'faulty', 'defective', 'pecah', 'corrupt', 'corrupted'],
-  '#status': ['status', 'semak', 'check', 'cek', 'chk', 'track', 'tracking', 'progress', 'kemajuan', 'perkembangan', 'sampai_mana', 'peringkat',
+  '#status': ['status', 'follow_up', 'semak', 'check', 'cek', 'chk', 'track', 'tracking', 'progress', 'kemajuan', 'perkembangan', 'sampai_mana', 'peringkat',
     'tahap', 'stage'],
   // No news since applying: "senyap je", "haven't heard anything", "apa cerita".
   '#news': ['berita', 'news', 'feedback', 'maklum_balas', 'cerita', 'dengar', 'heard', 'hear', 'senyap', 'happening', 'happened'],
   '#caseno': ['_case_', 'rujukan', 'reference', 'ref', 'tiket', 'ticket'],
   '#tasks': ['tugasan', 'task', 'tasks', 'todo'],
   '#pending': ['pending', 'menunggu', 'tertunggak', 'waiting'],
-  '#agent': ['agent', 'human', 'orang', 'staf', 'staff', 'officer', 'operator', 'live_chat', 'real_person', 'person', 'customer_service',
+  '#agent': ['agent', 'human', 'orang', 'staf', 'staff', 'officer', 'operator', 'petugas', 'live_chat', 'real_person', 'person', 'customer_service',
     'khidmat_pelanggan', 'admin'],
   '#complaint': ['aduan', 'adu', 'mengadu', 'complain', 'complaint'],
   '#problem': ['masalah', 'problem', 'issue', 'isu', 'bermasalah'],
@@ -117,40 +130,51 @@ const CONCEPT_WORDS: Record<string, string[]> = {
   '#blocked': ['blocked', 'block', 'sekat', 'disekat', 'tersekat', 'locked', 'lock', 'terkunci'],
   '#onsite': ['onsite', 'on_site', 'lokasi', 'tapak', 'datang', 'visit', 'lawatan', 'melawat', 'juruteknik', 'technician', 'bersemuka',
     'face_to_face', 'in_person', 'physically', 'fizikal', 'turun_padang', 'premis', 'premises'],
-  '#withdraw': ['withdraw', 'withdrawn', 'drop', 'tarik_balik', 'buang'],
+  '#withdraw': ['withdraw', 'withdrawn', 'drop', 'tarik_balik', 'menarik_balik', 'ditarik_balik', 'buang'],
   // Questions about the service rather than requests: cost, what things are.
   '#cost': ['caj', 'charge', 'charges', 'charged', 'bayar', 'fee', 'fees', 'cost', 'costs', 'kos', 'harga', 'price', 'percuma', 'free',
     'beli', 'buy', 'dikenakan', 'pay', 'pays', 'paid', 'yuran', 'how_much', 'ringgit', 'mahal', 'murah', 'tanggung'],
   '#explain': ['beza', 'perbezaan', 'difference', 'differ', 'terangkan', 'explain', 'explanation', 'definisi', 'definition', 'apa_itu', 'what_is_gpki',
     'syarat', 'layak', 'kelayakan', 'eligible', 'eligibility', 'requirement', 'requirements', 'criteria', 'kriteria'],
-  '#mail': ['emel', 'email', 'e_mel', 'mail', 'inbox', 'mailbox', 'peti_emel', 'spam'],
+  '#mail': ['emel', 'email', 'e_mel', 'mel', 'mail', 'inbox', 'mailbox', 'peti_emel', 'spam'],
   '#advice': ['nasihat', 'khidmat_nasihat', 'konsultasi', 'consultation', 'consult', 'advice', 'advise', 'advisory', 'rundingan', 'bimbingan',
-    'guidance', 'taklimat', 'briefing', 'panduan'],
+    'guidance', 'taklimat', 'briefing', 'panduan', 'pandangan', 'pakar', 'expert', 'experts', 'kepakaran', 'expertise'],
   '#session': ['sesi', 'session', 'bengkel', 'workshop'],
   '#help': ['help', 'bantuan', 'bantu', 'membantu', 'panduan', 'guide', 'start', 'started', 'mula', 'bermula', 'faq', 'soalan_lazim', 'what_can_you_do', 'apa_boleh_buat', 'apa_yang_boleh'],
   '#please': ['tolong'],
   '#helpdesk': ['help_desk', 'meja_bantuan'],
   '#greet': ['hi', 'hello', 'salam', 'selamat_pagi', 'selamat_petang', 'selamat_tengahari', 'selamat_tengah_hari', 'selamat_malam', 'good_morning',
     'good_afternoon', 'good_evening', 'morning', 'yo', 'apa_khabar', 'good_day'],
-  '#thanks': ['terima_kasih', 'thanks', 'thank_you'],
+  '#thanks': ['terima_kasih', 'thanks', 'thank_you', 'cheers'],
+  '#bye': ['bye', 'goodbye', 'selamat_tinggal', 'jumpa_lagi', 'see_you', 'daa'],
   '#lang': ['english', 'melayu', 'bahasa', 'language', 'bahasa_melayu', 'bahasa_malaysia', 'bahasa_english', 'bahasa_inggeris'],
   '#privkey': ['kunci_persendirian', 'kunci_peribadi', 'private_key'],
   '#leaked': ['bocor', 'leaked', 'leak', 'compromised', 'terdedah', 'terjejas', 'diketahui'],
-  '#retire': ['bersara', 'berhenti_kerja'],
+  '#retire': ['bersara', 'berhenti_kerja', 'letak_jawatan', 'meletak_jawatan', 'meletakkan_jawatan'],
   '#code': ['kod', 'code', 'otp', 'verifikasi', 'verification', 'pengaktifan', 'activation'],
+  // Signing with the certificate: what most complaints are about, and what an application is for.
+  '#sign': ['tandatangan', 'tandatangani', 'menandatangani', 'ditandatangani', 'sign', 'signing', 'signed', 'signature', 'tandatangan_digital',
+    'digital_signature', 'sain'],
+  // A step of an application already under way ("kod verifikasi diterima, apa seterusnya").
+  '#nextstep': ['seterusnya', 'next_step', 'langkah_seterusnya', 'what_next', 'apa_seterusnya', 'proceed'],
   '#pin': ['pin'],
   '#login': ['login', 'log_masuk', 'log_in', 'sign_in', 'signin'],
-  '#download': ['muat_turun', 'download'],
-  '#upload': ['muat_naik', 'upload'],
+  '#download': ['muat_turun', 'dimuat_turun', 'download'],
+  '#upload': ['muat_naik', 'dimuat_naik', 'upload'],
   '#govapp': ['eperolehan', '1gfmas', 'hrmis', 'mygovuc', 'espkb'],
   '#approved': ['lulus', 'diluluskan', 'approved', 'verified'],
   '#approve': ['luluskan', 'meluluskan', 'approve', 'sahkan', 'mengesahkan', 'kelulusan', 'approval', 'approvals', 'verify'],
   '#talk': ['bercakap', 'cakap', 'speak', 'talk', 'chat', 'berbual', 'berhubung', 'hubungi', 'contact', 'sambungkan', 'hubungkan'],
   '#office': ['pejabat', 'office', 'bangunan', 'building', 'jabatan_kami'],
   '#bot': ['bot', 'chatbot', 'robot'],
-  '#continue': ['teruskan', 'continue', 'proceed'],
-  '#noneed': ['no_longer', 'not_needed', 'not_required', 'tak_perlu', 'tak_guna'],
+  '#continue': ['teruskan', 'continue'],
+  '#noneed': ['no_longer', 'not_needed', 'not_required', 'tak_perlu', 'tak_guna', 'tak_lagi_perlu', 'tak_perlu_lagi'],
   '#transfer': ['pindah', 'transfer', 'bertukar'],
+  // Something that should have come and has not (a code, an e-mail): a complaint when it is ours.
+  '#notreceived': ['tak_terima', 'belum_terima', 'tak_sampai', 'belum_sampai', 'not_received', 'never_received', 'did_not_receive', 'have_not_received',
+    'not_getting'],
+  // A system or environment closed for good: what a certificate for it is revoked for.
+  '#closed': ['tutup', 'ditutup', 'ditamatkan', 'decommission', 'decommissioned', 'shut_down', 'shutdown', 'dihentikan', 'dimansuhkan'],
   '#ready': ['siap', 'ready'],
   '#ap': ['ap', 'sa'],
   '#capability': ['arahan', 'command', 'commands', 'option', 'options', 'pilihan', 'fungsi', 'function', 'functions', 'services', 'service',
@@ -171,7 +195,10 @@ const CONCEPT_WORDS: Record<string, string[]> = {
     'license'],
   '#bank': ['bank', 'maybank', 'maybank2u', 'm2u', 'cimb', 'rhb', 'bsn', 'ambank', 'affin', 'secure2u', 'securetac', 'tac', 'online_banking',
     'internet_banking', 'perbankan_internet', 'perbankan', 'banking', 'atm', 'kad_atm', 'atm_card', 'debit', 'kredit', 'credit', 'kad_kredit',
-    'kad_debit', 'credit_card', 'debit_card', 'bank_account', 'akaun_bank', 'duit', 'wang', 'money', 'pindahan', 'transaksi', 'transaction'],
+    'kad_debit', 'credit_card', 'debit_card', 'bank_account', 'akaun_bank', 'duit', 'wang', 'money', 'pindahan', 'transaksi', 'transaction',
+    'bankislam', 'bank_islam', 'bank_rakyat', 'hongleong', 'publicbank', 'pbe', 'ocbc', 'hsbc', 'uob', 'agrobank', 'mybsn', 'fpx', 'duitnow',
+    'ewallet', 'grabpay', 'shopeepay', 'crypto', 'kripto', 'cryptocurrency', 'bitcoin', 'ethereum', 'nft', 'binance', 'saham', 'shares', 'stock',
+    'pelaburan', 'investment'],
   '#civil': ['jpn', 'lahir', 'kelahiran', 'birth', 'nikah', 'kahwin', 'kawin', 'perkahwinan', 'marriage', 'cerai', 'perceraian', 'divorce',
     'kematian', 'death', 'pasport', 'passport', 'imigresen', 'immigration', 'visa', 'kad_pengenalan', 'identity_card', 'baby', 'bayi', 'anak',
     'agama'],
@@ -180,9 +207,9 @@ const CONCEPT_WORDS: Record<string, string[]> = {
     'pelajar', 'student', 'peperiksaan', 'exam', 'matrikulasi', 'muet', 'belajar', 'study', 'studies'],
   '#event': ['webinar', 'seminar', 'ceramah', 'program', 'programme', 'event', 'penyertaan', 'participation', 'kehadiran', 'attendance',
     'penghargaan', 'appreciation', 'completion', 'induksi', 'induction', 'epsa', 'intan', 'coursera', 'udemy', 'e_sijil', 'majlis', 'ceremony',
-    'kuiz', 'quiz', 'mandatory'],
+    'kuiz', 'quiz', 'mandatory', 'anugerah', 'award', 'awards'],
   '#medical': ['mc', 'klinik', 'clinic', 'hospital', 'doktor', 'doctor', 'sakit', 'sick', 'demam', 'vaksin', 'vaccine', 'vaccination', 'mysejahtera',
-    'cuti_sakit', 'sick_leave', 'medical_sijil', 'sijil_digital_vaksin', 'medical', 'rawatan', 'ubat', 'panel'],
+    'cuti_sakit', 'sick_leave', 'medical_sijil', 'sijil_digital_vaksin', 'medical', 'perubatan', 'rawatan', 'ubat', 'panel'],
   '#business': ['halal', 'jakim', 'ssm', 'perniagaan', 'business', 'bisnes', 'kedai', 'restoran', 'restaurant', 'permit',
     'lhdn', 'e_filing', 'cukai', 'tax', 'income_tax', 'cukai_pendapatan', 'kwsp', 'epf', 'perkeso', 'socso', 'ptptn', 'str', 'zakat', 'bil',
     'bill', 'tnb', 'elektrik', 'electricity', 'refund', 'mydigital_id', 'mydigital', 'myeg', 'langganan', 'subscription', 'membership', 'keahlian',
@@ -193,17 +220,30 @@ const CONCEPT_WORDS: Record<string, string[]> = {
   '#office_it': ['wifi', 'internet', 'printer', 'pencetak', 'laptop', 'komputer_riba', 'desktop', 'tetikus', 'mouse', 'keyboard', 'papan_kekunci',
     'monitor', 'outlook', 'teams', 'zoom', 'webex', 'projektor', 'projector', 'aircond', 'aircon', 'air_conditioner', 'penghawa_dingin', 'fotostat', 'photocopy', 'scanner',
     'antivirus', 'microsoft', 'office365', 'software', 'perisian', 'mailbox', 'peti_emel', 'minecraft', 'github', 'game', 'netflix', 'astro',
-    'unifi', 'streamyx', 'telefon', 'phone', 'print', 'cetak', 'facebook', 'shopee'],
+    'unifi', 'streamyx', 'telefon', 'phone', 'print', 'cetak', 'facebook', 'shopee', 'hp', 'smartphone', 'android', 'iphone', 'vpn', 'qr',
+    'whatsapp', 'telegram', 'instagram', 'tiktok', 'router', 'bluetooth', 'charger', 'bateri', 'battery', 'blog', 'wordpress', 'canva', 'excel',
+    'powerpoint', 'folder', 'shared_folder', 'sharepoint', 'onedrive', 'google_drive', 'gdrive', 'dropbox', 'pintu', 'door', 'kad_akses', 'access_card', 'kad_pekerja', 'staff_card', 'pas_keselamatan'],
+  // Other government portals and systems: their logins, PINs and certificates are theirs, not GPKI's.
+  '#othergov': ['mygov', 'mygovernment', 'ekasih', 'myehalal', 'ehalal', 'mysikap', 'mytax', 'ezakat', 'padu', 'mysst', 'jobsmalaysia', 'ecuti',
+    'eleave', 'ekehadiran', 'myidentity', 'spa9', 'espa', 'splkpm', 'mykwsp', 'iakaun', 'i_akaun', 'mysumber', 'eprestasi', 'esilav', 'mydaftar',
+    'sispaa', 'egumis', 'mybayar', 'ibayar', 'jpa', 'kwap', 'spr', 'mysprsemak', 'ezbiz'],
+  // Professional IT certifications: certificates, renewals and exams of another kind.
+  '#itcert': ['ccna', 'ccnp', 'ccie', 'comptia', 'cissp', 'cism', 'cisa', 'ceh', 'oscp', 'pmp', 'prince2', 'itil', 'togaf', 'aws', 'azure', 'gcp',
+    'rhce', 'rhcsa', 'mcse', 'mcsa', 'ocp', 'cka', 'scrum', 'pecb', 'iso27001', 'csm'],
   // The GPKI portal (where most complaints happen); "gpki" alone says nothing here, where everything is GPKI.
   '#gpkiportal': ['portal_gpki', 'gpki_portal', 'portal_mygpki', 'mygpki_portal'],
   '#smalltalk': ['makan', 'lapar', 'hungry', 'cuaca', 'weather', 'hujan', 'rain', 'raining', 'bola', 'football', 'lawak', 'joke', 'jokes', 'funny',
     'kelakar', 'haha', 'hahaha', 'hehe', 'lol', 'umur', 'age', 'lagu', 'song', 'nyanyi', 'nyanyikan', 'sing', 'mengantuk', 'ngantuk', 'sleepy',
-    'bosan', 'bored', 'minum', 'drink', 'love', 'sayang', 'cinta', 'cantik', 'favourite', 'favorite', 'lelaki', 'perempuan', 'boy', 'girl',
-    'tinggal'],
+    'bosan', 'bored', 'minum', 'drink', 'love', 'sayang', 'cinta', 'cantik', 'favourite', 'favorite', 'lelaki', 'perempuan', 'boy', 'girl'],
 };
 
 /** Concepts of the everyday senses above: a certificate next to one of them is `#othercert`, not `#cert` (normalise.ts). */
-export const OTHER_SENSES: ReadonlySet<string> = new Set(['#transport', '#bank', '#civil', '#school', '#event', '#medical', '#business', '#pay']);
+export const OTHER_SENSES: ReadonlySet<string> = new Set(['#transport', '#bank', '#civil', '#school', '#event', '#medical', '#business', '#pay', '#othergov',
+  '#itcert']);
+
+/** Question words, so a clitic ("bagaimanakah", "apakah", "bilakah") can be taken off them (normalise.ts). */
+export const QUESTION_WORDS: readonly string[] = ['apa', 'bagaimana', 'bila', 'mana', 'siapa', 'berapa', 'kenapa', 'mengapa', 'macam', 'perlu', 'boleh',
+  'ada', 'betul', 'sudah', 'dah', 'mesti', 'wajib', 'patut', 'harus'];
 
 /** Word → its concept feature(s), space-separated (the inverse of CONCEPT_WORDS). */
 export const CONCEPTS: Record<string, string> = {};
@@ -218,4 +258,8 @@ export const STOPWORDS = new Set([
   'lah', 'la', 'je', 'jer', 'pun', 'kah', 'ye', 'ya', 'encik', 'cik', 'tuan', 'puan', 'sir', 'madam', 'boss', 'bos', 'dr', 'hj', 'in', 'on', 'at',
   'by', 'so', 'just', 'also', 'juga', 'kat', 'punya', 'would', 'like', 'could', 'can', 'will', 'should', 'need', 'perlu', 'digital', 'you', 'your',
   'me', 'sikit', 'sekejap', 'jap', 'ok', 'okay', 'okey', 'oke', 'boleh', 'do', 'does', 'did', 'hendak', 'mahu', 'ada', 'bersama', 'gpki', 'mygpki',
+  // Formal Malay (letters and e-mail to a helpdesk): connectives and courtesies that say nothing about the request.
+  'telah', 'tersebut', 'kerana', 'oleh', 'mengenai', 'berkenaan', 'terdapat', 'adalah', 'ialah', 'merupakan', 'anda', 'sila', 'pihak', 'kiranya',
+  'jasa_baik', 'sebarang', 'segala', 'dengan_ini', 'untuk_makluman', 'for_your_information', 'sekian', 'hormat', 'dato', 'datuk', 'yb', 'ybhg',
+  'tuan_puan', 'berbahasa', 'harap', 'maklum', 'kindly', 'regards', 'dear', 'hereby',
 ]);

@@ -1,5 +1,5 @@
 import { isHostName, PATTERNS } from './entities.js';
-import { CONCEPTS, OTHER_SENSES, PHRASES, SHORT_FORMS, STOPWORDS } from './lexicon.js';
+import { CONCEPTS, OTHER_SENSES, PHRASES, QUESTION_WORDS, SHORT_FORMS, STOPWORDS } from './lexicon.js';
 
 // Entities become placeholder words: "status UC-2026-000001" and "status SC-2025-000777" are the
 // same request, and a MyKad number or an address must never become a feature of the model.
@@ -29,8 +29,12 @@ export function normalise(text: string): string {
     .replace(/([a-z])\1{2,}/g, '$1')
     .replace(/\b([a-z]{3,})2\b/g, '$1');
   const words: string[] = [];
-  for (const w of s.split(' ')) {
+  for (let w of s.split(' ')) {
     if (!w) continue;
+    if (!SHORT_FORMS[w] && !CONCEPTS[w] && !STOPWORDS.has(w)) {
+      const stem = withoutClitic(w);
+      if (stem && LEXICON_WORDS.has(stem)) w = stem;
+    }
     const expanded = SHORT_FORMS[w];
     if (expanded) words.push(...expanded.split(' '));
     else words.push(w);
@@ -72,6 +76,20 @@ function isOtherSense(word: string | undefined): boolean {
   const concepts = word ? CONCEPTS[word] : undefined;
   return !!concepts && concepts.split(' ').some((c) => OTHER_SENSES.has(c) || c === '#course');
 }
+
+/**
+ * A word without the Malay clitic on its end: the question particle "-kah" ("bolehkah",
+ * "bagaimanakah"), "-nya" ("sijilnya", "kunci persendiriannya"), "-lah"; undefined when there is none.
+ * The stem is only used when it is a known word (here: a word of the lexicon; model.ts: a word of the model).
+ */
+export function withoutClitic(word: string): string | undefined {
+  return /^([a-z]{3,})(?:nya|kah|lah)$/.exec(word)?.[1];
+}
+
+// Words the normaliser knows without the model: what a clitic may be taken off to reach.
+const LEXICON_WORDS: ReadonlySet<string> = new Set([
+  ...Object.keys(CONCEPTS), ...Object.keys(SHORT_FORMS), ...STOPWORDS, ...PHRASES.flatMap((p) => p.split(' ')), ...QUESTION_WORDS,
+]);
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -82,9 +82,19 @@ export function mayActAtOnce(u: Understood): boolean {
   return u.confidence >= ACT_THRESHOLD && u.features.some((f) => objects.includes(f)) && !u.features.some((f) => OTHER_WORLD.has(f)) && u.unknown.length === 0;
 }
 
+/**
+ * A thank-you or a goodbye ("terima kasih", "tq", "ok bye"): nothing the bot serves, so the model calls it
+ * `out_of_scope` (as the independent evaluation labels it), but answering it as a misunderstanding would
+ * be rude, and two in a row would queue the person for an agent. The bot answers it as a greeting (the
+ * menu); no case is opened either way.
+ */
+function isCourtesy(u: Understood): boolean {
+  return !!u.features?.some((f) => f === '#thanks' || f === '#bye');
+}
+
 /** The decision for one understanding; without `features` and `unknown` a case-opening intent is always asked. */
 export function decide(u: Understood): Decision {
-  if (u.intent === 'out_of_scope') return { kind: 'outOfScope' };
+  if (u.intent === 'out_of_scope') return isCourtesy(u) ? { kind: 'act', intent: 'greeting' } : { kind: 'outOfScope' };
   const candidates = u.top.filter((t) => t.intent !== 'out_of_scope');
   if (u.confidence < CONFIDENCE_THRESHOLD) {
     const choices = candidates.slice(0, MAX_CHOICES).map((t) => t.intent);
