@@ -5,7 +5,7 @@ import { FailClosedAuthentication, publicCloudWith } from './auth.js';
 import { openCertificateAuthorities } from './certificate-authorities.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
-import { isDomainError } from '../domain/errors.js';
+import { DomainError, isDomainError } from '../domain/errors.js';
 import { ApplyUserCertificateDialog } from '../dialogs/user-certificate/apply-dialog.js';
 import { RenewCertificateDialog } from '../dialogs/certificates/renew-dialog.js';
 import { RevokeCertificateDialog } from '../dialogs/certificates/revoke-dialog.js';
@@ -65,6 +65,7 @@ import { ClientAddresses } from './client-address.js';
 import { mountConsole } from './handoff/console-routes.js';
 import { consoleSecret } from './runtime.js';
 import { TicketEventsNotifier } from './handoff/tickets.js';
+import { appPath, staleBuild } from '../infra/app-root.js';
 
 export interface StartOptions {
   /** `all` takes HTTP turns and runs jobs; `worker` only runs jobs. */
@@ -148,7 +149,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     ...(config.bot.openIdMetadataUrl ? publicCloudWith(config.bot.openIdMetadataUrl) : {}),
   });
   const adapter = new CloudAdapter(auth);
-  const webDir = fileURLToPath(new URL('../web/', import.meta.url));
+  const webDir = appPath('web');
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
@@ -340,9 +341,11 @@ async function runFromCommandLine(): Promise<void> {
     process.exit(78);
   };
   const bot = await startBot(config, { role: process.argv.includes('--worker') ? 'worker' : 'all', onConfigError: refuse }).catch((e: unknown) => {
-    if (e instanceof ConfigError) refuse(e);
+    if (e instanceof ConfigError || (e instanceof DomainError && e.code === 'CONFIG_INVALID')) refuse(e);
     throw e;
   });
+  const stale = staleBuild(fileURLToPath(import.meta.url));
+  if (stale) process.stderr.write(`warning: ${stale}\n`);
   const stop = (signal: string) => {
     const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs);
     timer.unref();

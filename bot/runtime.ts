@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Storage } from 'botbuilder';
 import type { ActivityLog } from '../domain/ports/activity-log.js';
 import type { Clock } from '../domain/ports/clock.js';
@@ -33,6 +32,7 @@ import { SqliteAgentSessions, SqliteRateLimits } from '../infra/store/embedded/r
 import type { SavedReplies } from '../domain/ports/saved-replies.js';
 import { SqliteSavedReplies } from '../infra/store/embedded/saved-replies.js';
 import { ensurePrivateDir, tightenDataDir } from '../infra/store/embedded/data-dir.js';
+import { appPath } from '../infra/app-root.js';
 
 /** The adapters chosen by the configuration: the only place that knows which mode runs. */
 export interface Infrastructure {
@@ -186,7 +186,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   };
 }
 
-const DEMO_SEED = fileURLToPath(new URL('../infra/seed/demo-directory.json', import.meta.url));
+const DEMO_SEED = appPath('infra', 'seed', 'demo-directory.json');
 
 /**
  * Loads the directory: an operator's file (DIRECTORY_SEED) at every start, or the demo directory

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAgentHours, type AgentHours } from '../domain/rules/agent-hours.js';
+import { appPath } from './app-root.js';
 
 /**
  * The only module that reads process.env. Every key is typed, defaulted and validated once at
@@ -118,7 +119,7 @@ const Schema = z.object({
   // Demo login (pick a seeded demo-* person) on the token endpoint; default: on in the embedded open mode only.
   DEMO_LOGIN: z.enum(['true', 'false']).optional(),
   // Helpdesk (issue 7). Working-day calendar: JSON file of office hours, weekends per state and public holidays.
-  CALENDAR_FILE: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), 'calendar', 'malaysia-2026.json')),
+  CALENDAR_FILE: z.string().default(appPath('infra', 'calendar', 'malaysia-2026.json')),
   // State whose weekend and holidays apply (e.g. PUTRAJAYA, KEDAH: Friday and Saturday off).
   CALENDAR_STATE: z.string().min(2).default('PUTRAJAYA'),
   // On-site support must happen within this many working hours of the lead agency's approval (DOMAIN.md 7.7).
@@ -132,7 +133,7 @@ const Schema = z.object({
   // Advisory sessions: preferred dates must be at least this many working days ahead.
   ADVISORY_LEAD_WORKING_DAYS: int(5, 0, 60),
   // Folder of the FAQ knowledge base (*.json files of bilingual entries) used for self-help.
-  FAQ_DIR: z.string().default(path.join(path.dirname(new URL(import.meta.url).pathname), 'seed', 'faq')),
+  FAQ_DIR: z.string().default(appPath('infra', 'seed', 'faq')),
   // Helpdesk agents' working hours, e.g. "Mon-Fri 08:00-17:00 +08:00", or "always"; outside them the bot offers a ticket.
   AGENT_HOURS: z.string().default('Mon-Fri 08:00-17:00 +08:00').refine((s) => !('error' in parseAgentHours(s)), { message: 'expected e.g. "Mon-Fri 08:00-17:00 +08:00" or "always"' }),
   // Seconds a conversation waits in the agents' queue before the bot offers a complaint ticket instead.

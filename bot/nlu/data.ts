@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isIntent, type Intent } from './intents.js';
+import { appPath } from '../../infra/app-root.js';
 
 /** One labelled utterance, as operators write them: `{"text": "...", "intent": "..."}` per line. */
 export interface Example {
@@ -9,7 +9,7 @@ export interface Example {
   intent: Intent;
 }
 
-export const DATA_DIR = fileURLToPath(new URL('./data/', import.meta.url));
+export const DATA_DIR = appPath('bot', 'nlu', 'data');
 /** Training data, one file per language so each can be extended by someone who writes it. */
 export const TRAINING_FILES = ['ms.jsonl', 'en.jsonl', 'mixed.jsonl'].map((f) => path.join(DATA_DIR, f));
 /** Written separately from the training data; never trained on. */

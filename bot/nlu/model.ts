@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type * as NaturalClassifiers from 'natural/lib/natural/classifiers/index.js';
 import { BayesScorer, type NaturalBayesState } from './bayes-scorer.js';
 import type { Example } from './data.js';
-import { features, normalise } from './normalise.js';
+import { features, normalise, withoutClitic } from './normalise.js';
 import { SOFTMAX_DEFAULTS, SoftmaxScorer, softmaxInPlace, trainSoftmax, type SoftmaxOptions, type SoftmaxState } from './softmax.js';
-import { SpellingCorrector } from './spelling.js';
+import { SpellingCorrector, STOP } from './spelling.js';
+import { appPath } from '../../infra/app-root.js';
 
 /**
  * `logistic`: our sparse multinomial logistic regression (softmax.ts), the one the bot runs;
@@ -72,7 +72,7 @@ const DEFAULTS: Required<Omit<TrainOptions, 'softmax'>> = {
 
 const CORRECTOR = new SpellingCorrector();
 
-export const DEFAULT_CACHE_DIR = fileURLToPath(new URL('./model/', import.meta.url));
+export const DEFAULT_CACHE_DIR = appPath('bot', 'nlu', 'model');
 
 /**
  * The training documents: features of each normalised example (what the cache hash covers).
@@ -117,7 +117,16 @@ function encodeWith(known: ReadonlySet<string>, feats: string[], corrector?: Spe
       if (!out.includes(f)) out.push(f);
       continue;
     }
-    const corrected = corrector?.correct(f)?.filter((c) => known.has(c));
+    // A Malay clitic on a known word ("permohonannya", "sijilnya", "bagaimanakah"): the word.
+    const stem = withoutClitic(f);
+    if (stem && known.has(stem)) {
+      if (!out.includes(stem)) out.push(stem);
+      continue;
+    }
+    const reading = corrector?.correct(f);
+    // A typo of a stop word ("plese", "dgan") says as little as the stop word.
+    if (reading?.length === 1 && reading[0] === STOP) continue;
+    const corrected = reading?.filter((c) => known.has(c));
     if (corrected?.length) {
       for (const c of corrected) if (!out.includes(c)) out.push(c);
     } else {

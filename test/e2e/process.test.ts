@@ -1,17 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { removeDir } from '../support/bot.js';
 import { waitFor } from '../support/wait-for.js';
 
-/** The real process as `npm start` runs it: start, readiness, JSON logs, bad config, SIGTERM. */
+/**
+ * The real process as `npm start` runs it, from the JavaScript `npm run build` writes to dist/
+ * (built here from the source under test): start, readiness, JSON logs, bad config, SIGTERM.
+ */
 describe('e2e: the bot process', function () {
   this.timeout(90_000);
 
+  before(async () => {
+    await promisify(execFile)(process.execPath, ['infra/build.mjs']);
+    expect(existsSync('dist/bot/main.js'), 'npm run build wrote dist/bot/main.js').to.equal(true);
+  });
+
   function start(env: Record<string, string>): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', 'dist/bot/main.js'], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
