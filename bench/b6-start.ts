@@ -40,6 +40,8 @@ export interface B6Result {
   /** The bot's own exit code after SIGTERM when spawned directly (0 expected). */
   directExitCode: number | string | null;
   goalSeconds: number;
+  /** The second start's goal, for wall and CPU seconds alike. */
+  goalSecondStartSeconds: number;
   met: boolean;
 }
 
@@ -47,7 +49,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NPM_START = ['npm', 'start'];
 // What package.json's start script runs.
 const DIRECT = [process.execPath, '--disable-warning=DEP0111', 'dist/bot/main.js'];
+/** Goals (issue figures): the first start (CA keys made) within 3 s, the second within 1.5 s of wall and of CPU time. */
 const GOAL_SECONDS = 3;
+const GOAL_SECOND_START_SECONDS = 1.5;
 const POLL_MS = 20;
 const CLOCK_TICKS = (() => {
   try {
@@ -223,7 +227,8 @@ export async function runB6(): Promise<B6Result> {
       npmOrphanedBot: first.orphaned || second.orphaned,
       directExitCode: direct.exit,
       goalSeconds: GOAL_SECONDS,
-      met: first.seconds <= GOAL_SECONDS && second.seconds <= GOAL_SECONDS,
+      goalSecondStartSeconds: GOAL_SECOND_START_SECONDS,
+      met: first.seconds <= GOAL_SECONDS && second.seconds <= GOAL_SECOND_START_SECONDS && second.cpuSeconds <= GOAL_SECOND_START_SECONDS,
     };
   } finally {
     await rm(dataDir, { recursive: true, force: true });

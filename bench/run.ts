@@ -45,12 +45,14 @@ function b1Rows(r: B1Result): Row[] {
 }
 
 function b6Rows(r: B6Result): Row[] {
-  const row = (what: string, s: number, cpu: number, ratio: number): Row => ({
-    id: 'B6', what, measured: `${f(s, 2)} s (CPU ${f(cpu, 2)} s)`, ceiling: `node -e "" ${f(r.nodeStartSeconds, 3)} s`, ratio: `${f(ratio, 1)} × node`, goal: `≤ ${r.goalSeconds} s`, met: s <= r.goalSeconds,
+  const row = (what: string, s: number, cpu: number, ratio: number, goal: number, cpuToo: boolean): Row => ({
+    id: 'B6', what, measured: `${f(s, 2)} s (CPU ${f(cpu, 2)} s)`, ceiling: `node -e "" ${f(r.nodeStartSeconds, 3)} s`, ratio: `${f(ratio, 1)} × node`,
+    goal: `≤ ${goal} s${cpuToo ? ' (wall and CPU)' : ''}`, met: s <= goal && (!cpuToo || cpu <= goal),
   });
   return [
-    row(`${r.command} → /readyz, empty DATA_DIR`, r.firstStartSeconds, r.cpuSecondsToReady[0], r.firstRatio),
-    row(`${r.command} → /readyz, same DATA_DIR`, r.secondStartSeconds, r.cpuSecondsToReady[1], r.secondRatio),
+    row(`${r.command} → /readyz, empty DATA_DIR`, r.firstStartSeconds, r.cpuSecondsToReady[0], r.firstRatio, r.goalSeconds, false),
+    row(`${r.command} → /readyz, same DATA_DIR`, r.secondStartSeconds, r.cpuSecondsToReady[1], r.secondRatio, r.goalSecondStartSeconds, true),
+    row(`${r.directCommand} → /readyz, same DATA_DIR`, r.directStartSeconds, r.cpuSecondsToReady[2], r.directStartSeconds / r.nodeStartSeconds, r.goalSecondStartSeconds, true),
     {
       id: 'B6', what: 'SIGTERM exit (direct node; npm)', measured: `${r.directExitCode}; npm ${r.npmExit.join('/')}`,
       ceiling: '', ratio: '', goal: 'exit 0', met: r.directExitCode === 0 && !r.npmOrphanedBot,
