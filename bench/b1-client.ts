@@ -13,7 +13,12 @@ import { performance } from 'node:perf_hooks';
 
 export type ClientJob =
   | {
-      kind: 'dialog'; url: string; conversations: number; concurrency: number; /** `{n}` is replaced by the conversation's number */ userId: string; /** data: URL of the MyKad copy */ upload: string;
+      kind: 'dialog';
+      url: string;
+      conversations: number;
+      concurrency: number;
+      /** `{n}` is replaced by the conversation's number */ userId: string;
+      /** data: URL of the MyKad copy */ upload: string;
       /** Stop each conversation after this many turns (B5 parks them mid-dialog); default all 13. */ steps?: number;
     }
   | { kind: 'fixed'; url: string; requests: number; concurrency: number };
@@ -40,11 +45,16 @@ interface Reply {
 type Check = (replies: Reply[]) => string | undefined;
 
 /** What the bot must ask next (channelData.prompt.field of the last prompt of the turn). */
-const asks = (field: string): Check => (r) => {
-  const got = [...r].reverse().find((a) => a.channelData?.prompt)?.channelData?.prompt?.field;
-  return got === field ? undefined : `expected a prompt for '${field}', got '${got ?? 'no prompt'}'`;
-};
-const hasCard: Check = (r) => (r.some((a) => a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')) ? undefined : 'expected the menu card');
+const asks =
+  (field: string): Check =>
+  (r) => {
+    const got = [...r].reverse().find((a) => a.channelData?.prompt)?.channelData?.prompt?.field;
+    return got === field ? undefined : `expected a prompt for '${field}', got '${got ?? 'no prompt'}'`;
+  };
+const hasCard: Check = (r) =>
+  r.some((a) => a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive'))
+    ? undefined
+    : 'expected the menu card';
 const hasCaseId: Check = (r) => (r.some((a) => /UC-\d{4}-\d{6}/.test(a.text ?? '')) ? undefined : 'expected a case id after submitting');
 
 /** The full new user-certificate dialog as a channel would send it: 13 turns. */
@@ -62,7 +72,10 @@ function script(n: number, png: string): { activity: Record<string, unknown>; ch
     { activity: text('Pegawai Teknologi Maklumat F41'), check: asks('medium') },
     { activity: text('Token'), check: asks('applications') },
     { activity: text('ePerolehan'), check: asks('mykadCopy') },
-    { activity: { type: 'message', attachments: [{ name: 'mykad.png', contentType: 'image/png', contentUrl: png }] }, check: asks('declaration') },
+    {
+      activity: { type: 'message', attachments: [{ name: 'mykad.png', contentType: 'image/png', contentUrl: png }] },
+      check: asks('declaration'),
+    },
     { activity: text('ya'), check: asks('confirm') },
     { activity: value({ verb: 'answer', field: 'confirm', choice: 'submit' }), check: hasCaseId },
   ];
@@ -86,12 +99,18 @@ function activity(serviceUrl: string, conversationId: string, userId: string, bo
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -143,8 +162,14 @@ async function run(job: ClientJob): Promise<ClientResult> {
           const replies = res.status === 200 ? ((JSON.parse(res.body) as { activities?: Reply[] }).activities ?? []) : [];
           const problem = res.status === 200 ? check(replies) : `HTTP ${res.status}`;
           if (problem) {
-            const said = replies.map((a) => a.text).filter(Boolean).join(' | ').slice(0, 300);
-            throw new Error(`dialog off track in ${conversationId} at step ${step + 1} (${JSON.stringify(body).slice(0, 80)}): ${problem}; bot said: ${said || '(nothing)'}`);
+            const said = replies
+              .map((a) => a.text)
+              .filter(Boolean)
+              .join(' | ')
+              .slice(0, 300);
+            throw new Error(
+              `dialog off track in ${conversationId} at step ${step + 1} (${JSON.stringify(body).slice(0, 80)}): ${problem}; bot said: ${said || '(nothing)'}`,
+            );
           }
         }
       });
@@ -156,7 +181,13 @@ async function run(job: ClientJob): Promise<ClientResult> {
         latencies.push(res.ms);
       });
     }
-    return { latencies, byStep, elapsedMs: performance.now() - started, clientElu: performance.eventLoopUtilization(elu).utilization, proactivePosts: sink.posts() };
+    return {
+      latencies,
+      byStep,
+      elapsedMs: performance.now() - started,
+      clientElu: performance.eventLoopUtilization(elu).utilization,
+      proactivePosts: sink.posts(),
+    };
   } finally {
     agent.destroy();
     await sink.close();

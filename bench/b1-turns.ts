@@ -85,7 +85,11 @@ export interface Client {
 
 /** The load client in a child process (b1-client.ts), driven over IPC one job at a time. */
 export function startClient(): Client {
-  const child = fork(fileURLToPath(new URL('./b1-client.ts', import.meta.url)), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./b1-client.ts', import.meta.url)), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let failed: Error | undefined;
   child.on('error', (e) => void (failed = e));
   child.on('exit', (code) => void (failed ??= new Error(`load client exited with code ${code}`)));
@@ -108,7 +112,12 @@ export function startClient(): Client {
       const cpu = process.cpuUsage();
       const r = await run(job);
       const used = process.cpuUsage(cpu);
-      return { r, s: stats(r.latencies, r.elapsedMs), serverElu: performance.eventLoopUtilization(elu).utilization, serverCpuMs: (used.user + used.system) / 1000 };
+      return {
+        r,
+        s: stats(r.latencies, r.elapsedMs),
+        serverElu: performance.eventLoopUtilization(elu).utilization,
+        serverCpuMs: (used.user + used.system) / 1000,
+      };
     },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -132,7 +141,12 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-export interface Stats { perSecond: number; p50: number; p99: number; count: number }
+export interface Stats {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  count: number;
+}
 
 function stats(latencies: number[], elapsedMs: number): Stats {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -178,7 +192,12 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = await new Promise<number>((resolve) => {
-      http.get(`${url}/readyz`, { agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', () => resolve(0));
+      http
+        .get(`${url}/readyz`, { agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', () => resolve(0));
     });
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -191,7 +210,13 @@ async function measureBot(client: Client): ReturnType<Client['measure']> {
   const bot = await startBot(loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
   try {
     await waitReady(bot.url);
-    const job = { kind: 'dialog' as const, url: bot.url, concurrency: CONCURRENCY, userId: 'demo-applicant', upload: `data:image/png;base64,${tinyPng().toString('base64')}` };
+    const job = {
+      kind: 'dialog' as const,
+      url: bot.url,
+      concurrency: CONCURRENCY,
+      userId: 'demo-applicant',
+      upload: `data:image/png;base64,${tinyPng().toString('base64')}`,
+    };
     await client.run({ ...job, conversations: WARMUP_CONVERSATIONS });
     return await client.measure({ ...job, conversations: CONVERSATIONS });
   } finally {

@@ -72,12 +72,17 @@ export async function runB2(): Promise<B2Result> {
     const ca = caOn(join(dir, 'ca'), { ledger: store.ledger });
     await ca.ready();
     const csrs = await Promise.all(
-      Array.from({ length: CSR_POOL }, async () =>
-        buildCsr(await generateKeyPairAsync('rsa', { modulusLength: 2048 }))),
+      Array.from({ length: CSR_POOL }, async () => buildCsr(await generateKeyPairAsync('rsa', { modulusLength: 2048 }))),
     );
     // Warm-up: JIT and the first ledger append.
     for (let i = 0; i < 20; i++) {
-      await ca.issue({ key: `warm-${i}`, profile: 'user', subject: { commonName: 'Warm Up' }, csrPem: csrs[i % CSR_POOL], validityDays: 365 });
+      await ca.issue({
+        key: `warm-${i}`,
+        profile: 'user',
+        subject: { commonName: 'Warm Up' },
+        csrPem: csrs[i % CSR_POOL],
+        validityDays: 365,
+      });
     }
     const rawRsa2048PerSecond = await rawSigningRate(2048);
     const rawRsa3072PerSecond = await rawSigningRate(3072);
@@ -85,13 +90,14 @@ export async function runB2(): Promise<B2Result> {
     delay.enable();
     const elu = performance.eventLoopUtilization();
     const issued = await rate(
-      (i) => ca.issue({
-        key: `UC-B2-${i}:issue`,
-        profile: 'user',
-        subject: { commonName: `Pengguna ${i}`, email: `pengguna${i}@mampu.gov.my`, organization: 'MAMPU' },
-        csrPem: csrs[i % CSR_POOL],
-        validityDays: 365,
-      }),
+      (i) =>
+        ca.issue({
+          key: `UC-B2-${i}:issue`,
+          profile: 'user',
+          subject: { commonName: `Pengguna ${i}`, email: `pengguna${i}@mampu.gov.my`, organization: 'MAMPU' },
+          csrPem: csrs[i % CSR_POOL],
+          validityDays: 365,
+        }),
       DURATION_MS,
       CONCURRENCY,
     );

@@ -78,7 +78,11 @@ export interface B3Options {
   concurrency?: number;
   warmupCaJobs?: number;
   /** Called with the store, the CA and the measured runs' case ids before they are removed (the smoke test looks at them). */
-  inspect?: (run: { store: EmbeddedStore; ca: EmbeddedCertificateAuthority; caseIds: { bullmq: string[]; inline: string[] } }) => Promise<void>;
+  inspect?: (run: {
+    store: EmbeddedStore;
+    ca: EmbeddedCertificateAuthority;
+    caseIds: { bullmq: string[]; inline: string[] };
+  }) => Promise<void>;
   /** Written to with a line per phase (the benchmark itself is quiet). */
   log?: (line: string) => void;
 }
@@ -154,8 +158,16 @@ async function approvedCases(f: Fixture, count: number): Promise<JobSpec[]> {
   for (let i = 0; i < count; i++) {
     const file = await deps.files.put({ ownerId: 'demo-applicant', name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
     const submitted = await submitUserCertificate(deps, 'demo-applicant', {
-      mykad: '900101145678', fullName: `Pemohon Penanda Aras ${i}`, email: `pemohon${i}@moh.gov.my`, phone: '0123456789', agencyId: 'KKM',
-      position: 'Pegawai Teknologi Maklumat F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: file.id, declaration: true,
+      mykad: '900101145678',
+      fullName: `Pemohon Penanda Aras ${i}`,
+      email: `pemohon${i}@moh.gov.my`,
+      phone: '0123456789',
+      agencyId: 'KKM',
+      position: 'Pegawai Teknologi Maklumat F41',
+      medium: 'token',
+      applications: ['ePerolehan'],
+      mykadCopyFileId: file.id,
+      declaration: true,
     });
     if (!submitted.ok) throw new Error(`B3 set-up: submit refused: ${submitted.error}`);
     const approved = await decideUserCertificate(deps, { caseId: submitted.value.id, actorId: 'demo-ap', decision: 'approve' });
@@ -174,8 +186,16 @@ async function verify(f: Fixture, specs: JobSpec[], sink: NotificationSink): Pro
     const c = await f.store.cases.get(caseId);
     const serial = c?.certificateSerial;
     const cert = serial ? await f.store.certificates.get(serial) : undefined;
-    const good = c?.status === 'DIKELUARKAN' && cert?.caseId === caseId && cert.ownerId === 'demo-applicant' && cert.certPem.includes('BEGIN CERTIFICATE') && sink.issued.get(caseId) === serial;
-    if (!good) throw new Error(`B3: case ${caseId} not issued as expected (status ${c?.status}, serial ${serial ?? 'none'}, stored ${Boolean(cert)}, notified ${sink.issued.get(caseId) ?? 'no'})`);
+    const good =
+      c?.status === 'DIKELUARKAN' &&
+      cert?.caseId === caseId &&
+      cert.ownerId === 'demo-applicant' &&
+      cert.certPem.includes('BEGIN CERTIFICATE') &&
+      sink.issued.get(caseId) === serial;
+    if (!good)
+      throw new Error(
+        `B3: case ${caseId} not issued as expected (status ${c?.status}, serial ${serial ?? 'none'}, stored ${Boolean(cert)}, notified ${sink.issued.get(caseId) ?? 'no'})`,
+      );
     ok++;
   }
   return ok;
@@ -226,7 +246,12 @@ async function noopRun(jobs: JobScheduler, count: number, tag: string): Promise<
     if (++ran === count) resolve();
   };
   registerProcessors(jobs, { ca: { noop } });
-  const specs: JobSpec[] = Array.from({ length: count }, (_, i) => ({ queue: 'ca', name: 'noop', payload: { i }, key: `noop:${tag}:${i}` }));
+  const specs: JobSpec[] = Array.from({ length: count }, (_, i) => ({
+    queue: 'ca',
+    name: 'noop',
+    payload: { i },
+    key: `noop:${tag}:${i}`,
+  }));
   try {
     return await drain(jobs, specs, done, `no-op jobs (${tag})`);
   } finally {

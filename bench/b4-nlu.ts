@@ -86,7 +86,8 @@ export async function runB4(): Promise<B4Result> {
     loadAverage: round(loadAverage),
     goals: GOALS,
   };
-  const goalsMet = result.p99Ms <= GOALS.p99Ms && result.accuracy >= GOALS.accuracy && result.outOfScopeMisroutedRate <= GOALS.outOfScopeMisroutedRate;
+  const goalsMet =
+    result.p99Ms <= GOALS.p99Ms && result.accuracy >= GOALS.accuracy && result.outOfScopeMisroutedRate <= GOALS.outOfScopeMisroutedRate;
   return { ...result, goalsMet };
 }
 

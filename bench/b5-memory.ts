@@ -124,8 +124,14 @@ export async function runB5(opts: B5Options = {}): Promise<B5Result> {
   // The embedded default: whatever the calling shell has set for Redis or MongoDB stays out.
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   for (const k of Object.keys(env)) if (/^(REDIS_|MONGODB_)/.test(k)) delete env[k];
-  const bot = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const died = new Promise<never>((_, reject) => bot.once('exit', (code, signal) => reject(new Error(`the bot exited (${code ?? signal}) during B5`))));
+  const bot = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const died = new Promise<never>((_, reject) =>
+    bot.once('exit', (code, signal) => reject(new Error(`the bot exited (${code ?? signal}) during B5`))),
+  );
   died.catch(() => undefined);
   const client = startClient();
   const url = `http://127.0.0.1:${port}`;
@@ -134,7 +140,14 @@ export async function runB5(opts: B5Options = {}): Promise<B5Result> {
     const pid = bot.pid!;
     const samples = sampler(pid);
     try {
-      const job = { kind: 'dialog' as const, url, concurrency: CONCURRENCY, userId: 'demo-applicant', upload: `data:image/png;base64,${tinyPng().toString('base64')}`, steps: TURNS };
+      const job = {
+        kind: 'dialog' as const,
+        url,
+        concurrency: CONCURRENCY,
+        userId: 'demo-applicant',
+        upload: `data:image/png;base64,${tinyPng().toString('base64')}`,
+        steps: TURNS,
+      };
       log('B5: warm-up');
       await Promise.race([client.run({ ...job, conversations: WARMUP_CONVERSATIONS }), died]);
       await sleep(IDLE_PAUSE_MS);

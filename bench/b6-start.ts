@@ -131,7 +131,10 @@ function groupAlive(pgid: number): boolean {
 /** Waits until the whole process group is gone; SIGTERMs it (then SIGKILLs it) if it lingers. */
 async function reapGroup(pgid: number): Promise<boolean> {
   const lingered = groupAlive(pgid);
-  for (const [signal, waitMs] of [['SIGTERM', STOP_TIMEOUT_MS], ['SIGKILL', 5000]] as const) {
+  for (const [signal, waitMs] of [
+    ['SIGTERM', STOP_TIMEOUT_MS],
+    ['SIGKILL', 5000],
+  ] as const) {
     if (!groupAlive(pgid)) break;
     try {
       process.kill(-pgid, signal);
@@ -150,7 +153,14 @@ async function timedStart(cmd: string[], dataDir: string): Promise<{ seconds: nu
   // detached: the child leads its own process group, so whatever it leaves behind can be found and ended.
   const child = spawn(cmd[0], cmd.slice(1), {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', npm_config_update_notifier: 'false' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      npm_config_update_notifier: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -174,7 +184,8 @@ async function timedStart(cmd: string[], dataDir: string): Promise<{ seconds: nu
       }
       await sleep(POLL_MS);
     }
-    if (Number.isNaN(seconds)) throw new Error(`${cmd.join(' ')} did not become ready (${exitedEarly ? 'it exited' : 'timed out'}); output:\n${output}`);
+    if (Number.isNaN(seconds))
+      throw new Error(`${cmd.join(' ')} did not become ready (${exitedEarly ? 'it exited' : 'timed out'}); output:\n${output}`);
     child.kill('SIGTERM');
     const exit = await Promise.race([exited, deadline(STOP_TIMEOUT_MS)]);
     if (exit === 'timeout') throw new Error(`${cmd.join(' ')} did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM; output:\n${output}`);

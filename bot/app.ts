@@ -2,9 +2,8 @@ import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { getCaseForViewer } from '../domain/usecases/queries.js';
-import { tDynamic } from '../dialogs/i18n/index.js';
 import { menuCard } from '../dialogs/cards/menu.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../dialogs/turn.js';
+import { personOf, say, type LocalePreferences } from '../dialogs/turn.js';
 import { APPLY_USER_CERT_DIALOG, type ApplyOptions } from '../dialogs/user-certificate/apply-dialog.js';
 import { fromAnyApplication } from '../dialogs/user-certificate/fields.js';
 import { beginGoal } from '../dialogs/goals.js';
@@ -40,7 +39,7 @@ export interface AppDeps {
   server?: ServerDeps;
   /** The intent recogniser; loaded (trained if its cache is stale) here at start when not given. */
   nlu?: Nlu;
-  /** Helpdesk tickets, visits and advisory requests (issue 7). */
+  /** Helpdesk tickets, visits and advisory requests. */
   hd?: HelpdeskDeps;
   /** Direct Line copies of decision cards, replaced by their decided version after a decision. */
   cardUpdates?: DecisionCardUpdateDeps;
@@ -51,10 +50,19 @@ export interface AppDeps {
  * A route that answers while a guided dialog is open re-asks that dialog's question afterwards.
  */
 export function createApplication(deps: AppDeps): Application<TurnState> {
-  const app = new Application<TurnState>({ storage: deps.storage, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
+  const app = new Application<TurnState>({
+    storage: deps.storage,
+    startTypingTimer: false,
+    removeRecipientMention: true,
+    longRunningMessages: false,
+  });
   const nluDeps: NluRouteDeps = {
-    nlu: deps.nlu ?? loadNlu(), core: deps.core, runner: deps.runner, prefs: deps.prefs,
-    tasks: (ctx) => tasks(ctx, deps), busy: (ctx) => busy(ctx, deps),
+    nlu: deps.nlu ?? loadNlu(),
+    core: deps.core,
+    runner: deps.runner,
+    prefs: deps.prefs,
+    tasks: (ctx) => tasks(ctx, deps),
+    busy: (ctx) => busy(ctx, deps),
   };
 
   app.turn('beforeTurn', async (ctx, state) => {
@@ -78,9 +86,22 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
 
   const decisionCards = [...(deps.server ? [serverDecisionCards(deps.render)] : []), ...(deps.hd ? helpdeskDecisionCards(deps.hd) : [])];
   registerApprovalRoutes(app, { core: deps.core, render: deps.render, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), decisionCards });
-  if (deps.server) registerServerRoutes(app, { server: deps.server, runner: deps.runner, render: deps.render, busy: (ctx) => busy(ctx, deps), afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
+  if (deps.server)
+    registerServerRoutes(app, {
+      server: deps.server,
+      runner: deps.runner,
+      render: deps.render,
+      busy: (ctx) => busy(ctx, deps),
+      afterAnswer: (ctx) => repromptIfBusy(ctx, deps),
+    });
 
-  if (deps.hd) registerHelpdeskRoutes(app, { hd: deps.hd, runner: deps.runner, afterAnswer: (ctx) => repromptIfBusy(ctx, deps), busy: (ctx) => busy(ctx, deps) });
+  if (deps.hd)
+    registerHelpdeskRoutes(app, {
+      hd: deps.hd,
+      runner: deps.runner,
+      afterAnswer: (ctx) => repromptIfBusy(ctx, deps),
+      busy: (ctx) => busy(ctx, deps),
+    });
   registerSatisfactionRoutes(app, { core: deps.core, afterAnswer: (ctx) => repromptIfBusy(ctx, deps) });
   if (deps.cardUpdates) updateCardsAfterDecisions(app, deps, deps.cardUpdates, decisionCards);
 
@@ -99,7 +120,13 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     await ctx.sendActivity(say(ctx, 'correct.start', { caseId: c.id, note: c.correction.note }));
     const ask = [...(c.correction.fields as FormField[]), 'declaration' as const];
     const realm = realmOfKind(c.kind) ?? 'user';
-    await dc.beginDialog(APPLY_USER_CERT_DIALOG, { mode: 'correct', caseId: c.id, values: fromAnyApplication(c.data, copy?.meta.size ?? 0), ask, realm } satisfies ApplyOptions);
+    await dc.beginDialog(APPLY_USER_CERT_DIALOG, {
+      mode: 'correct',
+      caseId: c.id,
+      values: fromAnyApplication(c.data, copy?.meta.size ?? 0),
+      ask,
+      realm,
+    } satisfies ApplyOptions);
   });
 
   app.adaptiveCards.actionSubmit('start', async (ctx) => {
@@ -131,7 +158,13 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
     const text = ctx.activity.text ?? '';
     const caseId = extractEntities(text).caseNumbers[0];
     if (!caseId && /^\s*status\s+[^\d]+$/i.test(text)) await showOpenCases(ctx, deps.core);
-    else await showStatus(ctx, deps.core, caseId ? `status ${caseId}` : text, deps.hd ? (c) => onsiteStatusLines(ctx, deps.hd!, c) : undefined);
+    else
+      await showStatus(
+        ctx,
+        deps.core,
+        caseId ? `status ${caseId}` : text,
+        deps.hd ? (c) => onsiteStatusLines(ctx, deps.hd!, c) : undefined,
+      );
     if (caseId && deps.server) await resendServerFiles(ctx, { server: deps.server, render: deps.render }, caseId.toUpperCase());
     await repromptIfBusy(ctx, deps);
   });
@@ -162,7 +195,6 @@ export function createApplication(deps: AppDeps): Application<TurnState> {
   return app;
 }
 
-
 /**
  * teams-ai answers an Action.Execute on a card with `refresh` by replacing the message that holds
  * the card, named by the invoke's `replyToId`. An invoke without one (forged, or not from a message)
@@ -180,7 +212,9 @@ async function tasks(ctx: TurnContext, deps: AppDeps): Promise<void> {
   const helpdeskShown = deps.hd ? await showHelpdeskTasks(ctx, deps.hd) : 0;
   const me = personOf(ctx).id;
   if (helpdeskShown === 0 || hasRole(personOf(ctx), 'AP')) {
-    await showTasks(ctx, deps.core, (c) => renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId));
+    await showTasks(ctx, deps.core, (c) =>
+      renderNotification(deps.render, me, { type: 'approvalRequest', caseId: c.id }, ctx.activity.channelId),
+    );
   }
   if (deps.server) await showServerTasks(ctx, { server: deps.server, render: deps.render });
 }
@@ -204,7 +238,12 @@ async function repromptIfBusy(ctx: TurnContext, deps: AppDeps): Promise<void> {
  * Line copy of that case's card is replaced by what its viewer should see now, as Teams' refresh
  * does for Teams. A refused click changes nothing, and the update shows that same state.
  */
-function updateCardsAfterDecisions(app: Application<TurnState>, deps: AppDeps, updates: DecisionCardUpdateDeps, kinds: DecisionCardKind[]): void {
+function updateCardsAfterDecisions(
+  app: Application<TurnState>,
+  deps: AppDeps,
+  updates: DecisionCardUpdateDeps,
+  kinds: DecisionCardKind[],
+): void {
   const cardNow = async (ctx: TurnContext, c: Case<unknown>): Promise<CardElement | undefined> => {
     if (c.kind === 'UC' || c.kind === 'TC') return (await cardFor(ctx, deps, c)) as unknown as CardElement;
     const kind = kinds.find((k) => k.kinds.includes(c.kind));

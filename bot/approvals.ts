@@ -33,7 +33,9 @@ type Outcome = { ok: true; c: Case<unknown> } | { ok: false; text: string; c?: C
 export function registerApprovalRoutes(app: Application<TurnState>, deps: ApprovalDeps): void {
   app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
     const out = await decide(ctx, deps, ctx.activity.value);
-    await ctx.sendActivity(out.ok ? decidedText(ctx, (ctx.activity.value as { verb: 'approve' | 'return' | 'reject' }).verb, out.c) : out.text);
+    await ctx.sendActivity(
+      out.ok ? decidedText(ctx, (ctx.activity.value as { verb: 'approve' | 'return' | 'reject' }).verb, out.c) : out.text,
+    );
     await deps.afterAnswer(ctx);
   });
 
@@ -62,7 +64,14 @@ export function registerApprovalRoutes(app: Application<TurnState>, deps: Approv
 async function decide(ctx: TurnContext, deps: ApprovalDeps, value: unknown): Promise<Outcome> {
   const p = DecisionPayload.safeParse(value);
   if (!p.success) return { ok: false, text: say(ctx, 'card.invalid') };
-  const r = await decideUserCertificate(deps.core, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.verb, note: p.data.note, fields: p.data.fields, seenVersion: p.data.version });
+  const r = await decideUserCertificate(deps.core, {
+    caseId: p.data.caseId,
+    actorId: personOf(ctx).id,
+    decision: p.data.verb,
+    note: p.data.note,
+    fields: p.data.fields,
+    seenVersion: p.data.version,
+  });
   if (r.ok) return { ok: true, c: r.value };
   const locale = localeOf(ctx);
   const status = r.params?.status ? tDynamic(locale, `status.${r.params.status}`, 'system') : '';
@@ -72,10 +81,16 @@ async function decide(ctx: TurnContext, deps: ApprovalDeps, value: unknown): Pro
 }
 
 /** The card this viewer should see now: the approval card while they can still decide, otherwise the outcome. */
-export async function cardFor(ctx: TurnContext, deps: Pick<ApprovalDeps, 'core' | 'render'>, c: Case<unknown>, notice?: string): Promise<AdaptiveCard> {
+export async function cardFor(
+  ctx: TurnContext,
+  deps: Pick<ApprovalDeps, 'core' | 'render'>,
+  c: Case<unknown>,
+  notice?: string,
+): Promise<AdaptiveCard> {
   const viewer = personOf(ctx);
   const locale = localeOf(ctx);
-  if (mayDecide(viewer, c, 'verify')) return (await approvalCardFor(deps.render, c, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
+  if (mayDecide(viewer, c, 'verify'))
+    return (await approvalCardFor(deps.render, c, locale, ctx.activity.channelId)) as unknown as AdaptiveCard;
   const decider = lastDecision(c)?.actorId;
   const deciderName = decider ? ((await deps.core.directory.getPerson(decider))?.name ?? decider) : '';
   return decidedCardJson({ c, locale, deciderName, actions: cardActionsFor(ctx.activity.channelId), notice }) as unknown as AdaptiveCard;

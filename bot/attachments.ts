@@ -13,7 +13,14 @@ export class HttpAttachmentReader implements AttachmentReader {
    * `ownFiles` reads the bot's own signed `/files/` links (Direct Line uploads) from the store, with
    * no HTTP: `undefined` = not such a link, `'refused'` = one, but not readable by this sender.
    */
-  constructor(private readonly opts: { trustedOrigins: string[]; timeoutMs: number; teamsFileHosts: string[]; ownFiles?: (url: string, senderId: string) => Promise<Buffer | 'refused' | undefined> }) {}
+  constructor(
+    private readonly opts: {
+      trustedOrigins: string[];
+      timeoutMs: number;
+      teamsFileHosts: string[];
+      ownFiles?: (url: string, senderId: string) => Promise<Buffer | 'refused' | undefined>;
+    },
+  ) {}
 
   async read(ctx: TurnContext, attachment: Attachment, maxBytes: number): Promise<Buffer | 'too-large' | undefined> {
     if (attachment.contentType === TEAMS_FILE_INFO) return this.fromTeams(attachment, maxBytes);

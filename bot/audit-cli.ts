@@ -19,7 +19,13 @@ import { parseArgs } from 'node:util';
 import { parsePublishedCheckpoint } from '../domain/audit-checkpoint.js';
 import type { AuditLog } from '../domain/ports/audit-log.js';
 import type { AuditCheckpoints, PublishedCheckpoint } from '../domain/ports/audit-checkpoints.js';
-import { makeAuditCheckpoint, published, verifyAuditTrail, type AuditProblem, type AuditTrailReport } from '../domain/usecases/audit-trail.js';
+import {
+  makeAuditCheckpoint,
+  published,
+  verifyAuditTrail,
+  type AuditProblem,
+  type AuditTrailReport,
+} from '../domain/usecases/audit-trail.js';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { openAuditKey, readAuditPublicKey } from '../infra/keys/audit-key.js';
 import { SqliteAuditCheckpoints } from '../infra/store/embedded/audit-checkpoints.js';
@@ -101,12 +107,20 @@ export function describeProblem(p: AuditProblem, cp?: PublishedCheckpoint): stri
 
 export function formatReport(r: AuditTrailReport): string {
   const lines: string[] = [];
-  const against = r.checkpoint ? `the checkpoint of ${r.checkpoint.time} (tree size ${r.checkpoint.treeSize}, root ${r.checkpoint.root})` : undefined;
+  const against = r.checkpoint
+    ? `the checkpoint of ${r.checkpoint.time} (tree size ${r.checkpoint.treeSize}, root ${r.checkpoint.root})`
+    : undefined;
   if (r.problems.length === 0) {
     lines.push(`Audit trail OK: ${r.cases} case(s), ${r.entries} entries, every link verified.`);
-    lines.push(against ? `Checked against ${against}: its signature verifies and every case's head then is still in place.` : 'No checkpoint yet: only the links were checked.');
+    lines.push(
+      against
+        ? `Checked against ${against}: its signature verifies and every case's head then is still in place.`
+        : 'No checkpoint yet: only the links were checked.',
+    );
   } else {
-    lines.push(`Audit trail BROKEN: ${r.problems.length} problem(s) in ${r.cases} case(s), ${r.entries} entries${against ? `, checked against ${against}` : ''}:`);
+    lines.push(
+      `Audit trail BROKEN: ${r.problems.length} problem(s) in ${r.cases} case(s), ${r.entries} entries${against ? `, checked against ${against}` : ''}:`,
+    );
     for (const p of r.problems) lines.push(`  - ${describeProblem(p, r.checkpoint)}`);
   }
   return lines.join('\n');
@@ -116,12 +130,19 @@ export function formatReport(r: AuditTrailReport): string {
 export async function auditCli(argv: string[], env?: Record<string, string | undefined>): Promise<Outcome> {
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { checkpoint: { type: 'string' }, 'public-key': { type: 'string' }, json: { type: 'boolean' } } });
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { checkpoint: { type: 'string' }, 'public-key': { type: 'string' }, json: { type: 'boolean' } },
+    });
   } catch (e) {
     return { code: 2, out: '', err: `${(e as Error).message}\n${USAGE}` };
   }
   const [command, ...rest] = args.positionals;
-  const valid = (command === 'verify' && rest.length === 0) || (command === 'prove' && rest.length === 1) || (command === 'checkpoint' && rest.length === 0 && !args.values.checkpoint);
+  const valid =
+    (command === 'verify' && rest.length === 0) ||
+    (command === 'prove' && rest.length === 1) ||
+    (command === 'checkpoint' && rest.length === 0 && !args.values.checkpoint);
   if (!valid) return { code: 2, out: '', err: USAGE };
   let config: Config;
   try {
@@ -138,13 +159,20 @@ export async function auditCli(argv: string[], env?: Record<string, string | und
   }
   const store = await openStore(config, command === 'checkpoint');
   if (!store) {
-    return command === 'verify' ? { code: 0, out: `No store at ${config.dataDir} yet: nothing to verify.`, err: '' } : { code: 1, out: '', err: `No store at ${config.dataDir}.` };
+    return command === 'verify'
+      ? { code: 0, out: `No store at ${config.dataDir} yet: nothing to verify.`, err: '' }
+      : { code: 1, out: '', err: `No store at ${config.dataDir}.` };
   }
   try {
     const keyDir = path.join(config.dataDir, 'audit');
     if (command === 'checkpoint') {
       const signer = await openAuditKey({ dir: keyDir, store: store.checkpoints, secret: caKeySecret(config) });
-      const cp = await makeAuditCheckpoint({ audit: store.audit, checkpoints: store.checkpoints, signer, clock: { now: () => new Date() } });
+      const cp = await makeAuditCheckpoint({
+        audit: store.audit,
+        checkpoints: store.checkpoints,
+        signer,
+        clock: { now: () => new Date() },
+      });
       return { code: 0, out: JSON.stringify(published(cp), null, 2), err: '' };
     }
     const publicKeyPem = args.values['public-key']
@@ -161,13 +189,30 @@ export async function auditCli(argv: string[], env?: Record<string, string | und
   }
 }
 
-async function prove(store: AuditStore, caseId: string, given: PublishedCheckpoint | undefined, publicKeyPem: string | undefined): Promise<Outcome> {
+async function prove(
+  store: AuditStore,
+  caseId: string,
+  given: PublishedCheckpoint | undefined,
+  publicKeyPem: string | undefined,
+): Promise<Outcome> {
   const checkpoint = given ? await store.checkpoints.get(given.time) : await store.checkpoints.latest();
-  if (!checkpoint) return { code: 1, out: '', err: given ? `The checkpoint of ${given.time} is not in the store.` : 'No checkpoint yet: make one with `npm run audit -- checkpoint`.' };
+  if (!checkpoint)
+    return {
+      code: 1,
+      out: '',
+      err: given
+        ? `The checkpoint of ${given.time} is not in the store.`
+        : 'No checkpoint yet: make one with `npm run audit -- checkpoint`.',
+    };
   if (given && (checkpoint.root !== given.root || checkpoint.signature !== given.signature)) {
-    return { code: 1, out: '', err: `The store's copy of the checkpoint of ${given.time} differs from the given one: run \`npm run audit -- verify --checkpoint\`.` };
+    return {
+      code: 1,
+      out: '',
+      err: `The store's copy of the checkpoint of ${given.time} differs from the given one: run \`npm run audit -- verify --checkpoint\`.`,
+    };
   }
-  if (!publicKeyPem) return { code: 1, out: '', err: 'No audit public key here: pass --public-key with the key from GET /audit/public-key.pem.' };
+  if (!publicKeyPem)
+    return { code: 1, out: '', err: 'No audit public key here: pass --public-key with the key from GET /audit/public-key.pem.' };
   const r = formatProof({ caseId, chain: await store.audit.list(caseId), checkpoint, publicKeyPem });
   return r.ok ? { code: 0, out: r.text, err: '' } : { code: 1, out: '', err: r.text };
 }

@@ -21,7 +21,10 @@ export function mountAuditRoutes(server: Server, opts: AuditRoutesOptions): void
     const asked = Number((req.query as Record<string, string | undefined>).limit ?? max);
     const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, max) : max;
     const list = await opts.checkpoints.list(limit);
-    res.send(200, list.map((cp) => published({ ...cp, heads: [] })));
+    res.send(
+      200,
+      list.map((cp) => published({ ...cp, heads: [] })),
+    );
   });
   server.get('/audit/public-key.pem', async (_req: Request, res: Response) => {
     res.setHeader('content-type', 'application/x-pem-file');

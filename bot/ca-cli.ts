@@ -42,13 +42,40 @@ function note(r: CaLedgerRow): string {
 }
 
 export function formatTable(rows: CaLedgerRow[]): string {
-  const header = ['REALM', 'SERIAL', 'SUBJECT', 'CASE', 'PROFILE', 'NOT BEFORE', 'NOT AFTER', 'ISSUED', 'STATUS', 'REASON', 'REVOKED', 'NOTE'];
+  const header = [
+    'REALM',
+    'SERIAL',
+    'SUBJECT',
+    'CASE',
+    'PROFILE',
+    'NOT BEFORE',
+    'NOT AFTER',
+    'ISSUED',
+    'STATUS',
+    'REASON',
+    'REVOKED',
+    'NOTE',
+  ];
   const cells = rows.map((r) => [
-    r.realm, r.serial ?? '-', r.subjectCn, r.caseId ?? '-', r.profile, second(r.notBefore), second(r.notAfter), second(r.issuedAt ?? r.intentAt), r.status,
-    r.revocation?.reason ?? '-', second(r.revocation?.at), note(r),
+    r.realm,
+    r.serial ?? '-',
+    r.subjectCn,
+    r.caseId ?? '-',
+    r.profile,
+    second(r.notBefore),
+    second(r.notAfter),
+    second(r.issuedAt ?? r.intentAt),
+    r.status,
+    r.revocation?.reason ?? '-',
+    second(r.revocation?.at),
+    note(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const intents = rows.filter((r) => r.status === 'intent').length;
   return [
     line(header),

@@ -19,7 +19,20 @@ export interface NoticeDeps {
 
 const day = dateText;
 
-type CertNotice = Extract<Notification, { type: 'certificateRevoked' | 'revocationInformed' | 'startedOnBehalf' | 'replacementDelayed' | 'caLate' | 'trainingReady' | 'downloadExpired' | 'expiryReminder' }>;
+type CertNotice = Extract<
+  Notification,
+  {
+    type:
+      | 'certificateRevoked'
+      | 'revocationInformed'
+      | 'startedOnBehalf'
+      | 'replacementDelayed'
+      | 'caLate'
+      | 'trainingReady'
+      | 'downloadExpired'
+      | 'expiryReminder';
+  }
+>;
 
 /**
  * The messages of renewals, revocations, replacements, training certificates and reminders, in
@@ -58,7 +71,14 @@ export async function renderCertNotice(deps: NoticeDeps, locale: Locale, c: Case
       const body = [
         heading(t(locale, 'trainingReady.title')),
         para(t(locale, 'training.label')),
-        para(t(locale, 'trainingReady.body', { serial: n.serial.toUpperCase(), to: day(cert?.notAfter), caseId: c.id, expires: timeText(locale, expiresAt) })),
+        para(
+          t(locale, 'trainingReady.body', {
+            serial: n.serial.toUpperCase(),
+            to: day(cert?.notAfter),
+            caseId: c.id,
+            expires: timeText(locale, expiresAt),
+          }),
+        ),
       ];
       const link = { type: 'Action.OpenUrl', title: t(locale, 'trainingReady.action'), url: deps.downloadLinks.link(c.id, expiresAt) };
       return { type: 'message', attachments: [adaptiveCard(body, [link])] };

@@ -43,18 +43,41 @@ export async function openCertificateAuthorities(
   };
   const keySecret = caKeySecret(config);
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  const ca = config.ca.mode === 'cfssl' && config.ca.cfssl
-    ? new CfsslCertificateAuthority({
-      url: config.ca.cfssl.url, authKey: config.ca.cfssl.authKey, crlUrl: config.ca.cfssl.crlUrl, profiles: { server: config.ca.cfssl.profile },
-      rootPem: await readRootPem(config.ca.cfssl.rootPemFile), ledger, dir: path.join(config.dataDir, 'cfssl'), logger,
-    })
-    : new EmbeddedCertificateAuthority({
-      dir: path.join(config.dataDir, 'ca'), ledger, realm: 'user', keySecret, organization: config.caOrganization, clock: () => clock.now(), logger, crlUrl: `${publicUrl}/pki/crl`,
-    });
+  const ca =
+    config.ca.mode === 'cfssl' && config.ca.cfssl
+      ? new CfsslCertificateAuthority({
+          url: config.ca.cfssl.url,
+          authKey: config.ca.cfssl.authKey,
+          crlUrl: config.ca.cfssl.crlUrl,
+          profiles: { server: config.ca.cfssl.profile },
+          rootPem: await readRootPem(config.ca.cfssl.rootPemFile),
+          ledger,
+          dir: path.join(config.dataDir, 'cfssl'),
+          logger,
+        })
+      : new EmbeddedCertificateAuthority({
+          dir: path.join(config.dataDir, 'ca'),
+          ledger,
+          realm: 'user',
+          keySecret,
+          organization: config.caOrganization,
+          clock: () => clock.now(),
+          logger,
+          crlUrl: `${publicUrl}/pki/crl`,
+        });
   let caReady = false;
-  const caStarting = ca.ready().then(() => void (caReady = true)).catch(failed('CA'));
+  const caStarting = ca
+    .ready()
+    .then(() => void (caReady = true))
+    .catch(failed('CA'));
   const trainingCa = new EmbeddedCertificateAuthority({
-    dir: path.join(config.dataDir, 'ca-training'), ledger, realm: 'training', keySecret, organization: config.trainingCaOrganization, clock: () => clock.now(), logger,
+    dir: path.join(config.dataDir, 'ca-training'),
+    ledger,
+    realm: 'training',
+    keySecret,
+    organization: config.trainingCaOrganization,
+    clock: () => clock.now(),
+    logger,
     crlUrl: `${publicUrl}/pki/training/crl`,
   });
   const trainingCaStarting = trainingCa.ready().catch(failed('training CA'));

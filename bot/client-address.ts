@@ -31,7 +31,10 @@ export class ClientAddresses {
   of(req: Request): string {
     const peer = peerOf(req);
     if (!this.any || !this.isTrusted(peer)) return peer;
-    const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map((h) => normalise(h.trim())).filter((h) => isIP(h));
+    const hops = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((h) => normalise(h.trim()))
+      .filter((h) => isIP(h));
     for (let i = hops.length - 1; i >= 0; i--) if (!this.isTrusted(hops[i]!)) return hops[i]!;
     return hops[0] ?? peer;
   }

@@ -10,7 +10,12 @@ import { esc } from '../dialogs/cards/adaptive.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 
 /** `status <no>`: the case's status and its whole timeline, for people allowed to see it. */
-export async function showStatus(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' | 'directory'>, text: string, extra?: (c: Case) => string[] | Promise<string[]>): Promise<void> {
+export async function showStatus(
+  ctx: TurnContext,
+  deps: Pick<CoreDeps, 'cases' | 'directory'>,
+  text: string,
+  extra?: (c: Case) => string[] | Promise<string[]>,
+): Promise<void> {
   const arg = text.replace(/^\s*status\b/i, '').trim();
   const me = personOf(ctx);
   if (!arg) return showMyCases(ctx, deps);
@@ -32,7 +37,8 @@ export async function timelineText(ctx: TurnContext, deps: Pick<CoreDeps, 'direc
   const locale = localeOf(ctx);
   const names = new Map<string, string>();
   for (const e of c.timeline) {
-    if (e.actorId !== 'system' && !names.has(e.actorId)) names.set(e.actorId, (await deps.directory.getPerson(e.actorId))?.name ?? e.actorId);
+    if (e.actorId !== 'system' && !names.has(e.actorId))
+      names.set(e.actorId, (await deps.directory.getPerson(e.actorId))?.name ?? e.actorId);
   }
   const lines = c.timeline.map((e) =>
     say(ctx, 'status.line', {
@@ -58,7 +64,11 @@ export async function showMyCases(ctx: TurnContext, deps: Pick<CoreDeps, 'cases'
 }
 
 /** `tugasan` / `tasks`: approvals waiting for the person asking. Cards are re-sent so they can act. */
-export async function showTasks(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' | 'directory'>, cardFor: (c: Case) => Promise<Partial<import('botbuilder').Activity> | undefined>): Promise<void> {
+export async function showTasks(
+  ctx: TurnContext,
+  deps: Pick<CoreDeps, 'cases' | 'directory'>,
+  cardFor: (c: Case) => Promise<Partial<import('botbuilder').Activity> | undefined>,
+): Promise<void> {
   const me = personOf(ctx).id;
   const tasks = await listTasks(deps, me);
   if (tasks.length === 0) await ctx.sendActivity(say(ctx, 'tasks.none'));
@@ -78,7 +88,9 @@ export async function showTasks(ctx: TurnContext, deps: Pick<CoreDeps, 'cases' |
   for (const c of others.slice(-20)) {
     const holder = (await deps.directory.getPerson(c.applicantId))?.name ?? c.applicantId;
     const operation = tDynamic(locale, `op.${operationOf(c)}`, 'system') + (c.kind === 'TC' ? ` ${say(ctx, 'training.tag')}` : '');
-    lines.push(`- ${say(ctx, 'tasks.agency.line', { caseId: c.id, operation, status: tDynamic(locale, `status.${c.status}`, 'system'), holder: esc(holder) })}`);
+    lines.push(
+      `- ${say(ctx, 'tasks.agency.line', { caseId: c.id, operation, status: tDynamic(locale, `status.${c.status}`, 'system'), holder: esc(holder) })}`,
+    );
   }
   await ctx.sendActivity([say(ctx, 'tasks.agency.header', { count: others.length }), ...lines].join('\n'));
 }

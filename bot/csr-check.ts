@@ -17,7 +17,11 @@ import { readCsr } from '../infra/ca/csr-facts.js';
 export function csrCheck(argv: string[], env?: Record<string, string | undefined>): { code: 0 | 1 | 2; out: string[] } {
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { type: { type: 'string' }, domain: { type: 'string', multiple: true } } });
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { type: { type: 'string' }, domain: { type: 'string', multiple: true } },
+    });
   } catch (e) {
     return usage((e as Error).message);
   }
@@ -34,18 +38,36 @@ export function csrCheck(argv: string[], env?: Record<string, string | undefined
     return usage(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const problems = assessCsr(readCsr(bytes), {
-    type, domains, allowedSuffixes: config.serverCert.domainSuffixes, keySeenBefore: false, sizeBytes: bytes.length, maxBytes: config.uploadMaxBytes,
+    type,
+    domains,
+    allowedSuffixes: config.serverCert.domainSuffixes,
+    keySeenBefore: false,
+    sizeBytes: bytes.length,
+    maxBytes: config.uploadMaxBytes,
   });
-  if (problems.length === 0) return { code: 0, out: [`OK ${tDynamic('ms', 'csrCheck.ok', 'system')} / ${tDynamic('en', 'csrCheck.ok', 'system')}`] };
-  const out = [`REFUSED ${tDynamic('ms', 'csrCheck.refused', 'system', { count: problems.length })} / ${tDynamic('en', 'csrCheck.refused', 'system', { count: problems.length })}`];
+  if (problems.length === 0)
+    return { code: 0, out: [`OK ${tDynamic('ms', 'csrCheck.ok', 'system')} / ${tDynamic('en', 'csrCheck.ok', 'system')}`] };
+  const out = [
+    `REFUSED ${tDynamic('ms', 'csrCheck.refused', 'system', { count: problems.length })} / ${tDynamic('en', 'csrCheck.refused', 'system', { count: problems.length })}`,
+  ];
   for (const p of problems) {
-    out.push(`${p.code}`, `  ms: ${tDynamic('ms', `csr.${p.code}`, 'system', p.params)}`, `  en: ${tDynamic('en', `csr.${p.code}`, 'system', p.params)}`);
+    out.push(
+      `${p.code}`,
+      `  ms: ${tDynamic('ms', `csr.${p.code}`, 'system', p.params)}`,
+      `  en: ${tDynamic('en', `csr.${p.code}`, 'system', p.params)}`,
+    );
   }
   return { code: 1, out };
 }
 
 function usage(reason?: string): { code: 2; out: string[] } {
-  return { code: 2, out: [...(reason ? [reason] : []), 'usage: npm run csr:check -- <file> --type <single|multi|wildcard> --domain <name> [--domain <name> ...]'] };
+  return {
+    code: 2,
+    out: [
+      ...(reason ? [reason] : []),
+      'usage: npm run csr:check -- <file> --type <single|multi|wildcard> --domain <name> [--domain <name> ...]',
+    ],
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,4 +1,13 @@
-import { CardFactory, type Activity, type ChannelAccount, type ConversationReference, type Middleware, type ResourceResponse, type Storage, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  type Activity,
+  type ChannelAccount,
+  type ConversationReference,
+  type Middleware,
+  type ResourceResponse,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
 import type { Case } from '../domain/cases/case.js';
 import type { Person } from '../domain/people.js';
 import type { Directory } from '../domain/ports/directory.js';
@@ -7,7 +16,15 @@ import { LOCALE_KEY, PERSON_KEY } from '../dialogs/turn.js';
 import type { CardElement } from '../dialogs/cards/adaptive.js';
 
 /** Card verbs that decide a case: a card carrying one is updated after the decision (Direct Line). */
-export const DECISION_VERBS: ReadonlySet<string> = new Set(['approve', 'return', 'reject', 'serverDecide', 'ticketAgent', 'onsiteDecide', 'advisoryDecide']);
+export const DECISION_VERBS: ReadonlySet<string> = new Set([
+  'approve',
+  'return',
+  'reject',
+  'serverDecide',
+  'ticketAgent',
+  'onsiteDecide',
+  'advisoryDecide',
+]);
 
 /** A decision card sent in one of the bot's Direct Line conversations. */
 export interface SentCard {
@@ -61,7 +78,10 @@ export class SentDecisionCards {
     // Two cards of one case sent at once (to two APs) write the same key: retry on an eTag conflict.
     for (let attempt = 0; ; attempt++) {
       const item = ((await this.storage.read([key]))[key] ?? {}) as { eTag?: string; cards?: SentCard[] };
-      const cards = [...(item.cards ?? []).filter((c) => c.activityId !== card.activityId || c.conversationId !== card.conversationId), card].slice(-MAX_PER_CASE);
+      const cards = [
+        ...(item.cards ?? []).filter((c) => c.activityId !== card.activityId || c.conversationId !== card.conversationId),
+        card,
+      ].slice(-MAX_PER_CASE);
       try {
         return await this.storage.write({ [key]: { eTag: item.eTag ?? '*', cards } });
       } catch (e) {
@@ -87,7 +107,8 @@ export function recordDecisionCards(cards: SentDecisionCards, logger: Logger): M
           const activityId = sent[i]?.id;
           const userId = c.activity.from?.id;
           if (!caseId || !activityId || !userId) continue;
-          await cards.record(caseId, { conversationId: a.conversation?.id ?? c.activity.conversation.id, activityId, userId })
+          await cards
+            .record(caseId, { conversationId: a.conversation?.id ?? c.activity.conversation.id, activityId, userId })
             .catch((err: unknown) => logger.warn({ err, caseId }, 'decision card not recorded: it will not be updated after the decision'));
         }
         return sent;
@@ -102,7 +123,11 @@ export interface DecisionCardUpdateDeps {
   adapter: {
     readonly botAccount: ChannelAccount;
     readonly serviceUrl: string;
-    continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+    continueConversationAsync(
+      botAppId: string,
+      reference: Partial<ConversationReference>,
+      logic: (ctx: TurnContext) => Promise<void>,
+    ): Promise<void>;
   };
   channelId: string;
   directory: Pick<Directory, 'findByIdentity'>;
@@ -123,13 +148,22 @@ export async function updateDecisionCards(deps: DecisionCardUpdateDeps, c: Case<
       const person = await deps.directory.findByIdentity({ channelId: deps.channelId, userId: sent.userId });
       if (!person) continue;
       const reference: Partial<ConversationReference> = {
-        channelId: deps.channelId, serviceUrl: deps.adapter.serviceUrl, conversation: { id: sent.conversationId } as ConversationReference['conversation'],
-        user: { id: sent.userId, name: person.name }, bot: deps.adapter.botAccount,
+        channelId: deps.channelId,
+        serviceUrl: deps.adapter.serviceUrl,
+        conversation: { id: sent.conversationId } as ConversationReference['conversation'],
+        user: { id: sent.userId, name: person.name },
+        bot: deps.adapter.botAccount,
       };
       await deps.adapter.continueConversationAsync(deps.adapter.botAccount.id, reference, async (ctx) => {
         asViewer(ctx, person);
         const card = await cardNow(ctx, c);
-        if (card) await ctx.updateActivity({ type: 'message', id: sent.activityId, conversation: reference.conversation, attachments: [CardFactory.adaptiveCard(card)] });
+        if (card)
+          await ctx.updateActivity({
+            type: 'message',
+            id: sent.activityId,
+            conversation: reference.conversation,
+            attachments: [CardFactory.adaptiveCard(card)],
+          });
       });
     } catch (err) {
       deps.logger.warn({ err, caseId: c.id, conversation: sent.conversationId }, 'decision card not updated after the decision');

@@ -22,7 +22,12 @@ export async function teamsIdsOf(directory: Pick<Directory, 'getPerson'>, person
  * How a decision card's buttons work in `channelId`: on Teams `Action.Execute`, refreshed for
  * everyone who may do `task` on the case (domain/cases/authority.ts); elsewhere `Action.Submit`.
  */
-export async function decisionModeFor(directory: Pick<Directory, 'getPerson' | 'listByRole'>, channelId: string, c: AuthorityCase, task: Task): Promise<{ actions: CardActions; refreshUserIds?: string[] }> {
+export async function decisionModeFor(
+  directory: Pick<Directory, 'getPerson' | 'listByRole'>,
+  channelId: string,
+  c: AuthorityCase,
+  task: Task,
+): Promise<{ actions: CardActions; refreshUserIds?: string[] }> {
   const actions = cardActionsFor(channelId);
   if (actions !== 'execute') return { actions };
   return { actions, refreshUserIds: await teamsIdsOf(directory, await decidersOf({ directory }, c, task)) };
@@ -48,14 +53,27 @@ export interface DecisionCardKind {
  * The card this viewer should see now: the decision card while they can still decide, otherwise
  * who decided what and when (with `notice`, e.g. "already decided"). Undefined: not theirs to see.
  */
-export async function currentCardFor(ctx: TurnContext, directory: Pick<Directory, 'getPerson'>, kind: DecisionCardKind, c: Case<unknown>, notice?: string): Promise<AdaptiveCard | undefined> {
+export async function currentCardFor(
+  ctx: TurnContext,
+  directory: Pick<Directory, 'getPerson'>,
+  kind: DecisionCardKind,
+  c: Case<unknown>,
+  notice?: string,
+): Promise<AdaptiveCard | undefined> {
   const viewer = personOf(ctx);
   if (!kind.mayView(viewer, c)) return undefined;
   const card = await kind.decisionCard(ctx, viewer, c);
   if (card) return card as unknown as AdaptiveCard;
   const decider = lastDecision(c, kind.events)?.actorId;
   const deciderName = decider ? ((await directory.getPerson(decider))?.name ?? decider) : '';
-  return decidedCardJson({ c, locale: localeOf(ctx), deciderName, actions: cardActionsFor(ctx.activity.channelId), notice, events: kind.events }) as unknown as AdaptiveCard;
+  return decidedCardJson({
+    c,
+    locale: localeOf(ctx),
+    deciderName,
+    actions: cardActionsFor(ctx.activity.channelId),
+    notice,
+    events: kind.events,
+  }) as unknown as AdaptiveCard;
 }
 
 /**
@@ -63,7 +81,14 @@ export async function currentCardFor(ctx: TurnContext, directory: Pick<Directory
  * with "already decided" when someone decided first, the current card when it changed since,
  * otherwise just why (a missing note, a wrong role), leaving the card as it is.
  */
-export async function refusedCardFor(ctx: TurnContext, directory: Pick<Directory, 'getPerson'>, kind: DecisionCardKind, c: Case<unknown> | undefined, text: string, why?: 'already' | 'changed'): Promise<AdaptiveCard | string> {
+export async function refusedCardFor(
+  ctx: TurnContext,
+  directory: Pick<Directory, 'getPerson'>,
+  kind: DecisionCardKind,
+  c: Case<unknown> | undefined,
+  text: string,
+  why?: 'already' | 'changed',
+): Promise<AdaptiveCard | string> {
   if (!c || !why) return text;
   const card = await currentCardFor(ctx, directory, kind, c, why === 'already' ? say(ctx, 'decided.again') : text);
   return card ?? text;

@@ -14,7 +14,10 @@ export const TICKET_AGENT_ACTIONS: readonly TicketAgentAction[] = ['acknowledge'
  * (the text is what was tried online), the rest go to `agentAct`. The use cases record the change
  * and notify the user and the other parties, so a card and the console behave the same.
  */
-export function actOnTicket(hd: HelpdeskDeps, input: { caseId: string; actorId: string; action: TicketAgentAction; text?: string }): Promise<Result<Ticket, OnsiteError>> {
+export function actOnTicket(
+  hd: HelpdeskDeps,
+  input: { caseId: string; actorId: string; action: TicketAgentAction; text?: string },
+): Promise<Result<Ticket, OnsiteError>> {
   return input.action === 'escalate'
     ? requestOnsite(hd, { caseId: input.caseId, actorId: input.actorId, triedOnline: input.text ?? '' })
     : agentAct(hd, { caseId: input.caseId, actorId: input.actorId, action: input.action, text: input.text });
@@ -27,5 +30,9 @@ export function ticketDoneText(locale: Locale, action: TicketAgentAction, caseId
 
 /** A refusal of a helpdesk use case (by error code), explained in `locale`; the status is named too. */
 export function ticketRefusalText(locale: Locale, error: string, caseId: string, params?: Record<string, string | number>): string {
-  return tDynamic(locale, `hd.failed.${error}`, 'card.invalid', { caseId, ...params, status: params?.status ? tDynamic(locale, `status.${params.status}`, 'system') : '' });
+  return tDynamic(locale, `hd.failed.${error}`, 'card.invalid', {
+    caseId,
+    ...params,
+    status: params?.status ? tDynamic(locale, `status.${params.status}`, 'system') : '',
+  });
 }

@@ -16,11 +16,25 @@ export interface DecisionCardMode {
 const SUBMIT: DecisionCardMode = { actions: 'submit' };
 import { t, tDynamic } from '../dialogs/i18n/index.js';
 
-const input = (id: string, label: string, multiline = true): CardElement => ({ type: 'Input.Text', id, label, isMultiline: multiline, maxLength: 2000 });
+const input = (id: string, label: string, multiline = true): CardElement => ({
+  type: 'Input.Text',
+  id,
+  label,
+  isMultiline: multiline,
+  maxLength: 2000,
+});
 // No answer is pre-set: the officer must say what happened (a pre-set "yes" once closed a ticket unread).
 const yesNo = (locale: Locale, id: string, label: string): CardElement => ({
-  type: 'Input.ChoiceSet', id, label, style: 'expanded', isRequired: true, errorMessage: t(locale, 'hd.card.chooseOne'),
-  choices: [{ title: t(locale, 'choice.yes'), value: 'yes' }, { title: t(locale, 'choice.no'), value: 'no' }],
+  type: 'Input.ChoiceSet',
+  id,
+  label,
+  style: 'expanded',
+  isRequired: true,
+  errorMessage: t(locale, 'hd.card.chooseOne'),
+  choices: [
+    { title: t(locale, 'choice.yes'), value: 'yes' },
+    { title: t(locale, 'choice.no'), value: 'no' },
+  ],
 });
 
 function ticketFacts(locale: Locale, c: Case<ComplaintData>, userName: string): CardElement {
@@ -47,16 +61,41 @@ function lastMessages(c: Case<ComplaintData>, count = 3): CardElement[] {
 const titled = (title: string): CardElement[] => (title ? [heading(title)] : []);
 
 /** The helpdesk agent's card: acknowledge, reply, ask for information, resolve, or escalate to on-site. */
-export function agentTicketCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+export function agentTicketCard(
+  locale: Locale,
+  c: Case<ComplaintData>,
+  userName: string,
+  title: string,
+  mode: DecisionCardMode = SUBMIT,
+): Attachment {
   return CardFactory.adaptiveCard(agentTicketCardJson(locale, c, userName, title, mode));
 }
 
 /** The agent's ticket card's JSON; on Teams `Action.Execute`, refreshed for every helpdesk agent. */
-export function agentTicketCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
-  const act = (key: string, action: string, style?: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
+export function agentTicketCardJson(
+  locale: Locale,
+  c: Case<ComplaintData>,
+  userName: string,
+  title: string,
+  mode: DecisionCardMode = SUBMIT,
+): CardElement {
+  const act = (key: string, action: string, style?: 'positive' | 'destructive') =>
+    cardAction(mode.actions, t(locale, key as never), { verb: 'ticketAgent', caseId: c.id, action }, style);
   return cardJson(
-    [...titled(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), ...lastMessages(c), input('text', t(locale, 'hd.card.agentText'))],
-    [act('hd.action.acknowledge', 'acknowledge'), act('hd.action.reply', 'reply'), act('hd.action.askInfo', 'askInfo'), act('hd.action.resolve', 'resolve', 'positive'), act('hd.action.escalate', 'escalate')],
+    [
+      ...titled(title),
+      ticketFacts(locale, c, userName),
+      para(esc(c.data.description)),
+      ...lastMessages(c),
+      input('text', t(locale, 'hd.card.agentText')),
+    ],
+    [
+      act('hd.action.acknowledge', 'acknowledge'),
+      act('hd.action.reply', 'reply'),
+      act('hd.action.askInfo', 'askInfo'),
+      act('hd.action.resolve', 'resolve', 'positive'),
+      act('hd.action.escalate', 'escalate'),
+    ],
     refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
 }
@@ -68,7 +107,10 @@ export function agentTicketCardJson(locale: Locale, c: Case<ComplaintData>, user
 export function userReplyCard(locale: Locale, c: Case<ComplaintData>, title = ''): Attachment {
   return adaptiveCard(
     [...titled(title), input('text', t(locale, 'hd.card.userText'))],
-    [submit(t(locale, 'hd.action.userReply'), { verb: 'ticketUser', caseId: c.id, action: 'reply' }, 'positive'), submit(t(locale, 'hd.action.requestOnsite'), { verb: 'ticketUser', caseId: c.id, action: 'escalate' })],
+    [
+      submit(t(locale, 'hd.action.userReply'), { verb: 'ticketUser', caseId: c.id, action: 'reply' }, 'positive'),
+      submit(t(locale, 'hd.action.requestOnsite'), { verb: 'ticketUser', caseId: c.id, action: 'escalate' }),
+    ],
   );
 }
 
@@ -76,20 +118,42 @@ export function userReplyCard(locale: Locale, c: Case<ComplaintData>, title = ''
 export function resolvedCard(locale: Locale, c: Case<ComplaintData>, title = ''): Attachment {
   return adaptiveCard(
     [...titled(title), input('text', t(locale, 'hd.card.reopenText'))],
-    [submit(t(locale, 'hd.action.confirm'), { verb: 'ticketUser', caseId: c.id, action: 'confirm' }, 'positive'), submit(t(locale, 'hd.action.reopen'), { verb: 'ticketUser', caseId: c.id, action: 'reopen' })],
+    [
+      submit(t(locale, 'hd.action.confirm'), { verb: 'ticketUser', caseId: c.id, action: 'confirm' }, 'positive'),
+      submit(t(locale, 'hd.action.reopen'), { verb: 'ticketUser', caseId: c.id, action: 'reopen' }),
+    ],
   );
 }
 
 /** The lead agency's card: approve the on-site visit or reject it with a reason. */
-export function onsiteApprovalCard(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+export function onsiteApprovalCard(
+  locale: Locale,
+  c: Case<ComplaintData>,
+  userName: string,
+  title: string,
+  mode: DecisionCardMode = SUBMIT,
+): Attachment {
   return CardFactory.adaptiveCard(onsiteApprovalCardJson(locale, c, userName, title, mode));
 }
 
 /** The on-site approval card's JSON; on Teams `Action.Execute`, refreshed for every lead officer. */
-export function onsiteApprovalCardJson(locale: Locale, c: Case<ComplaintData>, userName: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
-  const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key), { verb: 'onsiteDecide', caseId: c.id, decision }, style);
+export function onsiteApprovalCardJson(
+  locale: Locale,
+  c: Case<ComplaintData>,
+  userName: string,
+  title: string,
+  mode: DecisionCardMode = SUBMIT,
+): CardElement {
+  const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') =>
+    cardAction(mode.actions, t(locale, key), { verb: 'onsiteDecide', caseId: c.id, decision }, style);
   return cardJson(
-    [...titled(title), ticketFacts(locale, c, userName), para(esc(c.data.description)), para(`${t(locale, 'hd.card.triedOnline')}: ${esc(c.data.onsite?.triedOnline ?? '')}`), input('reason', t(locale, 'hd.card.reason'))],
+    [
+      ...titled(title),
+      ticketFacts(locale, c, userName),
+      para(esc(c.data.description)),
+      para(`${t(locale, 'hd.card.triedOnline')}: ${esc(c.data.onsite?.triedOnline ?? '')}`),
+      input('reason', t(locale, 'hd.card.reason')),
+    ],
     [act('hd.action.approve', 'approve', 'positive'), act('hd.action.reject', 'reject', 'destructive')],
     refreshOf(mode.actions, c.id, mode.refreshUserIds),
   );
@@ -97,7 +161,9 @@ export function onsiteApprovalCardJson(locale: Locale, c: Case<ComplaintData>, u
 
 /** A button that opens the visit booking (the notice's text says why). */
 export function bookVisitCard(locale: Locale, c: Case<ComplaintData>, text = ''): Attachment {
-  return adaptiveCard(text ? [para(text)] : [], [submit(t(locale, 'hd.action.bookVisit'), { verb: 'bookVisit', caseId: c.id }, 'positive')]);
+  return adaptiveCard(text ? [para(text)] : [], [
+    submit(t(locale, 'hd.action.bookVisit'), { verb: 'bookVisit', caseId: c.id }, 'positive'),
+  ]);
 }
 
 /** The technical officer's card: visit details and the report form. */
@@ -123,14 +189,29 @@ export function visitCard(locale: Locale, c: Case<ComplaintData>, cal: WorkingCa
 }
 
 /** The lead agency's card for an advisory request: accept with one of the preferred dates, or decline. */
-export function advisoryCard(locale: Locale, c: Case<AdvisoryData>, cal: WorkingCalendar, requester: string, title: string, mode: DecisionCardMode = SUBMIT): Attachment {
+export function advisoryCard(
+  locale: Locale,
+  c: Case<AdvisoryData>,
+  cal: WorkingCalendar,
+  requester: string,
+  title: string,
+  mode: DecisionCardMode = SUBMIT,
+): Attachment {
   return CardFactory.adaptiveCard(advisoryCardJson(locale, c, cal, requester, title, mode));
 }
 
 /** The advisory card's JSON; on Teams `Action.Execute`, refreshed for every lead officer. */
-export function advisoryCardJson(locale: Locale, c: Case<AdvisoryData>, cal: WorkingCalendar, requester: string, title: string, mode: DecisionCardMode = SUBMIT): CardElement {
+export function advisoryCardJson(
+  locale: Locale,
+  c: Case<AdvisoryData>,
+  cal: WorkingCalendar,
+  requester: string,
+  title: string,
+  mode: DecisionCardMode = SUBMIT,
+): CardElement {
   const d = c.data;
-  const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') => cardAction(mode.actions, t(locale, key), { verb: 'advisoryDecide', caseId: c.id, decision }, style);
+  const act = (key: Parameters<typeof t>[1], decision: string, style: 'positive' | 'destructive') =>
+    cardAction(mode.actions, t(locale, key), { verb: 'advisoryDecide', caseId: c.id, decision }, style);
   return cardJson(
     [
       ...titled(title),
@@ -143,7 +224,14 @@ export function advisoryCardJson(locale: Locale, c: Case<AdvisoryData>, cal: Wor
         [t(locale, 'hd.card.letter'), d.letterFileId ? t(locale, 'choice.yes') : t(locale, 'choice.no')],
       ]),
       para(esc(d.description)),
-      { type: 'Input.ChoiceSet', id: 'date', label: t(locale, 'hd.card.chooseDate'), style: 'expanded', value: d.preferredDates[0], choices: d.preferredDates.map((x) => ({ title: cal.format(new Date(x)).slice(0, 10), value: x })) },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'date',
+        label: t(locale, 'hd.card.chooseDate'),
+        style: 'expanded',
+        value: d.preferredDates[0],
+        choices: d.preferredDates.map((x) => ({ title: cal.format(new Date(x)).slice(0, 10), value: x })),
+      },
       input('reason', t(locale, 'hd.card.reason')),
     ],
     [act('hd.action.accept', 'accept', 'positive'), act('hd.action.decline', 'decline', 'destructive')],
@@ -154,7 +242,11 @@ export function advisoryCardJson(locale: Locale, c: Case<AdvisoryData>, cal: Wor
 /** The lead agency's card to record a scheduled session as held. */
 export function advisoryHeldCard(locale: Locale, c: Case<AdvisoryData>, cal: WorkingCalendar): Attachment {
   return adaptiveCard(
-    [heading(t(locale, 'hd.card.heldTitle', { caseId: c.id })), para(`${esc(c.data.topic)}: ${c.data.session ? cal.format(new Date(c.data.session.start)).slice(0, 10) : ''}`), input('notes', t(locale, 'hd.card.notes'))],
+    [
+      heading(t(locale, 'hd.card.heldTitle', { caseId: c.id })),
+      para(`${esc(c.data.topic)}: ${c.data.session ? cal.format(new Date(c.data.session.start)).slice(0, 10) : ''}`),
+      input('notes', t(locale, 'hd.card.notes')),
+    ],
     [submit(t(locale, 'hd.action.held'), { verb: 'advisoryHeld', caseId: c.id }, 'positive')],
   );
 }

@@ -7,7 +7,16 @@ import type { Directory } from '../domain/ports/directory.js';
 import { calendarOf, type CalendarsByState } from '../domain/usecases/helpdesk-deps.js';
 import { esc } from '../dialogs/cards/adaptive.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
-import { advisoryCard, advisoryHeldCard, agentTicketCard, bookVisitCard, onsiteApprovalCard, resolvedCard, userReplyCard, visitCard } from './helpdesk-cards.js';
+import {
+  advisoryCard,
+  advisoryHeldCard,
+  agentTicketCard,
+  bookVisitCard,
+  onsiteApprovalCard,
+  resolvedCard,
+  userReplyCard,
+  visitCard,
+} from './helpdesk-cards.js';
 import { decisionModeFor } from './decision-cards.js';
 import { satisfactionCard } from './satisfaction.js';
 import type { Task } from '../domain/cases/authority.js';
@@ -22,7 +31,13 @@ export interface HelpdeskNoticeDeps {
  * text from `hd.notify.<event>`, with the card the person acts on where there is one. Dates and
  * times follow the calendar of the case's agency.
  */
-export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Locale, c: Case<unknown>, event: string, channelId = ''): Promise<Partial<Activity>> {
+export async function renderHelpdeskNotice(
+  deps: HelpdeskNoticeDeps,
+  locale: Locale,
+  c: Case<unknown>,
+  event: string,
+  channelId = '',
+): Promise<Partial<Activity>> {
   // The lead agency's decision cards use Universal Actions on Teams and refresh for every lead officer.
   const modeFor = (task: Task) => decisionModeFor(deps.directory, channelId, c, task);
   const cal = await calendarOf(deps, c);
@@ -31,17 +46,31 @@ export async function renderHelpdeskNotice(deps: HelpdeskNoticeDeps, locale: Loc
   const user = await name(c.applicantId);
   if (c.kind === 'KN') {
     const k = c as Case<AdvisoryData>;
-    const text = tDynamic(locale, `hd.notify.${event}`, 'system', { caseId: c.id, topic: esc(k.data.topic), date: fmt(k.data.session?.start).slice(0, 10), reason: esc(c.reason ?? ''), notes: esc(k.data.notes ?? '') });
+    const text = tDynamic(locale, `hd.notify.${event}`, 'system', {
+      caseId: c.id,
+      topic: esc(k.data.topic),
+      date: fmt(k.data.session?.start).slice(0, 10),
+      reason: esc(c.reason ?? ''),
+      notes: esc(k.data.notes ?? ''),
+    });
     // The text goes beside each card, which does not repeat it as its title (Web Chat showed it twice).
-    if (event === 'advisoryRequest') return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, '', await modeFor('advisory'))] };
+    if (event === 'advisoryRequest')
+      return { type: 'message', text, attachments: [advisoryCard(locale, k, cal, user, '', await modeFor('advisory'))] };
     return { type: 'message', text };
   }
   const tk = c as Case<ComplaintData>;
   const o = tk.data.onsite;
   const last = tk.data.messages.at(-1)?.text ?? '';
   const text = tDynamic(locale, `hd.notify.${event}`, 'system', {
-    caseId: c.id, user: esc(user), text: esc(last), deadline: fmt(o?.deadline), slot: fmt(o?.slot?.start), location: esc(o?.location ?? ''),
-    officer: esc(await name(o?.officerId)), reason: esc(o?.rejectReason ?? ''), rep: esc(o?.representative?.name ?? ''),
+    caseId: c.id,
+    user: esc(user),
+    text: esc(last),
+    deadline: fmt(o?.deadline),
+    slot: fmt(o?.slot?.start),
+    location: esc(o?.location ?? ''),
+    officer: esc(await name(o?.officerId)),
+    reason: esc(o?.rejectReason ?? ''),
+    rep: esc(o?.representative?.name ?? ''),
   });
   switch (event) {
     case 'ticketNew':

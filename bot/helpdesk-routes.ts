@@ -23,14 +23,36 @@ import { tDynamic } from '../dialogs/i18n/index.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 const text = z.string().max(2000).optional();
-const TicketAgentPayload = z.object({ verb: z.literal('ticketAgent'), caseId, action: z.enum(['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate']), text });
-const TicketUserPayload = z.object({ verb: z.literal('ticketUser'), caseId, action: z.enum(['reply', 'confirm', 'reopen', 'escalate']), text });
+const TicketAgentPayload = z.object({
+  verb: z.literal('ticketAgent'),
+  caseId,
+  action: z.enum(['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate']),
+  text,
+});
+const TicketUserPayload = z.object({
+  verb: z.literal('ticketUser'),
+  caseId,
+  action: z.enum(['reply', 'confirm', 'reopen', 'escalate']),
+  text,
+});
 const OnsiteDecidePayload = z.object({ verb: z.literal('onsiteDecide'), caseId, decision: z.enum(['approve', 'reject']), reason: text });
 const BookVisitPayload = z.object({ verb: z.literal('bookVisit'), caseId });
 // The card pre-sets neither answer: an unanswered choice comes back empty (or absent) and is asked for.
 const choice = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(['yes', 'no']).optional());
-const VisitReportPayload = z.object({ verb: z.literal('visitReport'), caseId, present: choice, workDone: z.string().max(2000).default(''), resolved: choice });
-const AdvisoryDecidePayload = z.object({ verb: z.literal('advisoryDecide'), caseId, decision: z.enum(['accept', 'decline']), date: z.string().max(40).optional(), reason: text });
+const VisitReportPayload = z.object({
+  verb: z.literal('visitReport'),
+  caseId,
+  present: choice,
+  workDone: z.string().max(2000).default(''),
+  resolved: choice,
+});
+const AdvisoryDecidePayload = z.object({
+  verb: z.literal('advisoryDecide'),
+  caseId,
+  decision: z.enum(['accept', 'decline']),
+  date: z.string().max(40).optional(),
+  reason: text,
+});
 const AdvisoryHeldPayload = z.object({ verb: z.literal('advisoryHeld'), caseId, notes: z.string().max(2000).default('') });
 
 export interface HelpdeskRouteDeps {
@@ -59,43 +81,80 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
 
   handle('ticketUser', TicketUserPayload, async (ctx, p) => {
     const me = personOf(ctx).id;
-    const r = p.action === 'escalate'
-      ? await requestOnsite(hd, { caseId: p.caseId, actorId: me, triedOnline: p.text ?? '' })
-      : await userAct(hd, { caseId: p.caseId, actorId: me, action: p.action, text: p.text });
+    const r =
+      p.action === 'escalate'
+        ? await requestOnsite(hd, { caseId: p.caseId, actorId: me, triedOnline: p.text ?? '' })
+        : await userAct(hd, { caseId: p.caseId, actorId: me, action: p.action, text: p.text });
     return r.ok ? say(ctx, `hd.done.user.${p.action}`, { caseId: p.caseId }) : refuse(ctx, r.error, r.params);
   });
 
   type Decided = { ok: boolean; text: string; c?: Case<unknown>; already?: boolean };
-  const refused = async (ctx: TurnContext, caseId: string, error: string, params?: Record<string, string | number>): Promise<Decided> =>
-    ({ ok: false, text: ticketRefusalText(localeOf(ctx), error, caseId, params), c: await hd.cases.get(caseId), already: error === 'NOT_ALLOWED_NOW' });
+  const refused = async (ctx: TurnContext, caseId: string, error: string, params?: Record<string, string | number>): Promise<Decided> => ({
+    ok: false,
+    text: ticketRefusalText(localeOf(ctx), error, caseId, params),
+    c: await hd.cases.get(caseId),
+    already: error === 'NOT_ALLOWED_NOW',
+  });
 
   const onsiteDecision = async (ctx: TurnContext, p: z.infer<typeof OnsiteDecidePayload>): Promise<Decided> => {
     const r = await decideOnsite(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, reason: p.reason });
     if (!r.ok) return refused(ctx, p.caseId, r.error, r.params);
     const cal = await calendarOf(hd, r.value);
-    return { ok: true, c: r.value, text: say(ctx, `hd.done.onsite.${p.decision}`, { caseId: p.caseId, deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '' }) };
+    return {
+      ok: true,
+      c: r.value,
+      text: say(ctx, `hd.done.onsite.${p.decision}`, {
+        caseId: p.caseId,
+        deadline: r.value.data.onsite?.deadline ? cal.format(new Date(r.value.data.onsite.deadline)) : '',
+      }),
+    };
   };
   handle('onsiteDecide', OnsiteDecidePayload, async (ctx, p) => (await onsiteDecision(ctx, p)).text);
 
   const ticketAction = async (ctx: TurnContext, p: z.infer<typeof TicketAgentPayload>): Promise<Decided> => {
     const r = await actOnTicket(hd, { caseId: p.caseId, actorId: personOf(ctx).id, action: p.action, text: p.text });
-    return r.ok ? { ok: true, c: r.value, text: ticketDoneText(localeOf(ctx), p.action, p.caseId) } : refused(ctx, p.caseId, r.error, r.params);
+    return r.ok
+      ? { ok: true, c: r.value, text: ticketDoneText(localeOf(ctx), p.action, p.caseId) }
+      : refused(ctx, p.caseId, r.error, r.params);
   };
   handle('ticketAgent', TicketAgentPayload, async (ctx, p) => (await ticketAction(ctx, p)).text);
 
   handle('visitReport', VisitReportPayload, async (ctx, p) => {
     if (!p.present || (p.present === 'yes' && !p.resolved)) return refuse(ctx, 'CHOICE_REQUIRED');
-    const r = await fileVisitReport(hd, { caseId: p.caseId, actorId: personOf(ctx).id, representativePresent: p.present === 'yes', workDone: p.workDone ?? '', resolved: p.resolved === 'yes' });
+    const r = await fileVisitReport(hd, {
+      caseId: p.caseId,
+      actorId: personOf(ctx).id,
+      representativePresent: p.present === 'yes',
+      workDone: p.workDone ?? '',
+      resolved: p.resolved === 'yes',
+    });
     if (!r.ok) return refuse(ctx, r.error, r.params);
-    return say(ctx, p.present === 'no' ? 'hd.done.report.absent' : p.resolved === 'yes' ? 'hd.done.report.resolved' : 'hd.done.report.open', { caseId: p.caseId });
+    return say(
+      ctx,
+      p.present === 'no' ? 'hd.done.report.absent' : p.resolved === 'yes' ? 'hd.done.report.resolved' : 'hd.done.report.open',
+      { caseId: p.caseId },
+    );
   });
 
   const advisoryDecision = async (ctx: TurnContext, p: z.infer<typeof AdvisoryDecidePayload>): Promise<Decided> => {
-    const r = await decideAdvisory(hd, { caseId: p.caseId, actorId: personOf(ctx).id, decision: p.decision, date: p.date, reason: p.reason });
+    const r = await decideAdvisory(hd, {
+      caseId: p.caseId,
+      actorId: personOf(ctx).id,
+      decision: p.decision,
+      date: p.date,
+      reason: p.reason,
+    });
     if (!r.ok) return refused(ctx, p.caseId, r.error, r.params);
     const cal = await calendarOf(hd, r.value);
     if (p.decision === 'accept') await ctx.sendActivity({ attachments: [advisoryHeldCard(localeOf(ctx), r.value, cal)] });
-    return { ok: true, c: r.value, text: say(ctx, `hd.done.advisory.${p.decision}`, { caseId: p.caseId, date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '' }) };
+    return {
+      ok: true,
+      c: r.value,
+      text: say(ctx, `hd.done.advisory.${p.decision}`, {
+        caseId: p.caseId,
+        date: r.value.data.session ? cal.format(new Date(r.value.data.session.start)).slice(0, 10) : '',
+      }),
+    };
   };
   handle('advisoryDecide', AdvisoryDecidePayload, async (ctx, p) => (await advisoryDecision(ctx, p)).text);
 
@@ -138,7 +197,8 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
 export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
   const name = async (id: string) => (await hd.directory.getPerson(id))?.name ?? id;
   const mode = (ctx: TurnContext, c: Case<unknown>, task: Task) => decisionModeFor(hd.directory, ctx.activity.channelId, c, task);
-  const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) => tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
+  const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) =>
+    tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
   return [
     {
       kinds: ['AD'],
@@ -149,7 +209,8 @@ export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
         if (task !== 'onsiteApproval' && task !== 'ticket') return undefined;
         const user = await name(c.applicantId);
         const tk = c as Case<ComplaintData>;
-        if (task === 'onsiteApproval') return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, c, task));
+        if (task === 'onsiteApproval')
+          return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, c, task));
         return agentTicketCardJson(localeOf(ctx), tk, user, title(ctx, 'ticketNew', c, user), await mode(ctx, c, task));
       },
     },
@@ -169,7 +230,12 @@ export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
 }
 
 /** The notice (and so the card) each helpdesk task is shown with in `tugasan`, in the order shown. */
-const HELPDESK_NOTICE: readonly [Task, string][] = [['ticket', 'ticketNew'], ['onsiteApproval', 'onsiteApproval'], ['advisory', 'advisoryRequest'], ['visitReport', 'visitAssigned']];
+const HELPDESK_NOTICE: readonly [Task, string][] = [
+  ['ticket', 'ticketNew'],
+  ['onsiteApproval', 'onsiteApproval'],
+  ['advisory', 'advisoryRequest'],
+  ['visitReport', 'visitAssigned'],
+];
 
 /**
  * The helpdesk part of `tugasan`: tickets for agents, visit approvals and advisory requests for the
@@ -179,13 +245,17 @@ const HELPDESK_NOTICE: readonly [Task, string][] = [['ticket', 'ticketNew'], ['o
 export async function showHelpdeskTasks(ctx: TurnContext, hd: HelpdeskDeps): Promise<number> {
   const locale = localeOf(ctx);
   const tasks = await listTasksFor(hd, personOf(ctx).id, ['AD', 'KN']);
-  const cards = HELPDESK_NOTICE.flatMap(([task, event]) => tasks.filter((t) => t.task === task).map(({ c }) => ({ c: c as Case<unknown>, event })));
+  const cards = HELPDESK_NOTICE.flatMap(([task, event]) =>
+    tasks.filter((t) => t.task === task).map(({ c }) => ({ c: c as Case<unknown>, event })),
+  );
   const held = tasks.filter((t) => t.task === 'advisoryHeld').map(({ c }) => c as Case<unknown>);
   const count = cards.length + held.length;
   if (count === 0) return 0;
   await ctx.sendActivity(say(ctx, 'hd.tasks.header', { count }));
-  for (const { c, event } of cards.slice(0, 10)) await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event, ctx.activity.channelId));
-  for (const c of held.slice(0, 10)) await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, await calendarOf(hd, c))] });
+  for (const { c, event } of cards.slice(0, 10))
+    await ctx.sendActivity(await renderHelpdeskNotice(hd, locale, c, event, ctx.activity.channelId));
+  for (const c of held.slice(0, 10))
+    await ctx.sendActivity({ attachments: [advisoryHeldCard(locale, c as unknown as Case<AdvisoryData>, await calendarOf(hd, c))] });
   return count;
 }
 
@@ -199,7 +269,8 @@ export async function onsiteStatusLines(ctx: TurnContext, hd: HelpdeskDeps, c: C
   const cal = await calendarOf(hd, c);
   const clock = onsiteClock(hd, cal, onsite);
   const lines = [say(ctx, 'hd.status.deadline', { deadline: cal.format(new Date(clock.deadline!)), hours: clock.hoursLeft ?? 0 })];
-  for (const p of clock.pauses) lines.push(say(ctx, 'hd.status.pause', { from: cal.format(new Date(p.from)), to: cal.format(new Date(p.to)), reason: p.reason }));
+  for (const p of clock.pauses)
+    lines.push(say(ctx, 'hd.status.pause', { from: cal.format(new Date(p.from)), to: cal.format(new Date(p.to)), reason: p.reason }));
   if (clock.breached) lines.push(say(ctx, 'hd.status.breached'));
   return lines;
 }

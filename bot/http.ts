@@ -56,7 +56,11 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
   // The depth check runs between reading and parsing: on the raw text, before anything recurses.
   const [readBody, parseBody] = restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true });
   const ownBodies = (req: Request) => req.getContentType() === 'multipart/form-data' || req.getPath().startsWith(ADMIN_QUEUES_PATH);
-  server.use([refuseEncodedBody, readBody, refuseDeepJson, parseBody].map((handler) => (req: Request, res: Response, next: restify.Next) => (ownBodies(req) ? next() : handler(req, res, next))));
+  server.use(
+    [refuseEncodedBody, readBody, refuseDeepJson, parseBody].map(
+      (handler) => (req: Request, res: Response, next: restify.Next) => (ownBodies(req) ? next() : handler(req, res, next)),
+    ),
+  );
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (!intakeOpen) return void res.send(503, { error: 'shutting down' });
@@ -119,10 +123,17 @@ const isDirectLine = (req: Request) => /^\/(?:v3|api)\/directline\//.test(req.ge
  * posts to a bot (the Bot Connector, DirectLineJS and the console send plain JSON).
  */
 function refuseEncodedBody(req: Request, res: Response, next: restify.Next): void {
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   const hasBody = req.getContentLength() > 0 || req.isChunked();
   if (!hasBody || encoding === 'identity' || encoding === '') return next();
-  res.send(415, isDirectLine(req) ? dlError('UnsupportedMediaType', 'CONTENT_ENCODING_UNSUPPORTED: send the body uncompressed') : { error: 'CONTENT_ENCODING_UNSUPPORTED' });
+  res.send(
+    415,
+    isDirectLine(req)
+      ? dlError('UnsupportedMediaType', 'CONTENT_ENCODING_UNSUPPORTED: send the body uncompressed')
+      : { error: 'CONTENT_ENCODING_UNSUPPORTED' },
+  );
   return next(false);
 }
 
@@ -137,6 +148,11 @@ function refuseDeepJson(req: Request, res: Response, next: restify.Next): void {
   const body = req.body as unknown;
   const parsedHere = req.method !== 'GET' && req.method !== 'HEAD' && JSON_TYPE.test(req.getContentType().toLowerCase());
   if (!parsedHere || !(typeof body === 'string' || body instanceof Uint8Array) || !jsonDepthExceeds(body)) return next();
-  res.send(400, isDirectLine(req) ? dlError('BadArgument', `JSON_TOO_DEEP: the body nests deeper than ${MAX_JSON_DEPTH} levels`) : { error: 'JSON_TOO_DEEP', maxDepth: MAX_JSON_DEPTH });
+  res.send(
+    400,
+    isDirectLine(req)
+      ? dlError('BadArgument', `JSON_TOO_DEEP: the body nests deeper than ${MAX_JSON_DEPTH} levels`)
+      : { error: 'JSON_TOO_DEEP', maxDepth: MAX_JSON_DEPTH },
+  );
   return next(false);
 }

@@ -109,43 +109,69 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   }
 
   // CA_MODE=cfssl: user and server certificates come from a remote cfssl; training stays embedded.
-  const cas = await openCertificateAuthorities(config, { clock, logger, ledger: infra.caLedger, onConfigError: opts.onConfigError }).catch(async (e: unknown) => {
-    await infra.close();
-    throw e;
-  });
+  const cas = await openCertificateAuthorities(config, { clock, logger, ledger: infra.caLedger, onConfigError: opts.onConfigError }).catch(
+    async (e: unknown) => {
+      await infra.close();
+      throw e;
+    },
+  );
   const { ca, trainingCa } = cas;
   const decorate = opts.decorateCa ?? ((c: CertificateAuthority) => c);
 
   const { store } = infra;
   // The audit signing key, kept like the CA keys; its public half is served at /audit/public-key.pem.
-  const auditKey = await openAuditKey({ dir: path.join(config.dataDir, 'audit'), store: store.auditCheckpoints, secret: caKeySecret(config) }).catch(async (e: unknown) => {
+  const auditKey = await openAuditKey({
+    dir: path.join(config.dataDir, 'audit'),
+    store: store.auditCheckpoints,
+    secret: caKeySecret(config),
+  }).catch(async (e: unknown) => {
     await cas.close();
     await infra.close();
     throw e;
   });
   const core: CoreDeps = {
-    cases: store.cases, certificates: store.certificates, directory: store.directory, audit: store.audit, files: store.files,
-    jobs: infra.jobs, notifier: new TicketEventsNotifier(new QueuedNotifier({ jobs: infra.jobs }), infra.events, logger), ca: decorate(ca, 'user'), clock,
-    trainingCa: decorate(trainingCa, 'training'), keys: new FileStoreKeyEscrow({ files: store.files, secret: keyEscrowSecret(config) }),
+    cases: store.cases,
+    certificates: store.certificates,
+    directory: store.directory,
+    audit: store.audit,
+    files: store.files,
+    jobs: infra.jobs,
+    notifier: new TicketEventsNotifier(new QueuedNotifier({ jobs: infra.jobs }), infra.events, logger),
+    ca: decorate(ca, 'user'),
+    clock,
+    trainingCa: decorate(trainingCa, 'training'),
+    keys: new FileStoreKeyEscrow({ files: store.files, secret: keyEscrowSecret(config) }),
     policy: {
-      emailDomains: config.emailDomains, maxUploadBytes: config.uploadMaxBytes, userCertValidityDays: config.userCertValidityDays,
-      renewalWindowDays: config.renewalWindowDays, trainingCertValidityDays: config.trainingCertValidityDays, trainingDownloadTtlHours: config.trainingDownloadTtlHours,
-      reminderDays: config.reminderDays, expiryScanUtcHour: config.expiryScanUtcHour,
+      emailDomains: config.emailDomains,
+      maxUploadBytes: config.uploadMaxBytes,
+      userCertValidityDays: config.userCertValidityDays,
+      renewalWindowDays: config.renewalWindowDays,
+      trainingCertValidityDays: config.trainingCertValidityDays,
+      trainingDownloadTtlHours: config.trainingDownloadTtlHours,
+      reminderDays: config.reminderDays,
+      expiryScanUtcHour: config.expiryScanUtcHour,
     },
   };
 
-  // Helpdesk (issue 7): the working-day calendars and settings, on top of the core. Each case
+  // Helpdesk: the working-day calendars and settings, on top of the core. Each case
   // follows its agency's state (DOMAIN.md 7.7); CALENDAR_STATE is the default state.
   const hd: HelpdeskDeps = {
-    ...core, calendars,
+    ...core,
+    calendars,
     helpdesk: {
-      onsiteWindowHours: config.helpdesk.onsiteWindowHours, visitSlotMinutes: config.helpdesk.visitSlotMinutes, visitReminderHours: config.helpdesk.visitReminderHours,
-      ticketAutoCloseWorkingDays: config.helpdesk.ticketAutoCloseWorkingDays, advisoryLeadWorkingDays: config.helpdesk.advisoryLeadWorkingDays,
+      onsiteWindowHours: config.helpdesk.onsiteWindowHours,
+      visitSlotMinutes: config.helpdesk.visitSlotMinutes,
+      visitReminderHours: config.helpdesk.visitReminderHours,
+      ticketAutoCloseWorkingDays: config.helpdesk.ticketAutoCloseWorkingDays,
+      advisoryLeadWorkingDays: config.helpdesk.advisoryLeadWorkingDays,
     },
   };
 
   const auth = new FailClosedAuthentication({
-    MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.appPassword, MicrosoftAppTenantId: config.bot.tenantId, MicrosoftAppType: config.bot.appType,
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppTenantId: config.bot.tenantId,
+    MicrosoftAppType: config.bot.appType,
     ...(config.bot.openIdMetadataUrl ? publicCloudWith(config.bot.openIdMetadataUrl) : {}),
   });
   const adapter = new CloudAdapter(auth);
@@ -153,41 +179,79 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   let baseUrl = config.publicUrl ?? '';
   const fileLinks = new FileLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config), ttlSeconds: 7 * 24 * 3600 });
   const downloadLinks = new TrainingDownloadLinks({ baseUrl: () => baseUrl, secret: fileLinkSecret(config) });
-  const render = { cases: store.cases, certificates: store.certificates, directory: store.directory, fileLinks, downloadLinks, defaultLocale: config.defaultLocale, helpdesk: { directory: store.directory, calendars }, ca: core.ca, portalUrl: config.portalUrl };
+  const render = {
+    cases: store.cases,
+    certificates: store.certificates,
+    directory: store.directory,
+    fileLinks,
+    downloadLinks,
+    defaultLocale: config.defaultLocale,
+    helpdesk: { directory: store.directory, calendars },
+    ca: core.ca,
+    portalUrl: config.portalUrl,
+  };
   const serverPorts: ServerPorts = {
-    csrReader, keyFingerprints: store.keyFingerprints,
-    policy: { domainSuffixes: config.serverCert.domainSuffixes, validityDays: config.serverCert.validityDays, renewalWindowDays: config.serverCert.renewalWindowDays },
+    csrReader,
+    keyFingerprints: store.keyFingerprints,
+    policy: {
+      domainSuffixes: config.serverCert.domainSuffixes,
+      validityDays: config.serverCert.validityDays,
+      renewalWindowDays: config.serverCert.renewalWindowDays,
+    },
   };
   const serverCore: ServerDeps = { ...core, server: serverPorts };
   // The bot's own Direct Line; workers need it too, to deliver proactive messages to Web Chat users.
-  const directLine = new DirectLineAdapter({ log: infra.activities, events: infra.events, bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' }, serviceUrl: () => `${baseUrl}/v3/directline`, logger, lock: infra.lock });
+  const directLine = new DirectLineAdapter({
+    log: infra.activities,
+    events: infra.events,
+    bot: { id: config.bot.appId || 'gpki-bot', name: 'MyGPKI' },
+    serviceUrl: () => `${baseUrl}/v3/directline`,
+    logger,
+    lock: infra.lock,
+  });
   // Decision cards sent on Direct Line are recorded (in the store), so a decision can replace them.
   const sentCards = new SentDecisionCards(infra.storage);
   directLine.use(recordDecisionCards(sentCards, logger));
   const adapterFor = (channelId: string) => (channelId === DIRECTLINE_CHANNEL ? directLine : adapter);
   const channel = new ProactiveChannel({ adapterFor, appId: config.bot.appId, conversations: store.conversations, render });
 
-  // Helpdesk agents (issue 8): built before the processors, whose queue timeout job it serves.
+  // Helpdesk agents: built before the processors, whose queue timeout job it serves.
   let runnerRef: DialogRunner | undefined;
   let readerRef: HttpAttachmentReader | undefined;
   const handoff = new HandoffService({
-    core, handoffs: infra.handoffs, conversations: store.conversations, events: infra.events, storage: infra.storage, transcripts: infra.transcripts,
-    adapterFor, appId: config.bot.appId,
+    core,
+    handoffs: infra.handoffs,
+    conversations: store.conversations,
+    events: infra.events,
+    storage: infra.storage,
+    transcripts: infra.transcripts,
+    adapterFor,
+    appId: config.bot.appId,
     reader: { read: (ctx, a, max) => (readerRef ? readerRef.read(ctx, a, max) : Promise.resolve(undefined)) },
-    hours: config.agents.hours, waitSeconds: config.agents.waitSeconds, minutesPerConversation: config.agents.minutesPerConversation,
-    defaultLocale: config.defaultLocale, runner: () => runnerRef,
+    hours: config.agents.hours,
+    waitSeconds: config.agents.waitSeconds,
+    minutesPerConversation: config.agents.minutesPerConversation,
+    defaultLocale: config.defaultLocale,
+    runner: () => runnerRef,
   });
 
   const retention = {
     deps: {
-      activities: infra.activities, transcripts: infra.transcripts, retention: config.retention,
-      botState: store.storage, conversations: store.conversations, handoffs: infra.handoffs,
+      activities: infra.activities,
+      transcripts: infra.transcripts,
+      retention: config.retention,
+      botState: store.storage,
+      conversations: store.conversations,
+      handoffs: infra.handoffs,
     },
     report: (day: string, r: object) => logger.info({ day, ...r }, 'retention: old data pruned'),
   };
   const audit = {
-    checkpoints: store.auditCheckpoints, signer: auditKey, everyHours: config.audit.checkpointHours,
-    report: (cp: { time: string; treeSize: number; root: string }) => logger.info({ time: cp.time, treeSize: cp.treeSize, root: cp.root }, 'audit checkpoint signed'),
+    checkpoints: store.auditCheckpoints,
+    signer: auditKey,
+    everyHours: config.audit.checkpointHours,
+    report: (cp: { time: string; treeSize: number; root: string }) =>
+      logger.info({ time: cp.time, treeSize: cp.treeSize, root: cp.root }, 'audit checkpoint signed'),
   };
   registerProcessors(infra.jobs, processors({ core, channel, helpdesk: hd, handoff, server: serverPorts, retention, audit }), {
     finished(job, outcome, ms, error) {
@@ -201,19 +265,32 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   await infra.jobs.start();
   // Every instance sweeps at start and every few minutes: CA jobs lost to a crash or an empty Redis
   // are enqueued again, late CA work is announced, and the daily expiry scan is kept scheduled.
-  const recovery = await startRecoveryLoop(async () => ({
-    ...(await recoverLostWork(core, { caLateMinutes: config.recovery.caLateMinutes })),
-    helpdeskTimers: await recoverHelpdeskTimers(hd),
-    auditCheckpointPeriod: await scheduleAuditCheckpoint({ jobs: infra.jobs, clock }, { everyHours: config.audit.checkpointHours }),
-    // Unclaimed uploads expire by the hour (UPLOAD_UNCLAIMED_HOURS): this sweep, not the daily one, removes them.
-    ...(await sweepExpired({ files: store.files, rateLimits: infra.rateLimits, clock })),
-    // Console sessions run on the wall clock (a test clock moved ahead must not end them).
-    expiredSessions: await infra.agentSessions.pruneExpired(new Date()),
-  }), { intervalMs: config.recovery.intervalMs, logger });
+  const recovery = await startRecoveryLoop(
+    async () => ({
+      ...(await recoverLostWork(core, { caLateMinutes: config.recovery.caLateMinutes })),
+      helpdeskTimers: await recoverHelpdeskTimers(hd),
+      auditCheckpointPeriod: await scheduleAuditCheckpoint({ jobs: infra.jobs, clock }, { everyHours: config.audit.checkpointHours }),
+      // Unclaimed uploads expire by the hour (UPLOAD_UNCLAIMED_HOURS): this sweep, not the daily one, removes them.
+      ...(await sweepExpired({ files: store.files, rateLimits: infra.rateLimits, clock })),
+      // Console sessions run on the wall clock (a test clock moved ahead must not end them).
+      expiredSessions: await infra.agentSessions.pruneExpired(new Date()),
+    }),
+    { intervalMs: config.recovery.intervalMs, logger },
+  );
 
   if (role === 'worker') {
     logger.info({ mode: config.store, queue: config.queue }, 'worker started');
-    return { url: '', config, core, hd, close: async () => { await recovery.stop(); await cas.close(); await infra.close(); } };
+    return {
+      url: '',
+      config,
+      core,
+      hd,
+      close: async () => {
+        await recovery.stop();
+        await cas.close();
+        await infra.close();
+      },
+    };
   }
 
   const people = new PersonLookup({ directory: store.directory, ttlMs: 30_000, max: 20_000 });
@@ -225,7 +302,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     },
   };
   const faq = new TfIdfFaq(config.helpdesk.faqDir);
-  const reader = new HttpAttachmentReader({ trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], timeoutMs: 10_000, teamsFileHosts: config.teamsFileHosts,
+  const reader = new HttpAttachmentReader({
+    trustedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [],
+    timeoutMs: 10_000,
+    teamsFileHosts: config.teamsFileHosts,
     async ownFiles(link, senderId) {
       const id = fileLinks.idOf(link);
       if (!id) return undefined;
@@ -237,19 +317,45 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   readerRef = reader;
   const runner = new DialogRunner([
     new ApplyUserCertificateDialog({ core, reader }, prefs),
-    new RenewCertificateDialog(core, prefs), new RevokeCertificateDialog(core, prefs), new ReplaceCertificateDialog(core, prefs),
-    new LodgeComplaintDialog({ hd, faq, reader }, prefs), new FaqDialog({ hd, faq }, prefs), new BookVisitDialog(hd, prefs), new RequestAdvisoryDialog({ hd, reader }, prefs), new RequestOnsiteDialog(hd, prefs),
-    new ApplyServerCertificateDialog(serverCore, prefs), new ProvideCsrDialog({ ...serverCore, reader }, prefs), new ServerCertOperationDialog(serverCore, prefs),
+    new RenewCertificateDialog(core, prefs),
+    new RevokeCertificateDialog(core, prefs),
+    new ReplaceCertificateDialog(core, prefs),
+    new LodgeComplaintDialog({ hd, faq, reader }, prefs),
+    new FaqDialog({ hd, faq }, prefs),
+    new BookVisitDialog(hd, prefs),
+    new RequestAdvisoryDialog({ hd, reader }, prefs),
+    new RequestOnsiteDialog(hd, prefs),
+    new ApplyServerCertificateDialog(serverCore, prefs),
+    new ProvideCsrDialog({ ...serverCore, reader }, prefs),
+    new ServerCertOperationDialog(serverCore, prefs),
   ]);
   runnerRef = runner;
   // The intent model is trained once per data folder and cached there, never on a turn.
   const app = createApplication({
-    core, server: serverCore, runner, render, storage: infra.storage, prefs, nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }), hd,
+    core,
+    server: serverCore,
+    runner,
+    render,
+    storage: infra.storage,
+    prefs,
+    nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }),
+    hd,
     cardUpdates: { cards: sentCards, adapter: directLine, channelId: DIRECTLINE_CHANNEL, directory: store.directory, logger },
   });
   const onTurn = createTurnHandler({
-    app, people, conversations: store.conversations, seen: infra.seen, lock: infra.lock, transcripts: infra.transcripts, clock,
-    render, logger, metrics, defaultLocale: config.defaultLocale, maxTextLength: 4000, handoff,
+    app,
+    people,
+    conversations: store.conversations,
+    seen: infra.seen,
+    lock: infra.lock,
+    transcripts: infra.transcripts,
+    clock,
+    render,
+    logger,
+    metrics,
+    defaultLocale: config.defaultLocale,
+    maxTextLength: 4000,
+    handoff,
   });
 
   // One error reply for every channel's turns.
@@ -268,34 +374,88 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     await ctx.sendActivity(say(ctx, 'error.generic', { ref })).catch(() => undefined);
     // A dialog that failed puts the conversation in the agents' queue; its state stays at the last good step.
     if (ctx.activity.type === 'message' && ctx.turnState.get(PERSON_KEY)) {
-      await handoff.request(ctx, 'error').catch((e: unknown) => log.error({ err: e, ref }, 'could not queue the conversation for an agent'));
+      await handoff
+        .request(ctx, 'error')
+        .catch((e: unknown) => log.error({ err: e, ref }, 'could not queue the conversation for an agent'));
     }
   };
   adapter.onTurnError = onTurnError;
   directLine.onTurnError = onTurnError;
 
-  const readiness = new Readiness({ store: () => infra.storeReady(), queue: infra.probes.queue, events: infra.probes.events, ca: () => cas.ready() });
+  const readiness = new Readiness({
+    store: () => infra.storeReady(),
+    queue: infra.probes.queue,
+    events: infra.probes.events,
+    ca: () => cas.ready(),
+  });
   const { server, stopIntake } = createHttpServer({
-    adapter, onTurn, ca, files: store.files, fileLinks, metrics, logger, openMode: config.openMode, readiness: () => readiness.check(), publicUrl: () => baseUrl,
+    adapter,
+    onTurn,
+    ca,
+    files: store.files,
+    fileLinks,
+    metrics,
+    logger,
+    openMode: config.openMode,
+    readiness: () => readiness.check(),
+    publicUrl: () => baseUrl,
   });
   mountWebRoutes(server, { webDir, frameAncestors: config.webFrameAncestors, publicUrl: () => baseUrl });
   mountTrainingRoutes(server, { core, trainingCa, downloadLinks });
   mountAuditRoutes(server, { checkpoints: store.auditCheckpoints, publicKeyPem: auditKey.publicKeyPem });
-  const sessions = new ConsoleSessions({ store: infra.agentSessions, secret: consoleSecret(config), ttlSeconds: config.agents.sessionTtlSeconds, now: () => new Date() });
+  const sessions = new ConsoleSessions({
+    store: infra.agentSessions,
+    secret: consoleSecret(config),
+    ttlSeconds: config.agents.sessionTtlSeconds,
+    now: () => new Date(),
+  });
   const consoleRoutes = await mountConsole(server, {
-    service: handoff, helpdesk: hd, directory: store.directory, credentials: infra.agentCredentials, events: infra.events, logger,
-    sessions, sessionTtlSeconds: config.agents.sessionTtlSeconds, webDir, ssoHeader: config.agents.ssoHeader, addresses: new ClientAddresses(config.trustedProxies),
+    service: handoff,
+    helpdesk: hd,
+    directory: store.directory,
+    credentials: infra.agentCredentials,
+    events: infra.events,
+    logger,
+    sessions,
+    sessionTtlSeconds: config.agents.sessionTtlSeconds,
+    webDir,
+    ssoHeader: config.agents.ssoHeader,
+    addresses: new ClientAddresses(config.trustedProxies),
     throttle: new SignInThrottle({ limits: infra.rateLimits, ...config.signIn, now: () => clock.now() }),
-    savedReplies: infra.savedReplies, now: () => clock.now(),
+    savedReplies: infra.savedReplies,
+    now: () => clock.now(),
   });
   // Bull Board loads only in the scaled-out mode; elsewhere /admin/queues is a 404.
-  if (infra.bullmq) (await import('./admin-queues.js')).mountAdminQueues(server, { queues: infra.bullmq.dashboardQueues(), sessions, directory: store.directory, logger, publicUrl: () => baseUrl });
+  if (infra.bullmq)
+    (await import('./admin-queues.js')).mountAdminQueues(server, {
+      queues: infra.bullmq.dashboardQueues(),
+      sessions,
+      directory: store.directory,
+      logger,
+      publicUrl: () => baseUrl,
+    });
   const directLineRoutes = mountDirectLine(server, {
-    adapter: directLine, onTurn, log: infra.activities, events: infra.events, files: store.files, fileLinks, directory: store.directory, logger,
+    adapter: directLine,
+    onTurn,
+    log: infra.activities,
+    events: infra.events,
+    files: store.files,
+    fileLinks,
+    directory: store.directory,
+    logger,
     tokens: new DirectLineTokens({ secret: directLineSecret(config), ttlSeconds: config.directLine.tokenTtlSeconds }),
-    uploadMaxBytes: config.uploadMaxBytes, uploadExpiresAt: () => new Date(clock.now().getTime() + config.uploads.unclaimedHours * 3_600_000).toISOString(),
-    uploadQuota: new UploadQuota({ limits: infra.rateLimits, maxFilesPerHour: config.uploads.maxFilesPerHour, maxBytesPerHour: config.uploads.maxBytesPerHour, now: () => clock.now() }),
-    publicUrl: () => baseUrl, intranetSecret: config.directLine.intranetSecret, demoLogin: config.directLine.demoLogin, defaultLocale: config.defaultLocale,
+    uploadMaxBytes: config.uploadMaxBytes,
+    uploadExpiresAt: () => new Date(clock.now().getTime() + config.uploads.unclaimedHours * 3_600_000).toISOString(),
+    uploadQuota: new UploadQuota({
+      limits: infra.rateLimits,
+      maxFilesPerHour: config.uploads.maxFilesPerHour,
+      maxBytesPerHour: config.uploads.maxBytesPerHour,
+      now: () => clock.now(),
+    }),
+    publicUrl: () => baseUrl,
+    intranetSecret: config.directLine.intranetSecret,
+    demoLogin: config.directLine.demoLogin,
+    defaultLocale: config.defaultLocale,
     unavailable: () => readiness.down(['store', 'queue', 'events']),
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -303,7 +463,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   if (!config.publicUrl) baseUrl = `http://localhost:${port}`;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, mode: config.store, queue: config.queue, openMode: config.openMode }, 'bot listening');
-  if (config.openMode) logger.warn('OPEN MODE: no MicrosoftAppId is set, so /api/messages accepts unauthenticated activities (local use only)');
+  if (config.openMode)
+    logger.warn('OPEN MODE: no MicrosoftAppId is set, so /api/messages accepts unauthenticated activities (local use only)');
 
   let closing: Promise<void> | undefined;
   return {
@@ -340,17 +501,22 @@ async function runFromCommandLine(): Promise<void> {
     process.stderr.write(`${e.message}\n`);
     process.exit(78);
   };
-  const bot = await startBot(config, { role: process.argv.includes('--worker') ? 'worker' : 'all', onConfigError: refuse }).catch((e: unknown) => {
-    if (e instanceof ConfigError || (e instanceof DomainError && e.code === 'CONFIG_INVALID')) refuse(e);
-    throw e;
-  });
+  const bot = await startBot(config, { role: process.argv.includes('--worker') ? 'worker' : 'all', onConfigError: refuse }).catch(
+    (e: unknown) => {
+      if (e instanceof ConfigError || (e instanceof DomainError && e.code === 'CONFIG_INVALID')) refuse(e);
+      throw e;
+    },
+  );
   const stale = staleBuild(fileURLToPath(import.meta.url));
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   const stop = (signal: string) => {
     const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs);
     timer.unref();
     process.stderr.write(`${signal}: stopping intake and draining jobs\n`);
-    bot.close().then(() => process.exit(0), () => process.exit(1));
+    bot.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

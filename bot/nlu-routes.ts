@@ -41,17 +41,35 @@ export interface NluRouteDeps {
 const SuggestPayload = z.object({
   verb: z.literal('suggest'),
   intent: z.enum(INTENTS),
-  q: z.string().regex(/^[0-9a-f]{8}$/).optional(),
-  caseId: z.string().regex(/^(UC|SC|TC|KN|AD)-\d{4}-\d{6}$/).optional(),
-  email: z.string().max(254).regex(/^[a-z0-9._%+-]+@([a-z0-9-]+\.)+[a-z]{2,}$/).optional(),
+  q: z
+    .string()
+    .regex(/^[0-9a-f]{8}$/)
+    .optional(),
+  caseId: z
+    .string()
+    .regex(/^(UC|SC|TC|KN|AD)-\d{4}-\d{6}$/)
+    .optional(),
+  email: z
+    .string()
+    .max(254)
+    .regex(/^[a-z0-9._%+-]+@([a-z0-9-]+\.)+[a-z]{2,}$/)
+    .optional(),
 });
 
 // Certificate operations and helpdesk requests served by their dialogs (dialogs/goals.ts).
 const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
-  renew_user_cert: 'renewUserCert', revoke_user_cert: 'revokeUserCert', replace_user_cert: 'replaceUserCert',
-  complaint: 'complaint', advisory_request: 'advisory',
-  apply_training_cert: 'newTrainingCert', renew_training_cert: 'renewTrainingCert', revoke_training_cert: 'revokeTrainingCert', replace_training_cert: 'replaceTrainingCert',
-  apply_server_cert: 'newServerCert', renew_server_cert: 'renewServerCert', revoke_server_cert: 'revokeServerCert',
+  renew_user_cert: 'renewUserCert',
+  revoke_user_cert: 'revokeUserCert',
+  replace_user_cert: 'replaceUserCert',
+  complaint: 'complaint',
+  advisory_request: 'advisory',
+  apply_training_cert: 'newTrainingCert',
+  renew_training_cert: 'renewTrainingCert',
+  revoke_training_cert: 'revokeTrainingCert',
+  replace_training_cert: 'replaceTrainingCert',
+  apply_server_cert: 'newServerCert',
+  renew_server_cert: 'renewServerCert',
+  revoke_server_cert: 'revokeServerCert',
 };
 
 const MENU_WORDS = /^(menu|menu utama|main menu|mula|start)$/;
@@ -88,9 +106,16 @@ export function registerNluRoutes(app: Application<TurnState>, deps: NluRouteDep
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) return void (await deps.busy(ctx));
     const asked = askedOf(ctx);
-    const entities: Entities = asked && asked.id === p.data.q
-      ? asked.entities
-      : { caseNumbers: p.data.caseId ? [p.data.caseId] : [], emails: p.data.email ? [p.data.email] : [], mykad: [], domains: [], serials: [] };
+    const entities: Entities =
+      asked && asked.id === p.data.q
+        ? asked.entities
+        : {
+            caseNumbers: p.data.caseId ? [p.data.caseId] : [],
+            emails: p.data.email ? [p.data.email] : [],
+            mykad: [],
+            domains: [],
+            serials: [],
+          };
     await picked(ctx, state, p.data.intent, entities, deps);
   });
 }
@@ -141,7 +166,10 @@ export async function understand(ctx: TurnContext, state: TurnState, deps: NluRo
 /** The choice a typed answer names: its number, its title (in either language), or a plain yes or no. */
 function answerTo(ctx: TurnContext, q: Question): Intent | undefined {
   const raw = ctx.activity.text ?? '';
-  const options = (locale: Locale) => [...q.choices.map((i) => ({ value: i, title: t(locale, `intent.${i}`) })), { value: NONE, title: t(locale, 'nlu.choiceNone') }];
+  const options = (locale: Locale) => [
+    ...q.choices.map((i) => ({ value: i, title: t(locale, `intent.${i}`) })),
+    { value: NONE, title: t(locale, 'nlu.choiceNone') },
+  ];
   const other: Locale = localeOf(ctx) === 'ms' ? 'en' : 'ms';
   const hit = matchChoice(raw, undefined, options(localeOf(ctx))) ?? matchChoice(raw, undefined, options(other));
   const yn = hit ? undefined : yesNo(raw);
@@ -247,7 +275,11 @@ async function applyUserCert(ctx: TurnContext, entities: Entities, deps: NluRout
   if (items.length > 0) await ctx.sendActivity(say(ctx, 'nlu.prefilled', { items: items.join('; ') }));
   const options = ApplyUserCertificateDialog.fresh();
   const dc = await deps.runner.createContext(ctx);
-  await dc.beginDialog(APPLY_USER_CERT_DIALOG, { ...options, values, ask: USER_CERT_FIELDS.filter((f) => values[f as keyof FormValues] === undefined) });
+  await dc.beginDialog(APPLY_USER_CERT_DIALOG, {
+    ...options,
+    values,
+    ask: USER_CERT_FIELDS.filter((f) => values[f as keyof FormValues] === undefined),
+  });
 }
 
 /**
@@ -256,9 +288,17 @@ async function applyUserCert(ctx: TurnContext, entities: Entities, deps: NluRout
  */
 async function ask(ctx: TurnContext, state: TurnState, key: 'nlu.confirm' | 'nlu.suggest', q: Question): Promise<void> {
   (state.conversation as Record<string, unknown>)[QUESTION] = q;
-  const choices = [...q.choices.map((i) => ({ value: i, title: say(ctx, `intent.${i}`) })), { value: NONE, title: say(ctx, 'nlu.choiceNone') }];
-  const extra = { ...(q.entities.caseNumbers[0] ? { caseId: q.entities.caseNumbers[0] } : {}), ...(q.entities.emails[0] ? { email: q.entities.emails[0] } : {}) };
-  const buttons = choices.map((c) => submit(c.title, { verb: 'suggest', intent: c.value === NONE ? 'out_of_scope' : c.value, q: q.id, ...extra }));
+  const choices = [
+    ...q.choices.map((i) => ({ value: i, title: say(ctx, `intent.${i}`) })),
+    { value: NONE, title: say(ctx, 'nlu.choiceNone') },
+  ];
+  const extra = {
+    ...(q.entities.caseNumbers[0] ? { caseId: q.entities.caseNumbers[0] } : {}),
+    ...(q.entities.emails[0] ? { email: q.entities.emails[0] } : {}),
+  };
+  const buttons = choices.map((c) =>
+    submit(c.title, { verb: 'suggest', intent: c.value === NONE ? 'out_of_scope' : c.value, q: q.id, ...extra }),
+  );
   await ctx.sendActivity(promptWithCards(say(ctx, key), { field: 'intent', kind: 'choice', choices }, [adaptiveCard([], buttons)]));
 }
 

@@ -48,12 +48,23 @@ export async function approvalCardFor(deps: RenderDeps, c: Case<unknown>, locale
   const actions = cardActionsFor(channelId);
   const refreshUserIds = actions === 'execute' ? await teamsIdsOf(deps.directory, await decidersOf(deps, c, 'verify')) : undefined;
   const content = await approvalContent(deps, c, locale);
-  return approvalCardJson({ c, locale, applicantName: applicant?.name ?? (c.data as { fullName?: string }).fullName ?? '', content, actions, refreshUserIds });
+  return approvalCardJson({
+    c,
+    locale,
+    applicantName: applicant?.name ?? (c.data as { fullName?: string }).fullName ?? '',
+    content,
+    actions,
+    refreshUserIds,
+  });
 }
 
-
 /** Turns a domain notification into the message a person sees, in their language and channel. */
-export async function renderNotification(deps: RenderDeps, personId: string, n: Notification, channelId: string): Promise<Partial<Activity> | undefined> {
+export async function renderNotification(
+  deps: RenderDeps,
+  personId: string,
+  n: Notification,
+  channelId: string,
+): Promise<Partial<Activity> | undefined> {
   const person = await deps.directory.getPerson(personId);
   const locale = person?.locale ?? deps.defaultLocale;
   if (isServerNotification(n)) return renderServerNotification(deps, n, locale, channelId);
@@ -63,7 +74,10 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
   // A message per operation where one exists (`notify.caseApproved.revoke`), else the general one.
   const byOp = (key: string) => (isMessageKey(`${key}.${op}`) ? `${key}.${op}` : key);
   const text = (key: string, params: Record<string, string | number> = {}) =>
-    ({ type: 'message', text: tDynamic(locale, key, 'system', { caseId: c.id, ...params }) + (c.kind === 'TC' ? ` ${t(locale, 'training.tag')}` : '') }) as Partial<Activity>;
+    ({
+      type: 'message',
+      text: tDynamic(locale, key, 'system', { caseId: c.id, ...params }) + (c.kind === 'TC' ? ` ${t(locale, 'training.tag')}` : ''),
+    }) as Partial<Activity>;
   switch (n.type) {
     case 'approvalRequest': {
       const card = CardFactory.adaptiveCard(await approvalCardFor(deps, c, locale, channelId));
@@ -78,7 +92,11 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
       return text(byOp('notify.caseApproved'));
     case 'certificateIssued': {
       const cert = await deps.certificates.get(n.serial);
-      const issued = text(byOp('notify.certificateIssued'), { serial: n.serial.toUpperCase(), from: dateText(cert?.notBefore), to: dateText(cert?.notAfter) });
+      const issued = text(byOp('notify.certificateIssued'), {
+        serial: n.serial.toUpperCase(),
+        from: dateText(cert?.notBefore),
+        to: dateText(cert?.notAfter),
+      });
       // What to do now depends on the medium (DOMAIN.md 2.0, 2.1 step 8): collect the token, or set the PIN on the portal.
       const medium = cert?.medium ?? (c.data as { medium?: string }).medium;
       // One optional question about the service, never in the way of the notice itself.
@@ -98,7 +116,11 @@ export async function renderNotification(deps: RenderDeps, personId: string, n: 
 
 /** What proactive delivery needs of an adapter (CloudAdapter for Teams and the Emulator, ours for Direct Line). */
 export interface ProactiveAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (ctx: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 /**
@@ -108,14 +130,27 @@ export interface ProactiveAdapter {
  */
 export class ProactiveChannel implements NotificationChannel {
   private readonly limiter: ConversationRateLimiter;
-  constructor(private readonly opts: { adapterFor: (channelId: string) => ProactiveAdapter; appId: string; conversations: ConversationRepository; render: RenderDeps; limiter?: ConversationRateLimiter }) {
+  constructor(
+    private readonly opts: {
+      adapterFor: (channelId: string) => ProactiveAdapter;
+      appId: string;
+      conversations: ConversationRepository;
+      render: RenderDeps;
+      limiter?: ConversationRateLimiter;
+    },
+  ) {
     this.limiter = opts.limiter ?? new ConversationRateLimiter();
   }
 
   async deliver(personId: string, n: Notification): Promise<'delivered' | 'pending'> {
     const conv = await this.opts.conversations.latestForPerson(personId);
     if (!conv) {
-      await this.opts.conversations.addPending({ id: randomUUID(), personId, payload: n as unknown as Record<string, unknown>, createdAt: new Date().toISOString() });
+      await this.opts.conversations.addPending({
+        id: randomUUID(),
+        personId,
+        payload: n as unknown as Record<string, unknown>,
+        createdAt: new Date().toISOString(),
+      });
       return 'pending';
     }
     const activity = await renderNotification(this.opts.render, personId, n, conv.channelId);

@@ -23,5 +23,7 @@ export async function showOpenCases(ctx: TurnContext, deps: Pick<CoreDeps, 'case
   const locale = localeOf(ctx);
   const shown = open.slice(-10);
   const lines = shown.map((c) => `- **${c.id}**: ${tDynamic(locale, `status.${c.status}`, 'system')}`);
-  await ctx.sendActivity([say(ctx, 'status.open.header'), ...lines, '', say(ctx, 'status.open.hint', { caseId: shown.at(-1)!.id })].join('\n'));
+  await ctx.sendActivity(
+    [say(ctx, 'status.open.header'), ...lines, '', say(ctx, 'status.open.hint', { caseId: shown.at(-1)!.id })].join('\n'),
+  );
 }

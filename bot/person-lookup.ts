@@ -19,7 +19,11 @@ export class PersonLookup {
     const now = (this.opts.now ?? Date.now)();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < this.opts.ttlMs) return hit.person;
-    const person = await this.opts.directory.findOrRegister(identity, { id: `u-${randomUUID()}`, name: (displayName ?? '').slice(0, 120) || 'Pengguna', roles: ['USER'] });
+    const person = await this.opts.directory.findOrRegister(identity, {
+      id: `u-${randomUUID()}`,
+      name: (displayName ?? '').slice(0, 120) || 'Pengguna',
+      roles: ['USER'],
+    });
     this.cache.delete(key);
     this.cache.set(key, { person, at: now });
     if (this.cache.size > this.opts.max) this.cache.delete(this.cache.keys().next().value as string);

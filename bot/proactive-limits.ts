@@ -57,7 +57,10 @@ function retryAfterMs(e: unknown): number | undefined {
 }
 
 /** Runs `send`, retrying the channel's throttling and gateway answers; other errors go straight up. */
-export async function sendWithRetries<T>(send: () => Promise<T>, opts: { attempts?: number; baseMs?: number; maxMs?: number; sleep?: (ms: number) => Promise<void>; random?: () => number } = {}): Promise<T> {
+export async function sendWithRetries<T>(
+  send: () => Promise<T>,
+  opts: { attempts?: number; baseMs?: number; maxMs?: number; sleep?: (ms: number) => Promise<void>; random?: () => number } = {},
+): Promise<T> {
   const { attempts = 5, baseMs = 500, maxMs = 30_000 } = opts;
   const sleep = opts.sleep ?? sleepFor;
   const random = opts.random ?? Math.random;

@@ -54,11 +54,15 @@ export class Readiness {
   /** The named dependencies (all when none are named) that are down now. */
   async down(names?: string[]): Promise<string[]> {
     const checks = await this.check();
-    return Object.entries(checks).filter(([name, up]) => !up && (!names || names.includes(name))).map(([name]) => name);
+    return Object.entries(checks)
+      .filter(([name, up]) => !up && (!names || names.includes(name)))
+      .map(([name]) => name);
   }
 
   private async probeAll(): Promise<ReadinessChecks> {
-    const entries = await Promise.all(Object.entries(this.probes).map(async ([name, probe]) => [name, this.judge(name, await this.bounded(probe))] as const));
+    const entries = await Promise.all(
+      Object.entries(this.probes).map(async ([name, probe]) => [name, this.judge(name, await this.bounded(probe))] as const),
+    );
     return Object.fromEntries(entries);
   }
 

@@ -8,17 +8,26 @@ import type { Logger } from '../infra/logger.js';
  * for exactly the moments when something was down. It also carries the sweep of what expires by
  * the hour (unclaimed uploads, ended quota windows, expired console sessions), which cannot wait for the daily retention scan.
  */
-export async function startRecoveryLoop(run: () => Promise<RecoveryReport & { helpdeskTimers: number } & Partial<ExpiredSweepReport> & { expiredSessions?: number }>, opts: { intervalMs: number; logger: Logger }): Promise<{ stop(): Promise<void> }> {
+export async function startRecoveryLoop(
+  run: () => Promise<RecoveryReport & { helpdeskTimers: number } & Partial<ExpiredSweepReport> & { expiredSessions?: number }>,
+  opts: { intervalMs: number; logger: Logger },
+): Promise<{ stop(): Promise<void> }> {
   let running: Promise<void> | undefined;
   let stopped = false;
   const once = () =>
     (running ??= run()
       .then((r) => {
         if (r.requeued.length || r.announcedLate.length || r.helpdeskTimers) {
-          opts.logger.warn({ requeued: r.requeued, announcedLate: r.announcedLate, helpdeskTimers: r.helpdeskTimers }, 'recovery: lost work enqueued again or announced late');
+          opts.logger.warn(
+            { requeued: r.requeued, announcedLate: r.announcedLate, helpdeskTimers: r.helpdeskTimers },
+            'recovery: lost work enqueued again or announced late',
+          );
         }
         if (r.expiredFiles || r.endedWindows || r.expiredSessions) {
-          opts.logger.info({ expiredFiles: r.expiredFiles, endedWindows: r.endedWindows, expiredSessions: r.expiredSessions }, 'recovery: expired uploads, ended quota windows and console sessions pruned');
+          opts.logger.info(
+            { expiredFiles: r.expiredFiles, endedWindows: r.endedWindows, expiredSessions: r.expiredSessions },
+            'recovery: expired uploads, ended quota windows and console sessions pruned',
+          );
         }
       })
       .catch((err: unknown) => opts.logger.error({ err }, 'recovery sweep failed; retrying at the next interval'))

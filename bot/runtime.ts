@@ -38,7 +38,10 @@ import { appPath } from '../infra/app-root.js';
 export interface Infrastructure {
   store: EmbeddedStore | MongoStore;
   storage: Storage;
-  transcripts: TranscriptRetention & { append(entries: TranscriptEntry[]): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
+  transcripts: TranscriptRetention & {
+    append(entries: TranscriptEntry[]): Promise<void>;
+    list(conversationId: string, limit?: number): Promise<TranscriptEntry[]>;
+  };
   /** The bot's own Direct Line conversations (bot/directline). */
   activities: ActivityLog;
   /** The agents' queue and conversation ownership (bot/handoff). */
@@ -128,7 +131,11 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     caLedger = new SqliteCaLedger({ db: embedded.db });
     storeReady = () => embedded.db.open;
   }
-  const jobLogger = { info: (o: object, m?: string) => logger.info(o, m), error: (o: object, m?: string) => logger.error(o, m), warn: (o: object, m?: string) => logger.warn(o, m) };
+  const jobLogger = {
+    info: (o: object, m?: string) => logger.info(o, m),
+    error: (o: object, m?: string) => logger.error(o, m),
+    warn: (o: object, m?: string) => logger.warn(o, m),
+  };
   let jobs: JobScheduler;
   let events: EventBus;
   let seen: SeenActivities;
@@ -140,15 +147,31 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
     const { RedisEventBus } = await import('../infra/events/redis.js');
     const { RedisSeenActivities } = await import('../infra/dedupe-redis.js');
     const bus = new RedisEventBus({ url: config.redis.url, prefix: `${config.redis.prefix}:events`, logger: jobLogger });
-    const scheduler = new BullMqJobScheduler({ connection: config.redis.url, prefix: config.redis.prefix, concurrency: 4, lockMs: config.jobLockMs, logger: jobLogger });
+    const scheduler = new BullMqJobScheduler({
+      connection: config.redis.url,
+      prefix: config.redis.prefix,
+      concurrency: 4,
+      lockMs: config.jobLockMs,
+      logger: jobLogger,
+    });
     jobs = bullmq = scheduler;
     events = bus;
     // Longer than /readyz's own bound, which tells a slow answer from a lost connection.
     probes = { queue: () => scheduler.ping(5000), events: () => bus.ping(5000) };
     const { RedisConversationLock } = await import('../infra/lock/redis.js');
     const redisTrouble = (what: string) => (err: Error) => logger.warn({ err }, `${what}: Redis connection error`);
-    seen = new RedisSeenActivities({ url: config.redis.url, prefix: config.redis.prefix, ttlMs: SEEN_TTL_MS, onError: redisTrouble('duplicate marks') });
-    lock = new RedisConversationLock({ url: config.redis.url, prefix: config.redis.prefix, ...config.turnLock, onError: redisTrouble('conversation lock') });
+    seen = new RedisSeenActivities({
+      url: config.redis.url,
+      prefix: config.redis.prefix,
+      ttlMs: SEEN_TTL_MS,
+      onError: redisTrouble('duplicate marks'),
+    });
+    lock = new RedisConversationLock({
+      url: config.redis.url,
+      prefix: config.redis.prefix,
+      ...config.turnLock,
+      onError: redisTrouble('conversation lock'),
+    });
   } else {
     jobs = new InlineJobScheduler({ file: dbFile, concurrency: 2, logger: jobLogger, clock: followClock(clock) });
     events = new LocalEventBus();
@@ -239,7 +262,8 @@ export function keyEscrowSecret(config: Config): string {
  */
 export function caKeySecret(config: Config): string {
   if (config.caKeySecret) return config.caKeySecret;
-  if (config.mongo) throw new ConfigError([{ key: 'CA_KEY_SECRET', reason: 'required when MONGODB_URI is set (every host must open the same CA keys)' }]);
+  if (config.mongo)
+    throw new ConfigError([{ key: 'CA_KEY_SECRET', reason: 'required when MONGODB_URI is set (every host must open the same CA keys)' }]);
   return keptSecret(config.dataDir, '.ca-key-secret');
 }
 

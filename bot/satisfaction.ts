@@ -12,7 +12,10 @@ const RatePayload = z.object({
   verb: z.literal('rate'),
   caseId: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/),
   score: z.coerce.number().int().min(1).max(5),
-  comment: z.string().max(COMMENT_MAX * 4).optional(),
+  comment: z
+    .string()
+    .max(COMMENT_MAX * 4)
+    .optional(),
 });
 
 /**
@@ -30,14 +33,26 @@ export function satisfactionCard(locale: Locale, caseId: string): Attachment {
 }
 
 /** Registers the card's answer: stored on the case, thanked in the person's language, refusals explained. */
-export function registerSatisfactionRoutes(app: Application<TurnState>, deps: { core: Pick<CoreDeps, 'cases' | 'clock'>; afterAnswer: (ctx: TurnContext) => Promise<void> }): void {
+export function registerSatisfactionRoutes(
+  app: Application<TurnState>,
+  deps: { core: Pick<CoreDeps, 'cases' | 'clock'>; afterAnswer: (ctx: TurnContext) => Promise<void> },
+): void {
   app.adaptiveCards.actionSubmit('rate', async (ctx) => {
     const p = RatePayload.safeParse(ctx.activity.value);
     if (!p.success) {
       await ctx.sendActivity(say(ctx, 'card.invalid'));
     } else {
-      const r = await rateService(deps.core, { caseId: p.data.caseId, actorId: personOf(ctx).id, score: p.data.score, comment: p.data.comment });
-      await ctx.sendActivity(r.ok ? say(ctx, 'rate.thanks', { caseId: p.data.caseId }) : tDynamic(localeOf(ctx), `rate.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId }));
+      const r = await rateService(deps.core, {
+        caseId: p.data.caseId,
+        actorId: personOf(ctx).id,
+        score: p.data.score,
+        comment: p.data.comment,
+      });
+      await ctx.sendActivity(
+        r.ok
+          ? say(ctx, 'rate.thanks', { caseId: p.data.caseId })
+          : tDynamic(localeOf(ctx), `rate.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId }),
+      );
     }
     await deps.afterAnswer(ctx);
   });

@@ -41,9 +41,12 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
     const dc = await deps.runner.createContext(ctx);
     if (dc.activeDialog) return deps.busy(ctx);
     const c = await deps.server.cases.get<ServerCertData>(p.data.caseId);
-    if (!c || !mayPerform(personOf(ctx), c, 'csr')) return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_TECH', { caseId: p.data.caseId })));
+    if (!c || !mayPerform(personOf(ctx), c, 'csr'))
+      return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_TECH', { caseId: p.data.caseId })));
     if (c.status !== 'MENUNGGU_CSR') {
-      return void (await ctx.sendActivity(say(ctx, 'server.csr.NOT_WAITING', { caseId: c.id, status: tDynamic(localeOf(ctx), `status.${c.status}`, 'system') })));
+      return void (await ctx.sendActivity(
+        say(ctx, 'server.csr.NOT_WAITING', { caseId: c.id, status: tDynamic(localeOf(ctx), `status.${c.status}`, 'system') }),
+      ));
     }
     await dc.beginDialog(PROVIDE_CSR_DIALOG, { caseId: c.id } satisfies ProvideCsrOptions);
   });
@@ -51,11 +54,29 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
   const decide = async (ctx: TurnContext, value: unknown) => {
     const p = DecidePayload.safeParse(value);
     if (!p.success) return { text: say(ctx, 'card.invalid') };
-    const r = await decideServerCase(deps.server, { caseId: p.data.caseId, actorId: personOf(ctx).id, decision: p.data.decision, note: p.data.note, seenVersion: p.data.version });
+    const r = await decideServerCase(deps.server, {
+      caseId: p.data.caseId,
+      actorId: personOf(ctx).id,
+      decision: p.data.decision,
+      note: p.data.note,
+      seenVersion: p.data.version,
+    });
     const locale = localeOf(ctx);
-    if (r.ok) return { c: r.value as Case<unknown>, ok: true, text: tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }) };
-    const text = tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system') });
-    return { c: await deps.server.cases.get(p.data.caseId), text, why: r.error === 'ALREADY_DECIDED' ? 'already' as const : r.error === 'CHANGED_SINCE' ? 'changed' as const : undefined };
+    if (r.ok)
+      return {
+        c: r.value as Case<unknown>,
+        ok: true,
+        text: tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }),
+      };
+    const text = tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', {
+      caseId: p.data.caseId,
+      status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system'),
+    });
+    return {
+      c: await deps.server.cases.get(p.data.caseId),
+      text,
+      why: r.error === 'ALREADY_DECIDED' ? ('already' as const) : r.error === 'CHANGED_SINCE' ? ('changed' as const) : undefined,
+    };
   };
 
   app.adaptiveCards.actionSubmit('serverDecide', async (ctx) => {
@@ -80,18 +101,25 @@ export function serverDecisionCards(render: RenderDeps): DecisionCardKind {
     mayView: mayFollow,
     decisionCard: async (ctx, viewer, c) => {
       const task = taskOf(viewer, c);
-      return task === 'endorse' || task === 'approve' ? serverDecisionCardJson(render, c as Case<ServerCertData>, task, localeOf(ctx), ctx.activity.channelId) : undefined;
+      return task === 'endorse' || task === 'approve'
+        ? serverDecisionCardJson(render, c as Case<ServerCertData>, task, localeOf(ctx), ctx.activity.channelId)
+        : undefined;
     },
   };
 }
 
 /** `tugasan`: the server cases waiting for this person (a CSR, an endorsement, a lead approval), each with its card. */
 export async function showServerTasks(ctx: TurnContext, deps: { server: ServerDeps; render: RenderDeps }): Promise<void> {
-  const tasks = (await listTasksFor(deps.server, personOf(ctx).id, ['SC'])).flatMap(({ c, task }) => (isServerTask(task) ? [{ c: c as unknown as Case<ServerCertData>, task }] : []));
+  const tasks = (await listTasksFor(deps.server, personOf(ctx).id, ['SC'])).flatMap(({ c, task }) =>
+    isServerTask(task) ? [{ c: c as unknown as Case<ServerCertData>, task }] : [],
+  );
   if (tasks.length === 0) return;
   await ctx.sendActivity(say(ctx, 'server.tasks.header', { count: tasks.length }));
   for (const { c, task } of tasks.slice(0, 10)) {
-    await ctx.sendActivity({ text: tDynamic(localeOf(ctx), `server.task.${task}`, 'system', { caseId: c.id }), attachments: [await serverTaskCard(deps.render, c, task, localeOf(ctx), ctx.activity.channelId)] });
+    await ctx.sendActivity({
+      text: tDynamic(localeOf(ctx), `server.task.${task}`, 'system', { caseId: c.id }),
+      attachments: [await serverTaskCard(deps.render, c, task, localeOf(ctx), ctx.activity.channelId)],
+    });
   }
 }
 

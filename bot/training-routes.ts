@@ -52,7 +52,11 @@ export function mountTrainingRoutes(server: Server, deps: TrainingRouteDeps): vo
     const link = linkOf(req, deps);
     if (!link) return page(res, 403, [notice('download.EXPIRED')]);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const r = await redeemTrainingDownload(deps.core, { caseId: link.caseId, password: String(body.password ?? ''), confirm: String(body.confirm ?? '') });
+    const r = await redeemTrainingDownload(deps.core, {
+      caseId: link.caseId,
+      password: String(body.password ?? ''),
+      confirm: String(body.confirm ?? ''),
+    });
     if (r.ok) {
       res.setHeader('content-type', 'application/x-pkcs12');
       res.setHeader('content-disposition', `attachment; filename="${r.value.fileName}"`);
@@ -61,7 +65,11 @@ export function mountTrainingRoutes(server: Server, deps: TrainingRouteDeps): vo
     }
     if (r.error === 'PASSWORD_SHORT' || r.error === 'PASSWORD_LONG' || r.error === 'PASSWORD_MISMATCH') {
       const open = await openTrainingDownload(deps.core, link.caseId);
-      if (open.ok) return page(res, 400, [notice(`download.${r.error}`, r.params), ...form(link, open.value.c.data.fullName, open.value.c.certificateSerial ?? '', open.value.expiresAt)]);
+      if (open.ok)
+        return page(res, 400, [
+          notice(`download.${r.error}`, r.params),
+          ...form(link, open.value.c.data.fullName, open.value.c.certificateSerial ?? '', open.value.expiresAt),
+        ]);
     }
     page(res, r.error === 'NOT_FOUND' ? 404 : 410, [notice(`download.${r.error}`, r.params)]);
   });
@@ -85,14 +93,23 @@ function notice(key: string, params: Record<string, string | number> = {}): stri
 }
 
 /** `params` may differ by language (a time carries its label in each). */
-function both(key: Parameters<typeof t>[1], params: Record<string, string | number> | ((l: 'ms' | 'en') => Record<string, string | number>) = {}): string {
+function both(
+  key: Parameters<typeof t>[1],
+  params: Record<string, string | number> | ((l: 'ms' | 'en') => Record<string, string | number>) = {},
+): string {
   const p = typeof params === 'function' ? params : () => params;
   return `${html(t('ms', key, p('ms')))} / <span lang="en">${html(t('en', key, p('en')))}</span>`;
 }
 
 function form(link: Link, name: string, serial: string, expiresAt: string): string[] {
   const action = `/pki/training/download/${encodeURIComponent(link.caseId)}?exp=${encodeURIComponent(link.exp)}&sig=${encodeURIComponent(link.sig)}`;
-  const params = (l: 'ms' | 'en') => ({ serial: serial.toUpperCase(), name, caseId: link.caseId, expires: timeText(l, expiresAt), min: MIN_PASSWORD });
+  const params = (l: 'ms' | 'en') => ({
+    serial: serial.toUpperCase(),
+    name,
+    caseId: link.caseId,
+    expires: timeText(l, expiresAt),
+    min: MIN_PASSWORD,
+  });
   return [
     `<p>${both('download.intro', params)}</p>`,
     `<form method="post" action="${html(action)}">`,
@@ -107,7 +124,8 @@ function form(link: Link, name: string, serial: string, expiresAt: string): stri
 
 /** What to do with the file once it is saved: the download itself leaves this page on screen. */
 function importSteps(): string[] {
-  const steps = (k: 'windows' | 'firefox') => [1, 2, 3].map((i) => `<li>${both(`download.import.${k}.${i}` as Parameters<typeof t>[1])}</li>`).join('');
+  const steps = (k: 'windows' | 'firefox') =>
+    [1, 2, 3].map((i) => `<li>${both(`download.import.${k}.${i}` as Parameters<typeof t>[1])}</li>`).join('');
   return [
     `<h2>${both('download.import.title')}</h2>`,
     `<h3>${both('download.import.windows')}</h3><ol class="import-windows">${steps('windows')}</ol>`,

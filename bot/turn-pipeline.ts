@@ -72,13 +72,21 @@ export function createTurnHandler(deps: PipelineDeps) {
           if (done && (await deps.seen.completed(done))) {
             log.info({ type: a.type }, 'duplicate activity dropped');
             // An invoke must be answered, or botbuilder answers 501 as if the bot were broken.
-            if (a.type === ActivityTypes.Invoke) await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 409, body: { code: 'DUPLICATE_ACTIVITY' } } });
+            if (a.type === ActivityTypes.Invoke)
+              await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 409, body: { code: 'DUPLICATE_ACTIVITY' } } });
             return;
           }
           await runTurn(ctx, deps, log);
-          if (done) await deps.seen.markCompleted(done).catch((err: unknown) => log.error({ err }, 'completed turn not marked: a re-send of it would run again'));
+          if (done)
+            await deps.seen
+              .markCompleted(done)
+              .catch((err: unknown) => log.error({ err }, 'completed turn not marked: a re-send of it would run again'));
         },
-        { held: ctx.turnState, onTrouble: (what, err) => log.warn({ err, what }, what === 'lost' ? 'conversation lock lost during the turn' : 'conversation lock not released') },
+        {
+          held: ctx.turnState,
+          onTrouble: (what, err) =>
+            log.warn({ err, what }, what === 'lost' ? 'conversation lock lost during the turn' : 'conversation lock not released'),
+        },
       );
     } finally {
       deps.metrics.turnDuration.observe((performance.now() - started) / 1000);
@@ -142,7 +150,13 @@ async function saveReference(deps: PipelineDeps, a: Activity, personId: string):
   const now = Date.now();
   // Within the window the write is skipped only while this is still the person's latest
   // conversation in the store: another instance may have recorded a turn elsewhere meanwhile.
-  if (last && last.key === key && now - last.at < REFERENCE_REFRESH_MS && (await deps.conversations.latestForPerson(personId))?.conversationId === a.conversation.id) return;
+  if (
+    last &&
+    last.key === key &&
+    now - last.at < REFERENCE_REFRESH_MS &&
+    (await deps.conversations.latestForPerson(personId))?.conversationId === a.conversation.id
+  )
+    return;
   await deps.conversations.save({
     conversationId: a.conversation.id,
     channelId: a.channelId,
@@ -158,7 +172,8 @@ async function saveReference(deps: PipelineDeps, a: Activity, personId: string):
 function recordTranscript(ctx: TurnContext, clock: { now(): Date } = { now: () => new Date() }): TranscriptEntry[] {
   const conversationId = ctx.activity.conversation.id;
   const entries: TranscriptEntry[] = [];
-  const add = (direction: 'in' | 'out', activity: Partial<Activity>) => entries.push({ conversationId, at: clock.now().toISOString(), direction, activity: maskActivity(activity) });
+  const add = (direction: 'in' | 'out', activity: Partial<Activity>) =>
+    entries.push({ conversationId, at: clock.now().toISOString(), direction, activity: maskActivity(activity) });
   add('in', ctx.activity);
   ctx.onSendActivities(async (_c, activities, next) => {
     for (const act of activities) add('out', act);
@@ -172,7 +187,11 @@ export function maskActivity(a: Partial<Activity>): Partial<Activity> {
   // A helpdesk agent's message keeps who sent it (the agent console shows each line's speaker).
   const agent = (a.channelData as { agent?: { id?: string; name?: string } } | undefined)?.agent;
   const pick: Partial<Activity> = {
-    type: a.type, id: a.id, text: a.text, value: a.value, attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })),
+    type: a.type,
+    id: a.id,
+    text: a.text,
+    value: a.value,
+    attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })),
     ...(agent ? { channelData: { agent: { id: agent.id, name: agent.name } } } : {}),
   };
   return JSON.parse(maskMyKadInText(JSON.stringify(pick))) as Partial<Activity>;

@@ -10,7 +10,13 @@ import { LOCALE_KEY } from '../dialogs/turn.js';
  * a dropped or timed-out connection): the store is away, not the request wrong. Told by class name
  * because the driver is loaded only in the scaled-out mode.
  */
-const MONGO_UNAVAILABLE = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
+const MONGO_UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
 
 /** The coded error every adapter throws when a service the bot needs (Redis, the store) does not answer. */
 export function isInfraUnavailable(e: unknown): boolean {

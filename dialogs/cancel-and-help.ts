@@ -12,7 +12,10 @@ import { shortCommand } from './short-forms.js';
  * free-text question the words that could be its answer ("CS" as a position) are left to the question.
  */
 export abstract class CancelAndHelpDialog extends ComponentDialog {
-  constructor(id: string, private readonly prefs: LocalePreferences) {
+  constructor(
+    id: string,
+    private readonly prefs: LocalePreferences,
+  ) {
     super(id);
   }
 

@@ -17,7 +17,10 @@ export interface FieldSpec {
  * and the question again, in the user's current language. Specs come from the owning dialog.
  */
 export class FieldPrompt extends Dialog<{ field: string; data?: unknown }> {
-  constructor(id: string, private readonly specs: (field: string) => FieldSpec) {
+  constructor(
+    id: string,
+    private readonly specs: (field: string) => FieldSpec,
+  ) {
     super(id);
   }
 

@@ -1,9 +1,20 @@
 /** The goals a person can start (menu buttons, reminder cards, recognised intents): only what works. */
 export const GOALS = [
-  'newUserCert', 'renewUserCert', 'revokeUserCert', 'replaceUserCert',
-  'newTrainingCert', 'renewTrainingCert', 'revokeTrainingCert', 'replaceTrainingCert',
-  'faq', 'complaint', 'advisory', 'onsite',
-  'newServerCert', 'renewServerCert', 'revokeServerCert',
+  'newUserCert',
+  'renewUserCert',
+  'revokeUserCert',
+  'replaceUserCert',
+  'newTrainingCert',
+  'renewTrainingCert',
+  'revokeTrainingCert',
+  'replaceTrainingCert',
+  'faq',
+  'complaint',
+  'advisory',
+  'onsite',
+  'newServerCert',
+  'renewServerCert',
+  'revokeServerCert',
 ] as const;
 export type Goal = (typeof GOALS)[number];
 

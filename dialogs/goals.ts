@@ -16,8 +16,13 @@ import { SERVER_OPERATION_DIALOG, type ServerOperationOptions } from './server-c
 
 export { GOALS, isGoal, type Goal } from './goal-names.js';
 
-// Helpdesk goals (issue 7) begin their own dialogs.
-const HELPDESK_DIALOG = { faq: FAQ_DIALOG, complaint: LODGE_COMPLAINT_DIALOG, advisory: ADVISORY_DIALOG, onsite: REQUEST_ONSITE_DIALOG } as const;
+// Helpdesk goals begin their own dialogs.
+const HELPDESK_DIALOG = {
+  faq: FAQ_DIALOG,
+  complaint: LODGE_COMPLAINT_DIALOG,
+  advisory: ADVISORY_DIALOG,
+  onsite: REQUEST_ONSITE_DIALOG,
+} as const;
 type ServerGoal = 'newServerCert' | 'renewServerCert' | 'revokeServerCert';
 type CertGoal = Exclude<Goal, keyof typeof HELPDESK_DIALOG | ServerGoal>;
 
@@ -43,7 +48,10 @@ export function beginGoal(dc: DialogContext, goal: Goal, opts: { serial?: string
   if (goal === 'complaint' || goal === 'advisory' || goal === 'onsite') return dc.beginDialog(HELPDESK_DIALOG[goal]);
   if (goal === 'newServerCert') return dc.beginDialog(APPLY_SERVER_CERT_DIALOG);
   if (goal === 'renewServerCert' || goal === 'revokeServerCert') {
-    return dc.beginDialog(SERVER_OPERATION_DIALOG, { op: goal === 'renewServerCert' ? 'renew' : 'revoke', ...(opts.serial ? { serial: opts.serial } : {}) } satisfies ServerOperationOptions);
+    return dc.beginDialog(SERVER_OPERATION_DIALOG, {
+      op: goal === 'renewServerCert' ? 'renew' : 'revoke',
+      ...(opts.serial ? { serial: opts.serial } : {}),
+    } satisfies ServerOperationOptions);
   }
   const { op, realm } = PLAN[goal];
   if (op === 'new') return dc.beginDialog(APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog.fresh(realm));

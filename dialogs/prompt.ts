@@ -38,7 +38,11 @@ export function promptWithCards(text: string, hint: PromptHint, cards: Attachmen
  * Matches an answer to a choice: by its number in the list, its value or its title
  * (case-insensitive), or by a card submit carrying `{ choice }`.
  */
-export function matchChoice(answer: string | undefined, cardValue: unknown, choices: { value: string; title: string }[]): string | undefined {
+export function matchChoice(
+  answer: string | undefined,
+  cardValue: unknown,
+  choices: { value: string; title: string }[],
+): string | undefined {
   const fromCard = (cardValue as { choice?: unknown } | undefined)?.choice;
   if (typeof fromCard === 'string' && choices.some((c) => c.value === fromCard)) return fromCard;
   const a = (answer ?? '').trim().toLowerCase();

@@ -28,7 +28,8 @@ export function treeOrder(heads: readonly ChainHead[]): ChainHead[] {
   return heads.map((h) => ({ caseId: h.caseId, seq: h.seq, hash: h.hash })).sort(byCaseId);
 }
 
-export const headsRoot = (orderedHeads: readonly ChainHead[]): string => merkleRoot(orderedHeads.map((h) => leafHash(headLeafBytes(h)))).toString('hex');
+export const headsRoot = (orderedHeads: readonly ChainHead[]): string =>
+  merkleRoot(orderedHeads.map((h) => leafHash(headLeafBytes(h)))).toString('hex');
 
 /** The exact bytes that are signed. */
 export function checkpointBytes(cp: Pick<PublishedCheckpoint, 'time' | 'treeSize' | 'root' | 'keyId'>): Buffer {
@@ -59,7 +60,10 @@ export function checkpointSignatureValid(cp: PublishedCheckpoint, publicKeyPem: 
 }
 
 /** The inclusion proof of one case's head in a checkpoint, or undefined when the case is not in it. */
-export function headProof(cp: AuditCheckpoint, caseId: string): { index: number; head: ChainHead; leaf: Buffer; path: Buffer[] } | undefined {
+export function headProof(
+  cp: AuditCheckpoint,
+  caseId: string,
+): { index: number; head: ChainHead; leaf: Buffer; path: Buffer[] } | undefined {
   const ordered = treeOrder(cp.heads);
   const index = ordered.findIndex((h) => h.caseId === caseId);
   if (index < 0) return undefined;
@@ -72,7 +76,8 @@ export function parsePublishedCheckpoint(value: unknown): PublishedCheckpoint | 
   const v = value as Record<string, unknown> | null;
   if (!v || typeof v !== 'object') return undefined;
   const hex = (x: unknown) => typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
-  if (typeof v.time !== 'string' || Number.isNaN(Date.parse(v.time)) || !Number.isInteger(v.treeSize) || (v.treeSize as number) < 0) return undefined;
+  if (typeof v.time !== 'string' || Number.isNaN(Date.parse(v.time)) || !Number.isInteger(v.treeSize) || (v.treeSize as number) < 0)
+    return undefined;
   if (!hex(v.root) || !hex(v.keyId) || typeof v.signature !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(v.signature)) return undefined;
   return { time: v.time, treeSize: v.treeSize as number, root: v.root as string, keyId: v.keyId as string, signature: v.signature };
 }

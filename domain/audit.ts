@@ -8,12 +8,21 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 export function auditHash(prevHash: string, entry: AuditInput & { seq: number }): string {
-  const body = canonicalJson({ caseId: entry.caseId, seq: entry.seq, at: entry.at, actorId: entry.actorId, action: entry.action, data: entry.data ?? null });
+  const body = canonicalJson({
+    caseId: entry.caseId,
+    seq: entry.seq,
+    at: entry.at,
+    actorId: entry.actorId,
+    action: entry.action,
+    data: entry.data ?? null,
+  });
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 

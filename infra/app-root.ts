@@ -40,7 +40,8 @@ export function staleBuild(entry: string): string | undefined {
   };
   for (const f of SOURCE_FOLDERS) {
     const hit = newer(path.join(APP_ROOT, f));
-    if (hit) return `${path.relative(APP_ROOT, hit)} is newer than the compiled bot in dist/: run \`npm run build\` (npm install does it) to start the current code`;
+    if (hit)
+      return `${path.relative(APP_ROOT, hit)} is newer than the compiled bot in dist/: run \`npm run build\` (npm install does it) to start the current code`;
   }
   return undefined;
 }

@@ -46,7 +46,10 @@ export class RedisSeenActivities implements SeenActivities {
     try {
       return await run();
     } catch (e) {
-      throw new DomainError('INFRA_UNAVAILABLE', 'duplicate-activity marks: Redis did not answer', { reason: 'marks-unreachable', cause: (e as Error)?.message });
+      throw new DomainError('INFRA_UNAVAILABLE', 'duplicate-activity marks: Redis did not answer', {
+        reason: 'marks-unreachable',
+        cause: (e as Error)?.message,
+      });
     }
   }
 }

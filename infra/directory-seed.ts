@@ -11,7 +11,12 @@ const AgencySchema = z
     nameEn: z.string().min(1).optional(),
     lead: z.boolean().optional(),
     /** State of the working-day calendar the agency keeps; stored upper case. */
-    state: z.string().trim().min(2).transform((s) => s.toUpperCase()).optional(),
+    state: z
+      .string()
+      .trim()
+      .min(2)
+      .transform((s) => s.toUpperCase())
+      .optional(),
   })
   .strict();
 
@@ -76,7 +81,11 @@ function formatPath(path: (string | number)[]): string {
  * e-mail, agency and roles, but identities linked since (a Teams account, say) are kept, and so
  * is a locale the person chose.
  */
-export async function loadDirectorySeed(directory: Directory, json: unknown, opts: { knownStates?: readonly string[] } = {}): Promise<{ agencies: number; people: number }> {
+export async function loadDirectorySeed(
+  directory: Directory,
+  json: unknown,
+  opts: { knownStates?: readonly string[] } = {},
+): Promise<{ agencies: number; people: number }> {
   const parsed = DirectorySeedSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
@@ -85,7 +94,11 @@ export async function loadDirectorySeed(directory: Directory, json: unknown, opt
   const seed = parsed.data;
   if (opts.knownStates) {
     const known = new Set(opts.knownStates.map((s) => s.toUpperCase()));
-    const problems = seed.agencies.flatMap((a, i) => (a.state !== undefined && !known.has(a.state) ? [`agencies[${i}].state: unknown state ${a.state} (known: ${[...known].sort().join(', ')})`] : []));
+    const problems = seed.agencies.flatMap((a, i) =>
+      a.state !== undefined && !known.has(a.state)
+        ? [`agencies[${i}].state: unknown state ${a.state} (known: ${[...known].sort().join(', ')})`]
+        : [],
+    );
     if (problems.length > 0) throw new Error(`Invalid directory seed: ${problems.join('; ')}`);
   }
   const seedAgencies = new Set(seed.agencies.map((a) => a.id));

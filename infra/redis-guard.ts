@@ -4,7 +4,11 @@ import { DomainError } from '../domain/errors.js';
 /** The coded error every Redis-backed adapter throws when Redis does not answer: the edge maps it to "try again later". */
 export function redisUnavailable(dependency: string, cause?: unknown): DomainError {
   const why = cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
-  return new DomainError('INFRA_UNAVAILABLE', `${dependency}: Redis is not reachable`, { reason: 'redis-unreachable', dependency, ...(why && { cause: why }) });
+  return new DomainError('INFRA_UNAVAILABLE', `${dependency}: Redis is not reachable`, {
+    reason: 'redis-unreachable',
+    dependency,
+    ...(why && { cause: why }),
+  });
 }
 
 /**

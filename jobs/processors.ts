@@ -16,7 +16,16 @@ import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { autoCloseTicket } from '../domain/usecases/complaint.js';
 import { checkVisitDeadline, sendVisitReminder } from '../domain/usecases/onsite.js';
 import { sendAdvisoryReminder } from '../domain/usecases/advisory.js';
-import { AuditCheckpointPayload, CaCasePayload, CaIssuePayload, ExpiryScanPayload, HandoffTimeoutPayload, HelpdeskTimerPayload, JOBS, NotifyPayload } from './names.js';
+import {
+  AuditCheckpointPayload,
+  CaCasePayload,
+  CaIssuePayload,
+  ExpiryScanPayload,
+  HandoffTimeoutPayload,
+  HelpdeskTimerPayload,
+  JOBS,
+  NotifyPayload,
+} from './names.js';
 
 /** Told about every job run, for logs and metrics (the composition root supplies it). */
 export interface JobObserver {
@@ -41,7 +50,15 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /** Thin processors: parse ids, call one use case. */
-export function processors(deps: { core: CoreDeps; channel: NotificationChannel; helpdesk?: HelpdeskDeps; handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> }; server?: ServerPorts; retention?: { deps: Omit<RetentionDeps, keyof CoreDeps>; report?(day: string, r: RetentionReport): void }; audit?: AuditCheckpointJobDeps }): Partial<Record<QueueName, Handlers>> {
+export function processors(deps: {
+  core: CoreDeps;
+  channel: NotificationChannel;
+  helpdesk?: HelpdeskDeps;
+  handoff?: { timeout(conversationId: string, queuedAt: string): Promise<void> };
+  server?: ServerPorts;
+  retention?: { deps: Omit<RetentionDeps, keyof CoreDeps>; report?(day: string, r: RetentionReport): void };
+  audit?: AuditCheckpointJobDeps;
+}): Partial<Record<QueueName, Handlers>> {
   const server = deps.server ? { ...deps.core, server: deps.server } : undefined;
   const needsServer = () => {
     if (!server) throw new PermanentError('INVALID_INPUT', 'server-certificate jobs need the server ports');

@@ -68,7 +68,10 @@ export interface AppPackage {
 
 /** RFC 4122 version-5 UUID (SHA-1 of namespace + name): stable for the same input. */
 export function uuidV5(name: string, namespace = APP_ID_NAMESPACE): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const h = hash.subarray(0, 16).toString('hex');
@@ -90,7 +93,9 @@ function fill(node: unknown, values: Record<string, string | undefined>): unknow
     });
   }
   if (Array.isArray(node)) {
-    return node.filter((item) => !(typeof item === 'string' && /^\{\{([A-Z_]+)\}\}$/.test(item) && values[item.slice(2, -2)] === undefined)).map((item) => fill(item, values));
+    return node
+      .filter((item) => !(typeof item === 'string' && /^\{\{([A-Z_]+)\}\}$/.test(item) && values[item.slice(2, -2)] === undefined))
+      .map((item) => fill(item, values));
   }
   if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v, values)]));
   return node;
@@ -100,14 +105,18 @@ function fill(node: unknown, values: Record<string, string | undefined>): unknow
 export function buildManifest(opts: BuildOptions): AppPackage {
   const botId = opts.botId?.trim();
   if (!botId) {
-    throw new ManifestSettingError('No bot id: set MicrosoftAppId (the bot\'s Microsoft App ID, as for the server) or pass --bot-id <guid>.');
+    throw new ManifestSettingError(
+      "No bot id: set MicrosoftAppId (the bot's Microsoft App ID, as for the server) or pass --bot-id <guid>.",
+    );
   }
   let domain: string | undefined;
   if (opts.publicUrl) {
     try {
       domain = new URL(opts.publicUrl).hostname;
     } catch {
-      throw new ManifestSettingError(`The public URL ${JSON.stringify(opts.publicUrl)} is not an absolute URL (PUBLIC_URL or --public-url).`);
+      throw new ManifestSettingError(
+        `The public URL ${JSON.stringify(opts.publicUrl)} is not an absolute URL (PUBLIC_URL or --public-url).`,
+      );
     }
   }
   const dir = opts.sourceDir ?? HERE;
@@ -185,8 +194,15 @@ export async function main(argv: string[], env?: Record<string, string | undefin
       args: argv,
       strict: true,
       options: {
-        'bot-id': text, 'app-id': text, 'public-url': text, version: text, out: text,
-        'developer-name': text, 'website-url': text, 'privacy-url': text, 'terms-url': text,
+        'bot-id': text,
+        'app-id': text,
+        'public-url': text,
+        version: text,
+        out: text,
+        'developer-name': text,
+        'website-url': text,
+        'privacy-url': text,
+        'terms-url': text,
         help: { type: 'boolean' },
       },
     }).values;
@@ -209,11 +225,19 @@ export async function main(argv: string[], env?: Record<string, string | undefin
       publicUrl: str('public-url') ?? cfg().publicUrl,
       appId: str('app-id'),
       version: str('version'),
-      developer: { name: str('developer-name'), websiteUrl: str('website-url'), privacyUrl: str('privacy-url'), termsOfUseUrl: str('terms-url') },
+      developer: {
+        name: str('developer-name'),
+        websiteUrl: str('website-url'),
+        privacyUrl: str('privacy-url'),
+        termsOfUseUrl: str('terms-url'),
+      },
     });
-    if (!(app.manifest.validDomains as string[] | undefined)?.length) err('warning: no public URL (PUBLIC_URL or --public-url), so validDomains is empty');
+    if (!(app.manifest.validDomains as string[] | undefined)?.length)
+      err('warning: no public URL (PUBLIC_URL or --public-url), so validDomains is empty');
     const file = await packageApp(app, str('out') ? path.resolve(str('out')!) : undefined);
-    process.stdout.write(`Teams app package ${String(app.manifest.version)} (app id ${String(app.manifest.id)}) validated against ${String(app.manifest.$schema)}\nwrote ${file}\n`);
+    process.stdout.write(
+      `Teams app package ${String(app.manifest.version)} (app id ${String(app.manifest.id)}) validated against ${String(app.manifest.$schema)}\nwrote ${file}\n`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof ManifestValidationError) err(`The app package is invalid; nothing written:\n${formatIssues(e.issues)}`);

@@ -55,12 +55,18 @@ function predict(type: number, row: Uint8Array, prev: Uint8Array, i: number, bpp
   const up = prev[i];
   const upLeft = i >= bpp ? prev[i - bpp] : 0;
   switch (type) {
-    case 0: return 0;
-    case 1: return left;
-    case 2: return up;
-    case 3: return (left + up) >> 1;
-    case 4: return paeth(left, up, upLeft);
-    default: throw new Error(`PNG: unknown filter type ${type}`);
+    case 0:
+      return 0;
+    case 1:
+      return left;
+    case 2:
+      return up;
+    case 3:
+      return (left + up) >> 1;
+    case 4:
+      return paeth(left, up, upLeft);
+    default:
+      throw new Error(`PNG: unknown filter type ${type}`);
   }
 }
 
@@ -94,7 +100,12 @@ export function encodePng(img: Image, opts: { filter?: 0 | 1 | 2 | 3 | 4 } = {})
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit, RGBA, deflate, adaptive filtering, no interlace
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(out, { level: 9 })), pngChunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(out, { level: 9 })),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 export interface PngHeader {
@@ -120,11 +131,13 @@ export function decodePng(png: Uint8Array): Image {
   const h = readPngHeader(png);
   const channels = CHANNELS[h.colorType];
   if (h.bitDepth !== 8 || channels === undefined || h.interlace !== 0) {
-    throw new Error(`PNG: only 8-bit non-interlaced gray, RGB or RGBA images can be checked (got bit depth ${h.bitDepth}, colour type ${h.colorType}, interlace ${h.interlace}); re-save as 8-bit RGBA`);
+    throw new Error(
+      `PNG: only 8-bit non-interlaced gray, RGB or RGBA images can be checked (got bit depth ${h.bitDepth}, colour type ${h.colorType}, interlace ${h.interlace}); re-save as 8-bit RGBA`,
+    );
   }
   const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
   const idat: Buffer[] = [];
-  for (let off = 8; off + 8 <= buf.length; ) {
+  for (let off = 8; off + 8 <= buf.length;) {
     const len = buf.readUInt32BE(off);
     const type = buf.toString('latin1', off + 4, off + 8);
     if (type === 'IDAT') idat.push(buf.subarray(off + 8, off + 8 + len));

@@ -111,16 +111,26 @@ type ShippedSchema = Parameters<typeof AppManifestUtils.validateAgainstSchema>[1
 
 async function againstSchema(file: string, doc: Json, kind: 'manifest' | 'localization'): Promise<ValidationIssue[]> {
   const schemaUrl = doc.$schema;
-  if (typeof schemaUrl !== 'string' || !schemaUrl) return [{ file, path: '/$schema', message: 'is required: the URL of a Teams schema version' }];
+  if (typeof schemaUrl !== 'string' || !schemaUrl)
+    return [{ file, path: '/$schema', message: 'is required: the URL of a Teams schema version' }];
   const schemaFile = shippedSchemaFile(schemaUrl);
   if (!schemaFile) {
-    return [{ file, path: '/$schema', message: `${schemaUrl} is not a schema shipped with @microsoft/app-manifest, so it cannot be checked offline` }];
+    return [
+      {
+        file,
+        path: '/$schema',
+        message: `${schemaUrl} is not a schema shipped with @microsoft/app-manifest, so it cannot be checked offline`,
+      },
+    ];
   }
   try {
     const raw =
       kind === 'manifest'
         ? await AppManifestUtils.validateAgainstSchema(doc as unknown as AppManifest)
-        : await AppManifestUtils.validateAgainstSchema(doc as unknown as AppManifest, repairSchema(JSON.parse(readFileSync(schemaFile, 'utf8'))) as ShippedSchema);
+        : await AppManifestUtils.validateAgainstSchema(
+            doc as unknown as AppManifest,
+            repairSchema(JSON.parse(readFileSync(schemaFile, 'utf8'))) as ShippedSchema,
+          );
     return raw.map((r) => toIssue(file, r));
   } catch (err) {
     return [{ file, path: '', message: `could not be checked against ${schemaUrl}: ${(err as Error).message}` }];
@@ -139,7 +149,11 @@ export async function validateManifest(manifest: Json): Promise<ValidationIssue[
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { definitions?: { semver?: { pattern?: string } } };
     const pattern = schema.definitions?.semver?.pattern;
     if (pattern && !new RegExp(pattern).test(manifest.version)) {
-      issues.push({ file: 'manifest.json', path: '/version', message: `must be a semantic version MAJOR.MINOR.PATCH (got ${JSON.stringify(manifest.version)})` });
+      issues.push({
+        file: 'manifest.json',
+        path: '/version',
+        message: `must be a semantic version MAJOR.MINOR.PATCH (got ${JSON.stringify(manifest.version)})`,
+      });
     }
   }
   return issues;
@@ -168,7 +182,8 @@ export async function validateLocalization(file: string, loc: Json, manifest: Js
   }
   for (const key of Object.keys(loc)) {
     if (key === '$schema' || key === 'localizationKeys') continue;
-    if (typeof lookup(manifest, key) !== 'string') issues.push({ file, path: `/${key}`, message: 'translates a value the manifest does not have' });
+    if (typeof lookup(manifest, key) !== 'string')
+      issues.push({ file, path: `/${key}`, message: 'translates a value the manifest does not have' });
   }
   const bots = Array.isArray(manifest.bots) ? (manifest.bots as Json[]) : [];
   (Array.isArray(bots[0]?.commandLists) ? (bots[0].commandLists as Json[]) : []).forEach((list, li) => {
@@ -199,7 +214,8 @@ export function checkIcons(manifest: Json, files: Record<string, Uint8Array>): V
     }
     try {
       const { width, height } = readPngHeader(png);
-      if (width !== size || height !== size) issues.push({ file: name, path: '', message: `must be ${size}×${size} pixels (is ${width}×${height})` });
+      if (width !== size || height !== size)
+        issues.push({ file: name, path: '', message: `must be ${size}×${size} pixels (is ${width}×${height})` });
       if (role === 'outline') {
         const img = decodePng(png);
         let bad = 0;
@@ -210,7 +226,12 @@ export function checkIcons(manifest: Json, files: Record<string, Uint8Array>): V
             if (!bad++) first = `(${(i / 4) % img.width}, ${Math.floor(i / 4 / img.width)})`;
           }
         }
-        if (bad) issues.push({ file: name, path: '', message: `must be white on transparent: ${bad} pixel(s) are coloured, the first at ${first}` });
+        if (bad)
+          issues.push({
+            file: name,
+            path: '',
+            message: `must be white on transparent: ${bad} pixel(s) are coloured, the first at ${first}`,
+          });
       }
     } catch (err) {
       issues.push({ file: name, path: '', message: (err as Error).message });

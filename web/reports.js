@@ -1,4 +1,4 @@
-// The service-level and satisfaction reports (issue #18): plain browser code, no framework. The
+// The service-level and satisfaction reports: plain browser code, no framework. The
 // console's session cookie opens /console/api/reports; one language at a time, the console's
 // choice (labels from reports-labels.js, agency names from the directory); charts from
 // reports-charts.js, each with its caption, its data table and the case numbers behind it.

@@ -1,7 +1,14 @@
 import { dateText } from '../../dialogs/time-format.js';
 import type { Case } from '../../domain/cases/case.js';
 import { correctableOf } from '../../domain/cases/forms.js';
-import { operationOf, realmOfKind, type ApplicationData, type RevocationData, type TrainingCaseData, type UserCertCaseData } from '../../domain/cases/operations.js';
+import {
+  operationOf,
+  realmOfKind,
+  type ApplicationData,
+  type RevocationData,
+  type TrainingCaseData,
+  type UserCertCaseData,
+} from '../../domain/cases/operations.js';
 import type { Locale } from '../../domain/people.js';
 import type { CertificateRepository } from '../../domain/ports/certificate-repository.js';
 import type { Directory } from '../../domain/ports/directory.js';
@@ -45,7 +52,8 @@ export async function approvalContent(deps: ContentDeps, c: Case<unknown>, local
   }
   const d = c.data as ApplicationData;
   const agency = await deps.directory.getAgency(d.agencyId);
-  const rows: [string, string][] = realm === 'training' ? trainingRows(f, d as TrainingCaseData, agency?.name) : userRows(f, d as UserCertCaseData, agency?.name);
+  const rows: [string, string][] =
+    realm === 'training' ? trainingRows(f, d as TrainingCaseData, agency?.name) : userRows(f, d as UserCertCaseData, agency?.name);
   if (d.renews) rows.push([f('field.renews'), d.renews.toUpperCase()]);
   if (d.replaces) {
     rows.push([f('field.replaces'), d.replaces.toUpperCase()], [f('field.trigger'), f(`replaceAnswer.${d.trigger}`)]);

@@ -35,7 +35,12 @@ export interface ApprovalContent {
 export const REFRESH_VERB = 'refreshApproval';
 
 /** A card button: `Action.Submit` (verb in the data) or `Action.Execute` (verb beside the data). */
-export const cardAction = (mode: CardActions, title: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => {
+export const cardAction = (
+  mode: CardActions,
+  title: string,
+  data: Record<string, unknown>,
+  style?: 'positive' | 'destructive',
+): CardElement => {
   if (mode === 'submit') return submit(title, data, style);
   const { verb, ...rest } = data;
   return { type: 'Action.Execute', title, verb, data: rest, ...(style ? { style } : {}) };
@@ -55,7 +60,9 @@ export function approvalCardJson(input: ApprovalCardInput): CardElement {
     para(`**${c.id}** · ${f('approval.applicant')}: ${esc(applicantName)}`),
     facts(content.rows),
     ...(content.copyUrl ? [para(`[${f('field.mykadCopy')}](${content.copyUrl})`)] : []),
-    ...(returnable ? [{ type: 'Input.ChoiceSet', id: 'fields', isMultiSelect: true, label: f('approval.fieldsLabel'), choices: content.fieldChoices }] : []),
+    ...(returnable
+      ? [{ type: 'Input.ChoiceSet', id: 'fields', isMultiSelect: true, label: f('approval.fieldsLabel'), choices: content.fieldChoices }]
+      : []),
     { type: 'Input.Text', id: 'note', isMultiline: true, maxLength: 500, label: f('approval.noteLabel') },
   ];
   const data = { caseId: c.id, version: c.version };
@@ -88,7 +95,14 @@ export function lastDecision(c: Case<unknown>, events: readonly string[] = DECIS
  * What every viewer sees once the case left the AP's hands: who decided what and when. It keeps
  * the refresh so a later view shows later changes too.
  */
-export function decidedCardJson(opts: { c: Case<unknown>; locale: Locale; deciderName: string; actions: CardActions; notice?: string; events?: readonly string[] }): CardElement {
+export function decidedCardJson(opts: {
+  c: Case<unknown>;
+  locale: Locale;
+  deciderName: string;
+  actions: CardActions;
+  notice?: string;
+  events?: readonly string[];
+}): CardElement {
   const { c, locale } = opts;
   const last = lastDecision(c, opts.events);
   const at = last ? timeText(locale, last.at) : '';

@@ -45,7 +45,11 @@ export function maskForHistory(activity: Record<string, unknown>): Record<string
     out.attachments = out.attachments.map((a: unknown) => {
       if (!a || typeof a !== 'object') return a;
       const { content, name, ...rest } = a as Record<string, unknown>;
-      return { ...rest, ...(name !== undefined ? { name: maskDeep(name) } : {}), ...(content !== undefined ? { content: maskDeep(content) } : {}) };
+      return {
+        ...rest,
+        ...(name !== undefined ? { name: maskDeep(name) } : {}),
+        ...(content !== undefined ? { content: maskDeep(content) } : {}),
+      };
     });
   }
   return out;

@@ -102,12 +102,17 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
       ran = true;
       return this.runMiddleware(ctx, logic);
     };
-    const turn = runExclusive(this.lock, conversationLockKey(activity.channelId, activity.conversation?.id), work, { held: ctx.turnState }).catch(async (err: unknown) => {
+    const turn = runExclusive(this.lock, conversationLockKey(activity.channelId, activity.conversation?.id), work, {
+      held: ctx.turnState,
+    }).catch(async (err: unknown) => {
       // The lock could not be had (busy, or Redis away): the user is answered as for a failed turn.
       if (ran || !this.onTurnError) throw err;
       await this.onTurnError(ctx, err as Error);
     });
-    const settled = turn.then(() => undefined, () => undefined);
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     this.running.add(settled);
     void settled.then(() => this.running.delete(settled));
     await turn;
@@ -128,7 +133,13 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
       }
       const conversationId = a.conversation?.id ?? context.activity.conversation.id;
       const { id: _assigned, ...rest } = a;
-      const appended = await this.append(conversationId, { ...rest, channelId: DIRECTLINE_CHANNEL, serviceUrl: this.serviceUrl, from: this.botAccount, timestamp: this.now().toISOString() });
+      const appended = await this.append(conversationId, {
+        ...rest,
+        channelId: DIRECTLINE_CHANNEL,
+        serviceUrl: this.serviceUrl,
+        from: this.botAccount,
+        timestamp: this.now().toISOString(),
+      });
       if (!appended) throw new Error(`Direct Line conversation ${conversationId} does not exist`);
       responses.push({ id: appended.id });
     }
@@ -139,7 +150,8 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
     const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
     const watermark = watermarkOfId(conversationId, activity.id);
     const [original] = watermark ? await this.opts.log.listAfter(conversationId, watermark - 1, 1) : [];
-    if (!original || original.watermark !== watermark) throw new Error(`Direct Line can only update an activity of conversation ${conversationId}; ${activity.id ?? '(no id)'} is not one`);
+    if (!original || original.watermark !== watermark)
+      throw new Error(`Direct Line can only update an activity of conversation ${conversationId}; ${activity.id ?? '(no id)'} is not one`);
     const { timestamp, replyToId } = original.activity;
     await this.append(conversationId, { ...original.activity, ...activity, id: activity.id, from: this.botAccount, timestamp, replyToId });
     return { id: activity.id! };
@@ -162,7 +174,11 @@ export class DirectLineAdapter extends BotAdapter implements ProactiveAdapter {
   ): Promise<void> {
     const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
     if (!logic) throw new TypeError('continueConversationAsync needs a logic function');
-    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: ActivityEventNames.ContinueConversation }, reference, true);
+    const activity = TurnContext.applyConversationReference(
+      { type: ActivityTypes.Event, name: ActivityEventNames.ContinueConversation },
+      reference,
+      true,
+    );
     const context = new TurnContext(this, activity);
     await this.middleware.run(context, () => logic(context));
   }

@@ -11,8 +11,7 @@ const Payload = z.object({
 });
 
 export type AssertionCheck =
-  | { ok: true; sub: string; name?: string }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'too-long-lived' };
+  { ok: true; sub: string; name?: string } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'too-long-lived' };
 
 /**
  * Checks an intranet identity assertion `<payload>.<sig>`: payload = base64url(JSON `{ sub, name,

@@ -13,7 +13,17 @@ const MAX_READ = 500;
 const PAGE = 100;
 
 /** What a copy does not take from the original: the server sets these for the new conversation. */
-const NOT_COPIED = ['id', 'replyToId', 'conversation', 'recipient', 'from', 'timestamp', 'localTimestamp', 'channelId', 'serviceUrl'] as const;
+const NOT_COPIED = [
+  'id',
+  'replyToId',
+  'conversation',
+  'recipient',
+  'from',
+  'timestamp',
+  'localTimestamp',
+  'channelId',
+  'serviceUrl',
+] as const;
 
 /**
  * A person who closed a Web Chat tab and opens a new one starts a new Direct Line conversation;
@@ -63,8 +73,11 @@ export async function catchUp(rc: RouteContext, claims: TokenClaims): Promise<nu
       const locale = person?.locale ?? claims.loc ?? rc.defaultLocale;
       const heading = locale ? t(locale, 'dl.whileAway') : `${t('ms', 'dl.whileAway')} / ${t('en', 'dl.whileAway')}`;
       const reference = {
-        channelId: DIRECTLINE_CHANNEL, serviceUrl: rc.adapter.serviceUrl, conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
-        bot: rc.adapter.botAccount, user: { id: claims.user, name: claims.name ?? '' },
+        channelId: DIRECTLINE_CHANNEL,
+        serviceUrl: rc.adapter.serviceUrl,
+        conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
+        bot: rc.adapter.botAccount,
+        user: { id: claims.user, name: claims.name ?? '' },
       };
       // Through a turn context, so the middleware sees the copies (a copied decision card is
       // recorded and later updated in place like the original).

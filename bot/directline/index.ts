@@ -26,7 +26,14 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): DirectLin
   const rc = { ...deps, intakeOpen: () => intakeOpen };
   registerTokenRoutes(server, rc);
   registerConversationRoutes(server, rc);
-  const streams = new DirectLineStreams({ log: deps.log, events: deps.events, tokens: deps.tokens, logger: deps.logger, keepAliveMs: deps.keepAliveMs, unavailable: deps.unavailable });
+  const streams = new DirectLineStreams({
+    log: deps.log,
+    events: deps.events,
+    tokens: deps.tokens,
+    logger: deps.logger,
+    keepAliveMs: deps.keepAliveMs,
+    unavailable: deps.unavailable,
+  });
   server.server.on('upgrade', streams.onUpgrade);
   return {
     stopIntake: () => void (intakeOpen = false),

@@ -53,10 +53,12 @@ export class DirectLineStreams {
   /** Closes every socket and unsubscribes; new upgrades are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.open].map(async (s) => {
-      s.socket.terminate();
-      await s.stop();
-    }));
+    await Promise.all(
+      [...this.open].map(async (s) => {
+        s.socket.terminate();
+        await s.stop();
+      }),
+    );
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 

@@ -16,9 +16,11 @@ const TokenRequest = z.object({
   locale: z.enum(['ms', 'en']).optional(),
 });
 
-const GenerateRequest = z.object({
-  user: z.object({ id: z.string().min(1).max(128), name: z.string().max(120).optional() }).optional(),
-}).passthrough();
+const GenerateRequest = z
+  .object({
+    user: z.object({ id: z.string().min(1).max(128), name: z.string().max(120).optional() }).optional(),
+  })
+  .passthrough();
 
 /**
  * Where tokens come from:
@@ -38,7 +40,8 @@ export function registerTokenRoutes(server: Server, rc: RouteContext): void {
     let conversationId = newConversationId();
     if (body.data.conversationId) {
       const existing = await rc.log.getConversation(body.data.conversationId);
-      if (existing && existing.userId !== who.id) return void res.send(403, dlError('Forbidden', 'The conversation belongs to another user'));
+      if (existing && existing.userId !== who.id)
+        return void res.send(403, dlError('Forbidden', 'The conversation belongs to another user'));
       // An unknown id (a data folder reset since, say) simply gets a new conversation.
       if (existing) conversationId = existing.conversationId;
     }
@@ -49,12 +52,16 @@ export function registerTokenRoutes(server: Server, rc: RouteContext): void {
   server.get('/api/directline/demo-users', async (_req: Request, res: Response) => {
     if (!rc.demoLogin) return void res.send(404, dlError('NotFound', 'Demo login is off'));
     const people = await demoPeople(rc);
-    res.send(200, people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })));
+    res.send(
+      200,
+      people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })),
+    );
   });
 
   server.post('/v3/directline/tokens/generate', async (req: Request, res: Response) => {
     if (!intake(rc, res) || !(await available(rc, res))) return;
-    if (!rc.tokens.isSecret(bearerOf(req.headers.authorization))) return void res.send(401, dlError('Unauthorized', 'The Direct Line secret is required'));
+    if (!rc.tokens.isSecret(bearerOf(req.headers.authorization)))
+      return void res.send(401, dlError('Unauthorized', 'The Direct Line secret is required'));
     const body = GenerateRequest.safeParse(req.body ?? {});
     if (!body.success) return void res.send(400, dlError('BadArgument', 'expected { user: { id, name } }'));
     const user = body.data.user ?? { id: `dl_${randomBytes(12).toString('base64url')}` };
@@ -66,15 +73,25 @@ export function registerTokenRoutes(server: Server, rc: RouteContext): void {
   server.post('/v3/directline/tokens/refresh', async (req: Request, res: Response) => {
     const claims = authorize(rc, req, res);
     if (!claims) return;
-    const { token, expiresIn } = rc.tokens.issue({ conversationId: claims.conv, userId: claims.user, name: claims.name, locale: claims.loc });
+    const { token, expiresIn } = rc.tokens.issue({
+      conversationId: claims.conv,
+      userId: claims.user,
+      name: claims.name,
+      locale: claims.loc,
+    });
     res.send(200, { conversationId: claims.conv, token, expires_in: expiresIn });
   });
 }
 
 /** The user a token request speaks for; answers 401/403 itself and returns undefined when refused. */
-async function identify(rc: RouteContext, res: Response, body: z.infer<typeof TokenRequest>): Promise<{ id: string; name?: string } | undefined> {
+async function identify(
+  rc: RouteContext,
+  res: Response,
+  body: z.infer<typeof TokenRequest>,
+): Promise<{ id: string; name?: string } | undefined> {
   if (body.assertion !== undefined) {
-    if (!rc.intranetSecret) return void res.send(401, dlError('InvalidAssertion', 'Intranet assertions are not configured (INTRANET_SHARED_SECRET)'));
+    if (!rc.intranetSecret)
+      return void res.send(401, dlError('InvalidAssertion', 'Intranet assertions are not configured (INTRANET_SHARED_SECRET)'));
     const check = verifyAssertion(body.assertion, rc.intranetSecret, Math.floor((rc.now?.() ?? new Date()).getTime() / 1000));
     if (!check.ok) return void res.send(401, dlError('InvalidAssertion', `The assertion was refused: ${check.reason}`));
     return { id: check.sub, name: check.name };

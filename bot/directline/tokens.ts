@@ -40,11 +40,21 @@ export class DirectLineTokens {
   }
 
   /** A token for one user in one conversation, valid for the configured lifetime (stream tokens: at most 5 minutes). */
-  issue(subject: { conversationId: string; userId: string; name?: string; locale?: 'ms' | 'en' }, scope: TokenClaims['scope'] = 'conversation'): { token: string; expiresIn: number } {
+  issue(
+    subject: { conversationId: string; userId: string; name?: string; locale?: 'ms' | 'en' },
+    scope: TokenClaims['scope'] = 'conversation',
+  ): { token: string; expiresIn: number } {
     const iat = this.nowSeconds();
     // A stream token is used at once (DirectLineJS fetches a fresh stream URL for every reconnect).
     const expiresIn = scope === 'stream' ? Math.min(this.opts.ttlSeconds, 300) : this.opts.ttlSeconds;
-    const claims: TokenClaims = { conv: subject.conversationId, user: subject.userId, scope, iat, exp: iat + expiresIn, jti: randomBytes(9).toString('base64url') };
+    const claims: TokenClaims = {
+      conv: subject.conversationId,
+      user: subject.userId,
+      scope,
+      iat,
+      exp: iat + expiresIn,
+      jti: randomBytes(9).toString('base64url'),
+    };
     if (subject.name) claims.name = subject.name;
     if (subject.locale) claims.loc = subject.locale;
     const body = `${HEADER}.${b64(JSON.stringify(claims))}`;
@@ -64,7 +74,12 @@ export class DirectLineTokens {
     } catch {
       return { ok: false, reason: 'invalid' };
     }
-    if (typeof claims.conv !== 'string' || typeof claims.user !== 'string' || typeof claims.exp !== 'number' || !scopes.includes(claims.scope)) {
+    if (
+      typeof claims.conv !== 'string' ||
+      typeof claims.user !== 'string' ||
+      typeof claims.exp !== 'number' ||
+      !scopes.includes(claims.scope)
+    ) {
       return { ok: false, reason: 'invalid' };
     }
     return claims.exp <= this.nowSeconds() ? { ok: false, reason: 'expired' } : { ok: true, claims };

@@ -47,7 +47,9 @@ export class UploadQuota {
   private async giveBack(added: { key: string; amount: number; window: WindowTotal }[]): Promise<void> {
     const now = this.opts.now();
     await Promise.all(
-      added.filter((c) => c.amount > 0 && c.window.endsAt.getTime() > now.getTime()).map((c) => this.opts.limits.add(c.key, -c.amount, HOUR_MS, now)),
+      added
+        .filter((c) => c.amount > 0 && c.window.endsAt.getTime() > now.getTime())
+        .map((c) => this.opts.limits.add(c.key, -c.amount, HOUR_MS, now)),
     );
   }
 }

@@ -35,13 +35,19 @@ export async function handleUpload(rc: RouteContext, req: Request, res: Response
   if (!parts) return void res.send(400, dlError('BadArgument', 'malformed multipart body'));
   // DirectLineJS sends the `activity` part as a Blob, which browsers name "blob": it is not a file.
   const files = parts.filter((p) => p.name !== 'activity' && (p.filename !== undefined || p.name === 'file'));
-  if (files.length === 0 || files.length > MAX_FILES) return void res.send(400, dlError('BadArgument', `between 1 and ${MAX_FILES} files expected`));
+  if (files.length === 0 || files.length > MAX_FILES)
+    return void res.send(400, dlError('BadArgument', `between 1 and ${MAX_FILES} files expected`));
   const tooLarge = files.find((f) => f.data.length > rc.uploadMaxBytes);
   if (tooLarge) return void res.send(413, dlError('RequestTooLarge', `a file is larger than ${rc.uploadMaxBytes} bytes`));
   const template = templateOf(parts.find((p) => p.name === 'activity'));
   if (!template.ok) return void res.send(400, dlError('BadArgument', template.reason));
 
-  const quota = await rc.uploadQuota?.take(claims.user, claims.conv, files.length, files.reduce((n, f) => n + f.data.length, 0));
+  const quota = await rc.uploadQuota?.take(
+    claims.user,
+    claims.conv,
+    files.length,
+    files.reduce((n, f) => n + f.data.length, 0),
+  );
   if (quota && !quota.ok) {
     await tellQuotaReached(rc, claims, quota.retryAfterSeconds);
     res.setHeader('retry-after', String(quota.retryAfterSeconds));
@@ -70,7 +76,12 @@ export async function handleUpload(rc: RouteContext, req: Request, res: Response
 function templateOf(part: FormPart | undefined): ReturnType<typeof parseClientActivity> {
   if (!part) return { ok: true, activity: { type: 'message' } };
   const parsed = parseJsonLimited(part.data);
-  if (!parsed.ok) return { ok: false, reason: parsed.code === 'JSON_TOO_DEEP' ? `activity: JSON_TOO_DEEP (nested deeper than ${MAX_JSON_DEPTH} levels)` : 'activity: not JSON' };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      reason:
+        parsed.code === 'JSON_TOO_DEEP' ? `activity: JSON_TOO_DEEP (nested deeper than ${MAX_JSON_DEPTH} levels)` : 'activity: not JSON',
+    };
   // The template's attachments describe the files (without their bytes); the stored files replace them.
   const { attachments: _described, ...rest } = (parsed.value ?? {}) as Record<string, unknown>;
   return parseClientActivity({ type: 'message', ...rest });
@@ -90,7 +101,10 @@ function storedTypeOf(bytes: Buffer): string {
 }
 
 function safeName(name: string | undefined): string {
-  const cleaned = (name ?? '').replace(/[^\p{L}\p{N}._\- ]/gu, '_').trim().slice(0, 120);
+  const cleaned = (name ?? '')
+    .replace(/[^\p{L}\p{N}._\- ]/gu, '_')
+    .trim()
+    .slice(0, 120);
   return cleaned || 'file';
 }
 
@@ -106,8 +120,11 @@ async function tellQuotaReached(rc: RouteContext, claims: TokenClaims, retryAfte
     const locale = person?.locale ?? claims.loc ?? rc.defaultLocale;
     const text = locale ? t(locale, 'upload.quota', params) : `${t('ms', 'upload.quota', params)}\n\n${t('en', 'upload.quota', params)}`;
     const reference = {
-      channelId: DIRECTLINE_CHANNEL, serviceUrl: rc.adapter.serviceUrl, conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
-      bot: rc.adapter.botAccount, user: { id: claims.user, name: claims.name ?? '' },
+      channelId: DIRECTLINE_CHANNEL,
+      serviceUrl: rc.adapter.serviceUrl,
+      conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
+      bot: rc.adapter.botAccount,
+      user: { id: claims.user, name: claims.name ?? '' },
     };
     await rc.adapter.continueConversationAsync(rc.adapter.botAccount.id, reference, async (ctx) => {
       await ctx.sendActivity(text);

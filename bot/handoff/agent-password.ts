@@ -16,13 +16,19 @@ async function main(): Promise<number> {
   }
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   const config = loadConfig();
   const logger = createLogger({ level: 'warn' });
   const infra = await openInfrastructure(config, logger, { now: () => new Date() });
   try {
     await seedDirectory(config, infra, logger);
-    const r = await setAgentPassword({ directory: infra.store.directory, credentials: infra.agentCredentials, sessions: infra.agentSessions }, email, password);
+    const r = await setAgentPassword(
+      { directory: infra.store.directory, credentials: infra.agentCredentials, sessions: infra.agentSessions },
+      email,
+      password,
+    );
     if (!r.ok) {
       process.stderr.write(`refused: ${r.reason}\n`);
       return 1;
@@ -35,8 +41,11 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().then((code) => process.exit(code), (e: unknown) => {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -6,7 +6,12 @@ import type { Directory } from '../../domain/ports/directory.js';
 import type { AgentCredentials } from '../../domain/ports/handoff-repository.js';
 import type { AgentSessions } from '../../domain/ports/agent-sessions.js';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  opts: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1 };
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -21,7 +26,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [kind, n, r, p, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const got = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  const got = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
+  });
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
@@ -30,11 +40,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * agent, lead agency, admin: domain/rules/console-access.ts). Every session the person had is
  * ended: whoever signed in with the old password is out.
  */
-export async function setAgentPassword(deps: { directory: Directory; credentials: AgentCredentials; sessions: AgentSessions }, email: string, password: string): Promise<{ ok: true; person: Person; sessionsEnded: number } | { ok: false; reason: string }> {
+export async function setAgentPassword(
+  deps: { directory: Directory; credentials: AgentCredentials; sessions: AgentSessions },
+  email: string,
+  password: string,
+): Promise<{ ok: true; person: Person; sessionsEnded: number } | { ok: false; reason: string }> {
   const person = await deps.directory.findByEmail(email.trim());
   if (!person) return { ok: false, reason: `no person with the e-mail ${email} in the directory` };
   if (!mayUseConsole(person)) return { ok: false, reason: `${email} has none of the console roles (${CONSOLE_ROLES.join(', ')})` };
-  if (password.length < MIN_PASSWORD_LENGTH) return { ok: false, reason: `the password must have at least ${MIN_PASSWORD_LENGTH} characters` };
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return { ok: false, reason: `the password must have at least ${MIN_PASSWORD_LENGTH} characters` };
   await deps.credentials.setHash(person.id, await hashPassword(password));
   return { ok: true, person, sessionsEnded: await deps.sessions.deleteForAgent(person.id) };
 }

@@ -15,15 +15,27 @@ export const COOKIE = 'gpki_console';
 
 /** The console pages' policy: nothing inline, nothing from elsewhere. */
 export const CONSOLE_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-  "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /**
  * What a signed-in person without the area's role is told (403). `NOT_AN_AGENT` predates the
  * other console roles; it stays the desk's (and sign-in's) code so existing clients keep working.
  */
-export const AREA_REFUSALS: Record<ConsoleArea | 'any', string> = { desk: 'NOT_AN_AGENT', reports: 'NOT_LEAD_AGENCY_OR_ADMIN', queues: 'NOT_AN_ADMIN', any: 'NOT_AN_AGENT' };
+export const AREA_REFUSALS: Record<ConsoleArea | 'any', string> = {
+  desk: 'NOT_AN_AGENT',
+  reports: 'NOT_LEAD_AGENCY_OR_ADMIN',
+  queues: 'NOT_AN_ADMIN',
+  any: 'NOT_AN_AGENT',
+};
 
 export type GuardedHandler = (req: Request, res: Response, person: Person, session: Session) => Promise<void>;
 export type Guarded = (handler: GuardedHandler) => (req: Request, res: Response) => Promise<void>;
@@ -38,7 +50,8 @@ export function guardFor(deps: { sessions: ConsoleSessions; directory: Directory
   return (handler) => async (req, res) => {
     const session = await deps.sessions.read(cookieOf(req, COOKIE));
     if (!session) return void res.send(401, { error: 'NO_SESSION' });
-    if (req.method !== 'GET' && !deps.sessions.csrfValid(session, req.headers['x-csrf-token'])) return void res.send(403, { error: 'CSRF' });
+    if (req.method !== 'GET' && !deps.sessions.csrfValid(session, req.headers['x-csrf-token']))
+      return void res.send(403, { error: 'CSRF' });
     const person = await consolePerson(deps, session);
     if (!person || (area !== 'any' && !mayUse(person, area))) return void res.send(403, { error: AREA_REFUSALS[area] });
     await handler(req, res, person, session);
@@ -49,7 +62,10 @@ export function guardFor(deps: { sessions: ConsoleSessions; directory: Directory
  * The session's person while they hold a console role, asked of the directory on every request
  * (a role withdrawn there ends access at once); a session whose person holds none is ended.
  */
-export async function consolePerson(deps: { sessions: ConsoleSessions; directory: Directory }, session: Session): Promise<Person | undefined> {
+export async function consolePerson(
+  deps: { sessions: ConsoleSessions; directory: Directory },
+  session: Session,
+): Promise<Person | undefined> {
   const person = await deps.directory.getPerson(session.agentId);
   if (person && mayUseConsole(person)) return person;
   await deps.sessions.endAllFor(session.agentId);
@@ -81,7 +97,11 @@ export interface SignInDeps {
  * Password attempts pass the throttle first; an unknown e-mail costs the same scrypt as a known
  * one and gets the same answer, so neither the answer nor its time tells who is an agent.
  */
-export async function signIn(deps: SignInDeps, req: Request, res: Response): Promise<{ ok: true; value: Person } | { ok: false; status: number; error: string }> {
+export async function signIn(
+  deps: SignInDeps,
+  req: Request,
+  res: Response,
+): Promise<{ ok: true; value: Person } | { ok: false; status: number; error: string }> {
   const sso = deps.ssoHeader ? req.headers[deps.ssoHeader] : undefined;
   if (sso !== undefined) {
     if (!deps.addresses.fromTrustedProxy(req)) {
@@ -93,7 +113,8 @@ export async function signIn(deps: SignInDeps, req: Request, res: Response): Pro
     return mayUseConsole(person) ? { ok: true, value: person } : { ok: false, status: 403, error: AREA_REFUSALS.any };
   }
   const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
-  if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.email.length > 254 || body.password.length > 1024) return { ok: false, status: 400, error: 'EMAIL_AND_PASSWORD_REQUIRED' };
+  if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.email.length > 254 || body.password.length > 1024)
+    return { ok: false, status: 400, error: 'EMAIL_AND_PASSWORD_REQUIRED' };
   const email = body.email.trim().toLowerCase();
   const address = deps.addresses.of(req);
   const admitted = await deps.throttle.admit(email, address);

@@ -47,7 +47,14 @@ export async function openCasesOf(cases: Pick<CaseRepository, 'listByApplicant'>
   return open
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id))
     .slice(0, 20)
-    .map((c) => ({ id: c.id, kind: c.kind, kindLabel: labelOf(`console.kind.${c.kind}`), status: c.status, statusLabel: labelOf(`status.${c.status}`), updatedAt: c.updatedAt }));
+    .map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      kindLabel: labelOf(`console.kind.${c.kind}`),
+      status: c.status,
+      statusLabel: labelOf(`status.${c.status}`),
+      updatedAt: c.updatedAt,
+    }));
 }
 
 /** One value of the request in progress, with its label. */
@@ -60,10 +67,20 @@ export interface FieldShown {
 /** The request in progress in words: the step asked now and each value given so far. */
 export function formShown(form: FormInProgress, agencyName?: string): { asking?: Bilingual; fields: FieldShown[] } {
   const asking = form.asking;
-  const askingLabel = !asking ? undefined : isFormField(asking) ? fieldLabel(asking) : asking === 'confirm' ? labelOf('console.value.confirm') : labelOf('console.step.other');
+  const askingLabel = !asking
+    ? undefined
+    : isFormField(asking)
+      ? fieldLabel(asking)
+      : asking === 'confirm'
+        ? labelOf('console.value.confirm')
+        : labelOf('console.step.other');
   const fields = Object.entries(form.values as Record<string, unknown>)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([field, v]) => ({ field, label: isFormField(field) ? fieldLabel(field) : labelOf('console.step.other'), value: bilingual((l) => valueText(l, field, v, agencyName)) }));
+    .map(([field, v]) => ({
+      field,
+      label: isFormField(field) ? fieldLabel(field) : labelOf('console.step.other'),
+      value: bilingual((l) => valueText(l, field, v, agencyName)),
+    }));
   return { ...(askingLabel ? { asking: askingLabel } : {}), fields };
 }
 
@@ -72,7 +89,8 @@ function valueText(locale: Locale, field: string, v: unknown, agencyName?: strin
   if (field === 'medium' && typeof v === 'string') return tDynamic(locale, `medium.${v}`, 'system');
   if (typeof v === 'boolean') return t(locale, v ? 'console.value.yes' : 'console.value.no');
   if (Array.isArray(v)) return v.map(String).join(', ');
-  if (v && typeof v === 'object' && 'size' in v) return t(locale, 'console.value.file', { size: Math.max(1, Math.round(Number((v as { size: number }).size) / 1024)) });
+  if (v && typeof v === 'object' && 'size' in v)
+    return t(locale, 'console.value.file', { size: Math.max(1, Math.round(Number((v as { size: number }).size) / 1024)) });
   return String(v);
 }
 

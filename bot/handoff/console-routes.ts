@@ -79,7 +79,12 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
     if (!person.ok) return void res.send(person.status, { error: person.error });
     const issued = await deps.sessions.issue(person.value.id);
     const secure = req.headers['x-forwarded-proto'] === 'https' || (req as { isSecure?: () => boolean }).isSecure?.() ? '; Secure' : '';
-    res.setHeader('set-cookie', COOKIE_PATHS.map((p) => `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=${deps.sessionTtlSeconds}${secure}`));
+    res.setHeader(
+      'set-cookie',
+      COOKIE_PATHS.map(
+        (p) => `${COOKIE}=${issued.cookie}; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=${deps.sessionTtlSeconds}${secure}`,
+      ),
+    );
     deps.logger.info({ agent: person.value.id }, 'console sign-in');
     res.send(200, { agent: { id: person.value.id, name: person.value.name }, areas: consoleAreasOf(person.value), csrf: issued.csrf });
   });
@@ -89,76 +94,160 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
   const signedIn = guardFor(deps, 'any');
 
   // Who is signed in and which console areas are theirs (the page shows only those).
-  server.get('/console/api/me', signedIn(async (_req, res, agent, session) => {
-    const desk = mayUse(agent, 'desk') ? { fields: AGENT_CORRECTABLE, fieldChoices: fieldChoices(AGENT_CORRECTABLE) } : {};
-    res.send(200, { agent: { id: agent.id, name: agent.name, locale: agent.locale }, areas: consoleAreasOf(agent), csrf: deps.sessions.csrfOf(session), ...desk });
-  }));
-  server.post('/console/api/logout', signedIn(async (_req, res, agent, session) => {
-    await deps.sessions.end(session);
-    for (const [stream, sid] of clients) if (sid === session.sid) stream.end();
-    deps.logger.info({ agent: agent.id }, 'console sign-out');
-    res.setHeader('set-cookie', COOKIE_PATHS.map((p) => `${COOKIE}=; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=0`));
-    res.send(200, { ok: true });
-  }));
-  server.get('/console/api/queue', guarded(async (_req, res) => {
-    res.send(200, { conversations: await deps.service.queue() });
-  }));
-  server.get('/console/api/conversations/:id', guarded(async (req, res) => {
-    const view = await deps.service.details(idOf(req));
-    if (!view) return void res.send(404, { error: 'NOT_FOUND' });
-    res.send(200, view);
-  }));
-  server.post('/console/api/conversations/:id/take', guarded(async (req, res, agent) => answer(res, await deps.service.take(idOf(req), agent))));
-  server.post('/console/api/conversations/:id/messages', guarded(async (req, res, agent) => {
-    const text = textOf(req);
-    if (!text) return void res.send(400, { error: 'TEXT_REQUIRED' });
-    answer(res, await deps.service.say(idOf(req), agent, text));
-  }));
-  server.post('/console/api/conversations/:id/notes', guarded(async (req, res, agent) => {
-    const text = textOf(req);
-    if (!text) return void res.send(400, { error: 'TEXT_REQUIRED' });
-    answer(res, await deps.service.note(idOf(req), agent, text));
-  }));
-  server.post('/console/api/conversations/:id/fields', guarded(async (req, res, agent) => {
-    const body = (req.body ?? {}) as { field?: unknown; value?: unknown };
-    const field = body.field as FormField;
-    if (typeof body.field !== 'string' || !(FORM_FIELDS as readonly string[]).includes(body.field) || !AGENT_CORRECTABLE.includes(field)) return void res.send(400, { error: 'FIELD_NOT_CORRECTABLE' });
-    if (typeof body.value !== 'string' || !body.value.trim() || body.value.length > 500) return void res.send(400, { error: 'VALUE_REQUIRED' });
-    // The refusal reason comes in the console's language (the dialog's own check, in that locale).
-    const lang = (req.body as { lang?: unknown }).lang;
-    answer(res, await deps.service.correct(idOf(req), lang === 'ms' || lang === 'en' ? { ...agent, locale: lang } : agent, field, body.value));
-  }));
-  server.post('/console/api/conversations/:id/handback', guarded(async (req, res, agent) => answer(res, await deps.service.handBack(idOf(req), agent))));
-  server.post('/console/api/conversations/:id/end', guarded(async (req, res, agent) => answer(res, await deps.service.end(idOf(req), agent))));
+  server.get(
+    '/console/api/me',
+    signedIn(async (_req, res, agent, session) => {
+      const desk = mayUse(agent, 'desk') ? { fields: AGENT_CORRECTABLE, fieldChoices: fieldChoices(AGENT_CORRECTABLE) } : {};
+      res.send(200, {
+        agent: { id: agent.id, name: agent.name, locale: agent.locale },
+        areas: consoleAreasOf(agent),
+        csrf: deps.sessions.csrfOf(session),
+        ...desk,
+      });
+    }),
+  );
+  server.post(
+    '/console/api/logout',
+    signedIn(async (_req, res, agent, session) => {
+      await deps.sessions.end(session);
+      for (const [stream, sid] of clients) if (sid === session.sid) stream.end();
+      deps.logger.info({ agent: agent.id }, 'console sign-out');
+      res.setHeader(
+        'set-cookie',
+        COOKIE_PATHS.map((p) => `${COOKIE}=; HttpOnly; SameSite=Strict; Path=${p}; Max-Age=0`),
+      );
+      res.send(200, { ok: true });
+    }),
+  );
+  server.get(
+    '/console/api/queue',
+    guarded(async (_req, res) => {
+      res.send(200, { conversations: await deps.service.queue() });
+    }),
+  );
+  server.get(
+    '/console/api/conversations/:id',
+    guarded(async (req, res) => {
+      const view = await deps.service.details(idOf(req));
+      if (!view) return void res.send(404, { error: 'NOT_FOUND' });
+      res.send(200, view);
+    }),
+  );
+  server.post(
+    '/console/api/conversations/:id/take',
+    guarded(async (req, res, agent) => answer(res, await deps.service.take(idOf(req), agent))),
+  );
+  server.post(
+    '/console/api/conversations/:id/messages',
+    guarded(async (req, res, agent) => {
+      const text = textOf(req);
+      if (!text) return void res.send(400, { error: 'TEXT_REQUIRED' });
+      answer(res, await deps.service.say(idOf(req), agent, text));
+    }),
+  );
+  server.post(
+    '/console/api/conversations/:id/notes',
+    guarded(async (req, res, agent) => {
+      const text = textOf(req);
+      if (!text) return void res.send(400, { error: 'TEXT_REQUIRED' });
+      answer(res, await deps.service.note(idOf(req), agent, text));
+    }),
+  );
+  server.post(
+    '/console/api/conversations/:id/fields',
+    guarded(async (req, res, agent) => {
+      const body = (req.body ?? {}) as { field?: unknown; value?: unknown };
+      const field = body.field as FormField;
+      if (typeof body.field !== 'string' || !(FORM_FIELDS as readonly string[]).includes(body.field) || !AGENT_CORRECTABLE.includes(field))
+        return void res.send(400, { error: 'FIELD_NOT_CORRECTABLE' });
+      if (typeof body.value !== 'string' || !body.value.trim() || body.value.length > 500)
+        return void res.send(400, { error: 'VALUE_REQUIRED' });
+      // The refusal reason comes in the console's language (the dialog's own check, in that locale).
+      const lang = (req.body as { lang?: unknown }).lang;
+      answer(
+        res,
+        await deps.service.correct(idOf(req), lang === 'ms' || lang === 'en' ? { ...agent, locale: lang } : agent, field, body.value),
+      );
+    }),
+  );
+  server.post(
+    '/console/api/conversations/:id/handback',
+    guarded(async (req, res, agent) => answer(res, await deps.service.handBack(idOf(req), agent))),
+  );
+  server.post(
+    '/console/api/conversations/:id/end',
+    guarded(async (req, res, agent) => answer(res, await deps.service.end(idOf(req), agent))),
+  );
 
   // Complaint tickets: the same use cases as the agent's cards in chat, so the same rules and notices.
-  server.get('/console/api/tickets', guarded(async (_req, res) => {
-    res.send(200, { tickets: await listTickets(deps.helpdesk) });
-  }));
-  server.get('/console/api/tickets/:id', guarded(async (req, res) => {
-    const view = TICKET_NO.test(idOf(req)) ? await ticketDetails(deps.helpdesk, idOf(req)) : undefined;
-    if (!view) return void res.send(404, { error: 'NOT_FOUND' });
-    res.send(200, view);
-  }));
-  const TICKET_ROUTES: Record<string, TicketAgentAction> = { acknowledge: 'acknowledge', reply: 'reply', askInfo: 'askInfo', resolve: 'resolve', onsite: 'escalate' };
+  server.get(
+    '/console/api/tickets',
+    guarded(async (_req, res) => {
+      res.send(200, { tickets: await listTickets(deps.helpdesk) });
+    }),
+  );
+  server.get(
+    '/console/api/tickets/:id',
+    guarded(async (req, res) => {
+      const view = TICKET_NO.test(idOf(req)) ? await ticketDetails(deps.helpdesk, idOf(req)) : undefined;
+      if (!view) return void res.send(404, { error: 'NOT_FOUND' });
+      res.send(200, view);
+    }),
+  );
+  const TICKET_ROUTES: Record<string, TicketAgentAction> = {
+    acknowledge: 'acknowledge',
+    reply: 'reply',
+    askInfo: 'askInfo',
+    resolve: 'resolve',
+    onsite: 'escalate',
+  };
   for (const [route, action] of Object.entries(TICKET_ROUTES)) {
-    server.post(`/console/api/tickets/:id/${route}`, guarded(async (req, res, agent) => {
-      const caseId = idOf(req);
-      if (!TICKET_NO.test(caseId)) return void res.send(404, { error: 'CASE_NOT_FOUND', message: bilingual((l) => ticketRefusalText(l, 'CASE_NOT_FOUND', caseId)) });
-      const body = (req.body ?? {}) as { text?: unknown; triedOnline?: unknown };
-      const given = action === 'escalate' ? body.triedOnline : body.text;
-      const r = await actOnTicket(deps.helpdesk, { caseId, actorId: agent.id, action, text: typeof given === 'string' ? given.slice(0, MAX_TEXT) : undefined });
-      if (!r.ok) {
-        const status = r.error === 'CASE_NOT_FOUND' ? 404 : r.error === 'ROLE_REQUIRED' || r.error === 'SELF_APPROVAL' ? 403 : r.error === 'NOT_ALLOWED_NOW' || r.error === 'NOT_YOURS' ? 409 : 422;
-        return void res.send(status, { error: r.error, message: bilingual((l) => ticketRefusalText(l, r.error, caseId, r.params)), ...(r.params ? { params: r.params } : {}) });
-      }
-      deps.logger.info({ agent: agent.id, caseId, action }, 'ticket action from the console');
-      res.send(200, { ok: true, message: bilingual((l) => ticketDoneText(l, action, caseId)), ticket: await ticketDetails(deps.helpdesk, caseId) });
-    }));
+    server.post(
+      `/console/api/tickets/:id/${route}`,
+      guarded(async (req, res, agent) => {
+        const caseId = idOf(req);
+        if (!TICKET_NO.test(caseId))
+          return void res.send(404, { error: 'CASE_NOT_FOUND', message: bilingual((l) => ticketRefusalText(l, 'CASE_NOT_FOUND', caseId)) });
+        const body = (req.body ?? {}) as { text?: unknown; triedOnline?: unknown };
+        const given = action === 'escalate' ? body.triedOnline : body.text;
+        const r = await actOnTicket(deps.helpdesk, {
+          caseId,
+          actorId: agent.id,
+          action,
+          text: typeof given === 'string' ? given.slice(0, MAX_TEXT) : undefined,
+        });
+        if (!r.ok) {
+          const status =
+            r.error === 'CASE_NOT_FOUND'
+              ? 404
+              : r.error === 'ROLE_REQUIRED' || r.error === 'SELF_APPROVAL'
+                ? 403
+                : r.error === 'NOT_ALLOWED_NOW' || r.error === 'NOT_YOURS'
+                  ? 409
+                  : 422;
+          return void res.send(status, {
+            error: r.error,
+            message: bilingual((l) => ticketRefusalText(l, r.error, caseId, r.params)),
+            ...(r.params ? { params: r.params } : {}),
+          });
+        }
+        deps.logger.info({ agent: agent.id, caseId, action }, 'ticket action from the console');
+        res.send(200, {
+          ok: true,
+          message: bilingual((l) => ticketDoneText(l, action, caseId)),
+          ticket: await ticketDetails(deps.helpdesk, caseId),
+        });
+      }),
+    );
   }
 
   mountSavedReplies(server, guarded, { replies: deps.savedReplies, logger: deps.logger, now: deps.now ?? (() => new Date()) });
-  mountReports(server, guardFor(deps, 'reports'), { helpdesk: deps.helpdesk, sessions: deps.sessions, webDir: deps.webDir, logger: deps.logger });
+  mountReports(server, guardFor(deps, 'reports'), {
+    helpdesk: deps.helpdesk,
+    sessions: deps.sessions,
+    webDir: deps.webDir,
+    logger: deps.logger,
+  });
 
   // Server-sent events; a callback handler that never calls next, since the response stays open.
   server.get('/console/api/events', (req: Request, res: Response, _next: unknown) => {

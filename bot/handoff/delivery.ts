@@ -22,23 +22,32 @@ export interface DeliveryDeps {
  * adapter would otherwise hand it to onTurnError). What the turn sent is written to the
  * transcript, masked, and returned.
  */
-async function proactive(deps: DeliveryDeps, conv: ConversationRecord, logic: (ctx: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
+async function proactive(
+  deps: DeliveryDeps,
+  conv: ConversationRecord,
+  logic: (ctx: TurnContext) => Promise<void>,
+): Promise<Partial<Activity>[]> {
   let failure: unknown;
   const sent: Partial<Activity>[] = [];
-  await deps.adapterFor(conv.channelId).continueConversationAsync(deps.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
-    try {
-      ctx.onSendActivities(async (_c, activities, next) => {
-        sent.push(...activities);
-        return next();
-      });
-      await logic(ctx);
-    } catch (e) {
-      failure = e;
-    }
-  });
+  await deps
+    .adapterFor(conv.channelId)
+    .continueConversationAsync(deps.appId, conv.reference as Partial<ConversationReference>, async (ctx) => {
+      try {
+        ctx.onSendActivities(async (_c, activities, next) => {
+          sent.push(...activities);
+          return next();
+        });
+        await logic(ctx);
+      } catch (e) {
+        failure = e;
+      }
+    });
   if (failure) throw failure;
   const at = deps.now();
-  if (sent.length) await deps.transcripts.append(sent.map((a) => ({ conversationId: conv.conversationId, at, direction: 'out' as const, activity: maskActivity(a) })));
+  if (sent.length)
+    await deps.transcripts.append(
+      sent.map((a) => ({ conversationId: conv.conversationId, at, direction: 'out' as const, activity: maskActivity(a) })),
+    );
   return sent;
 }
 
@@ -51,7 +60,13 @@ export async function sendTo(deps: DeliveryDeps, conversationId: string, activit
 }
 
 /** A proactive turn with the conversation's state loaded and saved, as a user's turn has it (the hand-back). */
-export function continueWithState(deps: DeliveryDeps, conv: ConversationRecord, user: Person, locale: Locale, logic: (ctx: TurnContext, conversation: Record<string, unknown>) => Promise<void>): Promise<Partial<Activity>[]> {
+export function continueWithState(
+  deps: DeliveryDeps,
+  conv: ConversationRecord,
+  user: Person,
+  locale: Locale,
+  logic: (ctx: TurnContext, conversation: Record<string, unknown>) => Promise<void>,
+): Promise<Partial<Activity>[]> {
   return proactive(deps, conv, async (ctx) => {
     const state = new TurnState();
     await state.load(ctx, deps.storage);

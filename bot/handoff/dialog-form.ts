@@ -49,7 +49,14 @@ export function formOf(conversation: Record<string, unknown> | undefined): FormI
   for (const inst of instances(stackOf(conversation))) {
     if (inst.id === FIELD_PROMPT && typeof inst.state?.field === 'string') asking = (inst.state.field as string).split(':')[0];
   }
-  return { values: structuredClone(s.values as FormValues), asking, mode: s.mode as string, caseId: s.caseId as string | undefined, realm: s.realm as string | undefined, operation: s.operation as string | undefined };
+  return {
+    values: structuredClone(s.values as FormValues),
+    asking,
+    mode: s.mode as string,
+    caseId: s.caseId as string | undefined,
+    realm: s.realm as string | undefined,
+    operation: s.operation as string | undefined,
+  };
 }
 
 /**

@@ -30,7 +30,15 @@ export const HANDOFF_TOPIC = 'handoff';
 
 export type ConsoleEvent =
   | { type: 'queue' }
-  | { type: 'message'; conversationId: string; from: 'user' | 'agent' | 'bot'; name: string; text: string; at: string; marker?: 'card' | 'attachment' };
+  | {
+      type: 'message';
+      conversationId: string;
+      from: 'user' | 'agent' | 'bot';
+      name: string;
+      text: string;
+      at: string;
+      marker?: 'card' | 'attachment';
+    };
 
 export interface HandoffDeps {
   core: CoreDeps;
@@ -38,7 +46,9 @@ export interface HandoffDeps {
   conversations: ConversationRepository;
   events: EventBus;
   storage: Storage;
-  transcripts: TranscriptSink & { list(conversationId: string, limit?: number): Promise<{ at: string; direction: 'in' | 'out'; activity: Record<string, unknown> }[]> };
+  transcripts: TranscriptSink & {
+    list(conversationId: string, limit?: number): Promise<{ at: string; direction: 'in' | 'out'; activity: Record<string, unknown> }[]>;
+  };
   adapterFor(channelId: string): ProactiveAdapter;
   appId: string;
   reader: AttachmentReader;
@@ -50,10 +60,11 @@ export interface HandoffDeps {
   runner?: () => DialogRunner | undefined;
 }
 
-export type AgentResult<T = HandoffRecord> = { ok: true; value: T } | { ok: false; code: 'NOT_FOUND' | 'TAKEN' | 'NOT_OWNER' | 'NO_FORM' | 'INVALID'; message?: string; by?: string };
+export type AgentResult<T = HandoffRecord> =
+  { ok: true; value: T } | { ok: false; code: 'NOT_FOUND' | 'TAKEN' | 'NOT_OWNER' | 'NO_FORM' | 'INVALID'; message?: string; by?: string };
 
 /**
- * Helpdesk agents stepping into conversations (issue 8). Ownership lives in the store (the
+ * Helpdesk agents stepping into conversations. Ownership lives in the store (the
  * HandoffRepository), so any instance knows who speaks for a conversation; the user's messages
  * reach the consoles of every instance through the EventBus; the agent's messages and the
  * hand-back are proactive sends on the conversation's saved reference, from whichever instance
@@ -63,26 +74,48 @@ export class HandoffService {
   private readonly delivery: DeliveryDeps;
 
   constructor(private readonly deps: HandoffDeps) {
-    this.delivery = { conversations: deps.conversations, adapterFor: deps.adapterFor, appId: deps.appId, storage: deps.storage, transcripts: deps.transcripts, now: () => this.now() };
+    this.delivery = {
+      conversations: deps.conversations,
+      adapterFor: deps.adapterFor,
+      appId: deps.appId,
+      storage: deps.storage,
+      transcripts: deps.transcripts,
+      now: () => this.now(),
+    };
   }
 
   /** In a turn: joins the queue (or offers a ticket outside working hours) and tells the user. */
   async request(ctx: TurnContext, reason: HandoffReason): Promise<void> {
     const now = this.deps.core.clock.now();
     if (!withinAgentHours(this.deps.hours, now)) {
-      return void (await ctx.sendActivity({ text: say(ctx, 'handoff.offHours', { hours: this.hoursText(localeOf(ctx)) }), attachments: [this.ticketCard(localeOf(ctx))] }));
+      return void (await ctx.sendActivity({
+        text: say(ctx, 'handoff.offHours', { hours: this.hoursText(localeOf(ctx)) }),
+        attachments: [this.ticketCard(localeOf(ctx))],
+      }));
     }
     const a = ctx.activity;
     const caseId = await this.caseInProgress(ctx);
-    const { record, created } = await this.deps.handoffs.enqueue({ conversationId: a.conversation.id, channelId: a.channelId, personId: personOf(ctx).id, reason, queuedAt: now.toISOString(), ...(caseId ? { caseId } : {}) });
+    const { record, created } = await this.deps.handoffs.enqueue({
+      conversationId: a.conversation.id,
+      channelId: a.channelId,
+      personId: personOf(ctx).id,
+      reason,
+      queuedAt: now.toISOString(),
+      ...(caseId ? { caseId } : {}),
+    });
     if (record.status === 'taken') return;
     const position = await this.positionOf(record.conversationId);
     if (!created) return void (await ctx.sendActivity(say(ctx, 'handoff.alreadyQueued', { position })));
-    const key: MessageKey = reason === 'request' ? 'handoff.queued' : reason === 'misunderstood' ? 'handoff.queued.misunderstood' : 'handoff.queued.error';
+    const key: MessageKey =
+      reason === 'request' ? 'handoff.queued' : reason === 'misunderstood' ? 'handoff.queued.misunderstood' : 'handoff.queued.error';
     await ctx.sendActivity(say(ctx, key, { position, minutes: position * this.deps.minutesPerConversation }));
     await this.deps.core.jobs.enqueue({
-      queue: JOBS.handoffTimeout.queue, name: JOBS.handoffTimeout.name, payload: { conversationId: record.conversationId, queuedAt: record.queuedAt },
-      key: `handoff-timeout:${record.conversationId}:${record.queuedAt}`, delayMs: this.deps.waitSeconds * 1000, attempts: 3,
+      queue: JOBS.handoffTimeout.queue,
+      name: JOBS.handoffTimeout.name,
+      payload: { conversationId: record.conversationId, queuedAt: record.queuedAt },
+      key: `handoff-timeout:${record.conversationId}:${record.queuedAt}`,
+      delayMs: this.deps.waitSeconds * 1000,
+      attempts: 3,
     });
     await this.timeline(record, 'handoffQueued', personOf(ctx).id);
     await this.publish({ type: 'queue' });
@@ -99,7 +132,15 @@ export class HandoffService {
     if (!rec || rec.status === 'closed') return false;
     const text = maskMyKadInText(a.text ?? (a.attachments?.length ? '[lampiran / attachment]' : '[kad / card]'));
     const marker = a.text ? undefined : a.attachments?.length ? ('attachment' as const) : ('card' as const);
-    await this.publish({ type: 'message', conversationId: rec.conversationId, from: 'user', name: personOf(ctx).name, text, at: this.now(), ...(marker ? { marker } : {}) });
+    await this.publish({
+      type: 'message',
+      conversationId: rec.conversationId,
+      from: 'user',
+      name: personOf(ctx).name,
+      text,
+      at: this.now(),
+      ...(marker ? { marker } : {}),
+    });
     if (rec.status !== 'taken') return false;
     await this.timeline(rec, 'handoffMessage', personOf(ctx).id, text);
     return true;
@@ -122,7 +163,7 @@ export class HandoffService {
     if (!rec) {
       const now = await this.deps.handoffs.get(conversationId);
       if (!now || now.status === 'closed') return { ok: false, code: 'NOT_FOUND' };
-      const by = now.agentId ? (await this.deps.core.directory.getPerson(now.agentId))?.name ?? now.agentId : undefined;
+      const by = now.agentId ? ((await this.deps.core.directory.getPerson(now.agentId))?.name ?? now.agentId) : undefined;
       return { ok: false, code: 'TAKEN', by };
     }
     await this.toUser(rec, agent, 'handoff.taken', { agent: agent.name });
@@ -162,12 +203,19 @@ export class HandoffService {
     const item = key ? (await this.deps.storage.read([key]))[key] : undefined;
     if (!key || !item || !formOf(item)) return { ok: false, code: 'NO_FORM' };
     const user = await this.deps.core.directory.getPerson(rec.value.personId);
-    const checked = await checkFieldAnswer({ core: this.deps.core, reader: this.deps.reader }, field, answer, { locale: agent.locale ?? this.deps.defaultLocale, person: user ?? agent });
+    const checked = await checkFieldAnswer({ core: this.deps.core, reader: this.deps.reader }, field, answer, {
+      locale: agent.locale ?? this.deps.defaultLocale,
+      person: user ?? agent,
+    });
     if (!checked.ok) return { ok: false, code: 'INVALID', message: checked.reason };
     setFormValue(item, field, checked.value);
     await this.deps.storage.write({ [key]: item });
     await this.timeline(rec.value, 'handoffCorrected', agent.id, field);
-    await this.deps.handoffs.addNote(conversationId, { at: this.now(), agentId: agent.id, text: correctionNote(field, field === 'mykad' ? maskMyKad(String(checked.value)) : String(checked.value)) });
+    await this.deps.handoffs.addNote(conversationId, {
+      at: this.now(),
+      agentId: agent.id,
+      text: correctionNote(field, field === 'mykad' ? maskMyKad(String(checked.value)) : String(checked.value)),
+    });
     await this.publish({ type: 'queue' });
     return { ok: true, value: formOf(item)! };
   }
@@ -190,7 +238,11 @@ export class HandoffService {
     if (!closed) return;
     const locale = await this.localeOfPerson(rec.personId);
     const minutes = Math.max(1, Math.round(this.deps.waitSeconds / 60));
-    await sendTo(this.delivery, rec.conversationId, { type: 'message', text: t(locale, 'handoff.timeout', { minutes }), attachments: [this.ticketCard(locale)] });
+    await sendTo(this.delivery, rec.conversationId, {
+      type: 'message',
+      text: t(locale, 'handoff.timeout', { minutes }),
+      attachments: [this.ticketCard(locale)],
+    });
     await this.timeline(rec, 'handoffTimeout', 'system');
     await this.publish({ type: 'queue' });
   }
@@ -217,7 +269,10 @@ export class HandoffService {
           return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
         }
         const fixes = correctionsOf(closed, agent.id);
-        await ctx.sendActivity(say(ctx, 'handoff.handedBack', { agent: agent.name }) + (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: correctionsText(localeOf(ctx), fixes) })}` : ''));
+        await ctx.sendActivity(
+          say(ctx, 'handoff.handedBack', { agent: agent.name }) +
+            (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: correctionsText(localeOf(ctx), fixes) })}` : ''),
+        );
         // The question the agent already answered is not asked again: the form moves to its next step.
         const inner = dc.child;
         const field = inner?.activeDialog?.id === FIELD_PROMPT ? (inner.activeDialog.state.field as string) : undefined;
@@ -226,7 +281,16 @@ export class HandoffService {
         await dc.repromptDialog();
       });
       const at = this.now();
-      for (const a of sent) if (a.text) await this.publish({ type: 'message', conversationId: conv.conversationId, from: 'bot', name: 'MyGPKI', text: maskMyKadInText(a.text), at });
+      for (const a of sent)
+        if (a.text)
+          await this.publish({
+            type: 'message',
+            conversationId: conv.conversationId,
+            from: 'bot',
+            name: 'MyGPKI',
+            text: maskMyKadInText(a.text),
+            at,
+          });
     }
     await this.timeline(closed, outcome === 'end' ? 'handoffEnded' : 'handoffReturned', agent.id);
     await this.publish({ type: 'queue' });
@@ -242,11 +306,24 @@ export class HandoffService {
   }
 
   /** Sends an agent's (or the handoff's) message to the user and records it in the transcript and on the consoles. */
-  private async toUser(rec: HandoffRecord, agent: Person, key: MessageKey, params: Params, relay?: { from: 'agent'; text: string }): Promise<void> {
+  private async toUser(
+    rec: HandoffRecord,
+    agent: Person,
+    key: MessageKey,
+    params: Params,
+    relay?: { from: 'agent'; text: string },
+  ): Promise<void> {
     const locale = await this.localeOfPerson(rec.personId);
     const text = t(locale, key, { role: t(locale, 'handoff.role'), ...params });
     await sendTo(this.delivery, rec.conversationId, { type: 'message', text, channelData: { agent: { id: agent.id, name: agent.name } } });
-    await this.publish({ type: 'message', conversationId: rec.conversationId, from: relay ? 'agent' : 'bot', name: relay ? agent.name : 'MyGPKI', text: maskMyKadInText(relay?.text ?? text), at: this.now() });
+    await this.publish({
+      type: 'message',
+      conversationId: rec.conversationId,
+      from: relay ? 'agent' : 'bot',
+      name: relay ? agent.name : 'MyGPKI',
+      text: maskMyKadInText(relay?.text ?? text),
+      at: this.now(),
+    });
   }
 
   private async caseInProgress(ctx: TurnContext): Promise<string | undefined> {
@@ -271,7 +348,7 @@ export class HandoffService {
   }
 
   private ticketCard(locale: Locale) {
-    // The complaint dialog (issue 7) starts from the same suggestion verb the NLU buttons use.
+    // The complaint dialog starts from the same suggestion verb the NLU buttons use.
     return adaptiveCard([], [submit(t(locale, 'handoff.ticketButton'), { verb: 'suggest', intent: 'complaint' })]);
   }
 

@@ -31,7 +31,10 @@ export class SignInThrottle {
       this.opts.limits.add(accountKey(email), 1, this.opts.windowMs, now),
       this.opts.limits.add(addressKey(address), 1, this.opts.windowMs, now),
     ]);
-    const locked = [account.total > this.opts.maxFailures && account.endsAt, from.total > this.opts.maxFailuresPerAddress && from.endsAt].filter((d): d is Date => d instanceof Date);
+    const locked = [
+      account.total > this.opts.maxFailures && account.endsAt,
+      from.total > this.opts.maxFailuresPerAddress && from.endsAt,
+    ].filter((d): d is Date => d instanceof Date);
     if (locked.length === 0) return { ok: true };
     const until = Math.max(...locked.map((d) => d.getTime()));
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) };

@@ -39,7 +39,16 @@ export interface TicketDetails extends TicketSummary {
   hasScreenshot: boolean;
   messages: { at: string; by: string; kind: string; text: string }[];
   /** `noteLabel`: the note in words when it names a form field (an agent's correction). */
-  timeline: { at: string; event: string; label: Bilingual; by: string; status?: string; statusLabel?: Bilingual; note?: string; noteLabel?: Bilingual }[];
+  timeline: {
+    at: string;
+    event: string;
+    label: Bilingual;
+    by: string;
+    status?: string;
+    statusLabel?: Bilingual;
+    note?: string;
+    noteLabel?: Bilingual;
+  }[];
   /** The person's cases still in progress (this one included while open). */
   openCases: OpenCaseView[];
   onsite?: {
@@ -86,7 +95,13 @@ export async function ticketDetails(deps: TicketViewDeps, id: string): Promise<T
     messages: await Promise.all(c.data.messages.map(async (m) => ({ at: m.at, by: await names.of(m.byId), kind: m.kind, text: m.text }))),
     timeline: await Promise.all(
       c.timeline.map(async (e) => ({
-        at: e.at, event: e.event, label: label(`event.${e.event}`), by: await names.of(e.actorId), status: e.status, ...(e.status ? { statusLabel: label(`status.${e.status}`) } : {}), note: e.note,
+        at: e.at,
+        event: e.event,
+        label: label(`event.${e.event}`),
+        by: await names.of(e.actorId),
+        status: e.status,
+        ...(e.status ? { statusLabel: label(`status.${e.status}`) } : {}),
+        note: e.note,
         ...(e.note && isFormField(e.note) ? { noteLabel: fieldLabel(e.note) } : {}),
       })),
     ),
@@ -94,10 +109,24 @@ export async function ticketDetails(deps: TicketViewDeps, id: string): Promise<T
     ...(o && clock
       ? {
           onsite: {
-            status: c.status, triedOnline: o.triedOnline, requestedBy: await names.of(o.requestedById), requestedAt: o.requestedAt, rejectReason: o.rejectReason,
-            deadline: clock.deadline, hoursLeft: clock.hoursLeft, breached: clock.breached, pauses: clock.pauses, slot: o.slot,
-            officer: o.officerId ? await names.of(o.officerId) : undefined, location: o.location,
-            reports: o.reports.map((r) => ({ at: r.at, representativePresent: r.representativePresent, workDone: r.workDone, resolved: r.resolved })),
+            status: c.status,
+            triedOnline: o.triedOnline,
+            requestedBy: await names.of(o.requestedById),
+            requestedAt: o.requestedAt,
+            rejectReason: o.rejectReason,
+            deadline: clock.deadline,
+            hoursLeft: clock.hoursLeft,
+            breached: clock.breached,
+            pauses: clock.pauses,
+            slot: o.slot,
+            officer: o.officerId ? await names.of(o.officerId) : undefined,
+            location: o.location,
+            reports: o.reports.map((r) => ({
+              at: r.at,
+              representativePresent: r.representativePresent,
+              workDone: r.workDone,
+              resolved: r.resolved,
+            })),
           },
         }
       : {}),
@@ -110,13 +139,21 @@ async function summaryOf(deps: TicketViewDeps, names: Names, c: Case<ComplaintDa
   const agency = agencyId ? await names.agency(agencyId) : undefined;
   const last = c.timeline.at(-1);
   return {
-    id: c.id, status: c.status, statusLabel: label(`status.${c.status}`),
-    category: c.data.category, categoryLabel: label(`complaintCategory.${c.data.category}`),
+    id: c.id,
+    status: c.status,
+    statusLabel: label(`status.${c.status}`),
+    category: c.data.category,
+    categoryLabel: label(`complaintCategory.${c.data.category}`),
     person: { id: c.applicantId, name: person?.name ?? c.applicantId, agency },
-    application: c.data.application, createdAt: c.createdAt, updatedAt: c.updatedAt,
+    application: c.data.application,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
     ageSeconds: Math.max(0, Math.round((deps.clock.now().getTime() - Date.parse(c.createdAt)) / 1000)),
     lastEvent: { event: last?.event ?? '', label: label(`event.${last?.event ?? ''}`), at: last?.at ?? c.updatedAt },
-    personActivity: c.timeline.filter((e) => e.actorId === c.applicantId).slice(-50).map((e) => e.at),
+    personActivity: c.timeline
+      .filter((e) => e.actorId === c.applicantId)
+      .slice(-50)
+      .map((e) => e.at),
   };
 }
 
@@ -127,11 +164,19 @@ class Names {
   constructor(private readonly deps: Pick<HelpdeskDeps, 'directory'>) {}
   of(id: string): Promise<string> {
     if (id === 'system') return Promise.resolve('MyGPKI');
-    if (!this.people.has(id)) this.people.set(id, this.deps.directory.getPerson(id).then((p) => p?.name ?? id));
+    if (!this.people.has(id))
+      this.people.set(
+        id,
+        this.deps.directory.getPerson(id).then((p) => p?.name ?? id),
+      );
     return this.people.get(id)!;
   }
   agency(id: string): Promise<string | undefined> {
-    if (!this.agencies.has(id)) this.agencies.set(id, this.deps.directory.getAgency(id).then((a) => a?.name ?? id));
+    if (!this.agencies.has(id))
+      this.agencies.set(
+        id,
+        this.deps.directory.getAgency(id).then((a) => a?.name ?? id),
+      );
     return this.agencies.get(id)!;
   }
 }
@@ -152,7 +197,11 @@ export interface TicketChanged {
 export class TicketEventsNotifier implements Notifier {
   private readonly last = new Map<string, string>();
 
-  constructor(private readonly inner: Notifier, private readonly events: EventBus, private readonly logger: Logger) {}
+  constructor(
+    private readonly inner: Notifier,
+    private readonly events: EventBus,
+    private readonly logger: Logger,
+  ) {}
 
   async notify(personId: string, n: Notification, dedupeKey: string): Promise<void> {
     await this.inner.notify(personId, n, dedupeKey);
@@ -163,6 +212,8 @@ export class TicketEventsNotifier implements Notifier {
     this.last.set(n.caseId, change);
     if (this.last.size > 1000) this.last.delete(this.last.keys().next().value as string);
     const e: TicketChanged = { type: 'ticket', caseId: n.caseId, event: n.event };
-    await this.events.publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>).catch((err: unknown) => this.logger.warn({ err, caseId: n.caseId }, 'could not publish the ticket change'));
+    await this.events
+      .publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>)
+      .catch((err: unknown) => this.logger.warn({ err, caseId: n.caseId }, 'could not publish the ticket change'));
   }
 }

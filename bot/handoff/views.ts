@@ -5,13 +5,24 @@ import type { HandoffRecord } from '../../domain/ports/handoff-repository.js';
 import { maskMyKad } from '../../domain/rules/mykad.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { formOf, type FormInProgress } from './dialog-form.js';
-import { formShown, handoffLabels, localeLabel, noteShown, openCasesOf, type Bilingual, type FieldShown, type OpenCaseView } from './console-labels.js';
+import {
+  formShown,
+  handoffLabels,
+  localeLabel,
+  noteShown,
+  openCasesOf,
+  type Bilingual,
+  type FieldShown,
+  type OpenCaseView,
+} from './console-labels.js';
 
 export interface ViewDeps {
   core: CoreDeps;
   conversations: ConversationRepository;
   storage: Storage;
-  transcripts: { list(conversationId: string, limit?: number): Promise<{ at: string; direction: 'in' | 'out'; activity: Record<string, unknown> }[]> };
+  transcripts: {
+    list(conversationId: string, limit?: number): Promise<{ at: string; direction: 'in' | 'out'; activity: Record<string, unknown> }[]>;
+  };
   defaultLocale: Locale;
 }
 
@@ -49,7 +60,9 @@ export async function viewOf(deps: ViewDeps, r: HandoffRecord, opts: { transcrip
   const form = formOf(item);
   if (form?.values.mykad) form.values.mykad = maskMyKad(form.values.mykad);
   const name = person?.name ?? r.personId;
-  const transcript = opts.transcript ? (await deps.transcripts.list(r.conversationId, 200)).map((e) => lineOf(e, name)).filter((e) => e.text || e.marker) : [];
+  const transcript = opts.transcript
+    ? (await deps.transcripts.list(r.conversationId, 200)).map((e) => lineOf(e, name)).filter((e) => e.text || e.marker)
+    : [];
   const formAgency = typeof form?.values.agency === 'string' ? (await deps.core.directory.getAgency(form.values.agency))?.name : undefined;
   const locale = person?.locale ?? deps.defaultLocale;
   const labels = handoffLabels(r, agentName ?? r.agentId);
@@ -57,13 +70,18 @@ export async function viewOf(deps: ViewDeps, r: HandoffRecord, opts: { transcrip
     record: r,
     person: { id: r.personId, name, email: person?.email, agency: agency?.name, locale },
     shown: {
-      status: labels.statusLabel, reason: labels.reasonLabel, locale: localeLabel(locale),
+      status: labels.statusLabel,
+      reason: labels.reasonLabel,
+      locale: localeLabel(locale),
       ...(form ? { form: formShown(form, formAgency) } : {}),
       notes: r.notes.map((n) => ({ at: n.at, text: noteShown(n.text) })),
     },
     openCases: await openCasesOf(deps.core.cases, r.personId),
     cases: (await deps.core.cases.listByApplicant(r.personId)).slice(-5).map((c) => ({ id: c.id, status: c.status })),
-    agentName, waitingSeconds: Math.max(0, Math.round((deps.core.clock.now().getTime() - Date.parse(r.queuedAt)) / 1000)), form, transcript,
+    agentName,
+    waitingSeconds: Math.max(0, Math.round((deps.core.clock.now().getTime() - Date.parse(r.queuedAt)) / 1000)),
+    form,
+    transcript,
   };
 }
 
@@ -74,14 +92,17 @@ export function stateKey(conv: ConversationRecord): string | undefined {
 }
 
 /** One transcript line: the text, or a marker the console shows in words (a card pressed, an attachment). */
-function lineOf(e: { at: string; direction: 'in' | 'out'; activity: Record<string, unknown> }, personName: string): ConversationView['transcript'][number] {
+function lineOf(
+  e: { at: string; direction: 'in' | 'out'; activity: Record<string, unknown> },
+  personName: string,
+): ConversationView['transcript'][number] {
   const a = e.activity;
   const from = e.direction === 'in' ? ('user' as const) : ('bot' as const);
   const agent = (a.channelData as { agent?: { name?: string } } | undefined)?.agent?.name;
-  const name = from === 'user' ? personName : agent ?? 'MyGPKI';
+  const name = from === 'user' ? personName : (agent ?? 'MyGPKI');
   if (typeof a.text === 'string' && a.text) return { at: e.at, from, name, text: a.text };
   if (from === 'user' && a.value) return { at: e.at, from, name, text: '', marker: 'card' };
-  if (Array.isArray(a.attachments) && a.attachments.length) return { at: e.at, from, name, text: '', marker: from === 'user' ? 'attachment' : 'card' };
+  if (Array.isArray(a.attachments) && a.attachments.length)
+    return { at: e.at, from, name, text: '', marker: from === 'user' ? 'attachment' : 'card' };
   return { at: e.at, from, name, text: '' };
 }
-

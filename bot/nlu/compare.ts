@@ -62,8 +62,19 @@ function classifyAll(nlu: Nlu, examples: readonly Example[]): Scored[] {
 function crossValidated(v: Variant, examples: readonly Example[]): Scored[] {
   const all: Scored[] = [];
   for (let fold = 0; fold < K; fold++) {
-    const nlu = new Nlu(train(v.kind, examples.filter((_, i) => i % K !== fold), v.opts));
-    all.push(...classifyAll(nlu, examples.filter((_, i) => i % K === fold)));
+    const nlu = new Nlu(
+      train(
+        v.kind,
+        examples.filter((_, i) => i % K !== fold),
+        v.opts,
+      ),
+    );
+    all.push(
+      ...classifyAll(
+        nlu,
+        examples.filter((_, i) => i % K === fold),
+      ),
+    );
   }
   return all;
 }
@@ -96,10 +107,13 @@ function withTypos(examples: readonly Example[], known: ReadonlySet<string>, see
     const op = Math.floor(random() * 4);
     const letter = letters[Math.floor(random() * 26)]!;
     const typo =
-      op === 0 ? w.slice(0, at) + w.slice(at + 1)
-      : op === 1 ? w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2)
-      : op === 2 ? w.slice(0, at) + letter + w.slice(at + 1)
-      : w.slice(0, at) + letter + w.slice(at);
+      op === 0
+        ? w.slice(0, at) + w.slice(at + 1)
+        : op === 1
+          ? w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2)
+          : op === 2
+            ? w.slice(0, at) + letter + w.slice(at + 1)
+            : w.slice(0, at) + letter + w.slice(at);
     words[i] = typo;
     return { text: words.join(' '), intent: e.intent };
   });
@@ -118,7 +132,9 @@ function main(): void {
   const known = new Set([...Object.keys(CONCEPTS), ...training.flatMap((e) => e.text.toLowerCase().split(/[^a-z]+/))]);
   const typos = withTypos([...heldout, ...fresh], known);
   out(`training ${training.length}, held-out ${heldout.length}, fresh ${fresh.length}, typo copy ${typos.length}`);
-  out(`${'variant'.padEnd(18)}${'CV acc'.padStart(8)}${'CV nll'.padStart(8)}${'CV oos→op'.padStart(11)}${'CV oos rec'.padStart(12)}${'heldout'.padStart(9)}${'h oos→op'.padStart(10)}${'fresh'.padStart(8)}${'typos'.padStart(8)}${'train s'.padStart(9)}`);
+  out(
+    `${'variant'.padEnd(18)}${'CV acc'.padStart(8)}${'CV nll'.padStart(8)}${'CV oos→op'.padStart(11)}${'CV oos rec'.padStart(12)}${'heldout'.padStart(9)}${'h oos→op'.padStart(10)}${'fresh'.padStart(8)}${'typos'.padStart(8)}${'train s'.padStart(9)}`,
+  );
   for (const v of VARIANTS.filter((x) => pick.includes(x.name))) {
     const cv = summary(crossValidated(v, training));
     const started = performance.now();
@@ -127,7 +143,9 @@ function main(): void {
     const h = summary(classifyAll(nlu, heldout));
     const f = summary(classifyAll(nlu, fresh));
     const t = summary(classifyAll(nlu, typos));
-    out(`${v.name.padEnd(18)}${cv.acc.toFixed(4).padStart(8)}${cv.nll.toFixed(3).padStart(8)}${pct(cv.oosToCert).padStart(11)}${pct(cv.oosRecall).padStart(12)}${h.acc.toFixed(4).padStart(9)}${pct(h.oosToCert).padStart(10)}${f.acc.toFixed(4).padStart(8)}${t.acc.toFixed(4).padStart(8)}${secs.toFixed(2).padStart(9)}`);
+    out(
+      `${v.name.padEnd(18)}${cv.acc.toFixed(4).padStart(8)}${cv.nll.toFixed(3).padStart(8)}${pct(cv.oosToCert).padStart(11)}${pct(cv.oosRecall).padStart(12)}${h.acc.toFixed(4).padStart(9)}${pct(h.oosToCert).padStart(10)}${f.acc.toFixed(4).padStart(8)}${t.acc.toFixed(4).padStart(8)}${secs.toFixed(2).padStart(9)}`,
+    );
   }
 
   if (args.includes('--temperatures')) {
@@ -135,7 +153,9 @@ function main(): void {
     out('temperature: cross-validated log loss (accuracy does not change)');
     for (const temperature of [0.7, 1, 1.5, 2, 3, 5]) {
       const b = summary(crossValidated({ name: `t${temperature}`, kind: 'bayes', opts: { temperature } }, training));
-      const l = summary(crossValidated({ name: `t${temperature}`, kind: 'logistic', opts: { logisticTemperature: temperature } }, training));
+      const l = summary(
+        crossValidated({ name: `t${temperature}`, kind: 'logistic', opts: { logisticTemperature: temperature } }, training),
+      );
       out(`  T=${String(temperature).padEnd(4)} log loss: bayes ${b.nll.toFixed(4)}, logistic ${l.nll.toFixed(4)}`);
     }
   }
@@ -143,18 +163,33 @@ function main(): void {
     const kind = (args.includes('--kind') ? args[args.indexOf('--kind') + 1] : 'bayes') as ClassifierKind;
     const s = crossValidated({ name: kind, kind, opts: {} }, training);
     out();
-    out(`confidence threshold (${kind}, 10-fold CV on the training data): acted on, accuracy of those, out-of-scope acted on as a certificate operation`);
+    out(
+      `confidence threshold (${kind}, 10-fold CV on the training data): acted on, accuracy of those, out-of-scope acted on as a certificate operation`,
+    );
     const oos = s.filter((r) => r.e.intent === 'out_of_scope');
     for (const th of [0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]) {
       const acted = s.filter((r) => r.c.confidence >= th);
       const right = acted.filter((r) => r.c.intent === r.e.intent).length;
       const oosActed = oos.filter((r) => r.c.confidence >= th && CERTIFICATE_OPERATIONS.has(r.c.intent)).length;
-      out(`  ${th.toFixed(2)}  ${pct(acted.length / s.length).padStart(6)}  ${(right / (acted.length || 1)).toFixed(4)}  ${pct(oosActed / (oos.length || 1)).padStart(6)}`);
+      out(
+        `  ${th.toFixed(2)}  ${pct(acted.length / s.length).padStart(6)}  ${(right / (acted.length || 1)).toFixed(4)}  ${pct(oosActed / (oos.length || 1)).padStart(6)}`,
+      );
     }
     out('reliability: confidence bin, share of utterances, accuracy in the bin');
-    for (const [lo, hi] of [[0, 0.4], [0.4, 0.5], [0.5, 0.6], [0.6, 0.7], [0.7, 0.8], [0.8, 0.9], [0.9, 0.97], [0.97, 1.01]] as const) {
+    for (const [lo, hi] of [
+      [0, 0.4],
+      [0.4, 0.5],
+      [0.5, 0.6],
+      [0.6, 0.7],
+      [0.7, 0.8],
+      [0.8, 0.9],
+      [0.9, 0.97],
+      [0.97, 1.01],
+    ] as const) {
       const bin = s.filter((r) => r.c.confidence >= lo && r.c.confidence < hi);
-      out(`  [${lo.toFixed(2)}, ${Math.min(hi, 1).toFixed(2)})  ${pct(bin.length / s.length).padStart(6)}  ${(bin.filter((r) => r.c.intent === r.e.intent).length / (bin.length || 1)).toFixed(3)}`);
+      out(
+        `  [${lo.toFixed(2)}, ${Math.min(hi, 1).toFixed(2)})  ${pct(bin.length / s.length).padStart(6)}  ${(bin.filter((r) => r.c.intent === r.e.intent).length / (bin.length || 1)).toFixed(3)}`,
+      );
     }
   }
 }

@@ -18,19 +18,21 @@ export const HELDOUT_FILE = path.join(DATA_DIR, 'heldout.jsonl');
 /** Reads a JSONL file of examples; a bad line fails loudly with its file and line number. */
 export function readExamples(file: string): Example[] {
   const out: Example[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      throw new Error(`${file}:${i + 1}: not JSON`);
-    }
-    const { text, intent } = (row ?? {}) as { text?: unknown; intent?: unknown };
-    if (typeof text !== 'string' || !text.trim()) throw new Error(`${file}:${i + 1}: "text" must be a non-empty string`);
-    if (!isIntent(intent)) throw new Error(`${file}:${i + 1}: unknown intent ${JSON.stringify(intent)}`);
-    out.push({ text, intent });
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let row: unknown;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        throw new Error(`${file}:${i + 1}: not JSON`);
+      }
+      const { text, intent } = (row ?? {}) as { text?: unknown; intent?: unknown };
+      if (typeof text !== 'string' || !text.trim()) throw new Error(`${file}:${i + 1}: "text" must be a non-empty string`);
+      if (!isIntent(intent)) throw new Error(`${file}:${i + 1}: unknown intent ${JSON.stringify(intent)}`);
+      out.push({ text, intent });
+    });
   return out;
 }
 

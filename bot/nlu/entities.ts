@@ -25,7 +25,8 @@ export const PATTERNS = {
   mykad: /(?<![\d-])(\d{6})[\s-]?(\d{2})[\s-]?(\d{4})(?![\d-])/g,
   // Colon-separated byte pairs (as viewers show them), or a long hex run that contains a letter
   // and a digit (so neither a MyKad nor a word can pass for one), or any hex run after a keyword.
-  serial: /\b(?:(?:[0-9a-f]{2}:){3,}[0-9a-f]{2}|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,40})\b|(?<=\b(?:serial|siri|s\/n|sn)(?:\s+(?:no|number|nombor))?[\s.:#]*)[0-9a-f]{6,40}\b/gi,
+  serial:
+    /\b(?:(?:[0-9a-f]{2}:){3,}[0-9a-f]{2}|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,40})\b|(?<=\b(?:serial|siri|s\/n|sn)(?:\s+(?:no|number|nombor))?[\s.:#]*)[0-9a-f]{6,40}\b/gi,
   // Host names: labels and a letter TLD; an optional `*.` for wildcards; URLs reduce to their host.
   domain: /(?<![\w@.-])(?:https?:\/\/)?((?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w@-])/gi,
 };

@@ -42,7 +42,9 @@ function main(): void {
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
   out(`file: ${opts.file}`);
-  out(`classifier: ${opts.kind}${opts.kind === DEFAULT_CLASSIFIER ? ' (the one the bot runs)' : ''}, trained on ${training.length} utterances`);
+  out(
+    `classifier: ${opts.kind}${opts.kind === DEFAULT_CLASSIFIER ? ' (the one the bot runs)' : ''}, trained on ${training.length} utterances`,
+  );
   const report = evaluate(loadNlu({ kind: opts.kind, examples: training }), examples);
   for (const line of formatReport(report)) out(line);
 
@@ -53,7 +55,9 @@ function main(): void {
       const started = performance.now();
       const r = evaluate(loadNlu({ kind, examples: training }), examples);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      out(`  ${kind.padEnd(9)} accuracy ${r.accuracy.toFixed(4)}, out_of_scope → certificate operation ${(r.outOfScope.toCertificateOperation * 100).toFixed(1)}%  (${secs} s incl. training if not cached)`);
+      out(
+        `  ${kind.padEnd(9)} accuracy ${r.accuracy.toFixed(4)}, out_of_scope → certificate operation ${(r.outOfScope.toCertificateOperation * 100).toFixed(1)}%  (${secs} s incl. training if not cached)`,
+      );
     }
   }
   if (opts.cv) {
@@ -61,12 +65,14 @@ function main(): void {
     out();
     out(`10-fold cross-validation on the training data (${opts.kind}): accuracy ${cv.accuracy.toFixed(4)} over ${cv.n}`);
   }
-  out(JSON.stringify({
-    accuracy: Number(report.accuracy.toFixed(4)),
-    n: report.n,
-    outOfScopeToOperation: Number(report.outOfScope.toCertificateOperation.toFixed(4)),
-    actedWithoutAsking: Number(report.outOfScope.actedWithoutAsking.toFixed(4)),
-  }));
+  out(
+    JSON.stringify({
+      accuracy: Number(report.accuracy.toFixed(4)),
+      n: report.n,
+      outOfScopeToOperation: Number(report.outOfScope.toCertificateOperation.toFixed(4)),
+      actedWithoutAsking: Number(report.outOfScope.actedWithoutAsking.toFixed(4)),
+    }),
+  );
 }
 
 main();

@@ -10,7 +10,10 @@ export type LabelledExample = Example & { kind?: string; voice?: string };
 /** Like readExamples, keeping the optional `kind` and `voice` of each line. */
 export function readLabelledExamples(file: string): LabelledExample[] {
   const examples = readExamples(file);
-  const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
   return examples.map((e, i) => ({ ...e, kind: text(rows[i]?.kind), voice: text(rows[i]?.voice) }));
 }
@@ -45,7 +48,13 @@ export interface EvalReport {
    * and at CONFIDENCE_THRESHOLD or more), and the share the bot would open a case for without
    * asking, by policy.decide with its real thresholds (must be 0).
    */
-  outOfScope: { n: number; toCertificateOperation: number; confidentlyToCertificateOperation: number; actedWithoutAsking: number; examples: string[] };
+  outOfScope: {
+    n: number;
+    toCertificateOperation: number;
+    confidentlyToCertificateOperation: number;
+    actedWithoutAsking: number;
+    examples: string[];
+  };
   perKind: GroupScore[];
   perVoice: GroupScore[];
   /** What policy.decide does with the utterances labelled with a case-opening intent. */
@@ -112,21 +121,26 @@ export function evaluate(nlu: Nlu, examples: readonly LabelledExample[]): EvalRe
   };
 }
 
-function groups(results: { e: LabelledExample; c: { intent: Intent }; d: Decision }[], key: (e: LabelledExample) => string | undefined): GroupScore[] {
+function groups(
+  results: { e: LabelledExample; c: { intent: Intent }; d: Decision }[],
+  key: (e: LabelledExample) => string | undefined,
+): GroupScore[] {
   const by = new Map<string, typeof results>();
   for (const r of results) {
     const k = key(r.e);
     if (k === undefined) continue;
     by.set(k, [...(by.get(k) ?? []), r]);
   }
-  return [...by].map(([group, rs]) => ({
-    group,
-    n: rs.length,
-    accuracy: rs.filter((r) => r.c.intent === r.e.intent).length / rs.length,
-    acted: rs.filter((r) => r.d.kind === 'act').length / rs.length,
-    asked: rs.filter((r) => r.d.kind === 'confirm' || r.d.kind === 'suggest').length / rs.length,
-    declined: rs.filter((r) => r.d.kind === 'outOfScope').length / rs.length,
-  })).sort((a, b) => a.accuracy - b.accuracy || a.group.localeCompare(b.group));
+  return [...by]
+    .map(([group, rs]) => ({
+      group,
+      n: rs.length,
+      accuracy: rs.filter((r) => r.c.intent === r.e.intent).length / rs.length,
+      acted: rs.filter((r) => r.d.kind === 'act').length / rs.length,
+      asked: rs.filter((r) => r.d.kind === 'confirm' || r.d.kind === 'suggest').length / rs.length,
+      declined: rs.filter((r) => r.d.kind === 'outOfScope').length / rs.length,
+    }))
+    .sort((a, b) => a.accuracy - b.accuracy || a.group.localeCompare(b.group));
 }
 
 /**
@@ -137,7 +151,12 @@ export function crossValidate(kind: ClassifierKind, examples: readonly Example[]
   let right = 0;
   for (let fold = 0; fold < k; fold++) {
     const test = examples.filter((_, i) => i % k === fold);
-    const nlu = new Nlu(train(kind, examples.filter((_, i) => i % k !== fold)));
+    const nlu = new Nlu(
+      train(
+        kind,
+        examples.filter((_, i) => i % k !== fold),
+      ),
+    );
     right += test.filter((e) => nlu.classify(e.text).intent === e.intent).length;
   }
   return { accuracy: examples.length ? right / examples.length : 0, n: examples.length };
@@ -152,7 +171,10 @@ function groupLines(title: string, scores: GroupScore[]): string[] {
   return [
     '',
     `${title.padEnd(width)}${'n'.padStart(5)}${'accuracy'.padStart(10)}${'acted'.padStart(8)}${'asked'.padStart(8)}${'declined'.padStart(10)}`,
-    ...scores.map((s) => `${s.group.padEnd(width)}${String(s.n).padStart(5)}${s.accuracy.toFixed(3).padStart(10)}${pct(s.acted).padStart(8)}${pct(s.asked).padStart(8)}${pct(s.declined).padStart(10)}`),
+    ...scores.map(
+      (s) =>
+        `${s.group.padEnd(width)}${String(s.n).padStart(5)}${s.accuracy.toFixed(3).padStart(10)}${pct(s.acted).padStart(8)}${pct(s.asked).padStart(8)}${pct(s.declined).padStart(10)}`,
+    ),
   ];
 }
 
@@ -167,7 +189,10 @@ export function formatReport(r: EvalReport): string[] {
     `requests that open a case (${r.caseRequests.n}): begun at once ${pct(share(r.caseRequests.actedAtOnce, r.caseRequests.n))} (right ${r.caseRequests.actedRight} of ${r.caseRequests.actedAtOnce}), asked first ${pct(share(r.caseRequests.asked, r.caseRequests.n))} (right intent first ${r.caseRequests.askedRightFirst}, among the choices ${r.caseRequests.askedRightOffered}, of ${r.caseRequests.asked})`,
     '',
     `${'intent'.padEnd(24)}${'n'.padStart(5)}${'precision'.padStart(11)}${'recall'.padStart(9)}`,
-    ...r.perIntent.map((s) => `${s.intent.padEnd(24)}${String(s.support).padStart(5)}${s.precision.toFixed(3).padStart(11)}${s.recall.toFixed(3).padStart(9)}`),
+    ...r.perIntent.map(
+      (s) =>
+        `${s.intent.padEnd(24)}${String(s.support).padStart(5)}${s.precision.toFixed(3).padStart(11)}${s.recall.toFixed(3).padStart(9)}`,
+    ),
     ...groupLines('kind', r.perKind),
     ...groupLines('voice', r.perVoice),
     '',

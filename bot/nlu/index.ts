@@ -30,7 +30,19 @@ const CONTENT_FREE = new Set(['#plain', '#oov', '#oov2']);
 // What a certificate operation acts on. Without one of these and with words the model never saw,
 // "renew my road tax" or "mohon pasport baru" is about something else, not a certificate
 // (`#othercert`, a birth or course certificate, is not one either).
-const CERTIFICATE_OBJECTS = new Set(['#cert', '#medium', '#server', '#training', '#user', '#serial', '#privkey', '#mykad', '#email', '#pin', '#govapp']);
+const CERTIFICATE_OBJECTS = new Set([
+  '#cert',
+  '#medium',
+  '#server',
+  '#training',
+  '#user',
+  '#serial',
+  '#privkey',
+  '#mykad',
+  '#email',
+  '#pin',
+  '#govapp',
+]);
 
 /** The recogniser: a trained model plus the rules around it. Classifying is pure and synchronous. */
 export class Nlu {
@@ -42,7 +54,11 @@ export class Nlu {
     if (!encoded.some((f) => !CONTENT_FREE.has(f))) {
       return { intent: 'out_of_scope', confidence: 1, top: [{ intent: 'out_of_scope', score: 1 }], entities };
     }
-    let top: Classification['top'] = this.model.scores(encoded).slice(0, 5).filter((s) => isIntent(s.label)).map((s) => ({ intent: s.label as Intent, score: s.value }));
+    let top: Classification['top'] = this.model
+      .scores(encoded)
+      .slice(0, 5)
+      .filter((s) => isIntent(s.label))
+      .map((s) => ({ intent: s.label as Intent, score: s.value }));
     const best = top[0]!;
     if (CERTIFICATE_OPERATIONS.has(best.intent) && encoded.includes('#oov') && !encoded.some((f) => CERTIFICATE_OBJECTS.has(f))) {
       const oos: Classification['top'][number] = { intent: 'out_of_scope', score: best.score };

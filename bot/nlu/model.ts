@@ -67,7 +67,11 @@ const ENSEMBLE_WEIGHT = 0.5;
 /** Fitted like BAYES_TEMPERATURE (README). */
 export const LOGISTIC_TEMPERATURE = 1;
 const DEFAULTS: Required<Omit<TrainOptions, 'softmax'>> = {
-  spelling: true, temperature: BAYES_TEMPERATURE, logisticTemperature: LOGISTIC_TEMPERATURE, ensembleWeight: ENSEMBLE_WEIGHT, subwords: false,
+  spelling: true,
+  temperature: BAYES_TEMPERATURE,
+  logisticTemperature: LOGISTIC_TEMPERATURE,
+  ensembleWeight: ENSEMBLE_WEIGHT,
+  subwords: false,
 };
 
 const CORRECTOR = new SpellingCorrector();
@@ -95,7 +99,9 @@ export function trainingDocuments(examples: readonly Example[], opts: TrainOptio
     for (const [g, n] of grams) if (n > 1) known.add(g);
   }
   const subwords = opts.subwords ?? DEFAULTS.subwords;
-  return raw.map((d) => ({ features: encodeWith(known, d.features, corrector, subwords), intent: d.intent })).filter((d) => d.features.length > 0);
+  return raw
+    .map((d) => ({ features: encodeWith(known, d.features, corrector, subwords), intent: d.intent }))
+    .filter((d) => d.features.length > 0);
 }
 
 /** `~abc` features of a word, with `^`/`$` marking its ends. */
@@ -237,14 +243,14 @@ function wrap(kind: ClassifierKind, fitted: Fitted, opts: TrainOptions): Wrapped
   const counts: Record<string, number> = natural ? (natural as unknown as { features: Record<string, number> }).features : {};
   const vocabulary = new Set([...Object.keys(counts), ...Object.keys(fitted.softmax?.weights ?? {})]);
   const corrector = (opts.spelling ?? DEFAULTS.spelling) ? CORRECTOR : undefined;
-  const sorted = (labels: readonly string[], p: Float64Array) => labels.map((label, j) => ({ label, value: p[j]! })).sort((a, b) => b.value - a.value);
+  const sorted = (labels: readonly string[], p: Float64Array) =>
+    labels.map((label, j) => ({ label, value: p[j]! })).sort((a, b) => b.value - a.value);
   let scores: (feats: string[]) => { label: string; value: number }[];
   if (kind === 'bayes') scores = (feats) => bayes!.scores(feats, temperature);
   else if (kind === 'logistic') {
     const t = opts.logisticTemperature ?? DEFAULTS.logisticTemperature;
     scores = (feats) => sorted(softmax!.labels, t === 1 ? softmax!.probabilities(feats) : soften(softmax!.probabilities(feats), t));
-  }
-  else if (kind === 'ensemble') {
+  } else if (kind === 'ensemble') {
     // Log-linear mix: p ∝ p_bayes^w · p_logistic^(1−w), label by label (both know the same labels).
     const labels = bayes!.labelOrder;
     const map = labels.map((l) => softmax!.labels.indexOf(l));

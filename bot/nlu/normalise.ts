@@ -12,7 +12,13 @@ const PLACEHOLDERS: [RegExp, (m: string, host?: string) => string][] = [
 ];
 
 // One alternation, longest phrase first, so "sijil digital pengguna" wins over "sijil digital".
-const PHRASE_RE = new RegExp(`(?<=^| )(${[...PHRASES].sort((a, b) => b.length - a.length).map(escapeRe).join('|')})(?= |$)`, 'g');
+const PHRASE_RE = new RegExp(
+  `(?<=^| )(${[...PHRASES]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|')})(?= |$)`,
+  'g',
+);
 
 /**
  * Chat text → the canonical form the classifier reads: lower case, entities as placeholders,
@@ -21,7 +27,8 @@ const PHRASE_RE = new RegExp(`(?<=^| )(${[...PHRASES].sort((a, b) => b.length - 
  */
 export function normalise(text: string): string {
   let s = text.normalize('NFKC');
-  for (const [re, word] of PLACEHOLDERS) s = s.replace(re, (m: string, host?: unknown) => word(m, typeof host === 'string' ? host : undefined));
+  for (const [re, word] of PLACEHOLDERS)
+    s = s.replace(re, (m: string, host?: unknown) => word(m, typeof host === 'string' ? host : undefined));
   s = s
     .toLowerCase()
     .replace(/[’']/g, '')
@@ -88,7 +95,11 @@ export function withoutClitic(word: string): string | undefined {
 
 // Words the normaliser knows without the model: what a clitic may be taken off to reach.
 const LEXICON_WORDS: ReadonlySet<string> = new Set([
-  ...Object.keys(CONCEPTS), ...Object.keys(SHORT_FORMS), ...STOPWORDS, ...PHRASES.flatMap((p) => p.split(' ')), ...QUESTION_WORDS,
+  ...Object.keys(CONCEPTS),
+  ...Object.keys(SHORT_FORMS),
+  ...STOPWORDS,
+  ...PHRASES.flatMap((p) => p.split(' ')),
+  ...QUESTION_WORDS,
 ]);
 
 function escapeRe(s: string): string {

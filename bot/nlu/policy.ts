@@ -37,7 +37,12 @@ const RUNNER_UP_FLOOR = 0.05;
 const OTHER_WORLD: ReadonlySet<string> = new Set([...OTHER_SENSES, '#othercert', '#office_it', '#smalltalk']);
 
 /** The intents that open a case when acted on (bot/nlu-routes.ts act()). */
-export const CASE_INTENTS: ReadonlySet<Intent> = new Set<Intent>([...CERTIFICATE_OPERATIONS, 'complaint', 'advisory_request', 'onsite_support']);
+export const CASE_INTENTS: ReadonlySet<Intent> = new Set<Intent>([
+  ...CERTIFICATE_OPERATIONS,
+  'complaint',
+  'advisory_request',
+  'onsite_support',
+]);
 
 const USER_OBJECTS = ['#cert', '#medium', '#user', '#serial', '#privkey', '#mykad', '#govapp'];
 /** The features (bot/nlu/lexicon.ts concepts) that name what each case-opening intent acts on. */
@@ -54,7 +59,20 @@ export const OBJECTS: Readonly<Partial<Record<Intent, readonly string[]>>> = {
   revoke_training_cert: ['#training'],
   replace_training_cert: ['#training'],
   // A complaint is about something of ours going wrong: a code, a PIN, a login, a download…
-  complaint: ['#complaint', '#cert', '#medium', '#code', '#pin', '#login', '#download', '#upload', '#helpdesk', '#govapp', '#error', '#blocked'],
+  complaint: [
+    '#complaint',
+    '#cert',
+    '#medium',
+    '#code',
+    '#pin',
+    '#login',
+    '#download',
+    '#upload',
+    '#helpdesk',
+    '#govapp',
+    '#error',
+    '#blocked',
+  ],
   advisory_request: ['#advice', '#session'],
   onsite_support: ['#onsite'],
 };
@@ -79,7 +97,12 @@ export function mayActAtOnce(u: Understood): boolean {
   if (!CASE_INTENTS.has(u.intent)) return true;
   if (!u.features || !u.unknown) return false;
   const objects = OBJECTS[u.intent] ?? [];
-  return u.confidence >= ACT_THRESHOLD && u.features.some((f) => objects.includes(f)) && !u.features.some((f) => OTHER_WORLD.has(f)) && u.unknown.length === 0;
+  return (
+    u.confidence >= ACT_THRESHOLD &&
+    u.features.some((f) => objects.includes(f)) &&
+    !u.features.some((f) => OTHER_WORLD.has(f)) &&
+    u.unknown.length === 0
+  );
 }
 
 /**
@@ -105,7 +128,13 @@ export function decide(u: Understood): Decision {
   return { kind: 'confirm', choices: [u.intent, ...runnersUp].slice(0, MAX_CHOICES) };
 }
 
-const INTENT_OF_COMMAND: Record<ShortCommand['kind'], Intent> = { cancel: 'cancel', help: 'help', menu: 'greeting', agent: 'talk_to_agent', language: 'switch_language' };
+const INTENT_OF_COMMAND: Record<ShortCommand['kind'], Intent> = {
+  cancel: 'cancel',
+  help: 'help',
+  menu: 'greeting',
+  agent: 'talk_to_agent',
+  language: 'switch_language',
+};
 
 /**
  * What the bot does with a typed message (no question open, no dialog): a short command

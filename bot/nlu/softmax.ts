@@ -20,7 +20,10 @@ export interface SoftmaxOptions {
 
 export const SOFTMAX_DEFAULTS: SoftmaxOptions = { epochs: 40, learningRate: 0.3, l2: 1e-4, seed: 7 };
 
-export function trainSoftmax(docs: readonly { features: string[]; intent: string }[], opts: SoftmaxOptions = SOFTMAX_DEFAULTS): SoftmaxState {
+export function trainSoftmax(
+  docs: readonly { features: string[]; intent: string }[],
+  opts: SoftmaxOptions = SOFTMAX_DEFAULTS,
+): SoftmaxState {
   const labels = [...new Set(docs.map((d) => d.intent))].sort();
   const k = labels.length;
   const labelIndex = new Map(labels.map((l, i) => [l, i]));

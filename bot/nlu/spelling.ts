@@ -2,10 +2,49 @@ import { CONCEPTS, SHORT_FORMS, STOPWORDS } from './lexicon.js';
 import { features, normalise } from './normalise.js';
 
 /** The concepts a typo is corrected into: the requests' own verbs and objects, all long and rare words in everyday text. */
-const TARGETS = new Set(['#cert', '#user', '#server', '#training', '#medium', '#apply', '#renew', '#expire', '#revoke', '#cancel', '#replace', '#lost',
-  '#damaged', '#status', '#complaint', '#problem', '#error', '#blocked', '#onsite', '#advice', '#session', '#help', '#agent', '#privkey', '#leaked',
-  '#code', '#login', '#download', '#upload', '#approve', '#approved', '#talk', '#process', '#lang', '#withdraw', '#govapp', '#submitted', '#tasks',
-  '#greet', '#sign', '#please']);
+const TARGETS = new Set([
+  '#cert',
+  '#user',
+  '#server',
+  '#training',
+  '#medium',
+  '#apply',
+  '#renew',
+  '#expire',
+  '#revoke',
+  '#cancel',
+  '#replace',
+  '#lost',
+  '#damaged',
+  '#status',
+  '#complaint',
+  '#problem',
+  '#error',
+  '#blocked',
+  '#onsite',
+  '#advice',
+  '#session',
+  '#help',
+  '#agent',
+  '#privkey',
+  '#leaked',
+  '#code',
+  '#login',
+  '#download',
+  '#upload',
+  '#approve',
+  '#approved',
+  '#talk',
+  '#process',
+  '#lang',
+  '#withdraw',
+  '#govapp',
+  '#submitted',
+  '#tasks',
+  '#greet',
+  '#sign',
+  '#please',
+]);
 
 /** What a correction into a stop word reads as: nothing (the word is dropped, not counted as unknown). */
 export const STOP = '#stop';

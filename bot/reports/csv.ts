@@ -32,7 +32,19 @@ export function malaysiaStamp(at: string | undefined): string | undefined {
   return new Date(Date.parse(at) + MALAYSIA_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-const MEASUREMENT_COLUMNS = ['measure', 'caseId', 'kind', 'agency', 'month', 'started', 'ended', 'workingHours', 'targetHours', 'excludedHours', 'met'] as const;
+const MEASUREMENT_COLUMNS = [
+  'measure',
+  'caseId',
+  'kind',
+  'agency',
+  'month',
+  'started',
+  'ended',
+  'workingHours',
+  'targetHours',
+  'excludedHours',
+  'met',
+] as const;
 const SATISFACTION_COLUMNS = ['caseId', 'kind', 'agency', 'month', 'score', 'comment', 'ratedAt'] as const;
 
 /**
@@ -46,8 +58,17 @@ export function measurementsCsv(ms: readonly Measurement[], lang: Locale): strin
   return csvDocument(
     MEASUREMENT_COLUMNS.map((c) => t(lang, `reports.csv.${c}`)),
     ms.map((m) => [
-      tDynamic(lang, `reports.measure.${m.measure}`, 'system'), m.caseId, m.kind, m.agencyId, m.month, malaysiaStamp(m.startedAt), malaysiaStamp(m.endedAt),
-      m.workingHours, m.targetHours, m.excludedHours, yesNo(m.met),
+      tDynamic(lang, `reports.measure.${m.measure}`, 'system'),
+      m.caseId,
+      m.kind,
+      m.agencyId,
+      m.month,
+      malaysiaStamp(m.startedAt),
+      malaysiaStamp(m.endedAt),
+      m.workingHours,
+      m.targetHours,
+      m.excludedHours,
+      yesNo(m.met),
     ]),
   );
 }

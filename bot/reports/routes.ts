@@ -19,7 +19,7 @@ export interface ReportsDeps {
 }
 
 /**
- * The service-level and satisfaction reports (issue #18) for the lead agency and admins: the
+ * The service-level and satisfaction reports for the lead agency and admins: the
  * page `/console/reports`, its JSON (`/console/api/reports`) and two CSV downloads
  * (`/console/api/reports.csv`, one row per measurement; `/console/api/reports/satisfaction.csv`,
  * one row per rating). Each takes `from`, `to` (YYYY-MM, Malaysian months, default the last six),
@@ -51,25 +51,46 @@ export function mountReports(server: Server, guarded: Guarded, deps: ReportsDeps
       await answer(req, res, checked.value, report);
     });
 
-  server.get('/console/api/reports', withRequest(async (_req, res, r, report) => {
-    const agencies = await deps.helpdesk.directory.listAgencies();
-    const query = new URLSearchParams({ from: r.query.fromMonth, to: r.query.toMonth, ...(r.query.agencyId ? { agency: r.query.agencyId } : {}) });
-    res.send(200, {
-      ...report,
-      months: monthList(r.query.fromMonth, r.query.toMonth),
-      agencies: agencies.map((a) => ({ id: a.id, name: a.name, ...(a.nameEn ? { nameEn: a.nameEn } : {}) })),
-      measureNames: Object.fromEntries(SERVICE_MEASURES.map((m) => [m, bilingual((l) => t(l, `reports.measure.${m}`))])),
-      downloads: { measurements: `/console/api/reports.csv?${query}`, satisfaction: `/console/api/reports/satisfaction.csv?${query}` },
-    });
-  }));
+  server.get(
+    '/console/api/reports',
+    withRequest(async (_req, res, r, report) => {
+      const agencies = await deps.helpdesk.directory.listAgencies();
+      const query = new URLSearchParams({
+        from: r.query.fromMonth,
+        to: r.query.toMonth,
+        ...(r.query.agencyId ? { agency: r.query.agencyId } : {}),
+      });
+      res.send(200, {
+        ...report,
+        months: monthList(r.query.fromMonth, r.query.toMonth),
+        agencies: agencies.map((a) => ({ id: a.id, name: a.name, ...(a.nameEn ? { nameEn: a.nameEn } : {}) })),
+        measureNames: Object.fromEntries(SERVICE_MEASURES.map((m) => [m, bilingual((l) => t(l, `reports.measure.${m}`))])),
+        downloads: { measurements: `/console/api/reports.csv?${query}`, satisfaction: `/console/api/reports/satisfaction.csv?${query}` },
+      });
+    }),
+  );
 
-  server.get('/console/api/reports.csv', withRequest((_req, res, r, report) => {
-    sendCsv(res, `${t(r.lang, 'reports.csv.file')}-${r.query.fromMonth}-${r.query.toMonth}${r.query.agencyId ? `-${r.query.agencyId}` : ''}.csv`, measurementsCsv(report.measurements, r.lang));
-  }));
+  server.get(
+    '/console/api/reports.csv',
+    withRequest((_req, res, r, report) => {
+      sendCsv(
+        res,
+        `${t(r.lang, 'reports.csv.file')}-${r.query.fromMonth}-${r.query.toMonth}${r.query.agencyId ? `-${r.query.agencyId}` : ''}.csv`,
+        measurementsCsv(report.measurements, r.lang),
+      );
+    }),
+  );
 
-  server.get('/console/api/reports/satisfaction.csv', withRequest((_req, res, r, report) => {
-    sendCsv(res, `${t(r.lang, 'reports.csv.satisfactionFile')}-${r.query.fromMonth}-${r.query.toMonth}${r.query.agencyId ? `-${r.query.agencyId}` : ''}.csv`, satisfactionCsv(report.satisfaction.rows, r.lang));
-  }));
+  server.get(
+    '/console/api/reports/satisfaction.csv',
+    withRequest((_req, res, r, report) => {
+      sendCsv(
+        res,
+        `${t(r.lang, 'reports.csv.satisfactionFile')}-${r.query.fromMonth}-${r.query.toMonth}${r.query.agencyId ? `-${r.query.agencyId}` : ''}.csv`,
+        satisfactionCsv(report.satisfaction.rows, r.lang),
+      );
+    }),
+  );
 }
 
 function sendCsv(res: Response, filename: string, body: string): void {

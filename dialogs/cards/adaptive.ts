@@ -19,5 +19,13 @@ export function adaptiveCard(body: CardElement[], actions: CardElement[] = [], e
 
 export const heading = (text: string): CardElement => ({ type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true });
 export const para = (text: string): CardElement => ({ type: 'TextBlock', text, wrap: true });
-export const facts = (rows: [string, string][]): CardElement => ({ type: 'FactSet', facts: rows.map(([title, value]) => ({ title, value })) });
-export const submit = (title: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => ({ type: 'Action.Submit', title, data, ...(style ? { style } : {}) });
+export const facts = (rows: [string, string][]): CardElement => ({
+  type: 'FactSet',
+  facts: rows.map(([title, value]) => ({ title, value })),
+});
+export const submit = (title: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): CardElement => ({
+  type: 'Action.Submit',
+  title,
+  data,
+  ...(style ? { style } : {}),
+});

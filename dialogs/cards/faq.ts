@@ -8,6 +8,9 @@ export function faqAnswersCard(ctx: TurnContext, hits: FaqEntry[], titleKey: 'fa
   const locale = localeOf(ctx);
   return adaptiveCard([
     heading(say(ctx, titleKey)),
-    ...hits.flatMap((h) => [{ type: 'TextBlock', text: h.question[locale], weight: 'Bolder', wrap: true, spacing: 'Medium' }, para(h.answer[locale])]),
+    ...hits.flatMap((h) => [
+      { type: 'TextBlock', text: h.question[locale], weight: 'Bolder', wrap: true, spacing: 'Medium' },
+      para(h.answer[locale]),
+    ]),
   ]);
 }

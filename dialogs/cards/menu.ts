@@ -17,7 +17,10 @@ export const MENU_GROUPS: { key: 'user' | 'training' | 'server' | 'helpdesk'; go
 const group = (ctx: TurnContext, key: string, goals: Goal[]): CardElement => ({
   type: 'Action.ShowCard',
   title: say(ctx, `menu.group.${key}` as Parameters<typeof say>[1]),
-  card: { type: 'AdaptiveCard', body: [{ type: 'ActionSet', actions: goals.map((g) => submit(say(ctx, `menu.${g}`), { verb: 'start', goal: g })) }] },
+  card: {
+    type: 'AdaptiveCard',
+    body: [{ type: 'ActionSet', actions: goals.map((g) => submit(say(ctx, `menu.${g}`), { verb: 'start', goal: g })) }],
+  },
 });
 
 /**
@@ -26,10 +29,7 @@ const group = (ctx: TurnContext, key: string, goals: Goal[]): CardElement => ({
  */
 export function menuCard(ctx: TurnContext): Attachment {
   return adaptiveCard(
-    [
-      heading(say(ctx, 'menu.title')),
-      { type: 'ActionSet', actions: MENU_GROUPS.map((g) => group(ctx, g.key, g.goals)) },
-    ],
+    [heading(say(ctx, 'menu.title')), { type: 'ActionSet', actions: MENU_GROUPS.map((g) => group(ctx, g.key, g.goals)) }],
     [
       submit(say(ctx, 'menu.status'), { verb: 'myCases' }),
       submit(say(ctx, 'menu.tasks'), { verb: 'tasks' }),

@@ -7,7 +7,12 @@ import { say } from '../turn.js';
 import { adaptiveCard, esc, facts, heading, para, submit } from './adaptive.js';
 
 /** One line per field, user text escaped; the MyKad number masked even to its owner on screen. */
-export function summaryRows(ctx: TurnContext, v: FormValues, agencyName: string | undefined, fields: readonly FormField[] = CORRECTABLE_FIELDS): [string, string][] {
+export function summaryRows(
+  ctx: TurnContext,
+  v: FormValues,
+  agencyName: string | undefined,
+  fields: readonly FormField[] = CORRECTABLE_FIELDS,
+): [string, string][] {
   const show: Record<Exclude<FormField, 'declaration'>, string> = {
     mykad: v.mykad ? maskMyKad(v.mykad) : '',
     fullName: esc(v.fullName ?? ''),
@@ -28,7 +33,12 @@ export function summaryRows(ctx: TurnContext, v: FormValues, agencyName: string 
  * The summary the applicant confirms; its buttons answer the `confirm` prompt. `title` names the
  * request (new, renewal, replacement; training ones say they are not for production use).
  */
-export function summaryCard(ctx: TurnContext, v: FormValues, agencyName: string | undefined, opts: { fields?: readonly FormField[]; title?: string; notes?: string[] } = {}): Attachment {
+export function summaryCard(
+  ctx: TurnContext,
+  v: FormValues,
+  agencyName: string | undefined,
+  opts: { fields?: readonly FormField[]; title?: string; notes?: string[] } = {},
+): Attachment {
   return reviewCard(ctx, opts.title ?? say(ctx, 'summary.title'), summaryRows(ctx, v, agencyName, opts.fields), opts.notes);
 }
 

@@ -30,20 +30,29 @@ export function certificateTitle(ctx: TurnContext, c: CertificateRecord): string
   return `${c.serial.toUpperCase()} · ${c.medium ? say(ctx, `medium.${c.medium}`) : '-'} · ${day(c.notAfter)}`;
 }
 
-export const certificateChoiceList = (ctx: TurnContext, certs: CertificateRecord[]) => certs.map((c) => ({ value: c.serial, title: certificateTitle(ctx, c) }));
+export const certificateChoiceList = (ctx: TurnContext, certs: CertificateRecord[]) =>
+  certs.map((c) => ({ value: c.serial, title: certificateTitle(ctx, c) }));
 
 /** The card listing the certificates to choose from: serial, medium, expiry and status of each. */
-export function certificateListCard(ctx: TurnContext, opts: { certs: CertificateRecord[]; realm: Realm; op: CertOp; now: Date; windowDays: number }): Attachment {
+export function certificateListCard(
+  ctx: TurnContext,
+  opts: { certs: CertificateRecord[]; realm: Realm; op: CertOp; now: Date; windowDays: number },
+): Attachment {
   const body: CardElement[] = [heading(say(ctx, `certs.title.${opts.op}`))];
   if (opts.realm === 'training') body.push(para(say(ctx, 'training.label')));
   for (const c of opts.certs.slice(0, 10)) {
-    body.push(facts([
-      [say(ctx, 'cert.serial'), c.serial.toUpperCase()],
-      [say(ctx, 'cert.medium'), c.medium ? say(ctx, `medium.${c.medium}`) : '-'],
-      [say(ctx, 'cert.expires'), day(c.notAfter)],
-      [say(ctx, 'cert.status'), say(ctx, `certStatus.${effectiveStatus(c, opts.now, opts.windowDays)}`)],
-    ]));
-    body.push({ type: 'ActionSet', actions: [submit(say(ctx, `certs.pick.${opts.op}`), { verb: 'answer', field: 'certificate', choice: c.serial })] });
+    body.push(
+      facts([
+        [say(ctx, 'cert.serial'), c.serial.toUpperCase()],
+        [say(ctx, 'cert.medium'), c.medium ? say(ctx, `medium.${c.medium}`) : '-'],
+        [say(ctx, 'cert.expires'), day(c.notAfter)],
+        [say(ctx, 'cert.status'), say(ctx, `certStatus.${effectiveStatus(c, opts.now, opts.windowDays)}`)],
+      ]),
+    );
+    body.push({
+      type: 'ActionSet',
+      actions: [submit(say(ctx, `certs.pick.${opts.op}`), { verb: 'answer', field: 'certificate', choice: c.serial })],
+    });
   }
   return adaptiveCard(body);
 }
@@ -55,7 +64,11 @@ const SERIAL = /^[0-9a-f][0-9a-f:\s]{5,}$/i;
  * carried by an older card. Whether the person may act on it is the use case's decision, which
  * then explains a refusal (someone else's, already revoked, ...).
  */
-export function parseCertificateAnswer(text: string | undefined, cardValue: unknown, choices: { value: string; title: string }[]): string | undefined {
+export function parseCertificateAnswer(
+  text: string | undefined,
+  cardValue: unknown,
+  choices: { value: string; title: string }[],
+): string | undefined {
   const listed = matchChoice(text, cardValue, choices);
   if (listed) return listed;
   const fromCard = (cardValue as { choice?: unknown } | undefined)?.choice;

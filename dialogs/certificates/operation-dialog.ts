@@ -35,11 +35,22 @@ interface CertificateData {
 export abstract class CertificateOperationDialog extends CancelAndHelpDialog {
   protected readonly promptId: string;
 
-  constructor(id: string, protected readonly core: CoreDeps, prefs: LocalePreferences, private readonly op: CertOp) {
+  constructor(
+    id: string,
+    protected readonly core: CoreDeps,
+    prefs: LocalePreferences,
+    private readonly op: CertOp,
+  ) {
     super(id, prefs);
     this.promptId = `${id}Prompt`;
     this.addDialog(new FieldPrompt(this.promptId, (f) => this.specFor(f)));
-    const steps: WaterfallStep[] = [this.whoFor.bind(this), this.afterWhoFor.bind(this), this.chooseCertificate.bind(this), this.afterCertificate.bind(this), ...this.moreSteps()];
+    const steps: WaterfallStep[] = [
+      this.whoFor.bind(this),
+      this.afterWhoFor.bind(this),
+      this.chooseCertificate.bind(this),
+      this.afterCertificate.bind(this),
+      ...this.moreSteps(),
+    ];
     this.addDialog(new WaterfallDialog(`${id}Steps`, steps));
     this.initialDialogId = `${id}Steps`;
   }
@@ -134,7 +145,13 @@ export abstract class CertificateOperationDialog extends CancelAndHelpDialog {
     return {
       prompt: async (ctx, data) => {
         const { certs, choices, realm } = await list(ctx, data);
-        const card = certificateListCard(ctx, { certs, realm, op: this.op, now: this.core.clock.now(), windowDays: this.core.policy.renewalWindowDays });
+        const card = certificateListCard(ctx, {
+          certs,
+          realm,
+          op: this.op,
+          now: this.core.clock.now(),
+          windowDays: this.core.policy.renewalWindowDays,
+        });
         return promptWithCards(say(ctx, `prompt.certificate.${this.op}`), { field: 'certificate', kind: 'choice', choices }, [card]);
       },
       parse: async (ctx, data) => {

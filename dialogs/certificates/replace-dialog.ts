@@ -1,7 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
 import { changeableOf, correctableOf } from '../../domain/cases/forms.js';
-import { isNotAReplacement, replacementAnswersFor, replacementReason, type ReplacementAnswer, type ReplacementTrigger } from '../../domain/rules/replacement.js';
+import {
+  isNotAReplacement,
+  replacementAnswersFor,
+  replacementReason,
+  type ReplacementAnswer,
+  type ReplacementTrigger,
+} from '../../domain/rules/replacement.js';
 import { checkReplaceable } from '../../domain/usecases/certificate-replace.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { FieldSpec } from '../field-prompt.js';
@@ -55,7 +61,13 @@ export class ReplaceCertificateDialog extends CertificateOperationDialog {
     const reason = replacementReason(answer);
     const mine = (await this.core.certificates.get(s.serial!))?.ownerId === personOf(ctx).id;
     const when = reason === 'keyCompromise' && mine ? 'replace.revokeNow' : 'replace.revokeAfterAp';
-    await ctx.sendActivity(labelled(ctx, s.realm, say(ctx, 'replace.consequence', { serial: s.serial!.toUpperCase(), reason: say(ctx, `reason.${reason}`), when: say(ctx, when) })));
+    await ctx.sendActivity(
+      labelled(
+        ctx,
+        s.realm,
+        say(ctx, 'replace.consequence', { serial: s.serial!.toUpperCase(), reason: say(ctx, `reason.${reason}`), when: say(ctx, when) }),
+      ),
+    );
     return this.ask(step, 'confirmReplace');
   }
 
@@ -102,7 +114,8 @@ export class ReplaceCertificateDialog extends CertificateOperationDialog {
     const choices = (ctx: TurnContext, data: unknown) =>
       replacementAnswersFor((data as OperationState).realm).map((a) => ({ value: a, title: say(ctx, `replaceAnswer.${a}`) }));
     return {
-      prompt: async (ctx, data) => promptActivity(say(ctx, 'prompt.trigger'), { field: 'trigger', kind: 'choice', choices: choices(ctx, data) }),
+      prompt: async (ctx, data) =>
+        promptActivity(say(ctx, 'prompt.trigger'), { field: 'trigger', kind: 'choice', choices: choices(ctx, data) }),
       parse: async (ctx, data) => {
         const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx, data));
         return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };

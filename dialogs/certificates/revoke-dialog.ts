@@ -49,7 +49,13 @@ export class RevokeCertificateDialog extends CertificateOperationDialog {
     const reason = REASON_OF_CHOICE[s.choice];
     const mine = (await this.core.certificates.get(s.serial!))?.ownerId === personOf(ctx).id;
     const how = reason === 'keyCompromise' && mine ? 'revoke.now' : mine ? 'revoke.afterAp' : 'revoke.byAp';
-    await ctx.sendActivity(labelled(ctx, s.realm, say(ctx, 'revoke.consequence', { serial: s.serial!.toUpperCase(), reason: say(ctx, `reason.${reason}`), how: say(ctx, how) })));
+    await ctx.sendActivity(
+      labelled(
+        ctx,
+        s.realm,
+        say(ctx, 'revoke.consequence', { serial: s.serial!.toUpperCase(), reason: say(ctx, `reason.${reason}`), how: say(ctx, how) }),
+      ),
+    );
     return this.ask(step, 'confirmRevoke');
   }
 
@@ -65,7 +71,9 @@ export class RevokeCertificateDialog extends CertificateOperationDialog {
       await ctx.sendActivity(refusalText(ctx, r.error, r.params, s.realm));
       return step.endDialog();
     }
-    await ctx.sendActivity(labelled(ctx, s.realm, say(ctx, `revoke.submitted.${r.value.path}`, { caseId: r.value.c.id, serial: s.serial!.toUpperCase() })));
+    await ctx.sendActivity(
+      labelled(ctx, s.realm, say(ctx, `revoke.submitted.${r.value.path}`, { caseId: r.value.c.id, serial: s.serial!.toUpperCase() })),
+    );
     return step.endDialog(r.value.c.id);
   }
 
@@ -84,7 +92,11 @@ export class RevokeCertificateDialog extends CertificateOperationDialog {
     return {
       prompt: async (ctx, data) => {
         const offered = (data as { offered: RevocationChoice[] }).offered;
-        return promptActivity(say(ctx, 'prompt.reason'), { field: 'reason', kind: 'choice', choices: all(ctx).filter((c) => offered.includes(c.value)) });
+        return promptActivity(say(ctx, 'prompt.reason'), {
+          field: 'reason',
+          kind: 'choice',
+          choices: all(ctx).filter((c) => offered.includes(c.value)),
+        });
       },
       parse: async (ctx, data) => {
         const offered = (data as { offered: RevocationChoice[] }).offered;
@@ -93,7 +105,13 @@ export class RevokeCertificateDialog extends CertificateOperationDialog {
         if (v) return { ok: true, value: v };
         // Numbers count only against what was shown; a hidden reason must be named.
         const numeric = /^\d+$/.test((ctx.activity.text ?? '').trim());
-        const hidden = numeric ? undefined : matchChoice(ctx.activity.text, ctx.activity.value, all(ctx).filter((c) => !offered.includes(c.value)));
+        const hidden = numeric
+          ? undefined
+          : matchChoice(
+              ctx.activity.text,
+              ctx.activity.value,
+              all(ctx).filter((c) => !offered.includes(c.value)),
+            );
         return { ok: false, reason: hidden ? refusalText(ctx, 'REASON_NOT_ALLOWED') : say(ctx, 'invalid.choice') };
       },
     };
@@ -102,7 +120,10 @@ export class RevokeCertificateDialog extends CertificateOperationDialog {
 
 /** A yes/no prompt whose answer is `yes` or `no`. */
 export function yesNo(field: string, key: 'prompt.confirmRevoke' | 'prompt.confirmReplace'): FieldSpec {
-  const choices = (ctx: TurnContext) => [{ value: 'yes', title: say(ctx, 'choice.yes') }, { value: 'no', title: say(ctx, 'choice.no') }];
+  const choices = (ctx: TurnContext) => [
+    { value: 'yes', title: say(ctx, 'choice.yes') },
+    { value: 'no', title: say(ctx, 'choice.no') },
+  ];
   return {
     prompt: async (ctx) => promptActivity(say(ctx, key), { field, kind: 'confirm', choices: choices(ctx) }),
     parse: async (ctx) => {

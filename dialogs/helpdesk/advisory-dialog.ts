@@ -41,13 +41,20 @@ interface State {
  * date or decline.
  */
 export class RequestAdvisoryDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: { hd: HelpdeskDeps; reader: AttachmentReader }, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: { hd: HelpdeskDeps; reader: AttachmentReader },
+    prefs: LocalePreferences,
+  ) {
     super(ADVISORY_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f)));
-    this.addDialog(new WaterfallDialog(`${ADVISORY_DIALOG}Steps`, [
-      ...FIELDS.map((f) => this.fieldStep(f)), this.fieldStep(null),
-      this.afterReview.bind(this), this.afterWhichField.bind(this),
-    ]));
+    this.addDialog(
+      new WaterfallDialog(`${ADVISORY_DIALOG}Steps`, [
+        ...FIELDS.map((f) => this.fieldStep(f)),
+        this.fieldStep(null),
+        this.afterReview.bind(this),
+        this.afterWhichField.bind(this),
+      ]),
+    );
     this.initialDialogId = `${ADVISORY_DIALOG}Steps`;
   }
 
@@ -97,8 +104,14 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
     const v = this.state(step).values;
     const ctx = step.context;
     const r = await requestAdvisory(this.deps.hd, {
-      actorId: personOf(ctx).id, topic: v.topic as string, description: v.description as string, systems: v.systems as string,
-      mode: v.mode as AdvisoryMode, attendees: v.attendees as string, preferredDates: (v.dates as string[]).map((d) => new Date(d)), letterFileId: (v.letter as string) || undefined,
+      actorId: personOf(ctx).id,
+      topic: v.topic as string,
+      description: v.description as string,
+      systems: v.systems as string,
+      mode: v.mode as AdvisoryMode,
+      attendees: v.attendees as string,
+      preferredDates: (v.dates as string[]).map((d) => new Date(d)),
+      letterFileId: (v.letter as string) || undefined,
     });
     if (!r.ok) {
       await ctx.sendActivity(tDynamic(localeOf(ctx), `advisory.failed.${r.error}`, 'advisory.failed.generic', { ...r.params }));
@@ -112,7 +125,8 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
 
   /** The request as the lead agency will read it, with submit, change and cancel. */
   private reviewSpec(): FieldSpec {
-    const choices = (ctx: TurnContext) => (['submit', 'change', 'cancel'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
+    const choices = (ctx: TurnContext) =>
+      (['submit', 'change', 'cancel'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
     return {
       prompt: async (ctx, data) => {
         const v = (data ?? {}) as State['values'];
@@ -125,10 +139,14 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
           [say(ctx, 'advisory.field.dates'), ((v.dates as string[] | undefined) ?? []).map((d) => dateText(d)).join(', ')],
           [say(ctx, 'advisory.field.letter'), v.letter ? say(ctx, 'advisory.letterAttached') : say(ctx, 'advisory.letterNone')],
         ];
-        return promptWithCards(say(ctx, 'prompt.advisoryReview'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }, [reviewCard(ctx, say(ctx, 'advisory.reviewTitle'), rows)]);
+        return promptWithCards(say(ctx, 'prompt.advisoryReview'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }, [
+          reviewCard(ctx, say(ctx, 'advisory.reviewTitle'), rows),
+        ]);
       },
       parse: async (ctx) => {
-        const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx)) ?? (yesNo(ctx.activity.text ?? '') === 'yes' ? 'submit' : undefined);
+        const v =
+          matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx)) ??
+          (yesNo(ctx.activity.text ?? '') === 'yes' ? 'submit' : undefined);
         return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
       },
     };
@@ -139,7 +157,9 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
       case 'confirm':
         return this.reviewSpec();
       case 'whichField':
-        return choiceSpec('whichField', 'prompt.whichField', (ctx) => FIELDS.map((f) => ({ value: f, title: say(ctx, `advisory.field.${f}`) })));
+        return choiceSpec('whichField', 'prompt.whichField', (ctx) =>
+          FIELDS.map((f) => ({ value: f, title: say(ctx, `advisory.field.${f}`) })),
+        );
       case 'topic':
         return textSpec('topic', 'prompt.advisoryTopic', { min: 5, max: 200 });
       case 'description':
@@ -147,7 +167,9 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
       case 'systems':
         return textSpec('systems', 'prompt.advisorySystems', { min: 2, max: 300 });
       case 'mode':
-        return choiceSpec('mode', 'prompt.advisoryMode', (ctx) => ADVISORY_MODES.map((m) => ({ value: m, title: say(ctx, `advisoryMode.${m}`) })));
+        return choiceSpec('mode', 'prompt.advisoryMode', (ctx) =>
+          ADVISORY_MODES.map((m) => ({ value: m, title: say(ctx, `advisoryMode.${m}`) })),
+        );
       case 'attendees':
         return textSpec('attendees', 'prompt.advisoryAttendees', { min: 3, max: 500 });
       case 'dates':
@@ -162,16 +184,24 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
   /** "dd/mm/yyyy, dd/mm/yyyy[, dd/mm/yyyy]": each a working day at least the lead time ahead. */
   private datesSpec(): FieldSpec {
     return {
-      prompt: async (ctx) => promptActivity(say(ctx, 'prompt.advisoryDates', { days: this.deps.hd.helpdesk.advisoryLeadWorkingDays }), { field: 'dates', kind: 'text' }),
+      prompt: async (ctx) =>
+        promptActivity(say(ctx, 'prompt.advisoryDates', { days: this.deps.hd.helpdesk.advisoryLeadWorkingDays }), {
+          field: 'dates',
+          kind: 'text',
+        }),
       parse: async (ctx) => {
-        const parts = (ctx.activity.text ?? '').split(/[,;]|\s+dan\s+|\s+and\s+/).map((p) => p.trim()).filter(Boolean);
+        const parts = (ctx.activity.text ?? '')
+          .split(/[,;]|\s+dan\s+|\s+and\s+/)
+          .map((p) => p.trim())
+          .filter(Boolean);
         // The requesting agency's state decides which days are working days (Friday in Kedah is not).
         const cal = await agencyCalendar(this.deps.hd, personOf(ctx).agencyId);
         const dates = parts.map((p) => cal.parseLocalDate(p));
         const bad = parts.find((_, i) => !dates[i]);
         if (bad) return { ok: false, reason: say(ctx, 'invalid.advisoryDate', { value: bad.slice(0, 20) }) };
         const r = checkPreferredDates(this.deps.hd, cal, dates as Date[]);
-        if (!r.ok) return { ok: false, reason: tDynamic(localeOf(ctx), `advisory.failed.${r.error}`, 'advisory.failed.generic', { ...r.params }) };
+        if (!r.ok)
+          return { ok: false, reason: tDynamic(localeOf(ctx), `advisory.failed.${r.error}`, 'advisory.failed.generic', { ...r.params }) };
         return { ok: true, value: r.value.map((d) => d.toISOString()) };
       },
     };
@@ -181,7 +211,13 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
     const max = this.deps.hd.policy.maxUploadBytes;
     const maxMb = Math.round((max / 1024 / 1024) * 10) / 10;
     return {
-      prompt: async (ctx) => promptActivity(say(ctx, 'prompt.advisoryLetter', { maxMb }), { field: 'letter', kind: 'file', accept: ['application/pdf'], maxBytes: max }),
+      prompt: async (ctx) =>
+        promptActivity(say(ctx, 'prompt.advisoryLetter', { maxMb }), {
+          field: 'letter',
+          kind: 'file',
+          accept: ['application/pdf'],
+          maxBytes: max,
+        }),
       parse: async (ctx) => {
         if (SKIP.test((ctx.activity.text ?? '').trim())) return { ok: true, value: '' };
         const attachment = (ctx.activity.attachments ?? []).find((a) => a.contentUrl || a.content);

@@ -35,13 +35,23 @@ interface State extends BookVisitOptions {
  * explained and another is offered; nothing entered is lost.
  */
 export class BookVisitDialog extends CancelAndHelpDialog {
-  constructor(private readonly hd: HelpdeskDeps, prefs: LocalePreferences) {
+  constructor(
+    private readonly hd: HelpdeskDeps,
+    prefs: LocalePreferences,
+  ) {
     super(BOOK_VISIT_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f)));
-    this.addDialog(new WaterfallDialog(`${BOOK_VISIT_DIALOG}Steps`, [
-      this.askSlot.bind(this), this.afterSlot.bind(this), this.askLaterSlot.bind(this), this.askRepName.bind(this), this.askRepPhone.bind(this),
-      this.askLocation.bind(this), this.book.bind(this),
-    ]));
+    this.addDialog(
+      new WaterfallDialog(`${BOOK_VISIT_DIALOG}Steps`, [
+        this.askSlot.bind(this),
+        this.afterSlot.bind(this),
+        this.askLaterSlot.bind(this),
+        this.askRepName.bind(this),
+        this.askRepPhone.bind(this),
+        this.askLocation.bind(this),
+        this.book.bind(this),
+      ]),
+    );
     this.initialDialogId = `${BOOK_VISIT_DIALOG}Steps`;
   }
 
@@ -108,9 +118,18 @@ export class BookVisitDialog extends CancelAndHelpDialog {
     const s = this.s(step);
     s.location = step.result as string;
     const ctx = step.context;
-    const r = await bookVisit(this.hd, { caseId: s.caseId, actorId: personOf(ctx).id, slotStart: s.slotStart!, representative: { name: s.repName!, phone: s.repPhone! }, location: s.location, delayReason: s.delayReason });
+    const r = await bookVisit(this.hd, {
+      caseId: s.caseId,
+      actorId: personOf(ctx).id,
+      slotStart: s.slotStart!,
+      representative: { name: s.repName!, phone: s.repPhone! },
+      location: s.location,
+      delayReason: s.delayReason,
+    });
     if (r.ok) {
-      await ctx.sendActivity(say(ctx, 'visit.booked', { caseId: s.caseId, slot: (await this.calendar(s.caseId)).format(new Date(s.slotStart!)) }));
+      await ctx.sendActivity(
+        say(ctx, 'visit.booked', { caseId: s.caseId, slot: (await this.calendar(s.caseId)).format(new Date(s.slotStart!)) }),
+      );
       return step.endDialog(s.caseId);
     }
     await ctx.sendActivity(tDynamic(localeOf(ctx), `visit.failed.${r.error}`, 'visit.failed.generic', { ...r.params }));
@@ -156,7 +175,11 @@ export class BookVisitDialog extends CancelAndHelpDialog {
         const d = data as { caseId: string; later: boolean };
         const c = await getOnsiteTicket(this.hd, d.caseId);
         const deadline = c?.data.onsite?.deadline ? (await calendarOf(this.hd, c)).format(new Date(c.data.onsite.deadline)) : '-';
-        return promptActivity(say(ctx, d.later ? 'prompt.visitSlotLater' : 'prompt.visitSlot', { deadline }), { field: 'slot', kind: 'choice', choices: await choices(ctx, d) });
+        return promptActivity(say(ctx, d.later ? 'prompt.visitSlotLater' : 'prompt.visitSlot', { deadline }), {
+          field: 'slot',
+          kind: 'choice',
+          choices: await choices(ctx, d),
+        });
       },
       parse: async (ctx, data) => {
         const d = data as { caseId: string; later: boolean };
@@ -168,10 +191,10 @@ export class BookVisitDialog extends CancelAndHelpDialog {
         const c = await getOnsiteTicket(this.hd, d.caseId);
         if (!c) return { ok: false, reason: say(ctx, 'invalid.choice') };
         const check = await checkSlot(this.hd, c, typed.toISOString(), { delayed: d.later });
-        if (!check.ok) return { ok: false, reason: tDynamic(localeOf(ctx), `visit.failed.${check.error}`, 'visit.failed.generic', { ...check.params }) };
+        if (!check.ok)
+          return { ok: false, reason: tDynamic(localeOf(ctx), `visit.failed.${check.error}`, 'visit.failed.generic', { ...check.params }) };
         return { ok: true, value: typed.toISOString() };
       },
     };
   }
 }
-

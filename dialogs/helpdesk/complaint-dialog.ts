@@ -1,4 +1,3 @@
-import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../domain/cases/complaint.js';
 import { GOV_APPLICATIONS } from '../../domain/cases/user-certificate.js';
@@ -39,13 +38,22 @@ interface State {
  * ticket `AD-<year>-<seq>` is opened. Solved questions are counted, not ticketed.
  */
 export class LodgeComplaintDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: { hd: HelpdeskDeps; faq: FaqSearch; reader: AttachmentReader }, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: { hd: HelpdeskDeps; faq: FaqSearch; reader: AttachmentReader },
+    prefs: LocalePreferences,
+  ) {
     super(LODGE_COMPLAINT_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f)));
-    this.addDialog(new WaterfallDialog(`${LODGE_COMPLAINT_DIALOG}Steps`, [
-      this.askCategory.bind(this), this.askApplication.bind(this), this.askDescription.bind(this), this.askScreenshot.bind(this),
-      this.offerSelfHelp.bind(this), this.finish.bind(this),
-    ]));
+    this.addDialog(
+      new WaterfallDialog(`${LODGE_COMPLAINT_DIALOG}Steps`, [
+        this.askCategory.bind(this),
+        this.askApplication.bind(this),
+        this.askDescription.bind(this),
+        this.askScreenshot.bind(this),
+        this.offerSelfHelp.bind(this),
+        this.finish.bind(this),
+      ]),
+    );
     this.initialDialogId = `${LODGE_COMPLAINT_DIALOG}Steps`;
   }
 
@@ -103,7 +111,14 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
       await ctx.sendActivity(say(ctx, 'complaint.selfHelpSolved'));
       return step.endDialog();
     }
-    const r = await lodgeComplaint(this.deps.hd, { actorId: me, category: s.category!, application: s.application!, description: s.description!, screenshotFileId: s.screenshotFileId, offeredFaq: s.offered });
+    const r = await lodgeComplaint(this.deps.hd, {
+      actorId: me,
+      category: s.category!,
+      application: s.application!,
+      description: s.description!,
+      screenshotFileId: s.screenshotFileId,
+      offeredFaq: s.offered,
+    });
     if (!r.ok) {
       await ctx.sendActivity(say(ctx, 'complaint.failed'));
       return step.endDialog();
@@ -115,9 +130,13 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
   private spec(field: string): FieldSpec {
     switch (field) {
       case 'category':
-        return choiceSpec('category', 'prompt.complaintCategory', (ctx) => COMPLAINT_CATEGORIES.map((c) => ({ value: c, title: say(ctx, `complaintCategory.${c}`) })));
+        return choiceSpec('category', 'prompt.complaintCategory', (ctx) =>
+          COMPLAINT_CATEGORIES.map((c) => ({ value: c, title: say(ctx, `complaintCategory.${c}`) })),
+        );
       case 'application':
-        return choiceSpec('application', 'prompt.complaintApplication', (ctx) => GOV_APPLICATIONS.map((a) => ({ value: a, title: a === 'LAIN' ? say(ctx, 'complaint.appOther') : a })));
+        return choiceSpec('application', 'prompt.complaintApplication', (ctx) =>
+          GOV_APPLICATIONS.map((a) => ({ value: a, title: a === 'LAIN' ? say(ctx, 'complaint.appOther') : a })),
+        );
       case 'description':
         return textSpec('description', 'prompt.complaintDescription', { min: 10, max: 2000 });
       case 'screenshot':
@@ -134,7 +153,13 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
     const max = this.deps.hd.policy.maxUploadBytes;
     const maxMb = Math.round((max / 1024 / 1024) * 10) / 10;
     return {
-      prompt: async (ctx) => promptActivity(say(ctx, 'prompt.screenshot', { maxMb }), { field: 'screenshot', kind: 'file', accept: ['image/jpeg', 'image/png'], maxBytes: max }),
+      prompt: async (ctx) =>
+        promptActivity(say(ctx, 'prompt.screenshot', { maxMb }), {
+          field: 'screenshot',
+          kind: 'file',
+          accept: ['image/jpeg', 'image/png'],
+          maxBytes: max,
+        }),
       parse: async (ctx) => {
         if (SKIP.test((ctx.activity.text ?? '').trim())) return { ok: true, value: '' };
         const attachment = (ctx.activity.attachments ?? []).find((a) => a.contentUrl || a.content);

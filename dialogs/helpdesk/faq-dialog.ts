@@ -34,10 +34,15 @@ type Outcome = 'solved' | 'another' | 'complaint';
  * they already wrote. Outcomes are counted on the self-help chain like the complaint's own FAQ step.
  */
 export class FaqDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: { hd: HelpdeskDeps; faq: FaqSearch }, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: { hd: HelpdeskDeps; faq: FaqSearch },
+    prefs: LocalePreferences,
+  ) {
     super(FAQ_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f)));
-    this.addDialog(new WaterfallDialog(`${FAQ_DIALOG}Steps`, [this.askQuestion.bind(this), this.answer.bind(this), this.finish.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(`${FAQ_DIALOG}Steps`, [this.askQuestion.bind(this), this.answer.bind(this), this.finish.bind(this)]),
+    );
     this.initialDialogId = `${FAQ_DIALOG}Steps`;
   }
 
@@ -87,7 +92,10 @@ export class FaqDialog extends CancelAndHelpDialog {
       case 'faqQuestion':
         return textSpec('faqQuestion', 'prompt.faqQuestion', { min: MIN_QUESTION, max: 500 });
       case 'faqOutcome':
-        return choiceSpec('faqOutcome', 'prompt.faqOutcome', (ctx) => [{ value: 'solved', title: say(ctx, 'faq.solvedChoice') }, ...complaintOrAnother(ctx)]);
+        return choiceSpec('faqOutcome', 'prompt.faqOutcome', (ctx) => [
+          { value: 'solved', title: say(ctx, 'faq.solvedChoice') },
+          ...complaintOrAnother(ctx),
+        ]);
       case 'faqNext':
         return choiceSpec('faqNext', 'prompt.faqNext', complaintOrAnother);
       default:

@@ -20,10 +20,15 @@ const NEW = 'new';
  * explains and opens the complaint dialog. A pilot user once got a second complaint this way.
  */
 export class RequestOnsiteDialog extends CancelAndHelpDialog {
-  constructor(private readonly hd: HelpdeskDeps, prefs: LocalePreferences) {
+  constructor(
+    private readonly hd: HelpdeskDeps,
+    prefs: LocalePreferences,
+  ) {
     super(REQUEST_ONSITE_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f)));
-    this.addDialog(new WaterfallDialog(`${REQUEST_ONSITE_DIALOG}Steps`, [this.pick.bind(this), this.askTried.bind(this), this.request.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(`${REQUEST_ONSITE_DIALOG}Steps`, [this.pick.bind(this), this.askTried.bind(this), this.request.bind(this)]),
+    );
     this.initialDialogId = `${REQUEST_ONSITE_DIALOG}Steps`;
   }
 
@@ -49,7 +54,12 @@ export class RequestOnsiteDialog extends CancelAndHelpDialog {
     const ctx = step.context;
     const caseId = (step.values as { caseId: string }).caseId;
     const tried = step.result as string;
-    const r = await askForOnsite(this.hd, { caseId, actorId: personOf(ctx).id, triedOnline: tried, note: say(ctx, 'onsite.note', { tried }) });
+    const r = await askForOnsite(this.hd, {
+      caseId,
+      actorId: personOf(ctx).id,
+      triedOnline: tried,
+      note: say(ctx, 'onsite.note', { tried }),
+    });
     if (!r.ok) {
       const status = r.params?.status ? this.statusOf(ctx, String(r.params.status)) : '';
       await ctx.sendActivity(tDynamic(localeOf(ctx), `hd.failed.${r.error}`, 'card.invalid', { caseId, ...r.params, status }));

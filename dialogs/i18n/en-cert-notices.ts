@@ -7,21 +7,31 @@ export const enCertNotices: Record<keyof typeof msCertNotices, string> = {
   'op.revoke': 'a revocation',
   'op.replace': 'a replacement',
   'notify.approvalRequest.renew': 'Renewal {caseId} from {applicant} is waiting for your verification.',
-  'notify.approvalRequest.revoke': 'Revocation request {caseId} for {applicant}\'s certificate is waiting for your approval.',
+  'notify.approvalRequest.revoke': "Revocation request {caseId} for {applicant}'s certificate is waiting for your approval.",
   'notify.approvalRequest.replace': 'Replacement {caseId} from {applicant} is waiting for your verification.',
   'notify.caseApproved.revoke': 'Revocation request {caseId} was approved by the AP and sent to the CA.',
-  'notify.caseApproved.replace': 'Replacement {caseId} was verified by the AP. The CA is issuing the new certificate (revoking the old one first if not done yet).',
-  'notify.certificateIssued.renew': 'Your new digital certificate for renewal {caseId} has been issued. Serial: {serial}. Valid from {from} to {to}. The old certificate stays valid until it expires.',
-  'notify.certificateIssued.replace': 'The replacement certificate for {caseId} has been issued. Serial: {serial}. Valid from {from} to {to}. The replacement is complete.',
-  'notify.certificateRevoked': 'Certificate {serial} was revoked by the CA on {at} (reason: {reason}) and can no longer be used. Reference: {caseId}.',
-  'notify.certificateRevoked.replace': 'Your old certificate {serial} was revoked on {at} (reason: {reason}) for replacement {caseId}. The new certificate is issued after the AP verifies it; you will be told here.',
-  'notify.revocationInformed': 'For your information: {holder} reported the token or key of certificate {serial} lost, stolen or disclosed. The certificate was revoked at once ({caseId}); no approval is needed from you for this revocation.',
+  'notify.caseApproved.replace':
+    'Replacement {caseId} was verified by the AP. The CA is issuing the new certificate (revoking the old one first if not done yet).',
+  'notify.certificateIssued.renew':
+    'Your new digital certificate for renewal {caseId} has been issued. Serial: {serial}. Valid from {from} to {to}. The old certificate stays valid until it expires.',
+  'notify.certificateIssued.replace':
+    'The replacement certificate for {caseId} has been issued. Serial: {serial}. Valid from {from} to {to}. The replacement is complete.',
+  'notify.certificateRevoked':
+    'Certificate {serial} was revoked by the CA on {at} (reason: {reason}) and can no longer be used. Reference: {caseId}.',
+  'notify.certificateRevoked.replace':
+    'Your old certificate {serial} was revoked on {at} (reason: {reason}) for replacement {caseId}. The new certificate is issued after the AP verifies it; you will be told here.',
+  'notify.revocationInformed':
+    'For your information: {holder} reported the token or key of certificate {serial} lost, stolen or disclosed. The certificate was revoked at once ({caseId}); no approval is needed from you for this revocation.',
   'notify.startedOnBehalf': '{ap}, your agency\'s AP, started {operation} on your behalf: {caseId}. Type "status {caseId}" for details.',
-  'notify.caLate': 'The certificate authority is taking longer than usual with {caseId}. Nothing is lost and nothing is needed from you: we keep retrying automatically and will tell you as soon as it is done.',
-  'notify.replacementDelayed': 'Your old certificate has been revoked, but the CA could not issue the new one for {caseId} yet. We keep retrying automatically and will tell you as soon as it is issued; you do not need to apply again.',
-  'notify.downloadExpired': 'The download link of training certificate {caseId} has expired and its private key was deleted. For a new training certificate, pick "Replace a training/test certificate" in the menu.',
+  'notify.caLate':
+    'The certificate authority is taking longer than usual with {caseId}. Nothing is lost and nothing is needed from you: we keep retrying automatically and will tell you as soon as it is done.',
+  'notify.replacementDelayed':
+    'Your old certificate has been revoked, but the CA could not issue the new one for {caseId} yet. We keep retrying automatically and will tell you as soon as it is issued; you do not need to apply again.',
+  'notify.downloadExpired':
+    'The download link of training certificate {caseId} has expired and its private key was deleted. For a new training certificate, pick "Replace a training/test certificate" in the menu.',
   'trainingReady.title': 'Your training/test certificate is ready to download: NOT FOR PRODUCTION',
-  'trainingReady.body': 'Serial {serial}, valid until {to} (application {caseId}). The link works once and expires on {expires}. You choose the PKCS#12 file password on the download page; never type a password here.',
+  'trainingReady.body':
+    'Serial {serial}, valid until {to} (application {caseId}). The link works once and expires on {expires}. You choose the PKCS#12 file password on the download page; never type a password here.',
   'trainingReady.action': 'Download the certificate (PKCS#12)',
   'reminder.title': 'Your digital certificate expires in {days} days',
   'reminder.body': 'Renew now so your work is not interrupted. The details of your previous application will be filled in for you.',
@@ -43,15 +53,16 @@ export const enCertNotices: Record<keyof typeof msCertNotices, string> = {
   'oldRevoked.yes': 'Revoked on {at}',
   'oldRevoked.no': 'Revoked after approval',
   'decision.approve.revoke': 'You approved {caseId}. The CA will revoke the certificate and its holder will be told.',
-  'decision.approve.replace': 'You verified {caseId}. The CA will issue the new certificate (revoking the old one first if not done yet) and the applicant will be told.',
+  'decision.approve.replace':
+    'You verified {caseId}. The CA will issue the new certificate (revoking the old one first if not done yet) and the applicant will be told.',
   'decision.failed.NOT_RETURNABLE': 'A revocation request cannot be returned for correction: approve or reject it.',
   'decided.approvedOnBehalf': 'Requested and verified by AP {name} on {at}.',
-  'tasks.agency.header': 'Your agency\'s cases in progress ({count}):',
+  'tasks.agency.header': "Your agency's cases in progress ({count}):",
   'tasks.agency.line': '**{caseId}** ({operation}): {status}, {holder}',
   'status.SIJIL_DIBATALKAN': 'Certificate revoked',
   'status.MEMBATALKAN_SEGERA': 'Old certificate being revoked at once',
   'status.MEMBATALKAN_LAMA': 'Old certificate being revoked',
-  'event.approvedOnBehalf': 'Requested and verified by the AP on the holder\'s behalf',
+  'event.approvedOnBehalf': "Requested and verified by the AP on the holder's behalf",
   'event.fastTracked': 'Sent straight to the CA (key compromise reported by the owner)',
   'event.revoked': 'Certificate revoked by the CA',
   'event.revokingOld': 'Old certificate sent to the CA for revocation',
@@ -70,8 +81,10 @@ export const enCertNotices: Record<keyof typeof msCertNotices, string> = {
   'download.confirm': 'Type the password again',
   'download.submit': 'Download',
   'download.keep': 'Keep this password safe: we do not store it and cannot recover it.',
-  'download.EXPIRED': 'This link has expired or is not valid. The private key has been deleted; request a training certificate replacement in the chatbot.',
-  'download.USED': 'This certificate has already been downloaded and its private key deleted. If you lost the file or its password, request a replacement in the chatbot.',
+  'download.EXPIRED':
+    'This link has expired or is not valid. The private key has been deleted; request a training certificate replacement in the chatbot.',
+  'download.USED':
+    'This certificate has already been downloaded and its private key deleted. If you lost the file or its password, request a replacement in the chatbot.',
   'download.NOT_FOUND': 'This link is not valid.',
   'download.PASSWORD_SHORT': 'The password is too short: at least {min} characters.',
   'download.PASSWORD_LONG': 'The password is too long: at most {max} characters.',
@@ -80,7 +93,8 @@ export const enCertNotices: Record<keyof typeof msCertNotices, string> = {
   'download.import.windows': 'Windows (also for Chrome and Edge)',
   'download.import.windows.1': 'Double-click the downloaded .p12 file.',
   'download.import.windows.2': 'The Certificate Import Wizard opens: choose "Current User", then Next until it asks for the password.',
-  'download.import.windows.3': 'Type the password you chose on this page, let Windows choose the certificate store automatically, then Finish.',
+  'download.import.windows.3':
+    'Type the password you chose on this page, let Windows choose the certificate store automatically, then Finish.',
   'download.import.firefox': 'Firefox browser',
   'download.import.firefox.1': 'Open Settings, then Privacy & Security, then View Certificates (under Certificates).',
   'download.import.firefox.2': 'On the Your Certificates tab, click Import and choose the .p12 file.',

@@ -1,6 +1,6 @@
 import type { msHelpdesk } from './ms-helpdesk.js';
 
-/** Helpdesk: complaints, on-site support and advisory sessions (issue 7). */
+/** Helpdesk: complaints, on-site support and advisory sessions. */
 export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'menu.group.helpdesk': 'Helpdesk',
   'menu.complaint': 'Report a problem or ask a question',
@@ -45,7 +45,8 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'complaint.appOther': 'Other',
   'complaint.selfHelpTitle': 'These answers may help:',
   'complaint.selfHelpSolved': 'Good, your problem is solved. No ticket was opened. Type "menu" if you need anything else.',
-  'complaint.lodged': 'Your complaint has been received as ticket **{caseId}**. The helpdesk will contact you within 1 working day. Type "status {caseId}" to follow it.',
+  'complaint.lodged':
+    'Your complaint has been received as ticket **{caseId}**. The helpdesk will contact you within 1 working day. Type "status {caseId}" to follow it.',
   'complaint.failed': 'Sorry, the complaint could not be recorded. Please try again.',
   'complaintCategory.code': 'Verification code not received',
   'complaintCategory.status': 'Application status',
@@ -60,26 +61,32 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'prompt.screenshot': 'Attach a screenshot (PNG or JPEG, at most {maxMb} MB), or type "skip".',
   'prompt.selfHelpSolved': 'Did the answers above solve your problem?',
   'invalid.screenshotNone': 'Please attach a screenshot image, or type "skip".',
-  'invalid.repPhone': "The agency representative's phone number is needed so the technical officer can reach them (e.g. 03-8888 1234 or 012-345 6789).",
+  'invalid.repPhone':
+    "The agency representative's phone number is needed so the technical officer can reach them (e.g. 03-8888 1234 or 012-345 6789).",
   'invalid.advisoryDate': 'I could not read the date "{value}". Use dd/mm/yyyy, e.g. 14/12/2026.',
   'invalid.letterNone': 'Please attach the official letter as a PDF, or type "skip".',
   'invalid.FILE_NOT_PDF': 'Only PDF files are accepted for the official letter.',
   'hd.invalid.length': 'The answer must be between {min} and {max} characters.',
-  'onsite.viaTicket': 'On-site technical support is given only when a problem cannot be solved online, after the lead agency approves, and is asked for from a complaint ticket.',
+  'onsite.viaTicket':
+    'On-site technical support is given only when a problem cannot be solved online, after the lead agency approves, and is asked for from a complaint ticket.',
   'onsite.newFirst': "You have no open complaint. Let's open one first; from that ticket you or the helpdesk can ask for a visit.",
   'prompt.onsiteTicket': 'You have an open complaint. Choose the one that needs a visit, or open a new complaint:',
   'onsite.newComplaint': 'Open a new complaint',
   'prompt.onsiteTried': 'What has been tried online to solve this problem?',
   'onsite.note': 'I am asking for on-site technical support. Tried: {tried}',
-  'onsite.noted': 'Your request for on-site support was added to complaint **{caseId}**. The helpdesk will look at it and ask the lead agency for approval if the problem cannot be solved online.',
-  'onsite.underway': 'On-site support for complaint **{caseId}** is already requested (status: {status}). Type "status {caseId}" to follow it.',
+  'onsite.noted':
+    'Your request for on-site support was added to complaint **{caseId}**. The helpdesk will look at it and ask the lead agency for approval if the problem cannot be solved online.',
+  'onsite.underway':
+    'On-site support for complaint **{caseId}** is already requested (status: {status}). Type "status {caseId}" to follow it.',
   'visit.notBookable': 'The visit for {caseId} cannot be booked now (it may be booked already or not approved yet).',
   'visit.noneFits': 'No slot suits me',
-  'visit.booked': 'The visit for **{caseId}** is booked for {slot}. The technical officer has been told and you will be reminded before the visit.',
+  'visit.booked':
+    'The visit for **{caseId}** is booked for {slot}. The technical officer has been told and you will be reminded before the visit.',
   'visit.failed.generic': 'The booking could not be made. Please try again.',
   'visit.failed.SLOT_TAKEN': 'Sorry, that slot has just been taken. Please choose another.',
   'visit.failed.DATE_PAST': 'That time has already passed. Please choose a coming slot.',
-  'visit.failed.OUTSIDE_WINDOW': 'That slot is outside the 48-working-hour window (which ends {deadline}). Choose a slot inside it, or choose "No slot suits me" to ask for a later date.',
+  'visit.failed.OUTSIDE_WINDOW':
+    'That slot is outside the 48-working-hour window (which ends {deadline}). Choose a slot inside it, or choose "No slot suits me" to ask for a later date.',
   'visit.failed.SLOT_INVALID': 'That time is not a visit slot in office hours on a working day. Please choose from the list.',
   'visit.failed.PHONE_REQUIRED': "The agency representative's name and phone number are needed.",
   'visit.failed.NOT_ALLOWED_NOW': 'This visit cannot be booked now.',
@@ -89,7 +96,8 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'prompt.repName': 'Name of the agency representative who will be present at the visit?',
   'prompt.repPhone': "The representative's phone number?",
   'prompt.visitLocation': 'Where is the visit (office address, floor and room)?',
-  'advisory.start': "All right, let's request an advisory session from the lead agency. Preferred dates must be at least {days} working days from today.",
+  'advisory.start':
+    "All right, let's request an advisory session from the lead agency. Preferred dates must be at least {days} working days from today.",
   'advisory.submitted': 'Your advisory request has been received as **{caseId}**. The lead agency will confirm a date.',
   'advisory.failed.generic': 'The request could not be sent. Please check the details and try again.',
   'advisory.failed.DATES_COUNT': 'Please give 2 or 3 different preferred dates, separated by commas.',
@@ -164,8 +172,10 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'hd.done.advisory.decline': 'Request {caseId} declined. The requester has been told.',
   'hd.done.advisory.held': 'Session {caseId} recorded as held.',
   'hd.failed.CASE_NOT_FOUND': 'Case {caseId} was not found.',
-  'hd.failed.SELF_APPROVAL': 'You cannot decide on something you requested or reported yourself; another officer will handle it. Nothing was changed.',
-  'hd.failed.ROLE_REQUIRED': 'You do not have the role for this action (for example, only a lead-agency officer may approve a visit). Nothing was changed.',
+  'hd.failed.SELF_APPROVAL':
+    'You cannot decide on something you requested or reported yourself; another officer will handle it. Nothing was changed.',
+  'hd.failed.ROLE_REQUIRED':
+    'You do not have the role for this action (for example, only a lead-agency officer may approve a visit). Nothing was changed.',
   'hd.failed.NOT_ALLOWED_NOW': 'This cannot be done now (current status: {status}). Nothing was changed.',
   'hd.failed.NOTE_REQUIRED': 'Please fill in the message or note first (for on-site support: what was tried online). Nothing was changed.',
   'hd.failed.REASON_REQUIRED': 'Please give a reason or notes first. Nothing was changed.',
@@ -174,27 +184,35 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'hd.failed.DATE_NOT_OFFERED': "Please choose one of the requester's preferred dates. Nothing was changed.",
   'hd.failed.INVALID_INPUT': 'The details are incomplete. Nothing was changed.',
   'hd.failed.VISIT_NOT_STARTED': 'A visit report can be filed only once the visit has begun ({slot}). Nothing was changed.',
-  'hd.failed.CHOICE_REQUIRED': 'Please choose whether the agency representative was present and, if so, whether the problem is solved. Nothing was changed.',
+  'hd.failed.CHOICE_REQUIRED':
+    'Please choose whether the agency representative was present and, if so, whether the problem is solved. Nothing was changed.',
   'hd.notify.ticketNew': 'New complaint **{caseId}** from {user}.',
   'hd.notify.ticketUserReplied': 'The user answered on **{caseId}**: {text}',
   'hd.notify.ticketReopened': 'Ticket **{caseId}** was reopened by the user: {text}',
   'hd.notify.ticketAcknowledged': 'Your complaint **{caseId}** has been acknowledged by the helpdesk and is being looked at.',
-  'hd.notify.ticketAcknowledgedText': 'Your complaint **{caseId}** has been acknowledged by the helpdesk and is being looked at. Message from the helpdesk: {text}',
+  'hd.notify.ticketAcknowledgedText':
+    'Your complaint **{caseId}** has been acknowledged by the helpdesk and is being looked at. Message from the helpdesk: {text}',
   'hd.notify.ticketReplied': 'The helpdesk replied on **{caseId}**: {text}',
   'hd.notify.ticketInfoRequested': 'The helpdesk needs more information on **{caseId}**: {text}',
-  'hd.notify.ticketResolved': 'Complaint **{caseId}** is marked resolved: {text}. Confirm it is solved, or reopen it. Without an answer the ticket closes after 5 working days.',
+  'hd.notify.ticketResolved':
+    'Complaint **{caseId}** is marked resolved: {text}. Confirm it is solved, or reopen it. Without an answer the ticket closes after 5 working days.',
   'hd.notify.ticketClosed': 'Ticket **{caseId}** is closed. Thank you.',
-  'hd.notify.ticketAutoClosed': 'Ticket **{caseId}** was closed automatically after 5 working days without an answer. You can open a new complaint if the problem comes back.',
+  'hd.notify.ticketAutoClosed':
+    'Ticket **{caseId}** was closed automatically after 5 working days without an answer. You can open a new complaint if the problem comes back.',
   'hd.notify.onsiteRequested': 'On-site support was requested for **{caseId}** and waits for the lead agency.',
   'hd.notify.onsiteApproval': 'A request for on-site support on **{caseId}** ({user}) waits for your approval.',
-  'hd.notify.onsiteApproved': 'The lead agency approved on-site support for **{caseId}**. The visit must take place before {deadline}. Choose a visit slot.',
+  'hd.notify.onsiteApproved':
+    'The lead agency approved on-site support for **{caseId}**. The visit must take place before {deadline}. Choose a visit slot.',
   'hd.notify.onsiteRejected': 'The request for on-site support on **{caseId}** was rejected: {reason}. The helpdesk continues online.',
-  'hd.notify.onsiteApprovedInfo': 'The lead agency approved on-site support for **{caseId}**; the visit must take place before {deadline}. The user will choose a slot.',
+  'hd.notify.onsiteApprovedInfo':
+    'The lead agency approved on-site support for **{caseId}**; the visit must take place before {deadline}. The user will choose a slot.',
   'hd.notify.onsiteRejectedInfo': 'The request for on-site support on **{caseId}** was rejected: {reason}. Please carry on helping online.',
-  'hd.notify.visitAssigned': 'You are assigned the visit **{caseId}** on {slot} at {location} (representative: {rep}). Deadline {deadline}.',
+  'hd.notify.visitAssigned':
+    'You are assigned the visit **{caseId}** on {slot} at {location} (representative: {rep}). Deadline {deadline}.',
   'hd.notify.visitBooked': 'The visit for **{caseId}** is booked for {slot} with {officer}.',
   'hd.notify.visitReminder': 'Reminder: visit **{caseId}** on {slot} at {location}.',
-  'hd.notify.visitRepAbsent': 'The agency representative was not present at the visit for **{caseId}**, so no work was done. Please book a new slot.',
+  'hd.notify.visitRepAbsent':
+    'The agency representative was not present at the visit for **{caseId}**, so no work was done. Please book a new slot.',
   'hd.notify.visitUnresolved': 'The visit for **{caseId}** is done but the problem remains: {text}',
   'hd.notify.onsiteBreached': 'ALERT: visit **{caseId}** has no report by its deadline {deadline}.',
   'hd.notify.advisoryRequest': 'Advisory request **{caseId}**: {topic}.',
@@ -204,7 +222,7 @@ export const enHelpdesk: Record<keyof typeof msHelpdesk, string> = {
   'hd.notify.advisoryHeld': 'Advisory session **{caseId}** is recorded as held. Notes: {notes}',
   'hd.tasks.header': '{count} helpdesk items are waiting for you:',
   'hd.status.deadline': 'Visit deadline: {deadline} ({hours} working hours left)',
-  'hd.status.pause': 'Clock paused at the user\'s request from {from} to {to}: {reason}',
+  'hd.status.pause': "Clock paused at the user's request from {from} to {to}: {reason}",
   'hd.status.breached': 'ALERT: the visit deadline was breached.',
   'status.BARU': 'New',
   'status.DITERIMA': 'Acknowledged',

@@ -13,7 +13,7 @@ import { enReports } from './en-reports.js';
 
 /** English. Must have exactly the keys of the Malay catalog (the type checks it). */
 export const en: Record<keyof typeof ms, string> = {
-  // Certificate operations and training certificates (issue 4) live in their own files.
+  // Certificate operations and training certificates live in their own files.
   ...enCerts,
   ...enCertNotices,
   ...enHelpdesk,
@@ -25,29 +25,35 @@ export const en: Record<keyof typeof ms, string> = {
   ...enDirectLine,
   ...enConsole,
   ...enReports,
-  'welcome': 'Welcome to the MyGPKI Helpdesk, {name}. Pick from the menu below or type what you need.',
+  welcome: 'Welcome to the MyGPKI Helpdesk, {name}. Pick from the menu below or type what you need.',
   'menu.title': 'How can I help?',
   'menu.newUserCert': 'Apply for a new user digital certificate',
   'menu.status': 'Check an application status',
   'menu.tasks': 'My tasks (approvals)',
   'menu.help': 'Help',
-  'help.general': 'Commands you can use:\n- **menu**: show the menu\n- **status UC-2026-000001**: an application\'s status and history\n- **tasks**: approvals waiting for you\n- **faq**: find answers to common questions\n- **cancel**: cancel the current step\n- **agent**: talk to a helpdesk agent\n- **English** / **Bahasa Melayu**: switch language\n\nNever share your PIN, password or private key here.',
-  'help.inDialog': 'You are filling in an application. Answer the question below, or type "cancel" to cancel it. Nothing you have entered is lost.',
-  'menu.inDialog': 'Your application is still open and what you entered is kept. Answer the question below to continue, or type "cancel" to cancel it.',
+  'help.general':
+    "Commands you can use:\n- **menu**: show the menu\n- **status UC-2026-000001**: an application's status and history\n- **tasks**: approvals waiting for you\n- **faq**: find answers to common questions\n- **cancel**: cancel the current step\n- **agent**: talk to a helpdesk agent\n- **English** / **Bahasa Melayu**: switch language\n\nNever share your PIN, password or private key here.",
+  'help.inDialog':
+    'You are filling in an application. Answer the question below, or type "cancel" to cancel it. Nothing you have entered is lost.',
+  'menu.inDialog':
+    'Your application is still open and what you entered is kept. Answer the question below to continue, or type "cancel" to cancel it.',
   'cancel.done': 'OK, the application is cancelled. Nothing was submitted.',
-  'held.warning': 'You already hold a valid user digital certificate:\n\n{list}\n\nIf it is about to expire, choose "Renew a user certificate" in the menu; if the token is lost, damaged or its details are wrong, choose "Replace a user certificate". Continue with a new application anyway?',
+  'held.warning':
+    'You already hold a valid user digital certificate:\n\n{list}\n\nIf it is about to expire, choose "Renew a user certificate" in the menu; if the token is lost, damaged or its details are wrong, choose "Replace a user certificate". Continue with a new application anyway?',
   'prefill.text': 'Your agency directory has: {value}. Tap it to use it, or type the right one.',
   'prefill.agency': 'Your agency in the directory: {name}. Choose it, or another agency if you have moved.',
   'held.line': '- Serial …{tail}, {medium}, valid until {to}',
-  'held.stopped': 'OK, the new application was not started. Choose "Renew a user certificate" or "Replace a user certificate" in the menu for the certificate you hold.',
+  'held.stopped':
+    'OK, the new application was not started. Choose "Renew a user certificate" or "Replace a user certificate" in the menu for the certificate you hold.',
   'cancel.nothing': 'There is nothing in progress to cancel.',
   'lang.switched': 'OK, I will continue in English.',
-  'notUnderstood': 'Sorry, I did not understand. Please pick from the menu.',
+  notUnderstood: 'Sorry, I did not understand. Please pick from the menu.',
   'busy.finishFirst': 'Please finish or cancel (type "cancel") the current step first.',
   'error.generic': 'Sorry, something went wrong on our side. Nothing you entered is lost. Please try again shortly. Reference: {ref}',
   'error.unavailable': 'The service is temporarily unavailable. Nothing you entered is lost; please try again in a few minutes.',
   'error.tooLong': 'Your message is too long (at most {max} characters). Please shorten it and try again.',
-  'prompt.mykad': 'Please enter your MyKad number (12 digits: date of birth YYMMDD, place-of-birth code, then 4 digits, e.g. YYMMDD-PB-####).',
+  'prompt.mykad':
+    'Please enter your MyKad number (12 digits: date of birth YYMMDD, place-of-birth code, then 4 digits, e.g. YYMMDD-PB-####).',
   'prompt.fullName': 'Your full name as on your MyKad?',
   'prompt.email': 'Your official e-mail address (e.g. name@agency.gov.my)?',
   'prompt.phone': 'A phone number to reach you (e.g. 03-8888 1234 or 012-345 6789)?',
@@ -62,7 +68,7 @@ export const en: Record<keyof typeof ms, string> = {
   'invalid.MYKAD_FORMAT': 'A MyKad number has 12 digits.',
   'invalid.MYKAD_DATE': 'The first six digits of a MyKad number must be a real birth date (YYMMDD).',
   'invalid.MYKAD_PLACE': 'The place-of-birth code (7th and 8th digits) is not valid.',
-  'invalid.MYKAD_AGE': 'The birth date in this MyKad number does not fit a civil servant\'s age (17 to 80).',
+  'invalid.MYKAD_AGE': "The birth date in this MyKad number does not fit a civil servant's age (17 to 80).",
   'invalid.EMAIL_FORMAT': 'That e-mail address is incomplete or not valid.',
   'invalid.EMAIL_WEBMAIL': 'Personal e-mail ({domain}) cannot be used for official business. Please use your agency e-mail.',
   'invalid.EMAIL_DOMAIN': 'The domain {domain} is not allowed. Allowed domains: {allowed}.',
@@ -77,8 +83,10 @@ export const en: Record<keyof typeof ms, string> = {
   'invalid.FILE_NONE': 'Please attach a picture of your MyKad copy.',
   'invalid.FILE_UNREADABLE': 'I could not read that file. Please upload it again.',
   'invalid.FILE_IMAGE_CORRUPT': 'That image is damaged or incomplete, so it cannot be opened. Please upload another JPEG or PNG image.',
-  'invalid.FILE_IMAGE_DIMENSIONS': 'That image has an unsuitable size. An image must be between 16 and 10000 pixels on each side and at most 40 megapixels. Please take an ordinary photo or scan and upload it again.',
-  'upload.quota': 'The hourly upload limit has been reached (number or total size of files). That file was not kept; please try again in {minutes} minutes.',
+  'invalid.FILE_IMAGE_DIMENSIONS':
+    'That image has an unsuitable size. An image must be between 16 and 10000 pixels on each side and at most 40 megapixels. Please take an ordinary photo or scan and upload it again.',
+  'upload.quota':
+    'The hourly upload limit has been reached (number or total size of files). That file was not kept; please try again in {minutes} minutes.',
   'invalid.declaration': 'The application can only be submitted with the declaration. Answer "Yes" to agree, or type "cancel".',
   'choice.yes': 'Yes',
   'choice.no': 'No',
@@ -88,8 +96,10 @@ export const en: Record<keyof typeof ms, string> = {
   'medium.token': 'Token',
   'medium.softcert': 'Software certificate (softcert)',
   'medium.roaming': 'Roaming ID',
-  'medium.token.about': '**Token**: a USB device that holds your certificate; you plug it into the computer when you sign. Your agency\'s AP hands it to you.',
-  'medium.softcert.about': '**Software certificate (softcert)**: a certificate file you download from the MyGPKI portal to your computer and protect with a PIN.',
+  'medium.token.about':
+    "**Token**: a USB device that holds your certificate; you plug it into the computer when you sign. Your agency's AP hands it to you.",
+  'medium.softcert.about':
+    '**Software certificate (softcert)**: a certificate file you download from the MyGPKI portal to your computer and protect with a PIN.',
   'medium.roaming.about': '**Roaming ID**: no device or file to keep; you sign in with your ID to use the certificate.',
   'field.mykad': 'MyKad no.',
   'field.fullName': 'Full name',
@@ -103,9 +113,11 @@ export const en: Record<keyof typeof ms, string> = {
   'field.declaration': 'Declaration',
   'summary.title': 'User digital certificate application: summary',
   'summary.fileAttached': 'Attached ({size} KB)',
-  'submitted': 'Your application has been submitted. Reference number: **{caseId}**. Your agency\'s AP (the GPKI administrator your agency appointed) will verify the documents; you will be told here. Type "status {caseId}" to check.',
-  'submitted.noAp': 'Application {caseId} was submitted, but no AP is registered for your agency. Please contact your agency\'s GPKI administrator.',
-  'resubmitted': 'Correction received. Application {caseId} was sent back to the AP.',
+  submitted:
+    'Your application has been submitted. Reference number: **{caseId}**. Your agency\'s AP (the GPKI administrator your agency appointed) will verify the documents; you will be told here. Type "status {caseId}" to check.',
+  'submitted.noAp':
+    "Application {caseId} was submitted, but no AP is registered for your agency. Please contact your agency's GPKI administrator.",
+  resubmitted: 'Correction received. Application {caseId} was sent back to the AP.',
   'submit.failed.INVALID_FIELD': 'The detail "{field}" is not valid. Please check and try again.',
   'submit.failed.AGENCY_UNKNOWN': 'The chosen agency is no longer in the directory. Please choose again.',
   'submit.failed.FILE_MISSING': 'The MyKad copy was not found. Please upload it again.',
@@ -123,7 +135,7 @@ export const en: Record<keyof typeof ms, string> = {
   'decision.reject': 'You rejected {caseId}.',
   'decision.failed.ALREADY_DECIDED': 'Application {caseId} has already been decided (status: {status}). Nothing more is needed.',
   'decision.failed.CHANGED_SINCE': 'Application {caseId} has changed since this card was sent. Please use the latest card (type "tasks").',
-  'decision.failed.ROLE_REQUIRED': 'Only an AP of the applicant\'s agency can make this decision.',
+  'decision.failed.ROLE_REQUIRED': "Only an AP of the applicant's agency can make this decision.",
   'decision.failed.WRONG_AGENCY': 'This application is not from your agency.',
   'decision.failed.SELF_APPROVAL': 'You cannot verify your own application.',
   'decision.failed.NOTE_REQUIRED': 'Please write a note or reason before returning or rejecting.',
@@ -141,10 +153,14 @@ export const en: Record<keyof typeof ms, string> = {
   'notify.caseReturned': 'Application {caseId} was returned for correction: {note}\nFields: {fields}',
   'notify.caseReturned.action': 'Correct it now',
   'notify.caseRejected': 'Application {caseId} was rejected. Reason: {note}',
-  'notify.certificateIssued': 'Your digital certificate for application {caseId} has been issued. Serial: {serial}. Valid from {from} to {to}.',
-  'issued.next.token': 'Next steps (token): your agency\'s AP will hand the token to you; delivery can take about two weeks. Once you have it, confirm receipt of the token on the MyGPKI portal: {portal}',
-  'issued.next.softcert': 'Next steps (softcert): sign in to the MyGPKI portal ({portal}), set your certificate PIN and download the certificate. If you change the PIN later, download the certificate again. Never share your PIN here.',
-  'issued.next.roaming': 'Next steps (Roaming ID): sign in to the MyGPKI portal ({portal}) and set your certificate PIN. Never share your PIN here.',
+  'notify.certificateIssued':
+    'Your digital certificate for application {caseId} has been issued. Serial: {serial}. Valid from {from} to {to}.',
+  'issued.next.token':
+    "Next steps (token): your agency's AP will hand the token to you; delivery can take about two weeks. Once you have it, confirm receipt of the token on the MyGPKI portal: {portal}",
+  'issued.next.softcert':
+    'Next steps (softcert): sign in to the MyGPKI portal ({portal}), set your certificate PIN and download the certificate. If you change the PIN later, download the certificate again. Never share your PIN here.',
+  'issued.next.roaming':
+    'Next steps (Roaming ID): sign in to the MyGPKI portal ({portal}) and set your certificate PIN. Never share your PIN here.',
   'notify.caseFailed': 'The CA could not issue the certificate for {caseId} ({reason}). The helpdesk will contact you.',
   'correct.start': 'Let us correct application {caseId}. The AP asks: {note}',
   'correct.notAllowed': 'Application {caseId} is not waiting for a correction from you.',
@@ -157,7 +173,7 @@ export const en: Record<keyof typeof ms, string> = {
   'tasks.none': 'No approvals are waiting for you.',
   'tasks.header': '{count} application(s) await your verification:',
   'event.submitted': 'Submitted',
-  'event.routed': 'Sent to the AP (your agency\'s GPKI administrator) for verification',
+  'event.routed': "Sent to the AP (your agency's GPKI administrator) for verification",
   'event.returned': 'Returned for correction',
   'event.resubmitted': 'Resubmitted after correction',
   'event.approved': 'AP verification',
@@ -175,11 +191,12 @@ export const en: Record<keyof typeof ms, string> = {
   'status.DITOLAK': 'Rejected',
   'status.DIBATALKAN_PEMOHON': 'Withdrawn by the applicant',
   'status.GAGAL': 'Failed at the CA',
-  'by': ' by {name}',
-  'system': 'system',
+  by: ' by {name}',
+  system: 'system',
   // What the recogniser (bot/nlu) answers, and the names of the intents on suggestion buttons.
   'nlu.notYet': 'Sorry, "{service}" is not available in this chat yet. For now, I can help with the options in the menu below.',
-  'nlu.outOfScope': 'Sorry, I can only help with MyGPKI digital certificate matters:\n- applying for, renewing, revoking or replacing digital certificates (user, server, training/test)\n- checking the status of your applications\n- complaints, advisory requests and on-site technical support\n\nPick from the menu below or type what you need.',
+  'nlu.outOfScope':
+    'Sorry, I can only help with MyGPKI digital certificate matters:\n- applying for, renewing, revoking or replacing digital certificates (user, server, training/test)\n- checking the status of your applications\n- complaints, advisory requests and on-site technical support\n\nPick from the menu below or type what you need.',
   'nlu.suggest': 'I am not sure what you mean. Is it one of these?',
   'nlu.offerAgent': 'It seems I still do not understand you. You can talk to a helpdesk agent: type "ejen" (agent).',
   'nlu.prefilled': 'I took these details from your message: {items}.',

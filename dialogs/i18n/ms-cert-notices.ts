@@ -8,18 +8,29 @@ export const msCertNotices = {
   'notify.approvalRequest.revoke': 'Permohonan pembatalan sijil {caseId} bagi {applicant} menunggu kelulusan anda.',
   'notify.approvalRequest.replace': 'Permohonan penggantian {caseId} daripada {applicant} menunggu pengesahan anda.',
   'notify.caseApproved.revoke': 'Permohonan pembatalan {caseId} telah diluluskan oleh AP dan dihantar kepada CA.',
-  'notify.caseApproved.replace': 'Penggantian {caseId} telah disahkan oleh AP. CA sedang mengeluarkan sijil baharu (sijil lama dibatalkan dahulu jika belum).',
-  'notify.certificateIssued.renew': 'Sijil Digital baharu anda bagi pembaharuan {caseId} telah dikeluarkan. No. siri: {serial}. Sah dari {from} hingga {to}. Sijil lama kekal sah hingga tarikh luputnya.',
-  'notify.certificateIssued.replace': 'Sijil Digital pengganti bagi {caseId} telah dikeluarkan. No. siri: {serial}. Sah dari {from} hingga {to}. Penggantian selesai.',
-  'notify.certificateRevoked': 'Sijil {serial} telah dibatalkan oleh CA pada {at} (sebab: {reason}) dan tidak lagi boleh digunakan. Rujukan: {caseId}.',
-  'notify.certificateRevoked.replace': 'Sijil lama {serial} telah dibatalkan pada {at} (sebab: {reason}) bagi penggantian {caseId}. Sijil baharu akan dikeluarkan selepas pengesahan AP; anda akan dimaklumkan di sini.',
-  'notify.revocationInformed': 'Makluman: {holder} melaporkan token atau kunci bagi sijil {serial} hilang, dicuri atau terdedah. Sijil itu dibatalkan serta-merta ({caseId}); tiada kelulusan diperlukan daripada anda untuk pembatalan ini.',
-  'notify.startedOnBehalf': '{ap}, AP agensi anda, telah memulakan {operation} bagi pihak anda: {caseId}. Taip "status {caseId}" untuk butiran.',
-  'notify.caLate': 'Pihak berkuasa pensijilan (CA) mengambil masa lebih lama daripada biasa untuk {caseId}. Tiada maklumat yang hilang dan anda tidak perlu berbuat apa-apa: kami mencuba semula secara automatik dan akan memaklumkan anda sebaik sahaja ia selesai.',
-  'notify.replacementDelayed': 'Sijil lama anda telah dibatalkan, tetapi CA belum dapat mengeluarkan sijil baharu bagi {caseId}. Kami mencuba semula secara automatik dan akan memaklumkan anda sebaik sahaja sijil dikeluarkan; anda tidak perlu memohon semula.',
-  'notify.downloadExpired': 'Pautan muat turun sijil latihan {caseId} telah tamat tempoh dan kunci persendiriannya telah dipadam. Untuk mendapatkan sijil latihan baharu, pilih "Ganti sijil latihan/ujian" dalam menu.',
+  'notify.caseApproved.replace':
+    'Penggantian {caseId} telah disahkan oleh AP. CA sedang mengeluarkan sijil baharu (sijil lama dibatalkan dahulu jika belum).',
+  'notify.certificateIssued.renew':
+    'Sijil Digital baharu anda bagi pembaharuan {caseId} telah dikeluarkan. No. siri: {serial}. Sah dari {from} hingga {to}. Sijil lama kekal sah hingga tarikh luputnya.',
+  'notify.certificateIssued.replace':
+    'Sijil Digital pengganti bagi {caseId} telah dikeluarkan. No. siri: {serial}. Sah dari {from} hingga {to}. Penggantian selesai.',
+  'notify.certificateRevoked':
+    'Sijil {serial} telah dibatalkan oleh CA pada {at} (sebab: {reason}) dan tidak lagi boleh digunakan. Rujukan: {caseId}.',
+  'notify.certificateRevoked.replace':
+    'Sijil lama {serial} telah dibatalkan pada {at} (sebab: {reason}) bagi penggantian {caseId}. Sijil baharu akan dikeluarkan selepas pengesahan AP; anda akan dimaklumkan di sini.',
+  'notify.revocationInformed':
+    'Makluman: {holder} melaporkan token atau kunci bagi sijil {serial} hilang, dicuri atau terdedah. Sijil itu dibatalkan serta-merta ({caseId}); tiada kelulusan diperlukan daripada anda untuk pembatalan ini.',
+  'notify.startedOnBehalf':
+    '{ap}, AP agensi anda, telah memulakan {operation} bagi pihak anda: {caseId}. Taip "status {caseId}" untuk butiran.',
+  'notify.caLate':
+    'Pihak berkuasa pensijilan (CA) mengambil masa lebih lama daripada biasa untuk {caseId}. Tiada maklumat yang hilang dan anda tidak perlu berbuat apa-apa: kami mencuba semula secara automatik dan akan memaklumkan anda sebaik sahaja ia selesai.',
+  'notify.replacementDelayed':
+    'Sijil lama anda telah dibatalkan, tetapi CA belum dapat mengeluarkan sijil baharu bagi {caseId}. Kami mencuba semula secara automatik dan akan memaklumkan anda sebaik sahaja sijil dikeluarkan; anda tidak perlu memohon semula.',
+  'notify.downloadExpired':
+    'Pautan muat turun sijil latihan {caseId} telah tamat tempoh dan kunci persendiriannya telah dipadam. Untuk mendapatkan sijil latihan baharu, pilih "Ganti sijil latihan/ujian" dalam menu.',
   'trainingReady.title': 'Sijil Latihan/Ujian anda sedia untuk dimuat turun: BUKAN UNTUK PRODUKSI',
-  'trainingReady.body': 'No. siri {serial}, sah hingga {to} (permohonan {caseId}). Pautan boleh digunakan sekali sahaja dan tamat pada {expires}. Anda akan memilih kata laluan fail PKCS#12 di halaman muat turun; jangan sekali-kali taip kata laluan di sini.',
+  'trainingReady.body':
+    'No. siri {serial}, sah hingga {to} (permohonan {caseId}). Pautan boleh digunakan sekali sahaja dan tamat pada {expires}. Anda akan memilih kata laluan fail PKCS#12 di halaman muat turun; jangan sekali-kali taip kata laluan di sini.',
   'trainingReady.action': 'Muat turun sijil (PKCS#12)',
   'reminder.title': 'Sijil Digital anda akan tamat tempoh dalam {days} hari',
   'reminder.body': 'Perbaharui sekarang supaya urusan anda tidak terganggu. Butiran daripada permohonan terdahulu akan diisi untuk anda.',
@@ -41,7 +52,8 @@ export const msCertNotices = {
   'oldRevoked.yes': 'Telah dibatalkan pada {at}',
   'oldRevoked.no': 'Akan dibatalkan selepas kelulusan',
   'decision.approve.revoke': 'Anda meluluskan {caseId}. CA akan membatalkan sijil dan pemegangnya akan dimaklumkan.',
-  'decision.approve.replace': 'Anda mengesahkan {caseId}. Sijil baharu akan dikeluarkan oleh CA (sijil lama dibatalkan dahulu jika belum) dan pemohon akan dimaklumkan.',
+  'decision.approve.replace':
+    'Anda mengesahkan {caseId}. Sijil baharu akan dikeluarkan oleh CA (sijil lama dibatalkan dahulu jika belum) dan pemohon akan dimaklumkan.',
   'decision.failed.NOT_RETURNABLE': 'Permohonan pembatalan tidak boleh dikembalikan untuk pembetulan: luluskan atau tolak.',
   'decided.approvedOnBehalf': 'Dimohon dan disahkan oleh AP {name} pada {at}.',
   'tasks.agency.header': 'Kes agensi anda yang sedang berjalan ({count}):',
@@ -68,8 +80,10 @@ export const msCertNotices = {
   'download.confirm': 'Taip kata laluan sekali lagi',
   'download.submit': 'Muat turun',
   'download.keep': 'Simpan kata laluan ini dengan selamat: kami tidak menyimpannya dan tidak dapat memulihkannya.',
-  'download.EXPIRED': 'Pautan ini telah tamat tempoh atau tidak sah. Kunci persendirian telah dipadam; mohon penggantian sijil latihan melalui chatbot.',
-  'download.USED': 'Sijil ini telah pun dimuat turun dan kunci persendiriannya telah dipadam. Jika anda kehilangan fail atau kata laluannya, mohon penggantian melalui chatbot.',
+  'download.EXPIRED':
+    'Pautan ini telah tamat tempoh atau tidak sah. Kunci persendirian telah dipadam; mohon penggantian sijil latihan melalui chatbot.',
+  'download.USED':
+    'Sijil ini telah pun dimuat turun dan kunci persendiriannya telah dipadam. Jika anda kehilangan fail atau kata laluannya, mohon penggantian melalui chatbot.',
   'download.NOT_FOUND': 'Pautan ini tidak sah.',
   'download.PASSWORD_SHORT': 'Kata laluan terlalu pendek: sekurang-kurangnya {min} aksara.',
   'download.PASSWORD_LONG': 'Kata laluan terlalu panjang: paling banyak {max} aksara.',
@@ -78,7 +92,8 @@ export const msCertNotices = {
   'download.import.windows': 'Windows (juga untuk Chrome dan Edge)',
   'download.import.windows.1': 'Klik dua kali fail .p12 yang dimuat turun.',
   'download.import.windows.2': 'Certificate Import Wizard akan dibuka: pilih "Current User", kemudian Next hingga diminta kata laluan.',
-  'download.import.windows.3': 'Taip kata laluan yang anda pilih di halaman ini, biarkan Windows memilih stor sijil secara automatik, kemudian Finish.',
+  'download.import.windows.3':
+    'Taip kata laluan yang anda pilih di halaman ini, biarkan Windows memilih stor sijil secara automatik, kemudian Finish.',
   'download.import.firefox': 'Pelayar Firefox',
   'download.import.firefox.1': 'Buka Settings, kemudian Privacy & Security, kemudian View Certificates (di bahagian Certificates).',
   'download.import.firefox.2': 'Dalam tab Your Certificates, klik Import dan pilih fail .p12.',

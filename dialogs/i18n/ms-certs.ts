@@ -20,26 +20,43 @@ export const msCerts = {
   'summary.title.training.new': 'Ringkasan permohonan Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)',
   'summary.title.training.renew': 'Ringkasan pembaharuan Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)',
   'summary.title.training.replace': 'Ringkasan penggantian Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)',
-  'summary.renew': 'Memperbaharui sijil {serial}. Maklumat diisi daripada permohonan terdahulu; anda boleh mengubah maklumat yang dibenarkan.',
+  'summary.renew':
+    'Memperbaharui sijil {serial}. Maklumat diisi daripada permohonan terdahulu; anda boleh mengubah maklumat yang dibenarkan.',
   'summary.replace': 'Menggantikan sijil {serial}. Maklumat diisi daripada permohonan terdahulu.',
-  'submitted.renew': 'Permohonan pembaharuan anda telah dihantar. Nombor rujukan: **{caseId}**. AP agensi anda akan mengesahkannya; sijil lama kekal sah hingga tarikh luputnya.',
-  'submitted.replace': 'Permohonan penggantian anda telah dihantar. Nombor rujukan: **{caseId}**. Selepas AP mengesahkannya, sijil lama dibatalkan dan sijil baharu dikeluarkan.',
-  'submitted.replace.urgent': 'Permohonan penggantian **{caseId}** diterima. Sijil lama anda sedang dibatalkan SERTA-MERTA kerana token atau kunci mungkin berada di tangan orang lain. Sijil baharu dikeluarkan selepas AP anda mengesahkan permohonan ini.',
+  'submitted.renew':
+    'Permohonan pembaharuan anda telah dihantar. Nombor rujukan: **{caseId}**. AP agensi anda akan mengesahkannya; sijil lama kekal sah hingga tarikh luputnya.',
+  'submitted.replace':
+    'Permohonan penggantian anda telah dihantar. Nombor rujukan: **{caseId}**. Selepas AP mengesahkannya, sijil lama dibatalkan dan sijil baharu dikeluarkan.',
+  'submitted.replace.urgent':
+    'Permohonan penggantian **{caseId}** diterima. Sijil lama anda sedang dibatalkan SERTA-MERTA kerana token atau kunci mungkin berada di tangan orang lain. Sijil baharu dikeluarkan selepas AP anda mengesahkan permohonan ini.',
   'submitted.onBehalf': 'Permohonan **{caseId}** dihantar bagi pihak pengguna dan disahkan atas nama anda. Pengguna itu telah dimaklumkan.',
-  'submitted.training': 'Permohonan sijil latihan/ujian anda telah dihantar: **{caseId}** (BUKAN UNTUK PRODUKSI). AP agensi anda perlu memperakukannya.',
-  'submitted.training.renew': 'Permohonan pembaharuan sijil latihan/ujian dihantar: **{caseId}** (BUKAN UNTUK PRODUKSI). AP agensi anda perlu memperakukannya.',
-  'submitted.training.replace': 'Permohonan penggantian sijil latihan/ujian dihantar: **{caseId}** (BUKAN UNTUK PRODUKSI). AP agensi anda perlu memperakukannya.',
-  'refusal.CERT_NOT_FOUND': 'Tiada sijil dengan nombor siri {serial}. Semak nombor siri itu, atau pilih daripada senarai sijil anda dalam menu.',
-  'refusal.NOT_OWNER': 'Sijil {serial} bukan milik anda, jadi anda tidak boleh memperbaharui, membatalkan atau menggantikannya. Pemegang sijil itu, atau AP agensinya, perlu membuat permohonan ini. Taip "menu" untuk memilih sijil anda sendiri.',
-  'refusal.WRONG_REALM': 'Sijil {serial} bukan daripada jenis ini (sijil pengguna dan sijil latihan diurus berasingan). Pilih pilihan yang betul dalam menu.',
-  'refusal.TOO_EARLY': 'Sijil {serial} belum boleh diperbaharui. Tempoh pembaharuan dibuka pada {opensOn} (sijil tamat tempoh pada {expiresOn}). Saya akan mengingatkan anda apabila tiba masanya.',
-  'refusal.EXPIRED': 'Sijil {serial} telah tamat tempoh pada {expiredOn}, jadi ia tidak boleh diperbaharui atau diganti lagi. Sila buat permohonan baharu: pilih "Mohon Sijil Digital Pengguna baharu" (atau sijil latihan/ujian) dalam menu.',
+  'submitted.training':
+    'Permohonan sijil latihan/ujian anda telah dihantar: **{caseId}** (BUKAN UNTUK PRODUKSI). AP agensi anda perlu memperakukannya.',
+  'submitted.training.renew':
+    'Permohonan pembaharuan sijil latihan/ujian dihantar: **{caseId}** (BUKAN UNTUK PRODUKSI). AP agensi anda perlu memperakukannya.',
+  'submitted.training.replace':
+    'Permohonan penggantian sijil latihan/ujian dihantar: **{caseId}** (BUKAN UNTUK PRODUKSI). AP agensi anda perlu memperakukannya.',
+  'refusal.CERT_NOT_FOUND':
+    'Tiada sijil dengan nombor siri {serial}. Semak nombor siri itu, atau pilih daripada senarai sijil anda dalam menu.',
+  'refusal.NOT_OWNER':
+    'Sijil {serial} bukan milik anda, jadi anda tidak boleh memperbaharui, membatalkan atau menggantikannya. Pemegang sijil itu, atau AP agensinya, perlu membuat permohonan ini. Taip "menu" untuk memilih sijil anda sendiri.',
+  'refusal.WRONG_REALM':
+    'Sijil {serial} bukan daripada jenis ini (sijil pengguna dan sijil latihan diurus berasingan). Pilih pilihan yang betul dalam menu.',
+  'refusal.TOO_EARLY':
+    'Sijil {serial} belum boleh diperbaharui. Tempoh pembaharuan dibuka pada {opensOn} (sijil tamat tempoh pada {expiresOn}). Saya akan mengingatkan anda apabila tiba masanya.',
+  'refusal.EXPIRED':
+    'Sijil {serial} telah tamat tempoh pada {expiredOn}, jadi ia tidak boleh diperbaharui atau diganti lagi. Sila buat permohonan baharu: pilih "Mohon Sijil Digital Pengguna baharu" (atau sijil latihan/ujian) dalam menu.',
   'refusal.REVOKED': 'Sijil {serial} telah dibatalkan, jadi ia tidak boleh diperbaharui. Sila buat permohonan baharu daripada menu.',
-  'refusal.ALREADY_RENEWED': 'Sijil {serial} telah pun diperbaharui (sijil baharu: {successor}). Taip "status" untuk melihat permohonan anda.',
-  'refusal.ALREADY_REVOKED': 'Sijil {serial} telah pun dibatalkan pada {at} ({reason}). Tiada tindakan lanjut diperlukan; jika anda memerlukan sijil baharu, pilih permohonan baharu dalam menu.',
-  'refusal.ALREADY_REQUESTED': 'Sijil {serial} sudah mempunyai permohonan yang sedang diproses: {caseId}. Taip "status {caseId}" untuk menyemaknya.',
-  'refusal.REASON_NOT_ALLOWED': 'Sebab "Akses ditarik balik oleh agensi" hanya boleh diberikan oleh AP agensi anda. Pilih sebab lain di bawah, atau minta AP anda membuat pembatalan ini.',
-  'refusal.NO_PREVIOUS': 'Permohonan asal sijil {serial} tidak dijumpai, jadi maklumatnya tidak dapat diisi semula. Sila buat permohonan baharu daripada menu.',
+  'refusal.ALREADY_RENEWED':
+    'Sijil {serial} telah pun diperbaharui (sijil baharu: {successor}). Taip "status" untuk melihat permohonan anda.',
+  'refusal.ALREADY_REVOKED':
+    'Sijil {serial} telah pun dibatalkan pada {at} ({reason}). Tiada tindakan lanjut diperlukan; jika anda memerlukan sijil baharu, pilih permohonan baharu dalam menu.',
+  'refusal.ALREADY_REQUESTED':
+    'Sijil {serial} sudah mempunyai permohonan yang sedang diproses: {caseId}. Taip "status {caseId}" untuk menyemaknya.',
+  'refusal.REASON_NOT_ALLOWED':
+    'Sebab "Akses ditarik balik oleh agensi" hanya boleh diberikan oleh AP agensi anda. Pilih sebab lain di bawah, atau minta AP anda membuat pembatalan ini.',
+  'refusal.NO_PREVIOUS':
+    'Permohonan asal sijil {serial} tidak dijumpai, jadi maklumatnya tidak dapat diisi semula. Sila buat permohonan baharu daripada menu.',
   'refusal.NOT_A_REPLACEMENT': 'Ini tidak memerlukan penggantian sijil. Taip "bantuan" untuk panduan.',
   'refusal.other': 'Permintaan ini tidak dapat diteruskan. Taip "menu" untuk bermula semula.',
   'reason.unspecified': 'tidak dinyatakan',
@@ -58,9 +75,11 @@ export const msCerts = {
   'certs.pick.renew': 'Perbaharui sijil ini',
   'certs.pick.revoke': 'Batalkan sijil ini',
   'certs.pick.replace': 'Ganti sijil ini',
-  'certs.none.renew': 'Tiada sijil yang boleh diperbaharui. Jika sijil anda telah tamat tempoh atau dibatalkan, sila buat permohonan baharu daripada menu.',
+  'certs.none.renew':
+    'Tiada sijil yang boleh diperbaharui. Jika sijil anda telah tamat tempoh atau dibatalkan, sila buat permohonan baharu daripada menu.',
   'certs.none.revoke': 'Tiada sijil sah yang boleh dibatalkan. Taip "menu" untuk perkara lain.',
-  'certs.none.replace': 'Tiada sijil sah yang boleh diganti. Jika sijil anda telah tamat tempoh atau dibatalkan, sila buat permohonan baharu daripada menu.',
+  'certs.none.replace':
+    'Tiada sijil sah yang boleh diganti. Jika sijil anda telah tamat tempoh atau dibatalkan, sila buat permohonan baharu daripada menu.',
   'cert.serial': 'No. siri',
   'cert.medium': 'Media',
   'cert.expires': 'Sah hingga',
@@ -87,15 +106,19 @@ export const msCerts = {
   'revokeChoice.replaced': 'Diganti dengan sijil baharu',
   'revokeChoice.noLongerNeeded': 'Bersara/berhenti/tidak lagi diperlukan',
   'revokeChoice.accessWithdrawn': 'Akses ditarik balik oleh agensi',
-  'revoke.consequence': 'Sijil {serial} akan dibatalkan dengan sebab: {reason}. Sijil yang dibatalkan tidak boleh digunakan lagi untuk menandatangani atau log masuk, dan pembatalan TIDAK boleh diundur. {how}',
+  'revoke.consequence':
+    'Sijil {serial} akan dibatalkan dengan sebab: {reason}. Sijil yang dibatalkan tidak boleh digunakan lagi untuk menandatangani atau log masuk, dan pembatalan TIDAK boleh diundur. {how}',
   'revoke.now': 'Kerana kunci mungkin terjejas, pembatalan dibuat serta-merta; AP anda akan dimaklumkan.',
   'revoke.afterAp': 'AP agensi anda perlu meluluskan pembatalan ini dahulu.',
   'revoke.byAp': 'Sebagai AP, permintaan anda ialah kelulusannya: CA akan membatalkan sijil serta-merta.',
   'prompt.confirmRevoke': 'Teruskan pembatalan?',
   'revoke.kept': 'Baik, tiada apa-apa dibatalkan. Sijil anda kekal sah.',
-  'revoke.submitted.immediate': 'Pembatalan **{caseId}** dihantar terus kepada CA. Sijil {serial} akan disenaraikan dalam CRL sebentar lagi dan anda akan dimaklumkan. AP anda telah dimaklumkan.',
-  'revoke.submitted.apApproves': 'Pembatalan **{caseId}** diluluskan atas nama anda dan dihantar kepada CA. Pemegang sijil akan dimaklumkan.',
-  'revoke.submitted.awaitingAp': 'Permohonan pembatalan **{caseId}** dihantar kepada AP agensi anda untuk kelulusan. Sijil {serial} kekal sah sehingga ia dibatalkan.',
+  'revoke.submitted.immediate':
+    'Pembatalan **{caseId}** dihantar terus kepada CA. Sijil {serial} akan disenaraikan dalam CRL sebentar lagi dan anda akan dimaklumkan. AP anda telah dimaklumkan.',
+  'revoke.submitted.apApproves':
+    'Pembatalan **{caseId}** diluluskan atas nama anda dan dihantar kepada CA. Pemegang sijil akan dimaklumkan.',
+  'revoke.submitted.awaitingAp':
+    'Permohonan pembatalan **{caseId}** dihantar kepada AP agensi anda untuk kelulusan. Sijil {serial} kekal sah sehingga ia dibatalkan.',
   'prompt.trigger': 'Kenapa sijil ini perlu diganti?',
   'replaceAnswer.lost': 'Token/kad pintar atau fail sijil hilang',
   'replaceAnswer.stolen': 'Token/kad pintar dicuri',
@@ -106,10 +129,14 @@ export const msCerts = {
   'replaceAnswer.wrongDetails': 'Maklumat pada sijil salah',
   'replaceAnswer.blockedToken': 'Token disekat (PIN salah berulang kali)',
   'replaceAnswer.forgotPin': 'Terlupa PIN sijil',
-  'replace.blockedToken': 'Token yang disekat tidak perlu diganti, ia boleh dibuka semula: (1) maklumkan AP anda; (2) AP memohon SO PIN di portal GPKI; (3) token, SO PIN dan borang diserahkan kepada SA untuk membuka sekatan. Hanya pemilik token boleh menyerahkan dan mengambilnya; urusan ini tidak boleh diwakilkan. Jangan sekali-kali kongsi PIN anda di sini.',
-  'replace.forgotPin': 'PIN yang terlupa tidak memerlukan sijil baharu: gunakan "Reset PIN" di portal MyGPKI. PIN sementara akan dihantar ke e-mel rasmi anda dan mesti ditukar. Selepas PIN ditukar, muat turun sijil sekali lagi. Jangan sekali-kali kongsi PIN anda di sini.',
-  'replace.consequence': 'Sijil lama {serial} akan dibatalkan (sebab: {reason}) dan sijil baharu dikeluarkan selepas AP mengesahkan permohonan. {when}',
-  'replace.revokeNow': 'Kerana token atau kunci mungkin di tangan orang lain, sijil lama dibatalkan SERTA-MERTA sebaik sahaja anda menghantar.',
+  'replace.blockedToken':
+    'Token yang disekat tidak perlu diganti, ia boleh dibuka semula: (1) maklumkan AP anda; (2) AP memohon SO PIN di portal GPKI; (3) token, SO PIN dan borang diserahkan kepada SA untuk membuka sekatan. Hanya pemilik token boleh menyerahkan dan mengambilnya; urusan ini tidak boleh diwakilkan. Jangan sekali-kali kongsi PIN anda di sini.',
+  'replace.forgotPin':
+    'PIN yang terlupa tidak memerlukan sijil baharu: gunakan "Reset PIN" di portal MyGPKI. PIN sementara akan dihantar ke e-mel rasmi anda dan mesti ditukar. Selepas PIN ditukar, muat turun sijil sekali lagi. Jangan sekali-kali kongsi PIN anda di sini.',
+  'replace.consequence':
+    'Sijil lama {serial} akan dibatalkan (sebab: {reason}) dan sijil baharu dikeluarkan selepas AP mengesahkan permohonan. {when}',
+  'replace.revokeNow':
+    'Kerana token atau kunci mungkin di tangan orang lain, sijil lama dibatalkan SERTA-MERTA sebaik sahaja anda menghantar.',
   'replace.revokeAfterAp': 'Sijil lama dibatalkan selepas AP meluluskan, sejurus sebelum sijil baharu dikeluarkan.',
   'prompt.confirmReplace': 'Teruskan penggantian?',
   'replace.kept': 'Baik, tiada apa-apa diubah. Sijil anda kekal seperti sedia ada.',

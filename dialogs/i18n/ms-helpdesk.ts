@@ -24,7 +24,8 @@ export const msHelpdesk = {
   'advisory.field.letter': 'Surat rasmi',
   'advisory.letterAttached': 'Dilampirkan (PDF)',
   'advisory.letterNone': 'Tiada',
-  'rate.question': 'Satu soalan pilihan: bagaimana perkhidmatan kami kali ini? Anda boleh menulis ulasan ringkas dahulu, kemudian pilih markah.',
+  'rate.question':
+    'Satu soalan pilihan: bagaimana perkhidmatan kami kali ini? Anda boleh menulis ulasan ringkas dahulu, kemudian pilih markah.',
   'rate.comment': 'Ulasan (pilihan). Jangan tulis PIN atau kata laluan.',
   'rate.score.1': '1 - Sangat tidak puas hati',
   'rate.score.2': '2 - Tidak puas hati',
@@ -43,7 +44,8 @@ export const msHelpdesk = {
   'complaint.appOther': 'Lain-lain',
   'complaint.selfHelpTitle': 'Mungkin jawapan ini membantu:',
   'complaint.selfHelpSolved': 'Baguslah, masalah anda selesai. Tiada tiket dibuka. Taip "menu" jika perlukan apa-apa lagi.',
-  'complaint.lodged': 'Aduan anda telah diterima dengan nombor tiket **{caseId}**. Meja bantuan akan menghubungi anda dalam 1 hari bekerja. Taip "status {caseId}" untuk menyemak perkembangannya.',
+  'complaint.lodged':
+    'Aduan anda telah diterima dengan nombor tiket **{caseId}**. Meja bantuan akan menghubungi anda dalam 1 hari bekerja. Taip "status {caseId}" untuk menyemak perkembangannya.',
   'complaint.failed': 'Maaf, aduan tidak dapat direkodkan. Sila cuba lagi.',
   'complaintCategory.code': 'Kod verifikasi tidak diterima',
   'complaintCategory.status': 'Status permohonan',
@@ -58,26 +60,33 @@ export const msHelpdesk = {
   'prompt.screenshot': 'Lampirkan tangkapan skrin (PNG atau JPEG, maksimum {maxMb} MB), atau taip "langkau".',
   'prompt.selfHelpSolved': 'Adakah jawapan di atas menyelesaikan masalah anda?',
   'invalid.screenshotNone': 'Sila lampirkan gambar tangkapan skrin, atau taip "langkau".',
-  'invalid.repPhone': 'Nombor telefon wakil agensi diperlukan supaya pegawai teknikal boleh menghubunginya (contoh 03-8888 1234 atau 012-345 6789).',
+  'invalid.repPhone':
+    'Nombor telefon wakil agensi diperlukan supaya pegawai teknikal boleh menghubunginya (contoh 03-8888 1234 atau 012-345 6789).',
   'invalid.advisoryDate': 'Tarikh "{value}" tidak difahami. Gunakan format hh/bb/tttt, contoh 14/12/2026.',
   'invalid.letterNone': 'Sila lampirkan surat rasmi dalam format PDF, atau taip "langkau".',
   'invalid.FILE_NOT_PDF': 'Hanya fail PDF diterima untuk surat rasmi.',
   'hd.invalid.length': 'Jawapan mesti antara {min} dan {max} aksara.',
-  'onsite.viaTicket': 'Sokongan teknikal di lokasi diberi hanya jika masalah tidak dapat diselesaikan dalam talian, selepas kelulusan agensi peneraju, dan dimohon daripada tiket aduan.',
-  'onsite.newFirst': 'Anda tiada aduan yang masih terbuka. Mari buka aduan dahulu; dari tiket itu anda atau meja bantuan boleh memohon lawatan.',
+  'onsite.viaTicket':
+    'Sokongan teknikal di lokasi diberi hanya jika masalah tidak dapat diselesaikan dalam talian, selepas kelulusan agensi peneraju, dan dimohon daripada tiket aduan.',
+  'onsite.newFirst':
+    'Anda tiada aduan yang masih terbuka. Mari buka aduan dahulu; dari tiket itu anda atau meja bantuan boleh memohon lawatan.',
   'prompt.onsiteTicket': 'Anda mempunyai aduan yang masih terbuka. Pilih aduan yang memerlukan lawatan, atau buka aduan baharu:',
   'onsite.newComplaint': 'Buka aduan baharu',
   'prompt.onsiteTried': 'Apa yang telah dicuba dalam talian untuk menyelesaikan masalah ini?',
   'onsite.note': 'Saya memohon sokongan teknikal di lokasi. Telah dicuba: {tried}',
-  'onsite.noted': 'Permohonan sokongan di lokasi telah ditambah pada aduan **{caseId}**. Meja bantuan akan menelitinya dan memohon kelulusan agensi peneraju jika masalah tidak dapat diselesaikan dalam talian.',
-  'onsite.underway': 'Sokongan di lokasi bagi aduan **{caseId}** sudah dimohon (status: {status}). Taip "status {caseId}" untuk mengikutinya.',
+  'onsite.noted':
+    'Permohonan sokongan di lokasi telah ditambah pada aduan **{caseId}**. Meja bantuan akan menelitinya dan memohon kelulusan agensi peneraju jika masalah tidak dapat diselesaikan dalam talian.',
+  'onsite.underway':
+    'Sokongan di lokasi bagi aduan **{caseId}** sudah dimohon (status: {status}). Taip "status {caseId}" untuk mengikutinya.',
   'visit.notBookable': 'Lawatan bagi {caseId} tidak boleh ditempah sekarang (mungkin sudah ditempah atau belum diluluskan).',
   'visit.noneFits': 'Tiada slot yang sesuai',
-  'visit.booked': 'Lawatan bagi **{caseId}** ditempah pada {slot}. Pegawai teknikal telah dimaklumkan dan anda akan diingatkan sebelum lawatan.',
+  'visit.booked':
+    'Lawatan bagi **{caseId}** ditempah pada {slot}. Pegawai teknikal telah dimaklumkan dan anda akan diingatkan sebelum lawatan.',
   'visit.failed.generic': 'Tempahan tidak dapat dibuat. Sila cuba lagi.',
   'visit.failed.SLOT_TAKEN': 'Maaf, slot itu sudah diambil. Sila pilih slot lain.',
   'visit.failed.DATE_PAST': 'Masa itu sudah berlalu. Sila pilih slot akan datang.',
-  'visit.failed.OUTSIDE_WINDOW': 'Slot itu di luar tempoh 48 jam bekerja (tamat {deadline}). Pilih slot dalam tempoh itu, atau pilih "Tiada slot yang sesuai" untuk meminta tarikh kemudian.',
+  'visit.failed.OUTSIDE_WINDOW':
+    'Slot itu di luar tempoh 48 jam bekerja (tamat {deadline}). Pilih slot dalam tempoh itu, atau pilih "Tiada slot yang sesuai" untuk meminta tarikh kemudian.',
   'visit.failed.SLOT_INVALID': 'Masa itu bukan slot lawatan dalam waktu pejabat hari bekerja. Sila pilih daripada senarai.',
   'visit.failed.PHONE_REQUIRED': 'Nama dan nombor telefon wakil agensi diperlukan.',
   'visit.failed.NOT_ALLOWED_NOW': 'Lawatan ini tidak boleh ditempah sekarang.',
@@ -87,7 +96,8 @@ export const msHelpdesk = {
   'prompt.repName': 'Nama wakil agensi yang akan hadir semasa lawatan?',
   'prompt.repPhone': 'Nombor telefon wakil agensi?',
   'prompt.visitLocation': 'Lokasi lawatan (alamat pejabat, aras dan bilik)?',
-  'advisory.start': 'Baik, mari mohon sesi khidmat nasihat daripada agensi peneraju. Tarikh pilihan mesti sekurang-kurangnya {days} hari bekerja dari hari ini.',
+  'advisory.start':
+    'Baik, mari mohon sesi khidmat nasihat daripada agensi peneraju. Tarikh pilihan mesti sekurang-kurangnya {days} hari bekerja dari hari ini.',
   'advisory.submitted': 'Permohonan khidmat nasihat anda diterima dengan nombor **{caseId}**. Agensi peneraju akan mengesahkan tarikh.',
   'advisory.failed.generic': 'Permohonan tidak dapat dihantar. Sila semak maklumat dan cuba lagi.',
   'advisory.failed.DATES_COUNT': 'Sila beri 2 atau 3 tarikh pilihan yang berlainan, dipisahkan dengan koma.',
@@ -100,7 +110,8 @@ export const msHelpdesk = {
   'prompt.advisorySystems': 'Sistem atau aplikasi yang terlibat?',
   'prompt.advisoryMode': 'Mod sesi:',
   'prompt.advisoryAttendees': 'Siapa yang akan hadir (nama dan jawatan)?',
-  'prompt.advisoryDates': 'Beri 2 atau 3 tarikh pilihan (hh/bb/tttt), dipisahkan dengan koma, sekurang-kurangnya {days} hari bekerja dari hari ini.',
+  'prompt.advisoryDates':
+    'Beri 2 atau 3 tarikh pilihan (hh/bb/tttt), dipisahkan dengan koma, sekurang-kurangnya {days} hari bekerja dari hari ini.',
   'prompt.advisoryLetter': 'Lampirkan surat rasmi (PDF, maksimum {maxMb} MB), atau taip "langkau".',
   'hd.action.acknowledge': 'Terima',
   'hd.action.reply': 'Balas',
@@ -122,7 +133,8 @@ export const msHelpdesk = {
   'hd.card.category': 'Kategori',
   'hd.card.application': 'Aplikasi',
   'hd.card.status': 'Status',
-  'hd.card.agentText': 'Mesej kepada pengguna (wajib untuk balas, minta maklumat, selesai; untuk sokongan di lokasi: apa yang telah dicuba dalam talian)',
+  'hd.card.agentText':
+    'Mesej kepada pengguna (wajib untuk balas, minta maklumat, selesai; untuk sokongan di lokasi: apa yang telah dicuba dalam talian)',
   'hd.card.userText': 'Jawapan anda (untuk sokongan di lokasi: apa yang telah dicuba)',
   'hd.card.reopenText': 'Jika belum selesai, terangkan sebabnya',
   'hd.card.triedOnline': 'Telah dicuba dalam talian',
@@ -162,10 +174,13 @@ export const msHelpdesk = {
   'hd.done.advisory.decline': 'Permohonan {caseId} ditolak. Pemohon telah dimaklumkan.',
   'hd.done.advisory.held': 'Sesi {caseId} direkodkan sebagai telah diadakan.',
   'hd.failed.CASE_NOT_FOUND': 'Kes {caseId} tidak dijumpai.',
-  'hd.failed.SELF_APPROVAL': 'Anda tidak boleh memutuskan perkara yang anda sendiri mohon atau adukan; pegawai lain akan mengendalikannya. Tiada perubahan dibuat.',
-  'hd.failed.ROLE_REQUIRED': 'Anda tidak mempunyai peranan untuk tindakan ini (contohnya, hanya pegawai agensi peneraju boleh meluluskan lawatan). Tiada perubahan dibuat.',
+  'hd.failed.SELF_APPROVAL':
+    'Anda tidak boleh memutuskan perkara yang anda sendiri mohon atau adukan; pegawai lain akan mengendalikannya. Tiada perubahan dibuat.',
+  'hd.failed.ROLE_REQUIRED':
+    'Anda tidak mempunyai peranan untuk tindakan ini (contohnya, hanya pegawai agensi peneraju boleh meluluskan lawatan). Tiada perubahan dibuat.',
   'hd.failed.NOT_ALLOWED_NOW': 'Tindakan ini tidak boleh dibuat sekarang (status semasa: {status}). Tiada perubahan dibuat.',
-  'hd.failed.NOTE_REQUIRED': 'Sila isi mesej atau catatan dahulu (untuk sokongan di lokasi: apa yang telah dicuba dalam talian). Tiada perubahan dibuat.',
+  'hd.failed.NOTE_REQUIRED':
+    'Sila isi mesej atau catatan dahulu (untuk sokongan di lokasi: apa yang telah dicuba dalam talian). Tiada perubahan dibuat.',
   'hd.failed.REASON_REQUIRED': 'Sila nyatakan sebab atau catatan dahulu. Tiada perubahan dibuat.',
   'hd.failed.NOT_YOURS': 'Tiket ini bukan milik anda. Tiada perubahan dibuat.',
   'hd.failed.NOT_ASSIGNED': 'Hanya pegawai teknikal yang ditugaskan boleh menghantar laporan lawatan ini. Tiada perubahan dibuat.',
@@ -177,19 +192,26 @@ export const msHelpdesk = {
   'hd.notify.ticketUserReplied': 'Pengguna menjawab pada **{caseId}**: {text}',
   'hd.notify.ticketReopened': 'Tiket **{caseId}** dibuka semula oleh pengguna: {text}',
   'hd.notify.ticketAcknowledged': 'Aduan **{caseId}** anda telah diterima oleh meja bantuan dan sedang diteliti.',
-  'hd.notify.ticketAcknowledgedText': 'Aduan **{caseId}** anda telah diterima oleh meja bantuan dan sedang diteliti. Mesej meja bantuan: {text}',
+  'hd.notify.ticketAcknowledgedText':
+    'Aduan **{caseId}** anda telah diterima oleh meja bantuan dan sedang diteliti. Mesej meja bantuan: {text}',
   'hd.notify.ticketReplied': 'Meja bantuan membalas aduan **{caseId}**: {text}',
   'hd.notify.ticketInfoRequested': 'Meja bantuan memerlukan maklumat lanjut bagi **{caseId}**: {text}',
-  'hd.notify.ticketResolved': 'Aduan **{caseId}** ditanda selesai: {text}. Sahkan jika masalah selesai, atau buka semula. Tanpa jawapan, tiket ditutup selepas 5 hari bekerja.',
+  'hd.notify.ticketResolved':
+    'Aduan **{caseId}** ditanda selesai: {text}. Sahkan jika masalah selesai, atau buka semula. Tanpa jawapan, tiket ditutup selepas 5 hari bekerja.',
   'hd.notify.ticketClosed': 'Tiket **{caseId}** ditutup. Terima kasih.',
-  'hd.notify.ticketAutoClosed': 'Tiket **{caseId}** ditutup secara automatik kerana tiada jawapan selepas 5 hari bekerja. Anda boleh membuka aduan baharu jika masalah berulang.',
+  'hd.notify.ticketAutoClosed':
+    'Tiket **{caseId}** ditutup secara automatik kerana tiada jawapan selepas 5 hari bekerja. Anda boleh membuka aduan baharu jika masalah berulang.',
   'hd.notify.onsiteRequested': 'Sokongan di lokasi dimohon bagi **{caseId}** dan menunggu kelulusan agensi peneraju.',
   'hd.notify.onsiteApproval': 'Permohonan sokongan di lokasi bagi **{caseId}** ({user}) menunggu kelulusan anda.',
-  'hd.notify.onsiteApproved': 'Agensi peneraju meluluskan sokongan di lokasi bagi **{caseId}**. Lawatan mesti diadakan sebelum {deadline}. Pilih slot lawatan.',
-  'hd.notify.onsiteRejected': 'Permohonan sokongan di lokasi bagi **{caseId}** ditolak: {reason}. Meja bantuan akan meneruskan bantuan dalam talian.',
-  'hd.notify.onsiteApprovedInfo': 'Agensi peneraju meluluskan sokongan di lokasi bagi **{caseId}**; lawatan mesti diadakan sebelum {deadline}. Pengguna akan memilih slot.',
+  'hd.notify.onsiteApproved':
+    'Agensi peneraju meluluskan sokongan di lokasi bagi **{caseId}**. Lawatan mesti diadakan sebelum {deadline}. Pilih slot lawatan.',
+  'hd.notify.onsiteRejected':
+    'Permohonan sokongan di lokasi bagi **{caseId}** ditolak: {reason}. Meja bantuan akan meneruskan bantuan dalam talian.',
+  'hd.notify.onsiteApprovedInfo':
+    'Agensi peneraju meluluskan sokongan di lokasi bagi **{caseId}**; lawatan mesti diadakan sebelum {deadline}. Pengguna akan memilih slot.',
   'hd.notify.onsiteRejectedInfo': 'Permohonan sokongan di lokasi bagi **{caseId}** ditolak: {reason}. Sila teruskan bantuan dalam talian.',
-  'hd.notify.visitAssigned': 'Anda ditugaskan untuk lawatan **{caseId}** pada {slot} di {location} (wakil: {rep}). Tarikh akhir {deadline}.',
+  'hd.notify.visitAssigned':
+    'Anda ditugaskan untuk lawatan **{caseId}** pada {slot} di {location} (wakil: {rep}). Tarikh akhir {deadline}.',
   'hd.notify.visitBooked': 'Lawatan bagi **{caseId}** ditetapkan pada {slot}; pegawai teknikal: {officer}.',
   'hd.notify.visitReminder': 'Peringatan: lawatan **{caseId}** pada {slot} di {location}.',
   'hd.notify.visitRepAbsent': 'Wakil agensi tidak hadir semasa lawatan **{caseId}**, jadi tiada kerja dilakukan. Sila tempah slot baharu.',

@@ -11,7 +11,7 @@ import { msConsole } from './ms-console.js';
 import { msReports } from './ms-reports.js';
 /** Bahasa Melayu: the default language. Every user-facing string lives here and in en.ts. */
 export const ms = {
-  // Certificate operations and training certificates (issue 4) live in their own files.
+  // Certificate operations and training certificates live in their own files.
   ...msCerts,
   ...msCertNotices,
   ...msHelpdesk,
@@ -23,36 +23,44 @@ export const ms = {
   ...msDirectLine,
   ...msConsole,
   ...msReports,
-  'welcome': 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
+  welcome: 'Selamat datang ke Meja Bantuan MyGPKI, {name}. Pilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'menu.title': 'Apa yang boleh saya bantu?',
   'menu.newUserCert': 'Mohon Sijil Digital Pengguna baharu',
   'menu.status': 'Semak status permohonan',
   'menu.tasks': 'Tugasan saya (kelulusan)',
   'menu.help': 'Bantuan',
-  'help.general': 'Arahan yang boleh digunakan:\n- **menu**: tunjuk menu\n- **status UC-2026-000001**: semak status dan sejarah permohonan\n- **tugasan**: senarai kelulusan yang menunggu anda\n- **soalan lazim**: cari jawapan kepada soalan biasa\n- **batal**: batalkan langkah semasa\n- **ejen**: bercakap dengan ejen meja bantuan\n- **English** / **Bahasa Melayu**: tukar bahasa\n\nJangan sekali-kali berkongsi PIN, kata laluan atau kunci persendirian anda di sini.',
-  'help.inDialog': 'Anda sedang mengisi permohonan. Jawab soalan di bawah, atau taip "batal" untuk membatalkannya. Maklumat yang telah anda isi tidak hilang.',
-  'menu.inDialog': 'Permohonan anda masih terbuka dan maklumat yang diisi disimpan. Jawab soalan di bawah untuk meneruskan, atau taip "batal" untuk membatalkannya.',
+  'help.general':
+    'Arahan yang boleh digunakan:\n- **menu**: tunjuk menu\n- **status UC-2026-000001**: semak status dan sejarah permohonan\n- **tugasan**: senarai kelulusan yang menunggu anda\n- **soalan lazim**: cari jawapan kepada soalan biasa\n- **batal**: batalkan langkah semasa\n- **ejen**: bercakap dengan ejen meja bantuan\n- **English** / **Bahasa Melayu**: tukar bahasa\n\nJangan sekali-kali berkongsi PIN, kata laluan atau kunci persendirian anda di sini.',
+  'help.inDialog':
+    'Anda sedang mengisi permohonan. Jawab soalan di bawah, atau taip "batal" untuk membatalkannya. Maklumat yang telah anda isi tidak hilang.',
+  'menu.inDialog':
+    'Permohonan anda masih terbuka dan maklumat yang diisi disimpan. Jawab soalan di bawah untuk meneruskan, atau taip "batal" untuk membatalkannya.',
   'cancel.done': 'Baik, permohonan dibatalkan. Tiada apa-apa dihantar.',
-  'held.warning': 'Anda sudah memegang Sijil Digital Pengguna yang masih sah:\n\n{list}\n\nJika ia hampir tamat tempoh, pilih "Perbaharui sijil pengguna" dalam menu; jika token hilang, rosak atau butirannya salah, pilih "Ganti sijil pengguna". Teruskan juga dengan permohonan baharu?',
+  'held.warning':
+    'Anda sudah memegang Sijil Digital Pengguna yang masih sah:\n\n{list}\n\nJika ia hampir tamat tempoh, pilih "Perbaharui sijil pengguna" dalam menu; jika token hilang, rosak atau butirannya salah, pilih "Ganti sijil pengguna". Teruskan juga dengan permohonan baharu?',
   'prefill.text': 'Dalam direktori agensi anda: {value}. Tekan butang itu untuk menggunakannya, atau taip yang betul.',
   'prefill.agency': 'Agensi anda dalam direktori: {name}. Pilih agensi itu, atau agensi lain jika anda sudah berpindah.',
   'held.line': '- No. siri …{tail}, {medium}, sah hingga {to}',
-  'held.stopped': 'Baik, permohonan baharu tidak diteruskan. Pilih "Perbaharui sijil pengguna" atau "Ganti sijil pengguna" dalam menu untuk sijil yang anda pegang.',
+  'held.stopped':
+    'Baik, permohonan baharu tidak diteruskan. Pilih "Perbaharui sijil pengguna" atau "Ganti sijil pengguna" dalam menu untuk sijil yang anda pegang.',
   'cancel.nothing': 'Tiada langkah yang sedang berjalan untuk dibatalkan.',
   'lang.switched': 'Baik, saya akan berbahasa Melayu.',
-  'notUnderstood': 'Maaf, saya kurang faham. Sila pilih daripada menu.',
+  notUnderstood: 'Maaf, saya kurang faham. Sila pilih daripada menu.',
   'busy.finishFirst': 'Sila habiskan atau batalkan (taip "batal") langkah semasa dahulu.',
   'error.generic': 'Maaf, berlaku ralat di pihak kami. Maklumat anda tidak hilang. Sila cuba lagi sebentar. Rujukan: {ref}',
-  'error.unavailable': 'Perkhidmatan tidak dapat digunakan buat sementara waktu. Apa yang telah anda masukkan tidak hilang; sila cuba lagi dalam beberapa minit.',
+  'error.unavailable':
+    'Perkhidmatan tidak dapat digunakan buat sementara waktu. Apa yang telah anda masukkan tidak hilang; sila cuba lagi dalam beberapa minit.',
   'error.tooLong': 'Mesej anda terlalu panjang (maksimum {max} aksara). Sila ringkaskan dan cuba lagi.',
-  'prompt.mykad': 'Sila masukkan nombor MyKad anda (12 digit: tarikh lahir YYMMDD, kod tempat lahir, kemudian 4 digit, contoh YYMMDD-PB-####).',
+  'prompt.mykad':
+    'Sila masukkan nombor MyKad anda (12 digit: tarikh lahir YYMMDD, kod tempat lahir, kemudian 4 digit, contoh YYMMDD-PB-####).',
   'prompt.fullName': 'Nama penuh seperti dalam MyKad?',
   'prompt.email': 'Alamat e-mel rasmi anda (contoh nama@agensi.gov.my)?',
   'prompt.phone': 'Nombor telefon untuk dihubungi (contoh 03-8888 1234 atau 012-345 6789)?',
   'prompt.agency': 'Pilih agensi anda:',
   'prompt.position': 'Jawatan dan gred anda (contoh Pegawai Teknologi Maklumat F41)?',
   'prompt.medium': 'Jenis media sijil yang anda perlukan?',
-  'prompt.applications': 'Untuk aplikasi kerajaan yang mana? Pilih satu, atau taip beberapa dipisahkan dengan koma (contoh: ePerolehan, 1GFMAS).',
+  'prompt.applications':
+    'Untuk aplikasi kerajaan yang mana? Pilih satu, atau taip beberapa dipisahkan dengan koma (contoh: ePerolehan, 1GFMAS).',
   'prompt.mykadCopy': 'Sila muat naik salinan digital MyKad anda (JPEG atau PNG, maksimum {maxMb} MB, jelas dan boleh dibaca).',
   'prompt.declaration': 'Saya mengaku bahawa semua maklumat yang diberikan adalah benar. Adakah anda bersetuju?',
   'prompt.confirm': 'Sila semak ringkasan permohonan anda. Hantar permohonan?',
@@ -74,9 +82,12 @@ export const ms = {
   'invalid.FILE_TYPE': 'Hanya gambar JPEG atau PNG diterima (fail lain seperti PDF tidak diterima).',
   'invalid.FILE_NONE': 'Sila lampirkan gambar salinan MyKad anda.',
   'invalid.FILE_UNREADABLE': 'Saya tidak dapat membaca fail itu. Sila muat naik semula.',
-  'invalid.FILE_IMAGE_CORRUPT': 'Gambar itu rosak atau tidak lengkap, jadi tidak dapat dibuka. Sila muat naik gambar JPEG atau PNG yang lain.',
-  'invalid.FILE_IMAGE_DIMENSIONS': 'Ukuran gambar itu tidak sesuai. Gambar mesti antara 16 dan 10000 piksel pada setiap sisi dan tidak melebihi 40 megapiksel. Sila ambil gambar atau imbasan biasa dan muat naik semula.',
-  'upload.quota': 'Had muat naik sejam telah dicapai (bilangan atau jumlah saiz fail). Fail itu tidak disimpan; sila cuba lagi dalam {minutes} minit.',
+  'invalid.FILE_IMAGE_CORRUPT':
+    'Gambar itu rosak atau tidak lengkap, jadi tidak dapat dibuka. Sila muat naik gambar JPEG atau PNG yang lain.',
+  'invalid.FILE_IMAGE_DIMENSIONS':
+    'Ukuran gambar itu tidak sesuai. Gambar mesti antara 16 dan 10000 piksel pada setiap sisi dan tidak melebihi 40 megapiksel. Sila ambil gambar atau imbasan biasa dan muat naik semula.',
+  'upload.quota':
+    'Had muat naik sejam telah dicapai (bilangan atau jumlah saiz fail). Fail itu tidak disimpan; sila cuba lagi dalam {minutes} minit.',
   'invalid.declaration': 'Permohonan hanya boleh dihantar selepas anda membuat pengakuan. Jawab "Ya" untuk bersetuju, atau taip "batal".',
   'choice.yes': 'Ya',
   'choice.no': 'Tidak',
@@ -86,8 +97,10 @@ export const ms = {
   'medium.token': 'Token',
   'medium.softcert': 'Sijil perisian (softcert)',
   'medium.roaming': 'Roaming ID',
-  'medium.token.about': '**Token**: peranti USB yang menyimpan sijil anda; dicucuk ke komputer apabila menandatangan. AP agensi anda menyerahkannya kepada anda.',
-  'medium.softcert.about': '**Sijil perisian (softcert)**: fail sijil yang anda muat turun dari portal MyGPKI ke komputer anda dan lindungi dengan PIN.',
+  'medium.token.about':
+    '**Token**: peranti USB yang menyimpan sijil anda; dicucuk ke komputer apabila menandatangan. AP agensi anda menyerahkannya kepada anda.',
+  'medium.softcert.about':
+    '**Sijil perisian (softcert)**: fail sijil yang anda muat turun dari portal MyGPKI ke komputer anda dan lindungi dengan PIN.',
   'medium.roaming.about': '**Roaming ID**: tiada peranti atau fail untuk disimpan; anda log masuk dengan ID anda untuk menggunakan sijil.',
   'field.mykad': 'No. MyKad',
   'field.fullName': 'Nama penuh',
@@ -101,9 +114,10 @@ export const ms = {
   'field.declaration': 'Pengakuan',
   'summary.title': 'Ringkasan permohonan Sijil Digital Pengguna',
   'summary.fileAttached': 'Dilampirkan ({size} KB)',
-  'submitted': 'Permohonan anda telah dihantar. Nombor rujukan: **{caseId}**. AP agensi anda (pentadbir GPKI yang dilantik oleh agensi) akan mengesahkan dokumen; anda akan dimaklumkan di sini. Taip "status {caseId}" untuk menyemak.',
+  submitted:
+    'Permohonan anda telah dihantar. Nombor rujukan: **{caseId}**. AP agensi anda (pentadbir GPKI yang dilantik oleh agensi) akan mengesahkan dokumen; anda akan dimaklumkan di sini. Taip "status {caseId}" untuk menyemak.',
   'submitted.noAp': 'Permohonan {caseId} dihantar, tetapi tiada AP berdaftar untuk agensi anda. Sila hubungi pentadbir GPKI agensi anda.',
-  'resubmitted': 'Pembetulan diterima. Permohonan {caseId} dihantar semula kepada AP.',
+  resubmitted: 'Pembetulan diterima. Permohonan {caseId} dihantar semula kepada AP.',
   'submit.failed.INVALID_FIELD': 'Maklumat "{field}" tidak sah. Sila semak dan cuba lagi.',
   'submit.failed.AGENCY_UNKNOWN': 'Agensi yang dipilih tidak lagi wujud dalam direktori. Sila pilih semula.',
   'submit.failed.FILE_MISSING': 'Salinan MyKad tidak dijumpai. Sila muat naik semula.',
@@ -139,10 +153,14 @@ export const ms = {
   'notify.caseReturned': 'Permohonan {caseId} dikembalikan untuk pembetulan: {note}\nMedan: {fields}',
   'notify.caseReturned.action': 'Betulkan sekarang',
   'notify.caseRejected': 'Permohonan {caseId} ditolak. Sebab: {note}',
-  'notify.certificateIssued': 'Sijil Digital anda bagi permohonan {caseId} telah dikeluarkan. No. siri: {serial}. Sah dari {from} hingga {to}.',
-  'issued.next.token': 'Langkah seterusnya (token): AP agensi anda akan menyerahkan token kepada anda; penghantaran boleh mengambil masa kira-kira dua minggu. Selepas menerimanya, sahkan penerimaan token di portal MyGPKI: {portal}',
-  'issued.next.softcert': 'Langkah seterusnya (softcert): log masuk ke portal MyGPKI ({portal}), tetapkan PIN sijil dan muat turun sijil. Jika anda menukar PIN kemudian, muat turun sijil sekali lagi. Jangan kongsi PIN anda di sini.',
-  'issued.next.roaming': 'Langkah seterusnya (Roaming ID): log masuk ke portal MyGPKI ({portal}) dan tetapkan PIN sijil anda. Jangan kongsi PIN anda di sini.',
+  'notify.certificateIssued':
+    'Sijil Digital anda bagi permohonan {caseId} telah dikeluarkan. No. siri: {serial}. Sah dari {from} hingga {to}.',
+  'issued.next.token':
+    'Langkah seterusnya (token): AP agensi anda akan menyerahkan token kepada anda; penghantaran boleh mengambil masa kira-kira dua minggu. Selepas menerimanya, sahkan penerimaan token di portal MyGPKI: {portal}',
+  'issued.next.softcert':
+    'Langkah seterusnya (softcert): log masuk ke portal MyGPKI ({portal}), tetapkan PIN sijil dan muat turun sijil. Jika anda menukar PIN kemudian, muat turun sijil sekali lagi. Jangan kongsi PIN anda di sini.',
+  'issued.next.roaming':
+    'Langkah seterusnya (Roaming ID): log masuk ke portal MyGPKI ({portal}) dan tetapkan PIN sijil anda. Jangan kongsi PIN anda di sini.',
   'notify.caseFailed': 'CA tidak dapat mengeluarkan sijil bagi {caseId} ({reason}). Meja bantuan akan menghubungi anda.',
   'correct.start': 'Mari betulkan permohonan {caseId}. AP meminta: {note}',
   'correct.notAllowed': 'Permohonan {caseId} tidak menunggu pembetulan daripada anda.',
@@ -173,11 +191,13 @@ export const ms = {
   'status.DITOLAK': 'Ditolak',
   'status.DIBATALKAN_PEMOHON': 'Dibatalkan oleh pemohon',
   'status.GAGAL': 'Gagal di CA',
-  'by': ' oleh {name}',
-  'system': 'sistem',
+  by: ' oleh {name}',
+  system: 'sistem',
   // What the recogniser (bot/nlu) answers, and the names of the intents on suggestion buttons.
-  'nlu.notYet': 'Maaf, perkhidmatan "{service}" belum tersedia dalam sembang ini. Buat masa ini, saya boleh bantu dengan pilihan dalam menu di bawah.',
-  'nlu.outOfScope': 'Maaf, saya hanya boleh membantu urusan Sijil Digital MyGPKI:\n- memohon, memperbaharui, membatalkan atau menggantikan sijil digital (pengguna, pelayan, latihan/ujian)\n- menyemak status permohonan anda\n- aduan, khidmat nasihat dan sokongan teknikal di lokasi\n\nPilih daripada menu di bawah atau taip apa yang anda perlukan.',
+  'nlu.notYet':
+    'Maaf, perkhidmatan "{service}" belum tersedia dalam sembang ini. Buat masa ini, saya boleh bantu dengan pilihan dalam menu di bawah.',
+  'nlu.outOfScope':
+    'Maaf, saya hanya boleh membantu urusan Sijil Digital MyGPKI:\n- memohon, memperbaharui, membatalkan atau menggantikan sijil digital (pengguna, pelayan, latihan/ujian)\n- menyemak status permohonan anda\n- aduan, khidmat nasihat dan sokongan teknikal di lokasi\n\nPilih daripada menu di bawah atau taip apa yang anda perlukan.',
   'nlu.suggest': 'Saya kurang pasti apa yang anda maksudkan. Adakah salah satu daripada ini?',
   'nlu.offerAgent': 'Nampaknya saya masih belum memahami anda. Anda boleh bercakap dengan ejen meja bantuan: taip "ejen".',
   'nlu.prefilled': 'Saya telah mengambil maklumat ini daripada mesej anda: {items}.',

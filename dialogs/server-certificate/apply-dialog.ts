@@ -38,7 +38,10 @@ export function nameProblemsText(ctx: TurnContext, problems: { code: string; par
  * the CSR. Every answer is validated as it arrives; nothing entered is lost on a bad answer.
  */
 export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: ServerDeps, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: ServerDeps,
+    prefs: LocalePreferences,
+  ) {
     super(APPLY_SERVER_CERT_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f as Field)));
     const steps: WaterfallStep[] = FIELDS.map((f, i) => this.step(f, i === 0 ? undefined : FIELDS[i - 1]));
@@ -60,7 +63,10 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
 
   private spec(field: Field): FieldSpec {
     const text = (ctx: TurnContext) => (ctx.activity.text ?? '').trim();
-    const bad = (ctx: TurnContext, key: string, params?: Record<string, string | number>): ParseResult => ({ ok: false, reason: tDynamic(localeOf(ctx), key, 'invalid.choice', params) });
+    const bad = (ctx: TurnContext, key: string, params?: Record<string, string | number>): ParseResult => ({
+      ok: false,
+      reason: tDynamic(localeOf(ctx), key, 'invalid.choice', params),
+    });
     switch (field) {
       case 'certType': {
         const choices = (ctx: TurnContext) => SERVER_CERT_TYPES.map((t) => ({ value: t, title: say(ctx, `server.type.${t}`) }));
@@ -76,7 +82,11 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
       case 'justification': {
         const limits = field === 'systemName' ? { min: 3, max: 120 } : { min: 10, max: 500 };
         return {
-          prompt: async (ctx) => promptActivity(say(ctx, field === 'systemName' ? 'server.prompt.systemName' : 'server.prompt.justification'), { field, kind: 'text' }),
+          prompt: async (ctx) =>
+            promptActivity(say(ctx, field === 'systemName' ? 'server.prompt.systemName' : 'server.prompt.justification'), {
+              field,
+              kind: 'text',
+            }),
           parse: async (ctx) => {
             const r = parsePlainText(text(ctx), limits);
             return r.ok ? { ok: true, value: r.value } : bad(ctx, `invalid.${r.error}`, r.params);
@@ -85,24 +95,39 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
       }
       case 'domains':
         return {
-          prompt: async (ctx, data) => promptActivity(say(ctx, 'server.prompt.domains', { type: say(ctx, `server.type.${(data as Values).certType ?? 'single'}`), suffixes: this.deps.server.policy.domainSuffixes.join(', ') }), { field, kind: 'text' }),
+          prompt: async (ctx, data) =>
+            promptActivity(
+              say(ctx, 'server.prompt.domains', {
+                type: say(ctx, `server.type.${(data as Values).certType ?? 'single'}`),
+                suffixes: this.deps.server.policy.domainSuffixes.join(', '),
+              }),
+              { field, kind: 'text' },
+            ),
           parse: async (ctx, data) => {
             const names = splitDomains(text(ctx));
             const problems = checkDomainsForType((data as Values).certType ?? 'single', names, this.deps.server.policy.domainSuffixes);
-            return problems.length === 0 ? { ok: true, value: names } : { ok: false, reason: `${say(ctx, 'server.invalid.domains')}\n${nameProblemsText(ctx, problems)}` };
+            return problems.length === 0
+              ? { ok: true, value: names }
+              : { ok: false, reason: `${say(ctx, 'server.invalid.domains')}\n${nameProblemsText(ctx, problems)}` };
           },
         };
       case 'tech':
       case 'verifier':
         return {
-          prompt: async (ctx) => promptActivity(say(ctx, field === 'tech' ? 'server.prompt.tech' : 'server.prompt.verifier'), { field, kind: 'text', inputMode: 'email' }),
+          prompt: async (ctx) =>
+            promptActivity(say(ctx, field === 'tech' ? 'server.prompt.tech' : 'server.prompt.verifier'), {
+              field,
+              kind: 'text',
+              inputMode: 'email',
+            }),
           parse: async (ctx, data) => {
             const email = parseOfficialEmail(text(ctx), this.deps.policy.emailDomains);
             if (!email.ok) return bad(ctx, `invalid.${email.error}`, email.params);
             const person = await this.deps.directory.findByEmail(email.value);
             if (!person) return bad(ctx, 'server.invalid.personUnknown', { email: email.value });
             const v = data as Values;
-            if (person.id === personOf(ctx).id) return bad(ctx, field === 'tech' ? 'server.invalid.techIsApplicant' : 'server.invalid.verifierIsApplicant');
+            if (person.id === personOf(ctx).id)
+              return bad(ctx, field === 'tech' ? 'server.invalid.techIsApplicant' : 'server.invalid.verifierIsApplicant');
             if (field === 'verifier' && person.id === v.tech?.id) return bad(ctx, 'server.invalid.verifierIsTech');
             return { ok: true, value: { id: person.id, name: person.name } };
           },
@@ -110,7 +135,10 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
       case 'confirm': {
         const choices = (ctx: TurnContext) => (['submit', 'cancel'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
         return {
-          prompt: async (ctx, data) => ({ ...promptActivity(say(ctx, 'prompt.confirm'), { field, kind: 'choice', choices: choices(ctx) }), attachments: [this.summary(ctx, data as Values)] }),
+          prompt: async (ctx, data) => ({
+            ...promptActivity(say(ctx, 'prompt.confirm'), { field, kind: 'choice', choices: choices(ctx) }),
+            attachments: [this.summary(ctx, data as Values)],
+          }),
           parse: async (ctx) => {
             const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx));
             return v ? { ok: true, value: v } : bad(ctx, 'invalid.choice');
@@ -142,7 +170,12 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
       return step.endDialog();
     }
     const r = await submitServerApplication(this.deps, personOf(ctx).id, {
-      certType: v.certType!, systemName: v.systemName!, domains: v.domains!, justification: v.justification!, techId: v.tech!.id, verifierId: v.verifier!.id,
+      certType: v.certType!,
+      systemName: v.systemName!,
+      domains: v.domains!,
+      justification: v.justification!,
+      techId: v.tech!.id,
+      verifierId: v.verifier!.id,
     });
     if (!r.ok) {
       await ctx.sendActivity(tDynamic(localeOf(ctx), `server.submit.failed.${r.error}`, 'submit.failed.other', r.params));

@@ -25,14 +25,23 @@ type Outcome = { done: 'accepted' } | { done: 'stopped'; key: string; params?: R
  * again; `batal` stops without changing the case. Nobody is ever asked for the private key.
  */
 export class ProvideCsrDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: ServerDeps & { reader: AttachmentReader }, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: ServerDeps & { reader: AttachmentReader },
+    prefs: LocalePreferences,
+  ) {
     super(PROVIDE_CSR_DIALOG, prefs);
-    this.addDialog(new FieldPrompt(PROMPT, () => ({
-      prompt: async (ctx, data) => promptActivity(say(ctx, 'server.prompt.csr', { caseId: (data as ProvideCsrOptions).caseId }), {
-        field: 'csr', kind: 'file', accept: ['application/pkcs10', 'application/x-pem-file', 'application/octet-stream', 'text/plain'], maxBytes: this.deps.policy.maxUploadBytes,
-      }),
-      parse: (ctx, data) => this.parse(ctx, (data as ProvideCsrOptions).caseId),
-    })));
+    this.addDialog(
+      new FieldPrompt(PROMPT, () => ({
+        prompt: async (ctx, data) =>
+          promptActivity(say(ctx, 'server.prompt.csr', { caseId: (data as ProvideCsrOptions).caseId }), {
+            field: 'csr',
+            kind: 'file',
+            accept: ['application/pkcs10', 'application/x-pem-file', 'application/octet-stream', 'text/plain'],
+            maxBytes: this.deps.policy.maxUploadBytes,
+          }),
+        parse: (ctx, data) => this.parse(ctx, (data as ProvideCsrOptions).caseId),
+      })),
+    );
     this.addDialog(new WaterfallDialog(`${PROVIDE_CSR_DIALOG}Steps`, [this.ask.bind(this), this.finish.bind(this)]));
     this.initialDialogId = `${PROVIDE_CSR_DIALOG}Steps`;
   }
@@ -47,15 +56,32 @@ export class ProvideCsrDialog extends CancelAndHelpDialog {
     const attachment = (ctx.activity.attachments ?? []).find((a) => a.contentUrl || a.content);
     if (attachment) {
       const bytes = await this.deps.reader.read(ctx, attachment, this.deps.policy.maxUploadBytes);
-      if (bytes === 'too-large') return refused(say(ctx, 'server.csr.refused', { count: 1 }) + '\n' + nameProblemsText(ctx, [{ code: 'CSR_TOO_LARGE', params: { maxMb: Math.round((this.deps.policy.maxUploadBytes / 1048576) * 10) / 10 } }]));
+      if (bytes === 'too-large')
+        return refused(
+          say(ctx, 'server.csr.refused', { count: 1 }) +
+            '\n' +
+            nameProblemsText(ctx, [
+              { code: 'CSR_TOO_LARGE', params: { maxMb: Math.round((this.deps.policy.maxUploadBytes / 1048576) * 10) / 10 } },
+            ]),
+        );
       if (!bytes) return refused(say(ctx, 'invalid.FILE_UNREADABLE'));
       input = bytes;
     } else if ((ctx.activity.text ?? '').includes('-----BEGIN')) input = ctx.activity.text!;
     if (input === undefined) return refused(say(ctx, 'server.csr.none'));
     const r = await provideServerCsr(this.deps, { caseId, actorId: personOf(ctx).id, input });
     if (r.ok) return { ok: true, value: { done: 'accepted' } satisfies Outcome };
-    if (r.error === 'CSR_REFUSED') return refused(`${say(ctx, 'server.csr.refused', { count: r.problems?.length ?? 1 })}\n${nameProblemsText(ctx, r.problems ?? [])}\n${say(ctx, 'server.csr.tryAgain')}`);
-    return { ok: true, value: { done: 'stopped', key: `server.csr.${r.error}`, params: { caseId, status: tDynamic(localeOf(ctx), `status.${r.params?.status ?? ''}`, 'system') } } satisfies Outcome };
+    if (r.error === 'CSR_REFUSED')
+      return refused(
+        `${say(ctx, 'server.csr.refused', { count: r.problems?.length ?? 1 })}\n${nameProblemsText(ctx, r.problems ?? [])}\n${say(ctx, 'server.csr.tryAgain')}`,
+      );
+    return {
+      ok: true,
+      value: {
+        done: 'stopped',
+        key: `server.csr.${r.error}`,
+        params: { caseId, status: tDynamic(localeOf(ctx), `status.${r.params?.status ?? ''}`, 'system') },
+      } satisfies Outcome,
+    };
   }
 
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {

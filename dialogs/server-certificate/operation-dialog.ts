@@ -30,10 +30,20 @@ interface State extends ServerOperationOptions {
  * expiry and asks the technical officer for a new CSR; key compromise is revoked at once.
  */
 export class ServerCertOperationDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: ServerDeps, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: ServerDeps,
+    prefs: LocalePreferences,
+  ) {
     super(SERVER_OPERATION_DIALOG, prefs);
     this.addDialog(new FieldPrompt(PROMPT, (f) => this.spec(f)));
-    this.addDialog(new WaterfallDialog(`${SERVER_OPERATION_DIALOG}Steps`, [this.pick.bind(this), this.reason.bind(this), this.confirm.bind(this), this.submit.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(`${SERVER_OPERATION_DIALOG}Steps`, [
+        this.pick.bind(this),
+        this.reason.bind(this),
+        this.confirm.bind(this),
+        this.submit.bind(this),
+      ]),
+    );
     this.initialDialogId = `${SERVER_OPERATION_DIALOG}Steps`;
   }
 
@@ -47,7 +57,9 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
   private async mine(ctx: TurnContext): Promise<{ value: string; title: string }[]> {
     const me = personOf(ctx).id;
     const owned = (await this.deps.certificates.listByOwner(me)).filter((c) => c.profile === 'server');
-    const applied = (await this.deps.cases.listByApplicant(me)).filter((c) => c.kind === 'SC' && c.certificateSerial && (c.data as unknown as ServerCertData).operation !== 'revoke');
+    const applied = (await this.deps.cases.listByApplicant(me)).filter(
+      (c) => c.kind === 'SC' && c.certificateSerial && (c.data as unknown as ServerCertData).operation !== 'revoke',
+    );
     const serials = new Set([...owned.map((c) => c.serial), ...applied.map((c) => c.certificateSerial!)]);
     const out: { value: string; title: string }[] = [];
     for (const serial of serials) {
@@ -91,9 +103,14 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
       return step.endDialog();
     }
     const actorId = personOf(ctx).id;
-    const r = s.op === 'renew'
-      ? await submitServerRenewal(this.deps, { actorId, serial: s.serial! }).then((x) => (x.ok ? { ok: true as const, c: x.value, key: 'server.renew.submitted' } : x))
-      : await submitServerRevocation(this.deps, { actorId, serial: s.serial!, choice: s.choice! }).then((x) => (x.ok ? { ok: true as const, c: x.value.c, key: `server.revoke.submitted.${x.value.path}` } : x));
+    const r =
+      s.op === 'renew'
+        ? await submitServerRenewal(this.deps, { actorId, serial: s.serial! }).then((x) =>
+            x.ok ? { ok: true as const, c: x.value, key: 'server.renew.submitted' } : x,
+          )
+        : await submitServerRevocation(this.deps, { actorId, serial: s.serial!, choice: s.choice! }).then((x) =>
+            x.ok ? { ok: true as const, c: x.value.c, key: `server.revoke.submitted.${x.value.path}` } : x,
+          );
     if (!r.ok) {
       const params = { ...r.params, ...(r.params?.opensOn ? { opensOn: dateText(String(r.params.opensOn)) } : {}) };
       await ctx.sendActivity(tDynamic(localeOf(ctx), `server.op.refused.${r.error}`, 'submit.failed.other', params));
@@ -104,8 +121,17 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
   }
 
   private spec(field: string): FieldSpec {
-    const choiceSpec = (key: string, choices: (ctx: TurnContext, data: unknown) => { value: string; title: string }[], kind: 'choice' | 'confirm' = 'choice'): FieldSpec => ({
-      prompt: async (ctx, data) => promptActivity(tDynamic(localeOf(ctx), key, 'system', field === 'confirm' ? this.confirmParams(ctx, data as State) : {}), { field, kind, choices: choices(ctx, data) }),
+    const choiceSpec = (
+      key: string,
+      choices: (ctx: TurnContext, data: unknown) => { value: string; title: string }[],
+      kind: 'choice' | 'confirm' = 'choice',
+    ): FieldSpec => ({
+      prompt: async (ctx, data) =>
+        promptActivity(tDynamic(localeOf(ctx), key, 'system', field === 'confirm' ? this.confirmParams(ctx, data as State) : {}), {
+          field,
+          kind,
+          choices: choices(ctx, data),
+        }),
       parse: async (ctx, data) => {
         const text = (ctx.activity.text ?? '').trim();
         const v = matchChoice(text, ctx.activity.value, choices(ctx, data)) ?? (kind === 'confirm' ? yesNo(text) : undefined);
@@ -113,12 +139,27 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
       },
     });
     if (field === 'serial') return choiceSpec('server.prompt.serial', (_ctx, data) => data as { value: string; title: string }[]);
-    if (field === 'reason') return choiceSpec('server.prompt.reason', (ctx) => SERVER_REVOCATION_CHOICES.map((c) => ({ value: c, title: say(ctx, `server.revokeChoice.${c}`) })));
-    return choiceSpec('server.prompt.confirmOp', (ctx) => [{ value: 'yes', title: say(ctx, 'choice.yes') }, { value: 'no', title: say(ctx, 'choice.no') }], 'confirm');
+    if (field === 'reason')
+      return choiceSpec('server.prompt.reason', (ctx) =>
+        SERVER_REVOCATION_CHOICES.map((c) => ({ value: c, title: say(ctx, `server.revokeChoice.${c}`) })),
+      );
+    return choiceSpec(
+      'server.prompt.confirmOp',
+      (ctx) => [
+        { value: 'yes', title: say(ctx, 'choice.yes') },
+        { value: 'no', title: say(ctx, 'choice.no') },
+      ],
+      'confirm',
+    );
   }
 
   private confirmParams(ctx: TurnContext, s: State): Record<string, string> {
-    const what = s.op === 'renew' ? say(ctx, 'server.confirm.renew') : say(ctx, s.choice === 'keyCompromise' ? 'server.confirm.revokeNow' : 'server.confirm.revoke', { reason: say(ctx, `server.revokeChoice.${s.choice ?? 'decommissioned'}`) });
+    const what =
+      s.op === 'renew'
+        ? say(ctx, 'server.confirm.renew')
+        : say(ctx, s.choice === 'keyCompromise' ? 'server.confirm.revokeNow' : 'server.confirm.revoke', {
+            reason: say(ctx, `server.revokeChoice.${s.choice ?? 'decommissioned'}`),
+          });
     return { serial: (s.serial ?? '').toUpperCase(), what };
   }
 }

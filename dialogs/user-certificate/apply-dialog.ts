@@ -57,11 +57,24 @@ type ConfirmChoice = 'submit' | 'change' | 'cancel';
  * cancel of a sub-step or a restart.
  */
 export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
-  constructor(private readonly deps: FieldDeps, prefs: LocalePreferences) {
+  constructor(
+    private readonly deps: FieldDeps,
+    prefs: LocalePreferences,
+  ) {
     super(APPLY_USER_CERT_DIALOG, prefs);
     this.addDialog(new FieldPrompt(FIELD_PROMPT, (f) => this.spec(f)));
     const fieldSteps: WaterfallStep[] = FORM_FIELDS.map((f) => this.fieldStep(f));
-    this.addDialog(new WaterfallDialog(WATERFALL, [this.heldStep.bind(this), this.afterHeld.bind(this), ...fieldSteps, this.fieldStep(null), this.confirmStep.bind(this), this.afterConfirm.bind(this), this.afterWhichField.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(WATERFALL, [
+        this.heldStep.bind(this),
+        this.afterHeld.bind(this),
+        ...fieldSteps,
+        this.fieldStep(null),
+        this.confirmStep.bind(this),
+        this.afterConfirm.bind(this),
+        this.afterWhichField.bind(this),
+      ]),
+    );
     this.initialDialogId = WATERFALL;
   }
 
@@ -129,7 +142,15 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
     return {
       prompt: async (ctx, data) => {
         const lines = (data as { tail: string; medium: string; to: string }[] | undefined) ?? [];
-        const list = lines.map((l) => say(ctx, 'held.line', { tail: l.tail, medium: l.medium ? tDynamic(localeOf(ctx), `medium.${l.medium}`, 'medium.token') : '-', to: day(l.to) })).join('\n');
+        const list = lines
+          .map((l) =>
+            say(ctx, 'held.line', {
+              tail: l.tail,
+              medium: l.medium ? tDynamic(localeOf(ctx), `medium.${l.medium}`, 'medium.token') : '-',
+              to: day(l.to),
+            }),
+          )
+          .join('\n');
         return promptActivity(say(ctx, 'held.warning', { list }), { field: 'held', kind: 'confirm', choices: choices(ctx) });
       },
       parse: async (ctx) => {
@@ -140,18 +161,25 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
   }
 
   private confirmSpec(): FieldSpec {
-    const choices = (ctx: TurnContext) => (['submit', 'change', 'cancel'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
+    const choices = (ctx: TurnContext) =>
+      (['submit', 'change', 'cancel'] as const).map((c) => ({ value: c, title: say(ctx, `choice.${c}`) }));
     return {
       prompt: async (ctx, data) => {
         const s = data as StepState | undefined;
         const agency = s?.values.agency ? await this.deps.core.directory.getAgency(s.values.agency) : undefined;
-        const card = s ? [summaryCard(ctx, s.values, agency?.name, { fields: this.shown(s), title: this.title(ctx, s), notes: this.notes(ctx, s) })] : [];
+        const card = s
+          ? [summaryCard(ctx, s.values, agency?.name, { fields: this.shown(s), title: this.title(ctx, s), notes: this.notes(ctx, s) })]
+          : [];
         // With no summary (no state) the choices stay as suggested actions: there is no card to click.
-        return card.length ? promptWithCards(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }, card) : promptActivity(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) });
+        return card.length
+          ? promptWithCards(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) }, card)
+          : promptActivity(say(ctx, 'prompt.confirm'), { field: 'confirm', kind: 'choice', choices: choices(ctx) });
       },
       parse: async (ctx) => {
         // "Submit the application?" is a yes/no question too: "ya"/"ok" submits; a "no" is left to the choices.
-        const v = matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx)) ?? (yesNo(ctx.activity.text ?? '') === 'yes' ? 'submit' : undefined);
+        const v =
+          matchChoice(ctx.activity.text, ctx.activity.value, choices(ctx)) ??
+          (yesNo(ctx.activity.text ?? '') === 'yes' ? 'submit' : undefined);
         return v ? { ok: true, value: v } : { ok: false, reason: say(ctx, 'invalid.choice') };
       },
     };
@@ -168,7 +196,8 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
 
   private notes(ctx: TurnContext, s: StepState): string[] {
     const notes: string[] = [];
-    if (s.serial && s.operation && s.operation !== 'new') notes.push(say(ctx, `summary.${s.operation}`, { serial: s.serial.toUpperCase() }));
+    if (s.serial && s.operation && s.operation !== 'new')
+      notes.push(say(ctx, `summary.${s.operation}`, { serial: s.serial.toUpperCase() }));
     if (s.realm === 'training') notes.push(say(ctx, 'training.label'));
     return notes;
   }
@@ -215,7 +244,16 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
 
   private async submit(step: WaterfallStepContext, s: StepState): Promise<DialogTurnResult> {
     const ctx = step.context;
-    const plan: SubmitPlan = { mode: s.mode, caseId: s.caseId, realm: s.realm ?? 'user', operation: s.operation ?? 'new', serial: s.serial, trigger: s.trigger, values: s.values, ask: s.ask };
+    const plan: SubmitPlan = {
+      mode: s.mode,
+      caseId: s.caseId,
+      realm: s.realm ?? 'user',
+      operation: s.operation ?? 'new',
+      serial: s.serial,
+      trigger: s.trigger,
+      values: s.values,
+      ask: s.ask,
+    };
     const r = await submitForm(this.deps.core, ctx, plan);
     if (r.ok) {
       await ctx.sendActivity(await submittedText(this.deps.core, ctx, plan, r.c));
@@ -228,11 +266,20 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
    * A refused submission re-asks the field at fault; everything else entered is kept. A refusal
    * about the certificate itself (no longer renewable, say) ends the form with its explanation.
    */
-  private async failed(step: WaterfallStepContext, s: StepState, error: string, params?: Record<string, string | number>): Promise<DialogTurnResult> {
+  private async failed(
+    step: WaterfallStepContext,
+    s: StepState,
+    error: string,
+    params?: Record<string, string | number>,
+  ): Promise<DialogTurnResult> {
     const ctx = step.context;
     const locale = localeOf(ctx);
     const key = `submit.failed.${error}`;
-    await ctx.sendActivity(isMessageKey(key) ? tDynamic(locale, key, 'submit.failed.other', { ...params, caseId: s.caseId }) : refusalText(ctx, error, params, s.realm));
+    await ctx.sendActivity(
+      isMessageKey(key)
+        ? tDynamic(locale, key, 'submit.failed.other', { ...params, caseId: s.caseId })
+        : refusalText(ctx, error, params, s.realm),
+    );
     const field = error === 'AGENCY_UNKNOWN' ? 'agency' : error === 'FILE_MISSING' ? 'mykadCopy' : params?.field;
     if (isFormField(field)) return this.askAgain(step, s, [field]);
     return step.endDialog();

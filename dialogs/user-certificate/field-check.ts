@@ -5,7 +5,18 @@ import { LOCALE_KEY, PERSON_KEY } from '../turn.js';
 import { parseField, reasonText, type FieldDeps } from './fields.js';
 
 /** Fields a helpdesk agent may correct from the console: typed answers, not the upload or the declaration. */
-export const AGENT_CORRECTABLE: readonly FormField[] = ['mykad', 'fullName', 'email', 'phone', 'agency', 'address', 'position', 'purpose', 'medium', 'applications'];
+export const AGENT_CORRECTABLE: readonly FormField[] = [
+  'mykad',
+  'fullName',
+  'email',
+  'phone',
+  'agency',
+  'address',
+  'position',
+  'purpose',
+  'medium',
+  'applications',
+];
 
 /**
  * Checks an answer given outside a turn (a helpdesk agent correcting a field) with exactly the
@@ -20,7 +31,17 @@ export async function checkFieldAnswer(
 ): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
   if (!AGENT_CORRECTABLE.includes(field)) return { ok: false, reason: 'not correctable' };
   // A context with no adapter behind it: the parsers only read the activity and the turn state.
-  const ctx = new TurnContext({} as BotAdapter, { type: 'message', text: answer, channelId: 'console', from: { id: opts.person.id, name: opts.person.name }, conversation: { id: 'console', isGroup: false, conversationType: 'personal', name: 'console' }, recipient: { id: 'bot', name: 'bot' } } as never);
+  const ctx = new TurnContext(
+    {} as BotAdapter,
+    {
+      type: 'message',
+      text: answer,
+      channelId: 'console',
+      from: { id: opts.person.id, name: opts.person.name },
+      conversation: { id: 'console', isGroup: false, conversationType: 'personal', name: 'console' },
+      recipient: { id: 'bot', name: 'bot' },
+    } as never,
+  );
   ctx.turnState.set(PERSON_KEY, opts.person);
   ctx.turnState.set(LOCALE_KEY, opts.locale);
   const r = await parseField(ctx, field, deps);

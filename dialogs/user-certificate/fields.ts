@@ -44,7 +44,10 @@ export type Parsed = { ok: true; value: unknown } | { ok: false; key: string; pa
 function choiceList(ctx: TurnContext, field: 'medium' | 'applications' | 'declaration') {
   if (field === 'medium') return MEDIA.map((m) => ({ value: m, title: say(ctx, `medium.${m}`) }));
   if (field === 'applications') return GOV_APPLICATIONS.map((a) => ({ value: a, title: a }));
-  return [{ value: 'yes', title: say(ctx, 'choice.yes') }, { value: 'no', title: say(ctx, 'choice.no') }];
+  return [
+    { value: 'yes', title: say(ctx, 'choice.yes') },
+    { value: 'no', title: say(ctx, 'choice.no') },
+  ];
 }
 
 /** The question for a field, with its `channelData.prompt` hint. */
@@ -55,7 +58,11 @@ export async function promptFor(ctx: TurnContext, field: FormField, deps: FieldD
     fullName: async () => ({ field, kind: 'text' }),
     email: async () => ({ field, kind: 'text', inputMode: 'email' }),
     phone: async () => ({ field, kind: 'text', inputMode: 'tel' }),
-    agency: async () => ({ field, kind: 'choice', choices: (await deps.core.directory.listAgencies()).map((a) => ({ value: a.id, title: a.name })) }),
+    agency: async () => ({
+      field,
+      kind: 'choice',
+      choices: (await deps.core.directory.listAgencies()).map((a) => ({ value: a.id, title: a.name })),
+    }),
     position: async () => ({ field, kind: 'text' }),
     address: async () => ({ field, kind: 'text' }),
     purpose: async () => ({ field, kind: 'text' }),
@@ -70,7 +77,8 @@ export async function promptFor(ctx: TurnContext, field: FormField, deps: FieldD
   const lines = field === 'medium' ? [question, ...MEDIA.map((m) => say(ctx, `medium.${m}.about`))] : [question];
   // What the directory holds is offered as a one-tap answer; typing something else changes it.
   const known = isDirectoryField(field) ? await directoryValue(deps.core, personOf(ctx), field) : undefined;
-  if (known?.agency) lines.push(say(ctx, 'prefill.agency', { name: (localeOf(ctx) === 'en' ? known.agency.nameEn : undefined) ?? known.agency.name }));
+  if (known?.agency)
+    lines.push(say(ctx, 'prefill.agency', { name: (localeOf(ctx) === 'en' ? known.agency.nameEn : undefined) ?? known.agency.name }));
   else if (known) {
     lines.push(say(ctx, 'prefill.text', { value: known.value }));
     hint.choices = [{ value: known.value, title: known.value }];
@@ -82,7 +90,7 @@ export async function promptFor(ctx: TurnContext, field: FormField, deps: FieldD
 export async function parseField(ctx: TurnContext, field: FormField, deps: FieldDeps): Promise<Parsed> {
   const text = ctx.activity.text ?? '';
   const card = ctx.activity.value;
-  const fromResult = <T,>(r: { ok: true; value: T } | { ok: false; error: string; params?: Record<string, string | number> }): Parsed =>
+  const fromResult = <T>(r: { ok: true; value: T } | { ok: false; error: string; params?: Record<string, string | number> }): Parsed =>
     r.ok ? { ok: true, value: r.value } : { ok: false, key: `invalid.${r.error}`, params: r.params };
   switch (field) {
     case 'mykad': {
@@ -123,19 +131,24 @@ export async function parseField(ctx: TurnContext, field: FormField, deps: Field
 
 function parseApplications(text: string, card: unknown): Parsed {
   const raw = typeof (card as { choice?: unknown })?.choice === 'string' ? String((card as { choice: string }).choice) : text;
-  const parts = raw.split(/[,;\n]|\bdan\b|\band\b/i).map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(/[,;\n]|\bdan\b|\band\b/i)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) return { ok: false, key: 'invalid.choice' };
   const known: string[] = [];
   const unknown: string[] = [];
   for (const p of parts) {
     const byNumber = Number(p);
-    const hit = Number.isInteger(byNumber) && byNumber >= 1 && byNumber <= GOV_APPLICATIONS.length
-      ? GOV_APPLICATIONS[byNumber - 1]
-      : GOV_APPLICATIONS.find((a) => a.toLowerCase() === p.toLowerCase());
+    const hit =
+      Number.isInteger(byNumber) && byNumber >= 1 && byNumber <= GOV_APPLICATIONS.length
+        ? GOV_APPLICATIONS[byNumber - 1]
+        : GOV_APPLICATIONS.find((a) => a.toLowerCase() === p.toLowerCase());
     if (hit) known.push(hit);
     else unknown.push(p.slice(0, 40));
   }
-  if (unknown.length > 0) return { ok: false, key: 'invalid.applications', params: { unknown: unknown.join(', '), choices: GOV_APPLICATIONS.join(', ') } };
+  if (unknown.length > 0)
+    return { ok: false, key: 'invalid.applications', params: { unknown: unknown.join(', '), choices: GOV_APPLICATIONS.join(', ') } };
   return { ok: true, value: [...new Set(known)] };
 }
 
@@ -180,14 +193,28 @@ export function toApplication(v: FormValues): UserCertApplication {
 
 export function toTrainingApplication(v: FormValues): TrainingApplication {
   return {
-    fullName: v.fullName ?? '', email: v.email ?? '', phone: v.phone ?? '', agencyId: v.agency ?? '', position: v.position ?? '', purpose: v.purpose ?? '', declaration: true,
+    fullName: v.fullName ?? '',
+    email: v.email ?? '',
+    phone: v.phone ?? '',
+    agencyId: v.agency ?? '',
+    position: v.position ?? '',
+    purpose: v.purpose ?? '',
+    declaration: true,
   };
 }
 
 /** The form values of any earlier application (user or training), to pre-fill a renewal or replacement. */
 export function fromAnyApplication(a: ApplicationData, copySize: number): FormValues {
   if ('purpose' in a && typeof a.purpose === 'string') {
-    return { fullName: a.fullName, email: a.email, phone: a.phone, agency: a.agencyId, position: a.position, purpose: a.purpose, declaration: true };
+    return {
+      fullName: a.fullName,
+      email: a.email,
+      phone: a.phone,
+      agency: a.agencyId,
+      position: a.position,
+      purpose: a.purpose,
+      declaration: true,
+    };
   }
   const u = a as UserCertApplication;
   return { ...fromApplication(u, copySize), ...(u.address ? { address: u.address } : {}) };
@@ -199,7 +226,9 @@ export function fromAnyApplication(a: ApplicationData, copySize: number): FormVa
  * DOMAIN.md 7.15), so a user certificate then asks for a new one.
  */
 export async function prefilledFrom(
-  core: Pick<CoreDeps, 'files'>, previous: ApplicationData, realm: 'user' | 'training',
+  core: Pick<CoreDeps, 'files'>,
+  previous: ApplicationData,
+  realm: 'user' | 'training',
 ): Promise<{ values: FormValues; ask: FormField[] }> {
   const copyId = 'mykadCopyFileId' in previous ? previous.mykadCopyFileId : undefined;
   const copy = copyId ? await core.files.get(copyId) : undefined;
@@ -212,7 +241,15 @@ export async function prefilledFrom(
 
 export function fromApplication(a: UserCertApplication, copySize: number): FormValues {
   return {
-    mykad: a.mykad, fullName: a.fullName, email: a.email, phone: a.phone, agency: a.agencyId, position: a.position,
-    medium: a.medium, applications: a.applications, mykadCopy: { fileId: a.mykadCopyFileId, size: copySize }, declaration: true,
+    mykad: a.mykad,
+    fullName: a.fullName,
+    email: a.email,
+    phone: a.phone,
+    agency: a.agencyId,
+    position: a.position,
+    medium: a.medium,
+    applications: a.applications,
+    mykadCopy: { fileId: a.mykadCopyFileId, size: copySize },
+    declaration: true,
   };
 }

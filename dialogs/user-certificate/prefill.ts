@@ -15,7 +15,9 @@ export function isDirectoryField(f: string): f is DirectoryField {
  * (a webmail address, a short name or an unknown agency is simply asked).
  */
 export async function directoryValue(
-  core: Pick<CoreDeps, 'directory' | 'policy'>, person: Person, field: DirectoryField,
+  core: Pick<CoreDeps, 'directory' | 'policy'>,
+  person: Person,
+  field: DirectoryField,
 ): Promise<{ value: string; agency?: Agency } | undefined> {
   if (field === 'fullName') {
     const name = parsePlainText(person.name ?? '', { min: 3, max: 120 });

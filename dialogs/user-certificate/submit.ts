@@ -31,17 +31,32 @@ export type SubmitOutcome = { ok: true; c: Case<unknown> } | { ok: false; error:
 export async function submitForm(core: CoreDeps, ctx: TurnContext, plan: SubmitPlan): Promise<SubmitOutcome> {
   const actorId = personOf(ctx).id;
   const application: ApplicationData = plan.realm === 'training' ? toTrainingApplication(plan.values) : toApplication(plan.values);
-  const wrap = (r: { ok: true; value: Case<unknown> } | { ok: false; error: string; params?: Record<string, string | number> }): SubmitOutcome =>
-    r.ok ? { ok: true, c: r.value } : { ok: false, error: r.error, params: r.params };
+  const wrap = (
+    r: { ok: true; value: Case<unknown> } | { ok: false; error: string; params?: Record<string, string | number> },
+  ): SubmitOutcome => (r.ok ? { ok: true, c: r.value } : { ok: false, error: r.error, params: r.params });
   if (plan.mode === 'correct' && plan.caseId) {
-    const changes = Object.fromEntries(plan.ask.filter((f) => f !== 'declaration').map((f) => [dataKeyOfField(f), (application as unknown as Record<string, unknown>)[dataKeyOfField(f)]]));
+    const changes = Object.fromEntries(
+      plan.ask
+        .filter((f) => f !== 'declaration')
+        .map((f) => [dataKeyOfField(f), (application as unknown as Record<string, unknown>)[dataKeyOfField(f)]]),
+    );
     return wrap(await resubmitUserCertificate(core, { caseId: plan.caseId, actorId, changes }));
   }
-  if (plan.operation === 'renew') return wrap(await submitRenewal(core, { actorId, serial: plan.serial ?? '', realm: plan.realm, application }));
+  if (plan.operation === 'renew')
+    return wrap(await submitRenewal(core, { actorId, serial: plan.serial ?? '', realm: plan.realm, application }));
   if (plan.operation === 'replace') {
-    return wrap(await submitReplacement(core, { actorId, serial: plan.serial ?? '', realm: plan.realm, trigger: plan.trigger ?? 'damaged', application }));
+    return wrap(
+      await submitReplacement(core, {
+        actorId,
+        serial: plan.serial ?? '',
+        realm: plan.realm,
+        trigger: plan.trigger ?? 'damaged',
+        application,
+      }),
+    );
   }
-  if (plan.realm === 'training') return wrap(await submitTrainingApplication(core, { actorId, application: toTrainingApplication(plan.values) }));
+  if (plan.realm === 'training')
+    return wrap(await submitTrainingApplication(core, { actorId, application: toTrainingApplication(plan.values) }));
   return wrap(await submitUserCertificate(core, actorId, toApplication(plan.values)));
 }
 
@@ -52,6 +67,7 @@ export async function submittedText(core: CoreDeps, ctx: TurnContext, plan: Subm
   if (c.applicantId !== me) return say(ctx, 'submitted.onBehalf', { caseId: c.id });
   if (c.status === 'MEMBATALKAN_SEGERA') return say(ctx, 'submitted.replace.urgent', { caseId: c.id });
   if ((await decidersOf(core, c, 'verify')).length === 0) return say(ctx, 'submitted.noAp', { caseId: c.id });
-  if (plan.realm === 'training') return say(ctx, plan.operation === 'new' ? 'submitted.training' : `submitted.training.${plan.operation}`, { caseId: c.id });
+  if (plan.realm === 'training')
+    return say(ctx, plan.operation === 'new' ? 'submitted.training' : `submitted.training.${plan.operation}`, { caseId: c.id });
   return say(ctx, plan.operation === 'new' ? 'submitted' : `submitted.${plan.operation}`, { caseId: c.id });
 }

@@ -7,7 +7,14 @@ import { canTransition } from './lifecycle.js';
 import type { Operation } from './operations.js';
 import { REPLACEMENT_STATUSES } from './replacement.js';
 import { REVOCATION_STATUSES } from './revocation.js';
-import { SERVER_STATUSES, serverTransition, type ServerCertData, type ServerEvent, type ServerOperation, type ServerStatus } from './server-certificate.js';
+import {
+  SERVER_STATUSES,
+  serverTransition,
+  type ServerCertData,
+  type ServerEvent,
+  type ServerOperation,
+  type ServerStatus,
+} from './server-certificate.js';
 
 /**
  * Who may decide a case: the one home of that rule, beside the lifecycles it guards (ARCHITECTURE.md
@@ -20,7 +27,17 @@ import { SERVER_STATUSES, serverTransition, type ServerCertData, type ServerEven
  */
 
 /** What a case can wait on someone for. */
-export const TASKS = ['verify', 'csr', 'endorse', 'approve', 'ticket', 'onsiteApproval', 'visitReport', 'advisory', 'advisoryHeld'] as const;
+export const TASKS = [
+  'verify',
+  'csr',
+  'endorse',
+  'approve',
+  'ticket',
+  'onsiteApproval',
+  'visitReport',
+  'advisory',
+  'advisoryHeld',
+] as const;
 /**
  * - `verify`: an AP of the case's agency approves, returns or rejects a user or training certificate case;
  * - `csr`, `endorse`, `approve`: a server certificate's technical officer sends the CSR, its verifying
@@ -202,7 +219,12 @@ export function deciderLookup(c: AuthorityCase, task: Task): DeciderLookup {
 export function partiesOf(c: AuthorityCase): string[] {
   const d = serverData(c);
   const onsite = onsiteOf(c);
-  const ids = [c.applicantId, requestedByOf(c), ...(c.kind === 'SC' ? [d.techId, d.verifierId] : []), ...(c.kind === 'AD' ? [onsite?.officerId] : [])];
+  const ids = [
+    c.applicantId,
+    requestedByOf(c),
+    ...(c.kind === 'SC' ? [d.techId, d.verifierId] : []),
+    ...(c.kind === 'AD' ? [onsite?.officerId] : []),
+  ];
   return [...new Set(ids.filter((id): id is string => Boolean(id)))];
 }
 
@@ -261,7 +283,10 @@ export function waitingStatuses(kind: CaseKind): string[] {
 export type ServerDecisionEvent = Extract<ServerEvent, 'endorse' | 'return' | 'reject' | 'approve'>;
 
 /** The task a server-case decision is, by the lifecycle's rule for it; undefined when none applies now. */
-export function serverDecisionTask(c: Pick<AuthorityCase, 'status' | 'data'>, decision: ServerDecisionEvent): Extract<ServerTask, 'endorse' | 'approve'> | undefined {
+export function serverDecisionTask(
+  c: Pick<AuthorityCase, 'status' | 'data'>,
+  decision: ServerDecisionEvent,
+): Extract<ServerTask, 'endorse' | 'approve'> | undefined {
   const by = serverTransition(serverData(c).operation ?? 'new', c.status as ServerStatus, decision)?.by;
   return by === 'VERIFIER' ? 'endorse' : by === 'LEAD' ? 'approve' : undefined;
 }

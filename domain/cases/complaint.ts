@@ -2,15 +2,37 @@ import { assertNever } from '../errors.js';
 
 /** Complaint ticket statuses (DOMAIN.md 3), on-site escalation included. */
 export const TICKET_STATUSES = [
-  'BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA',
-  'MOHON_KELULUSAN_TAPAK', 'LULUS_TAPAK', 'TOLAK_TAPAK', 'DIJADUALKAN', 'LAWATAN_SELESAI',
-  'SELESAI', 'DITUTUP', 'DIBUKA_SEMULA',
+  'BARU',
+  'DITERIMA',
+  'DALAM_TINDAKAN',
+  'MENUNGGU_PENGGUNA',
+  'MOHON_KELULUSAN_TAPAK',
+  'LULUS_TAPAK',
+  'TOLAK_TAPAK',
+  'DIJADUALKAN',
+  'LAWATAN_SELESAI',
+  'SELESAI',
+  'DITUTUP',
+  'DIBUKA_SEMULA',
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 export type TicketEvent =
-  | 'acknowledge' | 'reply' | 'askInfo' | 'userReply' | 'resolve' | 'confirm' | 'reopen' | 'autoClose'
-  | 'escalate' | 'approveOnsite' | 'rejectOnsite' | 'schedule' | 'repAbsent' | 'visitResolved' | 'visitUnresolved';
+  | 'acknowledge'
+  | 'reply'
+  | 'askInfo'
+  | 'userReply'
+  | 'resolve'
+  | 'confirm'
+  | 'reopen'
+  | 'autoClose'
+  | 'escalate'
+  | 'approveOnsite'
+  | 'rejectOnsite'
+  | 'schedule'
+  | 'repAbsent'
+  | 'visitResolved'
+  | 'visitUnresolved';
 
 /** Who may cause a ticket event. */
 export type TicketActor = 'USER' | 'HELPDESK_AGENT' | 'LEAD_AGENCY' | 'TECHNICAL_OFFICER' | 'SYSTEM' | 'USER_OR_AGENT';
@@ -21,7 +43,14 @@ export const COMPLAINT_CATEGORIES = ['code', 'status', 'pin', 'token', 'download
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 
 /** Statuses in which the helpdesk works the ticket remotely. */
-const WORKING: readonly TicketStatus[] = ['DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA', 'TOLAK_TAPAK', 'LAWATAN_SELESAI', 'DIBUKA_SEMULA'];
+const WORKING: readonly TicketStatus[] = [
+  'DITERIMA',
+  'DALAM_TINDAKAN',
+  'MENUNGGU_PENGGUNA',
+  'TOLAK_TAPAK',
+  'LAWATAN_SELESAI',
+  'DIBUKA_SEMULA',
+];
 
 const rule = (to: TicketStatus, by: TicketActor) => ({ to, by });
 

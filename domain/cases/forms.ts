@@ -2,7 +2,20 @@ import type { Realm } from './operations.js';
 import { CORRECTABLE_FIELDS, USER_CERT_FIELDS } from './user-certificate.js';
 
 /** Every field any certificate form asks, in the order a dialog asks them. */
-export const FORM_FIELDS = ['mykad', 'fullName', 'email', 'phone', 'agency', 'address', 'position', 'medium', 'applications', 'purpose', 'mykadCopy', 'declaration'] as const;
+export const FORM_FIELDS = [
+  'mykad',
+  'fullName',
+  'email',
+  'phone',
+  'agency',
+  'address',
+  'position',
+  'medium',
+  'applications',
+  'purpose',
+  'mykadCopy',
+  'declaration',
+] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** A training/test applicant gives no MyKad: the AP's endorsement vouches for them (DOMAIN.md 2.6). */

@@ -1,11 +1,27 @@
 import { assertNever } from '../errors.js';
 import type { Case } from './case.js';
 import { operationOf, type Operation } from './operations.js';
-import { REPLACEMENT_EVENTS, REPLACEMENT_TERMINAL, replacementTransition, type ReplacementEvent, type ReplacementStatus } from './replacement.js';
+import {
+  REPLACEMENT_EVENTS,
+  REPLACEMENT_TERMINAL,
+  replacementTransition,
+  type ReplacementEvent,
+  type ReplacementStatus,
+} from './replacement.js';
 import { REVOCATION_EVENTS, REVOCATION_TERMINAL, revocationTransition, type RevocationEvent, type RevocationStatus } from './revocation.js';
 import { USER_CERT_TERMINAL, userCertTransition, type Actor, type UserCertEvent, type UserCertStatus } from './user-certificate.js';
 
-const APPLICATION_EVENTS: readonly UserCertEvent[] = ['route', 'return', 'resubmit', 'approve', 'reject', 'withdraw', 'sendToCa', 'issued', 'caRefused'];
+const APPLICATION_EVENTS: readonly UserCertEvent[] = [
+  'route',
+  'return',
+  'resubmit',
+  'approve',
+  'reject',
+  'withdraw',
+  'sendToCa',
+  'issued',
+  'caRefused',
+];
 
 /** Every event of every certificate lifecycle. */
 export type CertEvent = UserCertEvent | RevocationEvent | ReplacementEvent;
@@ -19,11 +35,17 @@ export function transitionOf(op: Operation, from: string, event: CertEvent): { t
   switch (op) {
     case 'new':
     case 'renew':
-      return (APPLICATION_EVENTS as readonly string[]).includes(event) ? userCertTransition(from as UserCertStatus, event as UserCertEvent) : undefined;
+      return (APPLICATION_EVENTS as readonly string[]).includes(event)
+        ? userCertTransition(from as UserCertStatus, event as UserCertEvent)
+        : undefined;
     case 'revoke':
-      return (REVOCATION_EVENTS as readonly string[]).includes(event) ? revocationTransition(from as RevocationStatus, event as RevocationEvent) : undefined;
+      return (REVOCATION_EVENTS as readonly string[]).includes(event)
+        ? revocationTransition(from as RevocationStatus, event as RevocationEvent)
+        : undefined;
     case 'replace':
-      return (REPLACEMENT_EVENTS as readonly string[]).includes(event) ? replacementTransition(from as ReplacementStatus, event as ReplacementEvent) : undefined;
+      return (REPLACEMENT_EVENTS as readonly string[]).includes(event)
+        ? replacementTransition(from as ReplacementStatus, event as ReplacementEvent)
+        : undefined;
     default:
       return assertNever(op);
   }

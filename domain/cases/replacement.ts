@@ -7,13 +7,32 @@ import { apVerification, type Actor } from './user-certificate.js';
  * the owner) before the AP verifies the new one; `MEMBATALKAN_LAMA`: revoked after verification.
  */
 export const REPLACEMENT_STATUSES = [
-  'DIHANTAR', 'MEMBATALKAN_SEGERA', 'MENUNGGU_PENGESAHAN_AP', 'PERLU_PEMBETULAN', 'DISAHKAN', 'MEMBATALKAN_LAMA',
-  'DIHANTAR_KE_CA', 'DIKELUARKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL',
+  'DIHANTAR',
+  'MEMBATALKAN_SEGERA',
+  'MENUNGGU_PENGESAHAN_AP',
+  'PERLU_PEMBETULAN',
+  'DISAHKAN',
+  'MEMBATALKAN_LAMA',
+  'DIHANTAR_KE_CA',
+  'DIKELUARKAN',
+  'DITOLAK',
+  'DIBATALKAN_PEMOHON',
+  'GAGAL',
 ] as const;
 export type ReplacementStatus = (typeof REPLACEMENT_STATUSES)[number];
 
 export const REPLACEMENT_EVENTS = [
-  'route', 'revokeUrgently', 'oldRevoked', 'return', 'resubmit', 'approve', 'reject', 'withdraw', 'revokeOld', 'issued', 'caRefused',
+  'route',
+  'revokeUrgently',
+  'oldRevoked',
+  'return',
+  'resubmit',
+  'approve',
+  'reject',
+  'withdraw',
+  'revokeOld',
+  'issued',
+  'caRefused',
 ] as const;
 export type ReplacementEvent = (typeof REPLACEMENT_EVENTS)[number];
 
@@ -50,7 +69,9 @@ export function replacementTransition(from: ReplacementStatus, event: Replacemen
     case 'issued':
       return from === 'DIHANTAR_KE_CA' ? { to: 'DIKELUARKAN', by: 'SYSTEM' } : undefined;
     case 'caRefused':
-      return from === 'MEMBATALKAN_SEGERA' || from === 'MEMBATALKAN_LAMA' || from === 'DIHANTAR_KE_CA' ? { to: 'GAGAL', by: 'SYSTEM' } : undefined;
+      return from === 'MEMBATALKAN_SEGERA' || from === 'MEMBATALKAN_LAMA' || from === 'DIHANTAR_KE_CA'
+        ? { to: 'GAGAL', by: 'SYSTEM' }
+        : undefined;
     default:
       return assertNever(event);
   }

@@ -3,7 +3,14 @@ import type { Actor } from './user-certificate.js';
 
 /** Statuses of a revocation request. `SIJIL_DIBATALKAN`: the CA has revoked the certificate. */
 export const REVOCATION_STATUSES = [
-  'DIHANTAR', 'MENUNGGU_PENGESAHAN_AP', 'DISAHKAN', 'DIHANTAR_KE_CA', 'SIJIL_DIBATALKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL',
+  'DIHANTAR',
+  'MENUNGGU_PENGESAHAN_AP',
+  'DISAHKAN',
+  'DIHANTAR_KE_CA',
+  'SIJIL_DIBATALKAN',
+  'DITOLAK',
+  'DIBATALKAN_PEMOHON',
+  'GAGAL',
 ] as const;
 export type RevocationStatus = (typeof REVOCATION_STATUSES)[number];
 

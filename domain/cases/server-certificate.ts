@@ -8,13 +8,31 @@ import type { ServerCertType } from '../rules/server-csr.js';
  * revocations have their own.
  */
 export const SERVER_STATUSES = [
-  'DIHANTAR', 'MENUNGGU_CSR', 'MENUNGGU_PENGESAHAN', 'MENUNGGU_KELULUSAN_PENERAJU', 'DIHANTAR_KE_CA', 'DIKELUARKAN',
-  'SIJIL_DIBATALKAN', 'DITOLAK', 'GAGAL',
+  'DIHANTAR',
+  'MENUNGGU_CSR',
+  'MENUNGGU_PENGESAHAN',
+  'MENUNGGU_KELULUSAN_PENERAJU',
+  'DIHANTAR_KE_CA',
+  'DIKELUARKAN',
+  'SIJIL_DIBATALKAN',
+  'DITOLAK',
+  'GAGAL',
 ] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
 export const SERVER_TERMINAL: readonly ServerStatus[] = ['DIKELUARKAN', 'SIJIL_DIBATALKAN', 'DITOLAK', 'GAGAL'];
 
-export const SERVER_EVENTS = ['route', 'csrAccepted', 'endorse', 'return', 'reject', 'approve', 'fastTrack', 'issued', 'revoked', 'caRefused'] as const;
+export const SERVER_EVENTS = [
+  'route',
+  'csrAccepted',
+  'endorse',
+  'return',
+  'reject',
+  'approve',
+  'fastTrack',
+  'issued',
+  'revoked',
+  'caRefused',
+] as const;
 export type ServerEvent = (typeof SERVER_EVENTS)[number];
 
 /** Who may cause an event: a role on the case (not a directory role alone), the lead agency, or a job. */

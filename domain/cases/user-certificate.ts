@@ -21,7 +21,18 @@ export type Actor = 'APPLICANT' | 'AP' | 'SYSTEM';
 export const USER_CERT_TERMINAL: readonly UserCertStatus[] = ['DIKELUARKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL'];
 
 /** The fields of a new user-certificate application, in the order the dialog asks them. */
-export const USER_CERT_FIELDS = ['mykad', 'fullName', 'email', 'phone', 'agency', 'position', 'medium', 'applications', 'mykadCopy', 'declaration'] as const;
+export const USER_CERT_FIELDS = [
+  'mykad',
+  'fullName',
+  'email',
+  'phone',
+  'agency',
+  'position',
+  'medium',
+  'applications',
+  'mykadCopy',
+  'declaration',
+] as const;
 export type UserCertField = (typeof USER_CERT_FIELDS)[number];
 /** Fields an AP may return for correction (the declaration is re-confirmed on every resubmit). */
 export const CORRECTABLE_FIELDS: readonly UserCertField[] = USER_CERT_FIELDS.filter((f) => f !== 'declaration');
@@ -73,7 +84,9 @@ export function apVerification(from: string, event: VerificationEvent): { to: Ve
     case 'reject':
       return from === 'MENUNGGU_PENGESAHAN_AP' ? { to: 'DITOLAK', by: 'AP' } : undefined;
     case 'withdraw':
-      return ['DIHANTAR', 'MENUNGGU_PENGESAHAN_AP', 'PERLU_PEMBETULAN'].includes(from) ? { to: 'DIBATALKAN_PEMOHON', by: 'APPLICANT' } : undefined;
+      return ['DIHANTAR', 'MENUNGGU_PENGESAHAN_AP', 'PERLU_PEMBETULAN'].includes(from)
+        ? { to: 'DIBATALKAN_PEMOHON', by: 'APPLICANT' }
+        : undefined;
     default:
       return assertNever(event);
   }

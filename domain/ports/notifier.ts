@@ -22,7 +22,7 @@ export type Notification =
   | { type: 'downloadExpired'; caseId: string }
   /** To the holder: `days` before the certificate `serial` (made by case `caseId`) expires. */
   | { type: 'expiryReminder'; caseId: string; serial: string; days: number }
-  /** Helpdesk tickets, on-site visits and advisory requests (issue 7): `event` names what happened. */
+  /** Helpdesk tickets, on-site visits and advisory requests: `event` names what happened. */
   | { type: 'helpdesk'; caseId: string; event: string }
   /** Server certificates: a task card for the technical officer (csr), verifying officer (endorse) or lead agency (approve). */
   | { type: 'serverTask'; caseId: string; task: 'csr' | 'endorse' | 'approve' }

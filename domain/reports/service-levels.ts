@@ -23,7 +23,13 @@ export interface ServiceTargets {
 }
 
 /** DOMAIN.md Q8 and 5: acknowledge in 1 working day, resolve in 15, status within 3, a visit within 48 working hours. */
-export const DEFAULT_TARGETS: ServiceTargets = { ticketResponseDays: 1, ticketResolutionDays: 15, apDecisionDays: 3, issueDays: 3, visitHours: 48 };
+export const DEFAULT_TARGETS: ServiceTargets = {
+  ticketResponseDays: 1,
+  ticketResolutionDays: 15,
+  apDecisionDays: 3,
+  issueDays: 3,
+  visitHours: 48,
+};
 
 /** One promise on one case. Hours are working hours; `met` is absent while an open case is still inside its target. */
 export interface Measurement {
@@ -60,16 +66,29 @@ function first(c: Case, events: string[], after = '', notBy?: string) {
 
 /** Builds one measurement from a start, an optional end, a target and the paused intervals. */
 function measured(
-  c: Case, measure: ServiceMeasure, start: string, end: string | undefined, targetHours: number | undefined, k: Clock,
-  pauses: { from: string; to: string }[] = [], deadline?: string,
+  c: Case,
+  measure: ServiceMeasure,
+  start: string,
+  end: string | undefined,
+  targetHours: number | undefined,
+  k: Clock,
+  pauses: { from: string; to: string }[] = [],
+  deadline?: string,
 ): Measurement {
   const stop = new Date(end ?? k.now.toISOString());
-  const within = (from: string, to: string) => k.cal.workingMsBetween(new Date(Math.max(Date.parse(from), Date.parse(start))), new Date(Math.min(Date.parse(to), stop.getTime())));
+  const within = (from: string, to: string) =>
+    k.cal.workingMsBetween(new Date(Math.max(Date.parse(from), Date.parse(start))), new Date(Math.min(Date.parse(to), stop.getTime())));
   const excluded = pauses.reduce((sum, p) => sum + within(p.from, p.to), 0);
   const workingHours = Math.max(0, k.cal.workingMsBetween(new Date(start), stop) - excluded) / HOUR;
   const m: Measurement = {
-    measure, caseId: c.id, kind: c.kind, agencyId: c.agencyId ?? '', month: monthOf(start),
-    startedAt: start, workingHours: round(workingHours), excludedHours: round(excluded / HOUR),
+    measure,
+    caseId: c.id,
+    kind: c.kind,
+    agencyId: c.agencyId ?? '',
+    month: monthOf(start),
+    startedAt: start,
+    workingHours: round(workingHours),
+    excludedHours: round(excluded / HOUR),
   };
   if (end) m.endedAt = end;
   if (targetHours !== undefined) {
@@ -111,7 +130,8 @@ export function measureCase(c: Case, cal: WorkingCalendar, targets: ServiceTarge
     // A server certificate waits for its CSR first: the verifying officer's clock starts when it is accepted.
     const start = c.kind === 'SC' ? c.timeline.find((e) => e.event === 'csrAccepted')?.at : submitted;
     const decided = start ? first(c, DECISION_EVENTS, start, c.applicantId) : undefined;
-    if (start && (decided || c.status !== 'DIBATALKAN_PEMOHON')) out.push(measured(c, 'apDecision', start, decided?.at, targets.apDecisionDays * day, k));
+    if (start && (decided || c.status !== 'DIBATALKAN_PEMOHON'))
+      out.push(measured(c, 'apDecision', start, decided?.at, targets.apDecisionDays * day, k));
     // Approval to certificate: the last approval (a returned case is approved again), to the issue after it.
     const approved = c.timeline.filter((e) => APPROVAL_EVENTS.includes(e.event)).pop();
     const issued = approved ? c.timeline.find((e) => ISSUE_EVENTS.includes(e.event) && e.at >= approved.at) : undefined;
@@ -147,20 +167,38 @@ export function summarise(ms: readonly Measurement[], by: readonly GroupBy[] = [
     const key = [m.measure, ...by.map((g) => m[g])].join('|');
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  return [...groups.values()].map((list) => {
-    const head = list[0]!;
-    const done = list.filter((m) => m.endedAt).map((m) => m.workingHours).sort((a, b) => a - b);
-    const met = list.filter((m) => m.met === true).length;
-    const breached = list.filter((m) => m.met === false).length;
-    const f: Figure = { measure: head.measure, count: list.length, done: done.length, met, breached, caseIds: [...new Set(list.map((m) => m.caseId))].sort() };
-    for (const g of by) (f as unknown as Record<string, unknown>)[g] = head[g];
-    if (met + breached > 0) f.compliance = Math.round((met / (met + breached)) * 1000) / 1000;
-    if (done.length > 0) {
-      f.medianHours = quantile(done, 0.5);
-      f.p90Hours = quantile(done, 0.9);
-    }
-    return f;
-  }).sort((a, b) => SERVICE_MEASURES.indexOf(a.measure) - SERVICE_MEASURES.indexOf(b.measure) || String(a.month ?? '').localeCompare(String(b.month ?? '')) || String(a.agencyId ?? '').localeCompare(String(b.agencyId ?? '')) || String(a.kind ?? '').localeCompare(String(b.kind ?? '')));
+  return [...groups.values()]
+    .map((list) => {
+      const head = list[0]!;
+      const done = list
+        .filter((m) => m.endedAt)
+        .map((m) => m.workingHours)
+        .sort((a, b) => a - b);
+      const met = list.filter((m) => m.met === true).length;
+      const breached = list.filter((m) => m.met === false).length;
+      const f: Figure = {
+        measure: head.measure,
+        count: list.length,
+        done: done.length,
+        met,
+        breached,
+        caseIds: [...new Set(list.map((m) => m.caseId))].sort(),
+      };
+      for (const g of by) (f as unknown as Record<string, unknown>)[g] = head[g];
+      if (met + breached > 0) f.compliance = Math.round((met / (met + breached)) * 1000) / 1000;
+      if (done.length > 0) {
+        f.medianHours = quantile(done, 0.5);
+        f.p90Hours = quantile(done, 0.9);
+      }
+      return f;
+    })
+    .sort(
+      (a, b) =>
+        SERVICE_MEASURES.indexOf(a.measure) - SERVICE_MEASURES.indexOf(b.measure) ||
+        String(a.month ?? '').localeCompare(String(b.month ?? '')) ||
+        String(a.agencyId ?? '').localeCompare(String(b.agencyId ?? '')) ||
+        String(a.kind ?? '').localeCompare(String(b.kind ?? '')),
+    );
 }
 
 /** Nearest-rank quantile of sorted values. */
@@ -170,7 +208,8 @@ function quantile(sorted: number[], q: number): number {
 
 /** Open promises with a target, the nearest to (or furthest past) their deadline first. */
 export function nearestDeadlines(ms: readonly Measurement[], limit = 10): Measurement[] {
-  return ms.filter((m) => !m.endedAt && m.targetHours !== undefined)
-    .sort((a, b) => (a.targetHours! - a.workingHours) - (b.targetHours! - b.workingHours))
+  return ms
+    .filter((m) => !m.endedAt && m.targetHours !== undefined)
+    .sort((a, b) => a.targetHours! - a.workingHours - (b.targetHours! - b.workingHours))
     .slice(0, limit);
 }

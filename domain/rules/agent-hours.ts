@@ -27,7 +27,8 @@ export function parseAgentHours(text: string): AgentHours | { error: string } {
   }
   const from = Number(m[3]) * 60 + Number(m[4]);
   const to = Number(m[5]) * 60 + Number(m[6]);
-  if (from >= to || to > 24 * 60 || Number(m[4]) > 59 || Number(m[6]) > 59) return { error: 'the window must be HH:MM-HH:MM with the start before the end' };
+  if (from >= to || to > 24 * 60 || Number(m[4]) > 59 || Number(m[6]) > 59)
+    return { error: 'the window must be HH:MM-HH:MM with the start before the end' };
   const offsetMinutes = m[7] ? (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) : 8 * 60;
   return { days, from, to, offsetMinutes };
 }

@@ -6,9 +6,28 @@ export type TextError = 'TEXT_LENGTH' | 'TEXT_CHARS';
 
 // Personal mailboxes are banned for official business (MAMPU guidance, DOMAIN.md 4.2).
 const WEBMAIL = new Set([
-  'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.com.my', 'ymail.com', 'rocketmail.com', 'hotmail.com', 'hotmail.my',
-  'outlook.com', 'outlook.my', 'live.com', 'msn.com', 'icloud.com', 'me.com', 'aol.com', 'protonmail.com', 'proton.me',
-  'mail.com', 'gmx.com', 'yandex.com', 'zoho.com', 'tutanota.com',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.com.my',
+  'ymail.com',
+  'rocketmail.com',
+  'hotmail.com',
+  'hotmail.my',
+  'outlook.com',
+  'outlook.my',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'protonmail.com',
+  'proton.me',
+  'mail.com',
+  'gmx.com',
+  'yandex.com',
+  'zoho.com',
+  'tutanota.com',
 ]);
 
 const EMAIL = /^[a-z0-9._%+-]+@([a-z0-9-]+\.)+[a-z]{2,}$/;

@@ -14,7 +14,15 @@ export interface MyKad {
 // JPN publishes (60–68, 71–72 before the 1990s, 74–79, 82–93, 98, 99); 00, 17–20, 69–70,
 // 73, 80–81 and 94–97 are not assigned (DOMAIN.md 4.1).
 const PLACE_CODES = new Set<number>([
-  ...range(1, 16), ...range(21, 59), ...range(60, 68), 71, 72, ...range(74, 79), ...range(82, 93), 98, 99,
+  ...range(1, 16),
+  ...range(21, 59),
+  ...range(60, 68),
+  71,
+  72,
+  ...range(74, 79),
+  ...range(82, 93),
+  98,
+  99,
 ]);
 
 function range(from: number, to: number): number[] {
@@ -42,7 +50,8 @@ export function parseMyKad(input: string, now: Date): Result<MyKad, MyKadError> 
 
 function ageOn(birth: Date, now: Date): number {
   let age = now.getUTCFullYear() - birth.getUTCFullYear();
-  const beforeBirthday = now.getUTCMonth() < birth.getUTCMonth() || (now.getUTCMonth() === birth.getUTCMonth() && now.getUTCDate() < birth.getUTCDate());
+  const beforeBirthday =
+    now.getUTCMonth() < birth.getUTCMonth() || (now.getUTCMonth() === birth.getUTCMonth() && now.getUTCDate() < birth.getUTCDate());
   if (beforeBirthday) age -= 1;
   return age;
 }

@@ -67,7 +67,19 @@ export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
 export const ALLOWED_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384' };
 const STRONG_HASHES = new Set(['sha256', 'sha384', 'sha512']);
-const INTERNAL_TLDS = new Set(['local', 'localhost', 'internal', 'intranet', 'lan', 'corp', 'home', 'localdomain', 'test', 'invalid', 'example']);
+const INTERNAL_TLDS = new Set([
+  'local',
+  'localhost',
+  'internal',
+  'intranet',
+  'lan',
+  'corp',
+  'home',
+  'localdomain',
+  'test',
+  'invalid',
+  'example',
+]);
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -78,7 +90,10 @@ export function normaliseDomain(name: string): string {
 
 /** Splits what a person typed ("a.gov.my, b.gov.my" or one per line) into names. */
 export function splitDomains(text: string): string[] {
-  return text.split(/[\s,;]+/).map(normaliseDomain).filter(Boolean);
+  return text
+    .split(/[\s,;]+/)
+    .map(normaliseDomain)
+    .filter(Boolean);
 }
 
 function isUnder(name: string, suffix: string): boolean {
@@ -102,7 +117,8 @@ export function checkDomainName(raw: string, allowedSuffixes: string[]): Problem
     // The registry's own zone (`gov.my`, `*.gov.my`) is nobody's domain: a name must sit under it.
     const base = labels[0] === '*' ? labels.slice(1).join('.') : name;
     const suffix = allowedSuffixes.find((s) => isUnder(base, s));
-    if (!suffix || base === normaliseDomain(suffix).replace(/^\*?\./, '')) problems.push({ code: 'NAME_SUFFIX', params: { name, suffixes: allowedSuffixes.join(', ') } });
+    if (!suffix || base === normaliseDomain(suffix).replace(/^\*?\./, ''))
+      problems.push({ code: 'NAME_SUFFIX', params: { name, suffixes: allowedSuffixes.join(', ') } });
   }
   return problems;
 }
@@ -151,7 +167,8 @@ export function checkServerCsr(facts: CsrFacts, want: CsrExpectation): Problem[]
   } else if (facts.keyType === 'ec') {
     if (!facts.ecCurve || !ALLOWED_CURVES[facts.ecCurve]) problems.push({ code: 'CSR_EC_CURVE', params: { curve: facts.ecCurve ?? '?' } });
   } else problems.push({ code: 'CSR_KEY_TYPE' });
-  if (!facts.signatureHash || !STRONG_HASHES.has(facts.signatureHash)) problems.push({ code: 'CSR_WEAK_HASH', params: { hash: facts.signatureHash ?? '?' } });
+  if (!facts.signatureHash || !STRONG_HASHES.has(facts.signatureHash))
+    problems.push({ code: 'CSR_WEAK_HASH', params: { hash: facts.signatureHash ?? '?' } });
 
   const want_ = [...new Set(want.domains.map(normaliseDomain))].sort();
   const sans = facts.dnsNames.map(normaliseDomain);
@@ -165,7 +182,10 @@ export function checkServerCsr(facts: CsrFacts, want: CsrExpectation): Problem[]
   const missing = want_.filter((n) => !got.includes(n));
   const extra = [...new Set([...got, ...cns])].filter((n) => !want_.includes(n));
   if (sans.length > 0 && (missing.length > 0 || extra.length > 0)) {
-    problems.push({ code: 'CSR_NAMES_MISMATCH', params: { missing: missing.join(', ') || '-', extra: extra.join(', ') || '-', expected: want_.join(', ') } });
+    problems.push({
+      code: 'CSR_NAMES_MISMATCH',
+      params: { missing: missing.join(', ') || '-', extra: extra.join(', ') || '-', expected: want_.join(', ') },
+    });
   }
   if (sans.length > 0) {
     for (const p of checkDomainsForType(want.type, got, want.allowedSuffixes)) {
@@ -191,7 +211,8 @@ export function assessCsr(
   read: { facts: CsrFacts } | undefined,
   opts: CsrExpectation & { sizeBytes: number; maxBytes: number },
 ): Problem[] {
-  if (opts.sizeBytes > opts.maxBytes) return [{ code: 'CSR_TOO_LARGE', params: { maxMb: Math.round((opts.maxBytes / 1048576) * 10) / 10 } }];
+  if (opts.sizeBytes > opts.maxBytes)
+    return [{ code: 'CSR_TOO_LARGE', params: { maxMb: Math.round((opts.maxBytes / 1048576) * 10) / 10 } }];
   if (!read) return [{ code: 'CSR_UNPARSABLE' }];
   return checkServerCsr(read.facts, opts);
 }

@@ -56,13 +56,18 @@ export class WorkingCalendar {
   private readonly weekend: Set<number>;
   private readonly holidays: Set<string>;
 
-  constructor(private readonly data: CalendarData, readonly state: string) {
+  constructor(
+    private readonly data: CalendarData,
+    readonly state: string,
+  ) {
     this.offset = data.utcOffsetMinutes * 60_000;
     this.start = minutesOf(data.workStart) * 60_000;
     this.end = minutesOf(data.workEnd) * 60_000;
     const key = state.trim().toUpperCase();
     this.weekend = new Set(data.weekendByState[key] ?? data.defaultWeekend);
-    this.holidays = new Set(data.holidays.filter((h) => !h.states || h.states.map((s) => s.toUpperCase()).includes(key)).map((h) => h.date));
+    this.holidays = new Set(
+      data.holidays.filter((h) => !h.states || h.states.map((s) => s.toUpperCase()).includes(key)).map((h) => h.date),
+    );
   }
 
   /** Length of one working day in hours. */
@@ -132,7 +137,7 @@ export class WorkingCalendar {
   addWorkingDays(from: Date, n: number): Date {
     let day = this.dayOf(from.getTime());
     const timeOfDay = from.getTime() + this.offset - day * DAY;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day += 1;
       if (this.isWorkingDayNo(day)) left -= 1;
     }
@@ -181,7 +186,11 @@ export class WorkingCalendar {
   parseLocalDate(text: string): Date | undefined {
     const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim()) ?? undefined;
     const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim()) ?? undefined;
-    const [y, mo, d] = m ? [Number(m[3]), Number(m[2]), Number(m[1])] : iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [NaN, NaN, NaN];
+    const [y, mo, d] = m
+      ? [Number(m[3]), Number(m[2]), Number(m[1])]
+      : iso
+        ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+        : [NaN, NaN, NaN];
     if (!Number.isInteger(y) || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
     const utc = Date.UTC(y, mo - 1, d);
     if (new Date(utc).getUTCDate() !== d) return undefined;
@@ -217,7 +226,10 @@ export class WorkingCalendars {
   private readonly known: Set<string>;
   readonly defaultState: string;
 
-  constructor(private readonly data: CalendarData, defaultState: string) {
+  constructor(
+    private readonly data: CalendarData,
+    defaultState: string,
+  ) {
     this.defaultState = defaultState.trim().toUpperCase();
     this.known = new Set(knownStates(data));
   }

@@ -10,7 +10,17 @@ import { agencyCalendar, calendarOf, keepText, tell, tellDeciders } from './help
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Advisory = Case<AdvisoryData>;
-export type AdvisoryError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'SELF_APPROVAL' | 'NOT_ALLOWED_NOW' | 'REASON_REQUIRED' | 'INVALID_INPUT' | 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING' | 'DATE_NOT_OFFERED';
+export type AdvisoryError =
+  | 'CASE_NOT_FOUND'
+  | 'ROLE_REQUIRED'
+  | 'SELF_APPROVAL'
+  | 'NOT_ALLOWED_NOW'
+  | 'REASON_REQUIRED'
+  | 'INVALID_INPUT'
+  | 'DATES_COUNT'
+  | 'DATE_TOO_SOON'
+  | 'DATE_NOT_WORKING'
+  | 'DATE_NOT_OFFERED';
 
 export interface AdvisoryInput {
   actorId: string;
@@ -28,7 +38,11 @@ export interface AdvisoryInput {
  * Checks preferred dates: 2 or 3 distinct working days, each at least the lead time ahead, in
  * `cal`, the calendar of the requesting agency's state (a Friday is no working day in Kedah).
  */
-export function checkPreferredDates(deps: Pick<HelpdeskDeps, 'clock' | 'helpdesk'>, cal: WorkingCalendar, dates: Date[]): Result<Date[], 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING'> {
+export function checkPreferredDates(
+  deps: Pick<HelpdeskDeps, 'clock' | 'helpdesk'>,
+  cal: WorkingCalendar,
+  dates: Date[],
+): Result<Date[], 'DATES_COUNT' | 'DATE_TOO_SOON' | 'DATE_NOT_WORKING'> {
   const unique = [...new Map(dates.map((d) => [d.getTime(), d])).values()].sort((a, b) => a.getTime() - b.getTime());
   if (unique.length < 2 || unique.length > 3) return fail('DATES_COUNT');
   const now = deps.clock.now();
@@ -50,10 +64,18 @@ export async function requestAdvisory(deps: HelpdeskDeps, input: AdvisoryInput):
   if (!dates.ok) return dates;
   const at = deps.clock.now().toISOString();
   const c = await deps.cases.create<AdvisoryData>({
-    kind: 'KN', status: 'DIMOHON', applicantId: person.id, agencyId: person.agencyId,
+    kind: 'KN',
+    status: 'DIMOHON',
+    applicantId: person.id,
+    agencyId: person.agencyId,
     data: {
-      topic: keepText(input.topic, 200), description: keepText(input.description, 2000), systems: keepText(input.systems, 300),
-      mode: input.mode, attendees: keepText(input.attendees, 500), preferredDates: dates.value.map((d) => d.toISOString()), letterFileId: input.letterFileId,
+      topic: keepText(input.topic, 200),
+      description: keepText(input.description, 2000),
+      systems: keepText(input.systems, 300),
+      mode: input.mode,
+      attendees: keepText(input.attendees, 500),
+      preferredDates: dates.value.map((d) => d.toISOString()),
+      letterFileId: input.letterFileId,
     },
     timeline: [{ at, event: 'advisoryRequested', actorId: person.id, status: 'DIMOHON' }],
     createdAt: at,
@@ -64,7 +86,10 @@ export async function requestAdvisory(deps: HelpdeskDeps, input: AdvisoryInput):
 }
 
 /** The lead agency accepts with one of the preferred dates, or declines with a reason. */
-export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string; actorId: string; decision: 'accept' | 'decline'; date?: string; reason?: string }): Promise<Result<Advisory, AdvisoryError>> {
+export async function decideAdvisory(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; decision: 'accept' | 'decline'; date?: string; reason?: string },
+): Promise<Result<Advisory, AdvisoryError>> {
   const c = await deps.cases.get<AdvisoryData>(input.caseId);
   if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
@@ -79,12 +104,24 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
   const cal = await calendarOf(deps, c);
   return guard(c.id, async () => {
     if (input.decision === 'decline') {
-      const saved = await recordEvent(deps, c, { event: 'advisoryDeclined', actorId: actor.id, status: rule.to, note: reason, patch: { reason } });
+      const saved = await recordEvent(deps, c, {
+        event: 'advisoryDeclined',
+        actorId: actor.id,
+        status: rule.to,
+        note: reason,
+        patch: { reason },
+      });
       await tell(deps, saved.applicantId, saved, 'advisoryDeclined');
       return saved;
     }
     const start = input.date!;
-    const saved = await recordEvent(deps, c, { event: 'advisoryAccepted', actorId: actor.id, status: rule.to, note: cal.format(new Date(start)), patch: { data: { ...c.data, session: { start } } } });
+    const saved = await recordEvent(deps, c, {
+      event: 'advisoryAccepted',
+      actorId: actor.id,
+      status: rule.to,
+      note: cal.format(new Date(start)),
+      patch: { data: { ...c.data, session: { start } } },
+    });
     await tell(deps, saved.applicantId, saved, 'advisoryAccepted');
     await scheduleAdvisoryReminder(deps, saved, start);
     return saved;
@@ -94,7 +131,13 @@ export async function decideAdvisory(deps: HelpdeskDeps, input: { caseId: string
 /** The session's reminder, at the start of the working day before it (idempotent by session). */
 export async function scheduleAdvisoryReminder(deps: HelpdeskDeps, c: Advisory, start: string): Promise<{ duplicate: boolean }> {
   const dayBefore = previousWorkingDayStart(await calendarOf(deps, c), new Date(start));
-  return deps.jobs.enqueue({ queue: 'visits', name: 'advisoryReminder', payload: { caseId: c.id, at: start }, key: `kn:reminder:${c.id}:${start}`, delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()) });
+  return deps.jobs.enqueue({
+    queue: 'visits',
+    name: 'advisoryReminder',
+    payload: { caseId: c.id, at: start },
+    key: `kn:reminder:${c.id}:${start}`,
+    delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()),
+  });
 }
 
 function previousWorkingDayStart(cal: WorkingCalendar, start: Date): Date {
@@ -116,7 +159,10 @@ export async function sendAdvisoryReminder(deps: HelpdeskDeps, caseId: string, s
 }
 
 /** The lead agency records the session as held, with notes. */
-export async function recordAdvisoryHeld(deps: HelpdeskDeps, input: { caseId: string; actorId: string; notes: string }): Promise<Result<Advisory, AdvisoryError>> {
+export async function recordAdvisoryHeld(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; notes: string },
+): Promise<Result<Advisory, AdvisoryError>> {
   const c = await deps.cases.get<AdvisoryData>(input.caseId);
   if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
@@ -127,7 +173,13 @@ export async function recordAdvisoryHeld(deps: HelpdeskDeps, input: { caseId: st
   const notes = keepText(input.notes, 2000);
   if (!notes) return fail('REASON_REQUIRED');
   return guard(c.id, async () => {
-    const saved = await recordEvent(deps, c, { event: 'advisoryHeld', actorId: actor.id, status: rule.to, note: notes.slice(0, 2000), patch: { data: { ...c.data, notes: notes.slice(0, 2000) } } });
+    const saved = await recordEvent(deps, c, {
+      event: 'advisoryHeld',
+      actorId: actor.id,
+      status: rule.to,
+      note: notes.slice(0, 2000),
+      patch: { data: { ...c.data, notes: notes.slice(0, 2000) } },
+    });
     await tell(deps, saved.applicantId, saved, 'advisoryHeld');
     return saved;
   }) as Promise<Result<Advisory, AdvisoryError>>;

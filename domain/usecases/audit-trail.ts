@@ -26,13 +26,24 @@ export const auditCheckpointKey = (period: string) => `audit:checkpoint:${period
  * checkpoint (at once when it is new) or, when that one is known already, the next; after a
  * checkpoint (`after` = its period), the next period's. Returns the period scheduled.
  */
-export async function scheduleAuditCheckpoint(deps: { jobs: JobScheduler; clock: Clock }, opts: { everyHours: number; after?: string }): Promise<string> {
+export async function scheduleAuditCheckpoint(
+  deps: { jobs: JobScheduler; clock: Clock },
+  opts: { everyHours: number; after?: string },
+): Promise<string> {
   const periodMs = opts.everyHours * 3_600_000;
   const now = deps.clock.now().getTime();
   const enqueue = (startMs: number) => {
     const period = new Date(startMs).toISOString();
     return deps.jobs
-      .enqueue({ queue: 'audit', name: 'checkpoint', payload: { period }, key: auditCheckpointKey(period), delayMs: Math.max(0, startMs - now), attempts: 5, backoffMs: 60_000 })
+      .enqueue({
+        queue: 'audit',
+        name: 'checkpoint',
+        payload: { period },
+        key: auditCheckpointKey(period),
+        delayMs: Math.max(0, startMs - now),
+        attempts: 5,
+        backoffMs: 60_000,
+      })
       .then((r) => ({ period, duplicate: r.duplicate }));
   };
   if (opts.after) return (await enqueue(Math.floor(Date.parse(opts.after) / periodMs) * periodMs + periodMs)).period;
@@ -51,7 +62,8 @@ export async function scheduleAuditCheckpoint(deps: { jobs: JobScheduler; clock:
  * - SIGNATURE_INVALID: the checkpoint's signature does not verify under the audit public key;
  * - NO_PUBLIC_KEY: there is a checkpoint but no public key to check it with.
  */
-export type AuditProblemCode = 'LINK_BROKEN' | 'HEAD_CHANGED' | 'CHAIN_SHORTENED' | 'CHECKPOINT_UNKNOWN' | 'CHECKPOINT_ALTERED' | 'SIGNATURE_INVALID' | 'NO_PUBLIC_KEY';
+export type AuditProblemCode =
+  'LINK_BROKEN' | 'HEAD_CHANGED' | 'CHAIN_SHORTENED' | 'CHECKPOINT_UNKNOWN' | 'CHECKPOINT_ALTERED' | 'SIGNATURE_INVALID' | 'NO_PUBLIC_KEY';
 
 export interface AuditProblem {
   code: AuditProblemCode;
@@ -77,7 +89,10 @@ export interface AuditTrailReport {
  * (e.g. saved from GET /audit/checkpoints) or else the latest in the store. A chain that only grew
  * since the checkpoint passes: its checkpointed head must still be at its seq with the same hash.
  */
-export async function verifyAuditTrail(deps: AuditTrailDeps, opts: { checkpoint?: PublishedCheckpoint; publicKeyPem?: string } = {}): Promise<AuditTrailReport> {
+export async function verifyAuditTrail(
+  deps: AuditTrailDeps,
+  opts: { checkpoint?: PublishedCheckpoint; publicKeyPem?: string } = {},
+): Promise<AuditTrailReport> {
   const chains = new Map<string, AuditEntry[]>();
   for (const head of await deps.audit.heads()) chains.set(head.caseId, await deps.audit.list(head.caseId));
   const perCase = new Map<string, AuditProblem>();
@@ -103,7 +118,8 @@ export async function verifyAuditTrail(deps: AuditTrailDeps, opts: { checkpoint?
       const chain = chains.get(head.caseId) ?? (await deps.audit.list(head.caseId));
       const then = chain.find((e) => e.seq === head.seq);
       if (!then) note({ code: 'CHAIN_SHORTENED', caseId: head.caseId, seq: head.seq, length: chain.length });
-      else if (then.hash !== head.hash) note({ code: 'HEAD_CHANGED', caseId: head.caseId, seq: head.seq, expected: head.hash, actual: then.hash });
+      else if (then.hash !== head.hash)
+        note({ code: 'HEAD_CHANGED', caseId: head.caseId, seq: head.seq, expected: head.hash, actual: then.hash });
     }
   }
   if (checkpoint) {

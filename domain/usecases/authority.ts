@@ -1,4 +1,13 @@
-import { decidersAmong, deciderLookup, pendingTask, tasksFor, taskScope, waitingStatuses, type AuthorityCase, type Task } from '../cases/authority.js';
+import {
+  decidersAmong,
+  deciderLookup,
+  pendingTask,
+  tasksFor,
+  taskScope,
+  waitingStatuses,
+  type AuthorityCase,
+  type Task,
+} from '../cases/authority.js';
 import { CASE_KINDS, type Case, type CaseKind } from '../cases/case.js';
 import type { Person } from '../people.js';
 import type { Directory } from '../ports/directory.js';
@@ -15,12 +24,17 @@ export interface PendingTask {
  * directory order: who is asked (notified), and whose Teams card refreshes. The rule is
  * `domain/cases/authority.ts`; this only asks the directory for the candidates it names.
  */
-export async function decidersOf(deps: { directory: Pick<Directory, 'getPerson' | 'listByRole'> }, c: AuthorityCase, task: Task | undefined = pendingTask(c)): Promise<string[]> {
+export async function decidersOf(
+  deps: { directory: Pick<Directory, 'getPerson' | 'listByRole'> },
+  c: AuthorityCase,
+  task: Task | undefined = pendingTask(c),
+): Promise<string[]> {
   if (task === undefined) return [];
   const lookup = deciderLookup(c, task);
-  const people = 'role' in lookup
-    ? await deps.directory.listByRole(lookup.role, lookup.agencyId)
-    : (await Promise.all(lookup.personIds.map((id) => deps.directory.getPerson(id)))).filter((p): p is Person => p !== undefined);
+  const people =
+    'role' in lookup
+      ? await deps.directory.listByRole(lookup.role, lookup.agencyId)
+      : (await Promise.all(lookup.personIds.map((id) => deps.directory.getPerson(id)))).filter((p): p is Person => p !== undefined);
   return decidersAmong(c, people, task).map((p) => p.id);
 }
 
@@ -28,7 +42,11 @@ export async function decidersOf(deps: { directory: Pick<Directory, 'getPerson' 
  * What waits on this person (`tugasan`): the open cases of `kinds` whose current task they may
  * do, by kind in the order given, then by case number.
  */
-export async function listTasksFor(deps: Pick<CoreDeps, 'cases' | 'directory'>, personId: string, kinds: readonly CaseKind[] = CASE_KINDS): Promise<PendingTask[]> {
+export async function listTasksFor(
+  deps: Pick<CoreDeps, 'cases' | 'directory'>,
+  personId: string,
+  kinds: readonly CaseKind[] = CASE_KINDS,
+): Promise<PendingTask[]> {
   const viewer = await deps.directory.getPerson(personId);
   if (!viewer) return [];
   const out: PendingTask[] = [];

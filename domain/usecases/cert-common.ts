@@ -59,7 +59,11 @@ export async function certificateFor(
 
 /** Serials as stored: lower-case hex without separators or leading zeros. */
 export function normaliseSerial(serial: string): string {
-  return serial.trim().toLowerCase().replace(/[:\s]/g, '').replace(/^0+(?=.)/, '');
+  return serial
+    .trim()
+    .toLowerCase()
+    .replace(/[:\s]/g, '')
+    .replace(/^0+(?=.)/, '');
 }
 
 /** An open renewal, revocation or replacement of the same certificate: a second one would race it. */
@@ -83,7 +87,13 @@ export async function createCertCase<D>(
     timeline: [{ at: now, event: 'submitted', actorId: input.actorId, status: 'DIHANTAR', ...(input.note ? { note: input.note } : {}) }],
     createdAt: now,
   });
-  await deps.audit.append({ caseId: created.id, at: now, actorId: input.actorId, action: 'submitted', data: { status: 'DIHANTAR', ...(input.note ? { note: input.note } : {}) } });
+  await deps.audit.append({
+    caseId: created.id,
+    at: now,
+    actorId: input.actorId,
+    action: 'submitted',
+    data: { status: 'DIHANTAR', ...(input.note ? { note: input.note } : {}) },
+  });
   return created;
 }
 
@@ -110,8 +120,18 @@ export async function afterApproval<D>(deps: CoreDeps, approved: Case<D>): Promi
   const op = operationOf(approved);
   if (op === 'revoke' || op === 'replace') {
     const event = op === 'revoke' ? 'sendToCa' : 'revokeOld';
-    const sent = await recordEvent(deps, approved, { event: op === 'revoke' ? 'sentToCa' : 'revokingOld', actorId: SYSTEM_ACTOR, status: nextStatus(approved, event) });
-    await deps.jobs.enqueue({ queue: 'ca', name: 'revoke', payload: { caseId: sent.id }, key: op === 'revoke' ? revokeJobKey(sent.id) : revokeOldJobKey(sent.id), ...CA_JOB_RETRY });
+    const sent = await recordEvent(deps, approved, {
+      event: op === 'revoke' ? 'sentToCa' : 'revokingOld',
+      actorId: SYSTEM_ACTOR,
+      status: nextStatus(approved, event),
+    });
+    await deps.jobs.enqueue({
+      queue: 'ca',
+      name: 'revoke',
+      payload: { caseId: sent.id },
+      key: op === 'revoke' ? revokeJobKey(sent.id) : revokeOldJobKey(sent.id),
+      ...CA_JOB_RETRY,
+    });
     return sent;
   }
   const sent = await recordEvent(deps, approved, { event: 'sentToCa', actorId: SYSTEM_ACTOR, status: nextStatus(approved, 'sendToCa') });

@@ -40,7 +40,9 @@ export async function issueCertificate(deps: CoreDeps, caseId: string): Promise<
     };
     await deps.certificates.save(record);
     await linkPredecessor(deps, prepared.c, cert.serial);
-    return realm === 'training' ? await deliverTraining(deps, prepared.c as Case<TrainingCaseData>, cert.serial) : await announce(deps, prepared.c, cert.serial);
+    return realm === 'training'
+      ? await deliverTraining(deps, prepared.c as Case<TrainingCaseData>, cert.serial)
+      : await announce(deps, prepared.c, cert.serial);
   } catch (e) {
     if (e instanceof PermanentError) return refused(deps, caseId, e);
     await tellOnceIfLate(deps, caseId);
@@ -75,7 +77,11 @@ async function withTrainingKey(deps: CoreDeps, c: Case<TrainingCaseData>): Promi
   if (!current.data.keyId) {
     const keyId = await deps.keys.create(c.applicantId);
     try {
-      current = await recordEvent(deps, current, { event: 'keyGenerated', actorId: SYSTEM_ACTOR, patch: { data: { ...current.data, keyId } } });
+      current = await recordEvent(deps, current, {
+        event: 'keyGenerated',
+        actorId: SYSTEM_ACTOR,
+        patch: { data: { ...current.data, keyId } },
+      });
     } catch (e) {
       await deps.keys.destroy(keyId);
       throw e;
@@ -91,11 +97,20 @@ async function linkPredecessor(deps: CoreDeps, c: Case<ApplicationData>, serial:
   if (!previous) return;
   const old = await deps.certificates.get(previous);
   if (!old || old.successor) return;
-  await deps.certificates.save({ ...old, successor: { serial, caseId: c.id }, ...(c.data.replaces && old.status === 'AKTIF' ? { status: 'DIGANTI' as const } : {}) });
+  await deps.certificates.save({
+    ...old,
+    successor: { serial, caseId: c.id },
+    ...(c.data.replaces && old.status === 'AKTIF' ? { status: 'DIGANTI' as const } : {}),
+  });
 }
 
 async function announce(deps: CoreDeps, c: Case<ApplicationData>, serial: string): Promise<'issued'> {
-  const saved = await recordEvent(deps, c, { event: 'issued', actorId: SYSTEM_ACTOR, status: nextStatus(c, 'issued'), patch: { certificateSerial: serial } });
+  const saved = await recordEvent(deps, c, {
+    event: 'issued',
+    actorId: SYSTEM_ACTOR,
+    status: nextStatus(c, 'issued'),
+    patch: { certificateSerial: serial },
+  });
   await deps.notifier.notify(saved.applicantId, { type: 'certificateIssued', caseId: c.id, serial }, `${c.id}:issued`);
   return 'issued';
 }
@@ -110,7 +125,13 @@ async function deliverTraining(deps: CoreDeps, c: Case<TrainingCaseData>, serial
     status: nextStatus(c, 'issued'),
     patch: { certificateSerial: serial, data: { ...c.data, delivery: { keyId: c.data.keyId, state: 'pending', expiresAt } } },
   });
-  await deps.jobs.enqueue({ queue: 'ca', name: 'expireDownload', payload: { caseId: c.id }, key: expireDownloadJobKey(c.id), delayMs: ttlMs });
+  await deps.jobs.enqueue({
+    queue: 'ca',
+    name: 'expireDownload',
+    payload: { caseId: c.id },
+    key: expireDownloadJobKey(c.id),
+    delayMs: ttlMs,
+  });
   await deps.notifier.notify(saved.applicantId, { type: 'trainingReady', caseId: c.id, serial }, `${c.id}:ready`);
   return 'issued';
 }
@@ -118,7 +139,13 @@ async function deliverTraining(deps: CoreDeps, c: Case<TrainingCaseData>, serial
 async function refused(deps: CoreDeps, caseId: string, e: DomainError): Promise<'refused'> {
   const c = await deps.cases.get<ApplicationData>(caseId);
   if (!c || c.status !== 'DIHANTAR_KE_CA') return 'refused';
-  const saved = await recordEvent(deps, c, { event: 'caRefused', actorId: SYSTEM_ACTOR, status: nextStatus(c, 'caRefused'), note: e.code, patch: { reason: e.code } });
+  const saved = await recordEvent(deps, c, {
+    event: 'caRefused',
+    actorId: SYSTEM_ACTOR,
+    status: nextStatus(c, 'caRefused'),
+    note: e.code,
+    patch: { reason: e.code },
+  });
   if (c.data.keyId) await deps.keys.destroy(c.data.keyId);
   await deps.notifier.notify(saved.applicantId, { type: 'caseFailed', caseId: c.id }, `${c.id}:failed`);
   return 'refused';

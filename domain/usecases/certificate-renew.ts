@@ -6,7 +6,15 @@ import type { Person } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import { checkRenewalWindow, type RenewalWindowError } from '../rules/renewal.js';
 import type { Requester } from '../rules/revocation.js';
-import { approveOnBehalf, certificateFor, createCertCase, kindOfRealm, notifyApproversOf, openRequestFor, type OwnershipError } from './cert-common.js';
+import {
+  approveOnBehalf,
+  certificateFor,
+  createCertCase,
+  kindOfRealm,
+  notifyApproversOf,
+  openRequestFor,
+  type OwnershipError,
+} from './cert-common.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 import { validateAny, type SubmitError } from './user-certificate-apply.js';
@@ -21,7 +29,17 @@ export interface Renewable {
   previous: ApplicationData;
 }
 
-const OPERATION_KEYS: (keyof OperationFields)[] = ['operation', 'renews', 'replaces', 'trigger', 'revocationReason', 'oldRevokedAt', 'requestedBy', 'keyId', 'delivery'];
+const OPERATION_KEYS: (keyof OperationFields)[] = [
+  'operation',
+  'renews',
+  'replaces',
+  'trigger',
+  'revocationReason',
+  'oldRevokedAt',
+  'requestedBy',
+  'keyId',
+  'delivery',
+];
 
 /** The application behind a certificate, without what its own operation added. */
 export async function previousApplication(deps: Pick<CoreDeps, 'cases'>, cert: CertificateRecord): Promise<ApplicationData | undefined> {
@@ -37,7 +55,10 @@ export async function previousApplication(deps: Pick<CoreDeps, 'cases'>, cert: C
  * a user's of their agency), valid, not renewed yet, inside the window before expiry. The
  * refusals carry what the user needs to hear: when the window opens, or that it expired.
  */
-export async function checkRenewal(deps: CoreDeps, opts: { actorId: string; serial: string; realm: Realm }): Promise<Result<Renewable, RenewError>> {
+export async function checkRenewal(
+  deps: CoreDeps,
+  opts: { actorId: string; serial: string; realm: Realm },
+): Promise<Result<Renewable, RenewError>> {
   const found = await certificateFor(deps, opts.actorId, opts.serial, opts.realm);
   if (!found.ok) return found;
   const { cert, owner, requester } = found.value;

@@ -5,7 +5,15 @@ import { effectiveStatus } from '../certificates.js';
 import { fail, ok, type Result } from '../result.js';
 import { isReplacementTrigger, replacementAnswersFor, replacementReason, type ReplacementAnswer } from '../rules/replacement.js';
 import {
-  approveOnBehalf, approversOf, CA_JOB_RETRY, certificateFor, createCertCase, kindOfRealm, notifyApproversOf, openRequestFor, revokeJobKey,
+  approveOnBehalf,
+  approversOf,
+  CA_JOB_RETRY,
+  certificateFor,
+  createCertCase,
+  kindOfRealm,
+  notifyApproversOf,
+  openRequestFor,
+  revokeJobKey,
   type OwnershipError,
 } from './cert-common.js';
 import { previousApplication, type Renewable } from './certificate-renew.js';
@@ -19,13 +27,17 @@ export type ReplaceError = OwnershipError | 'ALREADY_REVOKED' | 'EXPIRED' | 'ALR
  * Whether `actorId` may ask to replace `serial`: their own (or, for an AP, a user's of their
  * agency), neither revoked (then it is a new application) nor expired (a renewal or a new one).
  */
-export async function checkReplaceable(deps: CoreDeps, opts: { actorId: string; serial: string; realm: Realm }): Promise<Result<Renewable, ReplaceError>> {
+export async function checkReplaceable(
+  deps: CoreDeps,
+  opts: { actorId: string; serial: string; realm: Realm },
+): Promise<Result<Renewable, ReplaceError>> {
   const found = await certificateFor(deps, opts.actorId, opts.serial, opts.realm);
   if (!found.ok) return found;
   const { cert, owner, requester } = found.value;
   const serial = cert.serial.toUpperCase();
   const status = effectiveStatus(cert, deps.clock.now(), deps.policy.renewalWindowDays);
-  if (status === 'DIBATALKAN' || status === 'DIGANTI') return fail('ALREADY_REVOKED', { serial, at: cert.revocation?.at ?? '', reason: cert.revocation?.reason ?? '' });
+  if (status === 'DIBATALKAN' || status === 'DIGANTI')
+    return fail('ALREADY_REVOKED', { serial, at: cert.revocation?.at ?? '', reason: cert.revocation?.reason ?? '' });
   if (status === 'LUPUT') return fail('EXPIRED', { serial, expiredOn: cert.notAfter });
   const open = await openRequestFor(deps, cert.ownerId, cert.serial);
   if (open) return fail('ALREADY_REQUESTED', { serial, caseId: open.id });
@@ -45,7 +57,8 @@ export async function submitReplacement(
   deps: CoreDeps,
   opts: { actorId: string; serial: string; realm: Realm; trigger: ReplacementAnswer; application: ApplicationData },
 ): Promise<Result<Case<ApplicationData>, ReplaceError | SubmitError>> {
-  if (!isReplacementTrigger(opts.trigger) || !replacementAnswersFor(opts.realm).includes(opts.trigger)) return fail('NOT_A_REPLACEMENT', { trigger: opts.trigger });
+  if (!isReplacementTrigger(opts.trigger) || !replacementAnswersFor(opts.realm).includes(opts.trigger))
+    return fail('NOT_A_REPLACEMENT', { trigger: opts.trigger });
   const check = await checkReplaceable(deps, opts);
   if (!check.ok) return check;
   const { cert, owner, requester } = check.value;
@@ -57,11 +70,28 @@ export async function submitReplacement(
     ...realmCase,
     agencyId: valid.value.agencyId,
     actorId: opts.actorId,
-    data: { ...valid.value, operation: 'replace', replaces: cert.serial, trigger: opts.trigger, revocationReason: reason, ...(requester === 'AP' ? { requestedBy: opts.actorId } : {}) },
+    data: {
+      ...valid.value,
+      operation: 'replace',
+      replaces: cert.serial,
+      trigger: opts.trigger,
+      revocationReason: reason,
+      ...(requester === 'AP' ? { requestedBy: opts.actorId } : {}),
+    },
   });
   if (requester === 'OWNER' && reason === 'keyCompromise') {
-    const revoking = await recordEvent(deps, created, { event: 'revokingUrgently', actorId: opts.actorId, status: nextStatus(created, 'revokeUrgently') });
-    await deps.jobs.enqueue({ queue: 'ca', name: 'revoke', payload: { caseId: revoking.id }, key: revokeJobKey(revoking.id), ...CA_JOB_RETRY });
+    const revoking = await recordEvent(deps, created, {
+      event: 'revokingUrgently',
+      actorId: opts.actorId,
+      status: nextStatus(created, 'revokeUrgently'),
+    });
+    await deps.jobs.enqueue({
+      queue: 'ca',
+      name: 'revoke',
+      payload: { caseId: revoking.id },
+      key: revokeJobKey(revoking.id),
+      ...CA_JOB_RETRY,
+    });
     for (const id of await approversOf(deps, revoking)) {
       await deps.notifier.notify(id, { type: 'revocationInformed', caseId: revoking.id }, `${revoking.id}:informed`);
     }

@@ -6,8 +6,19 @@ import { PermanentError } from '../errors.js';
 import { fail, ok, type Result } from '../result.js';
 import { choicesFor, REASON_OF_CHOICE, revocationPath, type RevocationChoice } from '../rules/revocation.js';
 import {
-  approveOnBehalf, approversOf, CA_JOB_RETRY, caFor, certificateFor, createCertCase, issueJobKey, kindOfRealm, notifyApproversOf,
-  openRequestFor, realmOfCase, revokeJobKey, type OwnershipError,
+  approveOnBehalf,
+  approversOf,
+  CA_JOB_RETRY,
+  caFor,
+  certificateFor,
+  createCertCase,
+  issueJobKey,
+  kindOfRealm,
+  notifyApproversOf,
+  openRequestFor,
+  realmOfCase,
+  revokeJobKey,
+  type OwnershipError,
 } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
@@ -18,13 +29,17 @@ export type RevokeError = OwnershipError | 'ALREADY_REVOKED' | 'EXPIRED' | 'ALRE
  * Whether `actorId` may ask to revoke `serial` at all (before the interview): their own, or a
  * user's of their agency if they are an AP; not already revoked, expired or being revoked.
  */
-export async function checkRevocable(deps: CoreDeps, opts: { actorId: string; serial: string; realm: Realm }): Promise<Result<{ cert: CertificateRecord; requester: 'OWNER' | 'AP'; choices: RevocationChoice[] }, RevokeError>> {
+export async function checkRevocable(
+  deps: CoreDeps,
+  opts: { actorId: string; serial: string; realm: Realm },
+): Promise<Result<{ cert: CertificateRecord; requester: 'OWNER' | 'AP'; choices: RevocationChoice[] }, RevokeError>> {
   const found = await certificateFor(deps, opts.actorId, opts.serial, opts.realm);
   if (!found.ok) return found;
   const { cert, requester } = found.value;
   const status = effectiveStatus(cert, deps.clock.now(), deps.policy.renewalWindowDays);
   const serial = cert.serial.toUpperCase();
-  if (status === 'DIBATALKAN') return fail('ALREADY_REVOKED', { serial, at: cert.revocation?.at ?? '', reason: cert.revocation?.reason ?? '' });
+  if (status === 'DIBATALKAN')
+    return fail('ALREADY_REVOKED', { serial, at: cert.revocation?.at ?? '', reason: cert.revocation?.reason ?? '' });
   if (status === 'LUPUT') return fail('EXPIRED', { serial, expiredOn: cert.notAfter });
   const open = await openRequestFor(deps, cert.ownerId, cert.serial);
   if (open) return fail('ALREADY_REQUESTED', { serial, caseId: open.id });
@@ -51,11 +66,22 @@ export async function submitRevocation(
     applicantId: cert.ownerId,
     agencyId: owner?.agencyId,
     actorId: opts.actorId,
-    data: { operation: 'revoke', serial: cert.serial, choice: opts.choice, reason, holderName: cert.subjectCommonName, requestedBy: opts.actorId },
+    data: {
+      operation: 'revoke',
+      serial: cert.serial,
+      choice: opts.choice,
+      reason,
+      holderName: cert.subjectCommonName,
+      requestedBy: opts.actorId,
+    },
   });
   const path = revocationPath(reason, requester);
   if (path === 'immediate') {
-    const sent = await recordEvent(deps, created, { event: 'fastTracked', actorId: opts.actorId, status: nextStatus(created, 'fastTrack') });
+    const sent = await recordEvent(deps, created, {
+      event: 'fastTracked',
+      actorId: opts.actorId,
+      status: nextStatus(created, 'fastTrack'),
+    });
     await deps.jobs.enqueue({ queue: 'ca', name: 'revoke', payload: { caseId: sent.id }, key: revokeJobKey(sent.id), ...CA_JOB_RETRY });
     await informApprovers(deps, sent);
     return ok({ c: sent, path });
@@ -92,7 +118,13 @@ export async function revokeForCase(deps: CoreDeps, caseId: string): Promise<'re
     ({ revokedAt } = await caFor(deps, realmOfCase(c)).revoke(serial, reason));
   } catch (e) {
     if (!(e instanceof PermanentError)) throw e;
-    const saved = await recordEvent(deps, c, { event: 'caRefused', actorId: SYSTEM_ACTOR, status: nextStatus(c, 'caRefused'), note: e.code, patch: { reason: e.code } });
+    const saved = await recordEvent(deps, c, {
+      event: 'caRefused',
+      actorId: SYSTEM_ACTOR,
+      status: nextStatus(c, 'caRefused'),
+      note: e.code,
+      patch: { reason: e.code },
+    });
     await deps.notifier.notify(saved.applicantId, { type: 'caseFailed', caseId: c.id }, `${c.id}:failed`);
     return 'refused';
   }
@@ -102,14 +134,23 @@ export async function revokeForCase(deps: CoreDeps, caseId: string): Promise<'re
   }
   const at = revokedAt.toISOString();
   if (!half) {
-    const saved = await recordEvent(deps, c, { event: 'revoked', actorId: SYSTEM_ACTOR, status: nextStatus(c, 'revoked'), note: reason, patch: { certificateSerial: serial } });
+    const saved = await recordEvent(deps, c, {
+      event: 'revoked',
+      actorId: SYSTEM_ACTOR,
+      status: nextStatus(c, 'revoked'),
+      note: reason,
+      patch: { certificateSerial: serial },
+    });
     await deps.notifier.notify(saved.applicantId, { type: 'certificateRevoked', caseId: c.id, serial }, `${c.id}:revoked`);
     return 'revoked';
   }
   // The second pass of a replacement whose old certificate went at once only confirms it.
   const confirming = Boolean((c.data as ApplicationData).oldRevokedAt);
   const saved = await recordEvent(deps, c as Case<ApplicationData>, {
-    event: confirming ? 'oldRevocationConfirmed' : 'oldRevoked', actorId: SYSTEM_ACTOR, status: nextStatus(c, 'oldRevoked'), note: reason,
+    event: confirming ? 'oldRevocationConfirmed' : 'oldRevoked',
+    actorId: SYSTEM_ACTOR,
+    status: nextStatus(c, 'oldRevoked'),
+    note: reason,
     patch: { data: { ...(c.data as ApplicationData), oldRevokedAt: (c.data as ApplicationData).oldRevokedAt ?? at } },
   });
   if (!confirming) await deps.notifier.notify(saved.applicantId, { type: 'certificateRevoked', caseId: c.id, serial }, `${c.id}:revoked`);

@@ -1,5 +1,12 @@
 import type { Case } from '../cases/case.js';
-import { COMPLAINT_CATEGORIES, ticketTransition, type ComplaintCategory, type ComplaintData, type TicketEvent, type TicketStatus } from '../cases/complaint.js';
+import {
+  COMPLAINT_CATEGORIES,
+  ticketTransition,
+  type ComplaintCategory,
+  type ComplaintData,
+  type TicketEvent,
+  type TicketStatus,
+} from '../cases/complaint.js';
 import { isDomainError } from '../errors.js';
 import { refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
@@ -8,7 +15,8 @@ import { calendarOf, keepText, SELF_HELP_LOG, tell, tellDeciders } from './helpd
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type Ticket = Case<ComplaintData>;
-export type TicketError = 'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'SELF_APPROVAL' | 'NOT_ALLOWED_NOW' | 'NOTE_REQUIRED' | 'NOT_YOURS' | 'INVALID_INPUT';
+export type TicketError =
+  'CASE_NOT_FOUND' | 'ROLE_REQUIRED' | 'SELF_APPROVAL' | 'NOT_ALLOWED_NOW' | 'NOTE_REQUIRED' | 'NOT_YOURS' | 'INVALID_INPUT';
 
 export interface LodgeInput {
   actorId: string;
@@ -27,8 +35,18 @@ export async function lodgeComplaint(deps: HelpdeskDeps, input: LodgeInput): Pro
   if (!COMPLAINT_CATEGORIES.includes(input.category) || !description || !input.application.trim()) return fail('INVALID_INPUT');
   const at = deps.clock.now().toISOString();
   const c = await deps.cases.create<ComplaintData>({
-    kind: 'AD', status: 'BARU', applicantId: person.id, agencyId: person.agencyId,
-    data: { category: input.category, application: input.application.trim().slice(0, 100), description, screenshotFileId: input.screenshotFileId, offeredFaq: input.offeredFaq ?? [], messages: [] },
+    kind: 'AD',
+    status: 'BARU',
+    applicantId: person.id,
+    agencyId: person.agencyId,
+    data: {
+      category: input.category,
+      application: input.application.trim().slice(0, 100),
+      description,
+      screenshotFileId: input.screenshotFileId,
+      offeredFaq: input.offeredFaq ?? [],
+      messages: [],
+    },
     timeline: [{ at, event: 'lodged', actorId: person.id, status: 'BARU' }],
     createdAt: at,
   });
@@ -39,7 +57,13 @@ export async function lodgeComplaint(deps: HelpdeskDeps, input: LodgeInput): Pro
 
 /** A question the FAQ answered: counted on the self-help chain, no ticket. */
 export async function recordSelfHelp(deps: HelpdeskDeps, input: { actorId: string; faqId: string; solved: boolean }): Promise<void> {
-  await deps.audit.append({ caseId: SELF_HELP_LOG, at: deps.clock.now().toISOString(), actorId: input.actorId, action: input.solved ? 'selfHelpSolved' : 'selfHelpNotSolved', data: { faqId: input.faqId } });
+  await deps.audit.append({
+    caseId: SELF_HELP_LOG,
+    at: deps.clock.now().toISOString(),
+    actorId: input.actorId,
+    action: input.solved ? 'selfHelpSolved' : 'selfHelpNotSolved',
+    data: { faqId: input.faqId },
+  });
 }
 
 /** How many questions self-help solved so far. */
@@ -49,8 +73,18 @@ export async function selfHelpSolvedCount(deps: Pick<HelpdeskDeps, 'audit'>): Pr
 
 export type AgentAction = 'acknowledge' | 'reply' | 'askInfo' | 'resolve';
 
-const EVENT_NAME: Record<AgentAction, string> = { acknowledge: 'acknowledged', reply: 'replied', askInfo: 'infoRequested', resolve: 'resolved' };
-const USER_NOTICE: Record<AgentAction, string> = { acknowledge: 'ticketAcknowledged', reply: 'ticketReplied', askInfo: 'ticketInfoRequested', resolve: 'ticketResolved' };
+const EVENT_NAME: Record<AgentAction, string> = {
+  acknowledge: 'acknowledged',
+  reply: 'replied',
+  askInfo: 'infoRequested',
+  resolve: 'resolved',
+};
+const USER_NOTICE: Record<AgentAction, string> = {
+  acknowledge: 'ticketAcknowledged',
+  reply: 'ticketReplied',
+  askInfo: 'ticketInfoRequested',
+  resolve: 'ticketResolved',
+};
 
 /**
  * A helpdesk agent acts on a ticket (from a card in chat or the agent console): acknowledge (any
@@ -58,7 +92,10 @@ const USER_NOTICE: Record<AgentAction, string> = { acknowledge: 'ticketAcknowled
  * remote-work states the status stays), ask the user for information, or resolve. A resolution
  * schedules the auto-close.
  */
-export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; actorId: string; action: AgentAction; text?: string }): Promise<Result<Ticket, TicketError>> {
+export async function agentAct(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; action: AgentAction; text?: string },
+): Promise<Result<Ticket, TicketError>> {
   const c = await deps.cases.get<ComplaintData>(input.caseId);
   if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
@@ -81,8 +118,19 @@ export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; acto
     ...(input.action === 'resolve' ? { resolvedAt: at } : {}),
   };
   return guard(input.caseId, async () => {
-    const saved = await recordEvent(deps, c, { event: EVENT_NAME[input.action], actorId: actor.id, status: rule?.to, note: text || undefined, patch: { data } });
-    await tell(deps, saved.applicantId, saved, input.action === 'acknowledge' && text ? 'ticketAcknowledgedText' : USER_NOTICE[input.action]);
+    const saved = await recordEvent(deps, c, {
+      event: EVENT_NAME[input.action],
+      actorId: actor.id,
+      status: rule?.to,
+      note: text || undefined,
+      patch: { data },
+    });
+    await tell(
+      deps,
+      saved.applicantId,
+      saved,
+      input.action === 'acknowledge' && text ? 'ticketAcknowledgedText' : USER_NOTICE[input.action],
+    );
     if (input.action === 'resolve') await scheduleAutoClose(deps, saved);
     return saved;
   });
@@ -91,7 +139,10 @@ export async function agentAct(deps: HelpdeskDeps, input: { caseId: string; acto
 export type UserAction = 'reply' | 'confirm' | 'reopen';
 
 /** The user answers the helpdesk, confirms the resolution (closes the ticket) or reopens it. */
-export async function userAct(deps: HelpdeskDeps, input: { caseId: string; actorId: string; action: UserAction; text?: string }): Promise<Result<Ticket, TicketError>> {
+export async function userAct(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; action: UserAction; text?: string },
+): Promise<Result<Ticket, TicketError>> {
   const c = await deps.cases.get<ComplaintData>(input.caseId);
   if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
   if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
@@ -103,10 +154,18 @@ export async function userAct(deps: HelpdeskDeps, input: { caseId: string; actor
   const open = !['SELESAI', 'DITUTUP'].includes(c.status);
   if (!rule && !(input.action === 'reply' && open)) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const at = deps.clock.now().toISOString();
-  const data: ComplaintData = text ? { ...c.data, messages: [...c.data.messages, { at, byId: input.actorId, kind: 'userReply', text: text.slice(0, 2000) }] } : c.data;
+  const data: ComplaintData = text
+    ? { ...c.data, messages: [...c.data.messages, { at, byId: input.actorId, kind: 'userReply', text: text.slice(0, 2000) }] }
+    : c.data;
   const name = { reply: 'userReplied', confirm: 'closedByUser', reopen: 'reopened' }[input.action];
   return guard(input.caseId, async () => {
-    const saved = await recordEvent(deps, c, { event: name, actorId: input.actorId, status: rule?.to, note: text || undefined, patch: { data } });
+    const saved = await recordEvent(deps, c, {
+      event: name,
+      actorId: input.actorId,
+      status: rule?.to,
+      note: text || undefined,
+      patch: { data },
+    });
     if (input.action === 'reply') await tellDeciders(deps, saved, 'ticket', 'ticketUserReplied');
     if (input.action === 'reopen') await tellDeciders(deps, saved, 'ticket', 'ticketReopened');
     if (input.action === 'confirm') await tell(deps, saved.applicantId, saved, 'ticketClosed');
@@ -121,7 +180,10 @@ export async function scheduleAutoClose(deps: HelpdeskDeps, c: Ticket): Promise<
   const resolvedAt = c.data.resolvedAt!;
   const due = (await calendarOf(deps, c)).addWorkingDays(new Date(resolvedAt), deps.helpdesk.ticketAutoCloseWorkingDays);
   return deps.jobs.enqueue({
-    queue: 'visits', name: 'ticketAutoClose', payload: { caseId: c.id, at: resolvedAt }, key: autoCloseJobKey(c.id, resolvedAt),
+    queue: 'visits',
+    name: 'ticketAutoClose',
+    payload: { caseId: c.id, at: resolvedAt },
+    key: autoCloseJobKey(c.id, resolvedAt),
     delayMs: Math.max(0, due.getTime() - deps.clock.now().getTime()),
   });
 }

@@ -18,12 +18,20 @@ const dayAfter = (day: string): string => dayOf(new Date(Date.parse(`${day}T00:0
  * passed), or tomorrow's when today's is already known; after a scan, the next day's. Every
  * instance may call this at start; the job key makes one scan per day.
  */
-export async function scheduleExpiryScan(deps: Pick<CoreDeps, 'jobs' | 'clock' | 'policy'>, opts: { after?: string } = {}): Promise<string> {
+export async function scheduleExpiryScan(
+  deps: Pick<CoreDeps, 'jobs' | 'clock' | 'policy'>,
+  opts: { after?: string } = {},
+): Promise<string> {
   const now = deps.clock.now();
   const enqueue = (day: string) =>
     deps.jobs.enqueue({
-      queue: 'expiry', name: 'scan', payload: { day }, key: expiryScanKey(day),
-      delayMs: Math.max(0, scanTime(day, deps.policy.expiryScanUtcHour).getTime() - now.getTime()), attempts: 5, backoffMs: 60_000,
+      queue: 'expiry',
+      name: 'scan',
+      payload: { day },
+      key: expiryScanKey(day),
+      delayMs: Math.max(0, scanTime(day, deps.policy.expiryScanUtcHour).getTime() - now.getTime()),
+      attempts: 5,
+      backoffMs: 60_000,
     });
   if (opts.after) {
     const next = dayAfter(opts.after);
@@ -63,7 +71,11 @@ export async function sendExpiryReminders(deps: CoreDeps): Promise<{ sent: numbe
   for (const cert of await deps.certificates.listExpiringBetween(now, horizon)) {
     const due = reminderDue(daysLeft(cert, now), thresholds);
     if (due === undefined || !(await wantsReminder(deps, cert, due))) continue;
-    await deps.notifier.notify(cert.ownerId, { type: 'expiryReminder', caseId: cert.caseId, serial: cert.serial, days: due }, `reminder:${cert.serial}:${due}`);
+    await deps.notifier.notify(
+      cert.ownerId,
+      { type: 'expiryReminder', caseId: cert.caseId, serial: cert.serial, days: due },
+      `reminder:${cert.serial}:${due}`,
+    );
     await deps.certificates.save({ ...cert, remindersSent: [...(cert.remindersSent ?? []), due] });
     sent++;
   }

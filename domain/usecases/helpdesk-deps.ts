@@ -25,7 +25,10 @@ export interface HelpdeskDeps extends CoreDeps {
 }
 
 /** The calendar of an agency's state (DOMAIN.md 7.7); the default state's when it names none. */
-export async function agencyCalendar(deps: Pick<HelpdeskDeps, 'calendars' | 'directory'>, agencyId: string | undefined): Promise<WorkingCalendar> {
+export async function agencyCalendar(
+  deps: Pick<HelpdeskDeps, 'calendars' | 'directory'>,
+  agencyId: string | undefined,
+): Promise<WorkingCalendar> {
   const agency = agencyId ? await deps.directory.getAgency(agencyId) : undefined;
   return deps.calendars.forState(agency?.state);
 }
@@ -34,7 +37,10 @@ export async function agencyCalendar(deps: Pick<HelpdeskDeps, 'calendars' | 'dir
  * The calendar a case's deadlines, slots, dates and messages follow: that of the case's agency
  * (or, for a case recorded without one, the applicant's agency).
  */
-export async function calendarOf(deps: Pick<HelpdeskDeps, 'calendars' | 'directory'>, c: Pick<Case<unknown>, 'agencyId' | 'applicantId'>): Promise<WorkingCalendar> {
+export async function calendarOf(
+  deps: Pick<HelpdeskDeps, 'calendars' | 'directory'>,
+  c: Pick<Case<unknown>, 'agencyId' | 'applicantId'>,
+): Promise<WorkingCalendar> {
   const agencyId = c.agencyId ?? (await deps.directory.getPerson(c.applicantId))?.agencyId;
   return agencyCalendar(deps, agencyId);
 }
@@ -51,12 +57,23 @@ export async function tell(deps: Pick<CoreDeps, 'notifier'>, personId: string, c
  * Tells everyone who may do `task` on the case (domain/cases/authority.ts): the card they act on
  * goes to the deciders only, never to the person whose request it is.
  */
-export async function tellDeciders(deps: Pick<CoreDeps, 'notifier' | 'directory'>, c: Case<unknown>, task: Task, event: string): Promise<void> {
+export async function tellDeciders(
+  deps: Pick<CoreDeps, 'notifier' | 'directory'>,
+  c: Case<unknown>,
+  task: Task,
+  event: string,
+): Promise<void> {
   for (const id of await decidersOf(deps, c, task)) await tell(deps, id, c, event);
 }
 
 /** Tells everyone holding `role` (optionally except one person), for information only. */
-export async function tellRole(deps: Pick<CoreDeps, 'notifier' | 'directory'>, role: Role, c: Case<unknown>, event: string, except?: string): Promise<void> {
+export async function tellRole(
+  deps: Pick<CoreDeps, 'notifier' | 'directory'>,
+  role: Role,
+  c: Case<unknown>,
+  event: string,
+  except?: string,
+): Promise<void> {
   for (const p of await deps.directory.listByRole(role)) if (p.id !== except) await tell(deps, p.id, c, event);
 }
 

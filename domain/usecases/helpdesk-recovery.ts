@@ -27,7 +27,12 @@ export async function recoverHelpdeskTimers(deps: HelpdeskDeps, opts: { maxCases
     }
     if (onsite?.deadline && !onsite.breachedAt) count(await scheduleDeadline(deps, c.id, onsite.deadline));
     const start = onsite?.slot?.start;
-    if (c.status === 'DIJADUALKAN' && start && Date.parse(start) > deps.clock.now().getTime() && !happenedSince(c, 'visitReminded', 'visitScheduled')) {
+    if (
+      c.status === 'DIJADUALKAN' &&
+      start &&
+      Date.parse(start) > deps.clock.now().getTime() &&
+      !happenedSince(c, 'visitReminded', 'visitScheduled')
+    ) {
       count(await scheduleReminder(deps, c.id, new Date(start)));
     }
   }

@@ -31,7 +31,10 @@ export async function onsiteCandidates(deps: HelpdeskDeps, personId: string): Pr
  * (DOMAIN.md 2.9: after failed remote attempts), so the request and what was tried are added to
  * it as the person's message and the agents decide from their card.
  */
-export async function askForOnsite(deps: HelpdeskDeps, input: { caseId: string; actorId: string; triedOnline: string; note: string }): Promise<Result<{ ticket: Ticket; escalated: boolean }, OnsiteError>> {
+export async function askForOnsite(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; triedOnline: string; note: string },
+): Promise<Result<{ ticket: Ticket; escalated: boolean }, OnsiteError>> {
   const c = await getOnsiteTicket(deps, input.caseId);
   if (!c) return fail('CASE_NOT_FOUND');
   if (c.applicantId !== input.actorId) return fail('NOT_YOURS');

@@ -11,7 +11,16 @@ import { calendarOf, keepText, tell, tellDeciders, tellRole } from './helpdesk-d
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 const HOUR = 3_600_000;
-export type OnsiteError = TicketError | 'DATE_PAST' | 'SLOT_INVALID' | 'OUTSIDE_WINDOW' | 'SLOT_TAKEN' | 'PHONE_REQUIRED' | 'NOT_ASSIGNED' | 'REASON_REQUIRED' | 'VISIT_NOT_STARTED';
+export type OnsiteError =
+  | TicketError
+  | 'DATE_PAST'
+  | 'SLOT_INVALID'
+  | 'OUTSIDE_WINDOW'
+  | 'SLOT_TAKEN'
+  | 'PHONE_REQUIRED'
+  | 'NOT_ASSIGNED'
+  | 'REASON_REQUIRED'
+  | 'VISIT_NOT_STARTED';
 
 async function load(deps: HelpdeskDeps, caseId: string): Promise<Ticket | undefined> {
   const c = await deps.cases.get<ComplaintData>(caseId);
@@ -22,7 +31,10 @@ async function load(deps: HelpdeskDeps, caseId: string): Promise<Ticket | undefi
  * Escalation to on-site support (DOMAIN.md 2.9 step 1), by the helpdesk agent or at the user's
  * request, with a required note on what was tried online. The lead agency gets an approval card.
  */
-export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string; actorId: string; triedOnline: string }): Promise<Result<Ticket, OnsiteError>> {
+export async function requestOnsite(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; triedOnline: string },
+): Promise<Result<Ticket, OnsiteError>> {
   const c = await load(deps, input.caseId);
   if (!c) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
@@ -35,7 +47,13 @@ export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string;
   const at = deps.clock.now().toISOString();
   const onsite: OnsiteData = { requestedById: actor.id, requestedAt: at, triedOnline: tried.slice(0, 1000), pauses: [], reports: [] };
   return guard(c.id, async () => {
-    const saved = await recordEvent(deps, c, { event: 'onsiteRequested', actorId: actor.id, status: rule.to, note: onsite.triedOnline, patch: { data: { ...c.data, onsite } } });
+    const saved = await recordEvent(deps, c, {
+      event: 'onsiteRequested',
+      actorId: actor.id,
+      status: rule.to,
+      note: onsite.triedOnline,
+      patch: { data: { ...c.data, onsite } },
+    });
     await tellDeciders(deps, saved, 'onsiteApproval', 'onsiteApproval');
     if (actor.id !== c.applicantId) await tell(deps, c.applicantId, saved, 'onsiteRequested');
     else await tellRole(deps, 'HELPDESK_AGENT', saved, 'onsiteRequested');
@@ -47,7 +65,10 @@ export async function requestOnsite(deps: HelpdeskDeps, input: { caseId: string;
  * The lead agency approves (the 48-working-hour window starts now; the deadline check is
  * scheduled) or rejects with a reason. Only a lead-agency officer may decide.
  */
-export async function decideOnsite(deps: HelpdeskDeps, input: { caseId: string; actorId: string; decision: 'approve' | 'reject'; reason?: string }): Promise<Result<Ticket, OnsiteError>> {
+export async function decideOnsite(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; decision: 'approve' | 'reject'; reason?: string },
+): Promise<Result<Ticket, OnsiteError>> {
   const c = await load(deps, input.caseId);
   if (!c) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
@@ -64,11 +85,19 @@ export async function decideOnsite(deps: HelpdeskDeps, input: { caseId: string; 
   // The window runs in the office hours of the agency's state (DOMAIN.md 7.7).
   const cal = await calendarOf(deps, c);
   const deadline = input.decision === 'approve' ? cal.addWorkingHours(now, deps.helpdesk.onsiteWindowHours).toISOString() : undefined;
-  const onsite: OnsiteData = { ...c.data.onsite, decidedById: actor.id, decidedAt: at, ...(deadline ? { approvedAt: at, deadline } : { rejectReason: reason }) };
+  const onsite: OnsiteData = {
+    ...c.data.onsite,
+    decidedById: actor.id,
+    decidedAt: at,
+    ...(deadline ? { approvedAt: at, deadline } : { rejectReason: reason }),
+  };
   return guard(c.id, async () => {
     const saved = await recordEvent(deps, c, {
-      event: input.decision === 'approve' ? 'onsiteApproved' : 'onsiteRejected', actorId: actor.id, status: rule.to,
-      note: deadline ? cal.format(new Date(deadline)) : reason, patch: { data: { ...c.data, onsite } },
+      event: input.decision === 'approve' ? 'onsiteApproved' : 'onsiteRejected',
+      actorId: actor.id,
+      status: rule.to,
+      note: deadline ? cal.format(new Date(deadline)) : reason,
+      patch: { data: { ...c.data, onsite } },
     });
     const event = input.decision === 'approve' ? 'onsiteApproved' : 'onsiteRejected';
     await tell(deps, saved.applicantId, saved, event);
@@ -110,7 +139,12 @@ async function freeOfficer(deps: HelpdeskDeps, slotStart: string, caseId: string
  * Whether a visit may start at `slotStart`: in the future, on the slot grid inside office hours,
  * inside the window (unless the user asked for a later date), and with an officer free then.
  */
-export async function checkSlot(deps: HelpdeskDeps, c: Ticket, slotStart: string, opts: { delayed: boolean }): Promise<Result<{ start: Date; end: Date; officerId: string }, OnsiteError>> {
+export async function checkSlot(
+  deps: HelpdeskDeps,
+  c: Ticket,
+  slotStart: string,
+  opts: { delayed: boolean },
+): Promise<Result<{ start: Date; end: Date; officerId: string }, OnsiteError>> {
   const deadline = c.data.onsite?.deadline;
   if (!deadline) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const start = new Date(slotStart);
@@ -165,19 +199,35 @@ export async function bookVisit(deps: HelpdeskDeps, input: BookInput): Promise<R
   if (!location) return fail('INVALID_INPUT');
   const cal = await calendarOf(deps, c);
 
-  let onsite: OnsiteData = { ...c.data.onsite, slot: { start: start.toISOString(), end: end.toISOString() }, officerId, representative: { name: repName.slice(0, 100), phone: phone.value }, location: location.slice(0, 300) };
+  let onsite: OnsiteData = {
+    ...c.data.onsite,
+    slot: { start: start.toISOString(), end: end.toISOString() },
+    officerId,
+    representative: { name: repName.slice(0, 100), phone: phone.value },
+    location: location.slice(0, 300),
+  };
   if (end > deadline && delayReason) {
     // The clock stands still from now until the visit; what was left of the window runs after it.
     const left = cal.workingMsBetween(now, deadline) / HOUR;
     const newDeadline = cal.addWorkingHours(start, Math.max(left, deps.helpdesk.visitSlotMinutes / 60));
-    onsite = { ...onsite, deadline: newDeadline.toISOString(), pauses: [...onsite.pauses, { from: now.toISOString(), to: start.toISOString(), reason: delayReason.slice(0, 300) }] };
+    onsite = {
+      ...onsite,
+      deadline: newDeadline.toISOString(),
+      pauses: [...onsite.pauses, { from: now.toISOString(), to: start.toISOString(), reason: delayReason.slice(0, 300) }],
+    };
   }
   return guard(c.id, async () => {
     let cur = c;
     if (onsite.pauses.length > c.data.onsite!.pauses.length) {
       cur = await recordEvent(deps, cur, { event: 'userDelay', actorId: input.actorId, note: delayReason });
     }
-    const saved = await recordEvent(deps, cur, { event: 'visitScheduled', actorId: input.actorId, status: rule.to, note: cal.format(start), patch: { data: { ...c.data, onsite } } });
+    const saved = await recordEvent(deps, cur, {
+      event: 'visitScheduled',
+      actorId: input.actorId,
+      status: rule.to,
+      note: cal.format(start),
+      patch: { data: { ...c.data, onsite } },
+    });
     await tell(deps, officerId, saved, 'visitAssigned');
     await tell(deps, saved.applicantId, saved, 'visitBooked');
     await scheduleReminder(deps, saved.id, start);
@@ -191,7 +241,13 @@ export const reminderJobKey = (caseId: string, slotStart: string) => `ad:reminde
 
 /** Schedules the deadline check for `deadline` (a later deadline gets its own job; the old one finds it moved). */
 export async function scheduleDeadline(deps: HelpdeskDeps, caseId: string, deadline: string): Promise<{ duplicate: boolean }> {
-  return deps.jobs.enqueue({ queue: 'visits', name: 'visitDeadline', payload: { caseId, at: deadline }, key: deadlineJobKey(caseId, deadline), delayMs: Math.max(0, Date.parse(deadline) - deps.clock.now().getTime()) });
+  return deps.jobs.enqueue({
+    queue: 'visits',
+    name: 'visitDeadline',
+    payload: { caseId, at: deadline },
+    key: deadlineJobKey(caseId, deadline),
+    delayMs: Math.max(0, Date.parse(deadline) - deps.clock.now().getTime()),
+  });
 }
 
 /** Reminder `visitReminderHours` before the visit, or halfway there when the visit is sooner. */
@@ -199,7 +255,13 @@ export async function scheduleReminder(deps: HelpdeskDeps, caseId: string, start
   const now = deps.clock.now().getTime();
   const lead = deps.helpdesk.visitReminderHours * HOUR;
   const at = start.getTime() - lead > now ? start.getTime() - lead : now + (start.getTime() - now) / 2;
-  return deps.jobs.enqueue({ queue: 'visits', name: 'visitReminder', payload: { caseId, at: start.toISOString() }, key: reminderJobKey(caseId, start.toISOString()), delayMs: Math.max(0, at - now) });
+  return deps.jobs.enqueue({
+    queue: 'visits',
+    name: 'visitReminder',
+    payload: { caseId, at: start.toISOString() },
+    key: reminderJobKey(caseId, start.toISOString()),
+    delayMs: Math.max(0, at - now),
+  });
 }
 
 /** The reminder job: the officer and the user hear about the visit, unless it moved or is done. */
@@ -227,7 +289,12 @@ export async function checkVisitDeadline(deps: HelpdeskDeps, caseId: string, dea
   if (!['LULUS_TAPAK', 'DIJADUALKAN'].includes(c.status)) return 'skipped';
   const at = deps.clock.now().toISOString();
   const cal = await calendarOf(deps, c);
-  const saved = await recordEvent(deps, c, { event: 'onsiteBreached', actorId: SYSTEM_ACTOR, note: cal.format(new Date(deadline)), patch: { data: { ...c.data, onsite: { ...onsite, breachedAt: at } } } });
+  const saved = await recordEvent(deps, c, {
+    event: 'onsiteBreached',
+    actorId: SYSTEM_ACTOR,
+    note: cal.format(new Date(deadline)),
+    patch: { data: { ...c.data, onsite: { ...onsite, breachedAt: at } } },
+  });
   await tellRole(deps, 'LEAD_AGENCY', saved, 'onsiteBreached');
   await tellRole(deps, 'HELPDESK_AGENT', saved, 'onsiteBreached');
   return 'breached';
@@ -237,7 +304,10 @@ export async function checkVisitDeadline(deps: HelpdeskDeps, caseId: string, dea
  * The assigned officer's visit report, taken only once the visit's slot has begun. No representative: no work is done and the user books
  * again. Otherwise the ticket resolves, or goes back to the helpdesk when the problem remains.
  */
-export async function fileVisitReport(deps: HelpdeskDeps, input: { caseId: string; actorId: string; representativePresent: boolean; workDone: string; resolved: boolean }): Promise<Result<Ticket, OnsiteError>> {
+export async function fileVisitReport(
+  deps: HelpdeskDeps,
+  input: { caseId: string; actorId: string; representativePresent: boolean; workDone: string; resolved: boolean },
+): Promise<Result<Ticket, OnsiteError>> {
   const c = await load(deps, input.caseId);
   const onsite = c?.data.onsite;
   if (!c || !onsite) return fail('CASE_NOT_FOUND');
@@ -254,11 +324,23 @@ export async function fileVisitReport(deps: HelpdeskDeps, input: { caseId: strin
   const workDone = keepText(input.workDone, 2000);
   if (input.representativePresent && !workDone) return fail('NOTE_REQUIRED');
   const at = deps.clock.now().toISOString();
-  const report = { at, byId: input.actorId, representativePresent: input.representativePresent, workDone: workDone.slice(0, 2000), resolved: input.representativePresent && input.resolved };
+  const report = {
+    at,
+    byId: input.actorId,
+    representativePresent: input.representativePresent,
+    workDone: workDone.slice(0, 2000),
+    resolved: input.representativePresent && input.resolved,
+  };
   const next: OnsiteData = { ...onsite, reports: [...onsite.reports, report], ...(input.representativePresent ? {} : { slot: undefined }) };
   const data: ComplaintData = { ...c.data, onsite: next, ...(event === 'visitResolved' ? { resolvedAt: at } : {}) };
   return guard(c.id, async () => {
-    const saved = await recordEvent(deps, c, { event: event === 'repAbsent' ? 'visitRepAbsent' : event === 'visitResolved' ? 'visitReportResolved' : 'visitReportOpen', actorId: input.actorId, status: rule.to, note: workDone || undefined, patch: { data } });
+    const saved = await recordEvent(deps, c, {
+      event: event === 'repAbsent' ? 'visitRepAbsent' : event === 'visitResolved' ? 'visitReportResolved' : 'visitReportOpen',
+      actorId: input.actorId,
+      status: rule.to,
+      note: workDone || undefined,
+      patch: { data },
+    });
     if (event === 'repAbsent') {
       await tell(deps, saved.applicantId, saved, 'visitRepAbsent');
     } else if (event === 'visitResolved') {
@@ -273,7 +355,11 @@ export async function fileVisitReport(deps: HelpdeskDeps, input: { caseId: strin
 }
 
 /** The deadline, the working time left (in `cal`, the case's agency calendar), and the pauses, for the timeline. */
-export function onsiteClock(deps: Pick<HelpdeskDeps, 'clock'>, cal: WorkingCalendar, onsite: OnsiteData): { deadline?: string; hoursLeft?: number; breached: boolean; pauses: OnsiteData['pauses'] } {
+export function onsiteClock(
+  deps: Pick<HelpdeskDeps, 'clock'>,
+  cal: WorkingCalendar,
+  onsite: OnsiteData,
+): { deadline?: string; hoursLeft?: number; breached: boolean; pauses: OnsiteData['pauses'] } {
   if (!onsite.deadline) return { breached: false, pauses: onsite.pauses };
   const left = cal.workingMsBetween(deps.clock.now(), new Date(onsite.deadline)) / HOUR;
   return { deadline: onsite.deadline, hoursLeft: Math.round(left * 10) / 10, breached: Boolean(onsite.breachedAt), pauses: onsite.pauses };

@@ -23,7 +23,11 @@ export function canView(viewer: Person, c: Case): boolean {
   return hasRole(viewer, 'HELPDESK_AGENT') || hasRole(viewer, 'LEAD_AGENCY') || hasRole(viewer, 'ADMIN');
 }
 
-export async function getCaseForViewer(deps: Pick<CoreDeps, 'cases' | 'directory'>, caseId: string, viewerId: string): Promise<Result<Case, 'CASE_NOT_FOUND'>> {
+export async function getCaseForViewer(
+  deps: Pick<CoreDeps, 'cases' | 'directory'>,
+  caseId: string,
+  viewerId: string,
+): Promise<Result<Case, 'CASE_NOT_FOUND'>> {
   const [c, viewer] = await Promise.all([deps.cases.get(caseId), deps.directory.getPerson(viewerId)]);
   if (!c || !viewer || !canView(viewer, c)) return fail('CASE_NOT_FOUND');
   return ok(c);
@@ -38,7 +42,9 @@ export async function listTasks(deps: Pick<CoreDeps, 'cases' | 'directory'>, per
 }
 
 // Every status a certificate case can be open in, whichever its operation.
-const OPEN_STATUSES = [...new Set<string>([...REVOCATION_STATUSES, ...REPLACEMENT_STATUSES])].filter((s) => !(USER_CERT_TERMINAL as readonly string[]).includes(s) && s !== 'SIJIL_DIBATALKAN');
+const OPEN_STATUSES = [...new Set<string>([...REVOCATION_STATUSES, ...REPLACEMENT_STATUSES])].filter(
+  (s) => !(USER_CERT_TERMINAL as readonly string[]).includes(s) && s !== 'SIJIL_DIBATALKAN',
+);
 
 /**
  * An AP's view of their agency: every certificate case still in progress (user and training),

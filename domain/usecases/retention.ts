@@ -94,8 +94,16 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionRepo
   const attachments = await purgeClosedCaseAttachments(deps, daysBefore(now, p.attachmentDays));
   const expiredFiles = await deps.files.pruneExpired(now);
   return {
-    conversations: dl.conversations, activities: dl.activities, transcripts, jobs, attachments, expiredFiles,
-    botState, conversationReferences: refs.conversations, pendingMessages: refs.pending, handoffs,
+    conversations: dl.conversations,
+    activities: dl.activities,
+    transcripts,
+    jobs,
+    attachments,
+    expiredFiles,
+    botState,
+    conversationReferences: refs.conversations,
+    pendingMessages: refs.pending,
+    handoffs,
   };
 }
 
@@ -104,7 +112,10 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionRepo
  * `cutoff`, once: the case keeps the file id (what was sent) and its timeline says when the file
  * went. Returns how many files were deleted.
  */
-export async function purgeClosedCaseAttachments(deps: Pick<CoreDeps, 'cases' | 'files' | 'audit' | 'clock'>, cutoff: Date): Promise<number> {
+export async function purgeClosedCaseAttachments(
+  deps: Pick<CoreDeps, 'cases' | 'files' | 'audit' | 'clock'>,
+  cutoff: Date,
+): Promise<number> {
   let deleted = 0;
   for (const { kind, closed, field } of ATTACHMENT_FIELDS) {
     for (const c of await deps.cases.listByStatus([...closed], { kind })) {

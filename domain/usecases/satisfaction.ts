@@ -36,7 +36,8 @@ export function satisfactionOf(c: Case<unknown>): Satisfaction | undefined {
  * kept. A concurrent change to the case is retried, so a rating is never lost to one.
  */
 export async function rateService(
-  deps: Pick<CoreDeps, 'cases' | 'clock'>, input: { caseId: string; actorId: string; score: number; comment?: string },
+  deps: Pick<CoreDeps, 'cases' | 'clock'>,
+  input: { caseId: string; actorId: string; score: number; comment?: string },
 ): Promise<Result<Case<unknown>, RateError>> {
   if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) return fail('SCORE_INVALID');
   const comment = maskMyKadInText((input.comment ?? '').trim()).slice(0, COMMENT_MAX);
@@ -47,7 +48,12 @@ export async function rateService(
     if (!mayRate(c)) return fail('NOT_ALLOWED_NOW');
     const satisfaction: Satisfaction = { score: input.score, ...(comment ? { comment } : {}), at: deps.clock.now().toISOString() };
     try {
-      const saved = await recordEvent(deps, c, { event: 'rated', actorId: input.actorId, note: `${input.score}/5`, patch: { data: { ...c.data, satisfaction } } });
+      const saved = await recordEvent(deps, c, {
+        event: 'rated',
+        actorId: input.actorId,
+        note: `${input.score}/5`,
+        patch: { data: { ...c.data, satisfaction } },
+      });
       return ok(saved);
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'CASE_STALE') || attempt >= 4) throw e;

@@ -1,5 +1,11 @@
 import type { CertificateRecord } from '../certificates.js';
-import { isServerClosed, serverNext, SERVER_REASON_OF_CHOICE, type ServerCertData, type ServerRevocationChoice } from '../cases/server-certificate.js';
+import {
+  isServerClosed,
+  serverNext,
+  SERVER_REASON_OF_CHOICE,
+  type ServerCertData,
+  type ServerRevocationChoice,
+} from '../cases/server-certificate.js';
 import { PermanentError, type DomainError } from '../errors.js';
 import { fail, ok, type Result } from '../result.js';
 import { checkRenewalWindow, type RenewalWindowError } from '../rules/renewal.js';
@@ -9,7 +15,9 @@ import type { ServerDeps } from './server-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 /** The people of a case who hear about its CA work: applicant, technical and verifying officer. */
-const officersOf = (c: ServerCase): string[] => [...new Set([c.applicantId, c.data.techId, c.data.verifierId, ...(c.data.requestedBy ? [c.data.requestedBy] : [])])];
+const officersOf = (c: ServerCase): string[] => [
+  ...new Set([c.applicantId, c.data.techId, c.data.verifierId, ...(c.data.requestedBy ? [c.data.requestedBy] : [])]),
+];
 
 async function tellAll(deps: ServerDeps, c: ServerCase, event: string, note?: string): Promise<void> {
   for (const p of officersOf(c)) {
@@ -36,22 +44,42 @@ export async function issueServerCertificate(deps: ServerDeps, caseId: string): 
   try {
     const agency = c.agencyId ? await deps.directory.getAgency(c.agencyId) : undefined;
     const cert = await deps.ca.issue({
-      key: serverIssueJobKey(c.id), profile: 'server', subject: { commonName: c.data.domains[0]!, organization: agency?.name },
-      dnsNames: c.data.domains, csrPem: c.data.csr.pem, validityDays: deps.server.policy.validityDays,
+      key: serverIssueJobKey(c.id),
+      profile: 'server',
+      subject: { commonName: c.data.domains[0]!, organization: agency?.name },
+      dnsNames: c.data.domains,
+      csrPem: c.data.csr.pem,
+      validityDays: deps.server.policy.validityDays,
     });
     const record: CertificateRecord = {
-      serial: cert.serial, ownerId: c.data.techId, caseId: c.id, profile: 'server', subjectCommonName: c.data.domains[0]!,
-      notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString(), status: 'AKTIF', certPem: cert.certPem,
+      serial: cert.serial,
+      ownerId: c.data.techId,
+      caseId: c.id,
+      profile: 'server',
+      subjectCommonName: c.data.domains[0]!,
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+      status: 'AKTIF',
+      certPem: cert.certPem,
     };
     await deps.certificates.save(record);
     if (c.data.renews) {
       const old = await deps.certificates.get(c.data.renews);
       if (old && !old.successor) await deps.certificates.save({ ...old, successor: { serial: cert.serial, caseId: c.id } });
     }
-    const saved = await recordEvent(deps, c, { event: 'issued', actorId: SYSTEM_ACTOR, status: serverNext(c, 'issued'), patch: { certificateSerial: cert.serial } });
+    const saved = await recordEvent(deps, c, {
+      event: 'issued',
+      actorId: SYSTEM_ACTOR,
+      status: serverNext(c, 'issued'),
+      patch: { certificateSerial: cert.serial },
+    });
     await deps.notifier.notify(saved.data.techId, { type: 'serverIssued', caseId: c.id, serial: cert.serial }, `${c.id}:serverIssued`);
     for (const p of officersOf(saved).filter((id) => id !== saved.data.techId)) {
-      await deps.notifier.notify(p, { type: 'serverNotice', caseId: c.id, event: 'issued', note: cert.serial.toUpperCase() }, `${c.id}:issued:${p}`);
+      await deps.notifier.notify(
+        p,
+        { type: 'serverNotice', caseId: c.id, event: 'issued', note: cert.serial.toUpperCase() },
+        `${c.id}:issued:${p}`,
+      );
     }
     return 'issued';
   } catch (e) {
@@ -65,7 +93,13 @@ async function failCase(deps: ServerDeps, caseId: string, e: DomainError): Promi
   const c = await deps.cases.get<ServerCertData>(caseId);
   if (!c || c.status !== 'DIHANTAR_KE_CA') return 'refused';
   const reason = caReason(e);
-  const saved = await recordEvent(deps, c, { event: 'caRefused', actorId: SYSTEM_ACTOR, status: serverNext(c, 'caRefused'), note: reason, patch: { reason } });
+  const saved = await recordEvent(deps, c, {
+    event: 'caRefused',
+    actorId: SYSTEM_ACTOR,
+    status: serverNext(c, 'caRefused'),
+    note: reason,
+    patch: { reason },
+  });
   await tellAll(deps, saved, 'caRefused', reason);
   return 'refused';
 }
@@ -80,7 +114,8 @@ async function tellDelayedOnce(deps: ServerDeps, caseId: string): Promise<void> 
 /** The CA job of a revocation: revoke with the reason, mark the certificate, tell the officers. */
 export async function revokeServerCertificate(deps: ServerDeps, caseId: string): Promise<'revoked' | 'refused' | 'nothing-to-do'> {
   const c = await deps.cases.get<ServerCertData>(caseId);
-  if (!c || c.kind !== 'SC' || c.status !== 'DIHANTAR_KE_CA' || c.data.operation !== 'revoke' || !c.data.serial || !c.data.reason) return 'nothing-to-do';
+  if (!c || c.kind !== 'SC' || c.status !== 'DIHANTAR_KE_CA' || c.data.operation !== 'revoke' || !c.data.serial || !c.data.reason)
+    return 'nothing-to-do';
   let revokedAt: Date;
   try {
     ({ revokedAt } = await deps.ca.revoke(c.data.serial, c.data.reason));
@@ -90,8 +125,15 @@ export async function revokeServerCertificate(deps: ServerDeps, caseId: string):
     throw e;
   }
   const cert = await deps.certificates.get(c.data.serial);
-  if (cert && cert.status !== 'DIBATALKAN') await deps.certificates.save({ ...cert, status: 'DIBATALKAN', revocation: { reason: c.data.reason, at: revokedAt.toISOString() } });
-  const saved = await recordEvent(deps, c, { event: 'revoked', actorId: SYSTEM_ACTOR, status: serverNext(c, 'revoked'), note: c.data.reason, patch: { certificateSerial: c.data.serial } });
+  if (cert && cert.status !== 'DIBATALKAN')
+    await deps.certificates.save({ ...cert, status: 'DIBATALKAN', revocation: { reason: c.data.reason, at: revokedAt.toISOString() } });
+  const saved = await recordEvent(deps, c, {
+    event: 'revoked',
+    actorId: SYSTEM_ACTOR,
+    status: serverNext(c, 'revoked'),
+    note: c.data.reason,
+    patch: { certificateSerial: c.data.serial },
+  });
   await tellAll(deps, saved, 'revoked', c.data.serial.toUpperCase());
   return 'revoked';
 }
@@ -99,13 +141,23 @@ export async function revokeServerCertificate(deps: ServerDeps, caseId: string):
 export type ServerCertError = 'CERT_NOT_FOUND' | 'NOT_SERVER' | 'NOT_YOURS' | 'ALREADY_REQUESTED' | 'ALREADY_REVOKED' | RenewalWindowError;
 
 /** A server certificate the person may act on: they are the applicant or technical officer of the case that made it. */
-export async function serverCertificateFor(deps: ServerDeps, actorId: string, serial: string): Promise<Result<{ cert: CertificateRecord; origin: ServerCase }, ServerCertError>> {
+export async function serverCertificateFor(
+  deps: ServerDeps,
+  actorId: string,
+  serial: string,
+): Promise<Result<{ cert: CertificateRecord; origin: ServerCase }, ServerCertError>> {
   const cert = await deps.certificates.get(normaliseSerial(serial));
   if (!cert) return fail('CERT_NOT_FOUND', { serial: serial.toUpperCase() });
   if (cert.profile !== 'server') return fail('NOT_SERVER', { serial: cert.serial.toUpperCase() });
   const origin = await deps.cases.get<ServerCertData>(cert.caseId);
-  if (!origin || (origin.applicantId !== actorId && origin.data.techId !== actorId)) return fail('NOT_YOURS', { serial: cert.serial.toUpperCase() });
-  const open = (await deps.cases.listByApplicant(origin.applicantId)).find((x) => x.kind === 'SC' && !isServerClosed(x) && [(x.data as unknown as ServerCertData).renews, (x.data as unknown as ServerCertData).serial].includes(cert.serial));
+  if (!origin || (origin.applicantId !== actorId && origin.data.techId !== actorId))
+    return fail('NOT_YOURS', { serial: cert.serial.toUpperCase() });
+  const open = (await deps.cases.listByApplicant(origin.applicantId)).find(
+    (x) =>
+      x.kind === 'SC' &&
+      !isServerClosed(x) &&
+      [(x.data as unknown as ServerCertData).renews, (x.data as unknown as ServerCertData).serial].includes(cert.serial),
+  );
   if (open) return fail('ALREADY_REQUESTED', { serial: cert.serial.toUpperCase(), caseId: open.id });
   return ok({ cert, origin });
 }
@@ -115,15 +167,33 @@ export async function serverCertificateFor(deps: ServerDeps, actorId: string, se
  * and officers (a change is a new application); the technical officer must send a CSR with a new
  * key, which the seen-key check enforces.
  */
-export async function submitServerRenewal(deps: ServerDeps, opts: { actorId: string; serial: string }): Promise<Result<ServerCase, ServerCertError>> {
+export async function submitServerRenewal(
+  deps: ServerDeps,
+  opts: { actorId: string; serial: string },
+): Promise<Result<ServerCase, ServerCertError>> {
   const found = await serverCertificateFor(deps, opts.actorId, opts.serial);
   if (!found.ok) return found;
   const { cert, origin } = found.value;
   const window = checkRenewalWindow(cert, deps.clock.now(), deps.server.policy.renewalWindowDays);
   if (!window.ok) return fail(window.error, { ...window.params, serial: cert.serial.toUpperCase() });
   const d = origin.data;
-  const data: ServerCertData = { operation: 'renew', certType: d.certType, systemName: d.systemName, domains: d.domains, justification: d.justification, techId: d.techId, verifierId: d.verifierId, renews: cert.serial };
-  const created = await createCertCase<ServerCertData>(deps, { kind: 'SC', applicantId: origin.applicantId, agencyId: origin.agencyId, actorId: opts.actorId, data });
+  const data: ServerCertData = {
+    operation: 'renew',
+    certType: d.certType,
+    systemName: d.systemName,
+    domains: d.domains,
+    justification: d.justification,
+    techId: d.techId,
+    verifierId: d.verifierId,
+    renews: cert.serial,
+  };
+  const created = await createCertCase<ServerCertData>(deps, {
+    kind: 'SC',
+    applicantId: origin.applicantId,
+    agencyId: origin.agencyId,
+    actorId: opts.actorId,
+    data,
+  });
   return ok(await routeToTech(deps, created));
 }
 
@@ -142,17 +212,40 @@ export async function submitServerRevocation(
   const d = origin.data;
   const reason = SERVER_REASON_OF_CHOICE[opts.choice];
   const data: ServerCertData = {
-    operation: 'revoke', certType: d.certType, systemName: d.systemName, domains: d.domains, justification: d.justification,
-    techId: d.techId, verifierId: d.verifierId, serial: cert.serial, choice: opts.choice, reason, requestedBy: opts.actorId,
+    operation: 'revoke',
+    certType: d.certType,
+    systemName: d.systemName,
+    domains: d.domains,
+    justification: d.justification,
+    techId: d.techId,
+    verifierId: d.verifierId,
+    serial: cert.serial,
+    choice: opts.choice,
+    reason,
+    requestedBy: opts.actorId,
   };
-  const created = await createCertCase<ServerCertData>(deps, { kind: 'SC', applicantId: origin.applicantId, agencyId: origin.agencyId, actorId: opts.actorId, data });
+  const created = await createCertCase<ServerCertData>(deps, {
+    kind: 'SC',
+    applicantId: origin.applicantId,
+    agencyId: origin.agencyId,
+    actorId: opts.actorId,
+    data,
+  });
   if (reason === 'keyCompromise') {
-    const sent = await recordEvent(deps, created, { event: 'fastTracked', actorId: opts.actorId, status: serverNext(created, 'fastTrack') });
+    const sent = await recordEvent(deps, created, {
+      event: 'fastTracked',
+      actorId: opts.actorId,
+      status: serverNext(created, 'fastTrack'),
+    });
     await enqueueCaWork(deps, sent);
     await deps.notifier.notify(d.verifierId, { type: 'serverNotice', caseId: sent.id, event: 'revocationInformed' }, `${sent.id}:informed`);
     return ok({ c: sent, path: 'immediate' });
   }
   const routed = await recordEvent(deps, created, { event: 'routed', actorId: SYSTEM_ACTOR, status: serverNext(created, 'route') });
-  await deps.notifier.notify(d.verifierId, { type: 'serverTask', caseId: routed.id, task: 'endorse' }, `${routed.id}:v${routed.version}:endorse`);
+  await deps.notifier.notify(
+    d.verifierId,
+    { type: 'serverTask', caseId: routed.id, task: 'endorse' },
+    `${routed.id}:v${routed.version}:endorse`,
+  );
   return ok({ c: routed, path: 'awaitingVerifier' });
 }

@@ -5,7 +5,7 @@ import { refusalFor, serverDecisionTask, type ServerTask } from '../cases/author
 import type { Person } from '../people.js';
 import { fail, ok, type Result } from '../result.js';
 import { parsePlainText } from '../rules/contact.js';
-import { assessCsr, checkDomainsForType, normaliseDomain, SERVER_CERT_TYPES, type Problem, type ServerCertType } from '../rules/server-csr.js';
+import { assessCsr, checkDomainsForType, normaliseDomain, SERVER_CERT_TYPES, type Problem } from '../rules/server-csr.js';
 import { decidersOf } from './authority.js';
 import { CA_JOB_RETRY, createCertCase } from './cert-common.js';
 import type { ServerDeps } from './server-deps.js';
@@ -16,7 +16,10 @@ export type ServerCase = Case<ServerCertData>;
 export const serverIssueJobKey = (caseId: string) => `${caseId}:serverIssue`;
 export const serverRevokeJobKey = (caseId: string) => `${caseId}:serverRevoke`;
 
-export type ServerApplicationInput = Pick<ServerCertData, 'certType' | 'systemName' | 'domains' | 'justification' | 'techId' | 'verifierId'>;
+export type ServerApplicationInput = Pick<
+  ServerCertData,
+  'certType' | 'systemName' | 'domains' | 'justification' | 'techId' | 'verifierId'
+>;
 
 export type ServerSubmitError = 'INVALID_FIELD' | 'NAMES_INVALID' | 'PERSON_UNKNOWN' | 'SAME_PERSON' | 'NO_AGENCY';
 
@@ -24,7 +27,12 @@ export type ServerSubmitError = 'INVALID_FIELD' | 'NAMES_INVALID' | 'PERSON_UNKN
  * Who is who on a server case: three different people (DOMAIN.md 2.5; ARCHITECTURE.md 6: the
  * verifying officer is neither the applicant nor the technical officer).
  */
-export async function checkOfficers(deps: Pick<ServerDeps, 'directory'>, applicantId: string, techId: string, verifierId: string): Promise<Result<{ tech: Person; verifier: Person }, 'PERSON_UNKNOWN' | 'SAME_PERSON'>> {
+export async function checkOfficers(
+  deps: Pick<ServerDeps, 'directory'>,
+  applicantId: string,
+  techId: string,
+  verifierId: string,
+): Promise<Result<{ tech: Person; verifier: Person }, 'PERSON_UNKNOWN' | 'SAME_PERSON'>> {
   if (new Set([applicantId, techId, verifierId]).size !== 3) {
     return fail('SAME_PERSON', { who: techId === applicantId ? 'tech' : 'verifier' });
   }
@@ -38,7 +46,11 @@ export async function checkOfficers(deps: Pick<ServerDeps, 'directory'>, applica
  * A new server-certificate application: checked again here (dialogs check as the user types),
  * then the technical officer is asked for the CSR.
  */
-export async function submitServerApplication(deps: ServerDeps, applicantId: string, input: ServerApplicationInput): Promise<Result<ServerCase, ServerSubmitError>> {
+export async function submitServerApplication(
+  deps: ServerDeps,
+  applicantId: string,
+  input: ServerApplicationInput,
+): Promise<Result<ServerCase, ServerSubmitError>> {
   if (!SERVER_CERT_TYPES.includes(input.certType)) return fail('INVALID_FIELD', { field: 'certType' });
   const system = parsePlainText(input.systemName, { min: 3, max: 120 });
   if (!system.ok) return fail('INVALID_FIELD', { field: 'systemName' });
@@ -51,8 +63,22 @@ export async function submitServerApplication(deps: ServerDeps, applicantId: str
   if (!officers.ok) return officers;
   const applicant = await deps.directory.getPerson(applicantId);
   if (!applicant?.agencyId) return fail('NO_AGENCY');
-  const data: ServerCertData = { operation: 'new', certType: input.certType, systemName: system.value, domains, justification: why.value, techId: input.techId, verifierId: input.verifierId };
-  const created = await createCertCase<ServerCertData>(deps, { kind: 'SC', applicantId, agencyId: applicant.agencyId, actorId: applicantId, data });
+  const data: ServerCertData = {
+    operation: 'new',
+    certType: input.certType,
+    systemName: system.value,
+    domains,
+    justification: why.value,
+    techId: input.techId,
+    verifierId: input.verifierId,
+  };
+  const created = await createCertCase<ServerCertData>(deps, {
+    kind: 'SC',
+    applicantId,
+    agencyId: applicant.agencyId,
+    actorId: applicantId,
+    data,
+  });
   return ok(await routeToTech(deps, created));
 }
 
@@ -90,21 +116,40 @@ export async function provideServerCsr(
   const read = size > deps.policy.maxUploadBytes ? undefined : deps.server.csrReader.read(opts.input);
   const seen = read ? await deps.server.keyFingerprints.lookup(read.facts.keyFingerprint) : undefined;
   const problems = assessCsr(read, {
-    type: c.data.certType, domains: c.data.domains, allowedSuffixes: deps.server.policy.domainSuffixes,
-    keySeenBefore: Boolean(seen && seen.caseId !== c.id), sizeBytes: size, maxBytes: deps.policy.maxUploadBytes,
+    type: c.data.certType,
+    domains: c.data.domains,
+    allowedSuffixes: deps.server.policy.domainSuffixes,
+    keySeenBefore: Boolean(seen && seen.caseId !== c.id),
+    sizeBytes: size,
+    maxBytes: deps.policy.maxUploadBytes,
   });
   if (problems.length > 0 || !read) return { ok: false, error: 'CSR_REFUSED', problems };
   const claim = await deps.server.keyFingerprints.claim(read.facts.keyFingerprint, c.id);
   if (!claim.claimed) return { ok: false, error: 'CSR_REFUSED', problems: [{ code: 'CSR_KEY_REUSED' }] };
-  const csr = { pem: read.pem, keyFingerprint: read.facts.keyFingerprint, keyType: read.facts.keyType === 'rsa' ? `RSA-${read.facts.rsaBits}` : `EC ${read.facts.ecCurve}`, at: deps.clock.now().toISOString() };
-  const saved = await recordEvent(deps, c, { event: 'csrAccepted', actorId: opts.actorId, status: serverNext(c, 'csrAccepted'), patch: { data: { ...c.data, csr } } });
+  const csr = {
+    pem: read.pem,
+    keyFingerprint: read.facts.keyFingerprint,
+    keyType: read.facts.keyType === 'rsa' ? `RSA-${read.facts.rsaBits}` : `EC ${read.facts.ecCurve}`,
+    at: deps.clock.now().toISOString(),
+  };
+  const saved = await recordEvent(deps, c, {
+    event: 'csrAccepted',
+    actorId: opts.actorId,
+    status: serverNext(c, 'csrAccepted'),
+    patch: { data: { ...c.data, csr } },
+  });
   await askDeciders(deps, saved, 'endorse');
-  await deps.notifier.notify(saved.applicantId, { type: 'serverNotice', caseId: saved.id, event: 'csrAccepted' }, `${saved.id}:v${saved.version}:csrAccepted`);
+  await deps.notifier.notify(
+    saved.applicantId,
+    { type: 'serverNotice', caseId: saved.id, event: 'csrAccepted' },
+    `${saved.id}:v${saved.version}:csrAccepted`,
+  );
   return { ok: true, value: saved };
 }
 
 export type ServerDecision = 'endorse' | 'return' | 'reject' | 'approve';
-export type ServerDecisionError = 'CASE_NOT_FOUND' | 'NOT_YOURS' | 'SELF_APPROVAL' | 'ROLE_REQUIRED' | 'ALREADY_DECIDED' | 'NOTE_REQUIRED' | 'CHANGED_SINCE';
+export type ServerDecisionError =
+  'CASE_NOT_FOUND' | 'NOT_YOURS' | 'SELF_APPROVAL' | 'ROLE_REQUIRED' | 'ALREADY_DECIDED' | 'NOTE_REQUIRED' | 'CHANGED_SINCE';
 
 /**
  * The verifying officer endorses, returns (for a new CSR) or rejects; then a lead-agency officer
@@ -138,14 +183,33 @@ export async function decideServerCase(
   }
 }
 
-const EVENT_OF: Record<ServerDecision, string> = { endorse: 'endorsed', return: 'returnedForCsr', reject: 'rejected', approve: 'leadApproved' };
+const EVENT_OF: Record<ServerDecision, string> = {
+  endorse: 'endorsed',
+  return: 'returnedForCsr',
+  reject: 'rejected',
+  approve: 'leadApproved',
+};
 
-async function applyDecision(deps: ServerDeps, c: ServerCase, decision: ServerEvent & ServerDecision, actorId: string, note?: string): Promise<ServerCase> {
+async function applyDecision(
+  deps: ServerDeps,
+  c: ServerCase,
+  decision: ServerEvent & ServerDecision,
+  actorId: string,
+  note?: string,
+): Promise<ServerCase> {
   const saved = await recordEvent(deps, c, {
-    event: EVENT_OF[decision], actorId, status: serverNext(c, decision), note,
+    event: EVENT_OF[decision],
+    actorId,
+    status: serverNext(c, decision),
+    note,
     ...(decision === 'reject' ? { patch: { reason: note } } : {}),
   });
-  const tell = (personId: string, event: string) => deps.notifier.notify(personId, { type: 'serverNotice', caseId: saved.id, event, ...(note ? { note } : {}) }, `${saved.id}:v${saved.version}:${event}:${personId}`);
+  const tell = (personId: string, event: string) =>
+    deps.notifier.notify(
+      personId,
+      { type: 'serverNotice', caseId: saved.id, event, ...(note ? { note } : {}) },
+      `${saved.id}:v${saved.version}:${event}:${personId}`,
+    );
   const parties = [...new Set([saved.applicantId, saved.data.techId, ...(saved.data.requestedBy ? [saved.data.requestedBy] : [])])];
   if (decision === 'return') {
     await askDeciders(deps, saved, 'csr');
@@ -170,7 +234,10 @@ async function applyDecision(deps: ServerDeps, c: ServerCase, decision: ServerEv
 export async function enqueueCaWork(deps: ServerDeps, c: ServerCase): Promise<void> {
   const revoke = c.data.operation === 'revoke';
   await deps.jobs.enqueue({
-    queue: 'ca', name: revoke ? 'serverRevoke' : 'serverIssue', payload: { caseId: c.id },
-    key: revoke ? serverRevokeJobKey(c.id) : serverIssueJobKey(c.id), ...CA_JOB_RETRY,
+    queue: 'ca',
+    name: revoke ? 'serverRevoke' : 'serverIssue',
+    payload: { caseId: c.id },
+    key: revoke ? serverRevokeJobKey(c.id) : serverIssueJobKey(c.id),
+    ...CA_JOB_RETRY,
   });
 }

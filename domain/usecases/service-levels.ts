@@ -1,6 +1,14 @@
 import { CASE_KINDS, type Case } from '../cases/case.js';
 import { statusesOf } from '../cases/authority.js';
-import { measureCase, monthOf, nearestDeadlines, summarise, type Figure, type Measurement, type ServiceTargets } from '../reports/service-levels.js';
+import {
+  measureCase,
+  monthOf,
+  nearestDeadlines,
+  summarise,
+  type Figure,
+  type Measurement,
+  type ServiceTargets,
+} from '../reports/service-levels.js';
 import type { WorkingCalendar } from '../rules/working-calendar.js';
 import { satisfactionRows, summariseSatisfaction, type SatisfactionFigure, type SatisfactionRow } from '../reports/satisfaction.js';
 import { calendarOf, type HelpdeskDeps } from './helpdesk-deps.js';
@@ -26,7 +34,13 @@ export interface ServiceReport {
   /** Every measurement behind the figures (the CSV's rows). */
   measurements: Measurement[];
   /** Ratings given in the period: overall (one figure, or none), per month, agency and kind, and each answer. */
-  satisfaction: { overall: SatisfactionFigure[]; byMonth: SatisfactionFigure[]; byAgency: SatisfactionFigure[]; byKind: SatisfactionFigure[]; rows: SatisfactionRow[] };
+  satisfaction: {
+    overall: SatisfactionFigure[];
+    byMonth: SatisfactionFigure[];
+    byAgency: SatisfactionFigure[];
+    byKind: SatisfactionFigure[];
+    rows: SatisfactionRow[];
+  };
 }
 
 /**
@@ -34,10 +48,15 @@ export interface ServiceReport {
  * its own agency's working calendar, grouped per month, agency and kind, with the cases behind
  * each figure.
  */
-export async function serviceReport(deps: Pick<HelpdeskDeps, 'cases' | 'calendars' | 'directory' | 'clock' | 'helpdesk'>, q: ServiceReportQuery, targets: ServiceTargets): Promise<ServiceReport> {
+export async function serviceReport(
+  deps: Pick<HelpdeskDeps, 'cases' | 'calendars' | 'directory' | 'clock' | 'helpdesk'>,
+  q: ServiceReportQuery,
+  targets: ServiceTargets,
+): Promise<ServiceReport> {
   const now = deps.clock.now();
   const cases: Case[] = [];
-  for (const kind of CASE_KINDS) cases.push(...(await deps.cases.listByStatus(statusesOf(kind), { kind, ...(q.agencyId ? { agencyId: q.agencyId } : {}) })));
+  for (const kind of CASE_KINDS)
+    cases.push(...(await deps.cases.listByStatus(statusesOf(kind), { kind, ...(q.agencyId ? { agencyId: q.agencyId } : {}) })));
   const calendars = new Map<string, WorkingCalendar>();
   const measurements: Measurement[] = [];
   for (const c of cases) {
@@ -50,11 +69,21 @@ export async function serviceReport(deps: Pick<HelpdeskDeps, 'cases' | 'calendar
   measurements.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.caseId.localeCompare(b.caseId));
   const rated = satisfactionRows(cases).filter((r) => r.month >= q.fromMonth && r.month <= q.toMonth);
   return {
-    generatedAt: now.toISOString(), query: q, targets: { ...targets, visitHours: deps.helpdesk.onsiteWindowHours },
-    overall: summarise(measurements), byMonth: summarise(measurements, ['month']), byAgency: summarise(measurements, ['agencyId']), byKind: summarise(measurements, ['kind']),
-    nearest: nearestDeadlines(measurements), measurements,
+    generatedAt: now.toISOString(),
+    query: q,
+    targets: { ...targets, visitHours: deps.helpdesk.onsiteWindowHours },
+    overall: summarise(measurements),
+    byMonth: summarise(measurements, ['month']),
+    byAgency: summarise(measurements, ['agencyId']),
+    byKind: summarise(measurements, ['kind']),
+    nearest: nearestDeadlines(measurements),
+    measurements,
     satisfaction: {
-      overall: summariseSatisfaction(rated), byMonth: summariseSatisfaction(rated, ['month']), byAgency: summariseSatisfaction(rated, ['agencyId']), byKind: summariseSatisfaction(rated, ['kind']), rows: rated,
+      overall: summariseSatisfaction(rated),
+      byMonth: summariseSatisfaction(rated, ['month']),
+      byAgency: summariseSatisfaction(rated, ['agencyId']),
+      byKind: summariseSatisfaction(rated, ['kind']),
+      rows: rated,
     },
   };
 }

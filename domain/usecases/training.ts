@@ -27,7 +27,10 @@ export async function submitTrainingApplication(
   const valid = await validateTrainingApplication(deps, opts.application);
   if (!valid.ok) return valid;
   const created = await createCertCase<TrainingCaseData>(deps, {
-    kind: 'TC', applicantId, agencyId: valid.value.agencyId, actorId: opts.actorId,
+    kind: 'TC',
+    applicantId,
+    agencyId: valid.value.agencyId,
+    actorId: opts.actorId,
     data: { ...valid.value, operation: 'new', ...(onBehalf ? { requestedBy: opts.actorId } : {}) },
   });
   const routed = await recordEvent(deps, created, { event: 'routed', actorId: SYSTEM_ACTOR, status: nextStatus(created, 'route') });
@@ -39,12 +42,16 @@ export async function submitTrainingApplication(
 export type DownloadError = 'NOT_FOUND' | 'EXPIRED' | 'USED';
 
 /** What the download page shows before the holder chooses a password. */
-export async function openTrainingDownload(deps: CoreDeps, caseId: string): Promise<Result<{ c: Case<TrainingCaseData>; expiresAt: string }, DownloadError>> {
+export async function openTrainingDownload(
+  deps: CoreDeps,
+  caseId: string,
+): Promise<Result<{ c: Case<TrainingCaseData>; expiresAt: string }, DownloadError>> {
   const c = await deps.cases.get<TrainingCaseData>(caseId);
   const delivery = c?.kind === 'TC' ? c.data.delivery : undefined;
   if (!c || !delivery) return fail('NOT_FOUND');
   if (delivery.state === 'downloaded') return fail('USED');
-  if (delivery.state === 'expired' || !delivery.expiresAt || Date.parse(delivery.expiresAt) <= deps.clock.now().getTime()) return fail('EXPIRED');
+  if (delivery.state === 'expired' || !delivery.expiresAt || Date.parse(delivery.expiresAt) <= deps.clock.now().getTime())
+    return fail('EXPIRED');
   return ok({ c, expiresAt: delivery.expiresAt });
 }
 
@@ -66,11 +73,20 @@ export async function redeemTrainingDownload(
   const cert = c.certificateSerial ? await deps.certificates.get(c.certificateSerial) : undefined;
   if (!keyId || !cert) return fail('EXPIRED');
   const chainPem = await deps.trainingCa.caCertificatesPem();
-  const pkcs12 = await deps.keys.pkcs12(keyId, { certPem: cert.certPem, chainPem, password: pw.value, friendlyName: `${c.data.fullName} (LATIHAN/TRAINING)` });
+  const pkcs12 = await deps.keys.pkcs12(keyId, {
+    certPem: cert.certPem,
+    chainPem,
+    password: pw.value,
+    friendlyName: `${c.data.fullName} (LATIHAN/TRAINING)`,
+  });
   if (!pkcs12) return fail('EXPIRED');
   const at = deps.clock.now().toISOString();
   try {
-    await recordEvent(deps, c, { event: 'downloaded', actorId: c.applicantId, patch: { data: { ...c.data, keyId: undefined, delivery: { state: 'downloaded', downloadedAt: at } } } });
+    await recordEvent(deps, c, {
+      event: 'downloaded',
+      actorId: c.applicantId,
+      patch: { data: { ...c.data, keyId: undefined, delivery: { state: 'downloaded', downloadedAt: at } } },
+    });
   } catch (e) {
     if (isDomainError(e) && e.code === 'CASE_STALE') return fail('USED');
     throw e;
@@ -88,7 +104,11 @@ export async function expireTrainingDownload(deps: CoreDeps, caseId: string): Pr
   const delivery = c?.data.delivery;
   if (!c || !delivery || delivery.state !== 'pending') return 'nothing-to-do';
   if (delivery.expiresAt && Date.parse(delivery.expiresAt) > deps.clock.now().getTime()) return 'nothing-to-do';
-  const saved = await recordEvent(deps, c, { event: 'downloadExpired', actorId: SYSTEM_ACTOR, patch: { data: { ...c.data, keyId: undefined, delivery: { state: 'expired', expiresAt: delivery.expiresAt } } } });
+  const saved = await recordEvent(deps, c, {
+    event: 'downloadExpired',
+    actorId: SYSTEM_ACTOR,
+    patch: { data: { ...c.data, keyId: undefined, delivery: { state: 'expired', expiresAt: delivery.expiresAt } } },
+  });
   if (delivery.keyId) await deps.keys.destroy(delivery.keyId);
   await deps.notifier.notify(saved.applicantId, { type: 'downloadExpired', caseId }, `${caseId}:expired`);
   return 'expired';

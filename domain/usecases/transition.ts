@@ -22,7 +22,12 @@ export async function recordEvent<D>(
     status: change.status ?? c.status,
     timeline: [...c.timeline, stripUndefined(entry)],
   };
-  return deps.cases.updateWithAudit(next, { at, actorId: change.actorId, action: change.event, data: stripUndefined({ status: change.status, note: change.note }) });
+  return deps.cases.updateWithAudit(next, {
+    at,
+    actorId: change.actorId,
+    action: change.event,
+    data: stripUndefined({ status: change.status, note: change.note }),
+  });
 }
 
 function stripUndefined<T extends object>(o: T): T {

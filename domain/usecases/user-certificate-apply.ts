@@ -2,7 +2,15 @@ import type { Case } from '../cases/case.js';
 import { correctableOf, dataKeyOfField, type FormField } from '../cases/forms.js';
 import { nextStatus } from '../cases/lifecycle.js';
 import type { ApplicationData, TrainingApplication } from '../cases/operations.js';
-import { CORRECTABLE_FIELDS, MEDIA, USER_CERT_FIELDS, userCertTransition, type UserCertApplication, type UserCertField, type UserCertStatus } from '../cases/user-certificate.js';
+import {
+  CORRECTABLE_FIELDS,
+  MEDIA,
+  USER_CERT_FIELDS,
+  userCertTransition,
+  type UserCertApplication,
+  type UserCertField,
+  type UserCertStatus,
+} from '../cases/user-certificate.js';
 import { fail, ok, type Result } from '../result.js';
 import { parseMyKad } from '../rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../rules/contact.js';
@@ -12,7 +20,8 @@ import { discardReplacedCopy } from './personal-data.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 
 export type UserCertCase = Case<UserCertApplication>;
-export type SubmitError = 'INVALID_FIELD' | 'AGENCY_UNKNOWN' | 'FILE_MISSING' | 'CASE_NOT_FOUND' | 'NOT_APPLICANT' | 'NOT_RETURNED' | 'FIELD_NOT_REQUESTED';
+export type SubmitError =
+  'INVALID_FIELD' | 'AGENCY_UNKNOWN' | 'FILE_MISSING' | 'CASE_NOT_FOUND' | 'NOT_APPLICANT' | 'NOT_RETURNED' | 'FIELD_NOT_REQUESTED';
 
 type ValidateDeps = Pick<CoreDeps, 'directory' | 'files' | 'clock' | 'policy'>;
 
@@ -28,7 +37,11 @@ export function parseAddress(input: string) {
  * holds (checked when it was submitted, and perhaps since deleted under the retention rule).
  */
 export async function validateApplication(
-  deps: ValidateDeps, applicantId: string, app: UserCertApplication, uploaders: string[] = [applicantId], keptFileId?: string,
+  deps: ValidateDeps,
+  applicantId: string,
+  app: UserCertApplication,
+  uploaders: string[] = [applicantId],
+  keptFileId?: string,
 ): Promise<Result<UserCertApplication, SubmitError>> {
   const bad = (field: UserCertField | 'address') => fail<SubmitError>('INVALID_FIELD', { field });
   const mykad = parseMyKad(app.mykad, deps.clock.now());
@@ -51,11 +64,22 @@ export async function validateApplication(
     const file = await deps.files.get(app.mykadCopyFileId);
     if (!file || !uploaders.includes(file.meta.ownerId)) return fail('FILE_MISSING');
   }
-  return ok({ ...app, mykad: mykad.value.digits, email: email.value, phone: phone.value, fullName: name.value, position: position.value, ...(address?.ok ? { address: address.value } : {}) });
+  return ok({
+    ...app,
+    mykad: mykad.value.digits,
+    email: email.value,
+    phone: phone.value,
+    fullName: name.value,
+    position: position.value,
+    ...(address?.ok ? { address: address.value } : {}),
+  });
 }
 
 /** The same server-side check for a training/test application (no MyKad, a stated purpose). */
-export async function validateTrainingApplication(deps: ValidateDeps, app: TrainingApplication): Promise<Result<TrainingApplication, SubmitError>> {
+export async function validateTrainingApplication(
+  deps: ValidateDeps,
+  app: TrainingApplication,
+): Promise<Result<TrainingApplication, SubmitError>> {
   const bad = (field: FormField) => fail<SubmitError>('INVALID_FIELD', { field });
   const email = parseOfficialEmail(app.email, deps.policy.emailDomains);
   if (!email.ok) return bad('email');
@@ -74,7 +98,11 @@ export async function validateTrainingApplication(deps: ValidateDeps, app: Train
 
 /** Checks the application part of any certificate case by its realm. */
 export async function validateAny(
-  deps: ValidateDeps, c: Pick<Case<unknown>, 'kind' | 'applicantId'>, data: ApplicationData, uploaders?: string[], keptFileId?: string,
+  deps: ValidateDeps,
+  c: Pick<Case<unknown>, 'kind' | 'applicantId'>,
+  data: ApplicationData,
+  uploaders?: string[],
+  keptFileId?: string,
 ): Promise<Result<ApplicationData, SubmitError>> {
   if (realmOfCase(c) === 'training') {
     const r = await validateTrainingApplication(deps, data as TrainingApplication);
@@ -85,10 +113,20 @@ export async function validateAny(
 }
 
 /** Submits a new user-certificate application and asks the agency's APs to verify it. */
-export async function submitUserCertificate(deps: CoreDeps, applicantId: string, input: UserCertApplication): Promise<Result<UserCertCase, SubmitError>> {
+export async function submitUserCertificate(
+  deps: CoreDeps,
+  applicantId: string,
+  input: UserCertApplication,
+): Promise<Result<UserCertCase, SubmitError>> {
   const valid = await validateApplication(deps, applicantId, input);
   if (!valid.ok) return valid;
-  const created = await createCertCase(deps, { kind: 'UC', applicantId, agencyId: valid.value.agencyId, actorId: applicantId, data: valid.value });
+  const created = await createCertCase(deps, {
+    kind: 'UC',
+    applicantId,
+    agencyId: valid.value.agencyId,
+    actorId: applicantId,
+    data: valid.value,
+  });
   const routed = await recordEvent(deps, created, { event: 'routed', actorId: SYSTEM_ACTOR, status: next('DIHANTAR', 'route') });
   await notifyApproversOf(deps, routed);
   return ok(routed);
@@ -126,7 +164,7 @@ export async function resubmitUserCertificate(
 }
 
 /** Maps a prompt field name to the application property it fills. */
-export function dataKeyOf(field: FormField): keyof UserCertApplication & keyof TrainingApplication | string {
+export function dataKeyOf(field: FormField): (keyof UserCertApplication & keyof TrainingApplication) | string {
   return dataKeyOfField(field);
 }
 

@@ -15,7 +15,15 @@ export { issueCertificate as issueUserCertificate } from './certificate-issue.js
 
 export type Decision = 'approve' | 'return' | 'reject';
 export type DecisionError =
-  | 'CASE_NOT_FOUND' | 'ALREADY_DECIDED' | 'ROLE_REQUIRED' | 'WRONG_AGENCY' | 'SELF_APPROVAL' | 'NOTE_REQUIRED' | 'FIELDS_REQUIRED' | 'CHANGED_SINCE' | 'NOT_RETURNABLE';
+  | 'CASE_NOT_FOUND'
+  | 'ALREADY_DECIDED'
+  | 'ROLE_REQUIRED'
+  | 'WRONG_AGENCY'
+  | 'SELF_APPROVAL'
+  | 'NOTE_REQUIRED'
+  | 'FIELDS_REQUIRED'
+  | 'CHANGED_SINCE'
+  | 'NOT_RETURNABLE';
 
 export interface DecideInput {
   caseId: string;
@@ -80,13 +88,22 @@ async function apply(deps: CoreDeps, c: Case<unknown>, input: DecideInput & { fi
     return saved;
   }
   if (input.decision === 'reject') {
-    const rejected = await recordEvent(deps, c, { event: 'rejected', actorId: input.actorId, status: nextStatus(c, 'reject'), note: input.note, patch: { reason: input.note } });
+    const rejected = await recordEvent(deps, c, {
+      event: 'rejected',
+      actorId: input.actorId,
+      status: nextStatus(c, 'reject'),
+      note: input.note,
+      patch: { reason: input.note },
+    });
     const saved = await discardMyKadCopy(deps, rejected);
     await notify('caseRejected', saved);
     return saved;
   }
   // The AP has verified the MyKad copy against the application: it is not kept any longer.
-  const approved = await discardMyKadCopy(deps, await recordEvent(deps, c, { event: 'approved', actorId: input.actorId, status: nextStatus(c, 'approve') }));
+  const approved = await discardMyKadCopy(
+    deps,
+    await recordEvent(deps, c, { event: 'approved', actorId: input.actorId, status: nextStatus(c, 'approve') }),
+  );
   const sent = await afterApproval(deps, approved);
   await notify('caseApproved', sent);
   return sent;

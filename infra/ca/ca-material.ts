@@ -6,17 +6,13 @@
  * every file is mode 0600 inside a 0700 directory. `issuing.pem` is written last, so its presence means
  * a complete set; without it a half-finished first start is simply redone.
  */
-import {
-  X509Certificate, createPrivateKey, generateKeyPair, randomBytes, type KeyObject,
-} from 'node:crypto';
+import { X509Certificate, createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type forge from 'node-forge';
 import { derToPem } from './der.js';
-import {
-  buildCertificate, buildName, ext, keyIdentifier, randomSerial, subjectNameOf, wholeSeconds,
-} from './x509.js';
+import { buildCertificate, buildName, ext, keyIdentifier, randomSerial, subjectNameOf, wholeSeconds } from './x509.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -145,7 +141,11 @@ export async function writeCaFiles(dir: string, pems: CaMaterialPems): Promise<v
   await writeAtomic(join(dir, FILES.issuing), pems.issuingPem, 0o600);
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** The CA's files in `dir`, or undefined when there is no complete set. */
 export async function readCaFiles(dir: string): Promise<CaMaterialPems | undefined> {
@@ -154,7 +154,10 @@ export async function readCaFiles(dir: string): Promise<CaMaterialPems | undefin
   await Promise.all([FILES.rootKey, FILES.issuingKey].map((f) => chmod(join(dir, f), 0o600)));
   const read = (name: string): Promise<string> => readFile(join(dir, name), 'utf8');
   const [rootKeyPem, rootPem, issuingKeyPem, issuingPem] = await Promise.all([
-    read(FILES.rootKey), read(FILES.root), read(FILES.issuingKey), read(FILES.issuing),
+    read(FILES.rootKey),
+    read(FILES.root),
+    read(FILES.issuingKey),
+    read(FILES.issuing),
   ]);
   return { rootPem, rootKeyPem, issuingPem, issuingKeyPem };
 }

@@ -103,8 +103,10 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     const res = await this.fetch(url, { method: 'GET' });
     if (!res.ok) throw classify(res.status, `CRL not available: HTTP ${res.status}`);
     const body = Buffer.from(await res.arrayBuffer());
-    const text = body.subarray(0, 1).toString() === '{' ? (JSON.parse(body.toString()) as Envelope<string>).result : body.toString('latin1');
-    if (typeof text === 'string' && text.includes('-----BEGIN X509 CRL-----')) return Buffer.from(text.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+    const text =
+      body.subarray(0, 1).toString() === '{' ? (JSON.parse(body.toString()) as Envelope<string>).result : body.toString('latin1');
+    if (typeof text === 'string' && text.includes('-----BEGIN X509 CRL-----'))
+      return Buffer.from(text.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
     if (body[0] === 0x30) return body;
     return Buffer.from(String(text), 'base64');
   }
@@ -117,7 +119,9 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
   /** Imports the former ledger file once, so a deployment keeps what cfssl issued before. */
   private open(): Promise<void> {
     const dir = this.opts.dir;
-    this.opened ??= (dir ? importLegacyLedger(join(dir, 'cfssl-ledger.jsonl'), this.opts.ledger, REALM).then(() => undefined) : Promise.resolve()).catch((e: unknown) => {
+    this.opened ??= (
+      dir ? importLegacyLedger(join(dir, 'cfssl-ledger.jsonl'), this.opts.ledger, REALM).then(() => undefined) : Promise.resolve()
+    ).catch((e: unknown) => {
       this.opened = undefined;
       throw e;
     });
@@ -132,16 +136,33 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     checkRequest(req);
     // Checked here as well as by cfssl, so a bad request gets the same reasons whichever CA runs.
     const csrPem = req.csrPem !== undefined ? (checkCsr(req.csrPem), req.csrPem) : await throwawayCsr();
-    const units = [...(req.subject.organizationalUnit ? [req.subject.organizationalUnit] : []), ...(req.profile === 'training' ? [TRAINING_MARK] : [])];
-    const hosts = req.profile === 'server' ? req.dnsNames ?? [] : req.subject.email ? [req.subject.email] : [];
+    const units = [
+      ...(req.subject.organizationalUnit ? [req.subject.organizationalUnit] : []),
+      ...(req.profile === 'training' ? [TRAINING_MARK] : []),
+    ];
+    const hosts = req.profile === 'server' ? (req.dnsNames ?? []) : req.subject.email ? [req.subject.email] : [];
     const request = {
       certificate_request: csrPem,
       hosts,
       profile: this.opts.profiles?.[req.profile] ?? req.profile,
-      subject: { CN: req.subject.commonName, names: [{ C: 'MY', ...(req.subject.organization ? { O: req.subject.organization } : {}), ...(units.length ? { OU: units.join(' / ') } : {}) }] },
+      subject: {
+        CN: req.subject.commonName,
+        names: [
+          {
+            C: 'MY',
+            ...(req.subject.organization ? { O: req.subject.organization } : {}),
+            ...(units.length ? { OU: units.join(' / ') } : {}),
+          },
+        ],
+      },
     };
     // Recorded before cfssl signs; another process may have recorded the certificate meanwhile.
-    const intent = await ledger.recordIntent(REALM, { key: req.key, profile: req.profile, subjectCn: req.subject.commonName, intentAt: new Date().toISOString() });
+    const intent = await ledger.recordIntent(REALM, {
+      key: req.key,
+      profile: req.profile,
+      subjectCn: req.subject.commonName,
+      intentAt: new Date().toISOString(),
+    });
     if (intent.issued) return this.toIssued(intent.issued);
     let result: { certificate: string };
     try {
@@ -151,7 +172,8 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
     } catch (e) {
       // A refusal, or a request that never left, certainly signed nothing: that ask is not a
       // possible unrecorded certificate. A timeout or 5xx might have: the intent stays.
-      if (e instanceof PermanentError || (e instanceof DomainError && e.details?.notSent === true)) await ledger.withdrawIntent(REALM, req.key);
+      if (e instanceof PermanentError || (e instanceof DomainError && e.details?.notSent === true))
+        await ledger.withdrawIntent(REALM, req.key);
       throw e;
     }
     const x509 = new X509Certificate(result.certificate);
@@ -161,14 +183,23 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
       throw refuse('VALIDITY_TOO_LONG', 'the CA issued a certificate longer than the legal maximum');
     }
     const entry: CaIssued = {
-      key: req.key, serial: x509.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''), profile: req.profile, subjectCn: req.subject.commonName,
-      certPem: x509.toString(), notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), issuedAt: new Date().toISOString(),
+      key: req.key,
+      serial: x509.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
+      profile: req.profile,
+      subjectCn: req.subject.commonName,
+      certPem: x509.toString(),
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      issuedAt: new Date().toISOString(),
     };
     const { won, record } = await ledger.recordIssued(REALM, entry);
     if (!won) {
       // Another process asked cfssl for the same key at the same moment and recorded first: ours
       // was never handed out, but cfssl signed it. Said loudly so an operator can revoke it.
-      this.opts.logger?.warn({ key: req.key, serial: entry.serial, kept: record.serial }, 'cfssl signed a second certificate for this key; it was not recorded or handed out');
+      this.opts.logger?.warn(
+        { key: req.key, serial: entry.serial, kept: record.serial },
+        'cfssl signed a second certificate for this key; it was not recorded or handed out',
+      );
     }
     return this.toIssued(record);
   }
@@ -201,7 +232,13 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
   }
 
   private async toIssued(e: CaIssued): Promise<IssuedCertificate> {
-    return { serial: e.serial, certPem: e.certPem, chainPem: await this.caCertificatesPem(), notBefore: new Date(e.notBefore), notAfter: new Date(e.notAfter) };
+    return {
+      serial: e.serial,
+      certPem: e.certPem,
+      chainPem: await this.caCertificatesPem(),
+      notBefore: new Date(e.notBefore),
+      notAfter: new Date(e.notAfter),
+    };
   }
 
   private async fetch(url: string, init: RequestInit): Promise<Response> {
@@ -215,7 +252,11 @@ export class CfsslCertificateAuthority implements CertificateAuthority {
   }
 
   private async call<T>(path: string, body: unknown): Promise<T> {
-    const res = await this.fetch(`${this.opts.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await this.fetch(`${this.opts.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     let envelope: Envelope<T> | undefined;
     try {
       envelope = (await res.json()) as Envelope<T>;
@@ -264,7 +305,8 @@ async function throwawayCsr(): Promise<string> {
   const signature = sign('sha256', infoDer, privateKey);
   const der = Buffer.concat([infoDer, toDer(seq([oid(OID.sha256WithRSA), nul()])), toDer(bitString(signature))]);
   const len = der.length;
-  const header = len < 0x80 ? Buffer.from([0x30, len]) : len < 0x100 ? Buffer.from([0x30, 0x81, len]) : Buffer.from([0x30, 0x82, len >> 8, len & 0xff]);
+  const header =
+    len < 0x80 ? Buffer.from([0x30, len]) : len < 0x100 ? Buffer.from([0x30, 0x81, len]) : Buffer.from([0x30, 0x82, len >> 8, len & 0xff]);
   return derToPem(Buffer.concat([header, der]), 'CERTIFICATE REQUEST');
 }
 

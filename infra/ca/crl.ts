@@ -5,9 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type forge from 'node-forge';
 import { REVOCATION_REASONS, type RevocationReason } from '../../domain/certificates.js';
-import {
-  OID, ctx, enumerated, hexInt, octets, oid, seq, sha256WithRsa, signStructure, smallInt, time, toDer,
-} from './der.js';
+import { OID, ctx, enumerated, hexInt, octets, oid, seq, sha256WithRsa, signStructure, smallInt, time, toDer } from './der.js';
 import { encodeExtensions, type Extension } from './x509.js';
 
 type Asn1 = forge.asn1.Asn1;

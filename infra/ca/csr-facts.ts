@@ -39,7 +39,12 @@ export interface ReadCsr {
 
 /** The DER of a request given as PEM text or raw DER bytes; undefined when it is neither. */
 export function csrDer(input: Buffer | string): Buffer | undefined {
-  const text = typeof input === 'string' ? input : input.subarray(0, 64).toString('latin1').includes('-----BEGIN') ? input.toString('latin1') : undefined;
+  const text =
+    typeof input === 'string'
+      ? input
+      : input.subarray(0, 64).toString('latin1').includes('-----BEGIN')
+        ? input.toString('latin1')
+        : undefined;
   if (text !== undefined) {
     const m = PEM_CSR.exec(text);
     return m ? Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') : undefined;
@@ -68,9 +73,14 @@ export function readCsr(input: Buffer | string): ReadCsr | undefined {
       signatureHash: hash,
       signatureValid: bits[0] === 0 && hash !== undefined && verifies(hash, infoDer, key, bits.subarray(1)),
       ...names,
-      keyFingerprint: createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'),
+      keyFingerprint: createHash('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex'),
     };
-    const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+    const b64 = der
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n')
+      .replace(/\n$/, '');
     return { facts, pem: `-----BEGIN CERTIFICATE REQUEST-----\n${b64}\n-----END CERTIFICATE REQUEST-----\n` };
   } catch {
     return undefined;
@@ -93,7 +103,10 @@ function verifies(hash: string, data: Buffer, key: KeyObject, signature: Buffer)
 }
 
 /** CN values of the subject and the SANs of the extension request, by kind. */
-function namesOf(subject: Asn1 | undefined, attributes: Asn1 | undefined): Pick<CsrFacts, 'commonNames' | 'dnsNames' | 'ipAddresses' | 'otherNames'> {
+function namesOf(
+  subject: Asn1 | undefined,
+  attributes: Asn1 | undefined,
+): Pick<CsrFacts, 'commonNames' | 'dnsNames' | 'ipAddresses' | 'otherNames'> {
   const commonNames: string[] = [];
   for (const rdn of children(expectType(subject, T.SEQUENCE))) {
     for (const atv of children(rdn)) {

@@ -106,8 +106,7 @@ const base64url = (bytes: Buffer): string => {
  * DER decoder takes ~0.5 ms of event-loop time per key, the JWK path ~0.01 ms.
  */
 function rsaPublicKeyOf(spki: forge.asn1.Asn1): KeyObject {
-  const unreadable = (): PermanentError =>
-    refuse('CSR_UNPARSABLE', 'the public key in the certificate request cannot be read');
+  const unreadable = (): PermanentError => refuse('CSR_UNPARSABLE', 'the public key in the certificate request cannot be read');
   let algorithmOid: string;
   let bits: forge.asn1.Asn1 | undefined;
   try {
@@ -202,7 +201,8 @@ function checkEcRequest(parts: CsrParts, key: KeyObject): Buffer {
     throw refuse('WEAK_SIGNATURE_HASH', 'certificate request signed with SHA-1', { signatureOid: parts.signatureOid });
   }
   const digest = ECDSA_SIGNATURE_DIGEST[parts.signatureOid];
-  if (!digest) throw refuse('UNSUPPORTED_SIGNATURE_ALGORITHM', 'unsupported request signature algorithm', { signatureOid: parts.signatureOid });
+  if (!digest)
+    throw refuse('UNSUPPORTED_SIGNATURE_ALGORITHM', 'unsupported request signature algorithm', { signatureOid: parts.signatureOid });
   proveSignature(parts, digest, key);
   return key.export({ type: 'spki', format: 'der' });
 }

@@ -4,9 +4,7 @@ import { promisify } from 'node:util';
 import { REVOCATION_REASONS, type RevocationReason } from '../../domain/certificates.js';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import type { CaIssued, CaLedger, CaRealm } from '../../domain/ports/ca-ledger.js';
-import type {
-  CertificateAuthority, IssueRequest, IssuedCertificate,
-} from '../../domain/ports/certificate-authority.js';
+import type { CertificateAuthority, IssueRequest, IssuedCertificate } from '../../domain/ports/certificate-authority.js';
 import type { CaMaterial } from './ca-material.js';
 import { buildCrl } from './crl.js';
 import { checkCsr, refuse } from './csr.js';
@@ -71,7 +69,10 @@ function storeFailed(e: unknown): unknown {
 const serialTaken = (e: unknown): boolean => isDomainError(e) && e.code === 'DUPLICATE_KEY' && e.details?.reason === 'SERIAL_TAKEN';
 
 export const normaliseSerial = (serial: string): string =>
-  String(serial).toLowerCase().replace(/:/g, '').replace(/^0+(?=.)/, '');
+  String(serial)
+    .toLowerCase()
+    .replace(/:/g, '')
+    .replace(/^0+(?=.)/, '');
 
 /**
  * A certificate authority that runs inside the process: a root and an issuing CA (RSA-3072),
@@ -110,7 +111,8 @@ export class EmbeddedCertificateAuthority implements CertificateAuthority {
       throw new DomainError('CONFIG_INVALID', 'CA organization must be 1-50 characters');
     }
     // A short (or empty, half-written) secret would seal the CA keys under almost nothing.
-    if (options.keySecret.length < 16) throw new DomainError('CONFIG_INVALID', 'CA_KEY_SECRET must be at least 16 characters', { key: 'CA_KEY_SECRET' });
+    if (options.keySecret.length < 16)
+      throw new DomainError('CONFIG_INVALID', 'CA_KEY_SECRET must be at least 16 characters', { key: 'CA_KEY_SECRET' });
   }
 
   /** Creates, fetches or loads the CA; concurrent calls share one initialisation. */
@@ -180,13 +182,22 @@ export class EmbeddedCertificateAuthority implements CertificateAuthority {
 
   private async initialise(): Promise<State> {
     const { material, origin } = await openSharedMaterial({
-      dir: this.dir, organization: this.organization, now: this.clock(), ledger: this.ledger, realm: this.realm, secret: this.options.keySecret,
+      dir: this.dir,
+      organization: this.organization,
+      now: this.clock(),
+      ledger: this.ledger,
+      realm: this.realm,
+      secret: this.options.keySecret,
     });
     const imported = await importLegacyLedger(join(this.dir, LEGACY_LEDGER), this.ledger, this.realm);
-    const message = origin === 'created' ? 'embedded CA created' : origin === 'store' ? 'embedded CA loaded from the shared store' : 'embedded CA loaded';
+    const message =
+      origin === 'created' ? 'embedded CA created' : origin === 'store' ? 'embedded CA loaded from the shared store' : 'embedded CA loaded';
     this.logger.info(
       {
-        dir: this.dir, realm: this.realm, root: material.root.x509.fingerprint256, issuing: material.issuing.x509.fingerprint256,
+        dir: this.dir,
+        realm: this.realm,
+        root: material.root.x509.fingerprint256,
+        issuing: material.issuing.x509.fingerprint256,
         ...(imported !== undefined && { importedLedgerEntries: imported }),
       },
       message,
@@ -216,14 +227,23 @@ export class EmbeddedCertificateAuthority implements CertificateAuthority {
         signingKey: issuer.key,
       }).catch((e: unknown) => Promise.reject(unavailable(e)));
       const entry: CaIssued = {
-        key: req.key, serial, profile: req.profile, subjectCn: req.subject.commonName, certPem: derToPem(der, 'CERTIFICATE'),
-        notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), issuedAt: now.toISOString(),
+        key: req.key,
+        serial,
+        profile: req.profile,
+        subjectCn: req.subject.commonName,
+        certPem: derToPem(der, 'CERTIFICATE'),
+        notBefore: notBefore.toISOString(),
+        notAfter: notAfter.toISOString(),
+        issuedAt: now.toISOString(),
       };
       try {
         // Recorded before anyone sees it. Losing the race to another process means its
         // certificate is the one handed out; ours never leaves this function.
         const { won, record } = await this.stored(() => this.ledger.recordIssued(this.realm, entry));
-        this.logger.info({ serial: record.serial, key: req.key, profile: req.profile, realm: this.realm }, won ? 'certificate issued' : 'certificate issued by another process');
+        this.logger.info(
+          { serial: record.serial, key: req.key, profile: req.profile, realm: this.realm },
+          won ? 'certificate issued' : 'certificate issued by another process',
+        );
         return this.toIssued(st, this.remember(record));
       } catch (e) {
         if (!serialTaken(e) || attempt >= SERIAL_ATTEMPTS) throw e;

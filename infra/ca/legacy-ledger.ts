@@ -11,7 +11,16 @@ import { isDomainError } from '../../domain/errors.js';
 import type { CaLedger, CaRealm } from '../../domain/ports/ca-ledger.js';
 
 type LegacyEntry =
-  | { t: 'issued'; key: string; serial: string; profile: CertificateProfile; certPem: string; notBefore: string; notAfter: string; at: string }
+  | {
+      t: 'issued';
+      key: string;
+      serial: string;
+      profile: CertificateProfile;
+      certPem: string;
+      notBefore: string;
+      notAfter: string;
+      at: string;
+    }
   | { t: 'revoked'; serial: string; reason: RevocationReason; at: string }
   | { t: 'crl'; number: number; at: string };
 
@@ -35,13 +44,16 @@ async function readEntries(file: string): Promise<LegacyEntry[] | undefined> {
     throw e;
   }
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-  return complete.split('\n').filter((l) => l.length > 0).map((line, i) => {
-    try {
-      return JSON.parse(line) as LegacyEntry;
-    } catch {
-      throw new Error(`CA ledger ${file} is corrupt at line ${i + 1}`);
-    }
-  });
+  return complete
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as LegacyEntry;
+      } catch {
+        throw new Error(`CA ledger ${file} is corrupt at line ${i + 1}`);
+      }
+    });
 }
 
 /** Imports `file` into the realm's ledger and renames it; returns how many entries it held. */
@@ -53,8 +65,14 @@ export async function importLegacyLedger(file: string, ledger: CaLedger, realm: 
   for (const e of entries) {
     if (e.t !== 'issued') continue;
     const record = {
-      key: e.key, serial: e.serial, profile: e.profile, subjectCn: commonNameOf(e.certPem), certPem: e.certPem,
-      notBefore: e.notBefore, notAfter: e.notAfter, issuedAt: e.at,
+      key: e.key,
+      serial: e.serial,
+      profile: e.profile,
+      subjectCn: commonNameOf(e.certPem),
+      certPem: e.certPem,
+      notBefore: e.notBefore,
+      notAfter: e.notAfter,
+      issuedAt: e.at,
     };
     // A second certificate for a key, or a serial already imported under another key, was never
     // the one handed out: the first record stands.

@@ -100,10 +100,7 @@ export interface EndEntityPlan {
 /** Subject and extensions for a checked request (see {@link checkRequest}). */
 export function planEndEntity(req: IssueRequest, options: { crlUrl?: string }): EndEntityPlan {
   const s = req.subject;
-  const units = [
-    ...(s.organizationalUnit ? [s.organizationalUnit] : []),
-    ...(req.profile === 'training' ? [TRAINING_MARK] : []),
-  ];
+  const units = [...(s.organizationalUnit ? [s.organizationalUnit] : []), ...(req.profile === 'training' ? [TRAINING_MARK] : [])];
   const subject: NameAttributes = {
     country: 'MY',
     organization: s.organization,

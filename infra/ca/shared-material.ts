@@ -12,9 +12,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { DomainError } from '../../domain/errors.js';
 import type { CaLedger, CaRealm } from '../../domain/ports/ca-ledger.js';
 import { seal, unseal } from '../keys/escrow.js';
-import {
-  describeMaterial, generateCaMaterial, readCaFiles, writeCaFiles, type CaMaterial, type CaMaterialPems,
-} from './ca-material.js';
+import { describeMaterial, generateCaMaterial, readCaFiles, writeCaFiles, type CaMaterial, type CaMaterialPems } from './ca-material.js';
 
 /** Stored blob (JSON): the certificates in the clear, each private key sealed (base64). */
 interface StoredMaterial {
@@ -44,14 +42,19 @@ const aad = (realm: CaRealm, role: 'root' | 'issuing'): Buffer => Buffer.from(`g
 function sealMaterial(pems: CaMaterialPems, realm: CaRealm, secret: string): string {
   const sealed = (pem: string, role: 'root' | 'issuing') => seal(secret, Buffer.from(pem), aad(realm, role)).toString('base64');
   const stored: StoredMaterial = {
-    v: 1, rootPem: pems.rootPem, issuingPem: pems.issuingPem, rootKey: sealed(pems.rootKeyPem, 'root'), issuingKey: sealed(pems.issuingKeyPem, 'issuing'),
+    v: 1,
+    rootPem: pems.rootPem,
+    issuingPem: pems.issuingPem,
+    rootKey: sealed(pems.rootKeyPem, 'root'),
+    issuingKey: sealed(pems.issuingKeyPem, 'issuing'),
   };
   return JSON.stringify(stored);
 }
 
 function parse(blob: string, realm: CaRealm): StoredMaterial {
   const stored = JSON.parse(blob) as StoredMaterial;
-  if (stored?.v !== 1) throw new DomainError('CONFIG_INVALID', `CA material of realm ${realm} in the store has an unknown format`, { realm });
+  if (stored?.v !== 1)
+    throw new DomainError('CONFIG_INVALID', `CA material of realm ${realm} in the store has an unknown format`, { realm });
   return stored;
 }
 
@@ -67,7 +70,12 @@ function openMaterial(stored: StoredMaterial, realm: CaRealm, secret: string): C
       );
     }
   };
-  return { rootPem: stored.rootPem, issuingPem: stored.issuingPem, rootKeyPem: opened(stored.rootKey, 'root'), issuingKeyPem: opened(stored.issuingKey, 'issuing') };
+  return {
+    rootPem: stored.rootPem,
+    issuingPem: stored.issuingPem,
+    rootKeyPem: opened(stored.rootKey, 'root'),
+    issuingKeyPem: opened(stored.issuingKey, 'issuing'),
+  };
 }
 
 const fingerprint = (pem: string): string => new X509Certificate(pem).fingerprint256;
@@ -79,14 +87,15 @@ export async function openSharedMaterial(o: SharedMaterialOptions): Promise<{ ma
   const local = await readCaFiles(o.dir);
   if (local) {
     const material = describeMaterial(local, o.dir);
-    const blob = (await o.ledger.getMaterial(o.realm)) ?? (await o.ledger.putMaterialIfAbsent(o.realm, sealMaterial(local, o.realm, o.secret))).blob;
+    const blob =
+      (await o.ledger.getMaterial(o.realm)) ?? (await o.ledger.putMaterialIfAbsent(o.realm, sealMaterial(local, o.realm, o.secret))).blob;
     const stored = parse(blob, o.realm);
     if (fingerprint(stored.rootPem) !== fingerprint(local.rootPem) || fingerprint(stored.issuingPem) !== fingerprint(local.issuingPem)) {
       throw new DomainError(
         'CONFIG_INVALID',
         `CA directory ${o.dir} holds a different ${o.realm} CA (root ${fingerprint(local.rootPem)}) than the shared store ` +
           `(root ${fingerprint(stored.rootPem)}): refusing to run two CAs under one name. Keep the store's CA (remove this ` +
-          'directory\'s key and certificate files) or point this host at the store that holds this CA.',
+          "directory's key and certificate files) or point this host at the store that holds this CA.",
         { reason: 'CA_MATERIAL_MISMATCH', realm: o.realm, dir: o.dir },
       );
     }

@@ -4,8 +4,26 @@
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import type forge from 'node-forge';
 import {
-  OID, bitString, bool, bytesOf, children, ctx, fromDer, hexInt, ia5, octets, oid, printable,
-  seq, set, sha256WithRsa, signStructure, smallInt, time, toDer, utf8,
+  OID,
+  bitString,
+  bool,
+  bytesOf,
+  children,
+  ctx,
+  fromDer,
+  hexInt,
+  ia5,
+  octets,
+  oid,
+  printable,
+  seq,
+  set,
+  sha256WithRsa,
+  signStructure,
+  smallInt,
+  time,
+  toDer,
+  utf8,
 } from './der.js';
 
 type Asn1 = forge.asn1.Asn1;
@@ -52,10 +70,13 @@ export interface Extension {
   value: Asn1;
 }
 
-export type KeyUsageBit =
-  | 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign';
+export type KeyUsageBit = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign';
 const KEY_USAGE_BIT: Record<KeyUsageBit, number> = {
-  digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6,
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  keyCertSign: 5,
+  cRLSign: 6,
 };
 
 /** Extension constructors for the profiles this CA issues. */
@@ -77,10 +98,7 @@ export const ext = {
     return { id: OID.extKeyUsage, value: seq(purposes.map(oid)) };
   },
   subjectAltName(names: { emails?: string[]; dnsNames?: string[] }): Extension {
-    const general = [
-      ...(names.emails ?? []).map((e) => ctx(1, false, e)),
-      ...(names.dnsNames ?? []).map((d) => ctx(2, false, d)),
-    ];
+    const general = [...(names.emails ?? []).map((e) => ctx(1, false, e)), ...(names.dnsNames ?? []).map((d) => ctx(2, false, d))];
     return { id: OID.subjectAltName, value: seq(general) };
   },
   subjectKeyIdentifier(keyId: Buffer): Extension {
@@ -97,9 +115,7 @@ export const ext = {
 };
 
 export function encodeExtensions(exts: Extension[]): Asn1 {
-  return seq(
-    exts.map((e) => seq([oid(e.id), ...(e.critical ? [bool(true)] : []), octets(toDer(e.value))])),
-  );
+  return seq(exts.map((e) => seq([oid(e.id), ...(e.critical ? [bool(true)] : []), octets(toDer(e.value))])));
 }
 
 export interface CertificateSpec {

@@ -22,7 +22,8 @@ export function dispatch(subs: Iterable<Subscription>, text: string, where: { to
     if (!sub.active) continue;
     try {
       const result = sub.handler(JSON.parse(text) as Record<string, unknown>) as unknown;
-      if (result instanceof Promise) result.catch((err: unknown) => where.logger?.error({ err, topic: where.topic }, 'event subscriber failed'));
+      if (result instanceof Promise)
+        result.catch((err: unknown) => where.logger?.error({ err, topic: where.topic }, 'event subscriber failed'));
     } catch (err) {
       where.logger?.error({ err, topic: where.topic }, 'event subscriber failed');
     }

@@ -10,17 +10,28 @@ import type { FaqEntry, FaqSearch } from '../../domain/ports/faq.js';
 const TfIdf = createRequire(import.meta.url)('natural/lib/natural/tfidf/tfidf.js') as typeof NaturalTfIdf;
 
 const Bilingual = z.object({ ms: z.string().min(3), en: z.string().min(3) });
-const FaqFile = z.object({
-  entries: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]{2,60}$/), category: z.string().min(1), question: Bilingual, answer: Bilingual }).strict()),
-}).strict();
+const FaqFile = z
+  .object({
+    entries: z.array(
+      z.object({ id: z.string().regex(/^[a-z0-9-]{2,60}$/), category: z.string().min(1), question: Bilingual, answer: Bilingual }).strict(),
+    ),
+  })
+  .strict();
 
 // Words that say nothing about the problem, in both languages.
-const STOP = new Set(`saya anda kami ini itu yang dan atau untuk dengan tidak tak ke di dari pada dalam apa bagaimana macam mana boleh sudah dah
+const STOP = new Set(
+  `saya anda kami ini itu yang dan atau untuk dengan tidak tak ke di dari pada dalam apa bagaimana macam mana boleh sudah dah
 ada akan juga lagi masih mesti perlu jika kalau bila nak hendak mahu sebab kerana oleh the a an and or to of in on for with my i is are was were be
-not no can how what when do does did it this that your you me have has from at by as after before any`.split(/\s+/));
+not no can how what when do does did it this that your you me have has from at by as after before any`.split(/\s+/),
+);
 
 export function terms(text: string): string[] {
-  return text.toLowerCase().normalize('NFKD').replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter((w) => w.length > 1 && !STOP.has(w));
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter((w) => w.length > 1 && !STOP.has(w));
 }
 
 /**
@@ -32,7 +43,9 @@ export class TfIdfFaq implements FaqSearch {
   private readonly index = new TfIdf();
 
   constructor(dir: string) {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     for (const f of files) {
       const parsed = FaqFile.safeParse(JSON.parse(readFileSync(path.join(dir, f), 'utf8')));
       if (!parsed.success) {
@@ -46,7 +59,15 @@ export class TfIdfFaq implements FaqSearch {
       if (ids.has(e.id)) throw new Error(`Invalid FAQ: duplicate id ${e.id}`);
       ids.add(e.id);
       // The question counts twice: it is what a user's description most resembles.
-      this.index.addDocument([...terms(e.question.ms), ...terms(e.question.en), ...terms(e.question.ms), ...terms(e.question.en), ...terms(e.answer.ms), ...terms(e.answer.en), e.category]);
+      this.index.addDocument([
+        ...terms(e.question.ms),
+        ...terms(e.question.en),
+        ...terms(e.question.ms),
+        ...terms(e.question.en),
+        ...terms(e.answer.ms),
+        ...terms(e.answer.en),
+        e.category,
+      ]);
     }
   }
 
@@ -62,6 +83,10 @@ export class TfIdfFaq implements FaqSearch {
     const q = [...new Set(terms(text))];
     if (q.length === 0) return [];
     const scored = this.index.tfidfs(q).map((score, i) => ({ score, i }));
-    return scored.filter((s) => s.score > 0.5).sort((a, b) => b.score - a.score).slice(0, limit).map((s) => this.entries[s.i]!);
+    return scored
+      .filter((s) => s.score > 0.5)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit)
+      .map((s) => this.entries[s.i]!);
   }
 }

@@ -56,9 +56,14 @@ function opened(blob: string, secret: string): string {
   try {
     return unseal(secret, Buffer.from(blob, 'base64'), AAD).toString('utf8');
   } catch {
-    throw new DomainError('CONFIG_INVALID', 'CA_KEY_SECRET does not open the audit signing key held in the store: every process and host must use the same CA_KEY_SECRET', {
-      key: 'CA_KEY_SECRET', reason: 'AUDIT_KEY_SEALED',
-    });
+    throw new DomainError(
+      'CONFIG_INVALID',
+      'CA_KEY_SECRET does not open the audit signing key held in the store: every process and host must use the same CA_KEY_SECRET',
+      {
+        key: 'CA_KEY_SECRET',
+        reason: 'AUDIT_KEY_SEALED',
+      },
+    );
   }
 }
 
@@ -85,7 +90,9 @@ export async function openAuditKey(o: AuditKeyOptions): Promise<CheckpointSigner
     const signer = signerFor(local);
     // A copied or restored folder may have lost the mode; the key stays owner-only.
     await chmod(join(o.dir, KEY_FILE), 0o600);
-    const blob = (await o.store.signingKey()) ?? (await o.store.putSigningKeyIfAbsent(seal(o.secret, Buffer.from(local), AAD).toString('base64'))).blob;
+    const blob =
+      (await o.store.signingKey()) ??
+      (await o.store.putSigningKeyIfAbsent(seal(o.secret, Buffer.from(local), AAD).toString('base64'))).blob;
     if (signerFor(opened(blob, o.secret)).keyId !== signer.keyId) {
       throw new DomainError(
         'CONFIG_INVALID',

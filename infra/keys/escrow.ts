@@ -52,7 +52,12 @@ export class FileStoreKeyEscrow implements KeyEscrow {
     const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
     const pem = Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' }));
     // The owner id is prefixed so the sealed key can never pass for one of the person's uploads.
-    const stored = await this.opts.files.put({ ownerId: `key-escrow:${ownerId}`, name: BLOB_NAME, contentType: 'application/octet-stream', bytes: seal(this.opts.secret, pem) });
+    const stored = await this.opts.files.put({
+      ownerId: `key-escrow:${ownerId}`,
+      name: BLOB_NAME,
+      contentType: 'application/octet-stream',
+      bytes: seal(this.opts.secret, pem),
+    });
     pem.fill(0);
     return stored.id;
   }
@@ -63,17 +68,26 @@ export class FileStoreKeyEscrow implements KeyEscrow {
     const csr = forge.pki.createCertificationRequest();
     csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
     // The CA takes only the public key from the request; the name is for people reading it.
-    csr.setSubject([{ name: 'commonName', value: commonName.slice(0, 64), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }]);
+    csr.setSubject([
+      { name: 'commonName', value: commonName.slice(0, 64), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+    ]);
     csr.sign(key, forge.md.sha256.create());
     return forge.pki.certificationRequestToPem(csr);
   }
 
-  async pkcs12(keyId: string, opts: { certPem: string; chainPem: string; password: string; friendlyName: string }): Promise<Buffer | undefined> {
+  async pkcs12(
+    keyId: string,
+    opts: { certPem: string; chainPem: string; password: string; friendlyName: string },
+  ): Promise<Buffer | undefined> {
     const key = await this.key(keyId);
     if (!key) return undefined;
     const pems = [opts.certPem, ...(opts.chainPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])];
     const certs = pems.map((p) => forge.pki.certificateFromPem(p));
-    const p12 = forge.pkcs12.toPkcs12Asn1(key, certs, opts.password, { algorithm: 'aes256', friendlyName: opts.friendlyName, generateLocalKeyId: true });
+    const p12 = forge.pkcs12.toPkcs12Asn1(key, certs, opts.password, {
+      algorithm: 'aes256',
+      friendlyName: opts.friendlyName,
+      generateLocalKeyId: true,
+    });
     return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
   }
 

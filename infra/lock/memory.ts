@@ -23,7 +23,11 @@ interface Slot {
 
 /** The key stayed held by someone else for the whole wait. */
 export function conversationBusy(key: string, waitMs: number): DomainError {
-  return new DomainError('INFRA_UNAVAILABLE', `conversation lock "${key}" still held after ${waitMs} ms`, { reason: 'conversation-busy', key, waitMs });
+  return new DomainError('INFRA_UNAVAILABLE', `conversation lock "${key}" still held after ${waitMs} ms`, {
+    reason: 'conversation-busy',
+    key,
+    waitMs,
+  });
 }
 
 /**

@@ -36,7 +36,11 @@ export interface RedisConversationLockOptions extends Partial<LockDefaults> {
 
 /** Redis did not answer: the turn cannot be serialised, so it must not run. */
 export function lockUnreachable(key: string, cause: unknown): DomainError {
-  return new DomainError('INFRA_UNAVAILABLE', `conversation lock "${key}": Redis did not answer`, { reason: 'lock-unreachable', key, cause: (cause as Error)?.message });
+  return new DomainError('INFRA_UNAVAILABLE', `conversation lock "${key}": Redis did not answer`, {
+    reason: 'lock-unreachable',
+    key,
+    cause: (cause as Error)?.message,
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { AcquireOptions, ConversationLock } from '../../domain/ports/conversation-lock.js';
 
 /** The lock key of a conversation: the same conversation id on two channels is two conversations. */
-export const conversationLockKey = (channelId: string | undefined, conversationId: string | undefined): string => `${channelId}:${conversationId}`;
+export const conversationLockKey = (channelId: string | undefined, conversationId: string | undefined): string =>
+  `${channelId}:${conversationId}`;
 
 /** Where a turn keeps what it holds (botbuilder's `TurnContext.turnState` is such a map). */
 export interface HeldLocks {
@@ -31,15 +32,23 @@ export interface RunExclusiveOptions extends AcquireOptions {
  * third of its length while the work runs, releases when it settles. Rejects like
  * {@link ConversationLock.acquire} when the key cannot be had, without running `work`.
  */
-export async function runExclusive<T>(lock: ConversationLock, key: string, work: () => Promise<T>, opts: RunExclusiveOptions = {}): Promise<T> {
+export async function runExclusive<T>(
+  lock: ConversationLock,
+  key: string,
+  work: () => Promise<T>,
+  opts: RunExclusiveOptions = {},
+): Promise<T> {
   if (opts.held?.get(HELD) === key) return work();
   const lease = await lock.acquire(key, opts);
-  const renewal = setInterval(() => {
-    lock.renew(lease).then(
-      (held) => held || opts.onTrouble?.('lost'),
-      (err: unknown) => opts.onTrouble?.('lost', err),
-    );
-  }, Math.max(1, Math.floor(lease.leaseMs / 3)));
+  const renewal = setInterval(
+    () => {
+      lock.renew(lease).then(
+        (held) => held || opts.onTrouble?.('lost'),
+        (err: unknown) => opts.onTrouble?.('lost', err),
+      );
+    },
+    Math.max(1, Math.floor(lease.leaseMs / 3)),
+  );
   renewal.unref();
   opts.held?.set(HELD, key);
   try {

@@ -197,7 +197,9 @@ export class BullMqJobScheduler implements JobScheduler {
   }
 
   async counts(queue: QueueName): Promise<Counts> {
-    const c = await this.guard.run(() => this.queue(queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'));
+    const c = await this.guard.run(() =>
+      this.queue(queue).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
+    );
     return {
       waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
       delayed: c.delayed ?? 0,

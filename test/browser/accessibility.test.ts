@@ -29,9 +29,10 @@ interface AxeViolation {
 async function axeViolations(page: Page | Frame): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(
-    (values) => (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe
-      .run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
-      .then((r) => r.violations),
+    (values) =>
+      (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe
+        .run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
+        .then((r) => r.violations),
     WCAG_21_AA,
   );
   return violations
@@ -62,13 +63,23 @@ async function tabTo(page: Page, target: Locator, opts: { max?: number; back?: b
 
 const words = {
   ms: {
-    welcome: 'Selamat datang ke Meja Bantuan MyGPKI', group: 'Sijil Digital Pengguna', goal: 'Mohon Sijil Digital Pengguna baharu',
-    mykad: 'Sila masukkan nombor MyKad anda', name: 'Nama penuh seperti dalam MyKad?', email: 'Alamat e-mel rasmi anda', phone: 'Nombor telefon untuk dihubungi',
+    welcome: 'Selamat datang ke Meja Bantuan MyGPKI',
+    group: 'Sijil Digital Pengguna',
+    goal: 'Mohon Sijil Digital Pengguna baharu',
+    mykad: 'Sila masukkan nombor MyKad anda',
+    name: 'Nama penuh seperti dalam MyKad?',
+    email: 'Alamat e-mel rasmi anda',
+    phone: 'Nombor telefon untuk dihubungi',
     agency: 'Pilih agensi anda:',
   },
   en: {
-    welcome: 'Welcome to the MyGPKI Helpdesk', group: 'User digital certificates', goal: 'Apply for a new user digital certificate',
-    mykad: 'Please enter your MyKad number', name: 'Your full name as on your MyKad?', email: 'Your official e-mail address', phone: 'A phone number to reach you',
+    welcome: 'Welcome to the MyGPKI Helpdesk',
+    group: 'User digital certificates',
+    goal: 'Apply for a new user digital certificate',
+    mykad: 'Please enter your MyKad number',
+    name: 'Your full name as on your MyKad?',
+    email: 'Your official e-mail address',
+    phone: 'A phone number to reach you',
     agency: 'Choose your agency:',
   },
 } as const;
@@ -83,10 +94,16 @@ describeWithChromium('browser: accessibility of the chat and the training downlo
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
-    [bot, browser] = await Promise.all([startTestBot({ INTRANET_SHARED_SECRET: INTRANET_SECRET, WEB_FRAME_ANCESTORS: 'http://127.0.0.1:*' }), launchChromium()]);
+    [bot, browser] = await Promise.all([
+      startTestBot({ INTRANET_SHARED_SECRET: INTRANET_SECRET, WEB_FRAME_ANCESTORS: 'http://127.0.0.1:*' }),
+      launchChromium(),
+    ]);
   });
   afterEach(() => pages.closeAll());
   after(async () => {
@@ -126,7 +143,10 @@ describeWithChromium('browser: accessibility of the chat and the training downlo
       expect(problems).to.deep.equal([]);
     });
 
-    for (const [query, lang] of [['', 'ms'], ['?lang=en', 'en']] as const) {
+    for (const [query, lang] of [
+      ['', 'ms'],
+      ['?lang=en', 'en'],
+    ] as const) {
       it(`on the chat's welcome and menu, an opened group and the first form steps (${lang})`, async () => {
         const t = words[lang];
         const { page, problems } = await pages.chatAs('demo-applicant', query, { width: 1000, height: 700 });
@@ -142,7 +162,12 @@ describeWithChromium('browser: accessibility of the chat and the training downlo
         await expectNoViolations(page, `the MyKad step (${lang})`);
 
         // On to a step answered with suggested actions.
-        for (const [answer, next] of [['900101-14-5678', t.name], ['Aminah binti Hassan', t.email], ['aminah@moh.gov.my', t.phone], ['012-345 6789', t.agency]]) {
+        for (const [answer, next] of [
+          ['900101-14-5678', t.name],
+          ['Aminah binti Hassan', t.email],
+          ['aminah@moh.gov.my', t.phone],
+          ['012-345 6789', t.agency],
+        ]) {
           await send(page, answer);
           await seen(page, next);
         }
@@ -163,7 +188,9 @@ describeWithChromium('browser: accessibility of the chat and the training downlo
       await page.getByText('Kedua-dua kata laluan tidak sama').waitFor();
       await expectNoViolations(page, 'the download form after a refused password');
 
-      await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'rahsia-latihan-1' }) }).then((r) => r.arrayBuffer());
+      await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'rahsia-latihan-1' }) }).then(
+        (r) => r.arrayBuffer(),
+      );
       await page.goto(link);
       await page.getByText('telah pun dimuat turun').waitFor();
       await expectNoViolations(page, 'the page of a link already used');
@@ -232,7 +259,10 @@ describeWithChromium('browser: accessibility of the chat and the training downlo
         await page.keyboard.press('Tab');
         expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('IFRAME');
         await expectNoViolations(page, 'the intranet page with the chat open');
-        await expectNoViolations(page.frames().find((f) => f.url().includes('/chat?'))!, 'the embedded chat');
+        await expectNoViolations(
+          page.frames().find((f) => f.url().includes('/chat?'))!,
+          'the embedded chat',
+        );
         expect(problems).to.deep.equal([]);
         await context.close();
       } finally {
@@ -240,7 +270,7 @@ describeWithChromium('browser: accessibility of the chat and the training downlo
       }
     });
 
-    it('reaches the download page\'s fields and button with Tab and downloads with Enter', async () => {
+    it("reaches the download page's fields and button with Tab and downloads with Enter", async () => {
       const { page, problems } = await downloadPage();
       await tabTo(page, page.getByLabel('Pilih kata laluan'), { max: 3 });
       await page.keyboard.type('rahsia-latihan-1');

@@ -16,7 +16,10 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);
@@ -39,7 +42,12 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     await user.locator('#start').click();
     await seen(user, 'Selamat datang ke Meja Bantuan MyGPKI');
     // The complaint as the complaint dialog lodges it (that dialog has its own tests).
-    const lodged = await lodgeComplaint(bot.hd, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: 'Token tidak dikesan di semua komputer pejabat.' });
+    const lodged = await lodgeComplaint(bot.hd, {
+      actorId: 'demo-applicant',
+      category: 'token',
+      application: 'ePerolehan',
+      description: 'Token tidak dikesan di semua komputer pejabat.',
+    });
     if (!lodged.ok) throw new Error(lodged.error);
     const id = lodged.value.id;
 
@@ -48,7 +56,12 @@ describeWithChromium('browser: an agent resolves a ticket from the console and t
     await consoleSignIn(agent, AGENT_EMAIL, AGENT_PASSWORD);
     const item = agent.locator('#tickets li', { hasText: id });
     await item.waitFor();
-    expect(await item.textContent()).to.contain('Baharu').and.contain('Aminah binti Hassan').and.contain('Kementerian Kesihatan Malaysia').and.contain('Token atau kad pintar').and.contain('ePerolehan');
+    expect(await item.textContent())
+      .to.contain('Baharu')
+      .and.contain('Aminah binti Hassan')
+      .and.contain('Kementerian Kesihatan Malaysia')
+      .and.contain('Token atau kad pintar')
+      .and.contain('ePerolehan');
     await item.click();
     await agent.locator('#ticket-title').getByText(id).waitFor();
     expect(await agent.locator('#ticket-description').textContent()).to.equal('Token tidak dikesan di semua komputer pejabat.');

@@ -22,12 +22,26 @@ async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the console's CSP (no inline scripts) stays as it is.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const found = await page.evaluate(async (tags) => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return { checked: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })) };
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: unknown,
+          ): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return {
+      checked: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })),
+    };
   }, WCAG_AA);
   // A run that checked nothing would prove nothing.
   expect(found.checked).to.be.greaterThan(5);
-  return found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+  return found.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
@@ -43,7 +57,10 @@ describeWithChromium('browser: the agent console for a working day', function ()
   const connector = new TestConnector();
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     await connector.start();
@@ -80,7 +97,12 @@ describeWithChromium('browser: the agent console for a working day', function ()
   });
 
   it('serves a conversation and a ticket by keyboard, with words for codes, unread counts, 120 numbered lines, saved replies and a multi-line reply', async () => {
-    const lodged = await lodgeComplaint(bot.hd, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: 'Token tidak dikesan.' });
+    const lodged = await lodgeComplaint(bot.hd, {
+      actorId: 'demo-applicant',
+      category: 'token',
+      application: 'ePerolehan',
+      description: 'Token tidak dikesan.',
+    });
     if (!lodged.ok) throw new Error(lodged.error);
     const ticketId = lodged.value.id;
     const user = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
@@ -104,12 +126,19 @@ describeWithChromium('browser: the agent console for a working day', function ()
     await page.keyboard.press('Enter');
     expect(await focusedId(page)).to.equal('main-content');
     const entry = page.locator('#queue li button.entry', { hasText: 'Aminah binti Hassan' });
-    expect(await entry.innerText()).to.match(/Menunggu \d+ minit/).and.contain('Pengguna meminta ejen').and.contain('Langkah: Telefon').and.not.match(/\bphone\b|\brequest\b/);
+    expect(await entry.innerText())
+      .to.match(/Menunggu \d+ minit/)
+      .and.contain('Pengguna meminta ejen')
+      .and.contain('Langkah: Telefon')
+      .and.not.match(/\bphone\b|\brequest\b/);
     await entry.focus();
     await page.keyboard.press('Enter');
     await page.locator('#detail-title').getByText('Aminah binti Hassan').waitFor();
     await waitFor('focus on the heading', async () => (await focusedId(page)) === 'detail-title' || undefined);
-    expect(await page.locator('#form-values').innerText()).to.contain('E-mel rasmi').and.contain('No. MyKad').and.not.match(/\bemail\b|\bmykad\b/);
+    expect(await page.locator('#form-values').innerText())
+      .to.contain('E-mel rasmi')
+      .and.contain('No. MyKad')
+      .and.not.match(/\bemail\b|\bmykad\b/);
     expect(await page.locator('#correct-field option[value="email"]').textContent()).to.equal('E-mel rasmi');
 
     // The person's open ticket, linked: Enter on it opens the ticket's detail.
@@ -145,7 +174,15 @@ describeWithChromium('browser: the agent console for a working day', function ()
     const row = async (i: number) =>
       lines.nth(i).evaluate((li) => {
         const n = li.querySelector('.n') as HTMLElement;
-        return { n: n.textContent, cut: n.scrollWidth > n.clientWidth, numberRight: Math.round(n.getBoundingClientRect().right), textLeft: Math.round((li.querySelector('.who') as HTMLElement).getBoundingClientRect().left), time: li.querySelector('time')?.textContent, title: li.querySelector('time')?.getAttribute('title'), who: li.querySelector('.who')?.textContent };
+        return {
+          n: n.textContent,
+          cut: n.scrollWidth > n.clientWidth,
+          numberRight: Math.round(n.getBoundingClientRect().right),
+          textLeft: Math.round((li.querySelector('.who') as HTMLElement).getBoundingClientRect().left),
+          time: li.querySelector('time')?.textContent,
+          title: li.querySelector('time')?.getAttribute('title'),
+          who: li.querySelector('.who')?.textContent,
+        };
       });
     const [ninth, last] = [await row(8), await row(119)];
     expect(ninth.n).to.equal('9');
@@ -192,7 +229,9 @@ describeWithChromium('browser: the agent console for a working day', function ()
         db.close();
       }
     };
-    expect((await stored()).map((r) => [r.title, r.text, r.locale])).to.deep.equal([['Token tidak dikesan (USB)', 'Sila cuba:\n1. Port USB lain', 'ms']]);
+    expect((await stored()).map((r) => [r.title, r.text, r.locale])).to.deep.equal([
+      ['Token tidak dikesan (USB)', 'Sila cuba:\n1. Port USB lain', 'ms'],
+    ]);
 
     // Axe on the desk with the conversation open, in Malay and then in English; everything follows the language.
     expect(await seriousViolations(page)).to.deep.equal([]);

@@ -16,12 +16,25 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot({ AGENT_HOURS: 'always' }), launchChromium()]);
-    await bot.core.directory.upsertPerson({ id: 'agent-2', name: SECOND.name, email: SECOND.email, agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
-    for (const [email, password] of [[AGENT_EMAIL, AGENT_PASSWORD], [SECOND.email, SECOND.password]]) {
+    await bot.core.directory.upsertPerson({
+      id: 'agent-2',
+      name: SECOND.name,
+      email: SECOND.email,
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [],
+    });
+    for (const [email, password] of [
+      [AGENT_EMAIL, AGENT_PASSWORD],
+      [SECOND.email, SECOND.password],
+    ]) {
       const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, email, password);
       expect(set.code, set.stderr).to.equal(0);
     }
@@ -52,7 +65,10 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
       db.close();
     }
     await page.locator('#signin-button').click();
-    await page.locator('#signin-error').getByText('Hanya ejen meja bantuan, pegawai agensi peneraju dan pentadbir boleh log masuk').waitFor();
+    await page
+      .locator('#signin-error')
+      .getByText('Hanya ejen meja bantuan, pegawai agensi peneraju dan pentadbir boleh log masuk')
+      .waitFor();
     expect(await page.locator('#desk').isVisible()).to.equal(false);
     expect(problems.filter((p) => !/status of 40[13]/.test(p))).to.deep.equal([]);
   });
@@ -81,7 +97,11 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
     await consoleSignIn(two.page, SECOND.email, SECOND.password);
     for (const { page } of [one, two]) {
       const item = page.locator('#queue li', { hasText: 'Aminah binti Hassan' });
-      expect(await item.textContent()).to.contain('Kementerian Kesihatan Malaysia').and.contain('Bahasa Melayu').and.contain('Langkah: Telefon').and.not.contain('phone');
+      expect(await item.textContent())
+        .to.contain('Kementerian Kesihatan Malaysia')
+        .and.contain('Bahasa Melayu')
+        .and.contain('Langkah: Telefon')
+        .and.not.contain('phone');
       await item.click();
       await page.locator('#form-values dd[data-field="email"]').getByText('aminah.lama@moh.gov.my').waitFor();
       expect(await page.locator('#form-values .asking').textContent()).to.equal('Telefon');
@@ -140,10 +160,14 @@ describeWithChromium('browser: an agent takes over a Web Chat conversation and h
     await webchat.suggestedAction(user, 'Ya').click();
     await seen(user, 'Ringkasan permohonan Sijil Digital Pengguna');
     const summary = webchat.lastCard(user);
-    expect(await summary.textContent()).to.contain('aminah@moh.gov.my').and.not.contain('aminah.lama');
+    expect(await summary.textContent())
+      .to.contain('aminah@moh.gov.my')
+      .and.not.contain('aminah.lama');
     await summary.getByRole('button', { name: 'Hantar' }).click();
     await seen(user, 'Nombor rujukan');
-    const caseId = /UC-\d{4}-\d{6}/.exec((await user.locator('.webchat__bubble', { hasText: 'Nombor rujukan' }).last().textContent()) ?? '')?.[0];
+    const caseId = /UC-\d{4}-\d{6}/.exec(
+      (await user.locator('.webchat__bubble', { hasText: 'Nombor rujukan' }).last().textContent()) ?? '',
+    )?.[0];
     expect(caseId).to.be.a('string');
     const stored = await bot.core.cases.get<{ email: string; fullName: string; phone: string }>(caseId!);
     expect(stored?.data).to.deep.include({ email: 'aminah@moh.gov.my', fullName: 'Aminah binti Hassan', phone: '0123456789' });

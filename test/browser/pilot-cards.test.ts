@@ -17,13 +17,22 @@ describeWithChromium('browser: decided cards and helpdesk notices in Web Chat', 
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);
     // A second AP of the applicant's agency, who gets the same approval card.
     const ap = (await bot.core.directory.getPerson('demo-ap'))!;
-    await bot.core.directory.upsertPerson({ ...ap, id: 'demo-ap2', name: 'Faridah binti Osman', email: 'faridah@moh.gov.my', identities: [{ channelId: '*', userId: 'demo-ap2' }] });
+    await bot.core.directory.upsertPerson({
+      ...ap,
+      id: 'demo-ap2',
+      name: 'Faridah binti Osman',
+      email: 'faridah@moh.gov.my',
+      identities: [{ channelId: '*', userId: 'demo-ap2' }],
+    });
   });
   after(async () => {
     await pages.closeAll();
@@ -38,7 +47,7 @@ describeWithChromium('browser: decided cards and helpdesk notices in Web Chat', 
     return opened;
   }
 
-  it('replaces the approval card in both APs\' pages with the outcome once one AP approves', async () => {
+  it("replaces the approval card in both APs' pages with the outcome once one AP approves", async () => {
     const ap1 = await startAs('demo-ap');
     const ap2 = await startAs('demo-ap2');
     const r = await submitUserCertificate(bot.core, 'demo-applicant', await userApplication(bot, 'demo-applicant'));
@@ -55,7 +64,10 @@ describeWithChromium('browser: decided cards and helpdesk notices in Web Chat', 
     // Both pages: the card now names the outcome and has no decision buttons left.
     for (const p of [ap1.page, ap2.page]) {
       const card = webchat.card(p, id);
-      await card.getByText(/Diluluskan|diluluskan/).first().waitFor();
+      await card
+        .getByText(/Diluluskan|diluluskan/)
+        .first()
+        .waitFor();
       expect(await card.textContent()).to.contain(apName);
       expect(await card.getByRole('button', { name: 'Lulus' }).count()).to.equal(0);
       expect(await card.getByRole('button', { name: 'Tolak' }).count()).to.equal(0);
@@ -66,9 +78,14 @@ describeWithChromium('browser: decided cards and helpdesk notices in Web Chat', 
     expect(ap2.problems).to.deep.equal([]);
   });
 
-  it('shows a helpdesk reply once, inside the chat\'s width, with no card buttons repeated as suggested replies', async () => {
+  it("shows a helpdesk reply once, inside the chat's width, with no card buttons repeated as suggested replies", async () => {
     const { page, problems } = await startAs('demo-applicant', { width: 420, height: 800 });
-    const lodged = await lodgeComplaint(bot.hd, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: 'Token tidak dikesan.' });
+    const lodged = await lodgeComplaint(bot.hd, {
+      actorId: 'demo-applicant',
+      category: 'token',
+      application: 'ePerolehan',
+      description: 'Token tidak dikesan.',
+    });
     if (!lodged.ok) throw new Error(lodged.error);
     const reply = 'Sila pasang semula pemacu token dan mulakan semula komputer anda, kemudian cuba sekali lagi dengan port USB yang lain';
     const done = await agentAct(bot.hd, { caseId: lodged.value.id, actorId: 'demo-agent', action: 'reply', text: reply });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { removeDir, startTestBot } from '../support/bot.js';
 import { countOf, describeWithChromium, launchChromium, pagesOf, seen, send, webchat } from '../support/browser.js';
 
@@ -14,7 +14,10 @@ describeWithChromium('browser: the Web Chat page language and the bot', function
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);

@@ -13,7 +13,10 @@ describeWithChromium('browser: the first screen of the chat fits', function () {
   this.timeout(120_000);
   let bot: Bot;
   let browser: Browser;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot(), launchChromium()]);
@@ -29,18 +32,46 @@ describeWithChromium('browser: the first screen of the chat fits', function () {
 
   /** Where the welcome's bubble sits in the transcript's visible area (Web Chat scrolls inside it). */
   const placeOf = (page: Page, text: string) =>
-    page.locator('.webchat__bubble').filter({ hasText: text }).first().evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      const box = (el.closest('.webchat__basic-transcript__scrollable') ?? document.documentElement).getBoundingClientRect();
-      return { top: r.top - box.top, bottom: r.bottom - box.top, height: box.height };
-    });
+    page
+      .locator('.webchat__bubble')
+      .filter({ hasText: text })
+      .first()
+      .evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const box = (el.closest('.webchat__basic-transcript__scrollable') ?? document.documentElement).getBoundingClientRect();
+        return { top: r.top - box.top, bottom: r.bottom - box.top, height: box.height };
+      });
 
-  for (const [query, lang] of [['', 'ms'], ['?lang=en', 'en']] as const) {
+  for (const [query, lang] of [
+    ['', 'ms'],
+    ['?lang=en', 'en'],
+  ] as const) {
     it(`keeps the welcome in view above a menu of four groups that open in place (${lang})`, async () => {
       const { page, problems } = await open(query, 'demo-applicant');
-      const t = lang === 'ms'
-        ? { welcome: 'Selamat datang ke Meja Bantuan MyGPKI', groups: ['Sijil Digital Pengguna', 'Sijil Latihan atau Ujian (bukan untuk produksi)', 'Sijil Digital Pelayan (SSL/TLS)', 'Meja Bantuan'], goal: 'Mohon Sijil Digital Pengguna baharu', asked: 'Sila masukkan nombor MyKad anda' }
-        : { welcome: 'Welcome to the MyGPKI Helpdesk', groups: ['User digital certificates', 'Training or test certificates (not for production)', 'Server certificates (SSL/TLS)', 'Helpdesk'], goal: 'Apply for a new user digital certificate', asked: 'Please enter your MyKad number' };
+      const t =
+        lang === 'ms'
+          ? {
+              welcome: 'Selamat datang ke Meja Bantuan MyGPKI',
+              groups: [
+                'Sijil Digital Pengguna',
+                'Sijil Latihan atau Ujian (bukan untuk produksi)',
+                'Sijil Digital Pelayan (SSL/TLS)',
+                'Meja Bantuan',
+              ],
+              goal: 'Mohon Sijil Digital Pengguna baharu',
+              asked: 'Sila masukkan nombor MyKad anda',
+            }
+          : {
+              welcome: 'Welcome to the MyGPKI Helpdesk',
+              groups: [
+                'User digital certificates',
+                'Training or test certificates (not for production)',
+                'Server certificates (SSL/TLS)',
+                'Helpdesk',
+              ],
+              goal: 'Apply for a new user digital certificate',
+              asked: 'Please enter your MyKad number',
+            };
       await seen(page, t.welcome);
       const menu = webchat.lastCard(page);
       for (const g of t.groups) await menu.getByRole('button', { name: g, exact: true }).waitFor();

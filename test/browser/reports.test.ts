@@ -16,11 +16,25 @@ async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays as it is.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const found = await page.evaluate(async (tags) => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return { checked: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })) };
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: unknown,
+          ): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return {
+      checked: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })),
+    };
   }, WCAG_AA);
   expect(found.checked).to.be.greaterThan(5);
-  return found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+  return found.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
 /**
@@ -35,7 +49,10 @@ describeWithChromium('browser: service-level reports for the lead agency', funct
   let bot: Bot;
   let browser: Browser;
   let ids: Awaited<ReturnType<typeof seedReportCases>>;
-  const pages = pagesOf(() => browser, () => bot.url);
+  const pages = pagesOf(
+    () => browser,
+    () => bot.url,
+  );
 
   before(async () => {
     [bot, browser] = await Promise.all([startTestBot({}, undefined, { clock }), launchChromium()]);
@@ -70,15 +87,26 @@ describeWithChromium('browser: service-level reports for the lead agency', funct
     expect(await page.locator(`#${labelledBy}`).textContent()).to.contain('Maklum balas pertama tiket: pematuhan setiap bulan');
     expect(await response.locator('svg text.value').allTextContents()).to.deep.equal(['–', '–', '–', '–', '0%', '50%']);
     await response.locator('details.data-table summary').click();
-    expect(await response.locator('table tbody tr').last().innerText()).to.contain('Disember 2026').and.contain('1 daripada 2').and.contain(`${ids.prompt}, ${ids.overdue}`);
+    expect(await response.locator('table tbody tr').last().innerText())
+      .to.contain('Disember 2026')
+      .and.contain('1 daripada 2')
+      .and.contain(`${ids.prompt}, ${ids.overdue}`);
 
     const card = page.locator('#summary .card[data-measure="ticketResponse"]');
-    expect(await card.innerText()).to.contain('1 daripada 3').and.contain('tiket diterima dalam 1 hari bekerja');
-    expect(await page.locator('#by-agency').innerText()).to.contain('Kementerian Kesihatan Malaysia').and.contain('AP membuat keputusan dalam 3 hari bekerja');
+    expect(await card.innerText())
+      .to.contain('1 daripada 3')
+      .and.contain('tiket diterima dalam 1 hari bekerja');
+    expect(await page.locator('#by-agency').innerText())
+      .to.contain('Kementerian Kesihatan Malaysia')
+      .and.contain('AP membuat keputusan dalam 3 hari bekerja');
     const overdue = page.locator('#nearest tr.late', { hasText: ids.overdue });
     expect(await overdue.innerText()).to.contain('⚠ Lewat: melepasi tarikh akhir');
-    expect(await page.locator('#nearest tr', { hasText: ids.waiting }).innerText()).to.contain('18/12/2026 09:00').and.contain('Dalam tempoh');
-    expect(await page.locator('#satisfaction').innerText()).to.contain('Purata markah: 4 daripada 5 (1 penilaian)').and.contain('Dibantu dengan baik, walaupun lambat.');
+    expect(await page.locator('#nearest tr', { hasText: ids.waiting }).innerText())
+      .to.contain('18/12/2026 09:00')
+      .and.contain('Dalam tempoh');
+    expect(await page.locator('#satisfaction').innerText())
+      .to.contain('Purata markah: 4 daripada 5 (1 penilaian)')
+      .and.contain('Dibantu dengan baik, walaupun lambat.');
     expect(await page.locator('#satisfaction svg[role="img"]').count()).to.equal(1);
     expect(await seriousViolations(page)).to.deep.equal([]);
 
@@ -86,7 +114,9 @@ describeWithChromium('browser: service-level reports for the lead agency', funct
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     expect(await page.locator('#trend-heading').textContent()).to.equal('Monthly trend');
     expect(await page.locator('body').innerText()).to.not.contain('Trend bulanan');
-    expect(await card.innerText()).to.contain('1 of 3').and.contain('ticket acknowledged within 1 working day');
+    expect(await card.innerText())
+      .to.contain('1 of 3')
+      .and.contain('ticket acknowledged within 1 working day');
     expect(await overdue.innerText()).to.contain('⚠ Overdue: past its deadline');
     expect(await page.locator('#period').innerText()).to.contain('Period: July 2026 to December 2026');
     expect(await seriousViolations(page)).to.deep.equal([]);

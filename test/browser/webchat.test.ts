@@ -22,7 +22,10 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
   const shots = mkdtempSync(path.join(os.tmpdir(), 'gpki-shots-'));
 
   before(async () => {
-    [bot, browser] = await Promise.all([startTestBot({ INTRANET_SHARED_SECRET: INTRANET_SECRET, WEB_FRAME_ANCESTORS: 'http://127.0.0.1:*' }), launchChromium()]);
+    [bot, browser] = await Promise.all([
+      startTestBot({ INTRANET_SHARED_SECRET: INTRANET_SECRET, WEB_FRAME_ANCESTORS: 'http://127.0.0.1:*' }),
+      launchChromium(),
+    ]);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -58,8 +61,11 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
   }
 
   const inputMode = (page: Page, mode: string | null) =>
-    page.locator(mode ? `.webchat__send-box-text-box__input[inputmode="${mode}"]` : '.webchat__send-box-text-box__input:not([inputmode])').waitFor({ state: 'attached' });
-  const conversationOf = (page: Page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('gpki.chat.session') ?? '{}').conversationId as string | undefined);
+    page
+      .locator(mode ? `.webchat__send-box-text-box__input[inputmode="${mode}"]` : '.webchat__send-box-text-box__input:not([inputmode])')
+      .waitFor({ state: 'attached' });
+  const conversationOf = (page: Page) =>
+    page.evaluate(() => JSON.parse(sessionStorage.getItem('gpki.chat.session') ?? '{}').conversationId as string | undefined);
 
   for (const transport of ['websocket', 'polling'] as const) {
     it(`applies with a MyKad upload and a card, is approved by the AP in another session, sees the result live, and survives a reload (${transport})`, async () => {
@@ -131,7 +137,9 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
 
       await seen(user, 'Ringkasan permohonan Sijil Digital Pengguna');
       const summary = webchat.lastCard(user);
-      expect(await summary.textContent()).to.contain('9001******78').and.contain('Aminah binti Hassan');
+      expect(await summary.textContent())
+        .to.contain('9001******78')
+        .and.contain('Aminah binti Hassan');
       await summary.getByRole('button', { name: 'Hantar' }).click();
       await seen(user, 'Nombor rujukan');
       const caseId = /UC-\d{4}-\d{6}/.exec((await lastBubble(user, 'Nombor rujukan').textContent()) ?? '')?.[0];
@@ -142,7 +150,9 @@ describeWithChromium("browser: Web Chat against the bot's own Direct Line", func
       await card.getByRole('button', { name: 'Lulus' }).waitFor();
       // Web Chat shows what the Direct Line history keeps, and it keeps no MyKad in full: the AP
       // compares the masked digits with the copy the card links to.
-      expect(await card.textContent()).to.contain('9001******78').and.not.contain('900101145678');
+      expect(await card.textContent())
+        .to.contain('9001******78')
+        .and.not.contain('900101145678');
       const shot = path.join(shots, `approval-${transport}.png`);
       await card.scrollIntoViewIfNeeded();
       await ap.page.screenshot({ path: shot });

@@ -3,7 +3,11 @@ import type { ActivityConversation, ActivityLog } from '../../domain/ports/activ
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Fixture } from './harness.js';
 
-const conv = (conversationId: string, userId = 'demo-applicant'): ActivityConversation => ({ conversationId, userId, createdAt: '2026-03-01T00:00:00.000Z' });
+const conv = (conversationId: string, userId = 'demo-applicant'): ActivityConversation => ({
+  conversationId,
+  userId,
+  createdAt: '2026-03-01T00:00:00.000Z',
+});
 const msg = (text: string) => ({ type: 'message', text, from: { id: 'demo-applicant', role: 'user' } });
 
 /** The ActivityLog contract: conversations once, gap-free ordered watermarks, reads after a watermark. */
@@ -48,7 +52,8 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
     it('listAfter returns what follows a watermark, ascending, at most limit', async () => {
       await log.createConversation(conv('c1'));
       for (let i = 1; i <= 7; i++) await log.append('c1', msg(`m${i}`));
-      const texts = async (after: number, limit: number) => (await log.listAfter('c1', after, limit)).map((e) => `${e.watermark}:${String(e.activity.text)}`);
+      const texts = async (after: number, limit: number) =>
+        (await log.listAfter('c1', after, limit)).map((e) => `${e.watermark}:${String(e.activity.text)}`);
       expect(await texts(4, 100)).to.deep.equal(['5:m5', '6:m6', '7:m7']);
       expect(await texts(0, 3)).to.deep.equal(['1:m1', '2:m2', '3:m3']);
       expect(await texts(7, 100)).to.deep.equal([]);
@@ -59,7 +64,17 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
       await log.createConversation(conv('c1'));
       const card = {
         type: 'message',
-        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', 'a.b': 1, body: [{ type: 'TextBlock', text: 'Permohonan “UC-2026-000001” — ✓' }] } }],
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            content: {
+              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+              type: 'AdaptiveCard',
+              'a.b': 1,
+              body: [{ type: 'TextBlock', text: 'Permohonan “UC-2026-000001” — ✓' }],
+            },
+          },
+        ],
         channelData: { clientActivityID: 'x1', empty: {}, list: [], none: null },
         value: { nested: { deep: [1, { n: true }] } },
       };
@@ -92,9 +107,11 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
           else await new Promise((resolve) => setTimeout(resolve, 1));
         }
       })();
-      await Promise.all(Array.from({ length: 4 }, async (_, w) => {
-        for (let i = 0; i < 10; i++) await log.append('c1', msg(`w${w}-${i}`));
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, w) => {
+          for (let i = 0; i < 10; i++) await log.append('c1', msg(`w${w}-${i}`));
+        }),
+      );
       writing = false;
       await reader;
       expect(seen).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -133,7 +150,12 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
       await log.markDelivered('u1-mid', 1);
       const mine = await log.listOfUser('demo-applicant', 10);
       expect(mine.map((c) => c.conversationId)).to.deep.equal(['u1-new', 'u1-mid', 'u1-old']);
-      expect(mine[1]).to.deep.equal({ conversationId: 'u1-mid', userId: 'demo-applicant', createdAt: '2026-03-02T00:00:00.000Z', deliveredWatermark: 1 });
+      expect(mine[1]).to.deep.equal({
+        conversationId: 'u1-mid',
+        userId: 'demo-applicant',
+        createdAt: '2026-03-02T00:00:00.000Z',
+        deliveredWatermark: 1,
+      });
       expect((await log.listOfUser('demo-applicant', 2)).map((c) => c.conversationId)).to.deep.equal(['u1-new', 'u1-mid']);
       expect((await log.listOfUser('demo-ap', 10)).map((c) => c.conversationId)).to.deep.equal(['u2']);
       expect(await log.listOfUser('nobody', 10)).to.deep.equal([]);
@@ -170,8 +192,15 @@ export function activityLogContract(adapterName: string, factory: (clock?: Clock
         expect((await l.listAfter('live', 0, 100)).map((e) => e.watermark)).to.deep.equal([1, 2, 3, 4]);
         expect((await l.listAfter('live', 2, 100)).map((e) => e.activity.text)).to.deep.equal(['hidup 3', 'hidup 4']);
         expect((await l.append('live', msg('hidup 5')))?.watermark).to.equal(5);
-        expect(await l.getConversation('new')).to.deep.equal({ ...conv('new'), createdAt: '2026-05-20T00:00:00.000Z', deliveredWatermark: 0 });
-        expect(await l.pruneBefore(new Date('2026-05-01T00:00:00.000Z')), 'a second prune finds nothing').to.deep.equal({ conversations: 0, activities: 0 });
+        expect(await l.getConversation('new')).to.deep.equal({
+          ...conv('new'),
+          createdAt: '2026-05-20T00:00:00.000Z',
+          deliveredWatermark: 0,
+        });
+        expect(await l.pruneBefore(new Date('2026-05-01T00:00:00.000Z')), 'a second prune finds nothing').to.deep.equal({
+          conversations: 0,
+          activities: 0,
+        });
       });
 
       it('an instant before everything removes nothing; one after everything removes all', async () => {

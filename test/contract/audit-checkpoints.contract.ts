@@ -7,7 +7,11 @@ const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function checkpoint(time: string, heads: [string, number][] = [['UC-2026-000001', 2]]): AuditCheckpoint {
   return {
-    time, treeSize: heads.length, root: hex(`root ${time}`), keyId: hex('key'), signature: Buffer.from(`sig ${time}`).toString('base64'),
+    time,
+    treeSize: heads.length,
+    root: hex(`root ${time}`),
+    keyId: hex('key'),
+    signature: Buffer.from(`sig ${time}`).toString('base64'),
     heads: heads.map(([caseId, seq]) => ({ caseId, seq, hash: hex(`${caseId}/${seq}`) })),
   };
 }
@@ -32,8 +36,16 @@ export function auditCheckpointsContract(name: string, make: Factory<AuditCheckp
     });
 
     it('keeps checkpoints as given, heads in their order; latest is the one with the greatest time', async () => {
-      const heads: [string, number][] = [['AD-2026-000001', 1], ['SC-2026-000003', 7], ['UC-2026-000001', 2]];
-      const [a, b, c] = [checkpoint('2026-05-02T00:00:00.000Z', heads), checkpoint('2026-05-03T00:00:00.000Z'), checkpoint('2026-05-01T00:00:00.000Z', [])];
+      const heads: [string, number][] = [
+        ['AD-2026-000001', 1],
+        ['SC-2026-000003', 7],
+        ['UC-2026-000001', 2],
+      ];
+      const [a, b, c] = [
+        checkpoint('2026-05-02T00:00:00.000Z', heads),
+        checkpoint('2026-05-03T00:00:00.000Z'),
+        checkpoint('2026-05-01T00:00:00.000Z', []),
+      ];
       for (const cp of [a, b, c]) expect(await f.subject.add(cp)).to.equal(true);
       expect(await f.subject.latest()).to.deep.equal(b);
       expect(await f.subject.get(a.time)).to.deep.equal(a);

@@ -52,9 +52,7 @@ export function auditLogContract(adapterName: string, factory: Factory<AuditLog>
     });
 
     it('20 concurrent appends to one case get seq 1..20 and a chain that verifies', async () => {
-      const appended = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => log.append(input('UC-2026-000009', `step-${i}`, { i }))),
-      );
+      const appended = await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(input('UC-2026-000009', `step-${i}`, { i }))));
       expect(appended.map((e) => e.seq).sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
       const listed = await log.list('UC-2026-000009');
       expect(listed.map((e) => e.seq)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));

@@ -9,8 +9,15 @@ const serial = (): string => randomBytes(16).toString('hex').replace(/^0+/, '');
 
 /** An issued record; the PEM is opaque to the ledger, so a marker string stands in for it. */
 export const issuedRecord = (key: string, over: Partial<CaIssued> = {}): CaIssued => ({
-  key, serial: serial(), profile: 'user', subjectCn: 'Aminah binti Ahmad', certPem: `PEM of ${key}`,
-  notBefore: '2026-05-01T00:00:00.000Z', notAfter: '2028-05-01T00:00:00.000Z', issuedAt: '2026-05-01T00:00:01.000Z', ...over,
+  key,
+  serial: serial(),
+  profile: 'user',
+  subjectCn: 'Aminah binti Ahmad',
+  certPem: `PEM of ${key}`,
+  notBefore: '2026-05-01T00:00:00.000Z',
+  notAfter: '2028-05-01T00:00:00.000Z',
+  issuedAt: '2026-05-01T00:00:01.000Z',
+  ...over,
 });
 
 /** What every CaLedger adapter promises (domain/ports/ca-ledger.ts). */
@@ -55,7 +62,9 @@ export function caLedgerContract(adapterName: string, factory: Factory<CaLedger>
     it('refuses a serial already recorded for another key, storing nothing for that key', async () => {
       const first = issuedRecord('UC-2026-000003:issue');
       await ledger.recordIssued('user', first);
-      const err = (await rejection(ledger.recordIssued('user', issuedRecord('UC-2026-000004:issue', { serial: first.serial })))) as DomainError;
+      const err = (await rejection(
+        ledger.recordIssued('user', issuedRecord('UC-2026-000004:issue', { serial: first.serial })),
+      )) as DomainError;
       expect(err.code).to.equal('DUPLICATE_KEY');
       expect(err.details?.reason).to.equal('SERIAL_TAKEN');
       expect(await ledger.findByKey('user', 'UC-2026-000004:issue')).to.equal(undefined);
@@ -80,13 +89,17 @@ export function caLedgerContract(adapterName: string, factory: Factory<CaLedger>
       const rec = issuedRecord('UC-2026-000006:issue');
       await ledger.recordIssued('user', rec);
       const r0 = await ledger.revision('user');
-      expect(await ledger.recordRevoked('user', { serial: 'feed', reason: 'keyCompromise', revokedAt: '2026-05-02T00:00:00.000Z' })).to.equal(undefined);
+      expect(
+        await ledger.recordRevoked('user', { serial: 'feed', reason: 'keyCompromise', revokedAt: '2026-05-02T00:00:00.000Z' }),
+      ).to.equal(undefined);
       expect(await ledger.revision('user')).to.equal(r0);
       const first = { serial: rec.serial, reason: 'keyCompromise' as const, revokedAt: '2026-05-02T00:00:00.000Z' };
       expect(await ledger.recordRevoked('user', first)).to.deep.equal(first);
       const r1 = await ledger.revision('user');
       expect(r1).to.not.equal(r0);
-      expect(await ledger.recordRevoked('user', { ...first, reason: 'superseded', revokedAt: '2026-05-03T00:00:00.000Z' })).to.deep.equal(first);
+      expect(await ledger.recordRevoked('user', { ...first, reason: 'superseded', revokedAt: '2026-05-03T00:00:00.000Z' })).to.deep.equal(
+        first,
+      );
       expect(await ledger.revision('user')).to.equal(r1);
       expect(await ledger.findRevocation('user', rec.serial)).to.deep.equal(first);
       expect(await ledger.listRevoked('user')).to.deep.equal([first]);
@@ -104,13 +117,27 @@ export function caLedgerContract(adapterName: string, factory: Factory<CaLedger>
     });
 
     it('counts asks of an intent, completes it with the first certificate, and withdraws asks that signed nothing', async () => {
-      const intent = { key: 'SC-2026-000007:issue', profile: 'server' as const, subjectCn: 'portal.mampu.gov.my', intentAt: '2026-05-01T00:00:00.000Z' };
+      const intent = {
+        key: 'SC-2026-000007:issue',
+        profile: 'server' as const,
+        subjectCn: 'portal.mampu.gov.my',
+        intentAt: '2026-05-01T00:00:00.000Z',
+      };
       expect(await ledger.recordIntent('cfssl', intent)).to.deep.equal({ attempts: 1 });
       expect(await ledger.recordIntent('cfssl', { ...intent, intentAt: '2026-05-01T01:00:00.000Z' })).to.deep.equal({ attempts: 2 });
       expect(await ledger.pendingIntents('cfssl')).to.deep.equal([{ ...intent, attempts: 2 }]);
       expect(await ledger.findByKey('cfssl', intent.key)).to.equal(undefined);
       const [row] = await ledger.list({ realm: 'cfssl' });
-      expect(row).to.deep.equal({ realm: 'cfssl', key: intent.key, caseId: 'SC-2026-000007', profile: 'server', subjectCn: intent.subjectCn, status: 'intent', intentAt: intent.intentAt, attempts: 2 });
+      expect(row).to.deep.equal({
+        realm: 'cfssl',
+        key: intent.key,
+        caseId: 'SC-2026-000007',
+        profile: 'server',
+        subjectCn: intent.subjectCn,
+        status: 'intent',
+        intentAt: intent.intentAt,
+        attempts: 2,
+      });
       const rec = issuedRecord(intent.key, { profile: 'server', subjectCn: intent.subjectCn });
       expect((await ledger.recordIssued('cfssl', rec)).won).to.equal(true);
       expect(await ledger.pendingIntents('cfssl')).to.deep.equal([]);
@@ -131,7 +158,11 @@ export function caLedgerContract(adapterName: string, factory: Factory<CaLedger>
 
     it('lists every key for operators: case, subject, profile, validity, status and revocation, oldest first', async () => {
       const a = issuedRecord('UC-2026-000010:issue', { issuedAt: '2026-05-01T00:00:00.000Z' });
-      const b = issuedRecord('run-1:TC-2026-000011:issue', { profile: 'training', subjectCn: 'Pelatih', issuedAt: '2026-05-02T00:00:00.000Z' });
+      const b = issuedRecord('run-1:TC-2026-000011:issue', {
+        profile: 'training',
+        subjectCn: 'Pelatih',
+        issuedAt: '2026-05-02T00:00:00.000Z',
+      });
       const c = issuedRecord('warm-up', { issuedAt: '2026-05-03T00:00:00.000Z' });
       for (const r of [c, b, a]) await ledger.recordIssued(r.profile === 'training' ? 'training' : 'user', r);
       await ledger.recordRevoked('user', { serial: a.serial, reason: 'cessationOfOperation', revokedAt: '2026-05-04T00:00:00.000Z' });
@@ -142,8 +173,18 @@ export function caLedgerContract(adapterName: string, factory: Factory<CaLedger>
         ['user', c.key, undefined, 'issued'],
       ]);
       expect(rows[0]).to.deep.equal({
-        realm: 'user', key: a.key, caseId: 'UC-2026-000010', profile: 'user', subjectCn: a.subjectCn, status: 'revoked', serial: a.serial,
-        notBefore: a.notBefore, notAfter: a.notAfter, issuedAt: a.issuedAt, attempts: 0, revocation: { reason: 'cessationOfOperation', at: '2026-05-04T00:00:00.000Z' },
+        realm: 'user',
+        key: a.key,
+        caseId: 'UC-2026-000010',
+        profile: 'user',
+        subjectCn: a.subjectCn,
+        status: 'revoked',
+        serial: a.serial,
+        notBefore: a.notBefore,
+        notAfter: a.notAfter,
+        issuedAt: a.issuedAt,
+        attempts: 0,
+        revocation: { reason: 'cessationOfOperation', at: '2026-05-04T00:00:00.000Z' },
       });
       expect((await ledger.list({ realm: 'user' })).map((r) => r.key)).to.deep.equal([a.key, c.key]);
       expect((await ledger.list({ limit: 1 })).map((r) => r.key)).to.deep.equal([a.key]);

@@ -57,7 +57,9 @@ describe('CaLedger on one embedded file shared by processes', function () {
     const count = 200;
     connect(); // creates the schema before the threads race on it
     // Each thread has its own connection, as a bot and a worker process would.
-    const modules = ['../../infra/store/embedded/db.ts', '../../infra/store/embedded/ca-ledger.ts'].map((m) => new URL(m, import.meta.url).href);
+    const modules = ['../../infra/store/embedded/db.ts', '../../infra/store/embedded/ca-ledger.ts'].map(
+      (m) => new URL(m, import.meta.url).href,
+    );
     const code = `
       import('node:worker_threads').then(async ({ workerData, parentPort }) => {
         const { tsImport } = await import('tsx/esm/api');
@@ -75,11 +77,14 @@ describe('CaLedger on one embedded file shared by processes', function () {
           parentPort.postMessage({ results });
         });
       });`;
-    const workers = ['a0', 'b0'].map((tag) => new Worker(code, { eval: true, workerData: { modules, parent: import.meta.url, file: join(dir, 'gpki.db'), count, tag } }));
-    const next = (w: Worker) => new Promise<{ results?: [string, boolean, string][] }>((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
-    });
+    const workers = ['a0', 'b0'].map(
+      (tag) => new Worker(code, { eval: true, workerData: { modules, parent: import.meta.url, file: join(dir, 'gpki.db'), count, tag } }),
+    );
+    const next = (w: Worker) =>
+      new Promise<{ results?: [string, boolean, string][] }>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
     try {
       await Promise.all(workers.map(next));
       const done = workers.map(next);
@@ -119,7 +124,9 @@ if (!uri) {
       await connection.close();
     });
     const dropPrefix = async (prefix: string) => {
-      const names = (await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith(prefix));
+      const names = (await connection.db!.listCollections({}, { nameOnly: true }).toArray())
+        .map((c) => c.name)
+        .filter((n) => n.startsWith(prefix));
       for (const name of names) await connection.db!.dropCollection(name);
       connection.deleteModel(new RegExp(`^${prefix}`));
     };

@@ -44,16 +44,29 @@ describe('EmbeddedCertificateAuthority checked by openssl', function () {
     const base = { validityDays: 365, subject: { commonName: 'x' } } as const;
     const requests: Record<keyof typeof certs, IssueRequest> = {
       user: {
-        ...base, key: 'UC-2026-000001:issue', profile: 'user',
-        subject: { commonName: 'Nurul Huda binti Ismail', email: 'nurul@mampu.gov.my', organization: 'MAMPU', organizationalUnit: 'Bahagian Keselamatan ICT' },
+        ...base,
+        key: 'UC-2026-000001:issue',
+        profile: 'user',
+        subject: {
+          commonName: 'Nurul Huda binti Ismail',
+          email: 'nurul@mampu.gov.my',
+          organization: 'MAMPU',
+          organizationalUnit: 'Bahagian Keselamatan ICT',
+        },
         csrPem: buildCsr(await rsaKeyPair(2048)),
       },
       training: {
-        ...base, key: 'TC-2026-000001:issue', profile: 'training', validityDays: 90,
+        ...base,
+        key: 'TC-2026-000001:issue',
+        profile: 'training',
+        validityDays: 90,
         subject: { commonName: 'Pelatih Satu', email: 'pelatih1@mampu.gov.my' },
       },
       server: {
-        ...base, key: 'SC-2026-000001:issue', profile: 'server', validityDays: 200,
+        ...base,
+        key: 'SC-2026-000001:issue',
+        profile: 'server',
+        validityDays: 200,
         subject: { commonName: 'eperolehan.gov.my', organization: 'Kementerian Kewangan' },
         dnsNames: ['eperolehan.gov.my', 'www.eperolehan.gov.my'],
         csrPem: buildCsr(await rsaKeyPair(2048), { commonName: 'eperolehan.gov.my' }),
@@ -103,7 +116,9 @@ describe('EmbeddedCertificateAuthority checked by openssl', function () {
     expect(user).to.match(/Extended Key Usage:\s+TLS Web Client Authentication, E-mail Protection/);
     expect(user).to.match(/Subject Alternative Name:\s+email:nurul@mampu\.gov\.my/);
     expect(user).to.match(/Basic Constraints: critical\s+CA:FALSE/);
-    expect(user).to.include('Subject: C = MY, O = MAMPU, OU = Bahagian Keselamatan ICT, CN = Nurul Huda binti Ismail, emailAddress = nurul@mampu.gov.my');
+    expect(user).to.include(
+      'Subject: C = MY, O = MAMPU, OU = Bahagian Keselamatan ICT, CN = Nurul Huda binti Ismail, emailAddress = nurul@mampu.gov.my',
+    );
     expect(user).to.match(/CRL Distribution Points:\s+Full Name:\s+URI:http:\/\/bot\.example\.gov\.my\/pki\/crl/);
     expect(user).to.match(/Subject Key Identifier/);
     expect(user).to.match(/Authority Key Identifier/);
@@ -166,8 +181,7 @@ describe('EmbeddedCertificateAuthority checked by openssl', function () {
     });
 
     it('makes certificate verification with CRL checking fail for revoked certificates only', async () => {
-      const check = (name: string): Promise<{ out: string; code: number }> =>
-        verify(name, '-crl_check', '-CRLfile', file('crl.pem'));
+      const check = (name: string): Promise<{ out: string; code: number }> => verify(name, '-crl_check', '-CRLfile', file('crl.pem'));
       const revoked = await check('user');
       expect(revoked.code).to.not.equal(0);
       expect(revoked.out).to.match(/certificate revoked/);
@@ -184,12 +198,16 @@ describe('EmbeddedCertificateAuthority checked by openssl', function () {
       expect((await openssl('req', '-in', file('good.csr'), '-verify', '-noout')).out).to.match(/verify OK/);
       // OpenSSL 3.0 exits 0 even when the self-signature fails, so read what it says.
       expect((await openssl('req', '-in', file('tampered.csr'), '-verify', '-noout')).out).to.match(/verify failure/);
-      const refused = await expectRefused(ca.issue({ key: 'UC-2026-000009:issue', profile: 'user', subject: { commonName: 'T' }, csrPem: tampered, validityDays: 30 }));
+      const refused = await expectRefused(
+        ca.issue({ key: 'UC-2026-000009:issue', profile: 'user', subject: { commonName: 'T' }, csrPem: tampered, validityDays: 30 }),
+      );
       expect(refused.details?.reason).to.equal('CSR_BAD_SIGNATURE');
       const small = buildCsr(await rsaKeyPair(1024));
       await writeFile(file('small.csr'), small);
       expect((await openssl('req', '-in', file('small.csr'), '-verify', '-noout')).out).to.match(/verify OK/);
-      const tooSmall = await expectRefused(ca.issue({ key: 'UC-2026-000010:issue', profile: 'user', subject: { commonName: 'T' }, csrPem: small, validityDays: 30 }));
+      const tooSmall = await expectRefused(
+        ca.issue({ key: 'UC-2026-000010:issue', profile: 'user', subject: { commonName: 'T' }, csrPem: small, validityDays: 30 }),
+      );
       expect(tooSmall.details?.reason).to.equal('KEY_TOO_SMALL');
     });
   });

@@ -21,7 +21,10 @@ import { rejection } from './rejection.js';
 const run = promisify(execFile);
 
 const request = (key: string): IssueRequest => ({
-  key, profile: 'user', subject: { commonName: 'Rahim bin Osman', email: 'rahim@jpa.gov.my', organization: 'JPA' }, validityDays: 365,
+  key,
+  profile: 'user',
+  subject: { commonName: 'Rahim bin Osman', email: 'rahim@jpa.gov.my', organization: 'JPA' },
+  validityDays: 365,
 });
 
 /** Revoked serials and reasons as `openssl crl -text` prints them. */
@@ -71,7 +74,7 @@ describe('one embedded CA across processes and hosts', function () {
     await rm(base, { recursive: true, force: true });
   });
 
-  it('B revokes what A issued, A\'s CRL lists it at once, and one key issued on both gives one certificate', async () => {
+  it("B revokes what A issued, A's CRL lists it at once, and one key issued on both gives one certificate", async () => {
     const a = instance(await freshCaDir());
     await a.ready();
     // B is another host: no local copy, so it takes the CA from the store and keeps it (0600 keys).
@@ -85,7 +88,9 @@ describe('one embedded CA across processes and hosts', function () {
     const issued = await a.issue(request('UC-2026-000001:issue'));
     const { revokedAt } = await b.revoke(issued.serial, 'keyCompromise');
     const text = await opensslCrl(await a.crlDer(), base);
-    expect(text).to.contain(`Serial Number: ${issued.serial.toUpperCase().padStart(32, '0')}`).and.contain('Key Compromise');
+    expect(text)
+      .to.contain(`Serial Number: ${issued.serial.toUpperCase().padStart(32, '0')}`)
+      .and.contain('Key Compromise');
     expect((await a.revoke(issued.serial, 'superseded')).revokedAt.getTime()).to.equal(revokedAt.getTime());
 
     const [onA, onB] = await Promise.all([a.issue(request('UC-2026-000002:issue')), b.issue(request('UC-2026-000002:issue'))]);
@@ -127,7 +132,8 @@ describe('one embedded CA across processes and hosts', function () {
     await writeFile(join(dataDir, '.ca-key-secret'), 'kept-secret-of-this-data-dir', { mode: 0o600 });
     await cp(await strangerCa(), join(dataDir, 'ca'), { recursive: true });
     const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -155,24 +161,33 @@ describe('one embedded CA across processes and hosts', function () {
 
   it('two processes starting at once on an empty DATA_DIR end with one CA', async () => {
     const caDir = join(base, 'ca');
-    const modules = ['../../infra/store/embedded/db.ts', '../../infra/store/embedded/ca-ledger.ts', '../../infra/ca/embedded-ca.ts'].map((m) => new URL(m, import.meta.url).href);
+    const modules = ['../../infra/store/embedded/db.ts', '../../infra/store/embedded/ca-ledger.ts', '../../infra/ca/embedded-ca.ts'].map(
+      (m) => new URL(m, import.meta.url).href,
+    );
     const code = `
       const [{ openEmbeddedDb }, { SqliteCaLedger }, { EmbeddedCertificateAuthority }] = await Promise.all(${JSON.stringify(modules)}.map((m) => import(m)));
       const ca = new EmbeddedCertificateAuthority({ dir: ${JSON.stringify(caDir)}, realm: 'user', keySecret: ${JSON.stringify(TEST_CA_KEY_SECRET)}, ledger: new SqliteCaLedger({ db: openEmbeddedDb(${JSON.stringify(dbFile)}) }) });
       process.stdout.write(JSON.stringify({ chain: await ca.caCertificatesPem() }));`;
-    const start = () => new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('exit', (status) => (status === 0 ? resolve((JSON.parse(out) as { chain: string }).chain) : reject(new Error(`child exited ${status}: ${err}`))));
-    });
+    const start = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.on('exit', (status) =>
+          status === 0 ? resolve((JSON.parse(out) as { chain: string }).chain) : reject(new Error(`child exited ${status}: ${err}`)),
+        );
+      });
     const [one, two] = await Promise.all([start(), start()]);
     expect(two).to.equal(one);
     const onDisk = `${await readFile(join(caDir, 'issuing.pem'), 'utf8')}${await readFile(join(caDir, 'root.pem'), 'utf8')}`;
     expect(onDisk).to.equal(one);
     const stored = JSON.parse((await peek().getMaterial('user'))!) as { rootPem: string };
-    expect(new X509Certificate(stored.rootPem).fingerprint256).to.equal(new X509Certificate(await readFile(join(caDir, 'root.pem'))).fingerprint256);
+    expect(new X509Certificate(stored.rootPem).fingerprint256).to.equal(
+      new X509Certificate(await readFile(join(caDir, 'root.pem'))).fingerprint256,
+    );
   });
 });

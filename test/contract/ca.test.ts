@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import type { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
 import type { IssueRequest } from '../../domain/ports/certificate-authority.js';
 import { caOn, caTemplate, freshCa, freshCaDir, removeDir, sqliteLedger } from '../support/embedded-ca.js';
-import {
-  buildCsr, ecKeyPair, parseCrl, rsaKeyPair, splitPem, tamperCsrSignature,
-} from '../support/pki.js';
+import { buildCsr, ecKeyPair, parseCrl, rsaKeyPair, splitPem, tamperCsrSignature } from '../support/pki.js';
 import { certificateAuthorityContract, expectRefused } from './certificate-authority.contract.js';
 
 const request = (key: string, overrides: Partial<IssueRequest> = {}): IssueRequest => ({
@@ -61,8 +59,7 @@ describe('EmbeddedCertificateAuthority', function () {
       for (const cert of [issuing!, root!]) {
         expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).to.equal(3072);
       }
-      const years = (c: X509Certificate): number =>
-        new Date(c.validTo).getUTCFullYear() - new Date(c.validFrom).getUTCFullYear();
+      const years = (c: X509Certificate): number => new Date(c.validTo).getUTCFullYear() - new Date(c.validFrom).getUTCFullYear();
       expect(years(root!)).to.equal(10);
       expect(years(issuing!)).to.equal(5);
       expect(root!.subject).to.include('O=MyGPKI Embedded CA');
@@ -108,7 +105,16 @@ describe('EmbeddedCertificateAuthority', function () {
       const revokedAt = '2026-05-02T03:04:05.000Z';
       await before.close();
       const entries = [
-        { t: 'issued', key: 'UC-2026-000102:issue', serial: issued.serial, profile: 'user', certPem: issued.certPem, notBefore: issued.notBefore.toISOString(), notAfter: issued.notAfter.toISOString(), at: '2026-05-01T00:00:00.000Z' },
+        {
+          t: 'issued',
+          key: 'UC-2026-000102:issue',
+          serial: issued.serial,
+          profile: 'user',
+          certPem: issued.certPem,
+          notBefore: issued.notBefore.toISOString(),
+          notAfter: issued.notAfter.toISOString(),
+          at: '2026-05-01T00:00:00.000Z',
+        },
         { t: 'revoked', serial: issued.serial, reason: 'keyCompromise', at: revokedAt },
         { t: 'crl', number: 41, at: '2026-05-02T03:04:06.000Z' },
       ];
@@ -123,7 +129,12 @@ describe('EmbeddedCertificateAuthority', function () {
         expect(crl.entries.map((e) => [e.serial.toLowerCase(), e.reasonCode])).to.deep.equal([[issued.serial, 1]]);
         expect((await readdir(dir)).filter((f) => f.startsWith('ledger'))).to.deep.equal(['ledger.jsonl.imported']);
         const [row] = await store.ledger.list();
-        expect(row).to.deep.include({ caseId: 'UC-2026-000102', subjectCn: 'Rahim bin Osman', status: 'revoked', issuedAt: '2026-05-01T00:00:00.000Z' });
+        expect(row).to.deep.include({
+          caseId: 'UC-2026-000102',
+          subjectCn: 'Rahim bin Osman',
+          status: 'revoked',
+          issuedAt: '2026-05-01T00:00:00.000Z',
+        });
       } finally {
         await ca.close();
         store.close();
@@ -137,9 +148,7 @@ describe('EmbeddedCertificateAuthority', function () {
       const store = sqliteLedger();
       const { ca, dir } = await freshCa({ ledger: store.ledger });
       try {
-        const results = await Promise.all(
-          Array.from({ length: 8 }, () => ca.issue(request('UC-2026-000201:issue'))),
-        );
+        const results = await Promise.all(Array.from({ length: 8 }, () => ca.issue(request('UC-2026-000201:issue'))));
         expect(new Set(results.map((r) => r.serial)).size).to.equal(1);
         expect((await store.ledger.list({ realm: 'user' })).map((r) => r.serial)).to.deep.equal([results[0]!.serial]);
       } finally {
@@ -166,12 +175,10 @@ describe('EmbeddedCertificateAuthority', function () {
       expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(1024)) })).to.equal('KEY_TOO_SMALL');
       expect(await reasonOf({ csrPem: tamperCsrSignature(buildCsr(await rsaKeyPair())) })).to.equal('CSR_BAD_SIGNATURE');
       // EC is accepted on P-256 and P-384 only (DOMAIN.md 4.4).
-      expect(await reasonOf({ csrPem: buildCsr(generateKeyPairSync('ec', { namedCurve: 'P-521' }), { algorithm: 'sha256-ecdsa' }) })).to.equal(
-        'UNSUPPORTED_KEY_TYPE',
-      );
-      expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(), { algorithm: 'sha1-rsa' }) })).to.equal(
-        'WEAK_SIGNATURE_HASH',
-      );
+      expect(
+        await reasonOf({ csrPem: buildCsr(generateKeyPairSync('ec', { namedCurve: 'P-521' }), { algorithm: 'sha256-ecdsa' }) }),
+      ).to.equal('UNSUPPORTED_KEY_TYPE');
+      expect(await reasonOf({ csrPem: buildCsr(await rsaKeyPair(), { algorithm: 'sha1-rsa' }) })).to.equal('WEAK_SIGNATURE_HASH');
       expect(await reasonOf({ csrPem: 'not a CSR' })).to.equal('CSR_UNPARSABLE');
     });
 

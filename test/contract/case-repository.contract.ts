@@ -54,13 +54,20 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
       expect(created.createdAt).to.equal('2026-03-01T02:00:00.000Z');
       expect(created.updatedAt).to.be.a('string');
       expect(created).to.deep.include({
-        kind: 'UC', status: 'SUBMITTED', applicantId: 'p-applicant', agencyId: 'KKM',
-        data: input.data, reason: 'because', certificateSerial: '0a1b', correction: input.correction, timeline: input.timeline,
+        kind: 'UC',
+        status: 'SUBMITTED',
+        applicantId: 'p-applicant',
+        agencyId: 'KKM',
+        data: input.data,
+        reason: 'because',
+        certificateSerial: '0a1b',
+        correction: input.correction,
+        timeline: input.timeline,
       });
       expect(await repo.get<Data>(created.id)).to.deep.equal(created);
     });
 
-    it('create without createdAt sets it (from the adapter\'s clock) and numbers the case in its year', async () => {
+    it("create without createdAt sets it (from the adapter's clock) and numbers the case in its year", async () => {
       const { createdAt: _omit, ...rest } = newCase();
       const created = await repo.create(rest);
       expect(Number.isNaN(Date.parse(created.createdAt))).to.equal(false);
@@ -86,7 +93,14 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
       for (const c of [inYear(2026), inYear(2026, 'SC'), inYear(2027), inYear(2026), inYear(2027, 'SC'), inYear(2026, 'AD')]) {
         ids.push((await repo.create(c)).id);
       }
-      expect(ids).to.deep.equal(['UC-2026-000001', 'SC-2026-000001', 'UC-2027-000001', 'UC-2026-000002', 'SC-2027-000001', 'AD-2026-000001']);
+      expect(ids).to.deep.equal([
+        'UC-2026-000001',
+        'SC-2026-000001',
+        'UC-2027-000001',
+        'UC-2026-000002',
+        'SC-2027-000001',
+        'AD-2026-000001',
+      ]);
     });
 
     it('get of an unknown id returns undefined', async () => {
@@ -117,9 +131,7 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
 
     it('of 10 concurrent updates from one version exactly one wins', async () => {
       const created = await repo.create(newCase());
-      const results = await Promise.allSettled(
-        Array.from({ length: 10 }, (_, i) => repo.update({ ...created, status: `S${i}` })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => repo.update({ ...created, status: `S${i}` })));
       const won = results.filter((r): r is PromiseFulfilledResult<Case<Data>> => r.status === 'fulfilled');
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(won).to.have.length(1);
@@ -130,13 +142,19 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
     });
 
     it('update of an unknown case throws CASE_NOT_FOUND and creates nothing', async () => {
-      const ghost: Case<Data> = { ...newCase(), id: 'UC-2026-000777', version: 1, createdAt: '2026-03-01T02:00:00.000Z', updatedAt: '2026-03-01T02:00:00.000Z' };
+      const ghost: Case<Data> = {
+        ...newCase(),
+        id: 'UC-2026-000777',
+        version: 1,
+        createdAt: '2026-03-01T02:00:00.000Z',
+        updatedAt: '2026-03-01T02:00:00.000Z',
+      };
       const err = await rejection(repo.update(ghost));
       expect(err.code).to.equal('CASE_NOT_FOUND');
       expect(await repo.get(ghost.id)).to.equal(undefined);
     });
 
-    it('listByApplicant returns only that applicant\'s cases, by case number ascending', async () => {
+    it("listByApplicant returns only that applicant's cases, by case number ascending", async () => {
       await repo.create(inYear(2027));
       await repo.create(inYear(2026, 'SC'));
       await repo.create(newCase({ applicantId: 'someone-else' }));
@@ -154,7 +172,12 @@ export function caseRepositoryContract(adapterName: string, factory: Factory<Cas
       await repo.create(newCase({ status: 'ISSUED' }));
       await repo.create(newCase({ kind: 'AD', status: 'PENDING_AP', agencyId: undefined }));
       const ids = async (s: string[], f?: { kind?: CaseKind; agencyId?: string }) => (await repo.listByStatus(s, f)).map((c) => c.id);
-      expect(await ids(['PENDING_AP', 'PENDING_VERIFIER'])).to.deep.equal(['AD-2026-000001', 'SC-2026-000001', 'UC-2026-000001', 'UC-2026-000002']);
+      expect(await ids(['PENDING_AP', 'PENDING_VERIFIER'])).to.deep.equal([
+        'AD-2026-000001',
+        'SC-2026-000001',
+        'UC-2026-000001',
+        'UC-2026-000002',
+      ]);
       expect(await ids(['PENDING_AP'], { kind: 'UC' })).to.deep.equal(['UC-2026-000001', 'UC-2026-000002']);
       expect(await ids(['PENDING_AP'], { agencyId: 'MAMPU' })).to.deep.equal(['UC-2026-000002']);
       expect(await ids(['PENDING_AP', 'ISSUED'], { kind: 'UC', agencyId: 'KKM' })).to.deep.equal(['UC-2026-000001', 'UC-2026-000003']);
@@ -177,7 +200,12 @@ export interface CasesAndAudit {
   audit: AuditLog;
 }
 
-const moved = (action: string, status?: string) => ({ at: '2026-03-02T00:00:00.000Z', actorId: 'p-ap', action, ...(status ? { data: { status } } : {}) });
+const moved = (action: string, status?: string) => ({
+  at: '2026-03-02T00:00:00.000Z',
+  actorId: 'p-ap',
+  action,
+  ...(status ? { data: { status } } : {}),
+});
 
 /** The combined write of CaseRepository.updateWithAudit: the case and its audit entry, both or neither. */
 export function caseAuditContract(adapterName: string, factory: Factory<CasesAndAudit>): void {
@@ -200,7 +228,10 @@ export function caseAuditContract(adapterName: string, factory: Factory<CasesAnd
       expect(updated.version).to.equal(2);
       expect(await cases.get(created.id)).to.deep.equal(updated);
       const chain = await audit.list(created.id);
-      expect(chain.map((e) => [e.seq, e.action, e.data])).to.deep.equal([[1, 'submitted', { status: 'SUBMITTED' }], [2, 'approved', { status: 'APPROVED' }]]);
+      expect(chain.map((e) => [e.seq, e.action, e.data])).to.deep.equal([
+        [1, 'submitted', { status: 'SUBMITTED' }],
+        [2, 'approved', { status: 'APPROVED' }],
+      ]);
       expect(chain[1]).to.deep.include({ caseId: created.id, actorId: 'p-ap', at: '2026-03-02T00:00:00.000Z', prevHash: submitted.hash });
       await audit.append({ caseId: created.id, ...moved('noted') });
       expect(verifyAuditChain(await audit.list(created.id))).to.deep.equal({ ok: true });
@@ -216,7 +247,13 @@ export function caseAuditContract(adapterName: string, factory: Factory<CasesAnd
     });
 
     it('an unknown case throws CASE_NOT_FOUND and appends nothing', async () => {
-      const ghost: Case<Data> = { ...newCase(), id: 'UC-2026-000777', version: 1, createdAt: '2026-03-01T02:00:00.000Z', updatedAt: '2026-03-01T02:00:00.000Z' };
+      const ghost: Case<Data> = {
+        ...newCase(),
+        id: 'UC-2026-000777',
+        version: 1,
+        createdAt: '2026-03-01T02:00:00.000Z',
+        updatedAt: '2026-03-01T02:00:00.000Z',
+      };
       expect((await rejection(cases.updateWithAudit(ghost, moved('approved')))).code).to.equal('CASE_NOT_FOUND');
       expect(await cases.get(ghost.id)).to.equal(undefined);
       expect(await audit.list(ghost.id)).to.deep.equal([]);
@@ -224,10 +261,14 @@ export function caseAuditContract(adapterName: string, factory: Factory<CasesAnd
 
     it('of 10 concurrent audited updates from one version exactly one is stored, with exactly one entry', async () => {
       const created = await cases.create(newCase());
-      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => cases.updateWithAudit({ ...created, status: `S${i}` }, moved(`decided-${i}`))));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => cases.updateWithAudit({ ...created, status: `S${i}` }, moved(`decided-${i}`))),
+      );
       const won = results.filter((r): r is PromiseFulfilledResult<Case<Data>> => r.status === 'fulfilled');
       expect(won).to.have.length(1);
-      expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { code?: string }).code)).to.deep.equal(Array(9).fill('CASE_STALE'));
+      expect(
+        results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { code?: string }).code),
+      ).to.deep.equal(Array(9).fill('CASE_STALE'));
       const chain = await audit.list(created.id);
       expect(chain.map((e) => e.action)).to.deep.equal([`decided-${won[0].value.status.slice(1)}`]);
       expect((await cases.get(created.id))?.version).to.equal(2);
@@ -244,7 +285,13 @@ export function caseAuditContract(adapterName: string, factory: Factory<CasesAnd
       await Promise.all(appends);
       const chain = await audit.list(created.id);
       expect(chain).to.have.length(10);
-      expect(chain.filter((e) => e.action.startsWith('step-')).map((e) => e.action)).to.deep.equal(['step-0', 'step-1', 'step-2', 'step-3', 'step-4']);
+      expect(chain.filter((e) => e.action.startsWith('step-')).map((e) => e.action)).to.deep.equal([
+        'step-0',
+        'step-1',
+        'step-2',
+        'step-3',
+        'step-4',
+      ]);
       expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });
     });
   });

@@ -63,7 +63,10 @@ function certificateJobSuite(name: string, openJobs: (file: string) => { jobs: J
       dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-certjobs-'));
       store = createEmbeddedStore({ file: path.join(dir, 'gpki.db'), filesDir: path.join(dir, 'files') });
       ({ jobs, cleanup } = openJobs(path.join(dir, 'gpki.db')));
-      const [{ ca }, { ca: trainingCa }] = await Promise.all([freshCa({ clock: () => clock.now() }), freshCa({ clock: () => clock.now() })]);
+      const [{ ca }, { ca: trainingCa }] = await Promise.all([
+        freshCa({ clock: () => clock.now() }),
+        freshCa({ clock: () => clock.now() }),
+      ]);
       cas = [ca, trainingCa];
       deps = {
         ...coreDepsOn(store, jobs, { ca, trainingCa, clock }),
@@ -82,11 +85,31 @@ function certificateJobSuite(name: string, openJobs: (file: string) => { jobs: J
     });
 
     async function userCert(notAfter: Date): Promise<CertificateRecord> {
-      const issued = await deps.ca.issue({ key: randomUUID(), profile: 'user', subject: { commonName: 'Aminah binti Hassan' }, validityDays: 365 });
-      const c = await store.cases.create({ kind: 'UC', status: 'DIKELUARKAN', applicantId: 'demo-applicant', agencyId: 'KKM', data: {}, timeline: [] });
+      const issued = await deps.ca.issue({
+        key: randomUUID(),
+        profile: 'user',
+        subject: { commonName: 'Aminah binti Hassan' },
+        validityDays: 365,
+      });
+      const c = await store.cases.create({
+        kind: 'UC',
+        status: 'DIKELUARKAN',
+        applicantId: 'demo-applicant',
+        agencyId: 'KKM',
+        data: {},
+        timeline: [],
+      });
       const cert: CertificateRecord = {
-        serial: issued.serial, ownerId: 'demo-applicant', caseId: c.id, profile: 'user', medium: 'token', subjectCommonName: 'Aminah binti Hassan',
-        notBefore: issued.notBefore.toISOString(), notAfter: notAfter.toISOString(), status: 'AKTIF', certPem: issued.certPem,
+        serial: issued.serial,
+        ownerId: 'demo-applicant',
+        caseId: c.id,
+        profile: 'user',
+        medium: 'token',
+        subjectCommonName: 'Aminah binti Hassan',
+        notBefore: issued.notBefore.toISOString(),
+        notAfter: notAfter.toISOString(),
+        status: 'AKTIF',
+        certPem: issued.certPem,
       };
       await store.certificates.save(cert);
       return cert;
@@ -99,7 +122,10 @@ function certificateJobSuite(name: string, openJobs: (file: string) => { jobs: J
       await waitFor('the revocation', async () => (await store.cases.get(id))?.status === 'SIJIL_DIBATALKAN', { timeoutMs: 15_000 });
       const crl = parseCrl(await deps.ca.crlDer());
       expect(crl.entries.map((e) => [e.serial.replace(/^0+/, '').toLowerCase(), e.reasonCode])).to.deep.include([cert.serial, 1]);
-      await waitFor('both notices', () => channel.types('demo-applicant').includes('certificateRevoked') && channel.types('demo-ap').includes('revocationInformed'));
+      await waitFor(
+        'both notices',
+        () => channel.types('demo-applicant').includes('certificateRevoked') && channel.types('demo-ap').includes('revocationInformed'),
+      );
     });
 
     it('issues a training certificate through ca/issue, delivers its link and schedules the expiry of its key', async () => {
@@ -142,7 +168,6 @@ certificateJobSuite('the in-process runner', (file) => {
   return { jobs, cleanup: async () => undefined };
 });
 
-
 if (await redisReachable()) {
   certificateJobSuite('BullMQ', () => {
     const prefix = `gpki-test-certjobs-${randomUUID().slice(0, 8)}`;
@@ -163,7 +188,10 @@ if (await redisReachable()) {
   });
 } else {
   describe('certificate jobs on BullMQ', () => {
-    if (inCi()) it('Redis is reachable', () => { throw new Error(`Redis is required in CI (CI=true) but does not answer at ${REDIS_URL}`); });
+    if (inCi())
+      it('Redis is reachable', () => {
+        throw new Error(`Redis is required in CI (CI=true) but does not answer at ${REDIS_URL}`);
+      });
     else it(`SKIPPED: Redis not reachable at ${REDIS_URL}`);
   });
 }

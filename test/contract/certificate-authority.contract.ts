@@ -5,12 +5,8 @@
 import { expect } from 'chai';
 import { X509Certificate, randomBytes, randomUUID } from 'node:crypto';
 import { PermanentError } from '../../domain/errors.js';
-import type {
-  CertificateAuthority, IssueRequest,
-} from '../../domain/ports/certificate-authority.js';
-import {
-  buildCsr, crlSignedBy, parseCrl, rsaKeyPair, splitPem, tamperCsrSignature,
-} from '../support/pki.js';
+import type { CertificateAuthority, IssueRequest } from '../../domain/ports/certificate-authority.js';
+import { buildCsr, crlSignedBy, parseCrl, rsaKeyPair, splitPem, tamperCsrSignature } from '../support/pki.js';
 import type { Factory, Fixture } from './harness.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -114,9 +110,7 @@ export function certificateAuthorityContract(adapterName: string, factory: Facto
     });
 
     it('refuses a server certificate without DNS names', async () => {
-      await expectRefused(
-        ca.issue({ key: key(), profile: 'server', subject: { commonName: 'x.gov.my' }, validityDays: 90 }),
-      );
+      await expectRefused(ca.issue({ key: key(), profile: 'server', subject: { commonName: 'x.gov.my' }, validityDays: 90 }));
     });
 
     it('marks a training certificate as test-only in its subject', async () => {

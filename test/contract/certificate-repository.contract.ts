@@ -34,7 +34,11 @@ export function certificateRepositoryContract(adapterName: string, factory: Fact
     });
 
     it('save then get returns the record with every field', async () => {
-      const c = cert('0a1b2c', { medium: 'token', revocation: { reason: 'keyCompromise', at: '2026-05-01T00:00:00.000Z' }, status: 'DIBATALKAN' });
+      const c = cert('0a1b2c', {
+        medium: 'token',
+        revocation: { reason: 'keyCompromise', at: '2026-05-01T00:00:00.000Z' },
+        status: 'DIBATALKAN',
+      });
       await repo.save(c);
       expect(await repo.get('0a1b2c')).to.deep.equal(c);
     });
@@ -54,7 +58,7 @@ export function certificateRepositoryContract(adapterName: string, factory: Fact
       expect(serials(await repo.listExpiringBetween(new Date('2000-01-01'), new Date('2100-01-01')))).to.deep.equal(['aa']);
     });
 
-    it('listByOwner returns only the owner\'s certificates, by notAfter ascending', async () => {
+    it("listByOwner returns only the owner's certificates, by notAfter ascending", async () => {
       // Serials in the opposite order to the dates, so sorting by serial cannot pass.
       await repo.save(cert('a1', { notAfter: '2028-03-01T00:00:00.000Z' }));
       await repo.save(cert('c3', { notAfter: '2026-09-01T00:00:00.000Z' }));

@@ -86,10 +86,17 @@ export function conversationLockContract(adapterName: string, factory: LockFacto
     it('lets every waiter of two instances in within its bounded wait (no starvation)', async () => {
       const holds: number[] = [];
       const results = await Promise.allSettled(
-        Array.from({ length: 10 }, (_, i) => runExclusive(i % 2 ? peer : lock, key, async () => {
-          holds.push(i);
-          await sleep(20);
-        }, { waitMs: 5000 })),
+        Array.from({ length: 10 }, (_, i) =>
+          runExclusive(
+            i % 2 ? peer : lock,
+            key,
+            async () => {
+              holds.push(i);
+              await sleep(20);
+            },
+            { waitMs: 5000 },
+          ),
+        ),
       );
       expect(results.filter((r) => r.status === 'rejected')).to.deep.equal([]);
       expect([...holds].sort((x, y) => x - y)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -145,13 +152,18 @@ export function conversationLockContract(adapterName: string, factory: LockFacto
 
     it('runExclusive renews while long work runs and releases when it throws', async () => {
       const failed = await rejection(
-        runExclusive(lock, key, async () => {
-          await sleep(700);
-          // Still ours after twice the lease: a peer cannot get in.
-          const err = await rejection(peer.acquire(key, { waitMs: 50 }));
-          expect(err.code).to.equal('INFRA_UNAVAILABLE');
-          throw new Error('the turn failed');
-        }, { leaseMs: 300 }),
+        runExclusive(
+          lock,
+          key,
+          async () => {
+            await sleep(700);
+            // Still ours after twice the lease: a peer cannot get in.
+            const err = await rejection(peer.acquire(key, { waitMs: 50 }));
+            expect(err.code).to.equal('INFRA_UNAVAILABLE');
+            throw new Error('the turn failed');
+          },
+          { leaseMs: 300 },
+        ),
       );
       expect(failed.message).to.equal('the turn failed');
       const next = await peer.acquire(key, { waitMs: 200 });

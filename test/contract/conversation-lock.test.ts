@@ -5,7 +5,7 @@ import { MemoryConversationLock } from '../../infra/lock/memory.js';
 import { RedisConversationLock } from '../../infra/lock/redis.js';
 import { deleteKeys, REDIS_URL, redisReachable } from '../support/redis.js';
 import { conversationLockContract, type LockFactory } from './conversation-lock.contract.js';
-import { describeOnRedis, inCi } from './harness.js';
+import { describeOnRedis } from './harness.js';
 import { rejection } from './rejection.js';
 
 const memoryFactory: LockFactory = async () => {

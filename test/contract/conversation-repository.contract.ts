@@ -106,7 +106,10 @@ export function conversationRepositoryContract(adapterName: string, factory: Fac
     it('concurrent takePending calls hand each message out at most once', async () => {
       for (let i = 0; i < 10; i++) await repo.addPending(pending(`m${i}`, `2026-03-01T00:00:0${i}.000Z`));
       const takes = await Promise.all(Array.from({ length: 5 }, () => repo.takePending('p1')));
-      const ids = takes.flat().map((m) => m.id).sort();
+      const ids = takes
+        .flat()
+        .map((m) => m.id)
+        .sort();
       expect(ids).to.deep.equal(Array.from({ length: 10 }, (_, i) => `m${i}`));
     });
 
@@ -129,7 +132,8 @@ export function conversationRepositoryContract(adapterName: string, factory: Fac
 
       expect(await repo.pruneBefore(cutoff)).to.deep.equal({ conversations: 2, pending: 2 });
       for (const gone of ['p1-old', 'p1-older']) expect(await repo.get(gone), gone).to.equal(undefined);
-      for (const kept of ['p1-latest', 'p2-only', 'p3-held', 'p3-latest', 'p4-edge', 'p4-latest']) expect(await repo.get(kept), kept).to.not.equal(undefined);
+      for (const kept of ['p1-latest', 'p2-only', 'p3-held', 'p3-latest', 'p4-edge', 'p4-latest'])
+        expect(await repo.get(kept), kept).to.not.equal(undefined);
       expect((await repo.latestForPerson('p1'))?.conversationId).to.equal('p1-latest');
       expect(await repo.takePending('p1')).to.deep.equal([pending('m-new', '2026-04-02T00:00:00.000Z')]);
       expect(await repo.takePending('p2')).to.deep.equal([]);

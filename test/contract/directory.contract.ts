@@ -24,7 +24,14 @@ export function directoryContract(adapterName: string, factory: Factory<Director
     });
 
     it('upsertPerson then getPerson returns every field; unknown ids give undefined', async () => {
-      const p = person('p1', { roles: ['USER', 'AP'], locale: 'en', identities: [{ channelId: 'msteams', userId: 'aad-1' }, { channelId: '*', userId: 'p1' }] });
+      const p = person('p1', {
+        roles: ['USER', 'AP'],
+        locale: 'en',
+        identities: [
+          { channelId: 'msteams', userId: 'aad-1' },
+          { channelId: '*', userId: 'p1' },
+        ],
+      });
       await dir.upsertPerson(p);
       expect(await dir.getPerson('p1')).to.deep.equal(p);
       expect(await dir.getPerson('p2')).to.equal(undefined);
@@ -98,7 +105,9 @@ export function directoryContract(adapterName: string, factory: Factory<Director
       await dir.upsertPerson(person('teams-user', { identities: [{ channelId: 'msteams', userId: 'u-1' }] }));
       expect((await dir.findByIdentity({ channelId: 'msteams', userId: 'u-1' }))?.id).to.equal('teams-user');
       expect((await dir.findByIdentity({ channelId: 'webchat', userId: 'u-1' }))?.id).to.equal('seeded');
-      expect((await dir.findByIdentity({ channelId: 'emulator', userId: 'u-1' }))?.identities).to.deep.equal([{ channelId: '*', userId: 'u-1' }]);
+      expect((await dir.findByIdentity({ channelId: 'emulator', userId: 'u-1' }))?.identities).to.deep.equal([
+        { channelId: '*', userId: 'u-1' },
+      ]);
       expect(await dir.findByIdentity({ channelId: 'msteams', userId: 'u-2' })).to.equal(undefined);
       // `*` is a fallback for the user id, not a wildcard for the channel of another id.
       expect(await dir.findByIdentity({ channelId: 'msteams', userId: 'seeded' })).to.equal(undefined);
@@ -116,7 +125,9 @@ export function directoryContract(adapterName: string, factory: Factory<Director
 
     it('findOrRegister returns whom findByIdentity finds (a seeded `*` identity too) and stores nothing', async () => {
       await dir.upsertPerson(person('seeded', { identities: [{ channelId: '*', userId: 'demo-1' }] }));
-      expect((await dir.findOrRegister({ channelId: 'webchat', userId: 'demo-1' }, { id: 'u-9', name: 'X', roles: ['USER'] })).id).to.equal('seeded');
+      expect((await dir.findOrRegister({ channelId: 'webchat', userId: 'demo-1' }, { id: 'u-9', name: 'X', roles: ['USER'] })).id).to.equal(
+        'seeded',
+      );
       expect(await dir.getPerson('u-9')).to.equal(undefined);
     });
 
@@ -135,7 +146,9 @@ export function directoryContract(adapterName: string, factory: Factory<Director
 
     it('findOrRegister never replaces an existing person with the draft id', async () => {
       await dir.upsertPerson(person('p1', { roles: ['USER', 'AP'] }));
-      const err = await rejection(dir.findOrRegister({ channelId: 'webchat', userId: 'w-77' }, { id: 'p1', name: 'Impostor', roles: ['USER'] }));
+      const err = await rejection(
+        dir.findOrRegister({ channelId: 'webchat', userId: 'w-77' }, { id: 'p1', name: 'Impostor', roles: ['USER'] }),
+      );
       expect(err.code).to.equal('DUPLICATE_KEY');
       expect(await dir.getPerson('p1')).to.deep.equal(person('p1', { roles: ['USER', 'AP'] }));
       expect(await dir.findByIdentity({ channelId: 'webchat', userId: 'w-77' })).to.equal(undefined);
@@ -154,12 +167,15 @@ export function directoryContract(adapterName: string, factory: Factory<Director
       expect((await dir.listAgencies()).map((a) => a.id)).to.deep.equal(['JPN', 'KKM', 'MAMPU']);
     });
 
-    it("agencies: the state (for the working-day calendar) round-trips, and a replacement without one drops it", async () => {
+    it('agencies: the state (for the working-day calendar) round-trips, and a replacement without one drops it', async () => {
       const kedah: Agency = { id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', state: 'KEDAH' };
       await dir.upsertAgency(kedah);
       await dir.upsertAgency({ id: 'KKM', name: 'Kementerian Kesihatan Malaysia', state: 'PUTRAJAYA' });
       expect(await dir.getAgency('JKNKDH')).to.deep.equal(kedah);
-      expect((await dir.listAgencies()).map((a) => [a.id, a.state])).to.deep.equal([['JKNKDH', 'KEDAH'], ['KKM', 'PUTRAJAYA']]);
+      expect((await dir.listAgencies()).map((a) => [a.id, a.state])).to.deep.equal([
+        ['JKNKDH', 'KEDAH'],
+        ['KKM', 'PUTRAJAYA'],
+      ]);
       await dir.upsertAgency({ id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', state: 'PERLIS' });
       expect((await dir.getAgency('JKNKDH'))?.state).to.equal('PERLIS');
       await dir.upsertAgency({ id: 'KKM', name: 'Kementerian Kesihatan Malaysia' });

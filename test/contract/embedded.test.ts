@@ -58,27 +58,81 @@ function embedded<T>(pick: (s: EmbeddedStore) => T): Factory<T> {
   };
 }
 
-caseRepositoryContract('embedded', embedded((s) => s.cases));
-caseAuditContract('embedded', embedded((s) => ({ cases: s.cases, audit: s.audit })));
-certificateRepositoryContract('embedded', embedded((s) => s.certificates));
-directoryContract('embedded', embedded((s) => s.directory));
-conversationRepositoryContract('embedded', embedded((s) => s.conversations));
-auditLogContract('embedded', embedded((s) => s.audit));
-auditCheckpointsContract('embedded', embedded((s) => s.auditCheckpoints));
-fileStoreContract('embedded', embedded((s) => s.files));
-storageContract('embedded', embedded((s) => s.storage));
+caseRepositoryContract(
+  'embedded',
+  embedded((s) => s.cases),
+);
+caseAuditContract(
+  'embedded',
+  embedded((s) => ({ cases: s.cases, audit: s.audit })),
+);
+certificateRepositoryContract(
+  'embedded',
+  embedded((s) => s.certificates),
+);
+directoryContract(
+  'embedded',
+  embedded((s) => s.directory),
+);
+conversationRepositoryContract(
+  'embedded',
+  embedded((s) => s.conversations),
+);
+auditLogContract(
+  'embedded',
+  embedded((s) => s.audit),
+);
+auditCheckpointsContract(
+  'embedded',
+  embedded((s) => s.auditCheckpoints),
+);
+fileStoreContract(
+  'embedded',
+  embedded((s) => s.files),
+);
+storageContract(
+  'embedded',
+  embedded((s) => s.storage),
+);
 botStateRetentionContract('embedded', async (clock) => tempStore(clock).then((t) => ({ subject: t.store.storage, close: t.close })));
 activityLogContract('embedded', (clock) => embedded((s) => new SqliteActivityLog({ db: s.db, clock }))());
-transcriptsContract('embedded', embedded((s) => new SqliteTranscripts({ db: s.db })));
-handoffRepositoryContract('embedded', embedded((s) => new SqliteHandoffRepository({ db: s.db })));
-agentCredentialsContract('embedded', embedded((s) => new SqliteAgentCredentials({ db: s.db })));
-rateLimitsContract('embedded', embedded((s) => new SqliteRateLimits({ db: s.db })));
-agentSessionsContract('embedded', embedded((s) => new SqliteAgentSessions({ db: s.db })));
-savedRepliesContract('embedded', embedded((s) => new SqliteSavedReplies({ db: s.db })));
-keyFingerprintsContract('embedded', embedded((s) => s.keyFingerprints));
+transcriptsContract(
+  'embedded',
+  embedded((s) => new SqliteTranscripts({ db: s.db })),
+);
+handoffRepositoryContract(
+  'embedded',
+  embedded((s) => new SqliteHandoffRepository({ db: s.db })),
+);
+agentCredentialsContract(
+  'embedded',
+  embedded((s) => new SqliteAgentCredentials({ db: s.db })),
+);
+rateLimitsContract(
+  'embedded',
+  embedded((s) => new SqliteRateLimits({ db: s.db })),
+);
+agentSessionsContract(
+  'embedded',
+  embedded((s) => new SqliteAgentSessions({ db: s.db })),
+);
+savedRepliesContract(
+  'embedded',
+  embedded((s) => new SqliteSavedReplies({ db: s.db })),
+);
+keyFingerprintsContract(
+  'embedded',
+  embedded((s) => s.keyFingerprints),
+);
 
 const newCase = (over: Partial<NewCase> = {}): NewCase => ({
-  kind: 'UC', status: 'SUBMITTED', applicantId: 'p1', data: { n: 1 }, timeline: [], createdAt: '2026-05-01T00:00:00.000Z', ...over,
+  kind: 'UC',
+  status: 'SUBMITTED',
+  applicantId: 'p1',
+  data: { n: 1 },
+  timeline: [],
+  createdAt: '2026-05-01T00:00:00.000Z',
+  ...over,
 });
 
 describe('embedded store (beyond the contracts)', () => {
@@ -124,14 +178,15 @@ describe('embedded store (beyond the contracts)', () => {
       await t.store.audit.append({ caseId: 'UC-2026-000001', at: '2026-05-01T00:00:00.000Z', actorId: 'p-ap', action, data: { action } });
     }
     expect(verifyAuditChain(await t.store.audit.list('UC-2026-000001'))).to.deep.equal({ ok: true });
-    t.store.db.prepare("UPDATE audit_log SET data = '{\"action\":\"rejected\"}' WHERE case_id = ? AND seq = 2").run('UC-2026-000001');
+    t.store.db.prepare('UPDATE audit_log SET data = \'{"action":"rejected"}\' WHERE case_id = ? AND seq = 2').run('UC-2026-000001');
     expect(verifyAuditChain(await t.store.audit.list('UC-2026-000001'))).to.deep.equal({ ok: false, brokenAt: 2 });
   });
 
   it('refuses a second audit row with the same (case, seq) at the database level', async () => {
     t = await tempStore();
     await t.store.audit.append({ caseId: 'UC-2026-000001', at: '2026-05-01T00:00:00.000Z', actorId: 'p', action: 'a' });
-    const insert = () => t.store.db.prepare("INSERT INTO audit_log SELECT case_id, seq, at, actor_id, 'x', data, prev_hash, hash FROM audit_log").run();
+    const insert = () =>
+      t.store.db.prepare("INSERT INTO audit_log SELECT case_id, seq, at, actor_id, 'x', data, prev_hash, hash FROM audit_log").run();
     expect(insert).to.throw(/UNIQUE/);
   });
 
@@ -177,7 +232,9 @@ describe('embedded store (beyond the contracts)', () => {
     expect(await b.createConversation({ conversationId: 'c1', userId: 'u2', createdAt: '2026-05-01T00:00:00.000Z' })).to.equal(false);
     const marks = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append('c1', { i })));
     expect(marks.map((m) => m?.watermark).sort((x, y) => x! - y!)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect((await a.listAfter('c1', 0, 100)).map((e) => e.watermark)).to.deep.equal((await b.listAfter('c1', 0, 100)).map((e) => e.watermark));
+    expect((await a.listAfter('c1', 0, 100)).map((e) => e.watermark)).to.deep.equal(
+      (await b.listAfter('c1', 0, 100)).map((e) => e.watermark),
+    );
   });
 
   it('4 threads with their own connections get unique gap-free numbers, one audit chain, one person per identity', async () => {
@@ -187,13 +244,21 @@ describe('embedded store (beyond the contracts)', () => {
     // file through tsx.
     const script = new URL('./embedded-writer.worker.ts', import.meta.url).href;
     const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`;
-    const workerData = { file: join(t.dir, 'store.db'), filesDir: join(t.dir, 'files'), count: 100, sharedCaseId: shared.id, identities: 10 };
+    const workerData = {
+      file: join(t.dir, 'store.db'),
+      filesDir: join(t.dir, 'files'),
+      count: 100,
+      sharedCaseId: shared.id,
+      identities: 10,
+    };
     const workers = Array.from({ length: 4 }, () => new Worker(bootstrap, { eval: true, workerData }));
     const next = (w: Worker) =>
-      new Promise<{ ready?: true; ids?: string[]; people?: Record<string, string>; updates?: number; error?: string }>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-      });
+      new Promise<{ ready?: true; ids?: string[]; people?: Record<string, string>; updates?: number; error?: string }>(
+        (resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        },
+      );
     try {
       await Promise.all(workers.map(next));
       const results = workers.map(next);
@@ -261,16 +326,28 @@ describe('directory seed (embedded)', () => {
   it('loads the demo directory: 2 agencies, 6 people, found by their * identity', async () => {
     const { directory } = t.store;
     expect(await loadDirectorySeed(directory, demo)).to.deep.equal({ agencies: 2, people: 6 });
-    expect((await directory.listAgencies()).map((a) => [a.id, a.lead === true])).to.deep.equal([['KKM', false], ['MAMPU', true]]);
+    expect((await directory.listAgencies()).map((a) => [a.id, a.lead === true])).to.deep.equal([
+      ['KKM', false],
+      ['MAMPU', true],
+    ]);
     const ap = await directory.findByIdentity({ channelId: 'webchat', userId: 'demo-ap' });
     expect(ap).to.deep.equal({
-      id: 'demo-ap', name: 'Rahman bin Ali', email: 'rahman.ali@moh.gov.my', agencyId: 'KKM',
+      id: 'demo-ap',
+      name: 'Rahman bin Ali',
+      email: 'rahman.ali@moh.gov.my',
+      agencyId: 'KKM',
       // No locale: the demo people have not chosen a language (the page's, else Malay, applies).
-      roles: ['USER', 'AP'], identities: [{ channelId: '*', userId: 'demo-ap' }],
+      roles: ['USER', 'AP'],
+      identities: [{ channelId: '*', userId: 'demo-ap' }],
     });
-    expect((await directory.listByRole('USER')).map((p) => p.id)).to.deep.equal(
-      ['demo-agent', 'demo-ap', 'demo-applicant', 'demo-lead', 'demo-tech', 'demo-verifier'],
-    );
+    expect((await directory.listByRole('USER')).map((p) => p.id)).to.deep.equal([
+      'demo-agent',
+      'demo-ap',
+      'demo-applicant',
+      'demo-lead',
+      'demo-tech',
+      'demo-verifier',
+    ]);
     expect((await directory.listByRole('VERIFYING_OFFICER', 'KKM')).map((p) => p.name)).to.deep.equal(['Siti Nurhaliza binti Omar']);
     expect((await directory.listByRole('LEAD_AGENCY', 'MAMPU')).map((p) => p.id)).to.deep.equal(['demo-lead']);
     expect((await directory.findByEmail('NURUL.HUDA@MAMPU.GOV.MY'))?.id).to.equal('demo-agent');
@@ -286,7 +363,10 @@ describe('directory seed (embedded)', () => {
     await directory.upsertPerson({ ...(await directory.getPerson('demo-ap'))!, locale: 'en' });
     await loadDirectorySeed(directory, demo);
     const ap = await directory.getPerson('demo-ap');
-    expect(ap?.identities).to.deep.equal([{ channelId: '*', userId: 'demo-ap' }, { channelId: 'msteams', userId: 'aad-42' }]);
+    expect(ap?.identities).to.deep.equal([
+      { channelId: '*', userId: 'demo-ap' },
+      { channelId: 'msteams', userId: 'aad-42' },
+    ]);
     expect(ap?.locale).to.equal('en');
   });
 
@@ -303,7 +383,9 @@ describe('directory seed (embedded)', () => {
     const seed = (people: unknown[]) => ({ agencies: [{ id: 'KKM', name: 'Kementerian Kesihatan Malaysia' }], people });
     const p = (id: string, over: Record<string, unknown> = {}) => ({ id, name: id, roles: ['USER'], identities: [], ...over });
     const messageOf = async (json: unknown) => (await rejection(loadDirectorySeed(t.store.directory, json))).message;
-    expect(await messageOf(seed([p('a', { role: 'AP' })]))).to.contain('people[0]').and.contain('role');
+    expect(await messageOf(seed([p('a', { role: 'AP' })])))
+      .to.contain('people[0]')
+      .and.contain('role');
     expect(await messageOf(seed([p('a'), p('a')]))).to.contain('people[1]');
     expect(await messageOf(seed([p('a', { agencyId: 'JPN' })]))).to.contain('people[0].agencyId');
     expect(await messageOf(seed([p('a', { email: 'not-an-email' })]))).to.contain('people[0].email');

@@ -38,7 +38,12 @@ export function eventBusContract(adapterName: string, factory: EventBusFactory):
       const b = inbox();
       await bus.subscribe('relay:conv-1', a.handler);
       await bus.subscribe('relay:conv-1', b.handler);
-      const message = { conversationId: 'conv-1', text: 'Selamat pagi, boleh saya bantu? ✓', n: 0, nested: { list: [1, 'dua', null, true] } };
+      const message = {
+        conversationId: 'conv-1',
+        text: 'Selamat pagi, boleh saya bantu? ✓',
+        n: 0,
+        nested: { list: [1, 'dua', null, true] },
+      };
       await bus.publish('relay:conv-1', message);
       await waitFor('both subscribers to receive it', () => a.got.length === 1 && b.got.length === 1);
       expect(a.got).to.deep.equal([message]);

@@ -69,9 +69,27 @@ export function fileStoreContract(adapterName: string, factory: Factory<FileStor
 
     it('keeps an expiry with the file; pruneExpired removes exactly the files at or past it, once', async () => {
       const bytes = Buffer.from('x');
-      const gone = await files.put({ ownerId: 'p1', name: 'old.png', contentType: 'image/png', bytes, expiresAt: '2026-01-10T00:00:00.000Z' });
-      const edge = await files.put({ ownerId: 'p1', name: 'edge.png', contentType: 'image/png', bytes, expiresAt: '2026-01-15T00:00:00.000Z' });
-      const later = await files.put({ ownerId: 'p1', name: 'later.png', contentType: 'image/png', bytes, expiresAt: '2026-02-01T00:00:00.000Z' });
+      const gone = await files.put({
+        ownerId: 'p1',
+        name: 'old.png',
+        contentType: 'image/png',
+        bytes,
+        expiresAt: '2026-01-10T00:00:00.000Z',
+      });
+      const edge = await files.put({
+        ownerId: 'p1',
+        name: 'edge.png',
+        contentType: 'image/png',
+        bytes,
+        expiresAt: '2026-01-15T00:00:00.000Z',
+      });
+      const later = await files.put({
+        ownerId: 'p1',
+        name: 'later.png',
+        contentType: 'image/png',
+        bytes,
+        expiresAt: '2026-02-01T00:00:00.000Z',
+      });
       const kept = await files.put({ ownerId: 'p1', name: 'kept.png', contentType: 'image/png', bytes });
       expect(gone.expiresAt).to.equal('2026-01-10T00:00:00.000Z');
       expect(kept.expiresAt).to.equal(undefined);

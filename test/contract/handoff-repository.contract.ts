@@ -3,7 +3,12 @@ import type { AgentCredentials, HandoffRepository, NewHandoff } from '../../doma
 import type { Factory, Fixture } from './harness.js';
 
 const entry = (conversationId: string, queuedAt: string, over: Partial<NewHandoff> = {}): NewHandoff => ({
-  conversationId, channelId: 'webchat', personId: `p-${conversationId}`, reason: 'request', queuedAt, ...over,
+  conversationId,
+  channelId: 'webchat',
+  personId: `p-${conversationId}`,
+  reason: 'request',
+  queuedAt,
+  ...over,
 });
 
 /** The HandoffRepository promises (domain/ports/handoff-repository.ts), for every adapter. */
@@ -20,7 +25,16 @@ export function handoffRepositoryContract(name: string, make: Factory<HandoffRep
     it('enqueues once: a second enqueue of an open conversation returns it unchanged', async () => {
       const first = await f.subject.enqueue(entry('c1', '2026-05-01T01:00:00.000Z', { caseId: 'UC-2026-000001' }));
       expect(first.created).to.equal(true);
-      expect(first.record).to.deep.equal({ conversationId: 'c1', channelId: 'webchat', personId: 'p-c1', reason: 'request', queuedAt: '2026-05-01T01:00:00.000Z', status: 'waiting', caseId: 'UC-2026-000001', notes: [] });
+      expect(first.record).to.deep.equal({
+        conversationId: 'c1',
+        channelId: 'webchat',
+        personId: 'p-c1',
+        reason: 'request',
+        queuedAt: '2026-05-01T01:00:00.000Z',
+        status: 'waiting',
+        caseId: 'UC-2026-000001',
+        notes: [],
+      });
       const again = await f.subject.enqueue(entry('c1', '2026-05-01T02:00:00.000Z', { reason: 'error' }));
       expect(again).to.deep.equal({ record: first.record, created: false });
       expect(await f.subject.get('c1')).to.deep.equal(first.record);
@@ -33,7 +47,10 @@ export function handoffRepositoryContract(name: string, make: Factory<HandoffRep
       await f.subject.enqueue(entry('gone', '2026-05-01T02:00:00.000Z'));
       await f.subject.take('late', 'agent-1', '2026-05-01T03:30:00.000Z');
       await f.subject.close('gone', { outcome: 'timeout', at: '2026-05-01T04:00:00.000Z' });
-      expect((await f.subject.listOpen()).map((r) => [r.conversationId, r.status])).to.deep.equal([['early', 'waiting'], ['late', 'taken']]);
+      expect((await f.subject.listOpen()).map((r) => [r.conversationId, r.status])).to.deep.equal([
+        ['early', 'waiting'],
+        ['late', 'taken'],
+      ]);
     });
 
     it('gives a waiting conversation to exactly one of many concurrent takers', async () => {
@@ -54,13 +71,20 @@ export function handoffRepositoryContract(name: string, make: Factory<HandoffRep
       await f.subject.take('c1', 'agent-1', '2026-05-01T01:02:00.000Z');
       expect(await f.subject.close('c1', { outcome: 'timeout', at: '2026-05-01T01:03:00.000Z' })).to.equal(undefined);
       expect(await f.subject.close('c1', { agentId: 'agent-2', outcome: 'end', at: '2026-05-01T01:03:00.000Z' })).to.equal(undefined);
-      expect(await f.subject.addNote('c1', { at: '2026-05-01T01:03:30.000Z', agentId: 'agent-1', text: 'e-mel dibetulkan' })).to.equal(true);
+      expect(await f.subject.addNote('c1', { at: '2026-05-01T01:03:30.000Z', agentId: 'agent-1', text: 'e-mel dibetulkan' })).to.equal(
+        true,
+      );
       const closed = await f.subject.close('c1', { agentId: 'agent-1', outcome: 'handback', at: '2026-05-01T01:04:00.000Z' });
       expect(closed).to.deep.include({ status: 'closed', outcome: 'handback', closedAt: '2026-05-01T01:04:00.000Z', agentId: 'agent-1' });
       const again = await f.subject.enqueue(entry('c1', '2026-05-01T02:00:00.000Z', { reason: 'misunderstood' }));
       expect(again.created).to.equal(true);
       expect(again.record).to.deep.equal({
-        conversationId: 'c1', channelId: 'webchat', personId: 'p-c1', reason: 'misunderstood', queuedAt: '2026-05-01T02:00:00.000Z', status: 'waiting',
+        conversationId: 'c1',
+        channelId: 'webchat',
+        personId: 'p-c1',
+        reason: 'misunderstood',
+        queuedAt: '2026-05-01T02:00:00.000Z',
+        status: 'waiting',
         notes: [{ at: '2026-05-01T01:03:30.000Z', agentId: 'agent-1', text: 'e-mel dibetulkan' }],
       });
       expect(await f.subject.addNote('unknown', { at: '2026-05-01T01:03:30.000Z', agentId: 'a', text: 'x' })).to.equal(false);

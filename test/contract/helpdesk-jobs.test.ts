@@ -77,7 +77,13 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
       deps = {
         ...coreDepsOn(store, jobs, { ca: noCa, clock }),
         calendars: loadCalendars(config.helpdesk.calendarFile, 'PUTRAJAYA'),
-        helpdesk: { onsiteWindowHours: 48, visitSlotMinutes: 120, visitReminderHours: 24, ticketAutoCloseWorkingDays: 5, advisoryLeadWorkingDays: 5 },
+        helpdesk: {
+          onsiteWindowHours: 48,
+          visitSlotMinutes: 120,
+          visitReminderHours: 24,
+          ticketAutoCloseWorkingDays: 5,
+          advisoryLeadWorkingDays: 5,
+        },
       };
       await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));
       channel = new RecordingChannel();
@@ -92,10 +98,17 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
     });
 
     async function approvedTicket(): Promise<string> {
-      const t = await lodgeComplaint(deps, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: 'Token tidak dikesan di semua komputer pejabat.' });
+      const t = await lodgeComplaint(deps, {
+        actorId: 'demo-applicant',
+        category: 'token',
+        application: 'ePerolehan',
+        description: 'Token tidak dikesan di semua komputer pejabat.',
+      });
       const id = t.ok ? t.value.id : '';
       expect((await agentAct(deps, { caseId: id, actorId: 'demo-agent', action: 'acknowledge' })).ok).to.equal(true);
-      expect((await requestOnsite(deps, { caseId: id, actorId: 'demo-agent', triedOnline: 'Pemacu dipasang semula, port USB lain dicuba.' })).ok).to.equal(true);
+      expect(
+        (await requestOnsite(deps, { caseId: id, actorId: 'demo-agent', triedOnline: 'Pemacu dipasang semula, port USB lain dicuba.' })).ok,
+      ).to.equal(true);
       expect((await decideOnsite(deps, { caseId: id, actorId: 'demo-lead', decision: 'approve' })).ok).to.equal(true);
       return id;
     }
@@ -105,10 +118,20 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
       const [slot] = await offerSlots(deps, id);
       // A reminder lead just under the time to the visit: the reminder is due in about a second.
       deps.helpdesk.visitReminderHours = (slot!.start.getTime() - clock.now().getTime() - 1000) / HOUR;
-      const booked = await bookVisit(deps, { caseId: id, actorId: 'demo-applicant', slotStart: slot!.start.toISOString(), representative: { name: 'Encik Wakil', phone: '03-8888 1234' }, location: 'Aras 3, Blok E7, Putrajaya' });
+      const booked = await bookVisit(deps, {
+        caseId: id,
+        actorId: 'demo-applicant',
+        slotStart: slot!.start.toISOString(),
+        representative: { name: 'Encik Wakil', phone: '03-8888 1234' },
+        location: 'Aras 3, Blok E7, Putrajaya',
+      });
       expect(booked.ok).to.equal(true);
       await restart();
-      await waitFor('the reminders', () => channel.events('demo-tech').includes('visitReminder') && channel.events('demo-applicant').includes('visitReminder'), { timeoutMs: 20_000 });
+      await waitFor(
+        'the reminders',
+        () => channel.events('demo-tech').includes('visitReminder') && channel.events('demo-applicant').includes('visitReminder'),
+        { timeoutMs: 20_000 },
+      );
       const c = (await store.cases.get<ComplaintData>(id))!;
       expect(c.timeline.map((e) => e.event)).to.include('visitReminded');
       expect(channel.events('demo-tech')).to.include('visitAssigned');
@@ -119,7 +142,11 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
       deps.helpdesk.onsiteWindowHours = 1.5 / 3600;
       const id = await approvedTicket();
       await restart();
-      await waitFor('the breach alerts', () => channel.events('demo-lead').includes('onsiteBreached') && channel.events('demo-agent').includes('onsiteBreached'), { timeoutMs: 20_000 });
+      await waitFor(
+        'the breach alerts',
+        () => channel.events('demo-lead').includes('onsiteBreached') && channel.events('demo-agent').includes('onsiteBreached'),
+        { timeoutMs: 20_000 },
+      );
       const c = (await store.cases.get<ComplaintData>(id))!;
       expect(c.data.onsite?.breachedAt).to.be.a('string');
       expect(c.timeline.map((e) => e.event)).to.include('onsiteBreached');
@@ -131,7 +158,18 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
       const id = await approvedTicket();
       const c = (await store.cases.get<ComplaintData>(id))!;
       // The report is on the case before the check runs (as the officer's card would put it).
-      await store.cases.update({ ...c, data: { ...c.data, onsite: { ...c.data.onsite!, reports: [{ at: clock.now().toISOString(), byId: 'demo-tech', representativePresent: true, workDone: 'Token diganti.', resolved: true }] } } });
+      await store.cases.update({
+        ...c,
+        data: {
+          ...c.data,
+          onsite: {
+            ...c.data.onsite!,
+            reports: [
+              { at: clock.now().toISOString(), byId: 'demo-tech', representativePresent: true, workDone: 'Token diganti.', resolved: true },
+            ],
+          },
+        },
+      });
       await waitFor('the check to run', async () => (await jobs.counts('visits')).completed >= 1, { timeoutMs: 20_000 });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(channel.events('demo-lead')).to.not.include('onsiteBreached');
@@ -140,7 +178,10 @@ function helpdeskJobSuite(name: string, open: (file: string) => { jobs: () => Jo
   });
 }
 
-helpdeskJobSuite('the in-process runner', (file) => ({ jobs: () => new InlineJobScheduler({ file, pollMs: 100, concurrency: 2 }), cleanup: async () => undefined }));
+helpdeskJobSuite('the in-process runner', (file) => ({
+  jobs: () => new InlineJobScheduler({ file, pollMs: 100, concurrency: 2 }),
+  cleanup: async () => undefined,
+}));
 
 if (await redisReachable()) {
   helpdeskJobSuite('BullMQ', () => {
@@ -149,7 +190,10 @@ if (await redisReachable()) {
   });
 } else {
   describe('helpdesk visit jobs on BullMQ', () => {
-    if (inCi()) it('Redis is reachable', () => { throw new Error(`Redis is required in CI (CI=true) but does not answer at ${REDIS_URL}`); });
+    if (inCi())
+      it('Redis is reachable', () => {
+        throw new Error(`Redis is required in CI (CI=true) but does not answer at ${REDIS_URL}`);
+      });
     else it(`SKIPPED: Redis not reachable at ${REDIS_URL}`);
   });
 }

@@ -89,7 +89,10 @@ export function jobSchedulerContract(adapterName: string, factory: JobSchedulerF
       const barrier = spec();
       await scheduler.enqueue(barrier);
       await waitFor('the barrier job to complete', async () => (await counts()).completed === 2);
-      expect(runs.map((r) => [r.key, r.payload])).to.deep.equal([[first.key, { v: 'first' }], [barrier.key, barrier.payload]]);
+      expect(runs.map((r) => [r.key, r.payload])).to.deep.equal([
+        [first.key, { v: 'first' }],
+        [barrier.key, barrier.payload],
+      ]);
       expect(await counts()).to.deep.equal({ waiting: 0, delayed: 0, active: 0, completed: 2, failed: 0 });
     });
 
@@ -121,7 +124,11 @@ export function jobSchedulerContract(adapterName: string, factory: JobSchedulerF
       await started(scheduler, handler);
       const { id } = await scheduler.enqueue(spec());
       await waitFor('the job to complete', async () => (await counts()).completed === 1);
-      expect(runs.map((r) => [r.id, r.attempt])).to.deep.equal([[id, 1], [id, 2], [id, 3]]);
+      expect(runs.map((r) => [r.id, r.attempt])).to.deep.equal([
+        [id, 1],
+        [id, 2],
+        [id, 3],
+      ]);
       expect((await counts()).failed).to.equal(0);
     });
 
@@ -232,7 +239,9 @@ export function jobSchedulerContract(adapterName: string, factory: JobSchedulerF
       await started(scheduler, after.handler);
       await waitFor('the retry to run after the restart', async () => (await counts()).completed === 1);
       // Attempts made before the restart still count: the retry continues where the old process stopped.
-      expect(after.runs).to.deep.equal([{ id, queue: 'ca', name: 'issue', key: job.key, payload: job.payload, attempt: before.runs.length + 1 }]);
+      expect(after.runs).to.deep.equal([
+        { id, queue: 'ca', name: 'issue', key: job.key, payload: job.payload, attempt: before.runs.length + 1 },
+      ]);
     });
   });
 }

@@ -43,12 +43,18 @@ function reopenable(open: () => JobScheduler, cleanup: () => void | Promise<void
 
 const inlineFactory: JobSchedulerFactory = () => {
   const db = tempDb();
-  return reopenable(() => new InlineJobScheduler({ file: db.file, pollMs: 200 }), () => db.remove());
+  return reopenable(
+    () => new InlineJobScheduler({ file: db.file, pollMs: 200 }),
+    () => db.remove(),
+  );
 };
 
 const bullmqFactory: JobSchedulerFactory = () => {
   const prefix = uniquePrefix('jobs');
-  return reopenable(() => new BullMqJobScheduler({ connection: REDIS_URL, prefix }), () => deleteKeys(prefix));
+  return reopenable(
+    () => new BullMqJobScheduler({ connection: REDIS_URL, prefix }),
+    () => deleteKeys(prefix),
+  );
 };
 
 const localBusFactory: EventBusFactory = async () => {

@@ -84,31 +84,91 @@ if (!uri) {
       };
     }
 
-    caseRepositoryContract('mongo', mongo((o) => new MongoCaseRepository(o)));
-    caseAuditContract('mongo', mongo((o) => {
-      const [cases, audit] = [new MongoCaseRepository(o), new MongoAuditLog(o)];
-      return { cases, audit, init: async () => { await cases.init(); await audit.init(); } };
-    }));
-    certificateRepositoryContract('mongo', mongo((o) => new MongoCertificateRepository(o)));
-    directoryContract('mongo', mongo((o) => new MongoDirectory(o)));
-    conversationRepositoryContract('mongo', mongo((o) => new MongoConversationRepository(o)));
-    auditLogContract('mongo', mongo((o) => new MongoAuditLog(o)));
-    auditCheckpointsContract('mongo', mongo((o) => new MongoAuditCheckpoints(o)));
-    fileStoreContract('mongo', mongo((o) => new MongoFileStore(o)));
-    storageContract('mongo', mongo((o) => new MongoStorage(o)));
+    caseRepositoryContract(
+      'mongo',
+      mongo((o) => new MongoCaseRepository(o)),
+    );
+    caseAuditContract(
+      'mongo',
+      mongo((o) => {
+        const [cases, audit] = [new MongoCaseRepository(o), new MongoAuditLog(o)];
+        return {
+          cases,
+          audit,
+          init: async () => {
+            await cases.init();
+            await audit.init();
+          },
+        };
+      }),
+    );
+    certificateRepositoryContract(
+      'mongo',
+      mongo((o) => new MongoCertificateRepository(o)),
+    );
+    directoryContract(
+      'mongo',
+      mongo((o) => new MongoDirectory(o)),
+    );
+    conversationRepositoryContract(
+      'mongo',
+      mongo((o) => new MongoConversationRepository(o)),
+    );
+    auditLogContract(
+      'mongo',
+      mongo((o) => new MongoAuditLog(o)),
+    );
+    auditCheckpointsContract(
+      'mongo',
+      mongo((o) => new MongoAuditCheckpoints(o)),
+    );
+    fileStoreContract(
+      'mongo',
+      mongo((o) => new MongoFileStore(o)),
+    );
+    storageContract(
+      'mongo',
+      mongo((o) => new MongoStorage(o)),
+    );
     botStateRetentionContract('mongo', (clock) => mongo((o) => new MongoStorage({ ...o, clock }))());
     activityLogContract('mongo', (clock) => mongo((o) => new MongoActivityLog({ ...o, clock }))());
-    transcriptsContract('mongo', mongo((o) => new MongoTranscripts(o)));
-    handoffRepositoryContract('mongo', mongo((o) => new MongoHandoffRepository(o)));
-    agentCredentialsContract('mongo', mongo((o) => new MongoAgentCredentials(o)));
-    rateLimitsContract('mongo', mongo((o) => new MongoRateLimits(o)));
-    agentSessionsContract('mongo', mongo((o) => new MongoAgentSessions(o)));
-    savedRepliesContract('mongo', mongo((o) => new MongoSavedReplies(o)));
-    keyFingerprintsContract('mongo', mongo((o) => new MongoKeyFingerprints(o)));
+    transcriptsContract(
+      'mongo',
+      mongo((o) => new MongoTranscripts(o)),
+    );
+    handoffRepositoryContract(
+      'mongo',
+      mongo((o) => new MongoHandoffRepository(o)),
+    );
+    agentCredentialsContract(
+      'mongo',
+      mongo((o) => new MongoAgentCredentials(o)),
+    );
+    rateLimitsContract(
+      'mongo',
+      mongo((o) => new MongoRateLimits(o)),
+    );
+    agentSessionsContract(
+      'mongo',
+      mongo((o) => new MongoAgentSessions(o)),
+    );
+    savedRepliesContract(
+      'mongo',
+      mongo((o) => new MongoSavedReplies(o)),
+    );
+    keyFingerprintsContract(
+      'mongo',
+      mongo((o) => new MongoKeyFingerprints(o)),
+    );
 
     describe('mongo store (beyond the contracts)', () => {
       const newCase = (): NewCase => ({
-        kind: 'UC', status: 'SUBMITTED', applicantId: 'p1', data: { n: 1 }, timeline: [], createdAt: '2026-05-01T00:00:00.000Z',
+        kind: 'UC',
+        status: 'SUBMITTED',
+        applicantId: 'p1',
+        data: { n: 1 },
+        timeline: [],
+        createdAt: '2026-05-01T00:00:00.000Z',
       });
       let prefix: string;
       const opened: MongoStore[] = [];
@@ -160,7 +220,9 @@ if (!uri) {
       it('two connections share the numbering, the version check and the eTags', async () => {
         const [a, b] = [await open(), await open()];
         const created = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).cases.create(newCase())));
-        expect(created.map((c) => c.id).sort()).to.deep.equal(Array.from({ length: 20 }, (_, i) => `UC-2026-${String(i + 1).padStart(6, '0')}`));
+        expect(created.map((c) => c.id).sort()).to.deep.equal(
+          Array.from({ length: 20 }, (_, i) => `UC-2026-${String(i + 1).padStart(6, '0')}`),
+        );
         const stale = (await a.cases.get(created[0].id))!;
         await b.cases.update({ ...stale, status: 'APPROVED' });
         expect((await rejection(a.cases.update({ ...stale, status: 'REJECTED' }))).code).to.equal('CASE_STALE');
@@ -174,7 +236,11 @@ if (!uri) {
       it('concurrent audit appends from two connections still form one verifiable chain', async () => {
         const [a, b] = [await open(), await open()];
         const at = '2026-05-01T00:00:00.000Z';
-        await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).audit.append({ caseId: 'UC-2026-000001', at, actorId: 'p', action: `a${i}` })));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 ? b : a).audit.append({ caseId: 'UC-2026-000001', at, actorId: 'p', action: `a${i}` }),
+          ),
+        );
         const chain = await a.audit.list('UC-2026-000001');
         expect(chain.map((e) => e.seq)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
         expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });

@@ -49,7 +49,8 @@ export function rateLimitsContract(name: string, make: Factory<RateLimits>): voi
 
     it('evicts nothing to make room: a window survives thousands of other keys', async () => {
       await f.subject.add('victim', 5, HOUR, T0);
-      for (let i = 0; i < 12_000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, j) => f.subject.add(`flood-${i + j}`, 1, HOUR, T0)));
+      for (let i = 0; i < 12_000; i += 500)
+        await Promise.all(Array.from({ length: 500 }, (_, j) => f.subject.add(`flood-${i + j}`, 1, HOUR, T0)));
       expect((await f.subject.peek('victim', at(60_000))).total).to.equal(5);
     });
 
@@ -73,7 +74,12 @@ export function agentSessionsContract(name: string, make: Factory<AgentSessions>
     afterEach(async () => {
       await f.close();
     });
-    const session = (id: string, agentId: string, ttlMs = HOUR) => ({ id, agentId, createdAt: T0.toISOString(), expiresAt: at(ttlMs).toISOString() });
+    const session = (id: string, agentId: string, ttlMs = HOUR) => ({
+      id,
+      agentId,
+      createdAt: T0.toISOString(),
+      expiresAt: at(ttlMs).toISOString(),
+    });
 
     it('returns a session only until it expires', async () => {
       await f.subject.create(session('s1', 'agent-1'));

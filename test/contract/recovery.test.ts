@@ -42,10 +42,15 @@ describe('the recovery sweep', function () {
   });
 
   /** A user-certificate case written as sent to the CA whose job never reached the queue. */
-  const orphan = () => store.cases.create({
-    kind: 'UC', status: 'DIHANTAR_KE_CA', applicantId: 'demo-applicant', agencyId: 'KKM', data: { operation: 'new' },
-    timeline: [{ at: clock.now().toISOString(), event: 'sentToCa', actorId: 'system', status: 'DIHANTAR_KE_CA' }],
-  });
+  const orphan = () =>
+    store.cases.create({
+      kind: 'UC',
+      status: 'DIHANTAR_KE_CA',
+      applicantId: 'demo-applicant',
+      agencyId: 'KKM',
+      data: { operation: 'new' },
+      timeline: [{ at: clock.now().toISOString(), event: 'sentToCa', actorId: 'system', status: 'DIHANTAR_KE_CA' }],
+    });
 
   it('enqueues the lost CA job once, and announces a late case once to the holder and the AP', async () => {
     const c = await orphan();
@@ -69,7 +74,14 @@ describe('the recovery sweep', function () {
   });
 
   it('leaves cases that wait for no CA job alone and keeps the daily scan scheduled', async () => {
-    await store.cases.create({ kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', applicantId: 'demo-applicant', agencyId: 'KKM', data: { operation: 'new' }, timeline: [] });
+    await store.cases.create({
+      kind: 'UC',
+      status: 'MENUNGGU_PENGESAHAN_AP',
+      applicantId: 'demo-applicant',
+      agencyId: 'KKM',
+      data: { operation: 'new' },
+      timeline: [],
+    });
     const r = await recoverLostWork(deps, { caLateMinutes: 30 });
     expect(r.requeued).to.deep.equal([]);
     expect((await jobs.counts('ca')).waiting).to.equal(0);

@@ -7,7 +7,15 @@ const T0 = '2026-05-01T01:00:00.000Z';
 const T1 = '2026-05-02T03:30:00.000Z';
 
 const reply = (id: string, over: Partial<SavedReply> = {}): SavedReply => ({
-  id, locale: 'ms', title: `Tajuk ${id}`, text: `Teks ${id}\nbaris kedua`, createdBy: 'agent-1', createdAt: T0, updatedBy: 'agent-1', updatedAt: T0, ...over,
+  id,
+  locale: 'ms',
+  title: `Tajuk ${id}`,
+  text: `Teks ${id}\nbaris kedua`,
+  createdBy: 'agent-1',
+  createdAt: T0,
+  updatedBy: 'agent-1',
+  updatedAt: T0,
+  ...over,
 });
 
 /** The SavedReplies promises (domain/ports/saved-replies.ts), for every adapter. */

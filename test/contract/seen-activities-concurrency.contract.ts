@@ -73,7 +73,11 @@ export function seenActivitiesConcurrencyContract(adapterName: string, factory: 
       const sameIdB = `test:conv-B-${run}:act-1`;
       const next = `test:conv-A-${run}:act-2`;
       await a.seen.markCompleted(sameIdA);
-      expect([await a.seen.completed(sameIdA), await a.seen.completed(sameIdB), await a.seen.completed(next)]).to.deep.equal([true, false, false]);
+      expect([await a.seen.completed(sameIdA), await a.seen.completed(sameIdB), await a.seen.completed(next)]).to.deep.equal([
+        true,
+        false,
+        false,
+      ]);
       await a.seen.markCompleted(next);
       expect([await a.seen.completed(sameIdB), await a.seen.completed(next)]).to.deep.equal([false, true]);
     });
@@ -110,7 +114,9 @@ export function seenActivitiesConcurrencyContract(adapterName: string, factory: 
         await new Promise((resolve) => setImmediate(resolve));
       };
       const ids = [1, 2, 3, 4].map((n) => `test:${conversation}:act-${n}`);
-      const deliveries = ids.flatMap((id) => Array.from({ length: 12 }, (_, k) => deliver(instances[k % instances.length]!, conversation, id, turn(id))));
+      const deliveries = ids.flatMap((id) =>
+        Array.from({ length: 12 }, (_, k) => deliver(instances[k % instances.length]!, conversation, id, turn(id))),
+      );
       const outcomes = await Promise.all(deliveries);
       expect(outcomes.filter((o) => o === 'ran')).to.have.length(ids.length);
       expect(ids.map((id) => runs.get(id))).to.deep.equal([1, 1, 1, 1]);

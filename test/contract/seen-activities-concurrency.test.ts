@@ -56,4 +56,6 @@ const redisFactory: BackboneFactory = async ({ ttlMs }) => {
 seenActivitiesConcurrencyContract('in process', memoryFactory);
 
 const redisUp = await redisReachable(REDIS_URL);
-describeOnRedis(`SeenActivities concurrency on Redis (${REDIS_URL})`, redisUp, REDIS_URL, () => seenActivitiesConcurrencyContract('Redis', redisFactory));
+describeOnRedis(`SeenActivities concurrency on Redis (${REDIS_URL})`, redisUp, REDIS_URL, () =>
+  seenActivitiesConcurrencyContract('Redis', redisFactory),
+);

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { MemorySeenActivities, type SeenActivities } from '../../infra/dedupe.js';
 import { RedisSeenActivities } from '../../infra/dedupe-redis.js';
 import { deleteKeys, REDIS_URL, redisReachable } from '../support/redis.js';
-import { describeOnRedis, inCi } from './harness.js';
+import { describeOnRedis } from './harness.js';
 import { rejection } from './rejection.js';
 import { seenActivitiesContract, type SeenFactory } from './seen-activities.contract.js';
 

@@ -22,7 +22,12 @@ export function storageContract(adapterName: string, factory: Factory<Storage>):
       await fx.close();
     });
 
-    const state = { dialogStack: [{ id: 'applyUserCertificate', state: { stepIndex: 2, values: { mykad: '900101-14-5678' } } }], n: 1.5, ok: true, none: null };
+    const state = {
+      dialogStack: [{ id: 'applyUserCertificate', state: { stepIndex: 2, values: { mykad: '900101-14-5678' } } }],
+      n: 1.5,
+      ok: true,
+      none: null,
+    };
 
     it('read of unknown keys returns no entry for them', async () => {
       expect(await storage.read(['msteams/conversations/none'])).to.deep.equal({});
@@ -122,7 +127,10 @@ const DAY = 86_400_000;
  * The retention side of bot state (BotStateRetention): items go by their last write, so a
  * conversation whose state was written within the period keeps it.
  */
-export function botStateRetentionContract(adapterName: string, factory: (clock: Clock) => Promise<Fixture<Storage & BotStateRetention>>): void {
+export function botStateRetentionContract(
+  adapterName: string,
+  factory: (clock: Clock) => Promise<Fixture<Storage & BotStateRetention>>,
+): void {
   describe(`Bot state retention contract (${adapterName})`, () => {
     let fx: Fixture<Storage & BotStateRetention>;
     let storage: Storage & BotStateRetention;
@@ -137,7 +145,11 @@ export function botStateRetentionContract(adapterName: string, factory: (clock: 
     });
 
     it('pruneIdleBefore deletes the items last written before the instant and keeps the rest', async () => {
-      await storage.write({ 'webchat/bot/conversations/idle': { dialogStack: [] }, 'webchat/bot/users/u1': { v: 1 }, 'webchat/bot/conversations/busy': { step: 1 } });
+      await storage.write({
+        'webchat/bot/conversations/idle': { dialogStack: [] },
+        'webchat/bot/users/u1': { v: 1 },
+        'webchat/bot/conversations/busy': { step: 1 },
+      });
       clock.t += 20 * DAY;
       // The busy conversation's dialog moved on day 20, with its eTag: its state is recent again.
       const busy = (await storage.read(['webchat/bot/conversations/busy']))['webchat/bot/conversations/busy'];
@@ -145,7 +157,12 @@ export function botStateRetentionContract(adapterName: string, factory: (clock: 
       await storage.write({ 'webchat/bot/conversations/new': { step: 1 } });
       clock.t += 1 * DAY;
       expect(await storage.pruneIdleBefore(new Date(clock.t - 10 * DAY))).to.equal(2);
-      const left = await storage.read(['webchat/bot/conversations/idle', 'webchat/bot/users/u1', 'webchat/bot/conversations/busy', 'webchat/bot/conversations/new']);
+      const left = await storage.read([
+        'webchat/bot/conversations/idle',
+        'webchat/bot/users/u1',
+        'webchat/bot/conversations/busy',
+        'webchat/bot/conversations/new',
+      ]);
       expect(Object.keys(left).sort()).to.deep.equal(['webchat/bot/conversations/busy', 'webchat/bot/conversations/new']);
       expect(left['webchat/bot/conversations/busy'].step).to.equal(2);
       expect(await storage.pruneIdleBefore(new Date(clock.t - 10 * DAY)), 'a second prune finds nothing').to.equal(0);

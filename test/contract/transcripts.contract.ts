@@ -4,9 +4,17 @@ import type { TranscriptEntry } from '../../infra/store/transcript-entry.js';
 import type { Factory, Fixture } from './harness.js';
 
 /** What both transcript stores offer (the turn pipeline appends and lists; retention prunes). */
-export type Transcripts = TranscriptRetention & { append(entries: TranscriptEntry[]): Promise<void>; list(conversationId: string, limit?: number): Promise<TranscriptEntry[]> };
+export type Transcripts = TranscriptRetention & {
+  append(entries: TranscriptEntry[]): Promise<void>;
+  list(conversationId: string, limit?: number): Promise<TranscriptEntry[]>;
+};
 
-const entry = (conversationId: string, at: string, text: string, direction: 'in' | 'out' = 'in'): TranscriptEntry => ({ conversationId, at, direction, activity: { type: 'message', text } });
+const entry = (conversationId: string, at: string, text: string, direction: 'in' | 'out' = 'in'): TranscriptEntry => ({
+  conversationId,
+  at,
+  direction,
+  activity: { type: 'message', text },
+});
 
 /** The transcripts contract: append in order, list the last entries, prune by age. */
 export function transcriptsContract(adapterName: string, factory: Factory<Transcripts>): void {
@@ -25,13 +33,30 @@ export function transcriptsContract(adapterName: string, factory: Factory<Transc
       await t.append([entry('c1', '2026-04-01T00:00:00.000Z', 'satu'), entry('c1', '2026-04-01T00:00:01.000Z', 'dua', 'out')]);
       await t.append([entry('c2', '2026-04-01T00:00:02.000Z', 'lain'), entry('c1', '2026-04-01T00:00:03.000Z', 'tiga')]);
       expect((await t.list('c1')).map((e) => e.activity.text)).to.deep.equal(['satu', 'dua', 'tiga']);
-      expect(await t.list('c1', 2)).to.deep.equal([entry('c1', '2026-04-01T00:00:01.000Z', 'dua', 'out'), entry('c1', '2026-04-01T00:00:03.000Z', 'tiga')]);
+      expect(await t.list('c1', 2)).to.deep.equal([
+        entry('c1', '2026-04-01T00:00:01.000Z', 'dua', 'out'),
+        entry('c1', '2026-04-01T00:00:03.000Z', 'tiga'),
+      ]);
       expect(await t.list('none')).to.deep.equal([]);
     });
 
     it('an activity with an Adaptive Card ($schema, $data, dotted keys) round-trips exactly', async () => {
-      const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.5', $data: { 'case.id': 'UC-2026-000001' }, body: [] } };
-      const e: TranscriptEntry = { conversationId: 'c1', at: '2026-04-01T00:00:00.000Z', direction: 'out', activity: { type: 'message', attachments: [card] } };
+      const card = {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.5',
+          $data: { 'case.id': 'UC-2026-000001' },
+          body: [],
+        },
+      };
+      const e: TranscriptEntry = {
+        conversationId: 'c1',
+        at: '2026-04-01T00:00:00.000Z',
+        direction: 'out',
+        activity: { type: 'message', attachments: [card] },
+      };
       await t.append([e]);
       expect(await t.list('c1')).to.deep.equal([e]);
     });

@@ -34,14 +34,32 @@ describe('certificate operation dialogs', function () {
   /** A certificate of demo-applicant: applied for, approved by demo-ap, issued by the CA. */
   async function issued(realm: 'user' | 'training' = 'user'): Promise<CertificateRecord> {
     const copy = await w.store.files.put({ ownerId: 'demo-applicant', name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
-    const s = realm === 'training'
-      ? await submitTrainingApplication(w.core, { actorId: 'demo-applicant', application: {
-        fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM', position: 'Pembangun Sistem F41', purpose: 'Ujian integrasi ePerolehan', declaration: true,
-      } })
-      : await submitUserCertificate(w.core, 'demo-applicant', {
-        mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM',
-        position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: copy.id, declaration: true,
-      });
+    const s =
+      realm === 'training'
+        ? await submitTrainingApplication(w.core, {
+            actorId: 'demo-applicant',
+            application: {
+              fullName: 'Aminah binti Hassan',
+              email: 'aminah@moh.gov.my',
+              phone: '0123456789',
+              agencyId: 'KKM',
+              position: 'Pembangun Sistem F41',
+              purpose: 'Ujian integrasi ePerolehan',
+              declaration: true,
+            },
+          })
+        : await submitUserCertificate(w.core, 'demo-applicant', {
+            mykad: '900101145678',
+            fullName: 'Aminah binti Hassan',
+            email: 'aminah@moh.gov.my',
+            phone: '0123456789',
+            agencyId: 'KKM',
+            position: 'Pegawai F41',
+            medium: 'token',
+            applications: ['ePerolehan'],
+            mykadCopyFileId: copy.id,
+            declaration: true,
+          });
     if (!s.ok) throw new Error(s.error);
     const d = await decideUserCertificate(w.core, { caseId: s.value.id, actorId: 'demo-ap', decision: 'approve' });
     if (!d.ok) throw new Error(d.error);
@@ -49,12 +67,16 @@ describe('certificate operation dialogs', function () {
     const serial = (await w.store.cases.get(s.value.id))!.certificateSerial!;
     return (await w.store.certificates.get(serial))!;
   }
-  const casesOf = async (op: string) => (await w.store.cases.listByApplicant('demo-applicant')).filter((c) => (c.data as OperationFields).operation === op);
+  const casesOf = async (op: string) =>
+    (await w.store.cases.listByApplicant('demo-applicant')).filter((c) => (c.data as OperationFields).operation === op);
   const driver = (dialog: Dialog, options: OperationOptions, personId = 'demo-applicant') =>
     new DialogDriver(w, personId, dialog, { options, also: [new ApplyUserCertificateDialog({ core: w.core, reader: w.reader }, w.prefs)] });
 
   describe('ApplyUserCertificateDialog with a valid certificate held', () => {
-    const apply = () => new DialogDriver(w, 'demo-applicant', new ApplyUserCertificateDialog({ core: w.core, reader: w.reader }, w.prefs), { options: ApplyUserCertificateDialog.fresh('user') });
+    const apply = () =>
+      new DialogDriver(w, 'demo-applicant', new ApplyUserCertificateDialog({ core: w.core, reader: w.reader }, w.prefs), {
+        options: ApplyUserCertificateDialog.fresh('user'),
+      });
 
     it('warns once about the certificate held, and "tidak" stops with nothing submitted', async () => {
       const cert = await issued();
@@ -70,7 +92,10 @@ describe('certificate operation dialogs', function () {
 
     it('goes on to the form on "ya"', async () => {
       await issued();
-      await play(apply(), [['mohon sijil baharu', 'held'], ['ya', 'mykad']]);
+      await play(apply(), [
+        ['mohon sijil baharu', 'held'],
+        ['ya', 'mykad'],
+      ]);
     });
   });
 
@@ -94,7 +119,12 @@ describe('certificate operation dialogs', function () {
       const [c] = await casesOf('renew');
       expect(textsOf(done)).to.equal(msg('submitted.renew', { caseId: c!.id }));
       expect(d.result).to.equal(c!.id);
-      expect(c!.data).to.deep.include({ renews: cert.serial, fullName: 'Aminah binti Hassan', mykad: '900101145678', address: 'No. 1, Jalan Tun Razak, 62000 Putrajaya' });
+      expect(c!.data).to.deep.include({
+        renews: cert.serial,
+        fullName: 'Aminah binti Hassan',
+        mykad: '900101145678',
+        address: 'No. 1, Jalan Tun Razak, 62000 Putrajaya',
+      });
     });
 
     it('explains when the window opens and starts nothing when it is too early', async () => {
@@ -114,7 +144,10 @@ describe('certificate operation dialogs', function () {
       const again = await d.send('yang lama tu');
       expect(again[0]?.text).to.equal(msg('invalid.certificate'));
       expect(askedField(again)).to.equal('certificate');
-      await play(d, [['1', 'address'], ['No. 1, Jalan Tun Razak, 62000 Putrajaya', 'mykadCopy']]);
+      await play(d, [
+        ['1', 'address'],
+        ['No. 1, Jalan Tun Razak, 62000 Putrajaya', 'mykadCopy'],
+      ]);
       const r = await d.send('batal');
       expect(textsOf(r)).to.equal(msg('cancel.done'));
       expect(d.client.dialogContext.activeDialog).to.equal(undefined);
@@ -128,13 +161,20 @@ describe('certificate operation dialogs', function () {
   });
 
   describe('RevokeCertificateDialog', () => {
-    const revoke = (options: OperationOptions = { realm: 'user' }, personId?: string) => driver(new RevokeCertificateDialog(w.core, w.prefs), options, personId);
+    const revoke = (options: OperationOptions = { realm: 'user' }, personId?: string) =>
+      driver(new RevokeCertificateDialog(w.core, w.prefs), options, personId);
 
     it('revokes a lost token at once after the consequence is confirmed', async () => {
       const cert = await issued();
       const d = revoke();
-      const asked = await play(d, [['batalkan sijil', 'certificate'], ['1', 'reason'], [msg('revokeChoice.lostOrDisclosed'), 'confirmRevoke']]);
-      expect(textsOf(asked)).to.include(msg('revoke.consequence', { serial: cert.serial.toUpperCase(), reason: msg('reason.keyCompromise'), how: msg('revoke.now') }));
+      const asked = await play(d, [
+        ['batalkan sijil', 'certificate'],
+        ['1', 'reason'],
+        [msg('revokeChoice.lostOrDisclosed'), 'confirmRevoke'],
+      ]);
+      expect(textsOf(asked)).to.include(
+        msg('revoke.consequence', { serial: cert.serial.toUpperCase(), reason: msg('reason.keyCompromise'), how: msg('revoke.now') }),
+      );
       const done = await play(d, [['ya', null]]);
       const [c] = await casesOf('revoke');
       expect(textsOf(done)).to.equal(msg('revoke.submitted.immediate', { caseId: c!.id, serial: cert.serial.toUpperCase() }));
@@ -145,7 +185,10 @@ describe('certificate operation dialogs', function () {
     it('refuses a reason only the AP may give, with why, and keeps the chosen certificate', async () => {
       const cert = await issued();
       const d = revoke();
-      await play(d, [['batalkan sijil', 'certificate'], ['1', 'reason']]);
+      await play(d, [
+        ['batalkan sijil', 'certificate'],
+        ['1', 'reason'],
+      ]);
       const r = await d.send(msg('revokeChoice.accessWithdrawn'));
       expect(r[0]?.text).to.equal(msg('refusal.REASON_NOT_ALLOWED'));
       expect(askedField(r)).to.equal('reason');
@@ -159,10 +202,17 @@ describe('certificate operation dialogs', function () {
     it('keeps the certificate on "tidak" at the confirmation and on "batal" at the reason', async () => {
       const cert = await issued();
       const kept = revoke();
-      await play(kept, [['batalkan sijil', 'certificate'], ['1', 'reason'], ['1', 'confirmRevoke']]);
+      await play(kept, [
+        ['batalkan sijil', 'certificate'],
+        ['1', 'reason'],
+        ['1', 'confirmRevoke'],
+      ]);
       expect(textsOf(await play(kept, [['tidak', null]]))).to.equal(msg('revoke.kept'));
       const cancelled = revoke();
-      await play(cancelled, [['batalkan sijil', 'certificate'], ['1', 'reason']]);
+      await play(cancelled, [
+        ['batalkan sijil', 'certificate'],
+        ['1', 'reason'],
+      ]);
       expect(textsOf(await cancelled.send('batal'))).to.equal(msg('cancel.done'));
       expect(await casesOf('revoke')).to.have.length(0);
       expect((await w.store.certificates.get(cert.serial))?.status).to.equal('AKTIF');
@@ -171,7 +221,10 @@ describe('certificate operation dialogs', function () {
     it('lets an AP act for a user of their own agency only, named by e-mail', async () => {
       const cert = await issued();
       const d = revoke({ realm: 'user' }, 'demo-ap');
-      await play(d, [['batalkan sijil', 'whoFor'], [msg('whoFor.other'), 'holderEmail']]);
+      await play(d, [
+        ['batalkan sijil', 'whoFor'],
+        [msg('whoFor.other'), 'holderEmail'],
+      ]);
       const other = await d.send('farid@mampu.gov.my');
       expect(other[0]?.text).to.equal(msg('invalid.holderOtherAgency'));
       const unknown = await d.send('tiada.sesiapa@moh.gov.my');
@@ -179,7 +232,10 @@ describe('certificate operation dialogs', function () {
       expect(askedField(unknown)).to.equal('holderEmail');
       const list = await play(d, [['aminah@moh.gov.my', 'certificate']]);
       expect(JSON.stringify(list[0]?.attachments)).to.include(cert.serial.toUpperCase());
-      await play(d, [['1', 'reason'], [msg('revokeChoice.accessWithdrawn'), 'confirmRevoke']]);
+      await play(d, [
+        ['1', 'reason'],
+        [msg('revokeChoice.accessWithdrawn'), 'confirmRevoke'],
+      ]);
       const done = await play(d, [['ya', null]]);
       const [c] = await casesOf('revoke');
       expect(textsOf(done)).to.equal(msg('revoke.submitted.apApproves', { caseId: c!.id, serial: cert.serial.toUpperCase() }));
@@ -191,7 +247,10 @@ describe('certificate operation dialogs', function () {
       const d = revoke({ realm: 'training' });
       const list = await play(d, [['batalkan sijil latihan', 'certificate']]);
       expect(JSON.stringify(list[0]?.attachments)).to.include(msg('training.label'));
-      const asked = await play(d, [['1', 'reason'], [msg('revokeChoice.noLongerNeeded'), 'confirmRevoke']]);
+      const asked = await play(d, [
+        ['1', 'reason'],
+        [msg('revokeChoice.noLongerNeeded'), 'confirmRevoke'],
+      ]);
       expect(textsOf(asked)).to.include(msg('training.tag'));
       const done = await play(d, [['ya', null]]);
       expect(textsOf(done)).to.include(msg('training.tag'));
@@ -206,8 +265,18 @@ describe('certificate operation dialogs', function () {
     it('replaces a damaged token: consequence, confirmation, then the pre-filled form', async () => {
       const cert = await issued();
       const d = replace();
-      const asked = await play(d, [['ganti sijil', 'certificate'], ['1', 'trigger'], [msg('replaceAnswer.damaged'), 'confirmReplace']]);
-      expect(textsOf(asked)).to.include(msg('replace.consequence', { serial: cert.serial.toUpperCase(), reason: msg('reason.superseded'), when: msg('replace.revokeAfterAp') }));
+      const asked = await play(d, [
+        ['ganti sijil', 'certificate'],
+        ['1', 'trigger'],
+        [msg('replaceAnswer.damaged'), 'confirmReplace'],
+      ]);
+      expect(textsOf(asked)).to.include(
+        msg('replace.consequence', {
+          serial: cert.serial.toUpperCase(),
+          reason: msg('reason.superseded'),
+          when: msg('replace.revokeAfterAp'),
+        }),
+      );
       const done = await play(d, [
         ['ya', 'address'],
         ['No. 1, Jalan Tun Razak, 62000 Putrajaya', 'mykadCopy'],
@@ -224,7 +293,10 @@ describe('certificate operation dialogs', function () {
     it('explains a blocked token instead of replacing it, and re-asks an unknown trigger', async () => {
       await issued();
       const d = replace();
-      await play(d, [['ganti sijil', 'certificate'], ['1', 'trigger']]);
+      await play(d, [
+        ['ganti sijil', 'certificate'],
+        ['1', 'trigger'],
+      ]);
       const again = await d.send('entahlah');
       expect(again[0]?.text).to.equal(msg('invalid.choice'));
       expect(askedField(again)).to.equal('trigger');
@@ -236,10 +308,19 @@ describe('certificate operation dialogs', function () {
     it('keeps the certificate when the consequence is declined, and on a cancel in the form', async () => {
       const cert = await issued();
       const declined = replace();
-      await play(declined, [['ganti', 'certificate'], ['1', 'trigger'], [msg('replaceAnswer.faulty'), 'confirmReplace']]);
+      await play(declined, [
+        ['ganti', 'certificate'],
+        ['1', 'trigger'],
+        [msg('replaceAnswer.faulty'), 'confirmReplace'],
+      ]);
       expect(textsOf(await play(declined, [['tidak', null]]))).to.equal(msg('replace.kept'));
       const cancelled = replace();
-      await play(cancelled, [['ganti', 'certificate'], ['1', 'trigger'], [msg('replaceAnswer.faulty'), 'confirmReplace'], ['ya', 'address']]);
+      await play(cancelled, [
+        ['ganti', 'certificate'],
+        ['1', 'trigger'],
+        [msg('replaceAnswer.faulty'), 'confirmReplace'],
+        ['ya', 'address'],
+      ]);
       expect(textsOf(await cancelled.send('cancel'))).to.equal(msg('cancel.done'));
       expect(await casesOf('replace')).to.have.length(0);
       expect((await w.store.certificates.get(cert.serial))?.status).to.equal('AKTIF');

@@ -70,7 +70,10 @@ describe('helpdesk dialogs', function () {
       await d.send('aduan');
       const cat = await d.send('entah');
       expect([cat[0]?.text, askedField(cat)]).to.deep.equal([msg('invalid.choice'), 'category']);
-      await play(d, [['4', 'application'], ['1', 'description']]);
+      await play(d, [
+        ['4', 'application'],
+        ['1', 'description'],
+      ]);
       const short = await d.send('rosak');
       expect([short[0]?.text, askedField(short)]).to.deep.equal([msg('hd.invalid.length', { min: 10, max: 2000 }), 'description']);
       await play(d, [[TOKEN_PROBLEM, 'screenshot']]);
@@ -78,7 +81,10 @@ describe('helpdesk dialogs', function () {
       expect([none[0]?.text, askedField(none)]).to.deep.equal([msg('invalid.screenshotNone'), 'screenshot']);
       const pdf = await d.send(w.reader.upload(PDF, { contentType: 'application/pdf' }));
       expect([pdf[0]?.text, askedField(pdf)]).to.deep.equal([msg('invalid.FILE_TYPE'), 'screenshot']);
-      await play(d, [['langkau', 'solved'], ['tidak', null]]);
+      await play(d, [
+        ['langkau', 'solved'],
+        ['tidak', null],
+      ]);
       const [c] = await tickets();
       expect(c!.data).to.deep.include({ category: 'token', application: 'ePerolehan', description: TOKEN_PROBLEM });
       expect((c!.data as unknown as ComplaintData).screenshotFileId).to.equal(undefined);
@@ -95,9 +101,12 @@ describe('helpdesk dialogs', function () {
 
   describe('FaqDialog', () => {
     const faq = (question?: string) =>
-      new DialogDriver(w, 'demo-applicant', new FaqDialog({ hd: w.hd, faq: w.faq }, w.prefs), { options: question ? { question } : undefined, also: [complaintDialog()] });
+      new DialogDriver(w, 'demo-applicant', new FaqDialog({ hd: w.hd, faq: w.faq }, w.prefs), {
+        options: question ? { question } : undefined,
+        also: [complaintDialog()],
+      });
 
-    it('answers a question typed in the person\'s own words and counts it solved', async () => {
+    it("answers a question typed in the person's own words and counts it solved", async () => {
       const d = faq();
       await play(d, [['soalan lazim', 'faqQuestion']]);
       const short = await d.send('ok');
@@ -114,9 +123,15 @@ describe('helpdesk dialogs', function () {
       await play(d, [['soalan lazim token', 'faqOutcome']]);
       const started = await play(d, [[msg('faq.complaint'), 'category']]);
       expect(textsOf(started)).to.include(msg('complaint.start'));
-      const kept = await play(d, [['4', 'application'], ['ePerolehan', 'screenshot']]);
+      const kept = await play(d, [
+        ['4', 'application'],
+        ['ePerolehan', 'screenshot'],
+      ]);
       expect(textsOf(kept)).to.include(msg('complaint.descriptionKept', { description: esc(TOKEN_PROBLEM) }));
-      await play(d, [['langkau', 'solved'], ['tidak', null]]);
+      await play(d, [
+        ['langkau', 'solved'],
+        ['tidak', null],
+      ]);
       const [c] = await tickets();
       expect(c!.data).to.deep.include({ description: TOKEN_PROBLEM, category: 'token' });
       expect(await selfHelpSolvedCount(w.hd)).to.equal(0);
@@ -165,7 +180,12 @@ describe('helpdesk dialogs', function () {
       const [c] = await tickets('KN');
       expect(textsOf(done)).to.equal(msg('advisory.submitted', { caseId: c!.id }));
       const data = c!.data as unknown as AdvisoryData;
-      expect(data).to.deep.include({ topic: 'Integrasi PKI dengan HRMIS', systems: 'HRMIS, ePerolehan', mode: 'online', attendees: '5 pegawai ICT' });
+      expect(data).to.deep.include({
+        topic: 'Integrasi PKI dengan HRMIS',
+        systems: 'HRMIS, ePerolehan',
+        mode: 'online',
+        attendees: '5 pegawai ICT',
+      });
       expect(data.preferredDates).to.have.length(2);
       expect((await w.store.files.get(data.letterFileId!))?.bytes.equals(PDF)).to.equal(true);
     });
@@ -173,7 +193,12 @@ describe('helpdesk dialogs', function () {
     it('changes one answer from the review and keeps the rest', async () => {
       const d = advisory();
       await play(d, rows());
-      await play(d, [['Ubah maklumat', 'whichField'], [msg('advisory.field.attendees'), 'attendees'], ['8 pegawai dan pengurus projek', 'confirm'], ['Hantar', null]]);
+      await play(d, [
+        ['Ubah maklumat', 'whichField'],
+        [msg('advisory.field.attendees'), 'attendees'],
+        ['8 pegawai dan pengurus projek', 'confirm'],
+        ['Hantar', null],
+      ]);
       const [c] = await tickets('KN');
       expect(c!.data).to.deep.include({ attendees: '8 pegawai dan pengurus projek', topic: 'Integrasi PKI dengan HRMIS', mode: 'online' });
       expect((c!.data as unknown as AdvisoryData).letterFileId).to.be.a('string');
@@ -191,11 +216,17 @@ describe('helpdesk dialogs', function () {
         expect([r[0]?.text, askedField(r)], says).to.deep.equal([reason, 'dates']);
       }
       const soon = await d.send('08/12/2026, 16/12/2026');
-      expect(soon[0]?.text).to.match(/terlalu awal/).and.include('5 hari bekerja');
+      expect(soon[0]?.text)
+        .to.match(/terlalu awal/)
+        .and.include('5 hari bekerja');
       const weekend = await d.send('19/12/2026, 16/12/2026');
       expect(weekend[0]?.text).to.include('bukan hari bekerja');
       expect(askedField(weekend)).to.equal('dates');
-      await play(d, [['16/12/2026 dan 17/12/2026', 'letter'], ['langkau', 'confirm'], ['ya', null]]);
+      await play(d, [
+        ['16/12/2026 dan 17/12/2026', 'letter'],
+        ['langkau', 'confirm'],
+        ['ya', null],
+      ]);
       const [c] = await tickets('KN');
       expect(c!.data).to.deep.include({ topic: 'Integrasi PKI dengan HRMIS', attendees: '5 pegawai ICT' });
     });
@@ -214,7 +245,12 @@ describe('helpdesk dialogs', function () {
 
   /** A complaint of demo-applicant the helpdesk acknowledged. */
   async function openTicket(): Promise<string> {
-    const t = await lodgeComplaint(w.hd, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: TOKEN_PROBLEM });
+    const t = await lodgeComplaint(w.hd, {
+      actorId: 'demo-applicant',
+      category: 'token',
+      application: 'ePerolehan',
+      description: TOKEN_PROBLEM,
+    });
     if (!t.ok) throw new Error(t.error);
     expect((await agentAct(w.hd, { caseId: t.value.id, actorId: 'demo-agent', action: 'acknowledge' })).ok).to.equal(true);
     return t.value.id;
@@ -223,11 +259,14 @@ describe('helpdesk dialogs', function () {
   describe('BookVisitDialog', () => {
     async function approved(): Promise<string> {
       const id = await openTicket();
-      expect((await requestOnsite(w.hd, { caseId: id, actorId: 'demo-agent', triedOnline: 'Pemacu dipasang semula, port USB lain dicuba.' })).ok).to.equal(true);
+      expect(
+        (await requestOnsite(w.hd, { caseId: id, actorId: 'demo-agent', triedOnline: 'Pemacu dipasang semula, port USB lain dicuba.' })).ok,
+      ).to.equal(true);
       expect((await decideOnsite(w.hd, { caseId: id, actorId: 'demo-lead', decision: 'approve' })).ok).to.equal(true);
       return id;
     }
-    const book = (caseId: string, personId = 'demo-applicant') => new DialogDriver(w, personId, new BookVisitDialog(w.hd, w.prefs), { options: { caseId } });
+    const book = (caseId: string, personId = 'demo-applicant') =>
+      new DialogDriver(w, personId, new BookVisitDialog(w.hd, w.prefs), { options: { caseId } });
     const ticket = async (id: string) => (await w.store.cases.get<ComplaintData>(id))!;
 
     it('books an offered slot with the representative and the location', async () => {
@@ -235,10 +274,16 @@ describe('helpdesk dialogs', function () {
       const d = book(id);
       const slots = await play(d, [['tempah lawatan', 'slot']]);
       const first = slots[0]!.suggestedActions!.actions[0]!;
-      await play(d, [['1', 'repName'], ['Encik Wakil Agensi', 'repPhone']]);
+      await play(d, [
+        ['1', 'repName'],
+        ['Encik Wakil Agensi', 'repPhone'],
+      ]);
       const phone = await d.send('tiada');
       expect([phone[0]?.text, askedField(phone)]).to.deep.equal([msg('invalid.repPhone'), 'repPhone']);
-      const done = await play(d, [['03-8888 1234', 'location'], ['Aras 3, Blok E7, Putrajaya', null]]);
+      const done = await play(d, [
+        ['03-8888 1234', 'location'],
+        ['Aras 3, Blok E7, Putrajaya', null],
+      ]);
       const c = await ticket(id);
       expect(textsOf(done)).to.equal(msg('visit.booked', { caseId: id, slot: String(first.title) }));
       expect(c.status).to.not.equal('LULUS_TAPAK');
@@ -251,10 +296,19 @@ describe('helpdesk dialogs', function () {
     it('asks the reason when no slot fits, then offers later slots and pauses the clock', async () => {
       const id = await approved();
       const d = book(id);
-      await play(d, [['tempah', 'slot'], [msg('visit.noneFits'), 'delayReason']]);
+      await play(d, [
+        ['tempah', 'slot'],
+        [msg('visit.noneFits'), 'delayReason'],
+      ]);
       const short = await d.send('cuti');
       expect([short[0]?.text, askedField(short)]).to.deep.equal([msg('hd.invalid.length', { min: 5, max: 300 }), 'delayReason']);
-      await play(d, [['Wakil agensi bercuti minggu ini', 'slot'], ['1', 'repName'], ['Encik Wakil Agensi', 'repPhone'], ['012-345 6789', 'location'], ['Aras 3, Blok E7, Putrajaya', null]]);
+      await play(d, [
+        ['Wakil agensi bercuti minggu ini', 'slot'],
+        ['1', 'repName'],
+        ['Encik Wakil Agensi', 'repPhone'],
+        ['012-345 6789', 'location'],
+        ['Aras 3, Blok E7, Putrajaya', null],
+      ]);
       const c = await ticket(id);
       expect(c.data.onsite?.pauses.map((p) => p.reason)).to.deep.equal(['Wakil agensi bercuti minggu ini']);
     });
@@ -288,7 +342,9 @@ describe('helpdesk dialogs', function () {
       const id = await openTicket();
       const d = onsite();
       const pick = await play(d, [['minta lawatan', 'ticket']]);
-      expect(pick[0]!.suggestedActions!.actions.map((a) => String(a.title))).to.satisfy((t: string[]) => t[0]!.startsWith(id) && t[1] === msg('onsite.newComplaint'));
+      expect(pick[0]!.suggestedActions!.actions.map((a) => String(a.title))).to.satisfy(
+        (t: string[]) => t[0]!.startsWith(id) && t[1] === msg('onsite.newComplaint'),
+      );
       await play(d, [['1', 'tried']]);
       const bad = await d.send('x');
       expect([bad[0]?.text, askedField(bad)]).to.deep.equal([msg('hd.invalid.length', { min: 5, max: 1000 }), 'tried']);
@@ -309,7 +365,10 @@ describe('helpdesk dialogs', function () {
       const id = await openTicket();
       const before = (await w.store.cases.get(id))!;
       const d = onsite();
-      await play(d, [['minta lawatan', 'ticket'], ['1', 'tried']]);
+      await play(d, [
+        ['minta lawatan', 'ticket'],
+        ['1', 'tried'],
+      ]);
       expect(textsOf(await d.send('batal'))).to.equal(msg('cancel.done'));
       ended(d);
       const after = (await w.store.cases.get(id))!;

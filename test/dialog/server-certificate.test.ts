@@ -30,7 +30,12 @@ describe('server-certificate dialogs', function () {
   const serverCases = async () => (await w.store.cases.listByApplicant('demo-applicant')).filter((c) => c.kind === 'SC');
   const application = async (): Promise<string> => {
     const r = await submitServerApplication(w.server, 'demo-applicant', {
-      certType: 'single', systemName: 'Portal Temujanji', domains: ['temujanji.moh.gov.my'], justification: 'Sistem pembayaran dalam talian agensi', techId: 'demo-tech', verifierId: 'demo-verifier',
+      certType: 'single',
+      systemName: 'Portal Temujanji',
+      domains: ['temujanji.moh.gov.my'],
+      justification: 'Sistem pembayaran dalam talian agensi',
+      techId: 'demo-tech',
+      verifierId: 'demo-verifier',
     });
     if (!r.ok) throw new Error(r.error);
     return r.value.id;
@@ -51,12 +56,21 @@ describe('server-certificate dialogs', function () {
     it('names the officers by e-mail, shows a summary and asks the technical officer for the CSR', async () => {
       const d = apply();
       const summary = await play(d, rows());
-      expect(JSON.stringify(summary[0]?.attachments)).to.include('Lim Wei Jie').and.include('Portal Temujanji').and.include('Siti Nurhaliza');
+      expect(JSON.stringify(summary[0]?.attachments))
+        .to.include('Lim Wei Jie')
+        .and.include('Portal Temujanji')
+        .and.include('Siti Nurhaliza');
       expect(await serverCases()).to.have.length(0);
       const done = await play(d, [['Hantar', null]]);
       const [c] = await serverCases();
       expect(textsOf(done)).to.equal(msg('server.submitted', { caseId: c!.id, tech: esc('Lim Wei Jie') }));
-      expect(c!.data).to.deep.include({ certType: 'single', systemName: 'Portal Temujanji', domains: ['temujanji.moh.gov.my'], techId: 'demo-tech', verifierId: 'demo-verifier' });
+      expect(c!.data).to.deep.include({
+        certType: 'single',
+        systemName: 'Portal Temujanji',
+        domains: ['temujanji.moh.gov.my'],
+        techId: 'demo-tech',
+        verifierId: 'demo-verifier',
+      });
     });
 
     it('re-asks names that do not fit the type and officers who are not three different people', async () => {
@@ -67,7 +81,10 @@ describe('server-certificate dialogs', function () {
       expect(askedField(wildcard)).to.equal('domains');
       const outside = await d.send('temujanji.example.com');
       expect(askedField(outside)).to.equal('domains');
-      await play(d, [['temujanji.moh.gov.my', 'justification'], ['Sistem pembayaran dalam talian agensi', 'tech']]);
+      await play(d, [
+        ['temujanji.moh.gov.my', 'justification'],
+        ['Sistem pembayaran dalam talian agensi', 'tech'],
+      ]);
       const refusals: [string, string, string][] = [
         ['aminah@moh.gov.my', msg('server.invalid.techIsApplicant'), 'tech'],
         ['tiada.sesiapa@moh.gov.my', msg('server.invalid.personUnknown', { email: 'tiada.sesiapa@moh.gov.my' }), 'tech'],
@@ -79,9 +96,17 @@ describe('server-certificate dialogs', function () {
       await play(d, [['lim.weijie@moh.gov.my', 'verifier']]);
       const same = await d.send('lim.weijie@moh.gov.my');
       expect([same[0]?.text, askedField(same)]).to.deep.equal([msg('server.invalid.verifierIsTech'), 'verifier']);
-      await play(d, [['siti.omar@moh.gov.my', 'confirm'], ['1', null]]);
+      await play(d, [
+        ['siti.omar@moh.gov.my', 'confirm'],
+        ['1', null],
+      ]);
       const [c] = await serverCases();
-      expect(c!.data).to.deep.include({ systemName: 'Portal Temujanji', domains: ['temujanji.moh.gov.my'], techId: 'demo-tech', verifierId: 'demo-verifier' });
+      expect(c!.data).to.deep.include({
+        systemName: 'Portal Temujanji',
+        domains: ['temujanji.moh.gov.my'],
+        techId: 'demo-tech',
+        verifierId: 'demo-verifier',
+      });
     });
 
     it('submits nothing on "batal" midway or "Batal" at the summary', async () => {
@@ -97,7 +122,8 @@ describe('server-certificate dialogs', function () {
   });
 
   describe('ProvideCsrDialog', () => {
-    const provide = (caseId: string, personId = 'demo-tech') => new DialogDriver(w, personId, new ProvideCsrDialog({ ...w.server, reader: w.reader }, w.prefs), { options: { caseId } });
+    const provide = (caseId: string, personId = 'demo-tech') =>
+      new DialogDriver(w, personId, new ProvideCsrDialog({ ...w.server, reader: w.reader }, w.prefs), { options: { caseId } });
 
     it('explains a refused CSR problem by problem and takes a good one, by upload or pasted', async () => {
       const caseId = await application();
@@ -107,7 +133,9 @@ describe('server-certificate dialogs', function () {
       expect([none[0]?.text, askedField(none)]).to.deep.equal([msg('server.csr.none'), 'csr']);
       const weak = await csrs.csr({ key: await csrs.key('rsa:1024'), cn: 'temujanji.moh.gov.my' });
       const refused = await d.send(w.reader.upload(weak, { name: 'weak.csr', contentType: 'application/pkcs10' }));
-      expect(refused[0]?.text).to.match(/^CSR ditolak: 1 masalah ditemui\.\n- .+\n/).and.include(msg('server.csr.tryAgain'));
+      expect(refused[0]?.text)
+        .to.match(/^CSR ditolak: 1 masalah ditemui\.\n- .+\n/)
+        .and.include(msg('server.csr.tryAgain'));
       expect(askedField(refused)).to.equal('csr');
       const before = (await w.store.cases.get(caseId))!;
       const good = await csrs.csr({ cn: 'temujanji.moh.gov.my' });
@@ -137,16 +165,22 @@ describe('server-certificate dialogs', function () {
     /** A server certificate issued for demo-applicant's application (valid 200 days). */
     async function issued(): Promise<string> {
       const caseId = await application();
-      expect((await provideServerCsr(w.server, { caseId, actorId: 'demo-tech', input: await csrs.csr({ cn: 'temujanji.moh.gov.my' }) })).ok).to.equal(true);
+      expect(
+        (await provideServerCsr(w.server, { caseId, actorId: 'demo-tech', input: await csrs.csr({ cn: 'temujanji.moh.gov.my' }) })).ok,
+      ).to.equal(true);
       expect((await decideServerCase(w.server, { caseId, actorId: 'demo-verifier', decision: 'endorse' })).ok).to.equal(true);
       expect((await decideServerCase(w.server, { caseId, actorId: 'demo-lead', decision: 'approve' })).ok).to.equal(true);
       expect(await issueServerCertificate(w.server, caseId)).to.equal('issued');
       return (await w.store.cases.get(caseId))!.certificateSerial!;
     }
-    const operate = (options: ServerOperationOptions, personId = 'demo-applicant') => new DialogDriver(w, personId, new ServerCertOperationDialog(w.server, w.prefs), { options });
-    const opsOn = async (serial: string, op: string) => (await serverCases()).filter((c) => (c.data as unknown as ServerCertData).operation === op && JSON.stringify(c.data).includes(serial));
+    const operate = (options: ServerOperationOptions, personId = 'demo-applicant') =>
+      new DialogDriver(w, personId, new ServerCertOperationDialog(w.server, w.prefs), { options });
+    const opsOn = async (serial: string, op: string) =>
+      (await serverCases()).filter(
+        (c) => (c.data as unknown as ServerCertData).operation === op && JSON.stringify(c.data).includes(serial),
+      );
 
-    it('revokes a decommissioned server\'s certificate after the verifier, once confirmed', async () => {
+    it("revokes a decommissioned server's certificate after the verifier, once confirmed", async () => {
       const serial = await issued();
       const d = operate({ op: 'revoke' });
       await play(d, [['batalkan sijil pelayan', 'serial']]);
@@ -165,13 +199,19 @@ describe('server-certificate dialogs', function () {
     it('refuses a renewal before the window with the date it opens, and submits one inside it', async () => {
       const serial = await issued();
       const early = operate({ op: 'renew' });
-      await play(early, [['perbaharui sijil pelayan', 'serial'], ['1', 'confirm']]);
+      await play(early, [
+        ['perbaharui sijil pelayan', 'serial'],
+        ['1', 'confirm'],
+      ]);
       const refused = await play(early, [['ya', null]]);
       expect(textsOf(refused)).to.include(serial.toUpperCase()).and.include('30 hari sebelum luput');
       expect(await opsOn(serial, 'renew')).to.have.length(0);
       w.clock.set(new Date(w.clock.now().getTime() + 185 * DAY));
       const d = operate({ op: 'renew' }, 'demo-tech');
-      await play(d, [['perbaharui', 'serial'], ['1', 'confirm']]);
+      await play(d, [
+        ['perbaharui', 'serial'],
+        ['1', 'confirm'],
+      ]);
       const done = await play(d, [['ya', null]]);
       const [c] = await opsOn(serial, 'renew');
       expect(textsOf(done)).to.equal(msg('server.renew.submitted', { caseId: c!.id }));
@@ -182,7 +222,10 @@ describe('server-certificate dialogs', function () {
     it('keeps the certificate on "tidak" and on "batal"', async () => {
       const serial = await issued();
       const no = operate({ op: 'revoke', serial });
-      await play(no, [['batalkan', 'reason'], ['1', 'confirm']]);
+      await play(no, [
+        ['batalkan', 'reason'],
+        ['1', 'confirm'],
+      ]);
       expect(textsOf(await play(no, [['tidak', null]]))).to.equal(msg('cancel.done'));
       const cancelled = operate({ op: 'revoke', serial });
       await play(cancelled, [['batalkan', 'reason']]);

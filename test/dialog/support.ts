@@ -126,15 +126,34 @@ export async function openWorld(opts: { ca?: boolean; now?: Date } = {}): Promis
   const hd: HelpdeskDeps = {
     ...core,
     calendars: loadCalendars(config.helpdesk.calendarFile, 'PUTRAJAYA'),
-    helpdesk: { onsiteWindowHours: 48, visitSlotMinutes: 120, visitReminderHours: 24, ticketAutoCloseWorkingDays: 5, advisoryLeadWorkingDays: 5 },
+    helpdesk: {
+      onsiteWindowHours: 48,
+      visitSlotMinutes: 120,
+      visitReminderHours: 24,
+      ticketAutoCloseWorkingDays: 5,
+      advisoryLeadWorkingDays: 5,
+    },
   };
   const server: ServerDeps = {
     ...core,
-    server: { csrReader, keyFingerprints: store.keyFingerprints, policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 } },
+    server: {
+      csrReader,
+      keyFingerprints: store.keyFingerprints,
+      policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 },
+    },
   };
   await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));
   return {
-    dir, store, jobs, clock, core, hd, server, faq: new TfIdfFaq(config.helpdesk.faqDir), reader: new BytesReader(), prefs: new RecordedPrefs(),
+    dir,
+    store,
+    jobs,
+    clock,
+    core,
+    hd,
+    server,
+    faq: new TfIdfFaq(config.helpdesk.faqDir),
+    reader: new BytesReader(),
+    prefs: new RecordedPrefs(),
     async close() {
       for (const c of cas) await c.close();
       await jobs.close();
@@ -162,7 +181,12 @@ export class DialogDriver {
   readonly client: DialogTestClient;
   private locale: Locale;
 
-  constructor(private readonly world: World, readonly personId: string, dialog: Dialog, opts: { options?: unknown; also?: Dialog[]; locale?: Locale } = {}) {
+  constructor(
+    private readonly world: World,
+    readonly personId: string,
+    dialog: Dialog,
+    opts: { options?: unknown; also?: Dialog[]; locale?: Locale } = {},
+  ) {
     this.locale = opts.locale ?? 'ms';
     const identify: Middleware = {
       onTurn: async (ctx, next) => {
@@ -206,7 +230,10 @@ export function hintOf(reply: Reply): PromptHint | undefined {
 
 /** The text of every reply, one per line. */
 export function textsOf(replies: Reply[]): string {
-  return replies.map((r) => r.text ?? '').filter(Boolean).join('\n');
+  return replies
+    .map((r) => r.text ?? '')
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** A catalog message as the person reads it. */

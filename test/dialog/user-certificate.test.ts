@@ -55,8 +55,14 @@ describe('ApplyUserCertificateDialog', function () {
     expect(c).to.deep.include({ kind: 'UC', applicantId: 'demo-applicant', agencyId: 'KKM' });
     const data = c!.data as unknown as UserCertApplication;
     expect(data).to.deep.include({
-      mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', agencyId: 'KKM',
-      position: 'Pegawai Teknologi Maklumat F41', medium: 'token', applications: ['ePerolehan', 'HRMIS'], declaration: true,
+      mykad: '900101145678',
+      fullName: 'Aminah binti Hassan',
+      email: 'aminah@moh.gov.my',
+      agencyId: 'KKM',
+      position: 'Pegawai Teknologi Maklumat F41',
+      medium: 'token',
+      applications: ['ePerolehan', 'HRMIS'],
+      declaration: true,
     });
     expect(data.phone.replace(/\D/g, '')).to.equal('0123456789');
     expect((await w.store.files.get(data.mykadCopyFileId))?.bytes.equals(tinyPng())).to.equal(true);
@@ -75,16 +81,26 @@ describe('ApplyUserCertificateDialog', function () {
       ['setuju', 'confirm'],
     ];
     const summary = await play(d, rows);
-    expect(JSON.stringify(summary.flatMap((r) => r.attachments ?? []))).to.include(msg('training.label')).and.include(msg('summary.title.training.new'));
+    expect(JSON.stringify(summary.flatMap((r) => r.attachments ?? [])))
+      .to.include(msg('training.label'))
+      .and.include(msg('summary.title.training.new'));
     const done = await play(d, [['Hantar', null]]);
     const [c] = await cases();
     expect(textsOf(done)).to.equal(msg('submitted.training', { caseId: c!.id }));
     expect(c).to.deep.include({ kind: 'TC', agencyId: 'KKM' });
-    expect(c!.data as unknown as TrainingApplication).to.deep.include({ fullName: 'Aminah binti Hassan', purpose: 'Ujian integrasi ePerolehan', position: 'Pembangun Sistem F41' });
+    expect(c!.data as unknown as TrainingApplication).to.deep.include({
+      fullName: 'Aminah binti Hassan',
+      purpose: 'Ujian integrasi ePerolehan',
+      position: 'Pembangun Sistem F41',
+    });
     expect(c!.data).to.not.have.property('mykad');
   });
 
-  for (const [says, at] of [['batal', 'phone'], ['cancel', 'declaration'], ['tak jadi', 'confirm']] as const) {
+  for (const [says, at] of [
+    ['batal', 'phone'],
+    ['cancel', 'declaration'],
+    ['tak jadi', 'confirm'],
+  ] as const) {
     it(`stops at "${at}" on "${says}" with nothing submitted`, async () => {
       const d = start(ApplyUserCertificateDialog.fresh('user'));
       const rows = userRows();
@@ -101,11 +117,31 @@ describe('ApplyUserCertificateDialog', function () {
     const d = start(ApplyUserCertificateDialog.fresh('user'));
     const bad: [string, string, string][] = [];
     const refusals = new Map<string, [unknown, string][]>([
-      ['mykad', [['1234', msg('invalid.MYKAD_FORMAT')], ['901301145678', msg('invalid.MYKAD_DATE')]]],
+      [
+        'mykad',
+        [
+          ['1234', msg('invalid.MYKAD_FORMAT')],
+          ['901301145678', msg('invalid.MYKAD_DATE')],
+        ],
+      ],
       ['email', [['aminah@gmail.com', msg('invalid.EMAIL_WEBMAIL', { domain: 'gmail.com' })]]],
       ['agency', [['Kementerian Tiada', msg('invalid.choice')]]],
-      ['applications', [['ePerolehan, SistemX', msg('invalid.applications', { unknown: 'SistemX', choices: 'ePerolehan, 1GFMAS, eSPKB, MyGovUC, HRMIS, LAIN' })]]],
-      ['mykadCopy', [[w.reader.upload(PDF, { name: 'ic.pdf', contentType: 'application/pdf' }), msg('invalid.FILE_TYPE')], ['ini dia', msg('invalid.FILE_NONE')]]],
+      [
+        'applications',
+        [
+          [
+            'ePerolehan, SistemX',
+            msg('invalid.applications', { unknown: 'SistemX', choices: 'ePerolehan, 1GFMAS, eSPKB, MyGovUC, HRMIS, LAIN' }),
+          ],
+        ],
+      ],
+      [
+        'mykadCopy',
+        [
+          [w.reader.upload(PDF, { name: 'ic.pdf', contentType: 'application/pdf' }), msg('invalid.FILE_TYPE')],
+          ['ini dia', msg('invalid.FILE_NONE')],
+        ],
+      ],
       ['declaration', [['tidak', msg('invalid.declaration')]]],
     ]);
     for (const [says, asks] of userRows()) {
@@ -121,7 +157,12 @@ describe('ApplyUserCertificateDialog', function () {
     expect(bad).to.have.length(8);
     await play(d, [['Hantar', null]]);
     const [c] = await cases();
-    expect(c!.data).to.deep.include({ mykad: '900101145678', email: 'aminah@moh.gov.my', agencyId: 'KKM', applications: ['ePerolehan', 'HRMIS'] });
+    expect(c!.data).to.deep.include({
+      mykad: '900101145678',
+      email: 'aminah@moh.gov.my',
+      agencyId: 'KKM',
+      applications: ['ePerolehan', 'HRMIS'],
+    });
   });
 
   it('switches language at a question without losing the answers given', async () => {
@@ -134,7 +175,9 @@ describe('ApplyUserCertificateDialog', function () {
     ]);
     expect(askedField(switched)).to.equal('email');
     expect(w.prefs.chosen.get('demo-applicant')).to.equal('en');
-    const rest = userRows().slice(3).map(([says, asks]) => [says === 'ya' ? 'yes' : says, asks] as Row);
+    const rest = userRows()
+      .slice(3)
+      .map(([says, asks]) => [says === 'ya' ? 'yes' : says, asks] as Row);
     await play(d, rest);
     const done = await play(d, [['Submit', null]]);
     const [c] = await cases();
@@ -154,7 +197,11 @@ describe('ApplyUserCertificateDialog', function () {
     const [c] = await cases();
     const data = c!.data as unknown as UserCertApplication;
     expect(data.phone.replace(/\D/g, '')).to.equal('0380008000');
-    expect(data).to.deep.include({ fullName: 'Aminah binti Hassan', position: 'Pegawai Teknologi Maklumat F41', applications: ['ePerolehan', 'HRMIS'] });
+    expect(data).to.deep.include({
+      fullName: 'Aminah binti Hassan',
+      position: 'Pegawai Teknologi Maklumat F41',
+      applications: ['ePerolehan', 'HRMIS'],
+    });
   });
 
   it('summary "Batal" ends the form with nothing submitted', async () => {
@@ -171,19 +218,39 @@ describe('ApplyUserCertificateDialog', function () {
     async function returned(): Promise<string> {
       const copy = await w.store.files.put({ ownerId: 'demo-applicant', name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
       const app: UserCertApplication = {
-        mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM',
-        position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: copy.id, declaration: true,
+        mykad: '900101145678',
+        fullName: 'Aminah binti Hassan',
+        email: 'aminah@moh.gov.my',
+        phone: '0123456789',
+        agencyId: 'KKM',
+        position: 'Pegawai F41',
+        medium: 'token',
+        applications: ['ePerolehan'],
+        mykadCopyFileId: copy.id,
+        declaration: true,
       };
       const s = await submitUserCertificate(w.core, 'demo-applicant', app);
       if (!s.ok) throw new Error(s.error);
-      const r = await decideUserCertificate(w.core, { caseId: s.value.id, actorId: 'demo-ap', decision: 'return', note: 'Nombor telefon tidak aktif', fields: ['phone'] });
+      const r = await decideUserCertificate(w.core, {
+        caseId: s.value.id,
+        actorId: 'demo-ap',
+        decision: 'return',
+        note: 'Nombor telefon tidak aktif',
+        fields: ['phone'],
+      });
       if (!r.ok) throw new Error(r.error);
       return s.value.id;
     }
     const correcting = async (caseId: string): Promise<ApplyOptions> => {
       const c = (await w.store.cases.get<UserCertApplication>(caseId))!;
       const copy = await w.store.files.get(c.data.mykadCopyFileId);
-      return { mode: 'correct', caseId, values: fromAnyApplication(c.data, copy?.meta.size ?? 0), ask: ['phone', 'declaration'], realm: 'user' };
+      return {
+        mode: 'correct',
+        caseId,
+        values: fromAnyApplication(c.data, copy?.meta.size ?? 0),
+        ask: ['phone', 'declaration'],
+        realm: 'user',
+      };
     };
 
     it('asks only the returned field, then resubmits the same case with the rest unchanged', async () => {

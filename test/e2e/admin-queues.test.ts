@@ -18,8 +18,13 @@ const ADMIN_PASSWORD = `kata-laluan-pentadbir-${randomUUID().slice(0, 8)}`;
 function seedWithAdmin(file: string): void {
   const demo = JSON.parse(readFileSync(new URL('../../infra/seed/demo-directory.json', import.meta.url), 'utf8')) as { people: unknown[] };
   demo.people.push({
-    id: 'ops-admin', name: 'Hafiz bin Osman', email: ADMIN_EMAIL, agencyId: 'MAMPU',
-    roles: ['USER', 'HELPDESK_AGENT', 'ADMIN'], identities: [{ channelId: '*', userId: 'ops-admin' }], locale: 'ms',
+    id: 'ops-admin',
+    name: 'Hafiz bin Osman',
+    email: ADMIN_EMAIL,
+    agencyId: 'MAMPU',
+    roles: ['USER', 'HELPDESK_AGENT', 'ADMIN'],
+    identities: [{ channelId: '*', userId: 'ops-admin' }],
+    locale: 'ms',
   });
   writeFileSync(file, JSON.stringify(demo));
 }
@@ -30,7 +35,7 @@ async function get(url: string, cookie?: string, init: RequestInit = {}): Promis
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-/** Bull Board (issue 12, item 7): the BullMQ dashboard, for administrators signed in through the agent console. */
+/** Bull Board: the BullMQ dashboard, for administrators signed in through the agent console. */
 describe('e2e: the queue dashboard at /admin/queues', function () {
   this.timeout(90_000);
 
@@ -89,7 +94,7 @@ describe('e2e: the queue dashboard at /admin/queues', function () {
       }
     });
 
-    it('shows an administrator the dashboard and its queues, and allows only the changes that keep the scheduler\'s promises', async () => {
+    it("shows an administrator the dashboard and its queues, and allows only the changes that keep the scheduler's promises", async () => {
       const admin = new ConsoleClient(bot.url);
       const login = (await admin.login(ADMIN_EMAIL, ADMIN_PASSWORD)) as { status: number; setCookie?: string };
       expect(login.status).to.equal(200);
@@ -108,14 +113,21 @@ describe('e2e: the queue dashboard at /admin/queues', function () {
       expect((await get(asset, admin.cookie)).status).to.equal(200);
       expect((await get(asset)).status, 'assets need the session too').to.equal(401);
 
-      await bot.core.jobs.enqueue({ queue: 'visits', name: 'ticketAutoClose', key: `board-${randomUUID()}`, payload: { caseId: 'AD-2026-000001', at: new Date().toISOString() }, delayMs: 3_600_000 });
+      await bot.core.jobs.enqueue({
+        queue: 'visits',
+        name: 'ticketAutoClose',
+        key: `board-${randomUUID()}`,
+        payload: { caseId: 'AD-2026-000001', at: new Date().toISOString() },
+        delayMs: 3_600_000,
+      });
       const api = await get(`${board}/api/queues`, admin.cookie);
       expect(api.status).to.equal(200);
       const queues = (JSON.parse(api.text) as { queues: { name: string; counts: Record<string, number>; isPaused: boolean }[] }).queues;
       expect(queues.map((q) => q.name)).to.include.members(['ca', 'notify', 'visits', 'expiry']);
       expect(queues.find((q) => q.name === 'visits')?.counts.delayed).to.equal(1);
 
-      const change = (p: string, headers: Record<string, string> = {}) => get(`${board}/api/queues/${p}`, admin.cookie, { method: 'PUT', headers });
+      const change = (p: string, headers: Record<string, string> = {}) =>
+        get(`${board}/api/queues/${p}`, admin.cookie, { method: 'PUT', headers });
       expect((await change('expiry/pause')).status).to.equal(200);
       const paused = JSON.parse((await get(`${board}/api/queues`, admin.cookie)).text) as { queues: { name: string; isPaused: boolean }[] };
       expect(paused.queues.find((q) => q.name === 'expiry')?.isPaused).to.equal(true);

@@ -20,8 +20,12 @@ type Run = { code: number; stdout: string; stderr: string };
 
 function run(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: opts.cwd ?? repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      file,
+      args,
+      { cwd: opts.cwd ?? repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -40,7 +44,7 @@ async function opensslVerifies(dir: string, cp: PublishedCheckpoint, publicKeyPe
 }
 
 /**
- * Issue #18 item 4: every case's audit chain is checked link by link, signed checkpoints (a Merkle
+ * every case's audit chain is checked link by link, signed checkpoints (a Merkle
  * root over the chain heads) are published, and a chain rewritten consistently is caught against
  * the last checkpoint. Run on the real bot (embedded store, in-process job runner) and the real CLI.
  */
@@ -97,7 +101,9 @@ describe('e2e: a verifiable audit trail', function () {
     await writeFile(join(work, 'checkpoint.json'), JSON.stringify(await getJson('/audit/checkpoints')));
 
     // A chain that only grew since the checkpoint is fine.
-    expect((await agentAct(bot.hd, { caseId: cases[2]!, actorId: 'demo-agent', action: 'reply', text: 'Sila cuba di komputer lain.' })).ok).to.equal(true);
+    expect(
+      (await agentAct(bot.hd, { caseId: cases[2]!, actorId: 'demo-agent', action: 'reply', text: 'Sila cuba di komputer lain.' })).ok,
+    ).to.equal(true);
     const verified = await audit(bot.dataDir, ['verify']);
     expect(verified.code, verified.stdout + verified.stderr).to.equal(0);
     expect(verified.stdout).to.contain('Audit trail OK').and.contain(`the checkpoint of ${cp.time}`);
@@ -159,7 +165,9 @@ describe('e2e: a verifiable audit trail', function () {
     for (const args of [['verify'], ['verify', '--checkpoint', join(work, 'checkpoint.json')]]) {
       const r = await audit(bot.dataDir, args);
       expect(r.code, args.join(' ')).to.equal(1);
-      expect(r.stdout).to.contain(`case ${caseId}: entry ${head.seq} differs from the checkpoint of`).and.contain(`hash then ${head.hash}, now ${prev}`);
+      expect(r.stdout)
+        .to.contain(`case ${caseId}: entry ${head.seq} differs from the checkpoint of`)
+        .and.contain(`hash then ${head.hash}, now ${prev}`);
       expect(r.stdout).to.not.contain(`case ${cases[0]}`).and.not.contain(`case ${cases[2]}`);
     }
     const proved = await audit(bot.dataDir, ['prove', caseId]);
@@ -191,10 +199,14 @@ describe(`e2e: audit checkpoints made by the BullMQ runner (${REDIS_URL})`, func
   it('signs one checkpoint for the period at start, with the one key both instances publish', async () => {
     a = await startTestBot({ REDIS_URL, QUEUE_PREFIX: prefix });
     b = await startTestBot({ REDIS_URL, QUEUE_PREFIX: prefix }, a.dataDir);
-    const list = await waitFor('the checkpoint job on BullMQ', async () => {
-      const l = (await (await fetch(`${b.url}/audit/checkpoints`)).json()) as PublishedCheckpoint[];
-      return l.length > 0 ? l : undefined;
-    }, { timeoutMs: 20_000 });
+    const list = await waitFor(
+      'the checkpoint job on BullMQ',
+      async () => {
+        const l = (await (await fetch(`${b.url}/audit/checkpoints`)).json()) as PublishedCheckpoint[];
+        return l.length > 0 ? l : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     const [pemA, pemB] = await Promise.all([a, b].map(async (x) => (await fetch(`${x.url}/audit/public-key.pem`)).text()));
     expect(pemA).to.equal(pemB);
     const dir = await mkdtemp(join(tmpdir(), 'gpki-auditor-'));

@@ -13,8 +13,12 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 /** `npm run ca -- <args>` as an operator runs it, with nothing but DATA_DIR configured. */
 function caCommand(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'ca', '--', ...args], { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      'npm',
+      ['run', '--silent', 'ca', '--', ...args],
+      { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -41,7 +45,12 @@ describe('e2e: npm run ca -- list', function () {
       const subject = { commonName: 'Aminah binti Ahmad', email: 'aminah@mampu.gov.my', organization: 'MAMPU' };
       user = [
         await ca.issue({ key: 'UC-2026-000001:issue', profile: 'user', subject, validityDays: 365 }),
-        await ca.issue({ key: 'UC-2026-000002:issue', profile: 'user', subject: { ...subject, commonName: 'Rahim bin Osman' }, validityDays: 365 }),
+        await ca.issue({
+          key: 'UC-2026-000002:issue',
+          profile: 'user',
+          subject: { ...subject, commonName: 'Rahim bin Osman' },
+          validityDays: 365,
+        }),
       ];
       training = await trainingCa.issue({ key: 'TC-2026-000001:issue', profile: 'training', subject, validityDays: 90 });
       ({ revokedAt } = await ca.revoke(user[1]!.serial, 'keyCompromise'));
@@ -64,7 +73,11 @@ describe('e2e: npm run ca -- list', function () {
     ]);
     const revoked = rows.find((r) => r.serial === user[1]!.serial)!;
     expect(revoked.revocation).to.deep.equal({ reason: 'keyCompromise', at: revokedAt.toISOString() });
-    expect(revoked).to.deep.include({ profile: 'user', notBefore: user[1]!.notBefore.toISOString(), notAfter: user[1]!.notAfter.toISOString() });
+    expect(revoked).to.deep.include({
+      profile: 'user',
+      notBefore: user[1]!.notBefore.toISOString(),
+      notAfter: user[1]!.notAfter.toISOString(),
+    });
   });
 
   it('prints a table by default, one line per certificate, with the revocation reason and time', async () => {
@@ -72,9 +85,17 @@ describe('e2e: npm run ca -- list', function () {
     expect(code).to.equal(0);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).to.match(/^REALM\s+SERIAL\s+SUBJECT\s+CASE\s+PROFILE\s+NOT BEFORE\s+NOT AFTER\s+ISSUED\s+STATUS\s+REASON\s+REVOKED/);
-    for (const c of [...user, training]) expect(lines.filter((l) => l.includes(c.serial)), c.serial).to.have.length(1);
+    for (const c of [...user, training])
+      expect(
+        lines.filter((l) => l.includes(c.serial)),
+        c.serial,
+      ).to.have.length(1);
     const revokedLine = lines.find((l) => l.includes(user[1]!.serial))!;
-    expect(revokedLine).to.contain('UC-2026-000002').and.contain('revoked').and.contain('keyCompromise').and.contain(revokedAt.toISOString().replace('.000Z', 'Z'));
+    expect(revokedLine)
+      .to.contain('UC-2026-000002')
+      .and.contain('revoked')
+      .and.contain('keyCompromise')
+      .and.contain(revokedAt.toISOString().replace('.000Z', 'Z'));
     expect(lines.at(-1)).to.equal('3 key(s): 2 valid or expired, 1 revoked, 0 intent(s) without a certificate');
   });
 

@@ -11,10 +11,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const DESK_ROUTES: [Method, string][] = [
   ['GET', '/console/api/queue'],
   ['GET', '/console/api/conversations/c-1'],
-  ...(['take', 'messages', 'notes', 'fields', 'handback', 'end'].map((a) => ['POST', `/console/api/conversations/c-1/${a}`]) as [Method, string][]),
+  ...(['take', 'messages', 'notes', 'fields', 'handback', 'end'].map((a) => ['POST', `/console/api/conversations/c-1/${a}`]) as [
+    Method,
+    string,
+  ][]),
   ['GET', '/console/api/tickets'],
   ['GET', '/console/api/tickets/AD-2026-000001'],
-  ...(['acknowledge', 'reply', 'askInfo', 'resolve', 'onsite'].map((a) => ['POST', `/console/api/tickets/AD-2026-000001/${a}`]) as [Method, string][]),
+  ...(['acknowledge', 'reply', 'askInfo', 'resolve', 'onsite'].map((a) => ['POST', `/console/api/tickets/AD-2026-000001/${a}`]) as [
+    Method,
+    string,
+  ][]),
   ['GET', '/console/api/replies'],
   ['POST', '/console/api/replies'],
   ['PUT', '/console/api/replies/r-1'],
@@ -22,7 +28,14 @@ const DESK_ROUTES: [Method, string][] = [
   ['GET', '/console/api/events'],
 ];
 /** Routes any signed-in console person uses, and the reports' own. */
-const NOT_DESK = ['/console/api/login', '/console/api/logout', '/console/api/me', '/console/api/reports', '/console/api/reports.csv', '/console/api/reports/satisfaction.csv'];
+const NOT_DESK = [
+  '/console/api/login',
+  '/console/api/logout',
+  '/console/api/me',
+  '/console/api/reports',
+  '/console/api/reports.csv',
+  '/console/api/reports/satisfaction.csv',
+];
 
 /** The console API paths registered with a literal path in the edge's source, as `METHOD path`. */
 function registeredRoutes(): string[] {
@@ -31,7 +44,7 @@ function registeredRoutes(): string[] {
   return files.flatMap((f) => {
     const source = readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8');
     // The ticket actions are registered in a loop over TICKET_ROUTES' keys.
-    const ticketActions = [.../TICKET_ROUTES[^{]*\{([^}]*)\}/.exec(source)?.[1]?.matchAll(/(\w+):/g) ?? []].map((m) => m[1]!);
+    const ticketActions = [...(/TICKET_ROUTES[^{]*\{([^}]*)\}/.exec(source)?.[1]?.matchAll(/(\w+):/g) ?? [])].map((m) => m[1]!);
     return [...source.matchAll(/server\.(get|post|put|del)\(['`](\/console\/api\/[^'`]+)['`]/g)].flatMap((m) => {
       const route = `${verbs[m[1]!]} ${m[2]}`;
       return route.includes('${route}') ? ticketActions.map((a) => route.replace('${route}', a)) : [route];
@@ -52,8 +65,19 @@ describe('e2e: console roles (desk for agents, reports for the lead agency and a
 
   before(async () => {
     bot = await startTestBot({ TRUSTED_PROXIES: '127.0.0.1,::1', AGENT_SSO_HEADER: 'x-remote-user' });
-    await bot.core.directory.upsertPerson({ id: 'demo-admin', name: 'Zulkifli bin Yusof', email: ADMIN.email, agencyId: 'MAMPU', roles: ['USER', 'ADMIN'], identities: [] });
-    for (const [email, password] of [[AGENT_EMAIL, AGENT_PASSWORD], [LEAD.email, LEAD.password], [ADMIN.email, ADMIN.password]] as const) {
+    await bot.core.directory.upsertPerson({
+      id: 'demo-admin',
+      name: 'Zulkifli bin Yusof',
+      email: ADMIN.email,
+      agencyId: 'MAMPU',
+      roles: ['USER', 'ADMIN'],
+      identities: [],
+    });
+    for (const [email, password] of [
+      [AGENT_EMAIL, AGENT_PASSWORD],
+      [LEAD.email, LEAD.password],
+      [ADMIN.email, ADMIN.password],
+    ] as const) {
       const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, email, password);
       expect(set.code, set.stderr).to.equal(0);
     }
@@ -74,14 +98,20 @@ describe('e2e: console roles (desk for agents, reports for the lead agency and a
   });
 
   it('a lead-agency officer and an admin sign in, see which areas are theirs, and every desk route refuses them', async () => {
-    for (const [who, areas] of [[LEAD, ['reports']], [ADMIN, ['reports', 'queues']]] as const) {
+    for (const [who, areas] of [
+      [LEAD, ['reports']],
+      [ADMIN, ['reports', 'queues']],
+    ] as const) {
       const c = await ConsoleClient.signIn(bot.url, who.email, who.password);
       const me = await c.call('GET', '/console/api/me');
       expect(me.status).to.equal(200);
       expect(me.json.areas).to.deep.equal(areas);
       expect(me.json).to.not.have.property('fieldChoices');
       for (const [method, path] of DESK_ROUTES) {
-        const body = method === 'GET' || method === 'DELETE' ? undefined : { text: 'cuba', title: 'cuba', locale: 'ms', field: 'email', value: 'x@moh.gov.my' };
+        const body =
+          method === 'GET' || method === 'DELETE'
+            ? undefined
+            : { text: 'cuba', title: 'cuba', locale: 'ms', field: 'email', value: 'x@moh.gov.my' };
         const r = await c.call(method, path, body);
         expect(r, `${who.email} ${method} ${path}`).to.deep.equal({ status: 403, json: { error: 'NOT_AN_AGENT' } });
       }

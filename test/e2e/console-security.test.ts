@@ -7,14 +7,25 @@ type Bot = Awaited<ReturnType<typeof startTestBot>>;
 const MINUTE = 60_000;
 
 /** One sign-in over HTTP, as if from `from` (believed: the test runs behind TRUSTED_PROXIES=127.0.0.1). */
-async function login(bot: Bot, email: string, password: string, from: string, extra: Record<string, string> = {}): Promise<{ status: number; error?: string; retryAfter: string | null; cookie?: string }> {
+async function login(
+  bot: Bot,
+  email: string,
+  password: string,
+  from: string,
+  extra: Record<string, string> = {},
+): Promise<{ status: number; error?: string; retryAfter: string | null; cookie?: string }> {
   const res = await fetch(`${bot.url}/console/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': from, ...extra },
     body: JSON.stringify({ email, password }),
   });
   const json = (await res.json()) as { error?: string };
-  return { status: res.status, error: json.error, retryAfter: res.headers.get('retry-after'), cookie: res.headers.get('set-cookie')?.split(';')[0] };
+  return {
+    status: res.status,
+    error: json.error,
+    retryAfter: res.headers.get('retry-after'),
+    cookie: res.headers.get('set-cookie')?.split(';')[0],
+  };
 }
 
 async function me(bot: Bot, cookie: string): Promise<number> {
@@ -47,7 +58,8 @@ describe('e2e: console sign-in and sessions hold against an outside attacker', f
   });
 
   it('locks an account after five wrong passwords; 10,050 failed sign-ins for other e-mails, a restart and a second instance do not lift it', async () => {
-    for (let i = 1; i <= 5; i++) expect((await login(bot, AGENT_EMAIL, `salah-${i}-kata-laluan`, '10.0.0.1')).status, `guess ${i}`).to.equal(401);
+    for (let i = 1; i <= 5; i++)
+      expect((await login(bot, AGENT_EMAIL, `salah-${i}-kata-laluan`, '10.0.0.1')).status, `guess ${i}`).to.equal(401);
     const locked = await login(bot, AGENT_EMAIL, AGENT_PASSWORD, '10.0.0.1');
     expect(locked).to.include({ status: 429, error: 'TOO_MANY_ATTEMPTS' });
     expect(Number(locked.retryAfter)).to.be.within(1, 15 * 60);
@@ -55,7 +67,11 @@ describe('e2e: console sign-in and sessions hold against an outside attacker', f
     // The flood that used to push the account out of an in-memory table.
     const statuses = new Map<number, number>();
     for (let i = 0; i < 10_050; i += 150) {
-      const batch = await Promise.all(Array.from({ length: Math.min(150, 10_050 - i) }, (_, j) => login(bot, `tiada-${i + j}@flood.gov.my`, 'tekaan-rawak-123', '10.0.0.2')));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(150, 10_050 - i) }, (_, j) =>
+          login(bot, `tiada-${i + j}@flood.gov.my`, 'tekaan-rawak-123', '10.0.0.2'),
+        ),
+      );
       for (const r of batch) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     }
     // Per address too: after 30 failures the flooding address is refused before any password is checked.
@@ -144,7 +160,10 @@ describe('e2e: console sign-in and sessions hold against an outside attacker', f
     // The same header straight from a client (the proxy is elsewhere) is refused, password or not.
     const direct = await startTestBot({ TRUSTED_PROXIES: '10.9.9.9', AGENT_SSO_HEADER: 'x-remote-user' }, bot.dataDir, { clock });
     others.push(direct);
-    expect(await login(direct, AGENT_EMAIL, AGENT_PASSWORD, '10.5.0.2', { 'x-remote-user': AGENT_EMAIL })).to.include({ status: 403, error: 'SSO_NOT_TRUSTED' });
+    expect(await login(direct, AGENT_EMAIL, AGENT_PASSWORD, '10.5.0.2', { 'x-remote-user': AGENT_EMAIL })).to.include({
+      status: 403,
+      error: 'SSO_NOT_TRUSTED',
+    });
     expect(await login(direct, '', '', '10.5.0.2', { 'x-remote-user': AGENT_EMAIL })).to.include({ status: 403, error: 'SSO_NOT_TRUSTED' });
     // Without the header, the password still works there.
     expect((await login(direct, AGENT_EMAIL, AGENT_PASSWORD, '10.5.0.2')).status).to.equal(200);

@@ -45,7 +45,7 @@ describe(`e2e: ticket changes reach every instance's console over Redis (${REDIS
     await deleteKeys(prefix);
   });
 
-  it('shows a ticket lodged on B in the console on A, and A\'s action in the console on B', async () => {
+  it("shows a ticket lodged on B in the console on A, and A's action in the console on B", async () => {
     const onA = await ConsoleClient.signIn(a.url, AGENT_EMAIL, AGENT_PASSWORD);
     const onB = await ConsoleClient.signIn(b.url, AGENT_EMAIL, AGENT_PASSWORD);
     desks.push(onA, onB);

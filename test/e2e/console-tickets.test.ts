@@ -4,7 +4,15 @@ import { cardOf, texts, type Chat } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { stopBotAndConnector } from '../support/certs.js';
 import { AGENT_EMAIL, AGENT_PASSWORD, ConsoleClient, setPasswordByCommand } from '../support/console.js';
-import { lodgeViaChat, MONDAY_0900, noticeMatch, startHelpdeskBot, ticket, type HelpdeskBot, type HelpdeskPerson } from '../support/helpdesk.js';
+import {
+  lodgeViaChat,
+  MONDAY_0900,
+  noticeMatch,
+  startHelpdeskBot,
+  ticket,
+  type HelpdeskBot,
+  type HelpdeskPerson,
+} from '../support/helpdesk.js';
 
 const MINUTE = 60_000;
 
@@ -52,19 +60,46 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
     expect(await anonymous.call('POST', path(first, 'acknowledge'))).to.deep.equal({ status: 401, json: { error: 'NO_SESSION' } });
 
     const agent = await desk();
-    expect(await agent.call('POST', path(first, 'acknowledge'), {}, { csrf: false })).to.deep.equal({ status: 403, json: { error: 'CSRF' } });
-    expect(await agent.call('POST', path(first, 'resolve'), { text: 'selesai' }, { csrf: `${agent.csrf.slice(0, -2)}xx` })).to.deep.equal({ status: 403, json: { error: 'CSRF' } });
+    expect(await agent.call('POST', path(first, 'acknowledge'), {}, { csrf: false })).to.deep.equal({
+      status: 403,
+      json: { error: 'CSRF' },
+    });
+    expect(await agent.call('POST', path(first, 'resolve'), { text: 'selesai' }, { csrf: `${agent.csrf.slice(0, -2)}xx` })).to.deep.equal({
+      status: 403,
+      json: { error: 'CSRF' },
+    });
 
     // A second agent signs in, then loses the role: the session no longer opens the ticket API.
-    await bot.core.directory.upsertPerson({ id: 'agent-tickets', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
+    await bot.core.directory.upsertPerson({
+      id: 'agent-tickets',
+      name: 'Lee Mei Ling',
+      email: 'lee.meiling@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [],
+    });
     expect((await setPasswordByCommand({ DATA_DIR: bot.dataDir }, 'lee.meiling@mampu.gov.my', 'kata-laluan-lee-123')).code).to.equal(0);
     const lee = await ConsoleClient.signIn(bot.url, 'lee.meiling@mampu.gov.my', 'kata-laluan-lee-123');
     consoles.push(lee);
     expect((await lee.call('GET', '/console/api/tickets')).status).to.equal(200);
-    await bot.core.directory.upsertPerson({ id: 'agent-tickets', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER'], identities: [] });
+    await bot.core.directory.upsertPerson({
+      id: 'agent-tickets',
+      name: 'Lee Mei Ling',
+      email: 'lee.meiling@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER'],
+      identities: [],
+    });
     expect(await lee.call('GET', '/console/api/tickets')).to.deep.equal({ status: 403, json: { error: 'NOT_AN_AGENT' } });
     // That refusal ended the session for good: given the role back, the old cookie still opens nothing.
-    await bot.core.directory.upsertPerson({ id: 'agent-tickets', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
+    await bot.core.directory.upsertPerson({
+      id: 'agent-tickets',
+      name: 'Lee Mei Ling',
+      email: 'lee.meiling@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [],
+    });
     expect(await lee.call('POST', path(first, 'acknowledge'), {})).to.deep.equal({ status: 401, json: { error: 'NO_SESSION' } });
 
     const after = await ticket(bot, first);
@@ -101,13 +136,19 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
 
     let r = await agent.call('POST', path(first, 'acknowledge'), {});
     expect(r.status, JSON.stringify(r.json)).to.equal(200);
-    expect(r.json.message).to.deep.equal({ ms: `Tiket ${first} diterima. Pengguna telah dimaklumkan.`, en: `Ticket ${first} acknowledged. The user has been told.` });
+    expect(r.json.message).to.deep.equal({
+      ms: `Tiket ${first} diterima. Pengguna telah dimaklumkan.`,
+      en: `Ticket ${first} acknowledged. The user has been told.`,
+    });
     expect(r.json.ticket).to.deep.include({ id: first, status: 'DITERIMA' });
     expect((await ticket(bot, first)).status).to.equal('DITERIMA');
     await user.waitForSeen('the acknowledgement', noticeMatch(first, 'telah diterima oleh meja bantuan'));
     await agent.waitForEvent('the ticket change', (e) => e.type === 'ticket' && e.caseId === first && e.event === 'ticketAcknowledged');
     // The most recent activity comes first now.
-    expect(((await agent.call('GET', '/console/api/tickets')).json.tickets as { id: string }[]).map((t) => t.id)).to.deep.equal([first, second]);
+    expect(((await agent.call('GET', '/console/api/tickets')).json.tickets as { id: string }[]).map((t) => t.id)).to.deep.equal([
+      first,
+      second,
+    ]);
 
     // A wrong state: refused with the use case's code, the status named in both languages, nothing stored.
     const acknowledged = await ticket(bot, first);
@@ -146,7 +187,12 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
       ['askInfo', 'Nurul Huda binti Zainal', 'Sistem pengendalian apa yang digunakan?'],
       ['userReply', 'Aminah binti Hassan', 'Windows 11, pemacu token versi 3.2.'],
     ]);
-    expect(details.timeline.map((e: { event: string }) => e.event)).to.deep.equal(['lodged', 'acknowledged', 'infoRequested', 'userReplied']);
+    expect(details.timeline.map((e: { event: string }) => e.event)).to.deep.equal([
+      'lodged',
+      'acknowledged',
+      'infoRequested',
+      'userReplied',
+    ]);
     expect(details.timeline[3].label).to.deep.equal({ ms: 'Pengguna menjawab', en: 'User answered' });
 
     r = await agent.call('POST', path(first, 'resolve'), { text: 'Sila pasang semula pemacu token versi 3.4 dan cuba lagi.' });
@@ -156,7 +202,11 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
     expect(stored.status).to.equal('SELESAI');
     expect(stored.data.resolvedAt).to.be.a('string');
     expect(stored.timeline.map((e) => [e.event, e.actorId])).to.deep.equal([
-      ['lodged', 'demo-applicant'], ['acknowledged', 'demo-agent'], ['infoRequested', 'demo-agent'], ['userReplied', 'demo-applicant'], ['resolved', 'demo-agent'],
+      ['lodged', 'demo-applicant'],
+      ['acknowledged', 'demo-agent'],
+      ['infoRequested', 'demo-agent'],
+      ['userReplied', 'demo-applicant'],
+      ['resolved', 'demo-agent'],
     ]);
     const resolved = await user.waitForSeen('the resolution', noticeMatch(first, 'ditanda selesai'));
     expect(resolved.text).to.contain('Sila pasang semula pemacu token versi 3'); // Markdown-escaped: 3\.4
@@ -182,7 +232,10 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
     // The card in the agent's chat and the console are the same use case; the console hears of the card's change live.
     const carded = await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: second, action: 'acknowledge' });
     expect(texts(carded)).to.contain(`Tiket ${second} diterima`);
-    await agent.waitForEvent('the change made from the card', (e) => e.type === 'ticket' && e.caseId === second && e.event === 'ticketAcknowledged');
+    await agent.waitForEvent(
+      'the change made from the card',
+      (e) => e.type === 'ticket' && e.caseId === second && e.event === 'ticketAcknowledged',
+    );
     expect((await agent.call('GET', path(second))).json.status).to.equal('DITERIMA');
     let r = await agent.call('POST', path(second, 'acknowledge'), {});
     expect(r.status).to.equal(409);
@@ -198,11 +251,18 @@ describe('e2e: agents act on complaint tickets from the console (HTTP)', functio
     expect(r.json.error).to.equal('NOTE_REQUIRED');
     expect((await ticket(bot, second)).version).to.equal(before.version);
 
-    r = await agent.call('POST', path(second, 'onsite'), { triedOnline: 'Muat turun semula, kosongkan cache, pelayar lain; ralat 500 berterusan.' });
+    r = await agent.call('POST', path(second, 'onsite'), {
+      triedOnline: 'Muat turun semula, kosongkan cache, pelayar lain; ralat 500 berterusan.',
+    });
     expect(r.status).to.equal(200);
     expect(r.json.message.ms).to.equal(`Permohonan sokongan di lokasi bagi ${second} dihantar kepada agensi peneraju.`);
     expect(r.json.ticket.status).to.equal('MOHON_KELULUSAN_TAPAK');
-    expect(r.json.ticket.onsite).to.deep.include({ status: 'MOHON_KELULUSAN_TAPAK', requestedBy: 'Nurul Huda binti Zainal', triedOnline: 'Muat turun semula, kosongkan cache, pelayar lain; ralat 500 berterusan.', breached: false });
+    expect(r.json.ticket.onsite).to.deep.include({
+      status: 'MOHON_KELULUSAN_TAPAK',
+      requestedBy: 'Nurul Huda binti Zainal',
+      triedOnline: 'Muat turun semula, kosongkan cache, pelayar lain; ralat 500 berterusan.',
+      breached: false,
+    });
     const approval = await chat['demo-lead'].waitForSeen('the approval card', noticeMatch(second, 'menunggu kelulusan anda'));
     expect(JSON.stringify(cardOf(approval))).to.contain('onsiteDecide');
     await user.waitForSeen('the on-site notice', noticeMatch(second, 'Sokongan di lokasi dimohon'));

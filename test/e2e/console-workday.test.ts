@@ -16,7 +16,13 @@ const CODES = new Set<string>([...FORM_FIELDS, 'request', 'misunderstood', 'erro
 
 /** Every string shown from a value (labels in both languages; the `field` key is data for the page, not shown). */
 const wordsOf = (v: unknown): string[] =>
-  typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(wordsOf) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => (k === 'field' ? [] : wordsOf(x))) : [];
+  typeof v === 'string'
+    ? [v]
+    : Array.isArray(v)
+      ? v.flatMap(wordsOf)
+      : v && typeof v === 'object'
+        ? Object.entries(v).flatMap(([k, x]) => (k === 'field' ? [] : wordsOf(x)))
+        : [];
 
 /**
  * The agent console over HTTP for a working day: everything the server words comes in both
@@ -34,8 +40,18 @@ describe('e2e: the agent console for a working day (HTTP)', function () {
   before(async () => {
     await connector.start();
     bot = await startTestBot({ AGENT_HOURS: 'always', AGENT_WAIT_SECONDS: '3600' }, undefined, { clock });
-    await bot.core.directory.upsertPerson({ id: SECOND.id, name: SECOND.name, email: SECOND.email, agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
-    for (const [email, password] of [[AGENT_EMAIL, AGENT_PASSWORD], [SECOND.email, SECOND.password]]) {
+    await bot.core.directory.upsertPerson({
+      id: SECOND.id,
+      name: SECOND.name,
+      email: SECOND.email,
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [],
+    });
+    for (const [email, password] of [
+      [AGENT_EMAIL, AGENT_PASSWORD],
+      [SECOND.email, SECOND.password],
+    ]) {
       const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, email, password);
       expect(set.code, set.stderr).to.equal(0);
     }
@@ -63,7 +79,12 @@ describe('e2e: the agent console for a working day (HTTP)', function () {
     expect(email?.label).to.deep.equal({ ms: 'E-mel rasmi', en: 'Official e-mail' });
     expect(wordsOf((me.fieldChoices as { label: unknown }[]).map((f) => f.label)).filter((w) => CODES.has(w))).to.deep.equal([]);
 
-    const lodged = await lodgeComplaint(bot.hd, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: 'Token tidak dikesan.' });
+    const lodged = await lodgeComplaint(bot.hd, {
+      actorId: 'demo-applicant',
+      category: 'token',
+      application: 'ePerolehan',
+      description: 'Token tidak dikesan.',
+    });
     if (!lodged.ok) throw new Error(lodged.error);
     const ticketId = lodged.value.id;
 
@@ -84,34 +105,67 @@ describe('e2e: the agent console for a working day (HTTP)', function () {
     expect(entry.shown.form.asking).to.deep.equal({ ms: 'Telefon', en: 'Phone' });
     const fields = entry.shown.form.fields as { field: string; label: Record<string, string>; value: Record<string, string> }[];
     expect(fields.map((f) => [f.label.ms, f.label.en, f.value.ms])).to.deep.equal([
-      ['No. MyKad', 'MyKad no.', '9001******78'], ['Nama penuh', 'Full name', 'Aminah binti Hassan'], ['E-mel rasmi', 'Official e-mail', 'aminah.lama@moh.gov.my'],
+      ['No. MyKad', 'MyKad no.', '9001******78'],
+      ['Nama penuh', 'Full name', 'Aminah binti Hassan'],
+      ['E-mel rasmi', 'Official e-mail', 'aminah.lama@moh.gov.my'],
     ]);
     expect(wordsOf(entry.shown).filter((w) => CODES.has(w))).to.deep.equal([]);
-    expect(entry.openCases).to.deep.include({ id: ticketId, kind: 'AD', kindLabel: { ms: 'Tiket aduan', en: 'Complaint ticket' }, status: 'BARU', statusLabel: { ms: 'Baharu', en: 'New' }, updatedAt: lodged.value.updatedAt });
+    expect(entry.openCases).to.deep.include({
+      id: ticketId,
+      kind: 'AD',
+      kindLabel: { ms: 'Tiket aduan', en: 'Complaint ticket' },
+      status: 'BARU',
+      statusLabel: { ms: 'Baharu', en: 'New' },
+      updatedAt: lodged.value.updatedAt,
+    });
 
     expect((await agent.call('POST', agent.conversation(user.conversationId, '/take'))).status).to.equal(200);
-    const taken = (await agent.call('GET', '/console/api/queue')).json.conversations.find((q: any) => q.record.conversationId === user.conversationId);
+    const taken = (await agent.call('GET', '/console/api/queue')).json.conversations.find(
+      (q: any) => q.record.conversationId === user.conversationId,
+    );
     expect(taken.shown.status).to.deep.equal({ ms: `Diambil oleh ${AGENT_NAME}`, en: `Taken by ${AGENT_NAME}` });
 
     // The dialog's own refusal, in the language the console shows.
-    const bad = await agent.call('POST', agent.conversation(user.conversationId, '/fields'), { field: 'email', value: 'aminah@gmail.com', lang: 'en' });
+    const bad = await agent.call('POST', agent.conversation(user.conversationId, '/fields'), {
+      field: 'email',
+      value: 'aminah@gmail.com',
+      lang: 'en',
+    });
     expect(bad.status).to.equal(422);
-    expect(bad.json.message).to.match(/official|e-mail|gov\.my/i).and.not.match(/sila|rasmi/i);
-    expect((await agent.call('POST', agent.conversation(user.conversationId, '/fields'), { field: 'email', value: 'aminah@moh.gov.my', lang: 'ms' })).status).to.equal(200);
+    expect(bad.json.message)
+      .to.match(/official|e-mail|gov\.my/i)
+      .and.not.match(/sila|rasmi/i);
+    expect(
+      (
+        await agent.call('POST', agent.conversation(user.conversationId, '/fields'), {
+          field: 'email',
+          value: 'aminah@moh.gov.my',
+          lang: 'ms',
+        })
+      ).status,
+    ).to.equal(200);
 
     // A reply of several lines reaches the person with its line breaks.
-    const said = await agent.call('POST', agent.conversation(user.conversationId, '/messages'), { text: 'Baik, langkah seterusnya:\n1. Cabut token\n2. Cucuk semula\r\n' });
+    const said = await agent.call('POST', agent.conversation(user.conversationId, '/messages'), {
+      text: 'Baik, langkah seterusnya:\n1. Cabut token\n2. Cucuk semula\r\n',
+    });
     expect(said.status).to.equal(200);
     const received = await user.waitFor('the multi-line reply', (a) => (a.text ?? '').includes('Cabut token'));
     expect(received.text).to.equal(`${AGENT_NAME} (Ejen Meja Bantuan): Baik, langkah seterusnya:\n1. Cabut token\n2. Cucuk semula`);
 
     const view = (await agent.call('GET', agent.conversation(user.conversationId))).json;
-    expect(view.shown.notes.map((n: any) => n.text)).to.deep.include({ ms: 'E-mel rasmi dibetulkan: aminah@moh.gov.my', en: 'Official e-mail corrected: aminah@moh.gov.my' });
+    expect(view.shown.notes.map((n: any) => n.text)).to.deep.include({
+      ms: 'E-mel rasmi dibetulkan: aminah@moh.gov.my',
+      en: 'Official e-mail corrected: aminah@moh.gov.my',
+    });
     expect(view.shown.form.fields.find((f: any) => f.field === 'email').value.en).to.equal('aminah@moh.gov.my');
     const agentLine = (view.transcript as any[]).find((l) => l.text.includes('Cabut token'));
     expect(agentLine).to.deep.include({ from: 'bot', name: AGENT_NAME });
     expect(agentLine.text).to.contain('\n1. Cabut token\n2. Cucuk semula');
-    expect((view.transcript as any[]).find((l) => l.text === 'nak cakap dengan orang')).to.deep.include({ from: 'user', name: 'Aminah binti Hassan' });
+    expect((view.transcript as any[]).find((l) => l.text === 'nak cakap dengan orang')).to.deep.include({
+      from: 'user',
+      name: 'Aminah binti Hassan',
+    });
 
     // The ticket's detail lists the same open cases and when the person last acted on it.
     const t = (await agent.call('GET', `/console/api/tickets/${ticketId}`)).json;
@@ -126,7 +180,10 @@ describe('e2e: the agent console for a working day (HTTP)', function () {
     const nurul = await desk();
     const kavitha = await desk(SECOND.email, SECOND.password);
     const nurulId = (await nurul.call('GET', '/console/api/me')).json.agent.id as string;
-    expect(await nurul.call('POST', '/console/api/replies', { title: 'X', text: 'Y', locale: 'ms' }, { csrf: false })).to.deep.equal({ status: 403, json: { error: 'CSRF' } });
+    expect(await nurul.call('POST', '/console/api/replies', { title: 'X', text: 'Y', locale: 'ms' }, { csrf: false })).to.deep.equal({
+      status: 403,
+      json: { error: 'CSRF' },
+    });
 
     const refused = async (body: unknown) => {
       const r = await nurul.call('POST', '/console/api/replies', body);
@@ -137,26 +194,53 @@ describe('e2e: the agent console for a working day (HTTP)', function () {
     expect((await refused({ title: 'T'.repeat(81), text: 'Teks', locale: 'ms' })).error).to.equal('TITLE_TOO_LONG');
     expect((await refused({ title: 'Tajuk', text: '', locale: 'ms' })).error).to.equal('TEXT_REQUIRED');
     const long = await refused({ title: 'Tajuk', text: 'x'.repeat(2001), locale: 'ms' });
-    expect(long).to.deep.equal({ error: 'TEXT_TOO_LONG', message: { ms: 'Teks terlalu panjang (had 2000 aksara).', en: 'The text is too long (at most 2000 characters).' } });
+    expect(long).to.deep.equal({
+      error: 'TEXT_TOO_LONG',
+      message: { ms: 'Teks terlalu panjang (had 2000 aksara).', en: 'The text is too long (at most 2000 characters).' },
+    });
     expect((await refused({ title: 'Tajuk', text: 'Teks', locale: 'zh' })).error).to.equal('LOCALE_INVALID');
     expect((await nurul.call('GET', '/console/api/replies')).json.replies).to.deep.equal([]);
 
-    const created = await nurul.call('POST', '/console/api/replies', { title: ' Token tidak dikesan ', text: 'Sila cuba:\n1. Port USB lain\n2. Mulakan semula\n', locale: 'ms' });
+    const created = await nurul.call('POST', '/console/api/replies', {
+      title: ' Token tidak dikesan ',
+      text: 'Sila cuba:\n1. Port USB lain\n2. Mulakan semula\n',
+      locale: 'ms',
+    });
     expect(created.status).to.equal(201);
     const id = created.json.reply.id as string;
-    expect(created.json.reply).to.deep.include({ title: 'Token tidak dikesan', text: 'Sila cuba:\n1. Port USB lain\n2. Mulakan semula', locale: 'ms', createdBy: nurulId, updatedBy: nurulId, createdAt: clock.now().toISOString() });
+    expect(created.json.reply).to.deep.include({
+      title: 'Token tidak dikesan',
+      text: 'Sila cuba:\n1. Port USB lain\n2. Mulakan semula',
+      locale: 'ms',
+      createdBy: nurulId,
+      updatedBy: nurulId,
+      createdAt: clock.now().toISOString(),
+    });
     // Another agent (another browser, any instance) sees it and edits it.
     clock.set(new Date(clock.now().getTime() + 3 * MINUTE));
     expect((await kavitha.call('GET', '/console/api/replies')).json.replies.map((r: any) => r.id)).to.deep.equal([id]);
-    const edited = await kavitha.call('PUT', `/console/api/replies/${id}`, { title: 'Token not detected', text: 'Please try another USB port.', locale: 'en' });
+    const edited = await kavitha.call('PUT', `/console/api/replies/${id}`, {
+      title: 'Token not detected',
+      text: 'Please try another USB port.',
+      locale: 'en',
+    });
     expect(edited.status).to.equal(200);
     expect(edited.json.message.en).to.equal('Saved reply "Token not detected" stored.');
-    expect((await kavitha.call('PUT', '/console/api/replies/tiada', { title: 'A', text: 'B', locale: 'en' })).json.error).to.equal('NOT_FOUND');
+    expect((await kavitha.call('PUT', '/console/api/replies/tiada', { title: 'A', text: 'B', locale: 'en' })).json.error).to.equal(
+      'NOT_FOUND',
+    );
 
     const db = openEmbeddedDb(path.join(bot.dataDir, 'gpki.db'));
     try {
       const stored = await new SqliteSavedReplies({ db }).get(id);
-      expect(stored).to.deep.include({ title: 'Token not detected', text: 'Please try another USB port.', locale: 'en', createdBy: nurulId, updatedBy: SECOND.id, updatedAt: clock.now().toISOString() });
+      expect(stored).to.deep.include({
+        title: 'Token not detected',
+        text: 'Please try another USB port.',
+        locale: 'en',
+        createdBy: nurulId,
+        updatedBy: SECOND.id,
+        updatedAt: clock.now().toISOString(),
+      });
     } finally {
       db.close();
     }

@@ -75,7 +75,15 @@ describe('e2e: personal data at rest (embedded, Direct Line)', function () {
     id = await applicant.say(TYPED);
     // The dialog took the real number (a masked one would be refused) and asks for the next field.
     expect(promptOf((await repliesTo(applicant, id)).at(-1))).to.equal('fullName');
-    for (const answer of ['Aminah binti Hassan', 'aminah@moh.gov.my', '012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Teknologi Maklumat F41', 'Token', 'ePerolehan, 1GFMAS']) {
+    for (const answer of [
+      'Aminah binti Hassan',
+      'aminah@moh.gov.my',
+      '012-345 6789',
+      'Kementerian Kesihatan Malaysia',
+      'Pegawai Teknologi Maklumat F41',
+      'Token',
+      'ePerolehan, 1GFMAS',
+    ]) {
       await applicant.say(answer);
     }
     // The copy's file name carries the number too, as people name their scans.
@@ -88,10 +96,14 @@ describe('e2e: personal data at rest (embedded, Direct Line)', function () {
     expect((await repliesTo(applicant, id)).map((a) => a.text ?? '').join('\n')).to.contain(caseId);
 
     // The AP approves from the card in their Direct Line conversation; the CA issues.
-    const card = await waitFor('approval card', async () => (await ap.history()).find((a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId)));
+    const card = await waitFor('approval card', async () =>
+      (await ap.history()).find((a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId)),
+    );
     const approve = (cardOf(card)!.actions as { data: { verb: string } }[]).find((a) => a.data?.verb === 'approve')!.data;
     await ap.submit(approve);
-    await waitFor('issued notice', async () => (await applicant.history()).find((a) => (a.text ?? '').includes('telah dikeluarkan')), { timeoutMs: 20_000 });
+    await waitFor('issued notice', async () => (await applicant.history()).find((a) => (a.text ?? '').includes('telah dikeluarkan')), {
+      timeoutMs: 20_000,
+    });
     // A card input submitted with the number in `value`, as text and as a JSON number.
     await applicant.post({ type: 'message', value: { note: `IC ${TYPED}`, mykad: Number(DIGITS) } });
 
@@ -103,23 +115,39 @@ describe('e2e: personal data at rest (embedded, Direct Line)', function () {
     // sent (text, upload name, card values) and what the bot sent (the AP's card).
     const mine = await applicant.history();
     const theirs = await ap.history();
-    for (const [who, list] of [['applicant', mine], ['AP', theirs]] as const) {
+    for (const [who, list] of [
+      ['applicant', mine],
+      ['AP', theirs],
+    ] as const) {
       expect(JSON.stringify(list), `${who}'s history`).not.to.match(UNMASKED);
     }
-    expect(mine.find((a) => a.from.role !== 'bot' && a.text === MASKED), 'the typed number, masked').to.exist;
+    expect(
+      mine.find((a) => a.from.role !== 'bot' && a.text === MASKED),
+      'the typed number, masked',
+    ).to.exist;
     const upload = mine.find((a) => a.id === png.body.id)!;
     expect(upload.attachments?.[0]?.name).to.equal(`MyKad ${MASKED}.png`);
     // The link is kept whole: it still serves the copy.
     const served = await fetch(upload.attachments![0]!.contentUrl!);
     expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), tinyPng())).to.equal(0);
-    const submitted = (mine as (DlActivity & { value?: unknown })[]).find((a) => a.from.role !== 'bot' && a.value !== undefined && JSON.stringify(a.value).includes('note'));
+    const submitted = (mine as (DlActivity & { value?: unknown })[]).find(
+      (a) => a.from.role !== 'bot' && a.value !== undefined && JSON.stringify(a.value).includes('note'),
+    );
     expect(submitted?.value).to.deep.equal({ note: `IC ${MASKED}`, mykad: MASKED });
     expect(JSON.stringify(cardOf(card))).to.contain(MASKED);
 
     // (ii) Owner-only, with the bot running (the database's -wal and -shm files exist now).
     expect(existsSync(path.join(bot.dataDir, 'gpki.db-wal'))).to.equal(true);
     const { dirs, files } = modesUnder(bot.dataDir);
-    expect([...files.keys()]).to.include.members(['gpki.db', 'gpki.db-wal', 'gpki.db-shm', '.directline-secret', 'ca/root.key.pem', 'ca/issuing.pem', 'ca-training/root.key.pem']);
+    expect([...files.keys()]).to.include.members([
+      'gpki.db',
+      'gpki.db-wal',
+      'gpki.db-shm',
+      '.directline-secret',
+      'ca/root.key.pem',
+      'ca/issuing.pem',
+      'ca-training/root.key.pem',
+    ]);
     // The Direct Line upload is still kept (it expires after RETENTION_ACTIVITY_DAYS); the case's own
     // copy went once the AP had verified it.
     expect([...files.keys()].filter((f) => f.startsWith('files/'))).to.have.lengthOf(1);
@@ -142,10 +170,14 @@ describe('e2e: personal data at rest (embedded, Direct Line)', function () {
     const old = await startTestBot({ LOG_LEVEL: 'info' }, dir, { logDestination: log });
     try {
       const lines = logged.split('\n').filter(Boolean);
-      const tightened = lines.map((l) => JSON.parse(l) as { msg: string; changed?: number }).find((l) => l.msg === 'data folder: permissions tightened to owner-only');
+      const tightened = lines
+        .map((l) => JSON.parse(l) as { msg: string; changed?: number })
+        .find((l) => l.msg === 'data folder: permissions tightened to owner-only');
       expect(tightened?.changed).to.equal(4);
       const { dirs, files } = modesUnder(dir);
-      expect([files.get('files/old-copy'), files.get('.file-link-secret'), dirs.get('.'), dirs.get('files')]).to.deep.equal([0o600, 0o600, 0o700, 0o700]);
+      expect([files.get('files/old-copy'), files.get('.file-link-secret'), dirs.get('.'), dirs.get('files')]).to.deep.equal([
+        0o600, 0o600, 0o700, 0o700,
+      ]);
     } finally {
       await old.close();
       removeDir(dir);

@@ -77,7 +77,14 @@ describe('e2e: Direct Line tokens and identity (embedded, open mode)', function 
   it('lists the demo people and gives tokens for them only', async () => {
     const list = await call(`${bot.url}/api/directline/demo-users`);
     expect(list.status).to.equal(200);
-    expect((list.body as { id: string }[]).map((p) => p.id)).to.deep.equal(['demo-agent', 'demo-ap', 'demo-applicant', 'demo-lead', 'demo-tech', 'demo-verifier']);
+    expect((list.body as { id: string }[]).map((p) => p.id)).to.deep.equal([
+      'demo-agent',
+      'demo-ap',
+      'demo-applicant',
+      'demo-lead',
+      'demo-tech',
+      'demo-verifier',
+    ]);
     expect(list.body[1]).to.deep.equal({ id: 'demo-ap', name: 'Rahman bin Ali', roles: ['USER', 'AP'] });
     expect((await token({ demoUser: 'demo-ap' })).body.userId).to.equal('demo-ap');
     // Someone registered through another channel, and ids that only look like demo people.
@@ -116,7 +123,7 @@ describe('e2e: Direct Line tokens and identity (embedded, open mode)', function 
     ];
     expect(await attempts(mine.token)).to.deep.equal([403, 403, 403, 403, 403]);
     expect(await attempts(undefined)).to.deep.equal([401, 401, 401, 401, 401]);
-    const [h, p] = mine.token.split('.');
+    const [h, _p] = mine.token.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...claimsOf(mine.token), conv: theirs.conversationId })).toString('base64url');
     expect(await attempts(`${h}.${forgedPayload}.${mine.token.split('.')[2]}`)).to.deep.equal([401, 401, 401, 401, 401]);
     expect((await theirs.activities()).activities.length).to.equal(before);
@@ -124,11 +131,17 @@ describe('e2e: Direct Line tokens and identity (embedded, open mode)', function 
     expect(await upgradeStatus(started.streamUrl)).to.equal(101);
   });
 
-  it('stamps activities with the bot\'s own serviceUrl, not one made from the request\'s Host header', async () => {
+  it("stamps activities with the bot's own serviceUrl, not one made from the request's Host header", async () => {
     // The attachment reader trusts the serviceUrl's origin: a client-chosen one would let it aim the bot at any host.
     const user = await DirectLineUser.demo(bot.url, 'demo-agent');
     await user.start();
-    expect(await postWithHost(`${user.base}/activities`, 'internal.example:8080', user.token, { type: 'message', text: 'menu', serviceUrl: 'http://internal.example:8080' })).to.equal(200);
+    expect(
+      await postWithHost(`${user.base}/activities`, 'internal.example:8080', user.token, {
+        type: 'message',
+        text: 'menu',
+        serviceUrl: 'http://internal.example:8080',
+      }),
+    ).to.equal(200);
     const { activities } = await user.activities();
     const own = `http://localhost:${new URL(bot.url).port}/v3/directline`;
     expect(activities.length).to.be.greaterThan(3);
@@ -136,7 +149,14 @@ describe('e2e: Direct Line tokens and identity (embedded, open mode)', function 
   });
 
   it('takes the sender from the token, whatever `from` the client sends', async () => {
-    await bot.core.cases.create({ kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', applicantId: 'demo-tech', agencyId: 'KKM', data: {}, timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: 'demo-tech' }] });
+    await bot.core.cases.create({
+      kind: 'UC',
+      status: 'MENUNGGU_PENGESAHAN_AP',
+      applicantId: 'demo-tech',
+      agencyId: 'KKM',
+      data: {},
+      timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: 'demo-tech' }],
+    });
     const applicant = await DirectLineUser.demo(bot.url, 'demo-applicant');
     const stream = await Stream.open((await applicant.start()).streamUrl);
     try {
@@ -160,10 +180,14 @@ describe('e2e: Direct Line tokens and identity (embedded, open mode)', function 
 /** A POST with a Host header of the client's choosing (fetch does not let one set Host). */
 function postWithHost(url: string, host: string, bearer: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { host, authorization: `Bearer ${bearer}`, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', headers: { host, authorization: `Bearer ${bearer}`, 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -173,7 +197,12 @@ describe('e2e: Direct Line with an app id set, short tokens', function () {
   this.timeout(60_000);
   let bot: Bot;
   before(async () => {
-    bot = await startTestBot({ MicrosoftAppId: '00000000-0000-0000-0000-000000000002', MicrosoftAppPassword: 'not-a-real-secret', INTRANET_SHARED_SECRET: INTRANET, DIRECTLINE_TOKEN_TTL_SECONDS: '3' });
+    bot = await startTestBot({
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000002',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      INTRANET_SHARED_SECRET: INTRANET,
+      DIRECTLINE_TOKEN_TTL_SECONDS: '3',
+    });
   });
   after(async () => {
     await bot?.close();
@@ -191,7 +220,9 @@ describe('e2e: Direct Line with an app id set, short tokens', function () {
   });
 
   it('refreshes a live token (same conversation, later expiry); an expired token can neither refresh nor be used', async () => {
-    const r = await call(`${bot.url}/api/directline/token`, { json: { assertion: signAssertion(INTRANET, { sub: 'intranet-7', exp: inSeconds(60) }) } });
+    const r = await call(`${bot.url}/api/directline/token`, {
+      json: { assertion: signAssertion(INTRANET, { sub: 'intranet-7', exp: inSeconds(60) }) },
+    });
     const first = r.body.token as string;
     expect(r.body.expires_in).to.equal(3);
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -41,14 +41,25 @@ describe('e2e: Direct Line uploads and proactive delivery (embedded)', function 
     try {
       let id = await applicant.submit({ verb: 'start', goal: 'newUserCert' });
       expect(promptOf((await repliesTo(applicant, id)).at(-1))).to.equal('mykad');
-      for (const answer of ['900101-14-5678', 'Aminah binti Hassan', 'aminah@moh.gov.my', '012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Teknologi Maklumat F41', 'Token']) {
+      for (const answer of [
+        '900101-14-5678',
+        'Aminah binti Hassan',
+        'aminah@moh.gov.my',
+        '012-345 6789',
+        'Kementerian Kesihatan Malaysia',
+        'Pegawai Teknologi Maklumat F41',
+        'Token',
+      ]) {
         await applicant.say(answer);
       }
       id = await applicant.say('ePerolehan, 1GFMAS');
       expect((await repliesTo(applicant, id)).at(-1)?.channelData?.prompt).to.include({ field: 'mykadCopy', kind: 'file' });
 
       // A PDF is stored and linked like any upload, and the dialog refuses it with its reason.
-      const pdf = await applicant.upload([{ name: 'mykad.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n% not an image\n') }], { type: 'message', channelData: { clientActivityID: 'up-1' } });
+      const pdf = await applicant.upload(
+        [{ name: 'mykad.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n% not an image\n') }],
+        { type: 'message', channelData: { clientActivityID: 'up-1' } },
+      );
       expect(pdf.status).to.equal(200);
       const pdfEcho = await mine.waitFor('echo of the PDF upload', (a) => a.id === pdf.body.id);
       expect(pdfEcho.channelData?.clientActivityID).to.equal('up-1');
@@ -78,7 +89,7 @@ describe('e2e: Direct Line uploads and proactive delivery (embedded)', function 
 
       // The AP's open Web Chat gets the approval card at once, with Web Chat's Action.Submit buttons.
       const card = await apStream.waitFor('approval card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId));
-      const actions = (cardOf(card)!.actions as { type: string; data: { verb: string; version: number } }[]);
+      const actions = cardOf(card)!.actions as { type: string; data: { verb: string; version: number } }[];
       expect(actions.map((a) => a.type)).to.include('Action.Submit');
       expect(card.from.role).to.equal('bot');
 
@@ -88,7 +99,11 @@ describe('e2e: Direct Line uploads and proactive delivery (embedded)', function 
       const approve = actions.find((a) => a.data?.verb === 'approve')!.data;
       id = await ap.submit(approve);
       expect(texts(await repliesTo(ap, id))).to.contain(`meluluskan ${caseId}`);
-      const notice = await waitFor('issued notice in the log', async () => (await applicant.activities(seenUntil)).activities.find((a) => (a.text ?? '').includes('telah dikeluarkan')), { timeoutMs: 20_000 });
+      const notice = await waitFor(
+        'issued notice in the log',
+        async () => (await applicant.activities(seenUntil)).activities.find((a) => (a.text ?? '').includes('telah dikeluarkan')),
+        { timeoutMs: 20_000 },
+      );
       expect(notice.from.role).to.equal('bot');
       // The next visit resumes from where the page was and shows it.
       const back = await Stream.open((await applicant.resume(seenUntil)).streamUrl);
@@ -111,7 +126,9 @@ describe('e2e: Direct Line uploads and proactive delivery (embedded)', function 
     expect(r.status).to.equal(413);
     expect(r.body.error.code).to.equal('RequestTooLarge');
     // Just over the limit, inside the framing slack: still refused, per file.
-    const over = await user.upload([{ name: 'over.png', type: 'image/png', bytes: Buffer.concat([tinyPng(), Buffer.alloc(2 * 1024 * 1024)]) }]);
+    const over = await user.upload([
+      { name: 'over.png', type: 'image/png', bytes: Buffer.concat([tinyPng(), Buffer.alloc(2 * 1024 * 1024)]) },
+    ]);
     expect(over.status).to.equal(413);
     const none = new FormData();
     none.append('activity', new Blob([JSON.stringify({ type: 'message' })], { type: 'application/vnd.microsoft.activity' }));
@@ -136,7 +153,10 @@ describe('e2e: Direct Line uploads and proactive delivery (embedded)', function 
 
   it('does not let restify spool multipart bodies to the temp folder on other routes', async () => {
     // restify's own multipart parser (formidable) writes each file part to tmpdir as upload_<hex> and never removes it.
-    const spooled = () => readdirSync(tmpdir()).filter((n) => n.startsWith('upload_')).sort();
+    const spooled = () =>
+      readdirSync(tmpdir())
+        .filter((n) => n.startsWith('upload_'))
+        .sort();
     const before = spooled();
     const form = new FormData();
     form.append('file', new Blob([Buffer.alloc(1024)]), 'x.bin');

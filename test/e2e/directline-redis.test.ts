@@ -65,7 +65,14 @@ describe(`e2e: Direct Line across two instances on Redis (${REDIS_URL})`, functi
     const ap = await DirectLineUser.demo(a.url, 'demo-ap');
     const stream = await Stream.open((await ap.start()).streamUrl);
     streams.push(stream);
-    const c = await b.core.cases.create({ kind: 'UC', status: 'DILULUSKAN', applicantId: 'demo-ap', agencyId: 'KKM', data: {}, timeline: [] });
+    const c = await b.core.cases.create({
+      kind: 'UC',
+      status: 'DILULUSKAN',
+      applicantId: 'demo-ap',
+      agencyId: 'KKM',
+      data: {},
+      timeline: [],
+    });
     await b.core.notifier.notify('demo-ap', { type: 'caseApproved', caseId: c.id }, `dl-redis-${c.id}`);
     const notice = await stream.waitFor('approval notice', (x) => (x.text ?? '').includes(c.id));
     expect(notice.from.role).to.equal('bot');

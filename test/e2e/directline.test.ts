@@ -32,17 +32,21 @@ describe('e2e: Direct Line, conversations and streams (embedded)', function () {
     if (bot) removeDir(bot.dataDir);
   });
 
-  it('starts a conversation bound to the token: the bot greets the token\'s user on the WebSocket', async () => {
+  it("starts a conversation bound to the token: the bot greets the token's user on the WebSocket", async () => {
     const user = await DirectLineUser.demo(bot.url, 'demo-applicant');
     expect(claimsOf(user.token)).to.include({ user: 'demo-applicant', name: 'Aminah binti Hassan' });
     const started = await user.start();
     expect(started.conversationId).to.equal(user.conversationId);
     expect(started.expires_in).to.equal(1800);
-    expect(started.streamUrl).to.match(new RegExp(`^ws://localhost:\\d+/v3/directline/conversations/${started.conversationId}/stream\\?t=`));
+    expect(started.streamUrl).to.match(
+      new RegExp(`^ws://localhost:\\d+/v3/directline/conversations/${started.conversationId}/stream\\?t=`),
+    );
     expect(claimsOf(started.token)).to.include({ conv: started.conversationId, user: 'demo-applicant' });
 
     const stream = await open(started.streamUrl);
-    const hello = await stream.waitFor('greeting', (a) => (a.text ?? '').includes('Selamat datang ke Meja Bantuan MyGPKI, Aminah binti Hassan'));
+    const hello = await stream.waitFor('greeting', (a) =>
+      (a.text ?? '').includes('Selamat datang ke Meja Bantuan MyGPKI, Aminah binti Hassan'),
+    );
     expect(hello).to.deep.include({ type: 'message' });
     expect(hello.from).to.deep.equal({ id: 'gpki-bot', name: 'MyGPKI', role: 'bot' });
     expect(hello.id).to.equal(`${started.conversationId}|0000001`);
@@ -54,7 +58,7 @@ describe('e2e: Direct Line, conversations and streams (embedded)', function () {
     expect(all.activities.filter((a) => (a.text ?? '').startsWith('Selamat datang'))).to.have.length(1);
   });
 
-  it('posts a message: its echo (with the client\'s activity id) and the reply reach the WebSocket and GET, watermarks rising', async () => {
+  it("posts a message: its echo (with the client's activity id) and the reply reach the WebSocket and GET, watermarks rising", async () => {
     const user = await DirectLineUser.demo(bot.url, 'demo-verifier');
     const stream = await open((await user.start()).streamUrl);
     await stream.waitFor('menu card', (a) => !!cardOf(a));
@@ -102,9 +106,13 @@ describe('e2e: Direct Line, conversations and streams (embedded)', function () {
     // A reload that asks the token endpoint for the same conversation gets it back, for the same user only.
     const again = await call(`${bot.url}/api/directline/token`, { json: { demoUser: 'demo-tech', conversationId: user.conversationId } });
     expect(again.body).to.include({ conversationId: user.conversationId, userId: 'demo-tech' });
-    const stranger = await call(`${bot.url}/api/directline/token`, { json: { demoUser: 'demo-lead', conversationId: user.conversationId } });
+    const stranger = await call(`${bot.url}/api/directline/token`, {
+      json: { demoUser: 'demo-lead', conversationId: user.conversationId },
+    });
     expect(stranger.status).to.equal(403);
-    const unknown = await call(`${bot.url}/api/directline/token`, { json: { demoUser: 'demo-lead', conversationId: 'no-such-conversation' } });
+    const unknown = await call(`${bot.url}/api/directline/token`, {
+      json: { demoUser: 'demo-lead', conversationId: 'no-such-conversation' },
+    });
     expect(unknown.body.conversationId).to.be.a('string').and.not.equal('no-such-conversation');
   });
 

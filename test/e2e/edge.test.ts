@@ -24,14 +24,21 @@ describe('e2e: the bot edge (embedded, open mode)', function () {
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('answers 4xx to malformed activities and keeps serving', async () => {
     expect((await post({ type: 'message' })).status).to.equal(400);
     expect((await post({ type: 'message', id: 'x', channelId: 'test', from: { id: 'u' }, conversation: {} })).status).to.equal(400);
     expect((await post({ type: 42, id: 'x', channelId: 'test', from: { id: 'u' }, conversation: { id: 'c' } })).status).to.equal(400);
     expect((await post('{not json')).status).to.be.within(400, 499);
-    expect((await post({ type: 'message', id: 'x', channelId: 'test', from: { id: 'u' }, conversation: { id: 'c' }, text: 'x'.repeat(600_000) })).status).to.equal(413);
+    expect(
+      (await post({ type: 'message', id: 'x', channelId: 'test', from: { id: 'u' }, conversation: { id: 'c' }, text: 'x'.repeat(600_000) }))
+        .status,
+    ).to.equal(413);
     expect((await fetch(`${bot.url}/healthz`)).status).to.equal(200);
   });
 
@@ -88,7 +95,14 @@ describe('e2e: the bot edge (embedded, open mode)', function () {
   });
 
   it('shows a case only to people allowed to see it', async () => {
-    const c = await bot.core.cases.create({ kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', applicantId: 'demo-applicant', agencyId: 'KKM', data: {}, timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: 'demo-applicant' }] });
+    const c = await bot.core.cases.create({
+      kind: 'UC',
+      status: 'MENUNGGU_PENGESAHAN_AP',
+      applicantId: 'demo-applicant',
+      agencyId: 'KKM',
+      data: {},
+      timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: 'demo-applicant' }],
+    });
     const stranger = new Chat({ botUrl: () => bot.url, connector, userId: 'someone-else' });
     expect(texts(await stranger.say(`status ${c.id}`))).to.contain(`Tiada permohonan ${c.id}`);
     const ap = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap' });
@@ -123,7 +137,12 @@ describe('e2e: production mode (an app id is set)', function () {
   let bot: Bot;
   before(async () => {
     await issuer.start(['msteams']);
-    bot = await startTestBot({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', BOT_OPENID_METADATA_URL: issuer.metadataUrl });
+    bot = await startTestBot({
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'MultiTenant',
+      BOT_OPENID_METADATA_URL: issuer.metadataUrl,
+    });
   });
   after(async () => {
     await bot?.close();
@@ -136,7 +155,17 @@ describe('e2e: production mode (an app id is set)', function () {
     fetch(`${bot.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ type: 'message', id: randomUUID(), channelId: 'msteams', serviceUrl, from: { id: 'demo-applicant' }, conversation: { id: 'c1' }, recipient: { id: appId }, text: 'hai', deliveryMode: 'expectReplies' }),
+      body: JSON.stringify({
+        type: 'message',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl,
+        from: { id: 'demo-applicant' },
+        conversation: { id: 'c1' },
+        recipient: { id: appId },
+        text: 'hai',
+        deliveryMode: 'expectReplies',
+      }),
     });
 
   it('rejects a request without a token', async () => {

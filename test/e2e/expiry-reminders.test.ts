@@ -41,7 +41,12 @@ describe('e2e: expiry reminders (injected clock)', function () {
   it('reminds at 30 and 14 days once each, not for a revoked certificate, and never twice a day', async () => {
     const { cert } = await issuedCertificate(bot, 'demo-applicant');
     const { cert: revoked } = await issuedCertificate(bot, 'demo-applicant');
-    const r = await submitRevocation(bot.core, { actorId: 'demo-applicant', serial: revoked.serial, realm: 'user', choice: 'lostOrDisclosed' });
+    const r = await submitRevocation(bot.core, {
+      actorId: 'demo-applicant',
+      serial: revoked.serial,
+      realm: 'user',
+      choice: 'lostOrDisclosed',
+    });
     expect(r.ok).to.equal(true);
     await waitFor('revocation', async () => (await bot.core.certificates.get(revoked.serial))?.status === 'DIBATALKAN');
 
@@ -56,7 +61,12 @@ describe('e2e: expiry reminders (injected clock)', function () {
     // The same day again, by the daily key (a no-op) and by a second scan job (sends nothing).
     await scheduleExpiryScan(bot.core);
     const before = await completedScans();
-    await bot.core.jobs.enqueue({ queue: 'expiry', name: 'scan', payload: { day: dayOf(clock.now()) }, key: `expiry:scan:${dayOf(clock.now())}:rerun` });
+    await bot.core.jobs.enqueue({
+      queue: 'expiry',
+      name: 'scan',
+      payload: { day: dayOf(clock.now()) },
+      key: `expiry:scan:${dayOf(clock.now())}:rerun`,
+    });
     await waitFor('the rerun to finish', async () => (await completedScans()) > before);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(reminders()).to.have.length(1);

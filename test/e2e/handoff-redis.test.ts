@@ -30,7 +30,9 @@ async function inProcess(env: Record<string, string>): Promise<Instances> {
   const a = await startTestBot(env);
   const b = await startTestBot(env, a.dataDir);
   return {
-    a, b, storeEnv: { DATA_DIR: a.dataDir },
+    a,
+    b,
+    storeEnv: { DATA_DIR: a.dataDir },
     close: async () => {
       await b.close();
       await a.close();
@@ -43,16 +45,27 @@ async function inProcess(env: Record<string, string>): Promise<Instances> {
 async function twoProcesses(env: Record<string, string>): Promise<Instances> {
   const dbName = `gpki_handoff_${randomUUID().slice(0, 8)}`;
   const shared = {
-    ...env, MONGODB_URI: MONGODB_URI!, MONGODB_DB: dbName, PORT: '0', LOG_LEVEL: 'info',
+    ...env,
+    MONGODB_URI: MONGODB_URI!,
+    MONGODB_DB: dbName,
+    PORT: '0',
+    LOG_LEVEL: 'info',
     DIRECTORY_SEED: fileURLToPath(new URL('../../infra/seed/demo-directory.json', import.meta.url)),
-    CONSOLE_SECRET: randomUUID(), FILE_LINK_SECRET: randomUUID(), DIRECTLINE_SECRET: randomUUID(), KEY_ESCROW_SECRET: randomUUID(), CA_KEY_SECRET: randomUUID(),
+    CONSOLE_SECRET: randomUUID(),
+    FILE_LINK_SECRET: randomUUID(),
+    DIRECTLINE_SECRET: randomUUID(),
+    KEY_ESCROW_SECRET: randomUUID(),
+    CA_KEY_SECRET: randomUUID(),
   };
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
   const start = async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-handoff-proc-'));
     dirs.push(dir);
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...shared, DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...shared, DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -63,9 +76,13 @@ async function twoProcesses(env: Record<string, string>): Promise<Instances> {
   const a = await start();
   const b = await start();
   return {
-    a, b, storeEnv: { ...shared, DATA_DIR: dirs[0] },
+    a,
+    b,
+    storeEnv: { ...shared, DATA_DIR: dirs[0] },
     close: async () => {
-      await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
+      await Promise.all(
+        children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))),
+      );
       for (const d of dirs) removeDir(d);
       const conn = await connectMongo({ uri: MONGODB_URI!, dbName });
       await conn.dropDatabase();
@@ -125,7 +142,10 @@ describe(`e2e: an agent on one instance serves a user on another, over Redis (${
     // B sees A's ownership in the shared store and stays silent; the message reaches A's console via Redis.
     r = await user.say('nama saya ada huruf khas');
     expect(r).to.deep.equal([]);
-    await desk.waitForEvent('the user message from B', (e) => e.type === 'message' && e.from === 'user' && e.text === 'nama saya ada huruf khas');
+    await desk.waitForEvent(
+      'the user message from B',
+      (e) => e.type === 'message' && e.from === 'user' && e.text === 'nama saya ada huruf khas',
+    );
     await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'Tiada masalah, teruskan.' });
     await user.waitFor('the agent message from A', (x) => x.text === `${AGENT_NAME} (Ejen Meja Bantuan): Tiada masalah, teruskan.`);
     const fixed = await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'mykad', value: '900101-14-5679' });

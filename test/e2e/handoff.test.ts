@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait-for.js';
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
 
 const buttonsOf = (replies: SentActivity[]) =>
-  replies.flatMap((a) => ((cardOf(a)?.actions as { title: string; data: Record<string, unknown> }[] | undefined) ?? []));
+  replies.flatMap((a) => (cardOf(a)?.actions as { title: string; data: Record<string, unknown> }[] | undefined) ?? []);
 
 describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
   this.timeout(90_000);
@@ -61,10 +61,18 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     const a = new ConsoleClient(bot.url);
     const login = await a.login(AGENT_EMAIL, AGENT_PASSWORD);
     expect(login.status).to.equal(200);
-    expect((login as unknown as { setCookie: string }).setCookie).to.match(/^gpki_console=[^;]+; HttpOnly; SameSite=Strict; Path=\/console/);
+    expect((login as unknown as { setCookie: string }).setCookie).to.match(
+      /^gpki_console=[^;]+; HttpOnly; SameSite=Strict; Path=\/console/,
+    );
     expect((await a.call('GET', '/console/api/queue')).status).to.equal(200);
-    expect(await a.call('POST', a.conversation('c1', '/take'), undefined, { csrf: false })).to.deep.equal({ status: 403, json: { error: 'CSRF' } });
-    expect(await a.call('POST', a.conversation('c1', '/take'), undefined, { csrf: `${a.csrf.slice(0, -2)}xx` })).to.deep.equal({ status: 403, json: { error: 'CSRF' } });
+    expect(await a.call('POST', a.conversation('c1', '/take'), undefined, { csrf: false })).to.deep.equal({
+      status: 403,
+      json: { error: 'CSRF' },
+    });
+    expect(await a.call('POST', a.conversation('c1', '/take'), undefined, { csrf: `${a.csrf.slice(0, -2)}xx` })).to.deep.equal({
+      status: 403,
+      json: { error: 'CSRF' },
+    });
     // A forged cookie is no session.
     const forged = new ConsoleClient(bot.url);
     forged.cookie = `${a.cookie.slice(0, -3)}abc`;
@@ -72,7 +80,14 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
 
     expect((await new ConsoleClient(bot.url).login(AGENT_EMAIL, 'wrong-password-123')).status).to.equal(401);
     // Guessing is cut short: after five failures for one e-mail, even the right password waits.
-    await bot.core.directory.upsertPerson({ id: 'agent-3', name: 'Lee Mei Ling', email: 'lee.meiling@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
+    await bot.core.directory.upsertPerson({
+      id: 'agent-3',
+      name: 'Lee Mei Ling',
+      email: 'lee.meiling@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [],
+    });
     expect((await setPasswordByCommand({ DATA_DIR: bot.dataDir }, 'lee.meiling@mampu.gov.my', 'kata-laluan-lee-123')).code).to.equal(0);
     const guessed = [];
     for (let i = 0; i < 5; i++) guessed.push((await new ConsoleClient(bot.url).login('lee.meiling@mampu.gov.my', `teka-${i}`)).status);
@@ -89,7 +104,10 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     } finally {
       db.close();
     }
-    expect(await new ConsoleClient(bot.url).login('aminah@moh.gov.my', 'kata-laluan-panjang-1')).to.deep.include({ status: 403, json: { error: 'NOT_AN_AGENT' } });
+    expect(await new ConsoleClient(bot.url).login('aminah@moh.gov.my', 'kata-laluan-panjang-1')).to.deep.include({
+      status: 403,
+      json: { error: 'NOT_AN_AGENT' },
+    });
   });
 
   it('queues a user who asks for a person mid-application; the agent takes over, talks, corrects the e-mail and hands back at the same step', async () => {
@@ -114,7 +132,9 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect(mine.form.values).to.deep.equal({ mykad: '9001******78', fullName: 'Aminah binti Hassan', email: 'aminah.lama@moh.gov.my' });
 
     // Nothing can be changed before taking it.
-    expect((await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'hai' })).json.error).to.equal('NOT_OWNER');
+    expect((await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'hai' })).json.error).to.equal(
+      'NOT_OWNER',
+    );
     expect((await desk.call('POST', desk.conversation(user.conversationId, '/take'))).status).to.equal(200);
     const taken = await user.waitFor('the takeover notice', (a) => (a.text ?? '').includes('kini bersama anda'));
     expect(taken.text).to.contain(`${AGENT_NAME} (Ejen Meja Bantuan)`);
@@ -122,9 +142,14 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     // The user's messages go to the agent; the bot stays silent.
     r = await user.say('emel saya sudah bertukar');
     expect(r).to.deep.equal([]);
-    const relayed = await desk.waitForEvent('the user message', (e) => e.type === 'message' && e.from === 'user' && e.text === 'emel saya sudah bertukar');
+    const relayed = await desk.waitForEvent(
+      'the user message',
+      (e) => e.type === 'message' && e.from === 'user' && e.text === 'emel saya sudah bertukar',
+    );
     expect(relayed).to.deep.include({ conversationId: user.conversationId, name: 'Aminah binti Hassan' });
-    expect((await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'Baik, saya betulkan sekarang.' })).status).to.equal(200);
+    expect(
+      (await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'Baik, saya betulkan sekarang.' })).status,
+    ).to.equal(200);
     const said = await user.waitFor('the agent message', (a) => (a.text ?? '').includes('Baik, saya betulkan sekarang.'));
     expect(said.text).to.equal(`${AGENT_NAME} (Ejen Meja Bantuan): Baik, saya betulkan sekarang.`);
 
@@ -132,11 +157,16 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     const bad = await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'email', value: 'aminah@gmail.com' });
     expect(bad.status).to.equal(422);
     expect(bad.json.message).to.match(/e-mel rasmi|webmail|gov\.my/i);
-    expect((await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'mykadCopy', value: 'x' })).json.error).to.equal('FIELD_NOT_CORRECTABLE');
+    expect(
+      (await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'mykadCopy', value: 'x' })).json.error,
+    ).to.equal('FIELD_NOT_CORRECTABLE');
     const good = await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'email', value: 'Aminah@MOH.gov.my' });
     expect(good.status).to.equal(200);
     expect(good.json.value.values.email).to.equal('aminah@moh.gov.my');
-    expect((await desk.call('POST', desk.conversation(user.conversationId, '/notes'), { text: 'E-mel lama ditukar atas permintaan pengguna' })).status).to.equal(200);
+    expect(
+      (await desk.call('POST', desk.conversation(user.conversationId, '/notes'), { text: 'E-mel lama ditukar atas permintaan pengguna' }))
+        .status,
+    ).to.equal(200);
 
     expect((await desk.call('POST', desk.conversation(user.conversationId, '/handback'))).status).to.equal(200);
     const back = await user.waitFor('the re-asked step', (a) => a.channelData?.prompt?.field === 'phone');
@@ -145,7 +175,8 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect(back.text).to.contain('telefon');
 
     // The user carries on from the next step without retyping anything.
-    for (const answer of ['012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Teknologi Maklumat F41', 'Token', 'ePerolehan']) await user.say(answer);
+    for (const answer of ['012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Teknologi Maklumat F41', 'Token', 'ePerolehan'])
+      await user.say(answer);
     r = await user.upload('mykad.png', 'image/png', tinyPng());
     expect(askedField(r)).to.equal('declaration');
     r = await user.say('ya');
@@ -175,7 +206,13 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     const desk = await agent();
     const submitted = await submitUserCertificate(bot.core, 'demo-applicant', await userApplication(bot, 'demo-applicant'));
     if (!submitted.ok) throw new Error(submitted.error);
-    const returned = await decideUserCertificate(bot.core, { caseId: submitted.value.id, actorId: 'demo-ap', decision: 'return', fields: ['phone'], note: 'Sila beri nombor telefon pejabat' });
+    const returned = await decideUserCertificate(bot.core, {
+      caseId: submitted.value.id,
+      actorId: 'demo-ap',
+      decision: 'return',
+      fields: ['phone'],
+      note: 'Sila beri nombor telefon pejabat',
+    });
     if (!returned.ok) throw new Error(returned.error);
     const caseId = submitted.value.id;
     const user = chat();
@@ -213,7 +250,9 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect(askedField(r)).to.equal('phone');
     await desk.waitForEvent('queue', (e) => e.type === 'queue');
     await desk.call('POST', desk.conversation(user.conversationId, '/take'));
-    expect((await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'phone', value: '03-8888 1234' })).status).to.equal(200);
+    expect(
+      (await desk.call('POST', desk.conversation(user.conversationId, '/fields'), { field: 'phone', value: '03-8888 1234' })).status,
+    ).to.equal(200);
     await desk.call('POST', desk.conversation(user.conversationId, '/handback'));
     const next = await user.waitFor('the next question', (a) => !!a.channelData?.prompt);
     expect(next.channelData?.prompt?.field).to.equal('agency');
@@ -241,7 +280,17 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
   it('queues the conversation when a dialog fails, and the step is still there', async () => {
     const user = chat('demo-verifier');
     await user.submit({ verb: 'start', goal: 'newUserCert' });
-    for (const answer of ['880808-08-8888', 'Siti Nurhaliza binti Omar', 'siti.omar@moh.gov.my', '0123456789', '1', 'Pegawai F41', 'softcert', '1']) await user.say(answer);
+    for (const answer of [
+      '880808-08-8888',
+      'Siti Nurhaliza binti Omar',
+      'siti.omar@moh.gov.my',
+      '0123456789',
+      '1',
+      'Pegawai F41',
+      'softcert',
+      '1',
+    ])
+      await user.say(answer);
     // The disk under the uploads breaks: the folder becomes a file, so storing the upload throws.
     const files = path.join(bot.dataDir, 'files');
     rmSync(files, { recursive: true, force: true });
@@ -253,7 +302,10 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
       rmSync(files, { force: true });
       mkdirSync(files);
     }
-    expect(texts(r)).to.contain('Maaf, berlaku ralat di pihak kami').and.contain('Saya telah memanggil ejen meja bantuan').and.contain('masih disimpan');
+    expect(texts(r))
+      .to.contain('Maaf, berlaku ralat di pihak kami')
+      .and.contain('Saya telah memanggil ejen meja bantuan')
+      .and.contain('masih disimpan');
     const desk = await agent();
     const q = (await desk.call('GET', '/console/api/queue')).json.conversations as Record<string, any>[];
     const entry = q.find((x) => x.record.conversationId === user.conversationId);
@@ -274,7 +326,11 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     await user.waitFor('takeover', (a) => (a.text ?? '').includes('kini bersama anda'));
     r = await user.say('token saya disekat');
     expect(r).to.deep.equal([]);
-    await desk.waitForEvent('relayed', (e) => e.type === 'message' && e.conversationId === user.conversationId && e.text === 'token saya disekat' && e.name === 'Rahman bin Ali');
+    await desk.waitForEvent(
+      'relayed',
+      (e) =>
+        e.type === 'message' && e.conversationId === user.conversationId && e.text === 'token saya disekat' && e.name === 'Rahman bin Ali',
+    );
     await desk.call('POST', desk.conversation(user.conversationId, '/messages'), { text: 'Sila hubungi SA agensi anda.' });
     const msg = await user.waitFor('agent message', (a) => (a.text ?? '').includes('Sila hubungi SA'));
     expect(msg.text).to.equal(`${AGENT_NAME} (Ejen Meja Bantuan): Sila hubungi SA agensi anda.`);
@@ -288,7 +344,14 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
   });
 
   it('gives a conversation to one of two agents taking it at once; the other is told who has it', async () => {
-    await bot.core.directory.upsertPerson({ id: 'agent-2', name: 'Kavitha a/p Raman', email: 'kavitha@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [] });
+    await bot.core.directory.upsertPerson({
+      id: 'agent-2',
+      name: 'Kavitha a/p Raman',
+      email: 'kavitha@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [],
+    });
     const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, 'kavitha@mampu.gov.my', 'kata-laluan-kavitha-1');
     expect(set.code, set.stderr).to.equal(0);
     const one = await agent();
@@ -300,7 +363,9 @@ describe('e2e: helpdesk agents take over and hand back (HTTP)', function () {
     expect(answers.map((x) => x.status)).to.deep.equal([200, 409]);
     const winner = answers[0].json.value.agentId === 'demo-agent' ? AGENT_NAME : 'Kavitha a/p Raman';
     expect(answers[1].json).to.deep.equal({ error: 'TAKEN', by: winner });
-    const takeovers = await waitFor('one takeover notice', () => connector.activities(user.conversationId).filter((x) => (x.text ?? '').includes('kini bersama anda')));
+    const takeovers = await waitFor('one takeover notice', () =>
+      connector.activities(user.conversationId).filter((x) => (x.text ?? '').includes('kini bersama anda')),
+    );
     expect(takeovers).to.have.length(1);
     expect(takeovers[0].text).to.contain(winner);
   });
@@ -327,7 +392,9 @@ describe('e2e: agents outside working hours and a queue nobody takes', function 
     const user = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
     let r = await user.say('ejen');
     expect(texts(r)).to.contain('Isnin hingga Jumaat, 08:00 – 17:00').and.contain('tiket aduan');
-    expect(buttonsOf(r)).to.deep.equal([{ type: 'Action.Submit', title: 'Buka tiket aduan', data: { verb: 'suggest', intent: 'complaint' } }]);
+    expect(buttonsOf(r)).to.deep.equal([
+      { type: 'Action.Submit', title: 'Buka tiket aduan', data: { verb: 'suggest', intent: 'complaint' } },
+    ]);
 
     clock.set(new Date('2026-11-30T02:00:00.000Z')); // Monday 10:00 in Malaysia
     r = await user.say('ejen');
@@ -340,7 +407,7 @@ describe('e2e: agents outside working hours and a queue nobody takes', function 
     } finally {
       db.close();
     }
-    // The ticket button starts the complaint dialog (issue 7), asking for the category first.
+    // The ticket button starts the complaint dialog, asking for the category first.
     r = await user.submit({ verb: 'suggest', intent: 'complaint' });
     expect(texts(r)).to.contain('mari kita rekodkan masalah anda');
     expect(askedField(r)).to.equal('category');

@@ -7,7 +7,9 @@ import { stopBotAndConnector } from '../support/certs.js';
 import { MONDAY_0900, noticeMatch, startHelpdeskBot, type HelpdeskBot, type HelpdeskPerson } from '../support/helpdesk.js';
 
 /** A small real PDF: what an agency's official letter is, checked by its content. */
-const LETTER = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const LETTER = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
 
 /**
  * Advisory sessions over HTTP with an injected clock (Monday 7 December 2026): the request with
@@ -55,7 +57,11 @@ describe('e2e: advisory requests (injected clock)', function () {
     // The review: everything as the lead agency will read it, before anything is sent.
     expect(askedField(r)).to.equal('confirm');
     const review = JSON.stringify(cardOf(r.find((a) => cardOf(a))));
-    expect(review).to.contain('Permohonan khidmat nasihat').and.contain('15/12/2026, 17/12/2026, 22/12/2026').and.contain('Dilampirkan (PDF)').and.contain(topic);
+    expect(review)
+      .to.contain('Permohonan khidmat nasihat')
+      .and.contain('15/12/2026, 17/12/2026, 22/12/2026')
+      .and.contain('Dilampirkan (PDF)')
+      .and.contain(topic);
     r = await user.say('Hantar');
     const m = /\*\*(KN-\d{4}-\d{6})\*\*/.exec(texts(r));
     expect(m, texts(r)).to.not.equal(null);
@@ -72,7 +78,9 @@ describe('e2e: advisory requests (injected clock)', function () {
     expect((await bot.core.files.get(c.data.letterFileId!))?.meta.contentType).to.equal('application/pdf');
 
     const card = await chat['demo-lead'].waitForSeen('the lead card', noticeMatch(id, 'Permohonan khidmat nasihat'));
-    expect(JSON.stringify(cardOf(card))).to.contain('advisoryDecide').and.contain('17/12/2026');
+    expect(JSON.stringify(cardOf(card)))
+      .to.contain('advisoryDecide')
+      .and.contain('17/12/2026');
 
     // Someone who is not a lead-agency officer cannot accept it.
     let r = await chat['demo-agent'].submit({ verb: 'advisoryDecide', caseId: id, decision: 'accept', date: '2026-12-17T00:00:00.000Z' });
@@ -95,7 +103,11 @@ describe('e2e: advisory requests (injected clock)', function () {
 
     r = await chat['demo-lead'].submit({ verb: 'advisoryHeld', caseId: id });
     expect(texts(r)).to.contain('Sila nyatakan sebab atau catatan');
-    r = await chat['demo-lead'].submit({ verb: 'advisoryHeld', caseId: id, notes: 'Agensi dinasihatkan menggunakan sijil pengguna token.' });
+    r = await chat['demo-lead'].submit({
+      verb: 'advisoryHeld',
+      caseId: id,
+      notes: 'Agensi dinasihatkan menggunakan sijil pengguna token.',
+    });
     expect(texts(r)).to.contain('direkodkan sebagai telah diadakan');
     const held = await advisory(id);
     expect(held.status).to.equal('SELESAI');
@@ -108,7 +120,14 @@ describe('e2e: advisory requests (injected clock)', function () {
     const user = chat['demo-ap'];
     // The clock is now Wednesday 16 December: five working days ahead is Thursday 24th at the earliest.
     let r = await user.submit({ verb: 'start', goal: 'advisory' });
-    for (const answer of ['Integrasi sijil pelayan', 'Pemasangan sijil pelayan pada pelayan web agensi.', 'Portal agensi', 'Di agensi', 'Pegawai teknikal']) r = await user.say(answer);
+    for (const answer of [
+      'Integrasi sijil pelayan',
+      'Pemasangan sijil pelayan pada pelayan web agensi.',
+      'Portal agensi',
+      'Di agensi',
+      'Pegawai teknikal',
+    ])
+      r = await user.say(answer);
     r = await user.say('28/12/2026, 29/12/2026');
     expect(askedField(r)).to.equal('letter');
     r = await user.say('langkau');
@@ -119,11 +138,18 @@ describe('e2e: advisory requests (injected clock)', function () {
     // `tugasan` shows the lead agency what waits: this request's card among them.
     r = await chat['demo-lead'].say('tugasan');
     expect(texts(r)).to.contain('perkara meja bantuan menunggu anda');
-    expect(JSON.stringify(r.map(cardOf))).to.contain(id).and.contain('advisoryDecide');
+    expect(JSON.stringify(r.map(cardOf)))
+      .to.contain(id)
+      .and.contain('advisoryDecide');
     r = await chat['demo-lead'].submit({ verb: 'advisoryDecide', caseId: id, decision: 'decline' });
     expect(texts(r)).to.contain('Sila nyatakan sebab');
     expect((await advisory(id)).version).to.equal(before.version);
-    r = await chat['demo-lead'].submit({ verb: 'advisoryDecide', caseId: id, decision: 'decline', reason: 'Isu ini lebih sesuai diajukan kepada pembekal CA.' });
+    r = await chat['demo-lead'].submit({
+      verb: 'advisoryDecide',
+      caseId: id,
+      decision: 'decline',
+      reason: 'Isu ini lebih sesuai diajukan kepada pembekal CA.',
+    });
     expect(texts(r)).to.contain(`Permohonan ${id} ditolak`);
     const c = await advisory(id);
     expect(c.status).to.equal('DITOLAK');
@@ -141,12 +167,23 @@ describe('e2e: advisory requests (injected clock)', function () {
     const kn = async () => (await bot.core.cases.listByApplicant('demo-tech')).filter((c) => c.id.startsWith('KN-')).length;
     const before = await kn();
     let r = await user.submit({ verb: 'start', goal: 'advisory' });
-    for (const answer of ['Server certificate integration', 'Installing server certificates on the agency web server.', 'Agency portal', 'Online', 'Technical officer']) r = await user.say(answer);
+    for (const answer of [
+      'Server certificate integration',
+      'Installing server certificates on the agency web server.',
+      'Agency portal',
+      'Online',
+      'Technical officer',
+    ])
+      r = await user.say(answer);
     r = await user.say('28/12/2026, 29/12/2026');
     r = await user.say('skip');
     expect(askedField(r)).to.equal('confirm');
     let review = JSON.stringify(cardOf(r.find((a) => cardOf(a))));
-    expect(review).to.contain('Advisory session request').and.contain('Server certificate integration').and.contain('28/12/2026, 29/12/2026').and.contain('None');
+    expect(review)
+      .to.contain('Advisory session request')
+      .and.contain('Server certificate integration')
+      .and.contain('28/12/2026, 29/12/2026')
+      .and.contain('None');
     r = await user.say('Change');
     expect(askedField(r)).to.equal('whichField');
     r = await user.say('Session mode');
@@ -155,7 +192,11 @@ describe('e2e: advisory requests (injected clock)', function () {
     // Straight back to the review, everything else as it was.
     expect(askedField(r)).to.equal('confirm');
     review = JSON.stringify(cardOf(r.find((a) => cardOf(a))));
-    expect(review).to.contain('At the agency').and.contain('Server certificate integration').and.contain('Technical officer').and.contain('28/12/2026, 29/12/2026');
+    expect(review)
+      .to.contain('At the agency')
+      .and.contain('Server certificate integration')
+      .and.contain('Technical officer')
+      .and.contain('28/12/2026, 29/12/2026');
     r = await user.say('Cancel');
     expect(askedField(r)).to.equal(undefined);
     expect(await kn()).to.equal(before);

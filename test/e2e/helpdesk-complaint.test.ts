@@ -4,7 +4,15 @@ import { TestClock, tinyPng } from '../support/bot.js';
 import { askedField, cardOf, texts, type Chat } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { stopBotAndConnector } from '../support/certs.js';
-import { lodgeViaChat, MONDAY_0900, noticeMatch, startHelpdeskBot, ticket, type HelpdeskBot, type HelpdeskPerson } from '../support/helpdesk.js';
+import {
+  lodgeViaChat,
+  MONDAY_0900,
+  noticeMatch,
+  startHelpdeskBot,
+  ticket,
+  type HelpdeskBot,
+  type HelpdeskPerson,
+} from '../support/helpdesk.js';
 import { waitFor } from '../support/wait-for.js';
 
 const DAY = 86_400_000;
@@ -67,7 +75,9 @@ describe('e2e: helpdesk complaints (injected clock)', function () {
     expect(t.data).to.include({ category: 'pin', application: '1GFMAS' });
     expect((await bot.core.files.get(t.data.screenshotFileId!))?.meta.contentType).to.equal('image/png');
     const agentCard = await chat['demo-agent'].waitForSeen('the agent card', noticeMatch(id, 'Aduan baharu'));
-    expect(JSON.stringify(cardOf(agentCard))).to.contain('ticketAgent').and.contain('certificate invalid');
+    expect(JSON.stringify(cardOf(agentCard)))
+      .to.contain('ticketAgent')
+      .and.contain('certificate invalid');
   });
 
   it('goes acknowledged → waiting for the user ↔ in progress → resolved → reopened → resolved → closed by the user', async () => {
@@ -89,7 +99,12 @@ describe('e2e: helpdesk complaints (injected clock)', function () {
     const question = await user.waitForSeen('the question', noticeMatch(id, 'Pelayar apa yang digunakan?'));
     expect(JSON.stringify(cardOf(question))).to.contain('ticketUser');
 
-    r = await user.submit({ verb: 'ticketUser', caseId: id, action: 'reply', text: 'Microsoft Edge versi terkini. MyKad saya 900101-14-5678.' });
+    r = await user.submit({
+      verb: 'ticketUser',
+      caseId: id,
+      action: 'reply',
+      text: 'Microsoft Edge versi terkini. MyKad saya 900101-14-5678.',
+    });
     expect(texts(r)).to.contain('Jawapan anda telah direkodkan');
     expect((await ticket(bot, id)).status).to.equal('DALAM_TINDAKAN');
     await agent.waitForSeen('the user reply', noticeMatch(id, 'Microsoft Edge versi terkini'));
@@ -108,7 +123,16 @@ describe('e2e: helpdesk complaints (injected clock)', function () {
     expect(texts(r)).to.contain(`Tiket ${id} ditutup`);
     const closed = await ticket(bot, id);
     expect(closed.status).to.equal('DITUTUP');
-    expect(closed.timeline.map((e) => e.event)).to.deep.equal(['lodged', 'acknowledged', 'infoRequested', 'userReplied', 'resolved', 'reopened', 'resolved', 'closedByUser']);
+    expect(closed.timeline.map((e) => e.event)).to.deep.equal([
+      'lodged',
+      'acknowledged',
+      'infoRequested',
+      'userReplied',
+      'resolved',
+      'reopened',
+      'resolved',
+      'closedByUser',
+    ]);
     expect(closed.data.messages.map((m) => m.kind)).to.deep.equal(['askInfo', 'userReply', 'resolution', 'userReply', 'resolution']);
     // A MyKad number typed into a reply is kept masked on the ticket and its timeline.
     expect(closed.data.messages[1]!.text).to.contain('9001******78').and.not.contain('900101');

@@ -32,9 +32,18 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
 
   before(async () => {
     ({ bot, chat } = await startHelpdeskBot(connector, clock));
-    await bot.core.directory.upsertAgency({ id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', nameEn: 'Kedah State Health Department', state: 'KEDAH' });
+    await bot.core.directory.upsertAgency({
+      id: 'JKNKDH',
+      name: 'Jabatan Kesihatan Negeri Kedah',
+      nameEn: 'Kedah State Health Department',
+      state: 'KEDAH',
+    });
     await bot.core.directory.upsertPerson({
-      id: 'kedah-user', name: 'Aminah binti Salleh', email: 'aminah.salleh@moh.gov.my', agencyId: 'JKNKDH', roles: ['USER'],
+      id: 'kedah-user',
+      name: 'Aminah binti Salleh',
+      email: 'aminah.salleh@moh.gov.my',
+      agencyId: 'JKNKDH',
+      roles: ['USER'],
       identities: [{ channelId: '*', userId: 'kedah-user' }],
     });
     kedah = new Chat({ botUrl: () => bot.url, connector, userId: 'kedah-user' });
@@ -46,7 +55,12 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
   async function approvedTicket(user: Chat): Promise<{ id: string; answer: string }> {
     const id = await lodgeViaChat(user);
     await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge' });
-    await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'escalate', text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.' });
+    await chat['demo-agent'].submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'escalate',
+      text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.',
+    });
     const r = await chat['demo-lead'].submit({ verb: 'onsiteDecide', caseId: id, decision: 'approve' });
     return { id, answer: texts(r) };
   }
@@ -76,8 +90,24 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
 
     const pjSlots = await offeredSlots(chat['demo-applicant'], pj.id);
     const kdSlots = await offeredSlots(kedah, kd.id);
-    expect(pjSlots).to.deep.equal(['10/12/2026 10:00', '10/12/2026 12:00', '10/12/2026 14:00', '11/12/2026 08:00', '11/12/2026 10:00', '11/12/2026 12:00', 'Tiada slot yang sesuai']);
-    expect(kdSlots).to.deep.equal(['10/12/2026 10:00', '10/12/2026 12:00', '10/12/2026 14:00', '13/12/2026 08:00', '13/12/2026 10:00', '13/12/2026 12:00', 'Tiada slot yang sesuai']);
+    expect(pjSlots).to.deep.equal([
+      '10/12/2026 10:00',
+      '10/12/2026 12:00',
+      '10/12/2026 14:00',
+      '11/12/2026 08:00',
+      '11/12/2026 10:00',
+      '11/12/2026 12:00',
+      'Tiada slot yang sesuai',
+    ]);
+    expect(kdSlots).to.deep.equal([
+      '10/12/2026 10:00',
+      '10/12/2026 12:00',
+      '10/12/2026 14:00',
+      '13/12/2026 08:00',
+      '13/12/2026 10:00',
+      '13/12/2026 12:00',
+      'Tiada slot yang sesuai',
+    ]);
   });
 
   it('approval on Thursday 15:00: Putrajaya works Friday (deadline Friday 09:00); Kedah skips Friday and Saturday (deadline Sunday 09:00)', async () => {
@@ -91,7 +121,10 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
     expect((await ticket(bot, pj.id)).data.onsite?.deadline).to.equal('2026-12-18T01:00:00.000Z');
     expect((await ticket(bot, kd.id)).data.onsite?.deadline).to.equal('2026-12-20T01:00:00.000Z');
     // What each user is told.
-    await chat['demo-applicant'].waitForSeen('the Putrajaya deadline', noticeMatch(pj.id, 'Lawatan mesti diadakan sebelum 18/12/2026 09:00'));
+    await chat['demo-applicant'].waitForSeen(
+      'the Putrajaya deadline',
+      noticeMatch(pj.id, 'Lawatan mesti diadakan sebelum 18/12/2026 09:00'),
+    );
     await kedah.waitForSeen('the Kedah deadline', noticeMatch(kd.id, 'Lawatan mesti diadakan sebelum 20/12/2026 09:00'));
     // The lead agency's timeline note and the officer-facing status use the same deadline.
     expect((await ticket(bot, kd.id)).timeline.find((e) => e.event === 'onsiteApproved')?.note).to.equal('20/12/2026 09:00');
@@ -104,7 +137,9 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
     expect(pj).to.contain('Tarikh akhir lawatan: 17/12/2026 12:00 (baki 38 jam bekerja)');
     expect(kd).to.contain('Tarikh akhir lawatan: 17/12/2026 12:00 (baki 40 jam bekerja)');
     expect(texts(await kedah.say(`status ${ids.kdLate}`))).to.contain('Tarikh akhir lawatan: 20/12/2026 09:00 (baki 46 jam bekerja)');
-    expect(texts(await chat['demo-applicant'].say(`status ${ids.pjLate}`))).to.contain('Tarikh akhir lawatan: 18/12/2026 09:00 (baki 44 jam bekerja)');
+    expect(texts(await chat['demo-applicant'].say(`status ${ids.pjLate}`))).to.contain(
+      'Tarikh akhir lawatan: 18/12/2026 09:00 (baki 44 jam bekerja)',
+    );
   });
 
   async function advisoryUpTo(user: Chat): Promise<void> {
@@ -118,7 +153,7 @@ describe("e2e: the helpdesk calendar follows the agency's state (injected clock)
     expect(askedField(r)).to.equal('dates');
   }
 
-  it("advisory dates: Friday is refused for the Kedah agency and accepted for Putrajaya; Sunday the reverse", async () => {
+  it('advisory dates: Friday is refused for the Kedah agency and accepted for Putrajaya; Sunday the reverse', async () => {
     const advisory = async (id: string) => (await bot.core.cases.get<AdvisoryData>(id))!;
     const kn = (r: string) => /\*\*(KN-\d{4}-\d{6})\*\*/.exec(r)?.[1];
 

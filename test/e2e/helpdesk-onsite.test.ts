@@ -3,7 +3,15 @@ import { TestClock } from '../support/bot.js';
 import { askedField, cardOf, promptOf, texts, type Chat } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { stopBotAndConnector } from '../support/certs.js';
-import { lodgeViaChat, MONDAY_0900, noticeMatch, startHelpdeskBot, ticket, type HelpdeskBot, type HelpdeskPerson } from '../support/helpdesk.js';
+import {
+  lodgeViaChat,
+  MONDAY_0900,
+  noticeMatch,
+  startHelpdeskBot,
+  ticket,
+  type HelpdeskBot,
+  type HelpdeskPerson,
+} from '../support/helpdesk.js';
 import { waitFor } from '../support/wait-for.js';
 
 const MIN = 60_000;
@@ -31,7 +39,12 @@ describe('e2e: on-site technical support (injected clock)', function () {
   async function escalatedAndApproved(user: Chat, deadline = '14/12/2026 12:00'): Promise<string> {
     const id = await lodgeViaChat(user);
     await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge' });
-    await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'escalate', text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.' });
+    await chat['demo-agent'].submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'escalate',
+      text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.',
+    });
     const r = await chat['demo-lead'].submit({ verb: 'onsiteDecide', caseId: id, decision: 'approve' });
     expect(texts(r)).to.contain(`sebelum ${deadline}`);
     return id;
@@ -49,11 +62,18 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(texts(r)).to.contain('apa yang telah dicuba dalam talian');
     expect((await ticket(bot, id)).version).to.equal(before.version);
 
-    r = await agent.submit({ verb: 'ticketAgent', caseId: id, action: 'escalate', text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.' });
+    r = await agent.submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'escalate',
+      text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.',
+    });
     expect(texts(r)).to.contain('dihantar kepada agensi peneraju');
     expect((await ticket(bot, id)).status).to.equal('MOHON_KELULUSAN_TAPAK');
     const approvalCard = await chat['demo-lead'].waitForSeen('the approval card', noticeMatch(id, 'menunggu kelulusan anda'));
-    expect(JSON.stringify(cardOf(approvalCard))).to.contain('onsiteDecide').and.contain('dua komputer');
+    expect(JSON.stringify(cardOf(approvalCard)))
+      .to.contain('onsiteDecide')
+      .and.contain('dua komputer');
 
     // Approval by someone who is not a lead-agency officer: explained, nothing changes.
     before = await ticket(bot, id);
@@ -101,10 +121,16 @@ describe('e2e: on-site technical support (injected clock)', function () {
 
     const booked = await ticket(bot, id);
     expect(booked.status).to.equal('DIJADUALKAN');
-    expect(booked.data.onsite).to.deep.include({ officerId: 'demo-tech', location: 'Aras 3, Blok E7, Parcel E, Putrajaya', slot: { start: '2026-12-08T02:00:00.000Z', end: '2026-12-08T04:00:00.000Z' } });
+    expect(booked.data.onsite).to.deep.include({
+      officerId: 'demo-tech',
+      location: 'Aras 3, Blok E7, Parcel E, Putrajaya',
+      slot: { start: '2026-12-08T02:00:00.000Z', end: '2026-12-08T04:00:00.000Z' },
+    });
     expect(booked.data.onsite?.representative?.name).to.equal('Puan Rosnah binti Ali');
     const assigned = await chat['demo-tech'].waitForSeen('the assignment', noticeMatch(id, 'Anda ditugaskan'));
-    expect(JSON.stringify(cardOf(assigned))).to.contain('visitReport').and.contain('Puan Rosnah binti Ali');
+    expect(JSON.stringify(cardOf(assigned)))
+      .to.contain('visitReport')
+      .and.contain('Puan Rosnah binti Ali');
   });
 
   it('refuses a slot already taken by another visit and keeps the request open', async () => {
@@ -138,13 +164,25 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(await ticket(bot, id)).to.deep.equal(before);
 
     // Before the visit (Tuesday 10:00) the assigned officer is refused too: a report tells what happened there.
-    r = await chat['demo-tech'].submit({ verb: 'visitReport', caseId: id, present: 'yes', workDone: 'Pemacu token dipasang semula dan sijil diuji.', resolved: 'yes' });
+    r = await chat['demo-tech'].submit({
+      verb: 'visitReport',
+      caseId: id,
+      present: 'yes',
+      workDone: 'Pemacu token dipasang semula dan sijil diuji.',
+      resolved: 'yes',
+    });
     expect(texts(r)).to.contain('selepas lawatan bermula (08/12/2026 10:00)');
     expect(await ticket(bot, id)).to.deep.equal(before);
     // At the visit; the clock then goes back to Monday 10:01, which the tests below count from.
     const reminded = clock.now();
     clock.set(new Date('2026-12-08T02:30:00Z'));
-    r = await chat['demo-tech'].submit({ verb: 'visitReport', caseId: id, present: 'yes', workDone: 'Pemacu token dipasang semula dan sijil diuji.', resolved: 'yes' });
+    r = await chat['demo-tech'].submit({
+      verb: 'visitReport',
+      caseId: id,
+      present: 'yes',
+      workDone: 'Pemacu token dipasang semula dan sijil diuji.',
+      resolved: 'yes',
+    });
     clock.set(reminded);
     expect(texts(r)).to.contain('masalah selesai');
     const done = await ticket(bot, id);
@@ -154,7 +192,11 @@ describe('e2e: on-site technical support (injected clock)', function () {
     // The assigned officer may follow the case too.
     expect(texts(await chat['demo-tech'].say(`status ${id}`))).to.contain(`**${id}**: Selesai`);
     const status = texts(await chat['demo-applicant'].say(`status ${id}`));
-    expect(status).to.contain('Lawatan diluluskan; tarikh akhir').and.contain('Lawatan dijadualkan').and.contain('Laporan lawatan: selesai').and.contain('Tarikh akhir lawatan: 14/12/2026 12:00');
+    expect(status)
+      .to.contain('Lawatan diluluskan; tarikh akhir')
+      .and.contain('Lawatan dijadualkan')
+      .and.contain('Laporan lawatan: selesai')
+      .and.contain('Tarikh akhir lawatan: 14/12/2026 12:00');
   });
 
   it('rejects an escalation only with a reason, and tells the user', async () => {
@@ -168,12 +210,22 @@ describe('e2e: on-site technical support (injected clock)', function () {
     r = await chat['demo-lead'].submit({ verb: 'onsiteDecide', caseId: id, decision: 'reject' });
     expect(texts(r)).to.contain('Sila nyatakan sebab');
     expect(await ticket(bot, id)).to.deep.equal(before);
-    r = await chat['demo-lead'].submit({ verb: 'onsiteDecide', caseId: id, decision: 'reject', reason: 'Boleh diselesaikan dalam talian melalui sesi kongsi skrin.' });
+    r = await chat['demo-lead'].submit({
+      verb: 'onsiteDecide',
+      caseId: id,
+      decision: 'reject',
+      reason: 'Boleh diselesaikan dalam talian melalui sesi kongsi skrin.',
+    });
     expect(texts(r)).to.contain('ditolak');
     expect((await ticket(bot, id)).status).to.equal('TOLAK_TAPAK');
     await user.waitForSeen('the rejection', noticeMatch(id, 'ditolak'));
     // The helpdesk carries on online.
-    r = await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'reply', text: 'Kami hubungi anda untuk sesi kongsi skrin.' });
+    r = await chat['demo-agent'].submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'reply',
+      text: 'Kami hubungi anda untuk sesi kongsi skrin.',
+    });
     expect((await ticket(bot, id)).status).to.equal('DALAM_TINDAKAN');
   });
 
@@ -196,9 +248,14 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(texts(r)).to.contain('ditempah pada 14/12/2026 14:00');
     const t = await ticket(bot, id);
     expect(t.data.onsite?.pauses).to.have.length(1);
-    expect(t.data.onsite?.pauses[0]).to.include({ reason: 'Pejabat ditutup untuk audit sepanjang minggu ini.', to: '2026-12-14T06:00:00.000Z' });
+    expect(t.data.onsite?.pauses[0]).to.include({
+      reason: 'Pejabat ditutup untuk audit sepanjang minggu ini.',
+      to: '2026-12-14T06:00:00.000Z',
+    });
     // Paused from booking (Monday 10:01, the moment of approval) to the visit: all 48 working hours run from 14/12 14:00.
-    expect(t.data.onsite?.deadline).to.equal(bot.hd.calendars.forState('PUTRAJAYA').addWorkingHours(new Date('2026-12-14T06:00:00.000Z'), 48).toISOString());
+    expect(t.data.onsite?.deadline).to.equal(
+      bot.hd.calendars.forState('PUTRAJAYA').addWorkingHours(new Date('2026-12-14T06:00:00.000Z'), 48).toISOString(),
+    );
     expect(t.timeline.map((e) => e.event)).to.include('userDelay');
     const status = texts(await user.say(`status ${id}`));
     expect(status).to.contain('Jam dihentikan atas permintaan pengguna').and.contain('audit sepanjang minggu ini');
@@ -216,7 +273,8 @@ describe('e2e: on-site technical support (injected clock)', function () {
     expect(texts(await chat['demo-ap'].say(`status ${id}`))).to.contain('tarikh akhir lawatan telah dilanggar');
     // The visit that was reported in time, and the one whose clock was paused, raise nothing.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    for (const other of [ids.visit!, ids.paused!]) expect((await ticket(bot, other)).timeline.map((e) => e.event)).to.not.include('onsiteBreached');
+    for (const other of [ids.visit!, ids.paused!])
+      expect((await ticket(bot, other)).timeline.map((e) => e.event)).to.not.include('onsiteBreached');
   });
 
   it('an absent representative means no work and a new booking', async () => {

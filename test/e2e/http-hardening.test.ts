@@ -25,16 +25,22 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * A request with headers fetch() will not send as given (a forged Host) or a body it frames
  * differently (chunked, no Content-Length).
  */
-function raw(base: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean }): Promise<Raw> {
+function raw(
+  base: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean },
+): Promise<Raw> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const headers = { ...opts.headers };
     if (opts.body !== undefined && !opts.chunked) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = http.request({ hostname, port, path: opts.path, method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'), headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { hostname, port, path: opts.path, method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'), headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     if (opts.body !== undefined && opts.chunked) {
       // Written in pieces with no Content-Length: only counting the bytes can stop it.
@@ -71,7 +77,11 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
 
   /** A Direct Line token for a demo person, asked for with a forged Host. */
   async function demoToken(demoUser: string, headers: Record<string, string> = {}): Promise<Raw> {
-    return raw(bot.url, { path: '/api/directline/token', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ demoUser }) });
+    return raw(bot.url, {
+      path: '/api/directline/token',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ demoUser }),
+    });
   }
 
   describe('the public address comes from configuration, never from the Host header', () => {
@@ -81,25 +91,48 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
       const r = await raw(bot.url, { path: '/chat', headers: forged });
       expect(r.status).to.equal(200);
       expect(shown(r)).not.to.contain(FORGED);
-      expect(String(r.headers['content-security-policy'])).to.contain(`connect-src 'self' data: blob: ws://localhost:${port} wss://localhost:${port}`);
+      expect(String(r.headers['content-security-policy'])).to.contain(
+        `connect-src 'self' data: blob: ws://localhost:${port} wss://localhost:${port}`,
+      );
     });
 
     it('keeps it out of every token answer and of the stream URL of a started or resumed conversation', async () => {
       const issued = await demoToken('demo-applicant', forged);
       expect(issued.status).to.equal(200);
       const token = json(issued).token as string;
-      const generated = await raw(bot.url, { path: '/v3/directline/tokens/generate', headers: { ...forged, authorization: `Bearer ${DL_SECRET}`, 'content-type': 'application/json' }, body: '{}' });
+      const generated = await raw(bot.url, {
+        path: '/v3/directline/tokens/generate',
+        headers: { ...forged, authorization: `Bearer ${DL_SECRET}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(generated.status).to.equal(200);
-      const refreshed = await raw(bot.url, { method: 'POST', path: '/v3/directline/tokens/refresh', headers: { ...forged, authorization: `Bearer ${token}` } });
+      const refreshed = await raw(bot.url, {
+        method: 'POST',
+        path: '/v3/directline/tokens/refresh',
+        headers: { ...forged, authorization: `Bearer ${token}` },
+      });
       expect(refreshed.status).to.equal(200);
-      const started = await raw(bot.url, { method: 'POST', path: '/v3/directline/conversations', headers: { ...forged, authorization: `Bearer ${token}` } });
+      const started = await raw(bot.url, {
+        method: 'POST',
+        path: '/v3/directline/conversations',
+        headers: { ...forged, authorization: `Bearer ${token}` },
+      });
       expect(started.status).to.equal(201);
       const { conversationId, streamUrl } = json(started) as { conversationId: string; streamUrl: string };
-      expect(streamUrl.startsWith(`ws://localhost:${port}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?t=`), streamUrl).to.equal(true);
-      const resumed = await raw(bot.url, { path: `/v3/directline/conversations/${encodeURIComponent(conversationId)}`, headers: { ...forged, authorization: `Bearer ${json(started).token as string}` } });
+      expect(
+        streamUrl.startsWith(`ws://localhost:${port}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?t=`),
+        streamUrl,
+      ).to.equal(true);
+      const resumed = await raw(bot.url, {
+        path: `/v3/directline/conversations/${encodeURIComponent(conversationId)}`,
+        headers: { ...forged, authorization: `Bearer ${json(started).token as string}` },
+      });
       expect(resumed.status).to.equal(200);
       expect(String(json(resumed).streamUrl).startsWith(`ws://localhost:${port}/`)).to.equal(true);
-      const activities = await raw(bot.url, { path: `/v3/directline/conversations/${encodeURIComponent(conversationId)}/activities`, headers: { ...forged, authorization: `Bearer ${json(resumed).token as string}` } });
+      const activities = await raw(bot.url, {
+        path: `/v3/directline/conversations/${encodeURIComponent(conversationId)}/activities`,
+        headers: { ...forged, authorization: `Bearer ${json(resumed).token as string}` },
+      });
       expect(activities.status).to.equal(200);
       for (const r of [issued, generated, refreshed, started, resumed, activities]) expect(shown(r)).not.to.contain(FORGED);
     });
@@ -118,13 +151,38 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
     it('marks every answer that carries a token or personal data no-store', async () => {
       const user = await DirectLineUser.demo(bot.url, 'demo-applicant');
       const token = await demoToken('demo-applicant');
-      const generated = await raw(bot.url, { path: '/v3/directline/tokens/generate', headers: { authorization: `Bearer ${DL_SECRET}`, 'content-type': 'application/json' }, body: '{}' });
-      const refreshed = await raw(bot.url, { method: 'POST', path: '/v3/directline/tokens/refresh', headers: { authorization: `Bearer ${user.token}` } });
-      const started = await raw(bot.url, { method: 'POST', path: '/v3/directline/conversations', headers: { authorization: `Bearer ${user.token}` } });
+      const generated = await raw(bot.url, {
+        path: '/v3/directline/tokens/generate',
+        headers: { authorization: `Bearer ${DL_SECRET}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const refreshed = await raw(bot.url, {
+        method: 'POST',
+        path: '/v3/directline/tokens/refresh',
+        headers: { authorization: `Bearer ${user.token}` },
+      });
+      const started = await raw(bot.url, {
+        method: 'POST',
+        path: '/v3/directline/conversations',
+        headers: { authorization: `Bearer ${user.token}` },
+      });
       const demoUsers = await raw(bot.url, { path: '/api/directline/demo-users' });
-      const activities = await raw(bot.url, { path: `/v3/directline/conversations/${encodeURIComponent(user.conversationId)}/activities`, headers: { authorization: `Bearer ${json(started).token as string}` } });
+      const activities = await raw(bot.url, {
+        path: `/v3/directline/conversations/${encodeURIComponent(user.conversationId)}/activities`,
+        headers: { authorization: `Bearer ${json(started).token as string}` },
+      });
       const consoleMe = await raw(bot.url, { path: '/console/api/me' });
-      const answers = { token, generated, refreshed, started, demoUsers, activities, consoleMe, chat: await raw(bot.url, { path: '/chat' }), console: await raw(bot.url, { path: '/console' }) };
+      const answers = {
+        token,
+        generated,
+        refreshed,
+        started,
+        demoUsers,
+        activities,
+        consoleMe,
+        chat: await raw(bot.url, { path: '/chat' }),
+        console: await raw(bot.url, { path: '/console' }),
+      };
       for (const [name, r] of Object.entries(answers)) {
         expect(r.status, name).to.be.below(500);
         expect(r.headers['cache-control'], name).to.equal('no-store');
@@ -141,7 +199,8 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
     });
 
     it('sends no HSTS while the public address is http', async () => {
-      for (const path of ['/chat', '/healthz', '/no-such-page']) expect((await raw(bot.url, { path })).headers['strict-transport-security'], path).to.equal(undefined);
+      for (const path of ['/chat', '/healthz', '/no-such-page'])
+        expect((await raw(bot.url, { path })).headers['strict-transport-security'], path).to.equal(undefined);
       expect((await demoToken('demo-applicant')).headers['strict-transport-security']).to.equal(undefined);
     });
   });
@@ -159,7 +218,10 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
         expect(json(r)).to.deep.equal({ error: 'JSON_TOO_DEEP', maxDepth: 64 });
         const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
         const replies = await chat.say('menu');
-        expect(replies.some((a) => cardOf(a)), 'the menu card').to.equal(true);
+        expect(
+          replies.some((a) => cardOf(a)),
+          'the menu card',
+        ).to.equal(true);
       });
 
       it(`refuses JSON nested ${depth.toLocaleString('en')} deep on Direct Line activities with 400 BadArgument, then answers a normal message`, async () => {
@@ -176,7 +238,10 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
         const before = (await user.activities()).watermark;
         const id = await user.say('menu');
         const after = (await user.activities(before)).activities;
-        expect(after.some((a) => a.replyToId === id && a.from.role !== 'user'), 'a reply to the message').to.equal(true);
+        expect(
+          after.some((a) => a.replyToId === id && a.from.role !== 'user'),
+          'a reply to the message',
+        ).to.equal(true);
       });
     }
 
@@ -189,10 +254,18 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
     });
 
     it('refuses deep JSON on every route that reads JSON, e.g. the token and console sign-in endpoints', async () => {
-      const token = await raw(bot.url, { path: '/api/directline/token', headers: { 'content-type': 'application/json' }, body: `{"demoUser":${nested(5_000)}}` });
+      const token = await raw(bot.url, {
+        path: '/api/directline/token',
+        headers: { 'content-type': 'application/json' },
+        body: `{"demoUser":${nested(5_000)}}`,
+      });
       expect(token.status).to.equal(400);
       expect(json(token).error.code).to.equal('BadArgument');
-      const login = await raw(bot.url, { path: '/console/api/login', headers: { 'content-type': 'application/json' }, body: `{"user":${nested(5_000)}}` });
+      const login = await raw(bot.url, {
+        path: '/console/api/login',
+        headers: { 'content-type': 'application/json' },
+        body: `{"user":${nested(5_000)}}`,
+      });
       expect(login.status).to.equal(400);
       expect(json(login).error).to.equal('JSON_TOO_DEEP');
     });
@@ -227,13 +300,23 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          type: 'invoke', id: randomUUID(), channelId: 'msteams', serviceUrl: connector.url,
-          from: { id: 'demo-ap' }, recipient: { id: 'bot' }, conversation: { id: `teams-${randomUUID()}` }, ...activity,
+          type: 'invoke',
+          id: randomUUID(),
+          channelId: 'msteams',
+          serviceUrl: connector.url,
+          from: { id: 'demo-ap' },
+          recipient: { id: 'bot' },
+          conversation: { id: `teams-${randomUUID()}` },
+          ...activity,
         }),
       });
 
     it('answers an invoke of an unknown name, or of an unknown card verb, with 400 UNKNOWN_INVOKE (not 501)', async () => {
-      for (const forged of [{ name: 'evil/forged', value: { x: 1 } }, { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'selfDestruct', data: {} }, trigger: 'manual' } }, { value: {} }]) {
+      for (const forged of [
+        { name: 'evil/forged', value: { x: 1 } },
+        { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'selfDestruct', data: {} }, trigger: 'manual' } },
+        { value: {} },
+      ]) {
         const r = await invoke(forged);
         expect(r.status, JSON.stringify(forged)).to.equal(400);
         expect(await r.json()).to.deep.equal({ code: 'UNKNOWN_INVOKE' });
@@ -254,7 +337,18 @@ describe('e2e: HTTP hardening (embedded, open mode, no PUBLIC_URL)', function ()
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-ap', channelId: 'msteams' });
       await chat.say('hai');
       const file = await bot.core.files.put({ ownerId: 'demo-applicant', name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
-      const app: UserCertApplication = { mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM', position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: file.id, declaration: true };
+      const app: UserCertApplication = {
+        mykad: '900101145678',
+        fullName: 'Aminah binti Hassan',
+        email: 'aminah@moh.gov.my',
+        phone: '0123456789',
+        agencyId: 'KKM',
+        position: 'Pegawai F41',
+        medium: 'token',
+        applications: ['ePerolehan'],
+        mykadCopyFileId: file.id,
+        declaration: true,
+      };
       const submitted = await submitUserCertificate(bot.core, 'demo-applicant', app);
       if (!submitted.ok) throw new Error(submitted.error);
       const c = submitted.value;
@@ -285,19 +379,35 @@ describe('e2e: HTTP hardening behind an https PUBLIC_URL', function () {
   });
 
   it('sends HSTS on every answer: pages, tokens, health and errors', async () => {
-    const token = await raw(bot.url, { path: '/api/directline/token', headers: { 'content-type': 'application/json', host: FORGED }, body: JSON.stringify({ demoUser: 'demo-applicant' }) });
+    const token = await raw(bot.url, {
+      path: '/api/directline/token',
+      headers: { 'content-type': 'application/json', host: FORGED },
+      body: JSON.stringify({ demoUser: 'demo-applicant' }),
+    });
     expect(token.status).to.equal(200);
-    const answers = [token, await raw(bot.url, { path: '/chat' }), await raw(bot.url, { path: '/healthz' }), await raw(bot.url, { path: '/web/chat.js' }), await raw(bot.url, { path: '/no-such-page' })];
+    const answers = [
+      token,
+      await raw(bot.url, { path: '/chat' }),
+      await raw(bot.url, { path: '/healthz' }),
+      await raw(bot.url, { path: '/web/chat.js' }),
+      await raw(bot.url, { path: '/no-such-page' }),
+    ];
     for (const r of answers) expect(r.headers['strict-transport-security']).to.equal(HSTS);
   });
 
   it('builds stream URLs and the CSP on the public address whatever Host the request names', async () => {
     const user = await DirectLineUser.demo(bot.url, 'demo-applicant');
-    const started = await raw(bot.url, { method: 'POST', path: '/v3/directline/conversations', headers: { host: FORGED, authorization: `Bearer ${user.token}` } });
+    const started = await raw(bot.url, {
+      method: 'POST',
+      path: '/v3/directline/conversations',
+      headers: { host: FORGED, authorization: `Bearer ${user.token}` },
+    });
     expect(started.status).to.equal(201);
     expect(String(json(started).streamUrl).startsWith('wss://helpdesk.gpki.example.gov.my/v3/directline/conversations/')).to.equal(true);
     const chat = await raw(bot.url, { path: '/chat', headers: { host: FORGED } });
-    expect(String(chat.headers['content-security-policy'])).to.contain('ws://helpdesk.gpki.example.gov.my wss://helpdesk.gpki.example.gov.my');
+    expect(String(chat.headers['content-security-policy'])).to.contain(
+      'ws://helpdesk.gpki.example.gov.my wss://helpdesk.gpki.example.gov.my',
+    );
     for (const r of [started, chat]) expect(shown(r)).not.to.contain(FORGED);
   });
 });

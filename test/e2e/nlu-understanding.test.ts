@@ -10,7 +10,21 @@ type Bot = Awaited<ReturnType<typeof startTestBot>>;
 type CardAction = { type: string; title: string; data: Record<string, unknown> };
 
 const POLITE = 'hanya boleh membantu urusan Sijil Digital MyGPKI';
-const FORM_FIELDS = ['mykad', 'fullName', 'email', 'phone', 'agency', 'position', 'medium', 'applications', 'mykadCopy', 'declaration', 'confirm', 'category', 'topic'];
+const FORM_FIELDS = [
+  'mykad',
+  'fullName',
+  'email',
+  'phone',
+  'agency',
+  'position',
+  'medium',
+  'applications',
+  'mykadCopy',
+  'declaration',
+  'confirm',
+  'category',
+  'topic',
+];
 
 /**
  * Understanding that knows what it does not know, over HTTP: out-of-scope text gets a polite
@@ -26,10 +40,11 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
   const connector = new TestConnector();
   let n = 0;
   const chat = (userId = `understanding-user-${++n}`) => new Chat({ botUrl: () => bot.url, connector, userId });
-  const buttonsOf = (replies: SentActivity[]): CardAction[] => replies.flatMap((a) => ((cardOf(a)?.actions ?? []) as CardAction[]));
+  const buttonsOf = (replies: SentActivity[]): CardAction[] => replies.flatMap((a) => (cardOf(a)?.actions ?? []) as CardAction[]);
   const choicesOf = (replies: SentActivity[]) => promptOf(replies)?.channelData?.prompt?.choices?.map((c) => c.value) ?? [];
   /** The person the directory registered for a chat (registered at their first message). */
-  const personIdOf = async (c: Chat): Promise<string> => (await bot.core.directory.findByIdentity({ channelId: 'test', userId: c.userId }))!.id;
+  const personIdOf = async (c: Chat): Promise<string> =>
+    (await bot.core.directory.findByIdentity({ channelId: 'test', userId: c.userId }))!.id;
   const casesOf = async (c: Chat) => bot.core.cases.listByApplicant(await personIdOf(c));
   /** The policy's decision on the model the bot runs: the precondition of tests that need a question. */
   const decisionOn = (text: string) => decide(understandText(nlu, text));
@@ -48,12 +63,21 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
   });
 
   describe('out of scope', () => {
-    for (const text of ['berapa harga tiket LRT?', 'sijil lahir anak saya hilang', 'token Touch n Go tak boleh top up', 'reset password emel jabatan', 'cuaca hari ni']) {
+    for (const text of [
+      'berapa harga tiket LRT?',
+      'sijil lahir anak saya hilang',
+      'token Touch n Go tak boleh top up',
+      'reset password emel jabatan',
+      'cuaca hari ni',
+    ]) {
       it(`answers ${JSON.stringify(text)} politely with what the bot can do, and begins nothing`, async () => {
         const c = chat();
         let r = await c.say(text);
         expect(texts(r)).to.contain(POLITE).and.contain('menyemak status permohonan anda');
-        expect(r.some((a) => cardOf(a)), 'the menu').to.equal(true);
+        expect(
+          r.some((a) => cardOf(a)),
+          'the menu',
+        ).to.equal(true);
         expect(askedField(r)).to.equal(undefined);
         // No dialog began: what a form would take as an answer is read as a new message.
         r = await c.say('Ali bin Abu');
@@ -63,11 +87,13 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
       });
     }
 
-    it('answers in the person\'s language', async () => {
+    it("answers in the person's language", async () => {
       const c = chat();
       await c.say('english please');
       const r = await c.say('what is the weather like today?');
-      expect(texts(r)).to.contain('I can only help with MyGPKI digital certificate matters').and.contain('checking the status of your applications');
+      expect(texts(r))
+        .to.contain('I can only help with MyGPKI digital certificate matters')
+        .and.contain('checking the status of your applications');
       expect(askedField(r)).to.equal(undefined);
     });
   });
@@ -79,15 +105,18 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
     const CANDIDATES = ['nak mohon baru', 'saya nak mohon yang baru', 'nak mohon sijil', 'sijil baru'];
     let likely = '';
     before(() => {
-      likely = CANDIDATES.find((text) => {
-        const d = decisionOn(text);
-        return (d.kind === 'confirm' || d.kind === 'suggest') && d.choices[0] === 'apply_user_cert';
-      }) ?? '';
+      likely =
+        CANDIDATES.find((text) => {
+          const d = decisionOn(text);
+          return (d.kind === 'confirm' || d.kind === 'suggest') && d.choices[0] === 'apply_user_cert';
+        }) ?? '';
       expect(likely, `the policy asks about none of ${JSON.stringify(CANDIDATES)} with apply_user_cert first`).to.not.equal('');
     });
     const ask = async (c: Chat): Promise<SentActivity[]> => {
       const r = await c.say(likely);
-      expect(texts(r)).to.contain(decisionOn(likely).kind === 'confirm' ? 'Sebelum saya mulakan apa-apa' : 'Adakah salah satu daripada ini?');
+      expect(texts(r)).to.contain(
+        decisionOn(likely).kind === 'confirm' ? 'Sebelum saya mulakan apa-apa' : 'Adakah salah satu daripada ini?',
+      );
       expect(promptOf(r)?.channelData?.prompt).to.include({ field: 'intent', kind: 'choice' });
       const choices = choicesOf(r);
       expect(choices[0]).to.equal('apply_user_cert');
@@ -146,7 +175,14 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
 
   describe('status without a number', () => {
     const open = (applicantId: string, kind: 'UC' | 'KN', status: string) =>
-      bot.core.cases.create({ kind, status, applicantId, agencyId: 'KKM', data: {}, timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: applicantId }] });
+      bot.core.cases.create({
+        kind,
+        status,
+        applicantId,
+        agencyId: 'KKM',
+        data: {},
+        timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: applicantId }],
+      });
 
     it('says there is nothing in progress, with the menu, when the person has no open case', async () => {
       const c = chat();
@@ -164,7 +200,10 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
       const first = await open(me, 'UC', 'MENUNGGU_PENGESAHAN_AP');
       const closed = await open(me, 'UC', 'DIKELUARKAN');
       let r = await c.say('dah diproses ke?');
-      expect(texts(r)).to.contain('Permohonan anda yang masih dalam proses').and.contain(`**${first.id}**: Menunggu pengesahan AP`).and.not.contain(closed.id);
+      expect(texts(r))
+        .to.contain('Permohonan anda yang masih dalam proses')
+        .and.contain(`**${first.id}**: Menunggu pengesahan AP`)
+        .and.not.contain(closed.id);
       const second = await open(me, 'KN', 'DIMOHON');
       r = await c.say('status permohonan saya');
       expect(texts(r)).to.contain(first.id).and.contain(second.id).and.contain('Menunggu pengesahan AP').and.not.contain(closed.id);
@@ -264,7 +303,17 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
     it('takes the informal yes and no where the bot asks yes or no', async () => {
       const c = chat();
       let r = await c.submit({ verb: 'start', goal: 'newUserCert' });
-      for (const answer of ['900101-14-5678', 'Siti binti Ahmad', 'siti@moh.gov.my', '012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Tadbir N41', 'Token', 'ePerolehan']) r = await c.say(answer);
+      for (const answer of [
+        '900101-14-5678',
+        'Siti binti Ahmad',
+        'siti@moh.gov.my',
+        '012-345 6789',
+        'Kementerian Kesihatan Malaysia',
+        'Pegawai Tadbir N41',
+        'Token',
+        'ePerolehan',
+      ])
+        r = await c.say(answer);
       r = await c.upload('mykad.png', 'image/png', tinyPng());
       expect(askedField(r)).to.equal('declaration');
       r = await c.say('x');
@@ -277,7 +326,15 @@ describe('e2e: understanding that knows what it does not know (embedded, open mo
   });
 
   it('never begins a case without asking for these, on the model the bot runs', () => {
-    for (const text of ['berapa harga tiket LRT?', 'sijil lahir anak saya hilang', 'token Touch n Go tak boleh top up', 'reset password emel jabatan', 'cuaca hari ni', 'token maybank hilang', 'sijil SPM saya hilang']) {
+    for (const text of [
+      'berapa harga tiket LRT?',
+      'sijil lahir anak saya hilang',
+      'token Touch n Go tak boleh top up',
+      'reset password emel jabatan',
+      'cuaca hari ni',
+      'token maybank hilang',
+      'sijil SPM saya hilang',
+    ]) {
       expect(opensCaseWithoutAsking(decisionOn(text)), `${text}: ${JSON.stringify(decisionOn(text))}`).to.equal(false);
     }
   });

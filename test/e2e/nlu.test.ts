@@ -19,7 +19,7 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
   // A fresh person per test: the misunderstanding count and the language are per conversation/person.
   const chat = (userId = `nlu-user-${++n}`) => new Chat({ botUrl: () => bot.url, connector, userId });
   const actionsOf = (replies: Awaited<ReturnType<Chat['say']>>): CardAction[] =>
-    replies.flatMap((a) => ((cardOf(a)?.actions ?? []) as CardAction[]));
+    replies.flatMap((a) => (cardOf(a)?.actions ?? []) as CardAction[]);
   /**
    * Says a request that opens a case. The bot begins it at once when sure (bot/nlu/policy.ts), or
    * first asks which operation is meant: then `intent` must be offered first, and picking it begins it.
@@ -71,7 +71,14 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
 
   it('goes straight to the case named in a status question, with or without the command word', async () => {
     const userId = 'demo-applicant';
-    const created = await bot.core.cases.create({ kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', applicantId: userId, agencyId: 'KKM', data: {}, timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: userId }] });
+    const created = await bot.core.cases.create({
+      kind: 'UC',
+      status: 'MENUNGGU_PENGESAHAN_AP',
+      applicantId: userId,
+      agencyId: 'KKM',
+      data: {},
+      timeline: [{ at: new Date().toISOString(), event: 'submitted', actorId: userId }],
+    });
     const c = chat(userId);
     let r = await c.say(`status ${created.id} dah lulus ke?`);
     expect(texts(r)).to.contain(created.id).and.contain('Menunggu pengesahan AP');
@@ -81,13 +88,13 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
     expect(texts(r)).to.contain('Permohonan anda').and.contain(created.id);
   });
 
-  it('begins the replacement dialog for a lost token (issue 4), which finds no certificate for a new user', async () => {
+  it('begins the replacement dialog for a lost token, which finds no certificate for a new user', async () => {
     const r = await begin(chat(), 'token hilang mcm mana nak ganti?', 'replace_user_cert');
     expect(texts(r)).to.contain('Tiada sijil sah yang boleh diganti').and.not.contain('belum tersedia dalam sembang ini');
     expect(askedField(r)).to.equal(undefined);
   });
 
-  it('begins the advisory request (issue 7) and the complaint dialogs from typed requests', async () => {
+  it('begins the advisory request and the complaint dialogs from typed requests', async () => {
     let r = await begin(chat(), 'saya nak mohon khidmat nasihat untuk projek GPKI agensi', 'advisory_request');
     expect(texts(r)).to.contain('mohon sesi khidmat nasihat').and.not.contain('belum tersedia dalam sembang ini');
     expect(askedField(r)).to.equal('topic');
@@ -95,7 +102,7 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
     expect(askedField(r)).to.equal('category');
   });
 
-  it('begins a new server-certificate application (issue 5) from a typed request', async () => {
+  it('begins a new server-certificate application from a typed request', async () => {
     const r = await begin(chat(), 'permohonan sijil digital pelayan untuk sistem e-tanah', 'apply_server_cert');
     expect(texts(r)).to.not.contain('belum tersedia dalam sembang ini');
     expect(texts(r)).to.contain('Jenis sijil pelayan yang diperlukan?');
@@ -106,7 +113,7 @@ describe('e2e: understanding what users type (embedded, open mode)', function ()
     let r = await c.say('boleh cakap english?');
     expect(texts(r)).to.contain('I will continue in English');
     r = await begin(c, 'our ssl cert for portal.moh.gov.my expires next month, need to renew', 'renew_server_cert');
-    // Server-certificate renewal is served (issue 5): this user holds none, and is told so in English.
+    // Server-certificate renewal is served: this user holds none, and is told so in English.
     expect(texts(r)).to.contain('You hold no valid server certificate');
     await c.say('Bahasa Melayu');
   });

@@ -15,7 +15,7 @@ const PORTAL = 'https://portal.pilot.gov.my/gpki_portal';
  * training PKCS#12, a warning about a certificate already held, and the directory's details
  * offered instead of typed again.
  */
-describe('e2e: what people expect and do not find (pilot item 11)', function () {
+describe('e2e: what people expect and do not find', function () {
   this.timeout(120_000);
   let bot: Bot;
   const connector = new TestConnector();
@@ -34,8 +34,12 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
   async function toMedium(chat: Chat): Promise<SentActivity[]> {
     let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
     const answers: Record<string, string> = {
-      mykad: '900101-14-5678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '012-345 6789',
-      agency: 'KKM', position: 'Pegawai Teknologi Maklumat F41',
+      mykad: '900101-14-5678',
+      fullName: 'Aminah binti Hassan',
+      email: 'aminah@moh.gov.my',
+      phone: '012-345 6789',
+      agency: 'KKM',
+      position: 'Pegawai Teknologi Maklumat F41',
     };
     for (let i = 0; i < 12 && askedField(r) !== 'medium'; i++) {
       const field = askedField(r) ?? '';
@@ -88,16 +92,22 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
     it('tells a softcert holder in English to set the PIN and download it on the portal', async () => {
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-tech' });
       await chat.say('english');
-      const { caseId } = await issuedCertificate(bot, 'demo-tech', { patch: { medium: 'softcert', email: 'lim.weijie@moh.gov.my', fullName: 'Lim Wei Jie' } });
+      const { caseId } = await issuedCertificate(bot, 'demo-tech', {
+        patch: { medium: 'softcert', email: 'lim.weijie@moh.gov.my', fullName: 'Lim Wei Jie' },
+      });
       const n = await chat.waitFor('issued notice', (a) => (a.text ?? '').includes(`application ${caseId} has been issued`));
-      expect(n.text).to.contain(`Next steps (softcert): sign in to the MyGPKI portal (${PORTAL}), set your certificate PIN and download the certificate`);
+      expect(n.text).to.contain(
+        `Next steps (softcert): sign in to the MyGPKI portal (${PORTAL}), set your certificate PIN and download the certificate`,
+      );
       expect(n.text).to.contain('Never share your PIN here');
     });
 
     it('tells a Roaming ID holder in Malay to sign in on the portal and set the PIN', async () => {
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-verifier' });
       await chat.say('menu');
-      const { caseId } = await issuedCertificate(bot, 'demo-verifier', { patch: { medium: 'roaming', email: 'siti.omar@moh.gov.my', fullName: 'Siti Nurhaliza binti Omar' } });
+      const { caseId } = await issuedCertificate(bot, 'demo-verifier', {
+        patch: { medium: 'roaming', email: 'siti.omar@moh.gov.my', fullName: 'Siti Nurhaliza binti Omar' },
+      });
       const n = await chat.waitFor('issued notice', (a) => (a.text ?? '').includes(`${caseId} telah dikeluarkan`));
       expect(n.text).to.contain(`Langkah seterusnya (Roaming ID): log masuk ke portal MyGPKI (${PORTAL}) dan tetapkan PIN sijil anda`);
     });
@@ -113,7 +123,10 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
       await chat.say('menu');
       const { caseId } = await issuedCertificate(bot, 'demo-applicant', { realm: 'training' });
-      const card = await chat.waitForSeen('download card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a)).includes('PKCS#12'));
+      const card = await chat.waitForSeen(
+        'download card',
+        (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a)).includes('PKCS#12'),
+      );
       const link = (cardOf(card)!.actions as { url: string }[])[0]!.url;
 
       const page = await (await fetch(link)).text();
@@ -126,10 +139,15 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       // The steps sit after the form: the download leaves this page on screen.
       expect(page.indexOf('</form>')).to.be.below(page.indexOf('After the download'));
 
-      const refused = await (await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'lain-lain-sekali' }) })).text();
+      const refused = await (
+        await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'lain-lain-sekali' }) })
+      ).text();
       expect(refused).to.contain('Kedua-dua kata laluan tidak sama').and.contain('Double-click the downloaded .p12 file.');
 
-      const res = await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'rahsia-latihan-1' }) });
+      const res = await fetch(link, {
+        method: 'POST',
+        body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'rahsia-latihan-1' }),
+      });
       expect(res.headers.get('content-type')).to.equal('application/x-pkcs12');
       await res.arrayBuffer();
     });
@@ -138,7 +156,9 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
   describe('d. a warning about a valid certificate already held, at a new application', () => {
     it('names the certificate in Malay, points to renewal or replacement, and stops on "tidak"', async () => {
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
-      const held = (await bot.core.certificates.listByOwner('demo-applicant')).find((c) => c.profile !== 'training' && c.medium === 'token')!;
+      const held = (await bot.core.certificates.listByOwner('demo-applicant')).find(
+        (c) => c.profile !== 'training' && c.medium === 'token',
+      )!;
       let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
       expect(askedField(r)).to.equal('held');
       const q = promptOf(r)?.text ?? '';
@@ -154,7 +174,9 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-tech' });
       let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
       expect(askedField(r)).to.equal('held');
-      expect(promptOf(r)?.text).to.contain('You already hold a valid user digital certificate').and.contain('Software certificate (softcert), valid until');
+      expect(promptOf(r)?.text)
+        .to.contain('You already hold a valid user digital certificate')
+        .and.contain('Software certificate (softcert), valid until');
       expect(promptOf(r)?.text).to.contain('"Renew a user certificate"').and.contain('"Replace a user certificate"');
       r = await chat.say('yes');
       expect(askedField(r)).to.equal('mykad');
@@ -169,7 +191,7 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       await chat.say('batal');
     });
   });
-  describe('e. the directory\'s name, e-mail and agency offered as one-tap answers', () => {
+  describe("e. the directory's name, e-mail and agency offered as one-tap answers", () => {
     it('offers them in Malay, and a tap on the offered answer answers the question', async () => {
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead' });
       let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
@@ -177,7 +199,9 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       r = await chat.say('900101-14-5678');
       expect(askedField(r)).to.equal('fullName');
       expect(promptOf(r)?.text).to.contain('Dalam direktori agensi anda: Farid bin Ismail');
-      expect((promptOf(r)?.suggestedActions as { actions?: { value: string }[] } | undefined)?.actions?.map((a) => a.value)).to.deep.equal(['Farid bin Ismail']);
+      expect((promptOf(r)?.suggestedActions as { actions?: { value: string }[] } | undefined)?.actions?.map((a) => a.value)).to.deep.equal([
+        'Farid bin Ismail',
+      ]);
       r = await chat.say('Farid bin Ismail');
       expect(askedField(r)).to.equal('email');
       expect(promptOf(r)?.text).to.contain('Dalam direktori agensi anda: farid@mampu.gov.my');
@@ -201,9 +225,16 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
       expect(askedField(r)).to.equal('email');
       r = await chat.say('farid.ismail@mampu.gov.my');
       r = await chat.say('012-345 6789');
-      expect(promptOf(r)?.text).to.contain('Your agency in the directory: Malaysian Administrative Modernisation and Management Planning Unit');
+      expect(promptOf(r)?.text).to.contain(
+        'Your agency in the directory: Malaysian Administrative Modernisation and Management Planning Unit',
+      );
       for (let i = 0; i < 8 && askedField(r) !== 'mykadCopy'; i++) {
-        const answers: Record<string, string> = { agency: 'MAMPU', position: 'Pegawai Teknologi Maklumat F41', medium: 'token', applications: 'HRMIS' };
+        const answers: Record<string, string> = {
+          agency: 'MAMPU',
+          position: 'Pegawai Teknologi Maklumat F41',
+          medium: 'token',
+          applications: 'HRMIS',
+        };
         r = await chat.say(answers[askedField(r) ?? ''] ?? 'cancel');
       }
       expect(askedField(r)).to.equal('mykadCopy');
@@ -212,7 +243,12 @@ describe('e2e: what people expect and do not find (pilot item 11)', function () 
 
     it('does not offer an address the form would refuse (webmail in the directory)', async () => {
       const person = (await bot.core.directory.getPerson('demo-lead'))!;
-      await bot.core.directory.upsertPerson({ ...person, id: 'demo-webmail', email: 'farid@gmail.com', identities: [{ channelId: '*', userId: 'demo-webmail' }] });
+      await bot.core.directory.upsertPerson({
+        ...person,
+        id: 'demo-webmail',
+        email: 'farid@gmail.com',
+        identities: [{ channelId: '*', userId: 'demo-webmail' }],
+      });
       const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-webmail' });
       let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
       r = await chat.say('900101-14-5678');

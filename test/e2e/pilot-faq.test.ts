@@ -10,7 +10,7 @@ import type { SentActivity } from '../support/connector.js';
 const cardText = (r: SentActivity[]) => JSON.stringify(r.filter((a) => cardOf(a)).map(cardOf));
 
 /**
- * The FAQ reachable on its own (pilot item 11): "soalan lazim" or "faq" from anywhere outside a
+ * The FAQ reachable on its own: "soalan lazim" or "faq" from anywhere outside a
  * form, or the helpdesk group of the menu; answers in the person's language; a solved question
  * is counted and opens no ticket; "report it" starts a complaint that keeps what was asked.
  */
@@ -51,7 +51,9 @@ describe('e2e: the FAQ on its own (soalan lazim)', function () {
     const user = chat['demo-lead'];
     await user.say('english');
     let r = await user.say('FAQ: I forgot the PIN of my softcert');
-    expect(cardText(r)).to.contain('Answers from the frequently asked questions').and.contain('I forgot the PIN of my softcert digital certificate');
+    expect(cardText(r))
+      .to.contain('Answers from the frequently asked questions')
+      .and.contain('I forgot the PIN of my softcert digital certificate');
     expect(askedField(r)).to.equal('faqOutcome');
     r = await user.say('Report it to the helpdesk');
     expect(askedField(r)).to.equal('category');

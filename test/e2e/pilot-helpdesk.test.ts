@@ -3,7 +3,15 @@ import { TestClock } from '../support/bot.js';
 import { askedField, cardOf, promptOf, texts, type Chat } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { stopBotAndConnector } from '../support/certs.js';
-import { lodgeViaChat, MONDAY_0900, noticeMatch, startHelpdeskBot, ticket, type HelpdeskBot, type HelpdeskPerson } from '../support/helpdesk.js';
+import {
+  lodgeViaChat,
+  MONDAY_0900,
+  noticeMatch,
+  startHelpdeskBot,
+  ticket,
+  type HelpdeskBot,
+  type HelpdeskPerson,
+} from '../support/helpdesk.js';
 
 /**
  * Pilot-readiness fixes of the helpdesk, over HTTP with an injected clock (Monday 7 December 2026,
@@ -28,7 +36,12 @@ describe('e2e: helpdesk pilot fixes (injected clock)', function () {
     const user = chat['demo-applicant'];
     const id = await lodgeViaChat(user);
     await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge' });
-    await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'escalate', text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.' });
+    await chat['demo-agent'].submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'escalate',
+      text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.',
+    });
     await chat['demo-lead'].submit({ verb: 'onsiteDecide', caseId: id, decision: 'approve' });
     await user.submit({ verb: 'bookVisit', caseId: id });
     await user.say('08/12/2026 10:00');
@@ -68,7 +81,13 @@ describe('e2e: helpdesk pilot fixes (injected clock)', function () {
     r = await tech.submit({ verb: 'visitReport', caseId: id, present: 'yes', workDone: 'Pemacu dipasang semula.' });
     expect(texts(r)).to.contain('Please choose whether the agency representative was present');
     expect(await ticket(bot, id)).to.deep.equal(before);
-    r = await tech.submit({ verb: 'visitReport', caseId: id, present: 'yes', workDone: 'Pemacu dipasang semula dan sijil diuji.', resolved: 'yes' });
+    r = await tech.submit({
+      verb: 'visitReport',
+      caseId: id,
+      present: 'yes',
+      workDone: 'Pemacu dipasang semula dan sijil diuji.',
+      resolved: 'yes',
+    });
     expect(texts(r)).to.contain('problem solved');
     expect((await ticket(bot, id)).status).to.equal('SELESAI');
     await tech.say('Bahasa Melayu');
@@ -79,7 +98,12 @@ describe('e2e: helpdesk pilot fixes (injected clock)', function () {
     const user = chat['demo-applicant'];
     const agent = chat['demo-agent'];
     const id = await scheduledVisit();
-    let r = await agent.submit({ verb: 'ticketAgent', caseId: id, action: 'reply', text: 'Pegawai kami akan membawa token ganti semasa lawatan.' });
+    let r = await agent.submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'reply',
+      text: 'Pegawai kami akan membawa token ganti semasa lawatan.',
+    });
     expect(texts(r)).to.contain(`Balasan dihantar`);
     let t = await ticket(bot, id);
     expect(t.status).to.equal('DIJADUALKAN');
@@ -111,7 +135,12 @@ describe('e2e: helpdesk pilot fixes (injected clock)', function () {
   it('delivers text given with "Acknowledge" to the person with the acknowledgement', async () => {
     const user = chat['demo-applicant'];
     const id = await lodgeViaChat(user, 'Token tidak dapat dibuka selepas kemas kini perisian.');
-    await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge', text: 'Sila sediakan nombor siri token anda.' });
+    await chat['demo-agent'].submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'acknowledge',
+      text: 'Sila sediakan nombor siri token anda.',
+    });
     const t = await ticket(bot, id);
     expect(t.status).to.equal('DITERIMA');
     expect(t.data.messages.at(-1)).to.include({ kind: 'reply', text: 'Sila sediakan nombor siri token anda.' });

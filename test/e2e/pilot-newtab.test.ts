@@ -19,7 +19,7 @@ function actionsOf(a: DlActivity): Record<string, unknown>[] {
 }
 
 /**
- * Pilot issue 3: a notice sent to a Web Chat conversation whose tab was closed reaches the person
+ * A notice sent to a Web Chat conversation whose tab was closed reaches the person
  * when they open a new tab (a new Direct Line conversation), once, and only what they never got.
  */
 describe('e2e: notices missed in a closed Web Chat tab appear in the next one', function () {
@@ -41,9 +41,17 @@ describe('e2e: notices missed in a closed Web Chat tab appear in the next one', 
   });
 
   const stored = (conversationId: string) =>
-    db.prepare<[string], { watermark: number; body: string }>('SELECT watermark, body FROM directline_activities WHERE conversation_id = ? ORDER BY watermark').all(conversationId);
+    db
+      .prepare<[string], { watermark: number; body: string }>(
+        'SELECT watermark, body FROM directline_activities WHERE conversation_id = ? ORDER BY watermark',
+      )
+      .all(conversationId);
   const delivered = (conversationId: string) =>
-    db.prepare<[string], { delivered_watermark: number }>('SELECT delivered_watermark FROM directline_conversations WHERE conversation_id = ?').get(conversationId)?.delivered_watermark;
+    db
+      .prepare<[string], { delivered_watermark: number }>(
+        'SELECT delivered_watermark FROM directline_conversations WHERE conversation_id = ?',
+      )
+      .get(conversationId)?.delivered_watermark;
 
   it('carries the resolved card into a new tab once, without what the old tab already showed; the card works there', async () => {
     const agent = chat['demo-agent'];
@@ -72,14 +80,19 @@ describe('e2e: notices missed in a closed Web Chat tab appear in the next one', 
     // While tab A's stream is open, the acknowledgement arrives there: delivered.
     const stream = await Stream.open((await a.resume(wm)).streamUrl);
     await agent.submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge' });
-    const ack = await stream.waitFor('the acknowledgement in tab A', (x) => (x.text ?? '').includes(id) && (x.text ?? '').includes('telah diterima oleh meja bantuan'));
+    const ack = await stream.waitFor(
+      'the acknowledgement in tab A',
+      (x) => (x.text ?? '').includes(id) && (x.text ?? '').includes('telah diterima oleh meja bantuan'),
+    );
     const ackWatermark = Number(ack.id.split('|')[1]);
     await waitFor('the stream to record delivery', () => ((delivered(a.conversationId) ?? 0) >= ackWatermark ? true : undefined));
     await stream.close();
 
     // Tab A is closed; the agent resolves: the notice and its card go to A, which nobody reads now.
     await agent.submit({ verb: 'ticketAgent', caseId: id, action: 'resolve', text: 'Pemacu token dikemas kini.' });
-    await waitFor('the resolved card stored in tab A', () => stored(a.conversationId).find((x) => x.body.includes('"action":"confirm"') && x.body.includes(id)));
+    await waitFor('the resolved card stored in tab A', () =>
+      stored(a.conversationId).find((x) => x.body.includes('"action":"confirm"') && x.body.includes(id)),
+    );
     const aLast = stored(a.conversationId).at(-1)!.watermark;
     expect(delivered(a.conversationId)).to.be.below(aLast);
 

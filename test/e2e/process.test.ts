@@ -19,7 +19,12 @@ describe('e2e: the bot process', function () {
     expect(existsSync('dist/bot/main.js'), 'npm run build wrote dist/bot/main.js').to.equal(true);
   });
 
-  function start(env: Record<string, string>): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
+  function start(env: Record<string, string>): {
+    child: ChildProcess;
+    out: () => string;
+    err: () => string;
+    exited: Promise<number | null>;
+  } {
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', 'dist/bot/main.js'], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +52,17 @@ describe('e2e: the bot process', function () {
       const res = await fetch(`${url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', id: 'm1', channelId: 'test', from: { id: 'demo-applicant' }, conversation: { id: 'c-900101145678' }, recipient: { id: 'b' }, text: 'IC saya 900101-14-5678', deliveryMode: 'expectReplies', serviceUrl: 'http://127.0.0.1:9' }),
+        body: JSON.stringify({
+          type: 'message',
+          id: 'm1',
+          channelId: 'test',
+          from: { id: 'demo-applicant' },
+          conversation: { id: 'c-900101145678' },
+          recipient: { id: 'b' },
+          text: 'IC saya 900101-14-5678',
+          deliveryMode: 'expectReplies',
+          serviceUrl: 'http://127.0.0.1:9',
+        }),
       });
       expect(res.status).to.equal(200);
       await waitFor('turn log', () => p.out().includes('turn done'));

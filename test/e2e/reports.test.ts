@@ -24,7 +24,7 @@ const TUE_15_DEC_1000 = at('2026-12-15T02:00:00Z');
 const LEAD = { email: 'farid@mampu.gov.my', password: 'kata-laluan-peneraju-1' };
 
 /**
- * Issue #18's reports over HTTP with an injected clock: cases in every phase, in two agencies
+ * The reports over HTTP with an injected clock: cases in every phase, in two agencies
  * (KKM in Putrajaya, a Kedah agency with a Friday-Saturday weekend) and two months, driven through
  * the chat and its cards as people drive them. November: a user certificate decided by the AP in
  * 10 working hours and issued 10 working hours after approval (the CA was down for the first
@@ -45,23 +45,49 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
 
   before(async () => {
     await connector.start();
-    bot = await startTestBot({ TRUSTED_PROXIES: '127.0.0.1,::1', AGENT_SSO_HEADER: 'x-remote-user' }, undefined, { clock, decorateCa: flaky.decorate });
-    await bot.core.directory.upsertAgency({ id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', nameEn: 'Kedah State Health Department', state: 'KEDAH' });
-    await bot.core.directory.upsertPerson({ id: 'kedah-user', name: 'Aminah binti Salleh', email: 'aminah.salleh@moh.gov.my', agencyId: 'JKNKDH', roles: ['USER'], identities: [{ channelId: '*', userId: 'kedah-user' }] });
-    await bot.core.directory.upsertPerson({ id: 'kkm-user2', name: 'Lim Mei Ling', email: 'mei.ling@moh.gov.my', agencyId: 'KKM', roles: ['USER'], identities: [] });
+    bot = await startTestBot({ TRUSTED_PROXIES: '127.0.0.1,::1', AGENT_SSO_HEADER: 'x-remote-user' }, undefined, {
+      clock,
+      decorateCa: flaky.decorate,
+    });
+    await bot.core.directory.upsertAgency({
+      id: 'JKNKDH',
+      name: 'Jabatan Kesihatan Negeri Kedah',
+      nameEn: 'Kedah State Health Department',
+      state: 'KEDAH',
+    });
+    await bot.core.directory.upsertPerson({
+      id: 'kedah-user',
+      name: 'Aminah binti Salleh',
+      email: 'aminah.salleh@moh.gov.my',
+      agencyId: 'JKNKDH',
+      roles: ['USER'],
+      identities: [{ channelId: '*', userId: 'kedah-user' }],
+    });
+    await bot.core.directory.upsertPerson({
+      id: 'kkm-user2',
+      name: 'Lim Mei Ling',
+      email: 'mei.ling@moh.gov.my',
+      agencyId: 'KKM',
+      roles: ['USER'],
+      identities: [],
+    });
     chat = {};
     for (const id of ['demo-applicant', 'demo-ap', 'demo-agent', 'demo-lead', 'demo-tech', 'kedah-user']) {
       chat[id] = new Chat({ botUrl: () => bot.url, connector, userId: id });
       await chat[id]!.say('menu');
     }
-    for (const [email, password] of [[AGENT_EMAIL, AGENT_PASSWORD], [LEAD.email, LEAD.password]] as const) {
+    for (const [email, password] of [
+      [AGENT_EMAIL, AGENT_PASSWORD],
+      [LEAD.email, LEAD.password],
+    ] as const) {
       const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, email, password);
       expect(set.code, set.stderr).to.equal(0);
     }
   });
   after(() => stopBotAndConnector(bot, connector));
 
-  const agentDoes = (caseId: string, action: string, text?: string) => chat['demo-agent']!.submit({ verb: 'ticketAgent', caseId, action, ...(text ? { text } : {}) });
+  const agentDoes = (caseId: string, action: string, text?: string) =>
+    chat['demo-agent']!.submit({ verb: 'ticketAgent', caseId, action, ...(text ? { text } : {}) });
 
   it('November: a certificate decided and issued (the CA down once), a ticket acknowledged late, both rated', async () => {
     const applicant = chat['demo-applicant']!;
@@ -80,20 +106,26 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
 
     // The retry runs once the clock passes its backoff: the certificate is issued on Wednesday 11:00.
     clock.set(WED_18_NOV_1100);
-    await waitFor('the certificate to be issued', async () => (await bot.core.cases.get(ids.uc1))?.certificateSerial, { timeoutMs: 20_000 });
+    await waitFor('the certificate to be issued', async () => (await bot.core.cases.get(ids.uc1))?.certificateSerial, {
+      timeoutMs: 20_000,
+    });
     expect((await bot.core.cases.get(ids.uc1))!.timeline.find((e) => e.event === 'issued')?.at).to.equal(WED_18_NOV_1100.toISOString());
     await agentDoes(ids.ad1, 'acknowledge');
 
     clock.set(THU_19_NOV_1500);
     await agentDoes(ids.ad1, 'resolve', 'Pemacu token dipasang semula; token dikesan.');
     expect((await ticket(bot, ids.ad1)).timeline.map((e) => e.event)).to.include('resolved');
-    expect(texts(await applicant.submit({ verb: 'rate', caseId: ids.uc1, score: 4, comment: 'Proses mudah, terima kasih' }))).to.contain('Terima kasih atas penilaian');
+    expect(texts(await applicant.submit({ verb: 'rate', caseId: ids.uc1, score: 4, comment: 'Proses mudah, terima kasih' }))).to.contain(
+      'Terima kasih atas penilaian',
+    );
     clock.set(THU_19_NOV_1505);
     // A comment that a spreadsheet would run as a formula.
-    expect(texts(await applicant.submit({ verb: 'rate', caseId: ids.ad1, score: 2, comment: '=HYPERLINK("http://contoh.test","klik")' }))).to.contain('Terima kasih atas penilaian');
+    expect(
+      texts(await applicant.submit({ verb: 'rate', caseId: ids.ad1, score: 2, comment: '=HYPERLINK("http://contoh.test","klik")' })),
+    ).to.contain('Terima kasih atas penilaian');
   });
 
-  it('December: a Kedah visit breached by the deadline job, a KKM visit delayed at the user\'s request and held, a certificate waiting', async () => {
+  it("December: a Kedah visit breached by the deadline job, a KKM visit delayed at the user's request and held, a certificate waiting", async () => {
     clock.set(MON_7_DEC_0900);
     const kedah = chat['kedah-user']!;
     const user = chat['demo-applicant']!;
@@ -124,12 +156,28 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
     clock.set(at('2026-12-14T04:00:00Z'));
     await waitFor('the Kedah breach', async () => (await ticket(bot, ids.ad2)).data.onsite?.breachedAt);
     clock.set(at('2026-12-14T04:30:00Z'));
-    expect(texts(await chat['demo-tech']!.submit({ verb: 'visitReport', caseId: ids.ad3, present: 'yes', workDone: 'Pemacu token dipasang semula dan sijil diuji.', resolved: 'yes' }))).to.contain('masalah selesai');
+    expect(
+      texts(
+        await chat['demo-tech']!.submit({
+          verb: 'visitReport',
+          caseId: ids.ad3,
+          present: 'yes',
+          workDone: 'Pemacu token dipasang semula dan sijil diuji.',
+          resolved: 'yes',
+        }),
+      ),
+    ).to.contain('masalah selesai');
     clock.set(at('2026-12-14T04:35:00Z'));
-    expect(texts(await user.submit({ verb: 'rate', caseId: ids.ad3, score: 5, comment: 'Pegawai teknikal sangat membantu.' }))).to.contain('Terima kasih atas penilaian');
+    expect(texts(await user.submit({ verb: 'rate', caseId: ids.ad3, score: 5, comment: 'Pegawai teknikal sangat membantu.' }))).to.contain(
+      'Terima kasih atas penilaian',
+    );
 
     clock.set(TUE_15_DEC_0900);
-    const waiting = await submitUserCertificate(bot.core, 'kkm-user2', await userApplication(bot, 'kkm-user2', { mykad: '880808085566', fullName: 'Lim Mei Ling', email: 'mei.ling@moh.gov.my' }));
+    const waiting = await submitUserCertificate(
+      bot.core,
+      'kkm-user2',
+      await userApplication(bot, 'kkm-user2', { mykad: '880808085566', fullName: 'Lim Mei Ling', email: 'mei.ling@moh.gov.my' }),
+    );
     expect(waiting.ok && waiting.value.id).to.equal(ids.uc2);
     clock.set(TUE_15_DEC_1000);
     lead = await ConsoleClient.signIn(bot.url, LEAD.email, LEAD.password);
@@ -141,7 +189,13 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
     const report = r.json;
     expect(report.query).to.deep.equal({ fromMonth: '2026-07', toMonth: '2026-12' });
     expect(report.months).to.deep.equal(['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
-    expect(report.targets).to.deep.equal({ ticketResponseDays: 1, ticketResolutionDays: 15, apDecisionDays: 3, issueDays: 3, visitHours: 48 });
+    expect(report.targets).to.deep.equal({
+      ticketResponseDays: 1,
+      ticketResolutionDays: 15,
+      apDecisionDays: 3,
+      issueDays: 3,
+      visitHours: 48,
+    });
     expect(report.measurements as Measurement[]).to.deep.equal(EXPECTED.measurements);
     expect(report.overall as Figure[]).to.deep.equal(EXPECTED.overall);
     expect(report.byMonth as Figure[]).to.deep.equal(EXPECTED.byMonth);
@@ -155,23 +209,40 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
     ]);
     expect(report.satisfaction).to.deep.equal(EXPECTED.satisfaction);
     expect(report.agencies.map((a: { id: string }) => a.id)).to.include.members(['JKNKDH', 'KKM', 'MAMPU']);
-    expect(report.downloads).to.deep.equal({ measurements: '/console/api/reports.csv?from=2026-07&to=2026-12', satisfaction: '/console/api/reports/satisfaction.csv?from=2026-07&to=2026-12' });
+    expect(report.downloads).to.deep.equal({
+      measurements: '/console/api/reports.csv?from=2026-07&to=2026-12',
+      satisfaction: '/console/api/reports/satisfaction.csv?from=2026-07&to=2026-12',
+    });
   });
 
   it('narrows to one month or one agency', async () => {
     const nov = await lead.call('GET', '/console/api/reports?from=2026-11&to=2026-11');
-    expect(nov.json.measurements.map((m: Measurement) => `${m.caseId} ${m.measure}`)).to.deep.equal([`${ids.ad1} ticketResponse`, `${ids.ad1} ticketResolution`, `${ids.uc1} apDecision`, `${ids.uc1} issue`]);
+    expect(nov.json.measurements.map((m: Measurement) => `${m.caseId} ${m.measure}`)).to.deep.equal([
+      `${ids.ad1} ticketResponse`,
+      `${ids.ad1} ticketResolution`,
+      `${ids.uc1} apDecision`,
+      `${ids.uc1} issue`,
+    ]);
     expect(nov.json.satisfaction.rows.map((s: { caseId: string }) => s.caseId)).to.deep.equal([ids.uc1, ids.ad1]);
     const kedah = await lead.call('GET', '/console/api/reports?agency=JKNKDH');
     expect(kedah.json.query).to.deep.equal({ fromMonth: '2026-07', toMonth: '2026-12', agencyId: 'JKNKDH' });
-    expect(kedah.json.measurements.map((m: Measurement) => `${m.caseId} ${m.measure} ${m.met}`)).to.deep.equal([`${ids.ad2} ticketResponse true`, `${ids.ad2} ticketResolution undefined`, `${ids.ad2} visit false`]);
+    expect(kedah.json.measurements.map((m: Measurement) => `${m.caseId} ${m.measure} ${m.met}`)).to.deep.equal([
+      `${ids.ad2} ticketResponse true`,
+      `${ids.ad2} ticketResolution undefined`,
+      `${ids.ad2} visit false`,
+    ]);
     expect(kedah.json.satisfaction.rows).to.deep.equal([]);
   });
 
   it('the CSVs: one row per measurement or rating, a BOM, headers in the language asked for, formulas defused', async () => {
     const get = async (path: string) => {
       const res = await fetch(`${bot.url}${path}`, { headers: { cookie: lead.cookie } });
-      return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes: Buffer.from(await res.arrayBuffer()) };
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        disposition: res.headers.get('content-disposition'),
+        bytes: Buffer.from(await res.arrayBuffer()),
+      };
     };
     const ms = await get('/console/api/reports.csv');
     expect(ms.status).to.equal(200);
@@ -188,8 +259,12 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
 
   it('refuses bad parameters with a code, strangers with 401, and people without the role with 403', async () => {
     const bad: [string, string, string][] = [
-      ['?from=2026-13', 'MONTH_INVALID', 'from'], ['?to=26-12', 'MONTH_INVALID', 'to'], ['?from=2026-12&to=2026-11', 'PERIOD_REVERSED', 'from'],
-      ['?from=2023-01&to=2026-12', 'PERIOD_TOO_LONG', 'from'], ['?agency=TIADA', 'AGENCY_UNKNOWN', 'agency'], ['?lang=fr', 'LANG_INVALID', 'lang'],
+      ['?from=2026-13', 'MONTH_INVALID', 'from'],
+      ['?to=26-12', 'MONTH_INVALID', 'to'],
+      ['?from=2026-12&to=2026-11', 'PERIOD_REVERSED', 'from'],
+      ['?from=2023-01&to=2026-12', 'PERIOD_TOO_LONG', 'from'],
+      ['?agency=TIADA', 'AGENCY_UNKNOWN', 'agency'],
+      ['?lang=fr', 'LANG_INVALID', 'lang'],
       ['?from=2026-11&from=2026-12', 'PARAM_REPEATED', 'from'],
     ];
     for (const [query, error, param] of bad) {
@@ -212,7 +287,10 @@ describe('e2e: service-level and satisfaction reports (injected clock)', functio
     const agent = await ConsoleClient.signIn(bot.url, AGENT_EMAIL, AGENT_PASSWORD);
     expect(await agent.call('GET', '/console/api/reports')).to.deep.equal({ status: 403, json: { error: 'NOT_LEAD_AGENCY_OR_ADMIN' } });
     // A USER-only person: no sign-in by SSO, and a lead officer's session whose role is withdrawn is refused and ended.
-    expect(await new ConsoleClient(bot.url).login('', '', { 'x-remote-user': 'aminah@moh.gov.my' })).to.deep.include({ status: 403, json: { error: 'NOT_AN_AGENT' } });
+    expect(await new ConsoleClient(bot.url).login('', '', { 'x-remote-user': 'aminah@moh.gov.my' })).to.deep.include({
+      status: 403,
+      json: { error: 'NOT_AN_AGENT' },
+    });
     const farid = (await bot.core.directory.findByEmail(LEAD.email))!;
     await bot.core.directory.upsertPerson({ ...farid, roles: ['USER'] });
     expect(await lead.call('GET', '/console/api/reports.csv')).to.deep.equal({ status: 403, json: { error: 'NOT_LEAD_AGENCY_OR_ADMIN' } });

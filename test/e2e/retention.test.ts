@@ -32,7 +32,17 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
 
   before(async () => {
     // Uploads kept 9 days here (UPLOAD_UNCLAIMED_HOURS, default 6 h; test/e2e/upload-limits.test.ts covers that), as the conversations.
-    bot = await startTestBot({ RETENTION_ACTIVITY_DAYS: '9', RETENTION_TRANSCRIPT_DAYS: '10', RETENTION_JOB_DAYS: '3', RETENTION_ATTACHMENT_DAYS: '10', UPLOAD_UNCLAIMED_HOURS: '216' }, undefined, { clock });
+    bot = await startTestBot(
+      {
+        RETENTION_ACTIVITY_DAYS: '9',
+        RETENTION_TRANSCRIPT_DAYS: '10',
+        RETENTION_JOB_DAYS: '3',
+        RETENTION_ATTACHMENT_DAYS: '10',
+        UPLOAD_UNCLAIMED_HOURS: '216',
+      },
+      undefined,
+      { clock },
+    );
     db = new Database(path.join(bot.dataDir, 'gpki.db'), { readonly: true });
   });
   after(async () => {
@@ -45,15 +55,23 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
   async function moveTo(at: Date): Promise<void> {
     clock.set(at);
     await scheduleExpiryScan(bot.core);
-    await waitFor('the due scans to run', async () => {
-      const c = await bot.core.jobs.counts("expiry");
-      return c.waiting === 0 && c.active === 0 && c.delayed === 1;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'the due scans to run',
+      async () => {
+        const c = await bot.core.jobs.counts('expiry');
+        return c.waiting === 0 && c.active === 0 && c.delayed === 1;
+      },
+      { timeoutMs: 60_000 },
+    );
   }
-  const activityCount = (conversationId: string) => (db.prepare('SELECT COUNT(*) AS n FROM directline_activities WHERE conversation_id = ?').get(conversationId) as { n: number }).n;
+  const activityCount = (conversationId: string) =>
+    (db.prepare('SELECT COUNT(*) AS n FROM directline_activities WHERE conversation_id = ?').get(conversationId) as { n: number }).n;
   const stateKeys = () => (db.prepare('SELECT key FROM bot_storage').all() as { key: string }[]).map((r) => r.key);
   const hasState = (conversationId: string) => stateKeys().some((k) => k.endsWith(`/conversations/${conversationId}`));
-  const transcriptTimes = (conversationId: string) => (db.prepare('SELECT at FROM transcripts WHERE conversation_id = ? ORDER BY n').all(conversationId) as { at: string }[]).map((r) => r.at);
+  const transcriptTimes = (conversationId: string) =>
+    (db.prepare('SELECT at FROM transcripts WHERE conversation_id = ? ORDER BY n').all(conversationId) as { at: string }[]).map(
+      (r) => r.at,
+    );
   const fromBot = (a: DlActivity) => a.from.role === 'bot';
   async function sayAndWaitForReply(user: DirectLineUser, text: string): Promise<string> {
     const id = await user.say(text);
@@ -77,15 +95,28 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     const put = (name: string) => bot.core.files.put({ ownerId: 'demo-applicant', name, contentType: 'image/png', bytes: tinyPng() });
     const [closedShot, openShot, oldLetter] = [await put('ralat.png'), await put('ralat-2.png'), await put('surat.pdf')];
     const lodge = async (kind: 'AD' | 'KN', status: string, data: Record<string, unknown>) => {
-      const c = await bot.core.cases.create({ kind, status, applicantId: 'demo-applicant', data, timeline: [{ at: clock.now().toISOString(), event: 'lodged', actorId: 'demo-applicant', status }] });
-      await bot.core.audit.append({ caseId: c.id, at: clock.now().toISOString(), actorId: 'demo-applicant', action: 'lodged', data: { status } });
+      const c = await bot.core.cases.create({
+        kind,
+        status,
+        applicantId: 'demo-applicant',
+        data,
+        timeline: [{ at: clock.now().toISOString(), event: 'lodged', actorId: 'demo-applicant', status }],
+      });
+      await bot.core.audit.append({
+        caseId: c.id,
+        at: clock.now().toISOString(),
+        actorId: 'demo-applicant',
+        action: 'lodged',
+        data: { status },
+      });
       return c;
     };
     const closedComplaint = await lodge('AD', 'DITUTUP', { screenshotFileId: closedShot.id });
     const openComplaint = await lodge('AD', 'BARU', { screenshotFileId: openShot.id });
     const heldAdvisory = await lodge('KN', 'SELESAI', { letterFileId: oldLetter.id });
     // A Direct Line upload expires UPLOAD_UNCLAIMED_HOURS after upload (216 h = 9 days here); the bot keeps its own copy of what it accepts.
-    const uploadOf = (name: string) => db.prepare('SELECT id, expires_at FROM files WHERE name = ?').get(name) as { id: string; expires_at: string | null } | undefined;
+    const uploadOf = (name: string) =>
+      db.prepare('SELECT id, expires_at FROM files WHERE name = ?').get(name) as { id: string; expires_at: string | null } | undefined;
     expect((await old.upload([{ name: 'dl-lama.png', type: 'image/png', bytes: tinyPng() }])).status).to.equal(200);
     const oldUpload = uploadOf('dl-lama.png')!;
     expect(oldUpload.expires_at).to.equal(new Date(clock.now().getTime() + 9 * DAY).toISOString());
@@ -110,7 +141,9 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     await moveTo(new Date(T0.getTime() + 12 * DAY));
 
     expect(activityCount(old.conversationId), 'old conversation activities').to.equal(0);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM directline_conversations WHERE conversation_id = ?').get(old.conversationId)).to.deep.equal({ n: 0 });
+    expect(
+      db.prepare('SELECT COUNT(*) AS n FROM directline_conversations WHERE conversation_id = ?').get(old.conversationId),
+    ).to.deep.equal({ n: 0 });
     expect(activityCount(live.conversationId), 'live conversation keeps every activity').to.equal(liveActivities);
     // Bot state goes by last use: the old conversation's is gone; the live one's day-6 turn changed
     // nothing in it (no write), but reading it counted as use, so it stays.
@@ -119,12 +152,21 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
     expect(transcriptTimes(old.conversationId), 'old transcript').to.deep.equal([]);
     const liveTranscript = transcriptTimes(live.conversationId);
     expect(liveTranscript.length).to.be.greaterThan(0);
-    expect(liveTranscript.every((at) => at >= new Date(T0.getTime() + 6 * DAY).toISOString()), 'only day-6 entries stay').to.equal(true);
+    expect(
+      liveTranscript.every((at) => at >= new Date(T0.getTime() + 6 * DAY).toISOString()),
+      'only day-6 entries stay',
+    ).to.equal(true);
 
     // Finished jobs older than 3 days are gone (the first scans among them); recent ones stay.
-    const jobs = db.prepare("SELECT key, updated_at FROM jobs WHERE state IN ('completed', 'failed')").all() as { key: string; updated_at: number }[];
+    const jobs = db.prepare("SELECT key, updated_at FROM jobs WHERE state IN ('completed', 'failed')").all() as {
+      key: string;
+      updated_at: number;
+    }[];
     expect(jobs.map((j) => j.key)).to.not.include('expiry:scan:2026-01-05');
-    expect(jobs.every((j) => j.updated_at >= T0.getTime() + 9 * DAY), 'no finished job older than 3 days').to.equal(true);
+    expect(
+      jobs.every((j) => j.updated_at >= T0.getTime() + 9 * DAY),
+      'no finished job older than 3 days',
+    ).to.equal(true);
     expect(jobs.map((j) => j.key)).to.include('expiry:scan:2026-01-17');
 
     // Attachments: the closed complaint's screenshot and the day-0 letter go; the open complaint's and the recent letter stay.
@@ -142,7 +184,8 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
       expect(chain.map((e) => e.action)).to.deep.equal(['lodged', ATTACHMENTS_DELETED_EVENT]);
       expect(verifyAuditChain(chain)).to.deep.equal({ ok: true });
     }
-    for (const c of [openComplaint, recentAdvisory]) expect((await bot.core.cases.get(c.id))?.timeline.map((e) => e.event)).to.deep.equal(['lodged']);
+    for (const c of [openComplaint, recentAdvisory])
+      expect((await bot.core.cases.get(c.id))?.timeline.map((e) => e.event)).to.deep.equal(['lodged']);
 
     // The live conversation continues: a GET from the watermark it held returns only what came after, and a new turn follows on.
     expect((await live.activities(heldWatermark)).activities).to.deep.equal([]);
@@ -158,7 +201,12 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
 
     // A second sweep the same day deletes nothing more and touches no case again.
     await bot.core.jobs.enqueue({ queue: 'expiry', name: 'scan', payload: { day: '2026-01-17' }, key: 'expiry:scan:2026-01-17:rerun' });
-    await waitFor('the rerun', async () => (db.prepare("SELECT state FROM jobs WHERE key = 'expiry:scan:2026-01-17:rerun'").get() as { state: string } | undefined)?.state === 'completed');
+    await waitFor(
+      'the rerun',
+      async () =>
+        (db.prepare("SELECT state FROM jobs WHERE key = 'expiry:scan:2026-01-17:rerun'").get() as { state: string } | undefined)?.state ===
+        'completed',
+    );
     expect((await bot.core.cases.get(closedComplaint.id))?.timeline.filter((e) => e.event === ATTACHMENTS_DELETED_EVENT)).to.have.length(1);
     expect(activityCount(live.conversationId)).to.be.greaterThan(liveActivities);
   });
@@ -173,8 +221,16 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
       const start = clock.now().getTime();
       const iso = (days: number) => new Date(start + days * DAY).toISOString();
       const ref = (conversationId: string, personId: string, days: number, owner?: { owner: 'agent'; agentId: string }) =>
-        refs.save({ conversationId, channelId: 'msteams', personId, reference: { conversation: { id: conversationId } }, lastSeenAt: iso(days), ...owner });
-      const note = (id: string, days: number) => refs.addPending({ id, personId: 'ret-b', payload: { type: 'caseApproved', caseId: 'UC-2026-000001' }, createdAt: iso(days) });
+        refs.save({
+          conversationId,
+          channelId: 'msteams',
+          personId,
+          reference: { conversation: { id: conversationId } },
+          lastSeenAt: iso(days),
+          ...owner,
+        });
+      const note = (id: string, days: number) =>
+        refs.addPending({ id, personId: 'ret-b', payload: { type: 'caseApproved', caseId: 'UC-2026-000001' }, createdAt: iso(days) });
       const [idleKey, busyKey] = ['msteams/gpki-bot/conversations/ret-idle', 'msteams/gpki-bot/conversations/ret-busy'];
 
       // Day 0.
@@ -183,7 +239,8 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
       await ref('ret-b1', 'ret-b', 0);
       await ref('ret-c1', 'ret-c', 0, { owner: 'agent', agentId: 'demo-agent' });
       await note('ret-m-old', 0);
-      for (const c of ['ret-h-old', 'ret-h-recent', 'ret-h-open']) await handoffs.enqueue({ conversationId: c, channelId: 'msteams', personId: 'ret-a', reason: 'request', queuedAt: iso(0) });
+      for (const c of ['ret-h-old', 'ret-h-recent', 'ret-h-open'])
+        await handoffs.enqueue({ conversationId: c, channelId: 'msteams', personId: 'ret-a', reason: 'request', queuedAt: iso(0) });
       await handoffs.close('ret-h-old', { outcome: 'timeout', at: iso(0) });
 
       // Day 6: a turn reads the busy conversation's state and changes nothing; ret-a and ret-c move on to new conversations.
@@ -199,7 +256,9 @@ describe('e2e: retention (injected clock, embedded store, in-process jobs)', fun
       expect(Object.keys(await state.read([idleKey, busyKey])), 'bot state used on day 6 stays').to.deep.equal([busyKey]);
       expect(await refs.get('ret-a1'), 'a reference superseded and idle').to.equal(undefined);
       for (const kept of ['ret-a2', 'ret-b1', 'ret-c1', 'ret-c2']) expect(await refs.get(kept), kept).to.not.equal(undefined);
-      expect((await refs.latestForPerson('ret-b'))?.conversationId, "a person's only reference stays for proactive messages").to.equal('ret-b1');
+      expect((await refs.latestForPerson('ret-b'))?.conversationId, "a person's only reference stays for proactive messages").to.equal(
+        'ret-b1',
+      );
       expect((await refs.takePending('ret-b')).map((m) => m.id)).to.deep.equal(['ret-m-new']);
       expect(await handoffs.get('ret-h-old')).to.equal(undefined);
       expect((await handoffs.get('ret-h-recent'))?.status).to.equal('closed');

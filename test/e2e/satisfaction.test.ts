@@ -5,7 +5,15 @@ import { TestClock } from '../support/bot.js';
 import { issuedCertificate, stopBotAndConnector } from '../support/certs.js';
 import { cardOf, texts, type Chat } from '../support/chat.js';
 import { TestConnector, type SentActivity } from '../support/connector.js';
-import { lodgeViaChat, MONDAY_0900, noticeMatch, startHelpdeskBot, ticket, type HelpdeskBot, type HelpdeskPerson } from '../support/helpdesk.js';
+import {
+  lodgeViaChat,
+  MONDAY_0900,
+  noticeMatch,
+  startHelpdeskBot,
+  ticket,
+  type HelpdeskBot,
+  type HelpdeskPerson,
+} from '../support/helpdesk.js';
 
 const cardsOf = (a: SentActivity) => JSON.stringify((a.attachments ?? []).map((x) => x.content));
 
@@ -35,7 +43,10 @@ describe('e2e: satisfaction after a resolved ticket or an issued certificate', f
 
     await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'resolve', text: 'Pemacu token dikemas kini.' });
     const notice = await user.waitForSeen('the resolution', noticeMatch(id, 'ditanda selesai'));
-    expect(cardsOf(notice)).to.contain('Satu soalan pilihan: bagaimana perkhidmatan kami').and.contain('5 - Sangat puas hati').and.contain('"verb":"rate"');
+    expect(cardsOf(notice))
+      .to.contain('Satu soalan pilihan: bagaimana perkhidmatan kami')
+      .and.contain('5 - Sangat puas hati')
+      .and.contain('"verb":"rate"');
     // The confirm/reopen card comes first and still works: the question blocks nothing.
     expect(JSON.stringify(cardOf(notice))).to.contain('ticketUser');
 
@@ -64,7 +75,9 @@ describe('e2e: satisfaction after a resolved ticket or an issued certificate', f
   it('asks in English with the issued notice of a user certificate', async () => {
     const user = chat['demo-tech'];
     await user.say('english');
-    const { caseId } = await issuedCertificate(bot, 'demo-tech', { patch: { medium: 'softcert', email: 'lim.weijie@moh.gov.my', fullName: 'Lim Wei Jie' } });
+    const { caseId } = await issuedCertificate(bot, 'demo-tech', {
+      patch: { medium: 'softcert', email: 'lim.weijie@moh.gov.my', fullName: 'Lim Wei Jie' },
+    });
     const n = await user.waitFor('issued notice', (a) => (a.text ?? '').includes(`application ${caseId} has been issued`));
     expect(cardsOf(n)).to.contain('One optional question: how was our service this time?').and.contain('1 - Very dissatisfied');
     const r = await user.submit({ verb: 'rate', caseId, score: 2, comment: 'The token took long.' });

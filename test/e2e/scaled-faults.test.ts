@@ -32,7 +32,13 @@ const NO_CA: CertificateAuthority = {
   crlDer: () => Promise.reject(new Error('not here')),
 };
 
-interface LedgerRow { serial: string; caseId?: string; key?: string; realm?: string; revocationReason?: string }
+interface LedgerRow {
+  serial: string;
+  caseId?: string;
+  key?: string;
+  realm?: string;
+  revocationReason?: string;
+}
 
 /**
  * The scaled-out mode as agencies run it, with real processes: two bot instances and a worker
@@ -57,12 +63,21 @@ describe('e2e: scaled out, as one system under crashes and Redis restarts', func
   let core: CoreDeps;
 
   const envFor = (port: number): Record<string, string> => ({
-    DATA_DIR: dir, PORT: String(port), REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info',
-    RECOVERY_INTERVAL_SECONDS: '5', JOB_LOCK_SECONDS: '5', SHUTDOWN_GRACE_SECONDS: '5',
+    DATA_DIR: dir,
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'info',
+    RECOVERY_INTERVAL_SECONDS: '5',
+    JOB_LOCK_SECONDS: '5',
+    SHUTDOWN_GRACE_SECONDS: '5',
   });
 
   before(async function () {
-    const haveRedis = await run('redis-server', ['--version']).then(() => true, () => false);
+    const haveRedis = await run('redis-server', ['--version']).then(
+      () => true,
+      () => false,
+    );
     if (!haveRedis) {
       if (inCi()) throw new Error('redis-server is required under CI=true');
       this.skip();
@@ -97,8 +112,16 @@ describe('e2e: scaled out, as one system under crashes and Redis restarts', func
   async function approvedApplication(deps: CoreDeps = core): Promise<string> {
     const file = await core.files.put({ ownerId: 'demo-applicant', name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
     const r = await submitUserCertificate(core, 'demo-applicant', {
-      mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM',
-      position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: file.id, declaration: true,
+      mykad: '900101145678',
+      fullName: 'Aminah binti Hassan',
+      email: 'aminah@moh.gov.my',
+      phone: '0123456789',
+      agencyId: 'KKM',
+      position: 'Pegawai F41',
+      medium: 'token',
+      applications: ['ePerolehan'],
+      mykadCopyFileId: file.id,
+      declaration: true,
     });
     if (!r.ok) throw new Error(`submit: ${r.error}`);
     const d = await decideUserCertificate(deps, { caseId: r.value.id, actorId: 'demo-ap', decision: 'approve' });
@@ -107,10 +130,14 @@ describe('e2e: scaled out, as one system under crashes and Redis restarts', func
   }
 
   async function waitIssued(caseIds: string[], timeoutMs = 120_000): Promise<void> {
-    await waitFor(`${caseIds.length} certificates to be issued`, async () => {
-      const cases = await Promise.all(caseIds.map((id) => store.cases.get(id)));
-      return cases.every((c) => c?.status === 'DIKELUARKAN');
-    }, { timeoutMs, intervalMs: 200 });
+    await waitFor(
+      `${caseIds.length} certificates to be issued`,
+      async () => {
+        const cases = await Promise.all(caseIds.map((id) => store.cases.get(id)));
+        return cases.every((c) => c?.status === 'DIKELUARKAN');
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
   }
 
   /** `npm run ca -- list --json`, the operator's view of the CA's ledger. */
@@ -165,15 +192,23 @@ describe('e2e: scaled out, as one system under crashes and Redis restarts', func
       expect(r.value.path).to.equal('immediate');
       revocations.push(r.value.c.id);
     }
-    await waitFor('the six revocations to be done', async () => {
-      const cases = await Promise.all(revocations.map((id) => store.cases.get(id)));
-      return cases.every((c) => c?.status === 'SIJIL_DIBATALKAN');
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(
+      'the six revocations to be done',
+      async () => {
+        const cases = await Promise.all(revocations.map((id) => store.cases.get(id)));
+        return cases.every((c) => c?.status === 'SIJIL_DIBATALKAN');
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     for (const url of [urlA, urlB]) {
-      await waitFor(`every revocation on ${url}/pki/crl`, async () => {
-        const text = await crlText(`${url}/pki/crl`);
-        return serials.every((s) => crlReasonOf(text, s) === 'Key Compromise');
-      }, { timeoutMs: 5000, intervalMs: 250 });
+      await waitFor(
+        `every revocation on ${url}/pki/crl`,
+        async () => {
+          const text = await crlText(`${url}/pki/crl`);
+          return serials.every((s) => crlReasonOf(text, s) === 'Key Compromise');
+        },
+        { timeoutMs: 5000, intervalMs: 250 },
+      );
     }
   });
 
@@ -193,10 +228,14 @@ describe('e2e: scaled out, as one system under crashes and Redis restarts', func
     await waitReady(urlA, 120_000);
     await waitIssued(waiting, 60_000);
     // The daily expiry scan was lost too; the sweep scheduled it again.
-    await waitFor('the expiry scan to be scheduled again', async () => {
-      const c = await jobs.counts('expiry');
-      return c.delayed + c.waiting + c.completed + c.active > 0;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'the expiry scan to be scheduled again',
+      async () => {
+        const c = await jobs.counts('expiry');
+        return c.delayed + c.waiting + c.completed + c.active > 0;
+      },
+      { timeoutMs: 15_000 },
+    );
   });
 
   it('enqueues again, without a restart, a CA job lost while every process runs', async () => {

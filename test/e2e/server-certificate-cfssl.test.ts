@@ -18,7 +18,8 @@ type Bot = Awaited<ReturnType<typeof startTestBot>>;
 describe('e2e: server certificates with CA_MODE=cfssl (real cfssl serve)', function () {
   this.timeout(180_000);
   if (!cfsslInstalled()) {
-    if (inCi()) it('cfssl is installed', () => void expect.fail('cfssl (Debian golang-cfssl) is required in CI (CI=true) but is not installed'));
+    if (inCi())
+      it('cfssl is installed', () => void expect.fail('cfssl (Debian golang-cfssl) is required in CI (CI=true) but is not installed'));
     else it('SKIPPED: cfssl is not installed (apt-get install golang-cfssl); the cfssl e2e did not run');
     return;
   }
@@ -27,7 +28,12 @@ describe('e2e: server certificates with CA_MODE=cfssl (real cfssl serve)', funct
   const connector = new TestConnector();
   const csrs = new OpensslCsrs();
   const env = (extra: Record<string, string> = {}) => ({
-    CA_MODE: 'cfssl', CFSSL_URL: cfssl.url, CFSSL_AUTH_KEY: cfssl.authKey, CFSSL_ROOT_PEM: cfssl.rootPemFile, CFSSL_CRL_URL: cfssl.crlUrl, ...extra,
+    CA_MODE: 'cfssl',
+    CFSSL_URL: cfssl.url,
+    CFSSL_AUTH_KEY: cfssl.authKey,
+    CFSSL_ROOT_PEM: cfssl.rootPemFile,
+    CFSSL_CRL_URL: cfssl.crlUrl,
+    ...extra,
   });
 
   before(async () => {
@@ -51,7 +57,11 @@ describe('e2e: server certificates with CA_MODE=cfssl (real cfssl serve)', funct
     for (const c of [p.applicant, p.tech, p.verifier, p.lead]) await c.say('hai');
     const caseId = await applyForServerCert(p);
     await openCsrTask(p, caseId);
-    const r = await p.tech.upload('server.csr', 'application/pkcs10', await csrs.csr({ key: await csrs.key('ec:P-256'), cn: DOMAINS[0]!, san: DOMAINS.map((d) => `DNS:${d}`) }));
+    const r = await p.tech.upload(
+      'server.csr',
+      'application/pkcs10',
+      await csrs.csr({ key: await csrs.key('ec:P-256'), cn: DOMAINS[0]!, san: DOMAINS.map((d) => `DNS:${d}`) }),
+    );
     expect(texts(r)).to.contain('lulus semua semakan');
     return { p, caseId };
   }
@@ -68,14 +78,25 @@ describe('e2e: server certificates with CA_MODE=cfssl (real cfssl serve)', funct
     expect((await bot.core.certificates.get(serial.toLowerCase()))?.certPem).to.equal(certPem);
   });
 
-  it('fails the case with the CA\'s own reason when cfssl refuses, and tells the officers', async () => {
+  it("fails the case with the CA's own reason when cfssl refuses, and tells the officers", async () => {
     bot = await startTestBot(env({ CFSSL_PROFILE: 'no-such-profile' }));
     const { p, caseId } = await upToApproval(bot);
-    const card = await p.verifier.waitFor('endorse card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'));
+    const card = await p.verifier.waitFor(
+      'endorse card',
+      (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'),
+    );
     const version = (cardOf(card)!.actions as { data: { version: number } }[])[0]!.data.version;
     await p.verifier.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version });
-    const approve = await p.lead.waitFor('approve card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"approve"'));
-    await p.lead.submit({ verb: 'serverDecide', decision: 'approve', caseId, version: (cardOf(approve)!.actions as { data: { version: number } }[])[0]!.data.version });
+    const approve = await p.lead.waitFor(
+      'approve card',
+      (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"approve"'),
+    );
+    await p.lead.submit({
+      verb: 'serverDecide',
+      decision: 'approve',
+      caseId,
+      version: (cardOf(approve)!.actions as { data: { version: number } }[])[0]!.data.version,
+    });
     for (const who of [p.applicant, p.tech, p.verifier]) {
       const notice = await who.waitFor('refusal notice', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('CA menolak'));
       // cfssl's own message and code, as the CA gave them (markdown-escaped for the chat).
@@ -90,13 +111,32 @@ describe('e2e: server certificates with CA_MODE=cfssl (real cfssl serve)', funct
   it('tells the officers the CA is unreachable, retries, and issues once cfssl is back', async () => {
     bot = await startTestBot(env());
     const { p, caseId } = await upToApproval(bot);
-    const card = await p.verifier.waitFor('endorse card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'));
-    await p.verifier.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version: (cardOf(card)!.actions as { data: { version: number } }[])[0]!.data.version });
-    const approve = await p.lead.waitFor('approve card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"approve"'));
+    const card = await p.verifier.waitFor(
+      'endorse card',
+      (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'),
+    );
+    await p.verifier.submit({
+      verb: 'serverDecide',
+      decision: 'endorse',
+      caseId,
+      version: (cardOf(card)!.actions as { data: { version: number } }[])[0]!.data.version,
+    });
+    const approve = await p.lead.waitFor(
+      'approve card',
+      (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"approve"'),
+    );
     await cfssl.stop();
     try {
-      await p.lead.submit({ verb: 'serverDecide', decision: 'approve', caseId, version: (cardOf(approve)!.actions as { data: { version: number } }[])[0]!.data.version });
-      await p.applicant.waitFor('delayed notice', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('CA tidak dapat dihubungi'));
+      await p.lead.submit({
+        verb: 'serverDecide',
+        decision: 'approve',
+        caseId,
+        version: (cardOf(approve)!.actions as { data: { version: number } }[])[0]!.data.version,
+      });
+      await p.applicant.waitFor(
+        'delayed notice',
+        (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('CA tidak dapat dihubungi'),
+      );
       expect((await bot.core.cases.get(caseId))?.status).to.equal('DIHANTAR_KE_CA');
     } finally {
       await cfssl.start();

@@ -7,7 +7,18 @@ import { expect } from 'chai';
 import { verifyAuditChain } from '../../domain/audit.js';
 import { askedField, cardOf, promptOf, texts } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
-import { applyForServerCert, caseIdIn, DOMAINS, endorseApproveAndReceive, hasCase, openCsrTask, pemOf, people, versionOn, type People } from '../support/server-flow.js';
+import {
+  applyForServerCert,
+  caseIdIn,
+  DOMAINS,
+  endorseApproveAndReceive,
+  hasCase,
+  openCsrTask,
+  pemOf,
+  people,
+  versionOn,
+  type People,
+} from '../support/server-flow.js';
 import { removeDir, startTestBot, TestClock } from '../support/bot.js';
 import { breakSignature, OpensslCsrs } from '../support/openssl-csr.js';
 import { opensslVerify } from '../support/certs.js';
@@ -59,22 +70,33 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     expect(texts(r)).to.contain('Tiada apa-apa dihantar');
     expect((await bot.core.cases.get(caseId))?.status).to.equal('MENUNGGU_CSR');
     r = await p.tech.say('tugasan');
-    const again = r.find((a) => JSON.stringify(cardOf(a) ?? {}).includes('"verb":"serverCsr"') && JSON.stringify(cardOf(a)).includes(caseId));
+    const again = r.find(
+      (a) => JSON.stringify(cardOf(a) ?? {}).includes('"verb":"serverCsr"') && JSON.stringify(cardOf(a)).includes(caseId),
+    );
     r = await p.tech.submit((cardOf(again)!.actions as { data: Record<string, unknown> }[])[0]!.data);
     expect(askedField(r)).to.equal('csr');
     const upload = async (name: string, bytes: Buffer) => texts(await p.tech.upload(name, 'application/pkcs10', bytes));
     const cn = DOMAINS[0]!;
     const san = DOMAINS.map((d) => `DNS:${d}`);
 
-    expect(await upload('weak.csr', await csrs.csr({ key: await csrs.key('rsa:1024'), cn, san }))).to.contain('Kunci RSA terlalu pendek (1024 bit)');
+    expect(await upload('weak.csr', await csrs.csr({ key: await csrs.key('rsa:1024'), cn, san }))).to.contain(
+      'Kunci RSA terlalu pendek (1024 bit)',
+    );
     expect(await upload('sha1.csr', await csrs.csr({ cn, san, digest: 'sha1' }))).to.contain('cincangan lemah (sha1)');
-    expect(await upload('wrong.csr', await csrs.csr({ cn, san: [san[0]!, 'DNS:lain.moh.gov.my'] }))).to.contain('Tiada dalam CSR: www.temujanji.moh.gov.my. Lebihan dalam CSR: lain.moh.gov.my');
-    expect(await upload('middle.csr', await csrs.csr({ cn, san: [...san, 'DNS:a.*.moh.gov.my'] }))).to.contain('"a.*.moh.gov.my": aksara * hanya dibenarkan');
+    expect(await upload('wrong.csr', await csrs.csr({ cn, san: [san[0]!, 'DNS:lain.moh.gov.my'] }))).to.contain(
+      'Tiada dalam CSR: www.temujanji.moh.gov.my. Lebihan dalam CSR: lain.moh.gov.my',
+    );
+    expect(await upload('middle.csr', await csrs.csr({ cn, san: [...san, 'DNS:a.*.moh.gov.my'] }))).to.contain(
+      '"a.*.moh.gov.my": aksara * hanya dibenarkan',
+    );
     expect(await upload('ip.csr', await csrs.csr({ cn, san: [...san, 'IP:10.20.30.40'] }))).to.contain('"10.20.30.40" ialah alamat IP');
     expect(await upload('broken.der', breakSignature(await csrs.csr({ cn, san, der: true })))).to.contain('Tandatangan CSR tidak sah');
     expect(await upload('notes.txt', Buffer.from('hello, this is not a CSR'))).to.contain('bukan permintaan sijil (CSR) PKCS#10');
     // Several problems at once are all listed.
-    const many = await upload('many.csr', await csrs.csr({ key: await csrs.key('rsa:1024'), cn, san: [...san, 'IP:10.0.0.1'], digest: 'sha1' }));
+    const many = await upload(
+      'many.csr',
+      await csrs.csr({ key: await csrs.key('rsa:1024'), cn, san: [...san, 'IP:10.0.0.1'], digest: 'sha1' }),
+    );
     expect(many).to.contain('3 masalah').and.contain('terlalu pendek').and.contain('cincangan lemah').and.contain('alamat IP');
     expect((await bot.core.cases.get(caseId))?.status).to.equal('MENUNGGU_CSR');
 
@@ -84,7 +106,10 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     expect(texts(r)).to.contain(`CSR bagi **${caseId}** lulus semua semakan`);
 
     // Separation of duties: neither the applicant nor the technical officer may endorse.
-    const card = await p.verifier.waitFor('endorse card', (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'));
+    const card = await p.verifier.waitFor(
+      'endorse card',
+      (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'),
+    );
     expect(JSON.stringify(cardOf(card))).to.contain('RSA-2048');
     r = await p.applicant.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version: versionOn(card) });
     expect(texts(r)).to.contain('pengasingan tugas');
@@ -97,7 +122,13 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     // The verifying officer returns it for a new CSR; a return needs a note.
     r = await p.verifier.submit({ verb: 'serverDecide', decision: 'return', caseId, version: versionOn(card) });
     expect(texts(r)).to.contain('Sila nyatakan catatan');
-    r = await p.verifier.submit({ verb: 'serverDecide', decision: 'return', caseId, version: versionOn(card), note: 'Sila guna kunci EC P-256' });
+    r = await p.verifier.submit({
+      verb: 'serverDecide',
+      decision: 'return',
+      caseId,
+      version: versionOn(card),
+      note: 'Sila guna kunci EC P-256',
+    });
     expect(texts(r)).to.contain(`mengembalikan ${caseId}`);
     await p.applicant.waitFor('returned notice', (a) => (a.text ?? '').includes('Sila guna kunci EC'));
     await openCsrTask(p, caseId);
@@ -112,7 +143,16 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     // What is stored.
     const stored = await bot.core.cases.get(caseId);
     expect(stored?.status).to.equal('DIKELUARKAN');
-    expect(stored?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'csrRequested', 'csrAccepted', 'returnedForCsr', 'csrAccepted', 'endorsed', 'leadApproved', 'issued']);
+    expect(stored?.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'csrRequested',
+      'csrAccepted',
+      'returnedForCsr',
+      'csrAccepted',
+      'endorsed',
+      'leadApproved',
+      'issued',
+    ]);
     expect(verifyAuditChain(await bot.core.audit.list(caseId))).to.deep.equal({ ok: true });
     const cert = await bot.core.certificates.get(serial.toLowerCase());
     expect(cert).to.include({ profile: 'server', ownerId: 'demo-tech', status: 'AKTIF' });
@@ -123,10 +163,21 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     expect((await opensslVerify(pemOf(files, '.chain.pem'), certPem)).ok).to.equal(true);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-x509-'));
     writeFileSync(path.join(dir, 'c.pem'), certPem);
-    const { stdout } = await run('openssl', ['x509', '-in', path.join(dir, 'c.pem'), '-noout', '-ext', 'subjectAltName,extendedKeyUsage', '-pubkey']);
+    const { stdout } = await run('openssl', [
+      'x509',
+      '-in',
+      path.join(dir, 'c.pem'),
+      '-noout',
+      '-ext',
+      'subjectAltName,extendedKeyUsage',
+      '-pubkey',
+    ]);
     const { stdout: pub } = await run('openssl', ['pkey', '-in', firstKey, '-pubout']);
     removeDir(dir);
-    expect(stdout).to.contain('DNS:temujanji.moh.gov.my, DNS:www.temujanji.moh.gov.my').and.contain('TLS Web Server Authentication').and.contain(pub.trim());
+    expect(stdout)
+      .to.contain('DNS:temujanji.moh.gov.my, DNS:www.temujanji.moh.gov.my')
+      .and.contain('TLS Web Server Authentication')
+      .and.contain(pub.trim());
 
     // The technical officer fetches the files again later.
     r = await p.tech.say(`status ${caseId}`);
@@ -155,7 +206,11 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     expect(texts(r)).to.contain('telah digunakan dalam permohonan atau sijil terdahulu');
     r = await p.tech.upload('other-names.csr', 'application/pkcs10', await csrs.csr({ cn, san: [san[0]!] }));
     expect(texts(r)).to.contain('Tiada dalam CSR: www.temujanji.moh.gov.my');
-    r = await p.tech.upload('new.csr', 'application/pkcs10', await csrs.csr({ key: await csrs.key('ec:P-384'), cn, san, digest: 'sha384' }));
+    r = await p.tech.upload(
+      'new.csr',
+      'application/pkcs10',
+      await csrs.csr({ key: await csrs.key('ec:P-384'), cn, san, digest: 'sha384' }),
+    );
     expect(texts(r)).to.contain('lulus semua semakan');
     const { serial } = await endorseApproveAndReceive(p, caseId);
     const renewal = await bot.core.cases.get(caseId);
@@ -164,7 +219,7 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     firstSerial = serial;
   });
 
-  it('revokes on the verifying officer\'s endorsement, with the reason the applicant gave', async () => {
+  it("revokes on the verifying officer's endorsement, with the reason the applicant gave", async () => {
     let r = await p.applicant.submit({ verb: 'start', goal: 'revokeServerCert' });
     expect(askedField(r)).to.equal('serial');
     const choices = promptOf(r)?.channelData?.prompt?.choices ?? [];
@@ -175,7 +230,10 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     r = await p.applicant.say('ya');
     const caseId = caseIdIn(r)!;
     expect(texts(r)).to.contain('dihantar kepada pegawai pengesah');
-    const card = await p.verifier.waitFor('revocation endorse card', (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'));
+    const card = await p.verifier.waitFor(
+      'revocation endorse card',
+      (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'),
+    );
     expect(JSON.stringify(cardOf(card))).to.not.contain('"decision":"return"');
     r = await p.verifier.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version: versionOn(card) });
     await p.applicant.waitFor('revoked notice', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('telah dibatalkan'));
@@ -192,7 +250,10 @@ describe('e2e: server certificates over HTTP (embedded CA)', function () {
     r = await p.tech.say('ya');
     const caseId = caseIdIn(r)!;
     expect(texts(r)).to.contain('sedang dibatalkan SERTA-MERTA');
-    await p.verifier.waitFor('informed', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('Perakuan anda tidak diperlukan'));
+    await p.verifier.waitFor(
+      'informed',
+      (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('Perakuan anda tidak diperlukan'),
+    );
     await p.tech.waitFor('revoked', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('telah dibatalkan'));
     const stored = await bot.core.cases.get(caseId);
     expect(stored?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'fastTracked', 'revoked']);

@@ -34,7 +34,15 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
 
   before(async () => {
     ({ bot, chat } = await startHelpdeskBot(connector, clock));
-    await bot.core.directory.upsertPerson({ id: 'lead-2', name: 'Aisyah binti Kamal', email: 'aisyah.kamal@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'LEAD_AGENCY'], identities: [{ channelId: 'msteams', userId: '29:lead-2' }], locale: 'ms' });
+    await bot.core.directory.upsertPerson({
+      id: 'lead-2',
+      name: 'Aisyah binti Kamal',
+      email: 'aisyah.kamal@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER', 'LEAD_AGENCY'],
+      identities: [{ channelId: 'msteams', userId: '29:lead-2' }],
+      locale: 'ms',
+    });
     lead1 = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead', channelId: 'msteams' });
     lead2 = new Chat({ botUrl: () => bot.url, connector, userId: '29:lead-2', channelId: 'msteams' });
     // Their latest conversations are now in Teams, so their notices arrive there.
@@ -55,7 +63,11 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
   };
 
   /** The card of `caseId` a lead officer got, with its Universal Actions and refresh checked. */
-  async function teamsCardOf(who: Chat, match: (a: SentActivity) => boolean, verb: string): Promise<{ sent: SentActivity; card: TeamsCard }> {
+  async function teamsCardOf(
+    who: Chat,
+    match: (a: SentActivity) => boolean,
+    verb: string,
+  ): Promise<{ sent: SentActivity; card: TeamsCard }> {
     const sent = await who.waitForSeen(`${verb} card`, match);
     const card = cardOf(sent) as unknown as TeamsCard;
     expect(card.actions.map((a) => a.type)).to.deep.equal(card.actions.map(() => 'Action.Execute'));
@@ -66,7 +78,12 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
   }
 
   it('server certificate: the first lead approves in Teams, the second sees who did and cannot decide again', async () => {
-    const p: People = { applicant: chat['demo-applicant'], tech: chat['demo-tech'], verifier: new Chat({ botUrl: () => bot.url, connector, userId: 'demo-verifier' }), lead: lead1 };
+    const p: People = {
+      applicant: chat['demo-applicant'],
+      tech: chat['demo-tech'],
+      verifier: new Chat({ botUrl: () => bot.url, connector, userId: 'demo-verifier' }),
+      lead: lead1,
+    };
     await p.verifier.say('hai');
     const caseId = await applyForServerCert(p);
     await openCsrTask(p, caseId);
@@ -74,11 +91,16 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     expect(texts(r)).to.contain(`CSR bagi **${caseId}** lulus semua semakan`);
 
     // The verifying officer is in Web Chat: Action.Submit, no refresh, the same checks as before.
-    const endorse = await p.verifier.waitFor('endorse card', (a) => hasCase(caseId)(a) && json(cardOf(a) ?? {}).includes('"decision":"endorse"'));
+    const endorse = await p.verifier.waitFor(
+      'endorse card',
+      (a) => hasCase(caseId)(a) && json(cardOf(a) ?? {}).includes('"decision":"endorse"'),
+    );
     const endorseCard = cardOf(endorse) as unknown as TeamsCard;
     expect(endorseCard.actions.map((a) => a.type)).to.deep.equal(['Action.Submit', 'Action.Submit', 'Action.Submit']);
     expect(endorseCard.refresh).to.equal(undefined);
-    expect(texts(await p.verifier.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version: versionOn(endorse) }))).to.contain(`Anda telah memperakukan ${caseId}`);
+    expect(texts(await p.verifier.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version: versionOn(endorse) }))).to.contain(
+      `Anda telah memperakukan ${caseId}`,
+    );
 
     // Both lead officers get the approval card in Teams, refreshing for every lead officer (not the verifier).
     const isApproval = (a: SentActivity) => hasCase(caseId)(a) && json(cardOf(a) ?? {}).includes('"decision":"approve"');
@@ -99,9 +121,13 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     expect(replaced?.updated).to.equal(1);
     expect(json(cardOf(replaced))).to.contain('Farid bin Ismail');
     // The CA issues it (a job); then nothing moves the case any more.
-    await waitFor('the certificate issued', async () => ((await bot.core.cases.get(caseId))?.status === 'DIKELUARKAN' ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('the certificate issued', async () => ((await bot.core.cases.get(caseId))?.status === 'DIKELUARKAN' ? true : undefined), {
+      timeoutMs: 30_000,
+    });
     const afterApproval = await snapshot(caseId);
-    expect((await bot.core.cases.get(caseId))?.timeline.filter((e) => e.event === 'leadApproved').map((e) => e.actorId)).to.deep.equal(['demo-lead']);
+    expect((await bot.core.cases.get(caseId))?.timeline.filter((e) => e.event === 'leadApproved').map((e) => e.actorId)).to.deep.equal([
+      'demo-lead',
+    ]);
 
     // The second officer's card refreshes to the outcome, naming the first.
     res = await invoke(lead2, '29:lead-2', two.sent.id, 'refreshApproval', { caseId });
@@ -125,7 +151,12 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
   it('on-site approval: the first lead approves in Teams, the second sees who did and cannot decide again', async () => {
     const id = await lodgeViaChat(chat['demo-applicant']);
     await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'acknowledge' });
-    await chat['demo-agent'].submit({ verb: 'ticketAgent', caseId: id, action: 'escalate', text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.' });
+    await chat['demo-agent'].submit({
+      verb: 'ticketAgent',
+      caseId: id,
+      action: 'escalate',
+      text: 'Pemacu dipasang semula dan token dicuba pada dua komputer.',
+    });
     expect((await bot.core.cases.get(id))?.status).to.equal('MOHON_KELULUSAN_TAPAK');
 
     const isApproval = (a: SentActivity) => noticeMatch(id, 'menunggu kelulusan anda')(a) && json(cardOf(a) ?? {}).includes('onsiteDecide');
@@ -147,28 +178,46 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     res = await invoke(lead2, '29:lead-2', two.sent.id, 'refreshApproval', { caseId: id });
     expect(json(res.value)).to.contain('Sokongan di lokasi diluluskan oleh Farid bin Ismail pada').and.not.contain('"verb":"onsiteDecide"');
 
-    res = await invoke(lead2, '29:lead-2', two.sent.id, 'onsiteDecide', { ...two.card.actions[1]!.data, reason: 'Boleh diselesaikan dalam talian' });
+    res = await invoke(lead2, '29:lead-2', two.sent.id, 'onsiteDecide', {
+      ...two.card.actions[1]!.data,
+      reason: 'Boleh diselesaikan dalam talian',
+    });
     expect(json(res.value)).to.contain('Farid bin Ismail').and.contain(ALREADY);
     const now = await snapshot(id);
     expect(now).to.deep.equal(afterApproval);
 
     // Someone with no part in it (a technical officer) gets no outcome card from a refresh.
-    res = await invoke(new Chat({ botUrl: () => bot.url, connector, userId: 'demo-tech', channelId: 'msteams' }), 'demo-tech', undefined, 'refreshApproval', { caseId: id });
+    res = await invoke(
+      new Chat({ botUrl: () => bot.url, connector, userId: 'demo-tech', channelId: 'msteams' }),
+      'demo-tech',
+      undefined,
+      'refreshApproval',
+      { caseId: id },
+    );
     expect(res.type).to.equal('application/vnd.microsoft.activity.message');
   });
 
   it('advisory request: the first lead accepts in Teams, the second sees who did and cannot decide again', async () => {
     const r = await requestAdvisory(bot.hd, {
-      actorId: 'demo-applicant', topic: 'Tandatangan digital dalam aliran kerja', description: 'Agensi merancang menggunakan tandatangan digital untuk kelulusan dalaman.',
-      systems: 'eSPKB', mode: 'online', attendees: 'Pengarah ICT', preferredDates: [new Date('2026-12-15T00:00:00.000Z'), new Date('2026-12-17T00:00:00.000Z')],
+      actorId: 'demo-applicant',
+      topic: 'Tandatangan digital dalam aliran kerja',
+      description: 'Agensi merancang menggunakan tandatangan digital untuk kelulusan dalaman.',
+      systems: 'eSPKB',
+      mode: 'online',
+      attendees: 'Pengarah ICT',
+      preferredDates: [new Date('2026-12-15T00:00:00.000Z'), new Date('2026-12-17T00:00:00.000Z')],
     });
     if (!r.ok) throw new Error(r.error);
     const id = r.value.id;
-    const isRequest = (a: SentActivity) => noticeMatch(id, 'Permohonan khidmat nasihat')(a) && json(cardOf(a) ?? {}).includes('advisoryDecide');
+    const isRequest = (a: SentActivity) =>
+      noticeMatch(id, 'Permohonan khidmat nasihat')(a) && json(cardOf(a) ?? {}).includes('advisoryDecide');
     const one = await teamsCardOf(lead1, isRequest, 'advisoryDecide');
     const two = await teamsCardOf(lead2, isRequest, 'advisoryDecide');
 
-    let res = await invoke(lead1, 'demo-lead', one.sent.id, 'advisoryDecide', { ...one.card.actions[0]!.data, date: '2026-12-17T00:00:00.000Z' });
+    let res = await invoke(lead1, 'demo-lead', one.sent.id, 'advisoryDecide', {
+      ...one.card.actions[0]!.data,
+      date: '2026-12-17T00:00:00.000Z',
+    });
     expect(json(res.value)).to.contain('Khidmat nasihat diterima oleh Farid bin Ismail pada').and.contain('17/12/2026');
     const afterAccept = await snapshot(id);
     expect(afterAccept.status).to.equal('DIJADUALKAN');
@@ -181,7 +230,15 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
   });
 
   it('ticket card: several agents in Teams; after one resolves, the other sees who did and cannot act on the stale card', async () => {
-    await bot.core.directory.upsertPerson({ id: 'agent-2', name: 'Kamal bin Osman', email: 'kamal.osman@mampu.gov.my', agencyId: 'MAMPU', roles: ['USER', 'HELPDESK_AGENT'], identities: [{ channelId: 'msteams', userId: '29:agent-2' }], locale: 'ms' });
+    await bot.core.directory.upsertPerson({
+      id: 'agent-2',
+      name: 'Kamal bin Osman',
+      email: 'kamal.osman@mampu.gov.my',
+      agencyId: 'MAMPU',
+      roles: ['USER', 'HELPDESK_AGENT'],
+      identities: [{ channelId: 'msteams', userId: '29:agent-2' }],
+      locale: 'ms',
+    });
     const agent1 = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-agent', channelId: 'msteams' });
     const agent2 = new Chat({ botUrl: () => bot.url, connector, userId: '29:agent-2', channelId: 'msteams' });
     await agent1.say('hai');
@@ -191,7 +248,9 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     const find = async (who: Chat) => {
       const sent = await who.waitForSeen('ticket card', isTicket);
       const card = cardOf(sent) as unknown as TeamsCard;
-      expect(card.actions.map((a) => [a.type, a.verb, a.data.action])).to.deep.equal(['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate'].map((x) => ['Action.Execute', 'ticketAgent', x]));
+      expect(card.actions.map((a) => [a.type, a.verb, a.data.action])).to.deep.equal(
+        ['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate'].map((x) => ['Action.Execute', 'ticketAgent', x]),
+      );
       expect(card.refresh?.userIds).to.include.members(['demo-agent', '29:agent-2']);
       return { sent, card };
     };
@@ -204,7 +263,10 @@ describe('e2e: Teams decision cards for server certificates and the helpdesk', f
     // Resolving without a text is explained as a message; the card stays as it is.
     res = await invoke(agent1, 'demo-agent', one.sent.id, 'ticketAgent', one.card.actions[3]!.data);
     expect(res.type).to.equal('application/vnd.microsoft.activity.message');
-    res = await invoke(agent1, 'demo-agent', one.sent.id, 'ticketAgent', { ...one.card.actions[3]!.data, text: 'Pemacu token dikemas kini' });
+    res = await invoke(agent1, 'demo-agent', one.sent.id, 'ticketAgent', {
+      ...one.card.actions[3]!.data,
+      text: 'Pemacu token dikemas kini',
+    });
     expect(json(res.value)).to.contain('Ditanda selesai oleh Nurul Huda binti Zainal pada').and.contain('Pemacu token dikemas kini');
     const afterResolve = await snapshot(id);
     expect(afterResolve.status).to.equal('SELESAI');

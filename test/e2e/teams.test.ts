@@ -17,8 +17,14 @@ describe('e2e: Teams-shaped activities', function () {
 
   before(async () => {
     await connector.start();
-    bot = await startTestBot({ TEAMS_FILE_HOSTS: '127.0.0.1', });
-    await bot.core.directory.upsertPerson({ id: 'ap-2', name: 'Zainab binti Musa', agencyId: 'KKM', roles: ['USER', 'AP'], identities: [{ channelId: 'msteams', userId: '29:ap-2' }] });
+    bot = await startTestBot({ TEAMS_FILE_HOSTS: '127.0.0.1' });
+    await bot.core.directory.upsertPerson({
+      id: 'ap-2',
+      name: 'Zainab binti Musa',
+      agencyId: 'KKM',
+      roles: ['USER', 'AP'],
+      identities: [{ channelId: 'msteams', userId: '29:ap-2' }],
+    });
   });
   after(async () => {
     await bot.close();
@@ -34,7 +40,18 @@ describe('e2e: Teams-shaped activities', function () {
 
   async function submitCase(applicantId: string) {
     const file = await bot.core.files.put({ ownerId: applicantId, name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
-    const app: UserCertApplication = { mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM', position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: file.id, declaration: true };
+    const app: UserCertApplication = {
+      mykad: '900101145678',
+      fullName: 'Aminah binti Hassan',
+      email: 'aminah@moh.gov.my',
+      phone: '0123456789',
+      agencyId: 'KKM',
+      position: 'Pegawai F41',
+      medium: 'token',
+      applications: ['ePerolehan'],
+      mykadCopyFileId: file.id,
+      declaration: true,
+    };
     const r = await submitUserCertificate(bot.core, applicantId, app);
     if (!r.ok) throw new Error(r.error);
     return r.value;
@@ -44,7 +61,12 @@ describe('e2e: Teams-shaped activities', function () {
     const chat = teams('demo-verifier');
     // What Teams sends when a user installs the app in a personal chat: both activities.
     await chat.post({ type: 'installationUpdate', action: 'add', recipient: { id: 'bot' } });
-    await chat.post({ type: 'conversationUpdate', membersAdded: [{ id: 'bot' }], recipient: { id: 'bot' }, conversation: { id: chat.conversationId, conversationType: 'personal' } });
+    await chat.post({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: 'bot' }],
+      recipient: { id: 'bot' },
+      conversation: { id: chat.conversationId, conversationType: 'personal' },
+    });
     const r = chat.take();
     expect(r.filter((a) => (a.text ?? '').includes('Selamat datang ke Meja Bantuan MyGPKI'))).to.have.length(1);
     expect(r.some((a) => cardOf(a))).to.equal(true);
@@ -57,8 +79,15 @@ describe('e2e: Teams-shaped activities', function () {
     await ap2.say('hai');
     const c = await submitCase('demo-applicant');
     const sent = await ap.waitFor('approval card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(c.id));
-    const card = cardOf(sent) as { actions: { type: string; verb: string; data: Record<string, unknown> }[]; refresh: { action: { verb: string }; userIds: string[] } };
-    expect(card.actions.map((a) => [a.type, a.verb])).to.deep.equal([['Action.Execute', 'approve'], ['Action.Execute', 'return'], ['Action.Execute', 'reject']]);
+    const card = cardOf(sent) as {
+      actions: { type: string; verb: string; data: Record<string, unknown> }[];
+      refresh: { action: { verb: string }; userIds: string[] };
+    };
+    expect(card.actions.map((a) => [a.type, a.verb])).to.deep.equal([
+      ['Action.Execute', 'approve'],
+      ['Action.Execute', 'return'],
+      ['Action.Execute', 'reject'],
+    ]);
     expect(card.refresh.action.verb).to.equal('refreshApproval');
     expect(card.refresh.userIds).to.include.members(['demo-ap', '29:ap-2']);
 
@@ -91,12 +120,30 @@ describe('e2e: Teams-shaped activities', function () {
   it('accepts a MyKad copy sent as a Teams file, and refuses one from a host it does not trust', async () => {
     const chat = teams('demo-tech');
     await chat.submit({ verb: 'start', goal: 'newUserCert' });
-    for (const answer of ['880808-08-8888', 'Lim Wei Jie', 'lim.weijie@moh.gov.my', '0123456789', '1', 'Pegawai F44', 'Token', 'ePerolehan']) await chat.say(answer);
-    const evil = { contentType: FILE_INFO, name: 'ic.png', content: { downloadUrl: 'http://169.254.169.254/latest/meta-data', uniqueId: 'x', fileType: 'png' } };
+    for (const answer of [
+      '880808-08-8888',
+      'Lim Wei Jie',
+      'lim.weijie@moh.gov.my',
+      '0123456789',
+      '1',
+      'Pegawai F44',
+      'Token',
+      'ePerolehan',
+    ])
+      await chat.say(answer);
+    const evil = {
+      contentType: FILE_INFO,
+      name: 'ic.png',
+      content: { downloadUrl: 'http://169.254.169.254/latest/meta-data', uniqueId: 'x', fileType: 'png' },
+    };
     let r = await post(chat, [evil]);
     expect(texts(r)).to.contain('tidak dapat membaca fail');
     expect(askedField(r)).to.equal('mykadCopy');
-    const good = { contentType: FILE_INFO, name: 'ic.png', content: { downloadUrl: connector.host('image/png', tinyPng()), uniqueId: 'y', fileType: 'png' } };
+    const good = {
+      contentType: FILE_INFO,
+      name: 'ic.png',
+      content: { downloadUrl: connector.host('image/png', tinyPng()), uniqueId: 'y', fileType: 'png' },
+    };
     r = await post(chat, [good]);
     expect(askedField(r)).to.equal('declaration');
     await chat.say('batal');

@@ -44,7 +44,10 @@ describe('e2e: training/test certificates over HTTP', function () {
     expect(json).to.contain('BUKAN UNTUK PRODUKSI');
     const r = await ap.submit({ verb: 'approve', caseId, version: versionOf(card) });
     expect(texts(r)).to.contain(caseId);
-    return dev.waitForSeen('download card', (a) => JSON.stringify(cardOf(a) ?? {}).includes('Muat turun sijil (PKCS#12)') && JSON.stringify(cardOf(a)).includes(caseId));
+    return dev.waitForSeen(
+      'download card',
+      (a) => JSON.stringify(cardOf(a) ?? {}).includes('Muat turun sijil (PKCS#12)') && JSON.stringify(cardOf(a)).includes(caseId),
+    );
   }
 
   /** Opens the page, then posts a password; returns the PKCS#12 bytes. */
@@ -73,17 +76,28 @@ describe('e2e: training/test certificates over HTTP', function () {
   it('applies, is endorsed, and downloads a PKCS#12 once with a password chosen on the page; the key is then gone', async () => {
     let r = await dev.submit({ verb: 'start', goal: 'newTrainingCert' });
     expect(askedField(r)).to.equal('fullName');
-    for (const answer of ['Aminah binti Hassan', 'aminah@moh.gov.my', '012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pembangun Sistem F41']) r = await dev.say(answer);
+    for (const answer of [
+      'Aminah binti Hassan',
+      'aminah@moh.gov.my',
+      '012-345 6789',
+      'Kementerian Kesihatan Malaysia',
+      'Pembangun Sistem F41',
+    ])
+      r = await dev.say(answer);
     expect(askedField(r)).to.equal('purpose');
     r = await dev.say('Ujian integrasi ePerolehan');
     r = await dev.say('ya');
-    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)').and.contain('Ujian integrasi ePerolehan');
+    expect(JSON.stringify(cardOf(promptOf(r))))
+      .to.contain('Sijil Latihan/Ujian (BUKAN UNTUK PRODUKSI)')
+      .and.contain('Ujian integrasi ePerolehan');
     r = await dev.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     const caseId = `TC-${year()}-000001`;
     expect(texts(r)).to.contain(caseId).and.contain('BUKAN UNTUK PRODUKSI');
 
     const ready = await endorse(caseId);
-    expect(JSON.stringify(cardOf(ready))).to.contain('LATIHAN/UJIAN').and.contain('jangan sekali-kali taip kata laluan di sini');
+    expect(JSON.stringify(cardOf(ready)))
+      .to.contain('LATIHAN/UJIAN')
+      .and.contain('jangan sekali-kali taip kata laluan di sini');
     const link = linkOf(ready);
     const keyId = (await bot.core.cases.get<TrainingCaseData>(caseId))!.data.delivery!.keyId!;
     expect(await bot.core.keys.csr(keyId, 'x')).to.be.a('string');
@@ -92,7 +106,9 @@ describe('e2e: training/test certificates over HTTP', function () {
     expect(page).to.contain('BUKAN UNTUK KEGUNAAN PRODUKSI').and.contain('NOT FOR PRODUCTION USE').and.contain('type="password"');
     let res = await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'pendek', confirm: 'pendek' }) });
     expect(res.status).to.equal(400);
-    expect(await res.text()).to.contain('Kata laluan terlalu pendek').and.contain('type="password"');
+    expect(await res.text())
+      .to.contain('Kata laluan terlalu pendek')
+      .and.contain('type="password"');
     res = await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-1', confirm: 'rahsia-latihan-2' }) });
     expect(await res.text()).to.contain('tidak sama');
     const p12 = await download(link, 'rahsia-latihan-1');
@@ -105,7 +121,15 @@ describe('e2e: training/test certificates over HTTP', function () {
     const stored = await bot.core.cases.get<TrainingCaseData>(caseId);
     expect(stored?.data.keyId).to.equal(undefined);
     expect(stored?.data.delivery?.state).to.equal('downloaded');
-    expect(stored?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'approved', 'sentToCa', 'keyGenerated', 'issued', 'downloaded']);
+    expect(stored?.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'routed',
+      'approved',
+      'sentToCa',
+      'keyGenerated',
+      'issued',
+      'downloaded',
+    ]);
 
     // The file holds the key and the certificate, which chains to the training root only.
     const { certPem, keyPem } = await certOf(p12, 'rahsia-latihan-1');
@@ -136,7 +160,12 @@ describe('e2e: training/test certificates over HTTP', function () {
 
     r = await dev.submit({ verb: 'start', goal: 'replaceTrainingCert' });
     r = await dev.submit({ verb: 'answer', field: 'certificate', choice: renewed });
-    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['lost', 'disclosed', 'forgotPassword', 'wrongDetails']);
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal([
+      'lost',
+      'disclosed',
+      'forgotPassword',
+      'wrongDetails',
+    ]);
     r = await dev.say('Terlupa kata laluan fail PKCS#12');
     r = await dev.say('ya');
     r = await dev.say('ya');
@@ -152,7 +181,10 @@ describe('e2e: training/test certificates over HTTP', function () {
     expect(texts(r)).to.contain('TIDAK boleh diundur').and.contain('LATIHAN/UJIAN');
     r = await dev.say('ya');
     expect(texts(r)).to.contain('dihantar terus kepada CA').and.contain('BUKAN UNTUK PRODUKSI');
-    await dev.waitForSeen('revoked', (a) => (a.text ?? '').includes(`Sijil ${replacedBy.toUpperCase()} telah dibatalkan`) && (a.text ?? '').includes('LATIHAN/UJIAN'));
+    await dev.waitForSeen(
+      'revoked',
+      (a) => (a.text ?? '').includes(`Sijil ${replacedBy.toUpperCase()} telah dibatalkan`) && (a.text ?? '').includes('LATIHAN/UJIAN'),
+    );
 
     const training = await crlText(`${bot.url}/pki/training/crl`);
     expect(crlReasonOf(training, renewed)).to.equal('Superseded');
@@ -164,15 +196,29 @@ describe('e2e: training/test certificates over HTTP', function () {
 
   it('refuses a download link once it has expired', async () => {
     let r = await dev.submit({ verb: 'start', goal: 'newTrainingCert' });
-    for (const answer of ['Aminah binti Hassan', 'aminah@moh.gov.my', '0123456789', '1', 'Penguji Sistem F29', 'Ujian penerimaan 1GFMAS', 'ya']) r = await dev.say(answer);
+    for (const answer of [
+      'Aminah binti Hassan',
+      'aminah@moh.gov.my',
+      '0123456789',
+      '1',
+      'Penguji Sistem F29',
+      'Ujian penerimaan 1GFMAS',
+      'ya',
+    ])
+      r = await dev.say(answer);
     r = await dev.submit({ verb: 'answer', field: 'confirm', choice: 'submit' });
     const caseId = /\*\*(TC-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;
     const link = linkOf(await endorse(caseId));
     clock.advanceDays(1.1);
     const res = await fetch(link);
     expect(res.status).to.equal(410);
-    expect(await res.text()).to.contain('telah tamat tempoh').and.contain('has expired');
-    const post = await fetch(link, { method: 'POST', body: new URLSearchParams({ password: 'rahsia-latihan-9', confirm: 'rahsia-latihan-9' }) });
+    expect(await res.text())
+      .to.contain('telah tamat tempoh')
+      .and.contain('has expired');
+    const post = await fetch(link, {
+      method: 'POST',
+      body: new URLSearchParams({ password: 'rahsia-latihan-9', confirm: 'rahsia-latihan-9' }),
+    });
     expect(post.status).to.equal(410);
     const forged = await fetch(link.replace(/sig=[^&]+/, 'sig=AAAA'));
     expect(forged.status).to.equal(403);

@@ -95,20 +95,40 @@ function crashSuite(mode: 'embedded' | 'redis'): void {
 
     it('processes the re-send of the killed turn once and drops the next re-send', async () => {
       bot = botProcess({
-        DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', TEAMS_FILE_HOSTS: '127.0.0.1',
+        DATA_DIR: dir,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        TEAMS_FILE_HOSTS: '127.0.0.1',
         // A short lease, so the dead instance's lock is gone by the time the bot is back.
-        TURN_LOCK_LEASE_SECONDS: '2', SHUTDOWN_GRACE_SECONDS: '2',
+        TURN_LOCK_LEASE_SECONDS: '2',
+        SHUTDOWN_GRACE_SECONDS: '2',
         ...(mode === 'redis' ? { REDIS_URL, QUEUE_PREFIX: prefix } : {}),
       }).start();
       let url = await started(bot);
       const chat = new Chat({ botUrl: () => url, connector, userId: 'demo-applicant', channelId: 'msteams' });
       await chat.submit({ verb: 'start', goal: 'newUserCert' });
-      for (const answer of ['900101-14-5678', 'Aminah binti Hassan', 'aminah@moh.gov.my', '012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Teknologi Maklumat F41', 'Token']) await chat.say(answer);
+      for (const answer of [
+        '900101-14-5678',
+        'Aminah binti Hassan',
+        'aminah@moh.gov.my',
+        '012-345 6789',
+        'Kementerian Kesihatan Malaysia',
+        'Pegawai Teknologi Maklumat F41',
+        'Token',
+      ])
+        await chat.say(answer);
       expect(askedField(await chat.say('ePerolehan'))).to.equal('mykadCopy');
 
       const upload = {
-        type: 'message', id: `upload-${randomUUID()}`,
-        attachments: [{ contentType: FILE_INFO, name: 'mykad.png', content: { downloadUrl: `${files.url}/mykad.png`, uniqueId: 'mykad-1', fileType: 'png' } }],
+        type: 'message',
+        id: `upload-${randomUUID()}`,
+        attachments: [
+          {
+            contentType: FILE_INFO,
+            name: 'mykad.png',
+            content: { downloadUrl: `${files.url}/mykad.png`, uniqueId: 'mykad-1', fileType: 'png' },
+          },
+        ],
       };
       const dying = chat.post(upload).catch((e: unknown) => e);
       await waitFor('the turn to be downloading the MyKad copy', () => files.hits === 1);

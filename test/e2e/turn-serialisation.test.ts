@@ -24,8 +24,14 @@ async function walkToSummary(chat: Chat, urls: string[], at: { url: string }): P
   let r = await chat.submit({ verb: 'start', goal: 'newUserCert' });
   expect(askedField(r)).to.equal('mykad');
   for (const [answer, asks] of [
-    ['900101-14-5678', 'fullName'], ['Aminah binti Hassan', 'email'], ['aminah@moh.gov.my', 'phone'], ['012-345 6789', 'agency'],
-    ['Kementerian Kesihatan Malaysia', 'position'], ['Pegawai Teknologi Maklumat F41', 'medium'], ['Token', 'applications'], ['ePerolehan', 'mykadCopy'],
+    ['900101-14-5678', 'fullName'],
+    ['Aminah binti Hassan', 'email'],
+    ['aminah@moh.gov.my', 'phone'],
+    ['012-345 6789', 'agency'],
+    ['Kementerian Kesihatan Malaysia', 'position'],
+    ['Pegawai Teknologi Maklumat F41', 'medium'],
+    ['Token', 'applications'],
+    ['ePerolehan', 'mykadCopy'],
   ]) {
     next();
     r = await chat.say(answer);
@@ -46,8 +52,15 @@ async function click(url: string, chat: Chat, connectorUrl: string, id: string):
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      type: 'message', id, channelId: 'msteams', serviceUrl: connectorUrl, from: { id: chat.userId, name: chat.userId },
-      recipient: { id: 'gpki-bot' }, conversation: { id: chat.conversationId }, timestamp: new Date().toISOString(), value: SUBMIT,
+      type: 'message',
+      id,
+      channelId: 'msteams',
+      serviceUrl: connectorUrl,
+      from: { id: chat.userId, name: chat.userId },
+      recipient: { id: 'gpki-bot' },
+      conversation: { id: chat.conversationId },
+      timestamp: new Date().toISOString(),
+      value: SUBMIT,
     }),
   });
   await res.arrayBuffer();
@@ -63,7 +76,11 @@ async function click(url: string, chat: Chat, connectorUrl: string, id: string):
 async function fiveClicks(bots: Bot[], connector: TestConnector): Promise<void> {
   const at = { url: bots[0].url };
   const chat = new Chat({ botUrl: () => at.url, connector, userId: 'demo-applicant', channelId: 'msteams' });
-  const summary = await walkToSummary(chat, bots.map((b) => b.url), at);
+  const summary = await walkToSummary(
+    chat,
+    bots.map((b) => b.url),
+    at,
+  );
   expect(JSON.stringify(cardOf(promptOf(summary)))).to.contain('Aminah binti Hassan');
 
   const ids = Array.from({ length: 5 }, (_, i) => `click-${i}-${randomUUID()}`);
@@ -71,9 +88,16 @@ async function fiveClicks(bots: Bot[], connector: TestConnector): Promise<void> 
   expect(statuses).to.deep.equal([200, 200, 200, 200, 200]);
 
   const cases = await bots[0].core.cases.listByApplicant('demo-applicant');
-  expect(cases.map((c) => c.kind), 'cases stored').to.have.length(1);
+  expect(
+    cases.map((c) => c.kind),
+    'cases stored',
+  ).to.have.length(1);
   const replies = chat.take();
-  for (const id of ids) expect(replies.filter((a) => a.replyToId === id), `replies to ${id}`).to.not.be.empty;
+  for (const id of ids)
+    expect(
+      replies.filter((a) => a.replyToId === id),
+      `replies to ${id}`,
+    ).to.not.be.empty;
   const announcing = replies.filter((a) => CASE_NO.test(a.text ?? ''));
   expect(announcing.map((a) => CASE_NO.exec(a.text ?? '')?.[0])).to.deep.equal([cases[0].id]);
   const stale = replies.filter((a) => (a.text ?? '').includes('Kad ini tidak sah atau telah lapuk'));
@@ -91,7 +115,8 @@ async function fiveClicksOnDirectLine(bots: Bot[]): Promise<void> {
   let turn = 0;
   const next = () => users[turn++ % users.length];
   await next().submit({ verb: 'start', goal: 'newUserCert' });
-  for (const answer of ['880808-08-8888', 'Lim Wei Jie', 'lim.weijie@moh.gov.my', '0123456789', '1', 'Pegawai F44', 'Token', 'ePerolehan']) await next().say(answer);
+  for (const answer of ['880808-08-8888', 'Lim Wei Jie', 'lim.weijie@moh.gov.my', '0123456789', '1', 'Pegawai F44', 'Token', 'ePerolehan'])
+    await next().say(answer);
   expect((await next().upload([{ name: 'mykad.png', type: 'image/png', bytes: tinyPng() }])).status).to.equal(200);
   await next().say('ya');
   const before = (await users[0].activities()).activities;
@@ -101,7 +126,11 @@ async function fiveClicksOnDirectLine(bots: Bot[]): Promise<void> {
   const cases = await bots[0].core.cases.listByApplicant('demo-tech');
   expect(cases, 'cases stored').to.have.length(1);
   const replies = (await users[0].activities()).activities.slice(before.length).filter((a) => a.from.role === 'bot');
-  for (const id of ids) expect(replies.filter((a) => a.replyToId === id), `replies to ${id}`).to.not.be.empty;
+  for (const id of ids)
+    expect(
+      replies.filter((a) => a.replyToId === id),
+      `replies to ${id}`,
+    ).to.not.be.empty;
   expect(replies.filter((a) => CASE_NO.test(a.text ?? '')).map((a) => CASE_NO.exec(a.text ?? '')?.[0])).to.deep.equal([cases[0].id]);
 }
 
@@ -123,7 +152,7 @@ describe('e2e: one conversation, one turn at a time (embedded mode)', function (
     await fiveClicks([bot], connector);
   });
 
-  it('the same in Web Chat (the bot\'s own Direct Line)', async () => {
+  it("the same in Web Chat (the bot's own Direct Line)", async () => {
     await fiveClicksOnDirectLine([bot]);
   });
 });
@@ -156,7 +185,7 @@ describe(`e2e: one conversation, one turn at a time, on two instances sharing on
     await fiveClicks(bots, connector);
   });
 
-  it('the same in Web Chat (the bot\'s own Direct Line), one token posting through both instances', async () => {
+  it("the same in Web Chat (the bot's own Direct Line), one token posting through both instances", async () => {
     await fiveClicksOnDirectLine(bots);
   });
 });

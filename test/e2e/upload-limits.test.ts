@@ -64,7 +64,10 @@ describe('e2e: Direct Line upload quotas (embedded, two instances on one data fo
       expect(r.status, `upload ${i + 1}`).to.equal(200);
     }
     expect(filesOf(db, 'demo-applicant')).to.equal(before + 100);
-    expect((await botTexts(onA)).some((t) => t.includes(QUOTA_MS)), 'no quota message yet').to.equal(false);
+    expect(
+      (await botTexts(onA)).some((t) => t.includes(QUOTA_MS)),
+      'no quota message yet',
+    ).to.equal(false);
 
     for (const via of [onA, onB]) {
       const refused = await upload(via, [{ name: 'f101.bin', bytes: Buffer.alloc(200) }]);
@@ -148,11 +151,15 @@ describe('e2e: Direct Line upload bytes quota (embedded, kept across a restart)'
     expect((await upload(back, [file('4.bin')])).status).to.equal(429);
   });
 
-  it('tells a person who never chose a language in the page\'s language, else in DEFAULT_LOCALE', async () => {
+  it("tells a person who never chose a language in the page's language, else in DEFAULT_LOCALE", async () => {
     const tokenFor = async (sub: string, locale?: 'en') => {
       const r = await fetch(`${bot.url}/api/directline/token`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ assertion: signAssertion(secret, { sub, name: 'Pengguna Baharu', exp: inSeconds(600) }), ...(locale ? { locale } : {}) }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          assertion: signAssertion(secret, { sub, name: 'Pengguna Baharu', exp: inSeconds(600) }),
+          ...(locale ? { locale } : {}),
+        }),
       });
       expect(r.status).to.equal(200);
       const user = new DirectLineUser(bot.url, ((await r.json()) as { token: string }).token);
@@ -190,14 +197,23 @@ describe('e2e: image dimensions in an application, and unclaimed uploads expirin
     if (bot) removeDir(bot.dataDir);
   });
 
-  const echoOf = async (user: DirectLineUser, id: string): Promise<DlActivity> => (await user.activities()).activities.find((x) => x.id === id)!;
+  const echoOf = async (user: DirectLineUser, id: string): Promise<DlActivity> =>
+    (await user.activities()).activities.find((x) => x.id === id)!;
   const repliesTo = async (user: DirectLineUser, id: string) => (await user.activities()).activities.filter((x) => x.replyToId === id);
 
   it('re-asks for a PNG claiming 60000×60000 with the dimension message, takes a real PNG, and the unclaimed uploads go after UPLOAD_UNCLAIMED_HOURS while the case keeps its copy', async () => {
     const applicant = await DirectLineUser.demo(bot.url, 'demo-applicant');
     await applicant.start();
     await applicant.submit({ verb: 'start', goal: 'newUserCert' });
-    for (const answer of ['900101-14-5678', 'Aminah binti Hassan', 'aminah@moh.gov.my', '012-345 6789', 'Kementerian Kesihatan Malaysia', 'Pegawai Teknologi Maklumat F41', 'Token']) {
+    for (const answer of [
+      '900101-14-5678',
+      'Aminah binti Hassan',
+      'aminah@moh.gov.my',
+      '012-345 6789',
+      'Kementerian Kesihatan Malaysia',
+      'Pegawai Teknologi Maklumat F41',
+      'Token',
+    ]) {
       await applicant.say(answer);
     }
     let id = await applicant.say('ePerolehan, 1GFMAS');
@@ -209,7 +225,9 @@ describe('e2e: image dimensions in an application, and unclaimed uploads expirin
     const refused = await applicant.upload([{ name: 'mykad.png', type: 'image/png', bytes: bomb }]);
     expect(refused.status).to.equal(200);
     const bombEcho = await echoOf(applicant, refused.body.id as string);
-    expect(bombEcho.attachments?.[0].contentType, 'a header that does not pass is not served as an image').to.equal('application/octet-stream');
+    expect(bombEcho.attachments?.[0].contentType, 'a header that does not pass is not served as an image').to.equal(
+      'application/octet-stream',
+    );
     let replies = await repliesTo(applicant, refused.body.id as string);
     expect(replies.map((r) => r.text ?? '').join('\n')).to.contain('Ukuran gambar itu tidak sesuai');
     expect(promptOf(replies.at(-1))).to.equal('mykadCopy');
@@ -233,7 +251,10 @@ describe('e2e: image dimensions in an application, and unclaimed uploads expirin
     for (const link of links) expect((await fetch(link)).status, 'before expiry').to.equal(200);
     const copy = await bot.core.files.get(copyId);
     expect(copy?.meta.expiresAt, 'the accepted copy does not expire').to.equal(undefined);
-    expect(links.some((l) => l.includes(copyId)), 'the copy is a file of its own').to.equal(false);
+    expect(
+      links.some((l) => l.includes(copyId)),
+      'the copy is a file of its own',
+    ).to.equal(false);
 
     // Just before UPLOAD_UNCLAIMED_HOURS (6) nothing goes: a sweep has run at that time (it pruned the
     // ended quota windows of these uploads), and the uploads are still there. Just after, the next sweep removes them.
@@ -243,10 +264,14 @@ describe('e2e: image dimensions in an application, and unclaimed uploads expirin
     await waitFor('a sweep at 6 h less a minute', () => windows() === 0, { timeoutMs: 20_000 });
     for (const link of links) expect((await fetch(link)).status, 'a minute before expiry').to.equal(200);
     clock.set(new Date(clock.now().getTime() + 2 * 60_000));
-    await waitFor('the sweep to remove the unclaimed uploads', async () => {
-      const statuses = await Promise.all(links.map(async (l) => (await fetch(l)).status));
-      return statuses.every((s) => s === 404) ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      'the sweep to remove the unclaimed uploads',
+      async () => {
+        const statuses = await Promise.all(links.map(async (l) => (await fetch(l)).status));
+        return statuses.every((s) => s === 404) ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     const kept = await bot.core.files.get(copyId);
     expect(kept && Buffer.compare(kept.bytes, tinyPng()), 'the case keeps its MyKad copy').to.equal(0);
   });

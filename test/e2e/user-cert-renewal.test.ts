@@ -29,7 +29,7 @@ describe('e2e: user certificate renewal over HTTP', function () {
   const casesOf = async (personId: string) => (await bot.core.cases.listByApplicant(personId)).length;
   const caseIdIn = (text: string) => /\*\*((?:UC|TC)-\d{4}-\d{6})\*\*/.exec(text)![1]!;
 
-  it('says when the window opens, and refuses someone else\'s certificate, creating no case', async () => {
+  it("says when the window opens, and refuses someone else's certificate, creating no case", async () => {
     const { cert } = await issuedCertificate(bot, 'demo-applicant');
     const before = await casesOf('demo-applicant');
     let r = await owner.submit({ verb: 'start', goal: 'renewUserCert' });
@@ -67,7 +67,11 @@ describe('e2e: user certificate renewal over HTTP', function () {
     r = await owner.say('ya');
     expect(askedField(r)).to.equal('confirm');
     let summary = JSON.stringify(cardOf(promptOf(r)));
-    expect(summary).to.contain('Ringkasan pembaharuan').and.contain(old.serial.toUpperCase()).and.contain('Aminah binti Hassan').and.contain('9001******78');
+    expect(summary)
+      .to.contain('Ringkasan pembaharuan')
+      .and.contain(old.serial.toUpperCase())
+      .and.contain('Aminah binti Hassan')
+      .and.contain('9001******78');
     r = await owner.say('Ubah maklumat');
     expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['address', 'phone', 'mykadCopy']);
     r = await owner.say('Telefon');
@@ -78,10 +82,18 @@ describe('e2e: user certificate renewal over HTTP', function () {
     expect(texts(r)).to.contain('Permohonan pembaharuan anda telah dihantar');
     const caseId = caseIdIn(texts(r));
     const stored = await bot.core.cases.get<Record<string, unknown>>(caseId);
-    expect(stored?.data).to.include({ operation: 'renew', renews: old.serial, phone: '0380001234', address: 'Aras 5, Blok E7, Kompleks E, 62590 Putrajaya' });
+    expect(stored?.data).to.include({
+      operation: 'renew',
+      renews: old.serial,
+      phone: '0380001234',
+      address: 'Aras 5, Blok E7, Kompleks E, 62590 Putrajaya',
+    });
 
     const card = await ap.waitFor('renewal card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId));
-    expect(JSON.stringify(cardOf(card))).to.contain('Pembaharuan Sijil Digital Pengguna').and.contain('Sijil yang diperbaharui').and.contain(old.serial.toUpperCase());
+    expect(JSON.stringify(cardOf(card)))
+      .to.contain('Pembaharuan Sijil Digital Pengguna')
+      .and.contain('Sijil yang diperbaharui')
+      .and.contain(old.serial.toUpperCase());
     r = await ap.submit({ verb: 'approve', caseId, version: (cardOf(card)!.actions as { data: { version: number } }[])[0]!.data.version });
     expect(texts(r)).to.contain(`meluluskan ${caseId}`);
     const issued = await owner.waitFor('renewed notice', (a) => (a.text ?? '').includes('Sijil Digital baharu anda bagi pembaharuan'));
@@ -132,7 +144,9 @@ describe('e2e: user certificate renewal over HTTP', function () {
     const caseId = caseIdIn(texts(r));
     await owner.waitForSeen('on-behalf notice', (a) => (a.text ?? '').includes('Rahman bin Ali') && (a.text ?? '').includes(caseId));
     await owner.waitForSeen('issued', (a) => (a.text ?? '').includes(`pembaharuan ${caseId}`));
-    const done = await waitFor('issued case', async () => ((await bot.core.cases.get(caseId))?.status === 'DIKELUARKAN' ? bot.core.cases.get(caseId) : undefined));
+    const done = await waitFor('issued case', async () =>
+      (await bot.core.cases.get(caseId))?.status === 'DIKELUARKAN' ? bot.core.cases.get(caseId) : undefined,
+    );
     expect(done.applicantId).to.equal('demo-applicant');
     expect(done.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'approvedOnBehalf', 'sentToCa', 'issued']);
     expect((await bot.core.certificates.get(done.certificateSerial!))?.ownerId).to.equal('demo-applicant');

@@ -2,11 +2,21 @@ import { expect } from 'chai';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { startTestBot, tinyPng } from '../support/bot.js';
-import { crlReasonOf, crlText, FlakyCa, issuedCertificate, opensslVerify, subjectOf, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
+import {
+  crlReasonOf,
+  crlText,
+  FlakyCa,
+  issuedCertificate,
+  opensslVerify,
+  subjectOf,
+  startWithApplicantAndAp,
+  stopBotAndConnector,
+} from '../support/certs.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
-const versionOf = (a: { attachments?: { content?: Record<string, unknown> }[] }) => (a.attachments![0]!.content!.actions as { data: { version: number } }[])[0]!.data.version;
+const versionOf = (a: { attachments?: { content?: Record<string, unknown> }[] }) =>
+  (a.attachments![0]!.content!.actions as { data: { version: number } }[])[0]!.data.version;
 
 /**
  * Replacement over HTTP (DOMAIN.md 2.4): one case, two halves. A lost token reported by its owner
@@ -45,7 +55,15 @@ describe('e2e: user certificate replacement over HTTP', function () {
     const before = (await bot.core.cases.listByApplicant('demo-applicant')).length;
     let r = await owner.submit({ verb: 'start', goal: 'replaceUserCert' });
     r = await owner.submit({ verb: 'answer', field: 'certificate', choice: cert.serial });
-    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal(['lost', 'stolen', 'damaged', 'faulty', 'wrongDetails', 'blockedToken', 'forgotPin']);
+    expect(promptOf(r)?.channelData?.prompt?.choices?.map((c) => c.value)).to.deep.equal([
+      'lost',
+      'stolen',
+      'damaged',
+      'faulty',
+      'wrongDetails',
+      'blockedToken',
+      'forgotPin',
+    ]);
     r = await owner.say('Token disekat (PIN salah berulang kali)');
     expect(texts(r)).to.contain('SO PIN').and.contain('tidak boleh diwakilkan');
     r = await start(owner, cert.serial, 'Terlupa PIN sijil');
@@ -73,7 +91,9 @@ describe('e2e: user certificate replacement over HTTP', function () {
     await owner.waitForSeen('old revoked', (a) => (a.text ?? '').includes(`Sijil lama ${old.serial.toUpperCase()} telah dibatalkan`));
     await ap.waitForSeen('AP informed', (a) => (a.text ?? '').includes('Makluman') && (a.text ?? '').includes(caseId));
     const card = await ap.waitForSeen('replacement card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(`${caseId}**`));
-    expect(JSON.stringify(cardOf(card))).to.contain('Penggantian Sijil Digital Pengguna').and.contain('Telah dibatalkan pada');
+    expect(JSON.stringify(cardOf(card)))
+      .to.contain('Penggantian Sijil Digital Pengguna')
+      .and.contain('Telah dibatalkan pada');
     expect(crlReasonOf(await crlText(`${bot.url}/pki/crl`), old.serial)).to.equal('Key Compromise');
 
     r = await ap.submit({ verb: 'approve', caseId, version: versionOf(card) });
@@ -81,7 +101,16 @@ describe('e2e: user certificate replacement over HTTP', function () {
     await owner.waitFor('replacement issued', (a) => (a.text ?? '').includes(`Sijil Digital pengganti bagi ${caseId}`));
     const done = await bot.core.cases.get(caseId);
     expect(done?.status).to.equal('DIKELUARKAN');
-    expect(done?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'revokingUrgently', 'oldRevoked', 'approved', 'mykadCopyDeleted', 'revokingOld', 'oldRevocationConfirmed', 'issued']);
+    expect(done?.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'revokingUrgently',
+      'oldRevoked',
+      'approved',
+      'mykadCopyDeleted',
+      'revokingOld',
+      'oldRevocationConfirmed',
+      'issued',
+    ]);
     const fresh = await bot.core.certificates.get(done!.certificateSerial!);
     expect((await opensslVerify(chain, fresh!.certPem)).ok).to.equal(true);
     const oldNow = await bot.core.certificates.get(old.serial);
@@ -106,15 +135,27 @@ describe('e2e: user certificate replacement over HTTP', function () {
     flaky.failIssues(1);
     await ap.submit({ verb: 'approve', caseId, version: versionOf(card) });
     // Notices are delivered by concurrent jobs, so their order is not part of the promise.
-    const told = (what: string, text: string) => waitFor(what, () => connector.activities(owner.conversationId).some((a) => (a.text ?? '').includes(text)), { timeoutMs: 15_000 });
+    const told = (what: string, text: string) =>
+      waitFor(what, () => connector.activities(owner.conversationId).some((a) => (a.text ?? '').includes(text)), { timeoutMs: 15_000 });
     await told('old revoked', `Sijil lama ${old.serial.toUpperCase()} telah dibatalkan`);
     await told('told of the delay', `belum dapat mengeluarkan sijil baharu bagi ${caseId}`);
     await told('replacement issued', `Sijil Digital pengganti bagi ${caseId}`);
     expect(flaky.remaining).to.equal(0);
     const done = await bot.core.cases.get(caseId);
-    expect(done?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'approved', 'mykadCopyDeleted', 'revokingOld', 'oldRevoked', 'issueDelayed', 'issued']);
+    expect(done?.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'routed',
+      'approved',
+      'mykadCopyDeleted',
+      'revokingOld',
+      'oldRevoked',
+      'issueDelayed',
+      'issued',
+    ]);
     // Told once, not at every retry.
-    expect(connector.activities(owner.conversationId).filter((a) => (a.text ?? '').includes(`sijil baharu bagi ${caseId}`))).to.have.length(1);
+    expect(connector.activities(owner.conversationId).filter((a) => (a.text ?? '').includes(`sijil baharu bagi ${caseId}`))).to.have.length(
+      1,
+    );
     expect(crlReasonOf(await crlText(`${bot.url}/pki/crl`), old.serial)).to.equal('Superseded');
     expect((await opensslVerify(chain, (await bot.core.certificates.get(done!.certificateSerial!))!.certPem)).ok).to.equal(true);
   });
@@ -139,13 +180,24 @@ describe('e2e: user certificate replacement over HTTP', function () {
     expect(texts(r)).to.contain('dihantar bagi pihak pengguna');
     const caseId = caseIdIn(texts(r));
     await owner.waitForSeen('on-behalf notice', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('Rahman bin Ali'));
-    const done = await waitFor('replacement done', async () => {
-      const c = await bot.core.cases.get(caseId);
-      return c?.status === 'DIKELUARKAN' ? c : undefined;
-    }, { timeoutMs: 20_000 });
+    const done = await waitFor(
+      'replacement done',
+      async () => {
+        const c = await bot.core.cases.get(caseId);
+        return c?.status === 'DIKELUARKAN' ? c : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     const fresh = await bot.core.certificates.get(done.certificateSerial!);
     expect(await subjectOf(fresh!.certPem)).to.contain('CN=Aminah binti Hassan Ali');
     expect(crlReasonOf(await crlText(`${bot.url}/pki/crl`), old.serial)).to.equal('Superseded');
-    expect(done.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'approvedOnBehalf', 'revokingOld', 'oldRevoked', 'issued']);
+    expect(done.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'routed',
+      'approvedOnBehalf',
+      'revokingOld',
+      'oldRevoked',
+      'issued',
+    ]);
   });
 });

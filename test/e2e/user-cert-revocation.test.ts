@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { startTestBot } from '../support/bot.js';
-import { crlReasonOf, crlText, issuedCertificate, userApplication, startWithApplicantAndAp, stopBotAndConnector } from '../support/certs.js';
+import {
+  crlReasonOf,
+  crlText,
+  issuedCertificate,
+  userApplication,
+  startWithApplicantAndAp,
+  stopBotAndConnector,
+} from '../support/certs.js';
 import { submitRevocation } from '../../domain/usecases/certificate-revoke.js';
 import { submitUserCertificate } from '../../domain/usecases/user-certificate-apply.js';
 import { decideUserCertificate } from '../../domain/usecases/user-certificate-decide.js';
@@ -36,12 +43,14 @@ describe('e2e: user certificate revocation over HTTP', function () {
     expect(askedField(r)).to.equal('certificate');
     // Find the prompt itself: a proactive notice about an earlier case may arrive in the same turn.
     const prompt = r.find((a) => a.channelData?.prompt?.field === 'certificate');
-    expect(JSON.stringify(cardOf(prompt))).to.contain(serial.toUpperCase()).and.contain('Pilih sijil untuk dibatalkan');
+    expect(JSON.stringify(cardOf(prompt)))
+      .to.contain(serial.toUpperCase())
+      .and.contain('Pilih sijil untuk dibatalkan');
     r = await chat.submit({ verb: 'answer', field: 'certificate', choice: serial });
     return r;
   }
 
-  it('revokes at once on the owner\'s key-compromise report, informs the AP, and the CRL says keyCompromise', async () => {
+  it("revokes at once on the owner's key-compromise report, informs the AP, and the CRL says keyCompromise", async () => {
     const { cert } = await issuedCertificate(bot, 'demo-applicant');
     let r = await pick(owner, cert.serial);
     expect(askedField(r)).to.equal('reason');
@@ -54,7 +63,9 @@ describe('e2e: user certificate revocation over HTTP', function () {
     expect(texts(r)).to.contain('dihantar terus kepada CA');
     const caseId = /\*\*(UC-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;
 
-    await owner.waitForSeen('revoked notice', (a) => (a.text ?? '').includes(`Sijil ${cert.serial.toUpperCase()} telah dibatalkan oleh CA`));
+    await owner.waitForSeen('revoked notice', (a) =>
+      (a.text ?? '').includes(`Sijil ${cert.serial.toUpperCase()} telah dibatalkan oleh CA`),
+    );
     const informed = await ap.waitFor('AP informed', (a) => (a.text ?? '').includes('Makluman') && (a.text ?? '').includes(caseId));
     expect(cardOf(informed)).to.equal(undefined); // informed, not asked
 
@@ -97,7 +108,7 @@ describe('e2e: user certificate revocation over HTTP', function () {
     expect(await casesOf('demo-applicant')).to.equal(before);
   });
 
-  it('refuses someone else\'s certificate with the way forward', async () => {
+  it("refuses someone else's certificate with the way forward", async () => {
     const { cert } = await issuedCertificate(bot, 'demo-applicant');
     const other = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-tech' });
     const r = await other.submit({ verb: 'start', goal: 'revokeUserCert', serial: cert.serial });
@@ -118,13 +129,22 @@ describe('e2e: user certificate revocation over HTTP', function () {
 
     const card = await ap.waitFor('revocation approval card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(caseId));
     const json = JSON.stringify(cardOf(card));
-    expect(json).to.contain('Pembatalan Sijil Digital Pengguna').and.contain(retire.serial.toUpperCase()).and.contain('tidak lagi diperlukan');
+    expect(json)
+      .to.contain('Pembatalan Sijil Digital Pengguna')
+      .and.contain(retire.serial.toUpperCase())
+      .and.contain('tidak lagi diperlukan');
     const verbs = (cardOf(card)!.actions as { data: { verb: string; version: number } }[]).map((a) => a.data.verb);
     expect(verbs).to.deep.equal(['approve', 'reject']); // nothing to return for correction
     r = await ap.submit({ verb: 'approve', caseId, version: (cardOf(card)!.actions as { data: { version: number } }[])[0]!.data.version });
     expect(texts(r)).to.contain('CA akan membatalkan sijil');
     await owner.waitFor('revoked', (a) => (a.text ?? '').includes(`Sijil ${retire.serial.toUpperCase()} telah dibatalkan`));
-    expect((await bot.core.cases.get(caseId))?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'approved', 'sentToCa', 'revoked']);
+    expect((await bot.core.cases.get(caseId))?.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'routed',
+      'approved',
+      'sentToCa',
+      'revoked',
+    ]);
 
     const { cert: keep } = await issuedCertificate(bot, 'demo-applicant');
     await pick(owner, keep.serial);
@@ -132,7 +152,12 @@ describe('e2e: user certificate revocation over HTTP', function () {
     r = await owner.say('ya');
     const rejectId = /\*\*(UC-\d{4}-\d{6})\*\*/.exec(texts(r))![1]!;
     const card2 = await ap.waitFor('second card', (a) => JSON.stringify(cardOf(a) ?? {}).includes(rejectId));
-    r = await ap.submit({ verb: 'reject', caseId: rejectId, version: (cardOf(card2)!.actions as { data: { version: number } }[])[0]!.data.version, note: 'Masih bertugas di sini' });
+    r = await ap.submit({
+      verb: 'reject',
+      caseId: rejectId,
+      version: (cardOf(card2)!.actions as { data: { version: number } }[])[0]!.data.version,
+      note: 'Masih bertugas di sini',
+    });
     expect(texts(r)).to.contain(`menolak ${rejectId}`);
     await owner.waitFor('rejection', (a) => (a.text ?? '').includes('Masih bertugas di sini'));
     expect((await bot.core.certificates.get(keep.serial))?.status).to.equal('AKTIF');
@@ -142,19 +167,29 @@ describe('e2e: user certificate revocation over HTTP', function () {
     expect(crlReasonOf(crl, keep.serial)).to.equal(undefined);
   });
 
-  it('shows the AP, in tugasan, the approvals waiting and the agency\'s other cases in progress', async () => {
+  it("shows the AP, in tugasan, the approvals waiting and the agency's other cases in progress", async () => {
     const { cert } = await issuedCertificate(bot, 'demo-applicant');
     const waiting = await submitRevocation(bot.core, { actorId: 'demo-applicant', serial: cert.serial, realm: 'user', choice: 'replaced' });
     const returned = await submitUserCertificate(bot.core, 'demo-applicant', await userApplication(bot, 'demo-applicant'));
     if (!waiting.ok || !returned.ok) throw new Error('setup');
-    await decideUserCertificate(bot.core, { caseId: returned.value.id, actorId: 'demo-ap', decision: 'return', note: 'Salinan kabur', fields: ['mykadCopy'] });
+    await decideUserCertificate(bot.core, {
+      caseId: returned.value.id,
+      actorId: 'demo-ap',
+      decision: 'return',
+      note: 'Salinan kabur',
+      fields: ['mykadCopy'],
+    });
 
     const r = await ap.say('tugasan');
     expect(texts(r)).to.contain('menunggu pengesahan anda');
     expect(r.some((a) => JSON.stringify(cardOf(a) ?? {}).includes(`${waiting.value.c.id}**`))).to.equal(true);
-    expect(texts(r)).to.contain('Kes agensi anda yang sedang berjalan').and.contain(`**${returned.value.id}** (permohonan baharu): Perlu pembetulan, Aminah binti Hassan`);
+    expect(texts(r))
+      .to.contain('Kes agensi anda yang sedang berjalan')
+      .and.contain(`**${returned.value.id}** (permohonan baharu): Perlu pembetulan, Aminah binti Hassan`);
     // Someone without the AP role sees neither.
-    expect(texts(await owner.say('tugasan'))).to.contain('Tiada kelulusan').and.not.contain('Kes agensi');
+    expect(texts(await owner.say('tugasan')))
+      .to.contain('Tiada kelulusan')
+      .and.not.contain('Kes agensi');
     // The AP acts on it from there: rejecting leaves the certificate valid.
     await ap.submit({ verb: 'reject', caseId: waiting.value.c.id, version: waiting.value.c.version, note: 'Tiada sijil baharu lagi' });
     expect((await bot.core.cases.get(waiting.value.c.id))?.status).to.equal('DITOLAK');
@@ -184,9 +219,16 @@ describe('e2e: user certificate revocation over HTTP', function () {
     const stored = await bot.core.cases.get(caseId);
     expect(stored?.applicantId).to.equal('demo-applicant');
     expect(stored?.timeline.map((e) => [e.event, e.actorId])).to.deep.equal([
-      ['submitted', 'demo-ap'], ['routed', 'system'], ['approvedOnBehalf', 'demo-ap'], ['sentToCa', 'system'], ['revoked', 'system'],
+      ['submitted', 'demo-ap'],
+      ['routed', 'system'],
+      ['approvedOnBehalf', 'demo-ap'],
+      ['sentToCa', 'system'],
+      ['revoked', 'system'],
     ]);
-    await waitFor('the CRL to list it', async () => crlReasonOf(await crlText(`${bot.url}/pki/crl`), cert.serial) === 'Privilege Withdrawn');
+    await waitFor(
+      'the CRL to list it',
+      async () => crlReasonOf(await crlText(`${bot.url}/pki/crl`), cert.serial) === 'Privilege Withdrawn',
+    );
 
     // The AP follows the agency's cases in `tugasan`, and the owner sees the case's timeline.
     r = await owner.say(`status ${caseId}`);

@@ -109,7 +109,9 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     expect(texts(r)).to.contain(`mengembalikan ${caseId}`);
 
     // The applicant is told and corrects just the phone number.
-    const returned = await applicant.waitFor('returned card', (a) => JSON.stringify(cardOf(a) ?? {}).includes('Sila beri nombor telefon pejabat'));
+    const returned = await applicant.waitFor('returned card', (a) =>
+      JSON.stringify(cardOf(a) ?? {}).includes('Sila beri nombor telefon pejabat'),
+    );
     const correct = (cardOf(returned)!.actions as { data: Record<string, unknown> }[])[0].data;
     r = await applicant.submit(correct);
     expect(askedField(r)).to.equal('phone');
@@ -137,7 +139,16 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     // What is stored: the case, its certificate, an intact audit chain.
     const stored = await bot.core.cases.get(caseId);
     expect(stored?.status).to.equal('DIKELUARKAN');
-    expect(stored?.timeline.map((e) => e.event)).to.deep.equal(['submitted', 'routed', 'returned', 'resubmitted', 'approved', 'mykadCopyDeleted', 'sentToCa', 'issued']);
+    expect(stored?.timeline.map((e) => e.event)).to.deep.equal([
+      'submitted',
+      'routed',
+      'returned',
+      'resubmitted',
+      'approved',
+      'mykadCopyDeleted',
+      'sentToCa',
+      'issued',
+    ]);
     // Verified, so the MyKad image is no longer kept (DOMAIN.md 7.15); the case keeps only its id.
     const copyId = (stored?.data as { mykadCopyFileId?: string }).mykadCopyFileId;
     expect(copyId).to.be.a('string');
@@ -153,7 +164,14 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
     writeFileSync(path.join(dir, 'root.pem'), root);
     writeFileSync(path.join(dir, 'issuing.pem'), issuing);
     writeFileSync(path.join(dir, 'cert.pem'), cert!.certPem);
-    const { stdout } = await run('openssl', ['verify', '-CAfile', path.join(dir, 'root.pem'), '-untrusted', path.join(dir, 'issuing.pem'), path.join(dir, 'cert.pem')]);
+    const { stdout } = await run('openssl', [
+      'verify',
+      '-CAfile',
+      path.join(dir, 'root.pem'),
+      '-untrusted',
+      path.join(dir, 'issuing.pem'),
+      path.join(dir, 'cert.pem'),
+    ]);
     expect(stdout.trim()).to.equal(`${path.join(dir, 'cert.pem')}: OK`);
     const { stdout: subject } = await run('openssl', ['x509', '-in', path.join(dir, 'cert.pem'), '-noout', '-subject', '-serial']);
     expect(subject).to.contain('Aminah binti Hassan').and.contain(`serial=${serial}`);
@@ -167,11 +185,24 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
   it('lets the applicant change any field from the summary, then cancel with nothing submitted', async () => {
     const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-lead' });
     await chat.submit({ verb: 'start', goal: 'newUserCert' });
-    for (const answer of ['880808-08-8888', 'Farid bin Ismail', 'farid@mampu.gov.my', '0123456789', '2', 'Ketua Penolong Pengarah F48', 'softcert', '1']) await chat.say(answer);
+    for (const answer of [
+      '880808-08-8888',
+      'Farid bin Ismail',
+      'farid@mampu.gov.my',
+      '0123456789',
+      '2',
+      'Ketua Penolong Pengarah F48',
+      'softcert',
+      '1',
+    ])
+      await chat.say(answer);
     await chat.upload('ic.png', 'image/png', tinyPng());
     let r = await chat.say('ya');
     expect(askedField(r)).to.equal('confirm');
-    expect(JSON.stringify(cardOf(promptOf(r)))).to.contain('Unit Pemodenan Tadbiran').and.contain('Sijil perisian (softcert)').and.contain('ePerolehan');
+    expect(JSON.stringify(cardOf(promptOf(r))))
+      .to.contain('Unit Pemodenan Tadbiran')
+      .and.contain('Sijil perisian (softcert)')
+      .and.contain('ePerolehan');
     r = await chat.say('Ubah maklumat');
     expect(askedField(r)).to.equal('whichField');
     r = await chat.say('Telefon');

@@ -13,7 +13,11 @@ import { removeDir } from '../support/bot.js';
 const REAL_WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 
 /** A raw GET: fetch() would normalise `..` and encoded slashes away before they reach the server. */
-function rawGet(base: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  base: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ hostname, port, path: rawPath, method: 'GET', headers }, (res) => {
@@ -54,7 +58,9 @@ describe('web routes: the widget page, its files and the Web Chat bundle', () =>
     expect(html).to.contain(`<script src="/web/chat.js" nonce="${nonce}">`).and.not.contain('__CSP_NONCE__');
     expect(b.headers.get('content-security-policy')).to.not.contain(nonce!);
     expect(csp).to.contain("default-src 'self'").and.contain("script-src 'self';").and.contain("object-src 'none'");
-    expect(csp).to.contain("img-src 'self' data: blob:").and.match(/connect-src 'self' data: blob: ws:\/\/127\.0\.0\.1:\d+ wss:\/\/127\.0\.0\.1:\d+/);
+    expect(csp)
+      .to.contain("img-src 'self' data: blob:")
+      .and.match(/connect-src 'self' data: blob: ws:\/\/127\.0\.0\.1:\d+ wss:\/\/127\.0\.0\.1:\d+/);
     expect(csp).to.not.contain('unsafe-inline').and.not.contain('unsafe-eval');
   });
 
@@ -119,9 +125,19 @@ describe('web routes: the widget page, its files and the Web Chat bundle', () =>
     it('never serves a file outside web/, however the path is spelled', async () => {
       expect((await rawGet(jail.url, '/web/ok.js')).status).to.equal(200);
       const attempts = [
-        '/web/../secret.js', '/web/..%2fsecret.js', '/web/..%2Fsecret.js', '/web/%2e%2e%2fsecret.js', '/web/%2E%2E/secret.js',
-        '/web/..%5csecret.js', '/web/....//secret.js', '/web/%252e%252e%252fsecret.js', '/web/ok.js%00/../../secret.js',
-        '/web/link.js', `/web/${encodeURIComponent(path.join(root, 'secret.js'))}`, '/web//etc/passwd', '/web/..%2f..%2f..%2fetc%2fpasswd',
+        '/web/../secret.js',
+        '/web/..%2fsecret.js',
+        '/web/..%2Fsecret.js',
+        '/web/%2e%2e%2fsecret.js',
+        '/web/%2E%2E/secret.js',
+        '/web/..%5csecret.js',
+        '/web/....//secret.js',
+        '/web/%252e%252e%252fsecret.js',
+        '/web/ok.js%00/../../secret.js',
+        '/web/link.js',
+        `/web/${encodeURIComponent(path.join(root, 'secret.js'))}`,
+        '/web//etc/passwd',
+        '/web/..%2f..%2f..%2fetc%2fpasswd',
       ];
       for (const p of attempts) {
         const res = await rawGet(jail.url, p);

@@ -5,7 +5,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import JSZip from 'jszip';
-import { buildManifest, checkIcons, ManifestSettingError, packageApp, uuidV5, validateApp, validateLocalization, validateManifest, type AppPackage, type ValidationIssue } from '../../manifest/build.js';
+import {
+  buildManifest,
+  checkIcons,
+  ManifestSettingError,
+  packageApp,
+  uuidV5,
+  validateApp,
+  validateLocalization,
+  validateManifest,
+  type AppPackage,
+  type ValidationIssue,
+} from '../../manifest/build.js';
 import { colorIcon } from '../../manifest/icons.js';
 import { decodePng, encodePng } from '../../manifest/png.js';
 
@@ -64,7 +75,9 @@ describe('Teams app package (manifest/)', function () {
 
     before(async () => {
       const file = await packageApp(fresh(), tmp());
-      expect(path.basename(file)).to.equal(`mygpki-helpdesk-${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}.zip`);
+      expect(path.basename(file)).to.equal(
+        `mygpki-helpdesk-${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}.zip`,
+      );
       zip = await JSZip.loadAsync(readFileSync(file));
       manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
       en = JSON.parse(await zip.file('en.json')!.async('string'));
@@ -93,7 +106,9 @@ describe('Teams app package (manifest/)', function () {
       expect(manifest.id).to.equal(uuidV5(`teams-app:${BOT_ID}`));
       expect(buildManifest({ botId: BOT_ID }).manifest.id).to.equal(manifest.id);
       expect(buildManifest({ botId: '00000000-0000-0000-0000-000000000001' }).manifest.id).to.not.equal(manifest.id);
-      expect(buildManifest({ botId: BOT_ID, appId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' }).manifest.id).to.equal('aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee');
+      expect(buildManifest({ botId: BOT_ID, appId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' }).manifest.id).to.equal(
+        'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      );
     });
 
     it('lists the commands in Malay for each scope and translates them to English', () => {
@@ -105,7 +120,9 @@ describe('Teams app package (manifest/)', function () {
         expect(list.commands.map((c: J) => c.title)).to.deep.equal(MALAY);
         const english = list.commands.map((_: J, ci: number) => en[`bots[0].commandLists[${li}].commands[${ci}].title`]);
         expect(english).to.deep.equal(ENGLISH);
-        list.commands.forEach((_: J, ci: number) => expect(en[`bots[0].commandLists[${li}].commands[${ci}].description`]).to.be.a('string').and.not.empty);
+        list.commands.forEach(
+          (_: J, ci: number) => expect(en[`bots[0].commandLists[${li}].commands[${ci}].description`]).to.be.a('string').and.not.empty,
+        );
       });
       expect(manifest.name.short).to.equal('Meja Bantuan MyGPKI');
       expect(en['name.short']).to.equal('MyGPKI Helpdesk');
@@ -163,12 +180,19 @@ describe('Teams app package (manifest/)', function () {
       delete app.localizations['en.json']['bots[0].commandLists[1].commands[0].title'];
       app.localizations['en.json']['bots[0].commandLists[2].commands[0].title'] = 'extra';
       const issues = (await validateApp(app)).filter((i) => i.file === 'en.json');
-      expect(paths(issues)).to.include.members(['/name.short', '/bots[0].commandLists[1].commands[0].title', '/bots[0].commandLists[2].commands[0].title']);
+      expect(paths(issues)).to.include.members([
+        '/name.short',
+        '/bots[0].commandLists[1].commands[0].title',
+        '/bots[0].commandLists[2].commands[0].title',
+      ]);
     });
 
     it('flags icons of the wrong size or an outline with colour', () => {
       const { manifest } = fresh();
-      const issues = checkIcons(manifest, { 'color.png': encodePng({ width: 96, height: 96, rgba: new Uint8Array(96 * 96 * 4) }), 'outline.png': colorIcon() });
+      const issues = checkIcons(manifest, {
+        'color.png': encodePng({ width: 96, height: 96, rgba: new Uint8Array(96 * 96 * 4) }),
+        'outline.png': colorIcon(),
+      });
       const text = issues.map((i) => `${i.file}: ${i.message}`).join('\n');
       expect(text).to.contain('color.png: must be 192×192 pixels (is 96×96)');
       expect(text).to.contain('outline.png: must be 32×32 pixels (is 192×192)');
@@ -219,7 +243,10 @@ describe('Teams app package (manifest/)', function () {
 
     it('falls back to MicrosoftAppId and PUBLIC_URL from the configuration', async () => {
       const out = tmp();
-      const r = await runCli(['--out', out, '--version', '2.3.4'], { MicrosoftAppId: BOT_ID, PUBLIC_URL: 'https://chat.agensi.gov.my/bot' });
+      const r = await runCli(['--out', out, '--version', '2.3.4'], {
+        MicrosoftAppId: BOT_ID,
+        PUBLIC_URL: 'https://chat.agensi.gov.my/bot',
+      });
       expect(r.code, r.stderr).to.equal(0);
       const zip = await JSZip.loadAsync(readFileSync(path.join(out, 'mygpki-helpdesk-2.3.4.zip')));
       const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));

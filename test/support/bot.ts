@@ -10,7 +10,11 @@ import { startBot, type RunningBot, type StartOptions } from '../../bot/main.js'
  * Starts the real bot in-process on a free port with its own data folder. `opts` passes start
  * options through, e.g. an injected clock (`{ clock }`) or a CA decorator.
  */
-export async function startTestBot(env: Record<string, string> = {}, dataDir?: string, opts: StartOptions = {}): Promise<RunningBot & { dataDir: string }> {
+export async function startTestBot(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  opts: StartOptions = {},
+): Promise<RunningBot & { dataDir: string }> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gpki-e2e-'));
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const bot = await startBot(config, opts);
@@ -40,7 +44,12 @@ export function bombPng(): Buffer {
   ihdr.writeUInt32BE(60_000, 0);
   ihdr.writeUInt32BE(60_000, 4);
   ihdr.set([8, 0, 0, 0, 0], 8);
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', randomBytes(64 * 1024)), pngChunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', randomBytes(64 * 1024)),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** A clock tests move by hand: starts at `start` (default now) and stays there until told. */

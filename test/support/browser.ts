@@ -4,7 +4,15 @@ import { chromium, type Browser, type BrowserContext, type FrameLocator, type Lo
 /** Debian's chromium (installed by .ci/run); Playwright's own browsers cannot be downloaded here. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * A describe block that needs chromium: without it the suite is one pending test locally and one

@@ -20,31 +20,57 @@ import { waitFor } from './wait-for.js';
 const run = promisify(execFile);
 
 /** A valid user application for `ownerId` (KKM unless patched), with a real PNG as the MyKad copy. */
-export async function userApplication(bot: RunningBot, ownerId: string, patch: Partial<UserCertApplication> = {}): Promise<UserCertApplication> {
+export async function userApplication(
+  bot: RunningBot,
+  ownerId: string,
+  patch: Partial<UserCertApplication> = {},
+): Promise<UserCertApplication> {
   const file = await bot.core.files.put({ ownerId, name: 'ic.png', contentType: 'image/png', bytes: tinyPng() });
   return {
-    mykad: '900101145678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM',
-    position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: file.id, declaration: true, ...patch,
+    mykad: '900101145678',
+    fullName: 'Aminah binti Hassan',
+    email: 'aminah@moh.gov.my',
+    phone: '0123456789',
+    agencyId: 'KKM',
+    position: 'Pegawai F41',
+    medium: 'token',
+    applications: ['ePerolehan'],
+    mykadCopyFileId: file.id,
+    declaration: true,
+    ...patch,
   };
 }
 
 export const trainingApplication = (patch: Partial<TrainingApplication> = {}): TrainingApplication => ({
-  fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '0123456789', agencyId: 'KKM', position: 'Pembangun Sistem F41',
-  purpose: 'Ujian integrasi ePerolehan', declaration: true, ...patch,
+  fullName: 'Aminah binti Hassan',
+  email: 'aminah@moh.gov.my',
+  phone: '0123456789',
+  agencyId: 'KKM',
+  position: 'Pembangun Sistem F41',
+  purpose: 'Ujian integrasi ePerolehan',
+  declaration: true,
+  ...patch,
 });
 
 /**
  * A certificate issued the way the first flow issues it (applied, approved by `apId`, issued by
  * the CA job), as the starting point of a renewal, revocation or replacement.
  */
-export async function issuedCertificate(bot: RunningBot, ownerId: string, opts: { realm?: 'user' | 'training'; apId?: string; patch?: Partial<UserCertApplication> } = {}): Promise<{ caseId: string; cert: CertificateRecord }> {
-  const r = opts.realm === 'training'
-    ? await submitTrainingApplication(bot.core, { actorId: ownerId, application: trainingApplication() })
-    : await submitUserCertificate(bot.core, ownerId, await userApplication(bot, ownerId, opts.patch));
+export async function issuedCertificate(
+  bot: RunningBot,
+  ownerId: string,
+  opts: { realm?: 'user' | 'training'; apId?: string; patch?: Partial<UserCertApplication> } = {},
+): Promise<{ caseId: string; cert: CertificateRecord }> {
+  const r =
+    opts.realm === 'training'
+      ? await submitTrainingApplication(bot.core, { actorId: ownerId, application: trainingApplication() })
+      : await submitUserCertificate(bot.core, ownerId, await userApplication(bot, ownerId, opts.patch));
   if (!r.ok) throw new Error(`submit: ${r.error}`);
   const d = await decideUserCertificate(bot.core, { caseId: r.value.id, actorId: opts.apId ?? 'demo-ap', decision: 'approve' });
   if (!d.ok) throw new Error(`approve: ${d.error}`);
-  const serial = await waitFor('the certificate to be issued', async () => (await bot.core.cases.get(r.value.id))?.certificateSerial, { timeoutMs: 20_000 });
+  const serial = await waitFor('the certificate to be issued', async () => (await bot.core.cases.get(r.value.id))?.certificateSerial, {
+    timeoutMs: 20_000,
+  });
   return { caseId: r.value.id, cert: (await bot.core.certificates.get(serial))! };
 }
 
@@ -81,7 +107,15 @@ export async function opensslVerify(chainPem: string, certPem: string, at?: Date
   writeFileSync(path.join(dir, 'cert.pem'), certPem);
   try {
     const atTime = at ? ['-attime', String(Math.floor(at.getTime() / 1000))] : [];
-    const { stdout } = await run('openssl', ['verify', ...atTime, '-CAfile', path.join(dir, 'root.pem'), '-untrusted', path.join(dir, 'issuing.pem'), path.join(dir, 'cert.pem')]);
+    const { stdout } = await run('openssl', [
+      'verify',
+      ...atTime,
+      '-CAfile',
+      path.join(dir, 'root.pem'),
+      '-untrusted',
+      path.join(dir, 'issuing.pem'),
+      path.join(dir, 'cert.pem'),
+    ]);
     return { ok: stdout.trim().endsWith(': OK'), output: stdout };
   } catch (e) {
     return { ok: false, output: String((e as { stderr?: string }).stderr ?? e) };
@@ -136,7 +170,11 @@ export class FlakyCa {
  * The bot with an applicant (demo-applicant) and their AP (demo-ap) who have both used it, so
  * proactive messages reach them: the starting point of every certificate-operation test.
  */
-export async function startWithApplicantAndAp(connector: TestConnector, env: Record<string, string> = {}, opts: Parameters<typeof startTestBot>[2] = {}) {
+export async function startWithApplicantAndAp(
+  connector: TestConnector,
+  env: Record<string, string> = {},
+  opts: Parameters<typeof startTestBot>[2] = {},
+) {
   await connector.start();
   const bot = await startTestBot(env, undefined, opts);
   const applicant = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-applicant' });
@@ -147,7 +185,7 @@ export async function startWithApplicantAndAp(connector: TestConnector, env: Rec
 }
 
 /** Stops what `startWithApplicantAndAp` started and removes the bot's data folder. */
-export async function stopBotAndConnector(bot: RunningBot & { dataDir: string } | undefined, connector: TestConnector): Promise<void> {
+export async function stopBotAndConnector(bot: (RunningBot & { dataDir: string }) | undefined, connector: TestConnector): Promise<void> {
   await bot?.close();
   await connector.stop();
   if (bot) removeDir(bot.dataDir);

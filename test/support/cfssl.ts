@@ -39,9 +39,17 @@ const SIGNING_CONFIG = (authKey: string) => ({
   signing: {
     default: { expiry: '8760h', usages: ['digital signature', 'key encipherment', 'server auth'] },
     profiles: {
-      intermediate: { expiry: '43800h', usages: ['cert sign', 'crl sign'], ca_constraint: { is_ca: true, max_path_len: 0, max_path_len_zero: true } },
+      intermediate: {
+        expiry: '43800h',
+        usages: ['cert sign', 'crl sign'],
+        ca_constraint: { is_ca: true, max_path_len: 0, max_path_len_zero: true },
+      },
       server: { expiry: '4800h', usages: ['digital signature', 'key encipherment', 'server auth'], auth_key: 'bot' },
-      user: { expiry: '26280h', usages: ['digital signature', 'content commitment', 'key encipherment', 'client auth', 'email protection'], auth_key: 'bot' },
+      user: {
+        expiry: '26280h',
+        usages: ['digital signature', 'content commitment', 'key encipherment', 'client auth', 'email protection'],
+        auth_key: 'bot',
+      },
       training: { expiry: '2160h', usages: ['digital signature', 'key encipherment', 'client auth', 'email protection'], auth_key: 'bot' },
     },
   },
@@ -53,7 +61,19 @@ CREATE TABLE certificates (serial_number blob NOT NULL, authority_key_identifier
 CREATE TABLE ocsp_responses (serial_number blob NOT NULL, authority_key_identifier blob NOT NULL, body blob NOT NULL, expiry timestamp, PRIMARY KEY(serial_number, authority_key_identifier), FOREIGN KEY(serial_number, authority_key_identifier) REFERENCES certificates(serial_number, authority_key_identifier));
 `;
 
-const REASON_NAMES = ['unspecified', 'keyCompromise', 'CACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'unspecified', 'removeFromCRL', 'privilegeWithdrawn', 'AACompromise'];
+const REASON_NAMES = [
+  'unspecified',
+  'keyCompromise',
+  'CACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'unspecified',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'AACompromise',
+];
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -78,11 +98,26 @@ export async function startCfssl(): Promise<CfsslCa> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gpki-cfssl-'));
   const authKey = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify(SIGNING_CONFIG(authKey)));
-  writeFileSync(path.join(dir, 'root.json'), JSON.stringify({ CN: 'GPKI Test Root (throwaway)', key: { algo: 'rsa', size: 2048 }, names: [{ O: 'GPKI Test', C: 'MY' }], ca: { expiry: '87600h' } }));
-  writeFileSync(path.join(dir, 'issuing.json'), JSON.stringify({ CN: 'GPKI Test Issuing CA (throwaway)', key: { algo: 'rsa', size: 2048 }, names: [{ O: 'GPKI Test', C: 'MY' }] }));
+  writeFileSync(
+    path.join(dir, 'root.json'),
+    JSON.stringify({
+      CN: 'GPKI Test Root (throwaway)',
+      key: { algo: 'rsa', size: 2048 },
+      names: [{ O: 'GPKI Test', C: 'MY' }],
+      ca: { expiry: '87600h' },
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'issuing.json'),
+    JSON.stringify({ CN: 'GPKI Test Issuing CA (throwaway)', key: { algo: 'rsa', size: 2048 }, names: [{ O: 'GPKI Test', C: 'MY' }] }),
+  );
   await cfsslJson(dir, ['gencert', '-initca', 'root.json'], 'root');
   await cfsslJson(dir, ['genkey', 'issuing.json'], 'issuing');
-  await cfsslJson(dir, ['sign', '-ca', 'root.pem', '-ca-key', 'root-key.pem', '-config', 'config.json', '-profile', 'intermediate', 'issuing.csr'], 'issuing');
+  await cfsslJson(
+    dir,
+    ['sign', '-ca', 'root.pem', '-ca-key', 'root-key.pem', '-config', 'config.json', '-profile', 'intermediate', 'issuing.csr'],
+    'issuing',
+  );
   const dbFile = path.join(dir, 'certs.db');
   const db = new Database(dbFile);
   db.exec(CERTDB_SCHEMA);
@@ -93,9 +128,32 @@ export async function startCfssl(): Promise<CfsslCa> {
   let serve: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
   const start = async (): Promise<void> => {
-    serve = spawn('cfssl', ['serve', '-address', '127.0.0.1', '-port', String(port), '-ca', 'issuing.pem', '-ca-key', 'issuing-key.pem', '-config', 'config.json', '-db-config', 'db.json', '-loglevel', '3'], { cwd: dir, stdio: 'ignore' });
+    serve = spawn(
+      'cfssl',
+      [
+        'serve',
+        '-address',
+        '127.0.0.1',
+        '-port',
+        String(port),
+        '-ca',
+        'issuing.pem',
+        '-ca-key',
+        'issuing-key.pem',
+        '-config',
+        'config.json',
+        '-db-config',
+        'db.json',
+        '-loglevel',
+        '3',
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
     for (let i = 0; i < 200; i++) {
-      const up = await fetch(`${url}/api/v1/cfssl/info`, { method: 'POST', body: '{}' }).then((r) => r.ok, () => false);
+      const up = await fetch(`${url}/api/v1/cfssl/info`, { method: 'POST', body: '{}' }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -135,21 +193,46 @@ const asn1Time = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slic
 /** Serves GET /crl: a CRL signed by the issuing CA listing every revoked row of cfssl's database. */
 async function startCrlPublisher(dir: string, dbFile: string): Promise<{ url: string; server: Server }> {
   writeFileSync(path.join(dir, 'crlnumber'), '01\n');
-  writeFileSync(path.join(dir, 'openssl-ca.cnf'), [
-    '[ ca ]', 'default_ca = cfssl', '[ cfssl ]', `dir = ${dir}`, 'database = $dir/index.txt', 'crlnumber = $dir/crlnumber',
-    'certificate = $dir/issuing.pem', 'private_key = $dir/issuing-key.pem', 'default_md = sha256', 'default_crl_days = 7', 'crl_extensions = crl_ext',
-    '[ crl_ext ]', 'authorityKeyIdentifier = keyid:always', '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'openssl-ca.cnf'),
+    [
+      '[ ca ]',
+      'default_ca = cfssl',
+      '[ cfssl ]',
+      `dir = ${dir}`,
+      'database = $dir/index.txt',
+      'crlnumber = $dir/crlnumber',
+      'certificate = $dir/issuing.pem',
+      'private_key = $dir/issuing-key.pem',
+      'default_md = sha256',
+      'default_crl_days = 7',
+      'crl_extensions = crl_ext',
+      '[ crl_ext ]',
+      'authorityKeyIdentifier = keyid:always',
+      '',
+    ].join('\n'),
+  );
   const server = createServer((req, res) => {
     void (async () => {
       try {
         // cfssl may be writing a revocation: wait for its lock rather than fail.
         const db = new Database(dbFile, { readonly: true, timeout: 10_000 });
-        const rows = db.prepare("SELECT serial_number, reason, expiry, revoked_at FROM certificates WHERE status = 'revoked'").all() as { serial_number: string; reason: number; expiry: string; revoked_at: string }[];
+        const rows = db.prepare("SELECT serial_number, reason, expiry, revoked_at FROM certificates WHERE status = 'revoked'").all() as {
+          serial_number: string;
+          reason: number;
+          expiry: string;
+          revoked_at: string;
+        }[];
         db.close();
         const lines = rows.map((r) => {
           const serial = BigInt(String(r.serial_number)).toString(16).toUpperCase();
-          const revoked = asn1Time(new Date(`${String(r.revoked_at).replace(' ', 'T').replace(/(Z|[+-]\d\d:\d\d)?$/, '')}Z`));
+          const revoked = asn1Time(
+            new Date(
+              `${String(r.revoked_at)
+                .replace(' ', 'T')
+                .replace(/(Z|[+-]\d\d:\d\d)?$/, '')}Z`,
+            ),
+          );
           const expiry = asn1Time(new Date(Date.now() + 365 * 86_400_000));
           return `R\t${expiry}\t${revoked},${REASON_NAMES[r.reason] ?? 'unspecified'}\t${serial.length % 2 ? `0${serial}` : serial}\tunknown\t/CN=revoked`;
         });

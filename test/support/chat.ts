@@ -54,7 +54,8 @@ export class Chat {
    * the connector's origin (as channels do).
    */
   async upload(name: string, contentType: string, bytes: Buffer): Promise<SentActivity[]> {
-    const contentUrl = bytes.length < 100_000 ? `data:${contentType};base64,${bytes.toString('base64')}` : this.opts.connector.host(contentType, bytes);
+    const contentUrl =
+      bytes.length < 100_000 ? `data:${contentType};base64,${bytes.toString('base64')}` : this.opts.connector.host(contentType, bytes);
     await this.expectOk(this.post({ type: 'message', attachments: [{ name, contentType, contentUrl }] }));
     return this.take();
   }
@@ -69,13 +70,17 @@ export class Chat {
 
   /** Waits for a message (a proactive one, typically) that satisfies `match`, then consumes up to it. */
   async waitFor(what: string, match: (a: SentActivity) => boolean): Promise<SentActivity> {
-    return waitFor(what, () => {
-      const all = this.opts.connector.activities(this.conversationId);
-      const i = all.findIndex((a, idx) => idx >= this.seen && match(a));
-      if (i < 0) return undefined;
-      this.seen = i + 1;
-      return all[i];
-    }, { timeoutMs: 15_000 });
+    return waitFor(
+      what,
+      () => {
+        const all = this.opts.connector.activities(this.conversationId);
+        const i = all.findIndex((a, idx) => idx >= this.seen && match(a));
+        if (i < 0) return undefined;
+        this.seen = i + 1;
+        return all[i];
+      },
+      { timeoutMs: 15_000 },
+    );
   }
 
   /**

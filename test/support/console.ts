@@ -25,7 +25,11 @@ export class ConsoleClient {
   }
 
   async login(email: string, password: string, headers: Record<string, string> = {}): Promise<ApiAnswer> {
-    const res = await fetch(`${this.baseUrl}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) });
+    const res = await fetch(`${this.baseUrl}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ email, password }),
+    });
     const json = (await res.json()) as Record<string, any>;
     const set = res.headers.get('set-cookie');
     if (res.status === 200 && set) {
@@ -36,7 +40,12 @@ export class ConsoleClient {
   }
 
   /** One API call; `csrf: false` leaves the token out, a string sends that one instead. */
-  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { csrf?: string | false; cookie?: boolean } = {}): Promise<ApiAnswer> {
+  async call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    opts: { csrf?: string | false; cookie?: boolean } = {},
+  ): Promise<ApiAnswer> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.cookie !== false && this.cookie) headers.cookie = this.cookie;
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
@@ -67,7 +76,11 @@ export class ConsoleClient {
         while ((i = buffer.indexOf('\n\n')) >= 0) {
           const frame = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);
-          const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = frame
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (data) this.events.push(JSON.parse(data) as Record<string, any>);
         }
       }
@@ -85,12 +98,21 @@ export class ConsoleClient {
 }
 
 /** Runs `npm run agent:password -- <email>` against a data folder, the password on standard input. */
-export function setPasswordByCommand(env: Record<string, string>, email: string, password: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function setPasswordByCommand(
+  env: Record<string, string>,
+  email: string,
+  password: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL('../../bot/handoff/agent-password.ts', import.meta.url));
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', script, email], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', script, email],
+      { env: { ...process.env, LOG_LEVEL: 'silent', ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.end(`${password}\n`);
   });
 }

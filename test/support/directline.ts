@@ -31,15 +31,27 @@ export const inSeconds = (s: number): number => Math.floor(Date.now() / 1000) + 
 
 /** The claims of a token (the part Web Chat reads with jwt-decode). */
 export function claimsOf(token: string): { conv: string; user: string; name?: string; exp: number } {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { conv: string; user: string; name?: string; exp: number };
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as {
+    conv: string;
+    user: string;
+    name?: string;
+    exp: number;
+  };
 }
 
 /** JSON fetch against the bot: status and parsed body. */
-export async function call(url: string, init: { method?: string; token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+export async function call(
+  url: string,
+  init: { method?: string; token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method: init.method ?? (init.json !== undefined || init.body ? 'POST' : 'GET'), headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+  const res = await fetch(url, {
+    method: init.method ?? (init.json !== undefined || init.body ? 'POST' : 'GET'),
+    headers,
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
@@ -85,7 +97,10 @@ export class Stream {
 /** One user of the bot's Direct Line, driving it over HTTP the way DirectLineJS does. */
 export class DirectLineUser {
   conversationId: string;
-  constructor(readonly botUrl: string, public token: string) {
+  constructor(
+    readonly botUrl: string,
+    public token: string,
+  ) {
     this.conversationId = claimsOf(token).conv;
   }
 
@@ -152,7 +167,10 @@ export class DirectLineUser {
   }
 
   /** Uploads files the way DirectLineJS does: multipart with `file` parts and an `activity` part. */
-  async upload(files: { name: string; type: string; bytes: Buffer }[], activity: Record<string, unknown> = { type: 'message' }): Promise<{ status: number; body: any }> {
+  async upload(
+    files: { name: string; type: string; bytes: Buffer }[],
+    activity: Record<string, unknown> = { type: 'message' },
+  ): Promise<{ status: number; body: any }> {
     const form = new FormData();
     form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
     for (const f of files) form.append('file', new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name);

@@ -40,7 +40,13 @@ export type CaOptions = Partial<Omit<EmbeddedCaOptions, 'dir'>>;
  */
 export function caOn(dir: string, options: CaOptions = {}): EmbeddedCertificateAuthority {
   const own = options.ledger ? undefined : sqliteLedger();
-  const ca = new EmbeddedCertificateAuthority({ dir, realm: 'user', keySecret: TEST_CA_KEY_SECRET, ...options, ledger: options.ledger ?? own!.ledger });
+  const ca = new EmbeddedCertificateAuthority({
+    dir,
+    realm: 'user',
+    keySecret: TEST_CA_KEY_SECRET,
+    ...options,
+    ledger: options.ledger ?? own!.ledger,
+  });
   if (own) {
     const close = ca.close.bind(ca);
     ca.close = async () => {

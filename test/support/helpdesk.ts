@@ -12,16 +12,25 @@ export type HelpdeskPerson = (typeof HELPDESK_PEOPLE)[number];
 export const MONDAY_0900 = new Date('2026-12-07T01:00:00Z');
 
 /** The bot with an injected clock and a chat per person, each of whom has said hello (so notices reach them). */
-export async function startHelpdeskBot(connector: TestConnector, clock: TestClock): Promise<{ bot: HelpdeskBot; chat: Record<HelpdeskPerson, Chat> }> {
+export async function startHelpdeskBot(
+  connector: TestConnector,
+  clock: TestClock,
+): Promise<{ bot: HelpdeskBot; chat: Record<HelpdeskPerson, Chat> }> {
   await connector.start();
   const bot = await startTestBot({}, undefined, { clock });
-  const chat = Object.fromEntries(HELPDESK_PEOPLE.map((id) => [id, new Chat({ botUrl: () => bot.url, connector, userId: id })])) as Record<HelpdeskPerson, Chat>;
+  const chat = Object.fromEntries(HELPDESK_PEOPLE.map((id) => [id, new Chat({ botUrl: () => bot.url, connector, userId: id })])) as Record<
+    HelpdeskPerson,
+    Chat
+  >;
   for (const id of HELPDESK_PEOPLE) await chat[id].say('menu');
   return { bot, chat };
 }
 
 /** Lodges a complaint through the chat, answering "no" to self-help; returns the ticket number. */
-export async function lodgeViaChat(user: Chat, description = 'Token saya tidak dikesan oleh komputer walaupun sudah cuba port USB lain.'): Promise<string> {
+export async function lodgeViaChat(
+  user: Chat,
+  description = 'Token saya tidak dikesan oleh komputer walaupun sudah cuba port USB lain.',
+): Promise<string> {
   await user.submit({ verb: 'start', goal: 'complaint' });
   await user.say('Token atau kad pintar');
   await user.say('ePerolehan');

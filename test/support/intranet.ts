@@ -13,7 +13,11 @@ export function makeAssertion(secret: string, sub: string, name?: string, lifeti
  * and the backend token endpoint that signs the signed-in person's identity and asks the bot for
  * a Direct Line token (passing on the conversation id, so reloads resume).
  */
-export async function startIntranet(opts: { botUrl: string; secret: string; signedIn: () => { id: string; name: string } }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startIntranet(opts: {
+  botUrl: string;
+  secret: string;
+  signedIn: () => { id: string; name: string };
+}): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/portal') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -51,9 +55,10 @@ export async function startIntranet(opts: { botUrl: string; secret: string; sign
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

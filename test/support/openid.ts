@@ -17,7 +17,10 @@ export class LocalTokenIssuer {
     const jwk = { ...this.keys.publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256', endorsements };
     this.server = http.createServer((req, res) => {
       const base = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-      const body = req.url === '/keys' ? { keys: [jwk] } : { issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] };
+      const body =
+        req.url === '/keys'
+          ? { keys: [jwk] }
+          : { issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] };
       res.statusCode = 200;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(body));
@@ -31,7 +34,13 @@ export class LocalTokenIssuer {
     const now = Math.floor(Date.now() / 1000);
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const head = b64({ alg: 'RS256', typ: 'JWT', kid: this.kid });
-    const body = b64({ iss: 'https://api.botframework.com', aud: claims.appId, serviceurl: claims.serviceUrl, nbf: now - 60, exp: now + 600 });
+    const body = b64({
+      iss: 'https://api.botframework.com',
+      aud: claims.appId,
+      serviceurl: claims.serviceUrl,
+      nbf: now - 60,
+      exp: now + 600,
+    });
     const sig = sign('sha256', Buffer.from(`${head}.${body}`), withKey ?? this.keys.privateKey).toString('base64url');
     return `${head}.${body}.${sig}`;
   }

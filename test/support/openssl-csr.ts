@@ -34,8 +34,18 @@ export class OpensslCsrs {
     const out = path.join(this.dir, `r${++this.n}.${opts.der ? 'der' : 'pem'}`);
     const san = opts.san ?? [`DNS:${opts.cn}`];
     await run('openssl', [
-      'req', '-new', '-key', key, '-subj', `/O=Agensi Ujian/CN=${opts.cn}`, `-${opts.digest ?? 'sha256'}`,
-      ...(san.length ? ['-addext', `subjectAltName=${san.join(',')}`] : []), '-outform', opts.der ? 'DER' : 'PEM', '-out', out,
+      'req',
+      '-new',
+      '-key',
+      key,
+      '-subj',
+      `/O=Agensi Ujian/CN=${opts.cn}`,
+      `-${opts.digest ?? 'sha256'}`,
+      ...(san.length ? ['-addext', `subjectAltName=${san.join(',')}`] : []),
+      '-outform',
+      opts.der ? 'DER' : 'PEM',
+      '-out',
+      out,
     ]);
     return readFileSync(out);
   }

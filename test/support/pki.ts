@@ -2,9 +2,7 @@
  * PKI test helpers independent of any CA adapter: PKCS#10 requests built with forge.asn1 and
  * signed with node:crypto keys, and a small CRL reader.
  */
-import {
-  X509Certificate, generateKeyPair, sign, verify, type KeyObject,
-} from 'node:crypto';
+import { X509Certificate, generateKeyPair, sign, verify, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 
@@ -20,16 +18,17 @@ export interface KeyPair {
   privateKey: KeyObject;
 }
 
-export const rsaKeyPair = (bits = 2048): Promise<KeyPair> =>
-  generateKeyPairAsync('rsa', { modulusLength: bits });
-export const ecKeyPair = (): Promise<KeyPair> =>
-  generateKeyPairAsync('ec', { namedCurve: 'P-256' });
+export const rsaKeyPair = (bits = 2048): Promise<KeyPair> => generateKeyPairAsync('rsa', { modulusLength: bits });
+export const ecKeyPair = (): Promise<KeyPair> => generateKeyPairAsync('ec', { namedCurve: 'P-256' });
 
 const seq = (v: Asn1[]): Asn1 => asn1.create(U, T.SEQUENCE, true, v);
 const oid = (o: string): Asn1 => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
 const der = (n: Asn1): Buffer => Buffer.from(asn1.toDer(n).getBytes(), 'binary');
 const pem = (d: Buffer, label: string): string =>
-  `-----BEGIN ${label}-----\n${d.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+  `-----BEGIN ${label}-----\n${d
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END ${label}-----\n`;
 
 const SIGNATURE_ALGORITHMS = {
   'sha256-rsa': { oid: '1.2.840.113549.1.1.11', digest: 'sha256', nullParams: true },
@@ -38,16 +37,11 @@ const SIGNATURE_ALGORITHMS = {
 } as const;
 
 /** A PEM PKCS#10 request for `keys`, signed with `algorithm` (default SHA-256 with RSA). */
-export function buildCsr(
-  keys: KeyPair,
-  options: { commonName?: string; algorithm?: keyof typeof SIGNATURE_ALGORITHMS } = {},
-): string {
+export function buildCsr(keys: KeyPair, options: { commonName?: string; algorithm?: keyof typeof SIGNATURE_ALGORITHMS } = {}): string {
   const alg = SIGNATURE_ALGORITHMS[options.algorithm ?? 'sha256-rsa'];
   const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
   const subject = seq([
-    asn1.create(U, T.SET, true, [
-      seq([oid('2.5.4.3'), asn1.create(U, T.UTF8, false, options.commonName ?? 'csr.test.gov.my')]),
-    ]),
+    asn1.create(U, T.SET, true, [seq([oid('2.5.4.3'), asn1.create(U, T.UTF8, false, options.commonName ?? 'csr.test.gov.my')])]),
   ]);
   const info = seq([
     asn1.create(U, T.INTEGER, false, '\x00'),
@@ -72,9 +66,7 @@ export function tamperCsrSignature(csrPem: string): string {
 
 /** The PEM certificates in a bundle, in order. */
 export function splitPem(bundle: string): X509Certificate[] {
-  return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
-    (p) => new X509Certificate(p),
-  );
+  return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p));
 }
 
 export interface ParsedCrl {

@@ -23,11 +23,18 @@ export class ChildService {
   private exited?: Promise<void>;
   out = '';
 
-  constructor(private readonly command: string, private readonly args: string[], private readonly env: Record<string, string> = {}) {}
+  constructor(
+    private readonly command: string,
+    private readonly args: string[],
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   start(): this {
     this.out = '';
-    const child = spawn(this.command, this.args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.command, this.args, {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (c: Buffer) => (this.out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.out += c.toString()));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -62,7 +69,11 @@ export class ChildService {
 
 /** The bot's entry point as `npm start` / `npm run worker` run it. */
 export function botProcess(env: Record<string, string>, role: 'all' | 'worker' = 'all'): ChildService {
-  return new ChildService(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts', ...(role === 'worker' ? ['--worker'] : [])], env);
+  return new ChildService(
+    process.execPath,
+    ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts', ...(role === 'worker' ? ['--worker'] : [])],
+    env,
+  );
 }
 
 /** A throwaway Redis without persistence (like the machines' own), on its own port. */
@@ -72,5 +83,8 @@ export function redisProcess(port: number): ChildService {
 
 /** Waits until `url`/readyz answers 200. */
 export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`${url} to be ready`, async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) })).status === 200, { timeoutMs, intervalMs: 100 });
+  await waitFor(`${url} to be ready`, async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) })).status === 200, {
+    timeoutMs,
+    intervalMs: 100,
+  });
 }

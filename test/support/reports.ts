@@ -14,9 +14,17 @@ export const LEAD = { email: 'farid@mampu.gov.my', password: 'kata-laluan-penera
  * rated, one acknowledged at once, one never acknowledged (overdue now), a certificate waiting
  * for its AP. Returns the ids.
  */
-export async function seedReportCases(bot: Bot, clock: TestClock): Promise<{ late: string; prompt: string; overdue: string; waiting: string }> {
+export async function seedReportCases(
+  bot: Bot,
+  clock: TestClock,
+): Promise<{ late: string; prompt: string; overdue: string; waiting: string }> {
   const lodge = async () => {
-    const r = await lodgeComplaint(bot.hd, { actorId: 'demo-applicant', category: 'token', application: 'ePerolehan', description: 'Token tidak dikesan oleh komputer.' });
+    const r = await lodgeComplaint(bot.hd, {
+      actorId: 'demo-applicant',
+      category: 'token',
+      application: 'ePerolehan',
+      description: 'Token tidak dikesan oleh komputer.',
+    });
     if (!r.ok) throw new Error(r.error);
     return r.value.id;
   };
@@ -41,4 +49,3 @@ export async function seedReportCases(bot: Bot, clock: TestClock): Promise<{ lat
   clock.set(new Date('2026-12-15T02:00:00Z'));
   return { late, prompt, overdue, waiting: submitted.value.id };
 }
-

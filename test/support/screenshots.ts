@@ -40,7 +40,11 @@ async function chatFirstScreen(pages: Pages, query: string, welcome: string, fir
 
 /** Waits until Web Chat has stopped scrolling the transcript (the newest message's place holds). */
 async function settled(page: Page): Promise<void> {
-  const place = () => page.locator('.webchat__bubble').last().evaluate((el) => el.getBoundingClientRect().top);
+  const place = () =>
+    page
+      .locator('.webchat__bubble')
+      .last()
+      .evaluate((el) => el.getBoundingClientRect().top);
   let last = await place();
   for (let i = 0, same = 0; i < 40 && same < 3; i++) {
     await page.waitForTimeout(100);
@@ -55,7 +59,10 @@ const prepared: Record<string, Promise<void>> = {};
 const once = (key: string, make: () => Promise<void>) => (prepared[key] ??= make());
 
 async function passwords(bot: Bot): Promise<void> {
-  for (const [email, password] of [[AGENT_EMAIL, AGENT_PASSWORD], [LEAD.email, LEAD.password]] as const) {
+  for (const [email, password] of [
+    [AGENT_EMAIL, AGENT_PASSWORD],
+    [LEAD.email, LEAD.password],
+  ] as const) {
     const set = await setPasswordByCommand({ DATA_DIR: bot.dataDir }, email, password);
     if (set.code !== 0) throw new Error(`password for ${email}: ${set.stderr}`);
   }
@@ -109,7 +116,10 @@ const clock = new TestClock();
 
 const SHOTS: Shot[] = [
   { file: 'chat-ms.png', show: (pages) => chatFirstScreen(pages, '', 'Selamat datang ke Meja Bantuan MyGPKI', 'Sijil Digital Pengguna') },
-  { file: 'chat-en.png', show: (pages) => chatFirstScreen(pages, '?lang=en', 'Welcome to the MyGPKI Helpdesk', 'User digital certificates') },
+  {
+    file: 'chat-en.png',
+    show: (pages) => chatFirstScreen(pages, '?lang=en', 'Welcome to the MyGPKI Helpdesk', 'User digital certificates'),
+  },
   { file: 'console-ms.png', show: (pages, bot) => consoleDesk(pages, bot, false) },
   { file: 'console-en.png', show: (pages, bot) => consoleDesk(pages, bot, true) },
   { file: 'reports-ms.png', show: (pages, bot) => reportsPage(pages, bot, false) },
@@ -123,12 +133,20 @@ async function main(only: string[]): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   let browser: Browser | undefined;
   const bot = await startTestBot({ AGENT_HOURS: 'always', AGENT_WAIT_SECONDS: '3600' }, undefined, { clock });
-  const pages = pagesOf(() => browser!, () => bot.url);
+  const pages = pagesOf(
+    () => browser!,
+    () => bot.url,
+  );
   try {
     browser = await launchChromium();
     for (const shot of shots) {
       const page = await shot.show(pages, bot);
-      await page.screenshot({ path: path.join(OUT_DIR, shot.file), animations: 'disabled', caret: 'hide', fullPage: shot.file.startsWith('reports') });
+      await page.screenshot({
+        path: path.join(OUT_DIR, shot.file),
+        animations: 'disabled',
+        caret: 'hide',
+        fullPage: shot.file.startsWith('reports'),
+      });
       process.stdout.write(`docs/screenshots/${shot.file}\n`);
       await pages.closeAll();
     }

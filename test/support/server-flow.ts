@@ -18,8 +18,9 @@ export function people(bot: () => string, connector: TestConnector): People {
 }
 
 export const caseIdIn = (replies: SentActivity[]) => /SC-\d{4}-\d{6}/.exec(texts(replies))?.[0];
-export const hasCase = (caseId: string) => (a: SentActivity) => JSON.stringify(cardOf(a) ?? {}).includes(caseId) || (a.text ?? '').includes(caseId);
-export const versionOn = (a: SentActivity) => ((cardOf(a)!.actions as { data: { version: number } }[])[0]!.data.version);
+export const hasCase = (caseId: string) => (a: SentActivity) =>
+  JSON.stringify(cardOf(a) ?? {}).includes(caseId) || (a.text ?? '').includes(caseId);
+export const versionOn = (a: SentActivity) => (cardOf(a)!.actions as { data: { version: number } }[])[0]!.data.version;
 
 /** The applicant's interview, with the wrong answers a person might give on the way. */
 export async function applyForServerCert(p: People, opts: { mistakes?: boolean } = {}): Promise<string> {
@@ -33,8 +34,11 @@ export async function applyForServerCert(p: People, opts: { mistakes?: boolean }
     r = await p.applicant.say('temujanji.moh.gov.my');
     expect(texts(r)).to.contain('Bilangan nama (1) tidak sesuai');
     r = await p.applicant.say('temujanji.moh.gov.my, 10.1.2.3, portal.local, a.*.moh.gov.my, temujanji.example.com');
-    expect(texts(r)).to.contain('"10.1.2.3" ialah alamat IP').and.contain('"portal.local" ialah nama dalaman')
-      .and.contain('"a.*.moh.gov.my": aksara * hanya dibenarkan').and.contain('"temujanji.example.com" tidak berada di bawah domain yang dibenarkan (gov.my)');
+    expect(texts(r))
+      .to.contain('"10.1.2.3" ialah alamat IP')
+      .and.contain('"portal.local" ialah nama dalaman')
+      .and.contain('"a.*.moh.gov.my": aksara * hanya dibenarkan')
+      .and.contain('"temujanji.example.com" tidak berada di bawah domain yang dibenarkan (gov.my)');
     expect(askedField(r)).to.equal('domains');
   }
   r = await p.applicant.say(DOMAINS.join(', '));
@@ -78,13 +82,22 @@ export async function openCsrTask(p: People, caseId: string): Promise<void> {
 
 /** Endorsement, then the lead agency's approval; resolves with the serial the technical officer receives. */
 export async function endorseApproveAndReceive(p: People, caseId: string): Promise<{ serial: string; files: SentActivity }> {
-  const card = await p.verifier.waitFor('endorse card', (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'));
+  const card = await p.verifier.waitFor(
+    'endorse card',
+    (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"endorse"'),
+  );
   let r = await p.verifier.submit({ verb: 'serverDecide', decision: 'endorse', caseId, version: versionOn(card) });
   expect(texts(r)).to.contain(`Anda telah memperakukan ${caseId}`);
-  const approve = await p.lead.waitFor('lead approval card', (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"approve"'));
+  const approve = await p.lead.waitFor(
+    'lead approval card',
+    (a) => hasCase(caseId)(a) && JSON.stringify(cardOf(a) ?? {}).includes('"decision":"approve"'),
+  );
   r = await p.lead.submit({ verb: 'serverDecide', decision: 'approve', caseId, version: versionOn(approve) });
   expect(texts(r)).to.contain(`Anda telah meluluskan ${caseId}`);
-  const files = await p.tech.waitFor('certificate files', (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('telah dikeluarkan'));
+  const files = await p.tech.waitFor(
+    'certificate files',
+    (a) => (a.text ?? '').includes(caseId) && (a.text ?? '').includes('telah dikeluarkan'),
+  );
   const serial = /No\. siri: ([0-9A-F]+)/.exec(files.text ?? '')?.[1];
   expect(serial).to.match(/^[0-9A-F]+$/);
   return { serial: serial!, files };
@@ -94,5 +107,3 @@ export function pemOf(files: SentActivity, suffix: string): string {
   const a = (files.attachments as unknown as { name: string; contentUrl: string }[]).find((x) => x.name.endsWith(suffix))!;
   return Buffer.from(a.contentUrl.split(',')[1]!, 'base64').toString();
 }
-
-

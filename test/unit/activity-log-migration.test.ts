@@ -18,7 +18,10 @@ describe('SqliteActivityLog on a file from before retention', () => {
       expect((await log.listAfter('kept', 0, 10)).map((e) => e.activity.text)).to.deep.equal(['c', 'd']);
       // Opening the file again does not try to add the column twice.
       new SqliteActivityLog({ db });
-      expect(await log.pruneBefore(new Date('2026-03-01T12:00:00.000Z')), 'kept was appended to after the cut-off').to.deep.equal({ conversations: 0, activities: 0 });
+      expect(await log.pruneBefore(new Date('2026-03-01T12:00:00.000Z')), 'kept was appended to after the cut-off').to.deep.equal({
+        conversations: 0,
+        activities: 0,
+      });
     } finally {
       db.close();
     }

@@ -14,7 +14,11 @@ import { rejection } from '../contract/rejection.js';
 const FILE = 'infra/calendar/malaysia-2026.json';
 const data = JSON.parse(readFileSync(FILE, 'utf8')) as CalendarData;
 const myt = (local: string) => new Date(`${local}+08:00`);
-const demo = () => JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')) as { agencies: Record<string, unknown>[]; people: Record<string, unknown>[] };
+const demo = () =>
+  JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')) as {
+    agencies: Record<string, unknown>[];
+    people: Record<string, unknown>[];
+  };
 
 /** DOMAIN.md 7.7: the working-day calendar is the agency's state's, CALENDAR_STATE only the default. */
 describe('working-day calendar per agency state', () => {
@@ -66,7 +70,13 @@ describe('working-day calendar per agency state', () => {
       await loadDirectorySeed(store.directory, demo(), { knownStates: calendars.states });
       await store.directory.upsertAgency({ id: 'JKNKDH', name: 'Jabatan Kesihatan Negeri Kedah', state: 'KEDAH' });
       await store.directory.upsertAgency({ id: 'JPN', name: 'Jabatan Pendaftaran Negara' });
-      await store.directory.upsertPerson({ id: 'kedah-user', name: 'Aminah binti Salleh', agencyId: 'JKNKDH', roles: ['USER'], identities: [] });
+      await store.directory.upsertPerson({
+        id: 'kedah-user',
+        name: 'Aminah binti Salleh',
+        agencyId: 'JKNKDH',
+        roles: ['USER'],
+        identities: [],
+      });
       await store.directory.upsertPerson({ id: 'jpn-user', name: 'Lim Wei Ling', agencyId: 'JPN', roles: ['USER'], identities: [] });
     });
     afterEach(async () => {
@@ -93,23 +103,46 @@ describe('working-day calendar per agency state', () => {
     });
 
     it("advisory dates are working days of the requesting agency's state", async () => {
-      const deps2 = { clock: { now: () => myt('2026-12-07T09:00:00') }, helpdesk: { onsiteWindowHours: 48, visitSlotMinutes: 120, visitReminderHours: 24, ticketAutoCloseWorkingDays: 5, advisoryLeadWorkingDays: 5 } };
+      const deps2 = {
+        clock: { now: () => myt('2026-12-07T09:00:00') },
+        helpdesk: {
+          onsiteWindowHours: 48,
+          visitSlotMinutes: 120,
+          visitReminderHours: 24,
+          ticketAutoCloseWorkingDays: 5,
+          advisoryLeadWorkingDays: 5,
+        },
+      };
       const kedah = await agencyCalendar(deps, 'JKNKDH');
       const putrajaya = await agencyCalendar(deps, 'KKM');
       const friday = putrajaya.parseLocalDate('18/12/2026')!;
       const sunday = putrajaya.parseLocalDate('20/12/2026')!;
       const tuesday = putrajaya.parseLocalDate('22/12/2026')!;
       expect(checkPreferredDates(deps2, putrajaya, [friday, tuesday])).to.deep.include({ ok: true });
-      expect(checkPreferredDates(deps2, kedah, [friday, tuesday])).to.deep.equal({ ok: false, error: 'DATE_NOT_WORKING', params: { date: '18/12/2026' } });
+      expect(checkPreferredDates(deps2, kedah, [friday, tuesday])).to.deep.equal({
+        ok: false,
+        error: 'DATE_NOT_WORKING',
+        params: { date: '18/12/2026' },
+      });
       expect(checkPreferredDates(deps2, kedah, [sunday, tuesday])).to.deep.include({ ok: true });
-      expect(checkPreferredDates(deps2, putrajaya, [sunday, tuesday])).to.deep.equal({ ok: false, error: 'DATE_NOT_WORKING', params: { date: '20/12/2026' } });
+      expect(checkPreferredDates(deps2, putrajaya, [sunday, tuesday])).to.deep.equal({
+        ok: false,
+        error: 'DATE_NOT_WORKING',
+        params: { date: '20/12/2026' },
+      });
     });
 
     it('the seed stores a state upper case, and refuses a state the calendar does not know, naming it, writing nothing', async () => {
       const seed = { agencies: [{ id: 'JKNPLS', name: 'Jabatan Kesihatan Negeri Perlis', state: 'perlis' }], people: [] };
       await loadDirectorySeed(store.directory, seed, { knownStates: calendars.states });
       expect((await store.directory.getAgency('JKNPLS'))?.state).to.equal('PERLIS');
-      const bad = { agencies: [{ id: 'JKNX', name: 'Jabatan X', state: 'KEDAH' }, { id: 'JKNY', name: 'Jabatan Y', state: 'Atlantis' }], people: [] };
+      const bad = {
+        agencies: [
+          { id: 'JKNX', name: 'Jabatan X', state: 'KEDAH' },
+          { id: 'JKNY', name: 'Jabatan Y', state: 'Atlantis' },
+        ],
+        people: [],
+      };
       const err = await rejection(loadDirectorySeed(store.directory, bad, { knownStates: calendars.states }));
       expect(err.message).to.contain('agencies[1].state').and.contain('unknown state ATLANTIS');
       expect(await store.directory.getAgency('JKNX')).to.equal(undefined);

@@ -3,7 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import {
-  decidersAmong, mayDecide, mayFollow, mayPerform, pendingTask, refusalFor, taskOf, tasksFor, taskScope, waitingStatuses, type Refusal, type Task,
+  decidersAmong,
+  mayDecide,
+  mayFollow,
+  mayPerform,
+  pendingTask,
+  refusalFor,
+  taskOf,
+  tasksFor,
+  taskScope,
+  waitingStatuses,
+  type Refusal,
+  type Task,
 } from '../../domain/cases/authority.js';
 import type { Case, CaseKind } from '../../domain/cases/case.js';
 import type { Person, Role } from '../../domain/people.js';
@@ -24,7 +35,13 @@ import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embed
 import { removeDir } from '../support/bot.js';
 import { coreDepsOn } from '../support/core-deps.js';
 
-const person = (id: string, agencyId: string | undefined, roles: Role[]): Person => ({ id, name: id, ...(agencyId ? { agencyId } : {}), roles, identities: [] });
+const person = (id: string, agencyId: string | undefined, roles: Role[]): Person => ({
+  id,
+  name: id,
+  ...(agencyId ? { agencyId } : {}),
+  roles,
+  identities: [],
+});
 
 /** Every role the directory knows, and the people a case names, in both agencies that matter. */
 const PEOPLE: readonly Person[] = [
@@ -61,48 +78,218 @@ interface Row {
 const APS = ['ap', 'ap-2'];
 const LEADS = ['lead', 'lead-2'];
 const AGENTS = ['agent', 'agent-2'];
-const server = (patch: Record<string, unknown> = {}) => ({ operation: 'new', certType: 'single', systemName: 'Portal', domains: ['portal.moh.gov.my'], justification: 'x', techId: 'tech', verifierId: 'verifier', ...patch });
-const ticket = (onsite?: Record<string, unknown>) => ({ category: 'token', application: 'ePerolehan', description: 'x', offeredFaq: [], messages: [], ...(onsite ? { onsite: { requestedById: 'agent', requestedAt: '2026-12-07T01:00:00Z', triedOnline: 'x', pauses: [], reports: [], ...onsite } } : {}) });
-const advisory = { topic: 'x', description: 'x', systems: 'x', mode: 'online', attendees: 'x', preferredDates: ['2026-12-15T00:00:00.000Z'] };
+const server = (patch: Record<string, unknown> = {}) => ({
+  operation: 'new',
+  certType: 'single',
+  systemName: 'Portal',
+  domains: ['portal.moh.gov.my'],
+  justification: 'x',
+  techId: 'tech',
+  verifierId: 'verifier',
+  ...patch,
+});
+const ticket = (onsite?: Record<string, unknown>) => ({
+  category: 'token',
+  application: 'ePerolehan',
+  description: 'x',
+  offeredFaq: [],
+  messages: [],
+  ...(onsite
+    ? { onsite: { requestedById: 'agent', requestedAt: '2026-12-07T01:00:00Z', triedOnline: 'x', pauses: [], reports: [], ...onsite } }
+    : {}),
+});
+const advisory = {
+  topic: 'x',
+  description: 'x',
+  systems: 'x',
+  mode: 'online',
+  attendees: 'x',
+  preferredDates: ['2026-12-15T00:00:00.000Z'],
+};
 
 /** Every state of every lifecycle that has a decision, and some that have none. */
 const ROWS: readonly Row[] = [
-  { name: 'user certificate awaiting its AP', kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', data: { operation: 'new' }, task: 'verify', deciders: APS },
-  { name: 'user-certificate renewal awaiting its AP', kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', data: { operation: 'renew' }, task: 'verify', deciders: APS },
-  { name: 'user-certificate revocation awaiting its AP', kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', data: { operation: 'revoke', requestedBy: 'applicant' }, task: 'verify', deciders: APS },
-  { name: 'user-certificate replacement awaiting its AP', kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', data: { operation: 'replace' }, task: 'verify', deciders: APS },
-  { name: 'training certificate awaiting its AP', kind: 'TC', status: 'MENUNGGU_PENGESAHAN_AP', data: { operation: 'new' }, task: 'verify', deciders: APS },
-  { name: "an AP's own application", kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', applicantId: 'ap', data: { operation: 'new' }, task: 'verify', deciders: ['ap-2'] },
-  { name: 'user certificate of a case with no agency', kind: 'UC', status: 'MENUNGGU_PENGESAHAN_AP', agencyId: '', data: { operation: 'new' }, task: 'verify', deciders: [] },
+  {
+    name: 'user certificate awaiting its AP',
+    kind: 'UC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    data: { operation: 'new' },
+    task: 'verify',
+    deciders: APS,
+  },
+  {
+    name: 'user-certificate renewal awaiting its AP',
+    kind: 'UC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    data: { operation: 'renew' },
+    task: 'verify',
+    deciders: APS,
+  },
+  {
+    name: 'user-certificate revocation awaiting its AP',
+    kind: 'UC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    data: { operation: 'revoke', requestedBy: 'applicant' },
+    task: 'verify',
+    deciders: APS,
+  },
+  {
+    name: 'user-certificate replacement awaiting its AP',
+    kind: 'UC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    data: { operation: 'replace' },
+    task: 'verify',
+    deciders: APS,
+  },
+  {
+    name: 'training certificate awaiting its AP',
+    kind: 'TC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    data: { operation: 'new' },
+    task: 'verify',
+    deciders: APS,
+  },
+  {
+    name: "an AP's own application",
+    kind: 'UC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    applicantId: 'ap',
+    data: { operation: 'new' },
+    task: 'verify',
+    deciders: ['ap-2'],
+  },
+  {
+    name: 'user certificate of a case with no agency',
+    kind: 'UC',
+    status: 'MENUNGGU_PENGESAHAN_AP',
+    agencyId: '',
+    data: { operation: 'new' },
+    task: 'verify',
+    deciders: [],
+  },
   { name: 'user certificate returned for correction', kind: 'UC', status: 'PERLU_PEMBETULAN', data: { operation: 'new' }, deciders: [] },
   { name: 'user certificate at the CA', kind: 'UC', status: 'DIHANTAR_KE_CA', data: { operation: 'new' }, deciders: [] },
-  { name: 'fast-tracked revocation at the CA', kind: 'UC', status: 'DIHANTAR_KE_CA', data: { operation: 'revoke', requestedBy: 'applicant' }, deciders: [] },
+  {
+    name: 'fast-tracked revocation at the CA',
+    kind: 'UC',
+    status: 'DIHANTAR_KE_CA',
+    data: { operation: 'revoke', requestedBy: 'applicant' },
+    deciders: [],
+  },
   { name: 'server certificate awaiting its CSR', kind: 'SC', status: 'MENUNGGU_CSR', data: server(), task: 'csr', deciders: ['tech'] },
-  { name: 'server certificate awaiting endorsement', kind: 'SC', status: 'MENUNGGU_PENGESAHAN', data: server(), task: 'endorse', deciders: ['verifier'] },
-  { name: 'server revocation awaiting endorsement', kind: 'SC', status: 'MENUNGGU_PENGESAHAN', data: server({ operation: 'revoke', requestedBy: 'tech' }), task: 'endorse', deciders: ['verifier'] },
-  { name: 'server certificate awaiting the lead agency', kind: 'SC', status: 'MENUNGGU_KELULUSAN_PENERAJU', data: server(), task: 'approve', deciders: LEADS },
-  { name: "a lead officer's own server certificate", kind: 'SC', status: 'MENUNGGU_KELULUSAN_PENERAJU', applicantId: 'lead', data: server(), task: 'approve', deciders: ['lead-2'] },
-  { name: 'server certificate a lead officer endorsed', kind: 'SC', status: 'MENUNGGU_KELULUSAN_PENERAJU', data: server({ verifierId: 'lead' }), task: 'approve', deciders: ['lead-2'] },
+  {
+    name: 'server certificate awaiting endorsement',
+    kind: 'SC',
+    status: 'MENUNGGU_PENGESAHAN',
+    data: server(),
+    task: 'endorse',
+    deciders: ['verifier'],
+  },
+  {
+    name: 'server revocation awaiting endorsement',
+    kind: 'SC',
+    status: 'MENUNGGU_PENGESAHAN',
+    data: server({ operation: 'revoke', requestedBy: 'tech' }),
+    task: 'endorse',
+    deciders: ['verifier'],
+  },
+  {
+    name: 'server certificate awaiting the lead agency',
+    kind: 'SC',
+    status: 'MENUNGGU_KELULUSAN_PENERAJU',
+    data: server(),
+    task: 'approve',
+    deciders: LEADS,
+  },
+  {
+    name: "a lead officer's own server certificate",
+    kind: 'SC',
+    status: 'MENUNGGU_KELULUSAN_PENERAJU',
+    applicantId: 'lead',
+    data: server(),
+    task: 'approve',
+    deciders: ['lead-2'],
+  },
+  {
+    name: 'server certificate a lead officer endorsed',
+    kind: 'SC',
+    status: 'MENUNGGU_KELULUSAN_PENERAJU',
+    data: server({ verifierId: 'lead' }),
+    task: 'approve',
+    deciders: ['lead-2'],
+  },
   { name: 'server certificate at the CA', kind: 'SC', status: 'DIHANTAR_KE_CA', data: server(), deciders: [] },
   ...(['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA', 'TOLAK_TAPAK', 'LAWATAN_SELESAI', 'DIBUKA_SEMULA'] as const).map(
     (status): Row => ({ name: `complaint ${status}`, kind: 'AD', status, data: ticket(), task: 'ticket', deciders: AGENTS }),
   ),
-  { name: "an agent's own complaint", kind: 'AD', status: 'BARU', applicantId: 'agent', data: ticket(), task: 'ticket', deciders: ['agent-2'] },
-  { name: 'on-site visit awaiting the lead agency', kind: 'AD', status: 'MOHON_KELULUSAN_TAPAK', data: ticket({}), task: 'onsiteApproval', deciders: LEADS },
-  { name: "on-site visit on a lead officer's own complaint", kind: 'AD', status: 'MOHON_KELULUSAN_TAPAK', applicantId: 'lead', data: ticket({ requestedById: 'lead' }), task: 'onsiteApproval', deciders: ['lead-2'] },
-  { name: 'visit scheduled with its officer', kind: 'AD', status: 'DIJADUALKAN', data: ticket({ officerId: 'tech' }), task: 'visitReport', deciders: ['tech'] },
-  ...(['LULUS_TAPAK', 'SELESAI', 'DITUTUP'] as const).map((status): Row => ({ name: `complaint ${status}`, kind: 'AD', status, data: ticket({}), deciders: [] })),
+  {
+    name: "an agent's own complaint",
+    kind: 'AD',
+    status: 'BARU',
+    applicantId: 'agent',
+    data: ticket(),
+    task: 'ticket',
+    deciders: ['agent-2'],
+  },
+  {
+    name: 'on-site visit awaiting the lead agency',
+    kind: 'AD',
+    status: 'MOHON_KELULUSAN_TAPAK',
+    data: ticket({}),
+    task: 'onsiteApproval',
+    deciders: LEADS,
+  },
+  {
+    name: "on-site visit on a lead officer's own complaint",
+    kind: 'AD',
+    status: 'MOHON_KELULUSAN_TAPAK',
+    applicantId: 'lead',
+    data: ticket({ requestedById: 'lead' }),
+    task: 'onsiteApproval',
+    deciders: ['lead-2'],
+  },
+  {
+    name: 'visit scheduled with its officer',
+    kind: 'AD',
+    status: 'DIJADUALKAN',
+    data: ticket({ officerId: 'tech' }),
+    task: 'visitReport',
+    deciders: ['tech'],
+  },
+  ...(['LULUS_TAPAK', 'SELESAI', 'DITUTUP'] as const).map((status): Row => ({
+    name: `complaint ${status}`,
+    kind: 'AD',
+    status,
+    data: ticket({}),
+    deciders: [],
+  })),
   { name: 'advisory request DIMOHON', kind: 'KN', status: 'DIMOHON', data: advisory, task: 'advisory', deciders: LEADS },
   { name: 'advisory request DISEMAK', kind: 'KN', status: 'DISEMAK', data: advisory, task: 'advisory', deciders: LEADS },
-  { name: "a lead officer's own advisory request", kind: 'KN', status: 'DIMOHON', applicantId: 'lead', data: advisory, task: 'advisory', deciders: ['lead-2'] },
+  {
+    name: "a lead officer's own advisory request",
+    kind: 'KN',
+    status: 'DIMOHON',
+    applicantId: 'lead',
+    data: advisory,
+    task: 'advisory',
+    deciders: ['lead-2'],
+  },
   { name: 'advisory session scheduled', kind: 'KN', status: 'DIJADUALKAN', data: advisory, task: 'advisoryHeld', deciders: LEADS },
   { name: 'advisory request declined', kind: 'KN', status: 'DITOLAK', data: advisory, deciders: [] },
   { name: 'advisory session held', kind: 'KN', status: 'SELESAI', data: advisory, deciders: [] },
 ];
 
 const caseOf = (r: Row, id = r.name): Case<unknown> => ({
-  id, kind: r.kind, status: r.status, applicantId: r.applicantId ?? 'applicant', ...(r.agencyId === '' ? {} : { agencyId: r.agencyId ?? byId(r.applicantId ?? 'applicant').agencyId }),
-  data: r.data ?? {}, timeline: [], version: 1, createdAt: '2026-12-07T01:00:00Z', updatedAt: '2026-12-07T01:00:00Z',
+  id,
+  kind: r.kind,
+  status: r.status,
+  applicantId: r.applicantId ?? 'applicant',
+  ...(r.agencyId === '' ? {} : { agencyId: r.agencyId ?? byId(r.applicantId ?? 'applicant').agencyId }),
+  data: r.data ?? {},
+  timeline: [],
+  version: 1,
+  createdAt: '2026-12-07T01:00:00Z',
+  updatedAt: '2026-12-07T01:00:00Z',
 });
 
 describe('decision authority (domain/cases/authority.ts)', () => {
@@ -114,7 +301,9 @@ describe('decision authority (domain/cases/authority.ts)', () => {
       });
       it(`may be decided by exactly: ${row.deciders.join(', ') || 'nobody'}`, () => {
         const table = Object.fromEntries(PEOPLE.map((p) => [p.id, { mayDecide: mayDecide(p, c), taskOf: taskOf(p, c) }]));
-        const expected = Object.fromEntries(PEOPLE.map((p) => [p.id, { mayDecide: row.deciders.includes(p.id), taskOf: row.deciders.includes(p.id) ? row.task : undefined }]));
+        const expected = Object.fromEntries(
+          PEOPLE.map((p) => [p.id, { mayDecide: row.deciders.includes(p.id), taskOf: row.deciders.includes(p.id) ? row.task : undefined }]),
+        );
         expect(table).to.deep.equal(expected);
         expect(decidersAmong(c, PEOPLE).map((p) => p.id)).to.deep.equal(row.deciders);
       });
@@ -125,7 +314,10 @@ describe('decision authority (domain/cases/authority.ts)', () => {
     const cases = ROWS.map((r) => caseOf(r));
     for (const p of PEOPLE) {
       const expected = ROWS.filter((r) => r.deciders.includes(p.id)).map((r) => `${r.name}:${r.task}`);
-      expect(tasksFor(p, cases).map(({ c, task }) => `${c.id}:${task}`), p.id).to.deep.equal(expected);
+      expect(
+        tasksFor(p, cases).map(({ c, task }) => `${c.id}:${task}`),
+        p.id,
+      ).to.deep.equal(expected);
     }
   });
 
@@ -138,27 +330,56 @@ describe('decision authority (domain/cases/authority.ts)', () => {
       ['advisory', 'KN', 'DIMOHON', advisory],
       ['advisoryHeld', 'KN', 'DIJADUALKAN', advisory],
     ];
-    const everything = person('all-roles', 'KKM', ['USER', 'AP', 'SA', 'VERIFYING_OFFICER', 'TECHNICAL_OFFICER', 'LEAD_AGENCY', 'HELPDESK_AGENT', 'ADMIN']);
+    const everything = person('all-roles', 'KKM', [
+      'USER',
+      'AP',
+      'SA',
+      'VERIFYING_OFFICER',
+      'TECHNICAL_OFFICER',
+      'LEAD_AGENCY',
+      'HELPDESK_AGENT',
+      'ADMIN',
+    ]);
     for (const [task, kind, status, data] of own) {
       const c = { ...caseOf({ name: task, kind, status, data, deciders: [] }), applicantId: everything.id, agencyId: 'KKM' };
       expect(refusalFor(everything, c, task), task).to.equal('SELF_APPROVAL');
       expect(mayDecide(everything, c), task).to.equal(false);
     }
     // A server case's other people cannot endorse or approve it either.
-    const sc = caseOf({ name: 'sc', kind: 'SC', status: 'MENUNGGU_PENGESAHAN', data: server({ operation: 'revoke', requestedBy: 'verifier-2' }), deciders: [] });
-    expect(['applicant', 'tech', 'verifier-2'].map((id) => refusalFor({ ...byId(id), roles: ['LEAD_AGENCY'] }, sc, 'endorse'))).to.deep.equal(['SELF_APPROVAL', 'SELF_APPROVAL', 'SELF_APPROVAL']);
-    expect(['applicant', 'tech', 'verifier', 'verifier-2'].map((id) => refusalFor({ ...byId(id), roles: ['LEAD_AGENCY'] }, sc, 'approve'))).to.deep.equal(['SELF_APPROVAL', 'SELF_APPROVAL', 'SELF_APPROVAL', 'SELF_APPROVAL']);
+    const sc = caseOf({
+      name: 'sc',
+      kind: 'SC',
+      status: 'MENUNGGU_PENGESAHAN',
+      data: server({ operation: 'revoke', requestedBy: 'verifier-2' }),
+      deciders: [],
+    });
+    expect(
+      ['applicant', 'tech', 'verifier-2'].map((id) => refusalFor({ ...byId(id), roles: ['LEAD_AGENCY'] }, sc, 'endorse')),
+    ).to.deep.equal(['SELF_APPROVAL', 'SELF_APPROVAL', 'SELF_APPROVAL']);
+    expect(
+      ['applicant', 'tech', 'verifier', 'verifier-2'].map((id) => refusalFor({ ...byId(id), roles: ['LEAD_AGENCY'] }, sc, 'approve')),
+    ).to.deep.equal(['SELF_APPROVAL', 'SELF_APPROVAL', 'SELF_APPROVAL', 'SELF_APPROVAL']);
   });
 
   it('an AP verifies for their own agency only', () => {
     const c = caseOf(ROWS[0]!);
-    const refusals: Record<string, Refusal | undefined> = Object.fromEntries(['ap', 'ap-jpa', 'ap-no-agency', 'sa', 'lead', 'admin', 'nobody'].map((id) => [id, refusalFor(byId(id), c, 'verify')]));
-    expect(refusals).to.deep.equal({ ap: undefined, 'ap-jpa': 'WRONG_AGENCY', 'ap-no-agency': 'WRONG_AGENCY', sa: 'ROLE_REQUIRED', lead: 'ROLE_REQUIRED', admin: 'ROLE_REQUIRED', nobody: 'ROLE_REQUIRED' });
+    const refusals: Record<string, Refusal | undefined> = Object.fromEntries(
+      ['ap', 'ap-jpa', 'ap-no-agency', 'sa', 'lead', 'admin', 'nobody'].map((id) => [id, refusalFor(byId(id), c, 'verify')]),
+    );
+    expect(refusals).to.deep.equal({
+      ap: undefined,
+      'ap-jpa': 'WRONG_AGENCY',
+      'ap-no-agency': 'WRONG_AGENCY',
+      sa: 'ROLE_REQUIRED',
+      lead: 'ROLE_REQUIRED',
+      admin: 'ROLE_REQUIRED',
+      nobody: 'ROLE_REQUIRED',
+    });
     // The case's agency is what counts.
     expect(mayDecide(byId('ap-jpa'), { ...c, agencyId: 'JPA' })).to.equal(true);
   });
 
-  it('a task of another kind of case is nobody\'s', () => {
+  it("a task of another kind of case is nobody's", () => {
     expect(mayPerform(byId('ap'), caseOf(ROWS.find((r) => r.kind === 'SC')!), 'verify')).to.equal(false);
     expect(mayPerform(byId('lead'), caseOf(ROWS[0]!), 'approve')).to.equal(false);
   });
@@ -174,7 +395,17 @@ describe('decision authority (domain/cases/authority.ts)', () => {
     expect(waitingStatuses('UC')).to.deep.equal(['MENUNGGU_PENGESAHAN_AP']);
     expect(waitingStatuses('TC')).to.deep.equal(['MENUNGGU_PENGESAHAN_AP']);
     expect(waitingStatuses('SC')).to.deep.equal(['MENUNGGU_CSR', 'MENUNGGU_PENGESAHAN', 'MENUNGGU_KELULUSAN_PENERAJU']);
-    expect(waitingStatuses('AD')).to.deep.equal(['BARU', 'DITERIMA', 'DALAM_TINDAKAN', 'MENUNGGU_PENGGUNA', 'MOHON_KELULUSAN_TAPAK', 'TOLAK_TAPAK', 'DIJADUALKAN', 'LAWATAN_SELESAI', 'DIBUKA_SEMULA']);
+    expect(waitingStatuses('AD')).to.deep.equal([
+      'BARU',
+      'DITERIMA',
+      'DALAM_TINDAKAN',
+      'MENUNGGU_PENGGUNA',
+      'MOHON_KELULUSAN_TAPAK',
+      'TOLAK_TAPAK',
+      'DIJADUALKAN',
+      'LAWATAN_SELESAI',
+      'DIBUKA_SEMULA',
+    ]);
     expect(waitingStatuses('KN')).to.deep.equal(['DIMOHON', 'DISEMAK', 'DIJADUALKAN']);
   });
 
@@ -193,8 +424,15 @@ describe('decision authority (domain/cases/authority.ts)', () => {
 
 /** What each use case answers a person who may act but whose probe stops short of a change. */
 const PASSED: Record<Task, string> = {
-  verify: 'CHANGED_SINCE', csr: 'CSR_REFUSED', endorse: 'CHANGED_SINCE', approve: 'CHANGED_SINCE',
-  ticket: 'NOTE_REQUIRED', onsiteApproval: 'REASON_REQUIRED', visitReport: 'NOTE_REQUIRED', advisory: 'REASON_REQUIRED', advisoryHeld: 'REASON_REQUIRED',
+  verify: 'CHANGED_SINCE',
+  csr: 'CSR_REFUSED',
+  endorse: 'CHANGED_SINCE',
+  approve: 'CHANGED_SINCE',
+  ticket: 'NOTE_REQUIRED',
+  onsiteApproval: 'REASON_REQUIRED',
+  visitReport: 'NOTE_REQUIRED',
+  advisory: 'REASON_REQUIRED',
+  advisoryHeld: 'REASON_REQUIRED',
 };
 /** The use cases' own codes for a refusal of the rule. */
 const REFUSED: Record<Task, Partial<Record<Refusal, string>>> = {
@@ -223,9 +461,19 @@ describe('decision authority: the use cases refuse by the same rule, and the dir
     jobs = new InlineJobScheduler({ file: path.join(dir, 'gpki.db') });
     deps = {
       ...coreDepsOn(store, jobs, { ca: {} as CertificateAuthority }),
-      server: { csrReader, keyFingerprints: store.keyFingerprints, policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 } },
+      server: {
+        csrReader,
+        keyFingerprints: store.keyFingerprints,
+        policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 },
+      },
       calendars: loadCalendars('infra/calendar/malaysia-2026.json', 'PUTRAJAYA'),
-      helpdesk: { onsiteWindowHours: 48, visitSlotMinutes: 120, visitReminderHours: 24, ticketAutoCloseWorkingDays: 5, advisoryLeadWorkingDays: 5 },
+      helpdesk: {
+        onsiteWindowHours: 48,
+        visitSlotMinutes: 120,
+        visitReminderHours: 24,
+        ticketAutoCloseWorkingDays: 5,
+        advisoryLeadWorkingDays: 5,
+      },
     };
     for (const p of PEOPLE) await store.directory.upsertPerson(p);
     for (const row of ROWS) {
@@ -243,15 +491,23 @@ describe('decision authority: the use cases refuse by the same rule, and the dir
   async function probe(task: Task, caseId: string, actorId: string): Promise<string> {
     const r = await (async () => {
       switch (task) {
-        case 'verify': return decideUserCertificate(deps, { caseId, actorId, decision: 'reject', note: 'x', seenVersion: 0 });
-        case 'csr': return provideServerCsr(deps, { caseId, actorId, input: '' });
+        case 'verify':
+          return decideUserCertificate(deps, { caseId, actorId, decision: 'reject', note: 'x', seenVersion: 0 });
+        case 'csr':
+          return provideServerCsr(deps, { caseId, actorId, input: '' });
         case 'endorse':
-        case 'approve': return decideServerCase(deps, { caseId, actorId, decision: task, seenVersion: 0 });
-        case 'ticket': return agentAct(deps, { caseId, actorId, action: 'reply' });
-        case 'onsiteApproval': return decideOnsite(deps, { caseId, actorId, decision: 'reject' });
-        case 'visitReport': return fileVisitReport(deps, { caseId, actorId, representativePresent: true, workDone: '', resolved: false });
-        case 'advisory': return decideAdvisory(deps, { caseId, actorId, decision: 'decline' });
-        case 'advisoryHeld': return recordAdvisoryHeld(deps, { caseId, actorId, notes: '' });
+        case 'approve':
+          return decideServerCase(deps, { caseId, actorId, decision: task, seenVersion: 0 });
+        case 'ticket':
+          return agentAct(deps, { caseId, actorId, action: 'reply' });
+        case 'onsiteApproval':
+          return decideOnsite(deps, { caseId, actorId, decision: 'reject' });
+        case 'visitReport':
+          return fileVisitReport(deps, { caseId, actorId, representativePresent: true, workDone: '', resolved: false });
+        case 'advisory':
+          return decideAdvisory(deps, { caseId, actorId, decision: 'decline' });
+        case 'advisoryHeld':
+          return recordAdvisoryHeld(deps, { caseId, actorId, notes: '' });
       }
     })();
     return r.ok ? 'CHANGED' : r.error;
@@ -262,7 +518,9 @@ describe('decision authority: the use cases refuse by the same rule, and the dir
       const c = stored.get(row.name)!;
       const task = row.task!;
       const answers = Object.fromEntries(await Promise.all(PEOPLE.map(async (p) => [p.id, await probe(task, c.id, p.id)] as const)));
-      const expected = Object.fromEntries(PEOPLE.map((p) => [p.id, row.deciders.includes(p.id) ? PASSED[task] : REFUSED[task][refusalFor(p, c, task)!]]));
+      const expected = Object.fromEntries(
+        PEOPLE.map((p) => [p.id, row.deciders.includes(p.id) ? PASSED[task] : REFUSED[task][refusalFor(p, c, task)!]]),
+      );
       expect(answers).to.deep.equal(expected);
       expect((await store.cases.get(c.id))?.version).to.equal(c.version);
     });
@@ -284,9 +542,11 @@ describe('decision authority: the use cases refuse by the same rule, and the dir
     expect(await decidersOf(deps, stored.get('fast-tracked revocation at the CA')!, 'verify')).to.deep.equal(APS);
   });
 
-  it('lists each person\'s tugasan from the store by the same rule', async () => {
+  it("lists each person's tugasan from the store by the same rule", async () => {
     for (const p of PEOPLE) {
-      const expected = ROWS.filter((r) => r.deciders.includes(p.id)).map((r) => `${stored.get(r.name)!.id}:${r.task}`).sort();
+      const expected = ROWS.filter((r) => r.deciders.includes(p.id))
+        .map((r) => `${stored.get(r.name)!.id}:${r.task}`)
+        .sort();
       expect((await listTasksFor(deps, p.id)).map(({ c, task }) => `${c.id}:${task}`).sort(), p.id).to.deep.equal(expected);
     }
     // The certificate tasks as `tugasan` shows them: user certificates, then training ones, each by case number.

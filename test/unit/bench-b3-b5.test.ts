@@ -16,13 +16,18 @@ describe('bench: B3 and B5 at tiny sizes', function () {
   this.timeout(240_000);
 
   if (!redisUp) {
-    if (inCi()) it('Redis is reachable', () => { throw new Error(`Redis is required in CI (CI=true) but does not answer at ${REDIS_URL}`); });
+    if (inCi())
+      it('Redis is reachable', () => {
+        throw new Error(`Redis is required in CI (CI=true) but does not answer at ${REDIS_URL}`);
+      });
     else it(`SKIPPED B3: Redis not reachable at ${REDIS_URL}`);
   } else {
     it('B3 issues, records and announces a certificate for every approved case on BullMQ and in process, and leaves nothing in Redis', async () => {
       const seen: { bullmq: number; inline: number } = { bullmq: 0, inline: 0 };
       const r = await runB3({
-        caJobs: 20, noopJobs: 50, warmupCaJobs: 2,
+        caJobs: 20,
+        noopJobs: 50,
+        warmupCaJobs: 2,
         async inspect({ store, ca, caseIds }) {
           const issuing = new X509Certificate((await ca.caCertificatesPem()).split(/(?<=-----END CERTIFICATE-----)/)[0]!.trim());
           for (const runner of ['bullmq', 'inline'] as const) {
@@ -43,7 +48,8 @@ describe('bench: B3 and B5 at tiny sizes', function () {
       expect(seen).to.deep.equal({ bullmq: 20, inline: 20 });
       expect(r).to.include({ id: 'B3', caJobs: 20, noopJobs: 50 });
       expect(r.verified).to.deep.equal({ bullmq: 20, inline: 20 });
-      for (const k of ['ratio', 'caJobsPerSecondBullmq', 'noopJobsPerSecondBullmq', 'caJobsPerSecondInline'] as const) expect(r[k]).to.be.a('number').and.satisfy(Number.isFinite);
+      for (const k of ['ratio', 'caJobsPerSecondBullmq', 'noopJobsPerSecondBullmq', 'caJobsPerSecondInline'] as const)
+        expect(r[k]).to.be.a('number').and.satisfy(Number.isFinite);
       const redis = new Redis(REDIS_URL);
       try {
         expect(await redis.keys(`${r.redisPrefix}:*`)).to.deep.equal([]);
@@ -57,6 +63,7 @@ describe('bench: B3 and B5 at tiny sizes', function () {
     const r = await runB5({ conversations: 60, settleMs: 500 });
     expect(r).to.include({ id: 'B5', conversations: 60, turnsPerConversation: 7 });
     expect(r.idleRssMb).to.be.greaterThan(0);
-    for (const k of ['peakRssOverIdleMb', 'settledRssOverIdleMb', 'peakRssMb', 'settledRssMb'] as const) expect(r[k]).to.be.a('number').and.satisfy(Number.isFinite);
+    for (const k of ['peakRssOverIdleMb', 'settledRssOverIdleMb', 'peakRssMb', 'settledRssMb'] as const)
+      expect(r[k]).to.be.a('number').and.satisfy(Number.isFinite);
   });
 });

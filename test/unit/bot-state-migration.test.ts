@@ -18,7 +18,10 @@ describe('SqliteStorage on a file from before bot-state retention', () => {
       // Whatever its real age, the first sweep after the upgrade (10-day retention) keeps it.
       now += DAY;
       expect(await storage.pruneIdleBefore(new Date(now - 10 * DAY))).to.equal(0);
-      expect((await storage.read(['webchat/bot/conversations/c1']))['webchat/bot/conversations/c1']).to.deep.equal({ dialogStack: [], eTag: 'e-1' });
+      expect((await storage.read(['webchat/bot/conversations/c1']))['webchat/bot/conversations/c1']).to.deep.equal({
+        dialogStack: [],
+        eTag: 'e-1',
+      });
       // Opening the file again does not add the column twice.
       new SqliteStorage({ db });
       now += 30 * DAY;

@@ -78,7 +78,12 @@ describe('replacement lifecycle: every (status, event) pair', () => {
 
 describe('lifecycle by operation', () => {
   it('renewals use the application lifecycle, unchanged', () => {
-    const pairs: [UserCertStatus, UserCertEvent][] = [['DIHANTAR', 'route'], ['MENUNGGU_PENGESAHAN_AP', 'return'], ['DISAHKAN', 'sendToCa'], ['DIHANTAR_KE_CA', 'issued']];
+    const pairs: [UserCertStatus, UserCertEvent][] = [
+      ['DIHANTAR', 'route'],
+      ['MENUNGGU_PENGESAHAN_AP', 'return'],
+      ['DISAHKAN', 'sendToCa'],
+      ['DIHANTAR_KE_CA', 'issued'],
+    ];
     for (const [s, e] of pairs) expect(transitionOf('renew', s, e)).to.deep.equal(userCertTransition(s, e));
   });
 

@@ -9,8 +9,16 @@ import { reminderDue } from '../../domain/usecases/expiry.js';
 const DAY = 86_400_000;
 const now = new Date('2027-06-01T00:00:00.000Z');
 const cert = (patch: Partial<CertificateRecord> = {}): CertificateRecord => ({
-  serial: '0a', ownerId: 'p', caseId: 'UC-2026-000001', profile: 'user', subjectCommonName: 'A', certPem: '',
-  notBefore: '2025-06-01T00:00:00.000Z', notAfter: new Date(now.getTime() + 20 * DAY).toISOString(), status: 'AKTIF', ...patch,
+  serial: '0a',
+  ownerId: 'p',
+  caseId: 'UC-2026-000001',
+  profile: 'user',
+  subjectCommonName: 'A',
+  certPem: '',
+  notBefore: '2025-06-01T00:00:00.000Z',
+  notAfter: new Date(now.getTime() + 20 * DAY).toISOString(),
+  status: 'AKTIF',
+  ...patch,
 });
 
 describe('renewal window (DOMAIN.md 2.2)', () => {
@@ -23,9 +31,17 @@ describe('renewal window (DOMAIN.md 2.2)', () => {
   });
 
   it('refuses expired, revoked and already renewed certificates', () => {
-    expect(checkRenewalWindow(cert({ notAfter: new Date(now.getTime() - DAY).toISOString() }), now, 30)).to.deep.include({ ok: false, error: 'EXPIRED' });
-    expect(checkRenewalWindow(cert({ status: 'DIBATALKAN', revocation: { reason: 'keyCompromise', at: now.toISOString() } }), now, 30)).to.deep.include({ ok: false, error: 'REVOKED' });
-    expect(checkRenewalWindow(cert({ successor: { serial: '0b', caseId: 'UC-2027-000001' } }), now, 30)).to.deep.include({ ok: false, error: 'ALREADY_RENEWED' });
+    expect(checkRenewalWindow(cert({ notAfter: new Date(now.getTime() - DAY).toISOString() }), now, 30)).to.deep.include({
+      ok: false,
+      error: 'EXPIRED',
+    });
+    expect(
+      checkRenewalWindow(cert({ status: 'DIBATALKAN', revocation: { reason: 'keyCompromise', at: now.toISOString() } }), now, 30),
+    ).to.deep.include({ ok: false, error: 'REVOKED' });
+    expect(checkRenewalWindow(cert({ successor: { serial: '0b', caseId: 'UC-2027-000001' } }), now, 30)).to.deep.include({
+      ok: false,
+      error: 'ALREADY_RENEWED',
+    });
   });
 
   it('derives expiring and expired from the dates', () => {
@@ -39,7 +55,11 @@ describe('renewal window (DOMAIN.md 2.2)', () => {
 describe('revocation interview (DOMAIN.md 4.5)', () => {
   it('maps every answer to its RFC 5280 reason', () => {
     expect(REASON_OF_CHOICE).to.deep.equal({
-      lostOrDisclosed: 'keyCompromise', changedDetails: 'affiliationChanged', replaced: 'superseded', noLongerNeeded: 'cessationOfOperation', accessWithdrawn: 'privilegeWithdrawn',
+      lostOrDisclosed: 'keyCompromise',
+      changedDetails: 'affiliationChanged',
+      replaced: 'superseded',
+      noLongerNeeded: 'cessationOfOperation',
+      accessWithdrawn: 'privilegeWithdrawn',
     });
   });
 
@@ -48,7 +68,7 @@ describe('revocation interview (DOMAIN.md 4.5)', () => {
     expect(choicesFor('AP')).to.include('accessWithdrawn');
   });
 
-  it('fast-tracks only the owner\'s key compromise; an AP\'s request is its approval', () => {
+  it("fast-tracks only the owner's key compromise; an AP's request is its approval", () => {
     expect(revocationPath('keyCompromise', 'OWNER')).to.equal('immediate');
     expect(revocationPath('cessationOfOperation', 'OWNER')).to.equal('awaitingAp');
     expect(revocationPath('privilegeWithdrawn', 'AP')).to.equal('apApproves');
@@ -58,8 +78,17 @@ describe('revocation interview (DOMAIN.md 4.5)', () => {
 
 describe('replacement triggers (DOMAIN.md 2.4)', () => {
   it('revokes lost, stolen or disclosed keys as keyCompromise and the rest as superseded', () => {
-    expect(['lost', 'stolen', 'disclosed'].map((t) => replacementReason(t as 'lost'))).to.deep.equal(['keyCompromise', 'keyCompromise', 'keyCompromise']);
-    expect(['damaged', 'faulty', 'forgotPassword', 'wrongDetails'].map((t) => replacementReason(t as 'lost'))).to.deep.equal(['superseded', 'superseded', 'superseded', 'superseded']);
+    expect(['lost', 'stolen', 'disclosed'].map((t) => replacementReason(t as 'lost'))).to.deep.equal([
+      'keyCompromise',
+      'keyCompromise',
+      'keyCompromise',
+    ]);
+    expect(['damaged', 'faulty', 'forgotPassword', 'wrongDetails'].map((t) => replacementReason(t as 'lost'))).to.deep.equal([
+      'superseded',
+      'superseded',
+      'superseded',
+      'superseded',
+    ]);
   });
 
   it('knows a blocked token and a forgotten PIN are not replacements, and training certificates are files', () => {

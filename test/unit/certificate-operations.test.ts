@@ -59,11 +59,32 @@ describe('certificate operation use cases', function () {
 
   /** A valid user certificate of demo-applicant, stored as the first flow stores it. */
   async function userCert(patch: Partial<CertificateRecord> = {}): Promise<CertificateRecord> {
-    const issued = await deps.ca.issue({ key: `k-${Math.random()}`, profile: 'user', subject: { commonName: 'Aminah binti Hassan' }, validityDays: 365 });
-    const c = await store.cases.create({ kind: 'UC', status: 'DIKELUARKAN', applicantId: 'demo-applicant', agencyId: 'KKM', data: {}, timeline: [] });
+    const issued = await deps.ca.issue({
+      key: `k-${Math.random()}`,
+      profile: 'user',
+      subject: { commonName: 'Aminah binti Hassan' },
+      validityDays: 365,
+    });
+    const c = await store.cases.create({
+      kind: 'UC',
+      status: 'DIKELUARKAN',
+      applicantId: 'demo-applicant',
+      agencyId: 'KKM',
+      data: {},
+      timeline: [],
+    });
     const cert: CertificateRecord = {
-      serial: issued.serial, ownerId: 'demo-applicant', caseId: c.id, profile: 'user', medium: 'token', subjectCommonName: 'Aminah binti Hassan',
-      notBefore: issued.notBefore.toISOString(), notAfter: issued.notAfter.toISOString(), status: 'AKTIF', certPem: issued.certPem, ...patch,
+      serial: issued.serial,
+      ownerId: 'demo-applicant',
+      caseId: c.id,
+      profile: 'user',
+      medium: 'token',
+      subjectCommonName: 'Aminah binti Hassan',
+      notBefore: issued.notBefore.toISOString(),
+      notAfter: issued.notAfter.toISOString(),
+      status: 'AKTIF',
+      certPem: issued.certPem,
+      ...patch,
     };
     await store.certificates.save(cert);
     return cert;
@@ -74,17 +95,36 @@ describe('certificate operation use cases', function () {
     const cert = await userCert();
     const before = await caseCount();
     const base = { serial: cert.serial, realm: 'user' as const };
-    expect(await submitRevocation(deps, { ...base, actorId: 'demo-tech', choice: 'noLongerNeeded' })).to.deep.include({ ok: false, error: 'NOT_OWNER' });
-    expect(await submitRevocation(deps, { ...base, actorId: 'other-ap', choice: 'noLongerNeeded' })).to.deep.include({ ok: false, error: 'NOT_OWNER' });
-    expect(await submitRevocation(deps, { ...base, actorId: 'demo-applicant', choice: 'accessWithdrawn' })).to.deep.include({ ok: false, error: 'REASON_NOT_ALLOWED' });
-    expect(await submitRevocation(deps, { ...base, realm: 'training', actorId: 'demo-applicant', choice: 'noLongerNeeded' })).to.deep.include({ ok: false, error: 'WRONG_REALM' });
-    expect(await submitRevocation(deps, { ...base, serial: 'abcdef', actorId: 'demo-applicant', choice: 'noLongerNeeded' })).to.deep.include({ ok: false, error: 'CERT_NOT_FOUND' });
+    expect(await submitRevocation(deps, { ...base, actorId: 'demo-tech', choice: 'noLongerNeeded' })).to.deep.include({
+      ok: false,
+      error: 'NOT_OWNER',
+    });
+    expect(await submitRevocation(deps, { ...base, actorId: 'other-ap', choice: 'noLongerNeeded' })).to.deep.include({
+      ok: false,
+      error: 'NOT_OWNER',
+    });
+    expect(await submitRevocation(deps, { ...base, actorId: 'demo-applicant', choice: 'accessWithdrawn' })).to.deep.include({
+      ok: false,
+      error: 'REASON_NOT_ALLOWED',
+    });
+    expect(
+      await submitRevocation(deps, { ...base, realm: 'training', actorId: 'demo-applicant', choice: 'noLongerNeeded' }),
+    ).to.deep.include({ ok: false, error: 'WRONG_REALM' });
+    expect(
+      await submitRevocation(deps, { ...base, serial: 'abcdef', actorId: 'demo-applicant', choice: 'noLongerNeeded' }),
+    ).to.deep.include({ ok: false, error: 'CERT_NOT_FOUND' });
     expect(await caseCount()).to.equal(before);
 
     const waiting = await submitRevocation(deps, { ...base, actorId: 'demo-applicant', choice: 'noLongerNeeded' });
     expect(waiting.ok && waiting.value.path).to.equal('awaitingAp');
-    expect(await submitRevocation(deps, { ...base, actorId: 'demo-applicant', choice: 'lostOrDisclosed' })).to.deep.include({ ok: false, error: 'ALREADY_REQUESTED' });
-    expect(await submitRenewal(deps, { ...base, actorId: 'demo-applicant', application: {} as never })).to.deep.include({ ok: false, error: 'TOO_EARLY' });
+    expect(await submitRevocation(deps, { ...base, actorId: 'demo-applicant', choice: 'lostOrDisclosed' })).to.deep.include({
+      ok: false,
+      error: 'ALREADY_REQUESTED',
+    });
+    expect(await submitRenewal(deps, { ...base, actorId: 'demo-applicant', application: {} as never })).to.deep.include({
+      ok: false,
+      error: 'TOO_EARLY',
+    });
     expect(await caseCount()).to.equal(before + 1);
     // The AP sees it as a task and among the agency's cases; an AP of another agency sees neither.
     expect((await listTasks(deps, 'demo-ap')).map((c) => c.id)).to.include(waiting.ok ? waiting.value.c.id : '');
@@ -100,7 +140,10 @@ describe('certificate operation use cases', function () {
     expect(await revokeForCase(deps, id)).to.equal('revoked');
     expect(await revokeForCase(deps, id)).to.equal('nothing-to-do');
     expect((await store.certificates.get(cert.serial))?.revocation?.reason).to.equal('keyCompromise');
-    expect(await checkRevocable(deps, { actorId: 'demo-applicant', serial: cert.serial, realm: 'user' })).to.deep.include({ ok: false, error: 'ALREADY_REVOKED' });
+    expect(await checkRevocable(deps, { actorId: 'demo-applicant', serial: cert.serial, realm: 'user' })).to.deep.include({
+      ok: false,
+      error: 'ALREADY_REVOKED',
+    });
 
     // A certificate the CA never issued: the CA refuses for good, the case fails and says why.
     const ghost = await userCert({ serial: 'deadbeef' });
@@ -114,9 +157,33 @@ describe('certificate operation use cases', function () {
     const cert = await userCert();
     const old = await userCert({ notAfter: new Date(clock.now().getTime() - DAY).toISOString() });
     const before = await caseCount();
-    expect(await submitReplacement(deps, { serial: cert.serial, realm: 'user', actorId: 'demo-applicant', trigger: 'blockedToken', application: {} as never })).to.deep.include({ ok: false, error: 'NOT_A_REPLACEMENT' });
-    expect(await submitReplacement(deps, { serial: cert.serial, realm: 'user', actorId: 'demo-applicant', trigger: 'forgotPassword', application: {} as never })).to.deep.include({ ok: false, error: 'NOT_A_REPLACEMENT' });
-    expect(await submitReplacement(deps, { serial: old.serial, realm: 'user', actorId: 'demo-applicant', trigger: 'damaged', application: {} as never })).to.deep.include({ ok: false, error: 'EXPIRED' });
+    expect(
+      await submitReplacement(deps, {
+        serial: cert.serial,
+        realm: 'user',
+        actorId: 'demo-applicant',
+        trigger: 'blockedToken',
+        application: {} as never,
+      }),
+    ).to.deep.include({ ok: false, error: 'NOT_A_REPLACEMENT' });
+    expect(
+      await submitReplacement(deps, {
+        serial: cert.serial,
+        realm: 'user',
+        actorId: 'demo-applicant',
+        trigger: 'forgotPassword',
+        application: {} as never,
+      }),
+    ).to.deep.include({ ok: false, error: 'NOT_A_REPLACEMENT' });
+    expect(
+      await submitReplacement(deps, {
+        serial: old.serial,
+        realm: 'user',
+        actorId: 'demo-applicant',
+        trigger: 'damaged',
+        application: {} as never,
+      }),
+    ).to.deep.include({ ok: false, error: 'EXPIRED' });
     expect(await caseCount()).to.equal(before);
   });
 
@@ -131,7 +198,9 @@ describe('certificate operation use cases', function () {
     const sealed = (await store.files.get(keyId))!;
     expect(sealed.bytes.toString('latin1')).to.not.contain('PRIVATE KEY');
     expect(sealed.meta.ownerId).to.equal('key-escrow:demo-applicant');
-    expect(await new FileStoreKeyEscrow({ files: store.files, secret: 'another-secret-0123456789' }).csr(keyId, 'x').catch(() => 'refused')).to.equal('refused');
+    expect(
+      await new FileStoreKeyEscrow({ files: store.files, secret: 'another-secret-0123456789' }).csr(keyId, 'x').catch(() => 'refused'),
+    ).to.equal('refused');
     expect((await store.certificates.get(c.certificateSerial!))?.profile).to.equal('training');
 
     const [a, b] = await Promise.all([
@@ -139,7 +208,7 @@ describe('certificate operation use cases', function () {
       redeemTrainingDownload(deps, { caseId: id, password: 'rahsia-latihan', confirm: 'rahsia-latihan' }),
     ]);
     expect([a.ok, b.ok].filter(Boolean)).to.have.length(1);
-    expect((a.ok ? b : a)).to.deep.include({ ok: false, error: 'USED' });
+    expect(a.ok ? b : a).to.deep.include({ ok: false, error: 'USED' });
     expect(await store.files.get(keyId)).to.equal(undefined);
   });
 
@@ -154,12 +223,18 @@ describe('certificate operation use cases', function () {
     expect(await expireTrainingDownload(deps, id)).to.equal('expired');
     expect(await store.files.get(keyId)).to.equal(undefined);
     expect((await store.cases.get<TrainingCaseData>(id))!.data.delivery).to.deep.include({ state: 'expired' });
-    expect(await redeemTrainingDownload(deps, { caseId: id, password: 'rahsia-latihan', confirm: 'rahsia-latihan' })).to.deep.include({ ok: false, error: 'EXPIRED' });
+    expect(await redeemTrainingDownload(deps, { caseId: id, password: 'rahsia-latihan', confirm: 'rahsia-latihan' })).to.deep.include({
+      ok: false,
+      error: 'EXPIRED',
+    });
   });
 
   it('sends each reminder once, however often the scan runs, and none for renewed certificates', async () => {
     const due = await userCert({ notAfter: new Date(clock.now().getTime() + 13.5 * DAY).toISOString() });
-    await userCert({ notAfter: new Date(clock.now().getTime() + 20 * DAY).toISOString(), successor: { serial: 'ab', caseId: 'UC-2027-000009' } });
+    await userCert({
+      notAfter: new Date(clock.now().getTime() + 20 * DAY).toISOString(),
+      successor: { serial: 'ab', caseId: 'UC-2027-000009' },
+    });
     await userCert({ notAfter: new Date(clock.now().getTime() + 200 * DAY).toISOString() });
     expect(await sendExpiryReminders(deps)).to.deep.equal({ sent: 1 });
     expect(await sendExpiryReminders(deps)).to.deep.equal({ sent: 0 });

@@ -22,7 +22,11 @@ describe('Direct Line history masking (maskForHistory)', () => {
       value: { form: { mykad: '900101145678', again: ['850505-10-5432'] }, asNumber: 900101145678, count: 3 },
       suggestedActions: { actions: [{ type: 'imBack', title: '900101145678', value: '900101145678' }] },
       attachments: [
-        { contentType: 'image/png', name: '900101-14-5678.png', contentUrl: 'http://h/files/3f2a9c1e-0b7d-4e1a-9c3d-123456789012?exp=1799999999&sig=x' },
+        {
+          contentType: 'image/png',
+          name: '900101-14-5678.png',
+          contentUrl: 'http://h/files/3f2a9c1e-0b7d-4e1a-9c3d-123456789012?exp=1799999999&sig=x',
+        },
         { contentType: 'application/vnd.microsoft.card.adaptive', content: { body: [{ type: 'TextBlock', text: 'MyKad: 900101145678' }] } },
       ],
     });
@@ -33,7 +37,11 @@ describe('Direct Line history masking (maskForHistory)', () => {
       value: { form: { mykad: '9001******78', again: ['8505******32'] }, asNumber: '9001******78', count: 3 },
       suggestedActions: { actions: [{ type: 'imBack', title: '9001******78', value: '9001******78' }] },
       attachments: [
-        { contentType: 'image/png', name: '9001******78.png', contentUrl: 'http://h/files/3f2a9c1e-0b7d-4e1a-9c3d-123456789012?exp=1799999999&sig=x' },
+        {
+          contentType: 'image/png',
+          name: '9001******78.png',
+          contentUrl: 'http://h/files/3f2a9c1e-0b7d-4e1a-9c3d-123456789012?exp=1799999999&sig=x',
+        },
         { contentType: 'application/vnd.microsoft.card.adaptive', content: { body: [{ type: 'TextBlock', text: 'MyKad: 9001******78' }] } },
       ],
     });
@@ -58,10 +66,24 @@ describe('Direct Line history masking (maskForHistory)', () => {
     const db = openEmbeddedDb(':memory:');
     const log = new SqliteActivityLog({ db });
     const events = new LocalEventBus();
-    const adapter = new DirectLineAdapter({ log, events, bot: { id: 'bot', name: 'MyGPKI' }, serviceUrl: () => 'http://localhost:1/v3/directline', logger: pino({ level: 'silent' }) });
+    const adapter = new DirectLineAdapter({
+      log,
+      events,
+      bot: { id: 'bot', name: 'MyGPKI' },
+      serviceUrl: () => 'http://localhost:1/v3/directline',
+      logger: pino({ level: 'silent' }),
+    });
     try {
       await log.createConversation({ conversationId: 'c1', userId: 'u1', createdAt: new Date().toISOString() });
-      const incoming = { type: 'message', text: '900101-14-5678', value: { mykad: '900101145678' }, channelId: 'directline', conversation: { id: 'c1' }, from: { id: 'u1' }, recipient: adapter.botAccount };
+      const incoming = {
+        type: 'message',
+        text: '900101-14-5678',
+        value: { mykad: '900101145678' },
+        channelId: 'directline',
+        conversation: { id: 'c1' },
+        from: { id: 'u1' },
+        recipient: adapter.botAccount,
+      };
       let seen: unknown;
       await adapter.receive(incoming as never, async (ctx) => {
         seen = { text: ctx.activity.text, value: ctx.activity.value as unknown };
@@ -69,7 +91,10 @@ describe('Direct Line history masking (maskForHistory)', () => {
       });
       expect(seen).to.deep.equal({ text: '900101-14-5678', value: { mykad: '900101145678' } });
       const kept = (await log.listAfter('c1', 0, 10)).map((e) => [e.activity.text, e.activity.value]);
-      expect(kept).to.deep.equal([['9001******78', { mykad: '9001******78' }], ['Diterima: 9001******78', undefined]]);
+      expect(kept).to.deep.equal([
+        ['9001******78', { mykad: '9001******78' }],
+        ['Diterima: 9001******78', undefined],
+      ]);
     } finally {
       await events.close();
       db.close();
@@ -123,7 +148,8 @@ describe('owner-only DATA_DIR (infra/store/embedded/data-dir.ts)', () => {
     try {
       const meta = await store.files.put({ ownerId: 'u1', name: 'mykad.png', contentType: 'image/png', bytes: Buffer.from('png') });
       await jobs.enqueue({ queue: 'ca', name: 'issue', key: 'k1', payload: {} });
-      for (const f of ['db/gpki.db', 'db/gpki.db-wal', 'db/gpki.db-shm', `files/${meta.id}`, 'jobs.db', 'jobs.db-wal', 'jobs.db-shm']) expect(modeOf(path.join(dir, f)), f).to.equal(0o600);
+      for (const f of ['db/gpki.db', 'db/gpki.db-wal', 'db/gpki.db-shm', `files/${meta.id}`, 'jobs.db', 'jobs.db-wal', 'jobs.db-shm'])
+        expect(modeOf(path.join(dir, f)), f).to.equal(0o600);
       for (const d of ['db', 'files']) expect(modeOf(path.join(dir, d)), d).to.equal(0o700);
     } finally {
       await jobs.close();

@@ -11,7 +11,8 @@ describe('helpdesk agents: working hours, words, sessions and passwords', () => 
     expect([...h.days].sort()).to.deep.equal([1, 2, 3, 4, 5]);
     expect([h.from, h.to, h.offsetMinutes]).to.deep.equal([480, 1020, 480]);
     expect([...(parseAgentHours('Fri-Mon 09:00-13:00') as AgentHours).days].sort()).to.deep.equal([0, 1, 5, 6]);
-    for (const bad of ['weekdays', 'Mon-Fri 17:00-08:00', 'Mon-Xyz 08:00-17:00', 'Mon 08:60-09:00']) expect(parseAgentHours(bad)).to.have.property('error');
+    for (const bad of ['weekdays', 'Mon-Fri 17:00-08:00', 'Mon-Xyz 08:00-17:00', 'Mon 08:60-09:00'])
+      expect(parseAgentHours(bad)).to.have.property('error');
   });
 
   it('tells working hours in Malaysian time, start inclusive and end exclusive', () => {
@@ -24,8 +25,18 @@ describe('helpdesk agents: working hours, words, sessions and passwords', () => 
   });
 
   it('recognises requests for a person, and not other sentences', () => {
-    for (const yes of ['ejen', 'agent', 'nak cakap dengan orang', 'cakap dengan ejen', 'talk to a human', 'i want to speak to a person', 'bercakap dengan manusia sebenar']) expect(AGENT_WORDS.test(yes), yes).to.equal(true);
-    for (const no of ['ejen saya AP', 'agent orange', 'nak mohon sijil', 'human resources']) expect(AGENT_WORDS.test(no), no).to.equal(false);
+    for (const yes of [
+      'ejen',
+      'agent',
+      'nak cakap dengan orang',
+      'cakap dengan ejen',
+      'talk to a human',
+      'i want to speak to a person',
+      'bercakap dengan manusia sebenar',
+    ])
+      expect(AGENT_WORDS.test(yes), yes).to.equal(true);
+    for (const no of ['ejen saya AP', 'agent orange', 'nak mohon sijil', 'human resources'])
+      expect(AGENT_WORDS.test(no), no).to.equal(false);
   });
 
   it('keeps sessions on the server: an unknown, changed, ended or expired cookie is none, and the CSRF token belongs to its session', async () => {

@@ -70,19 +70,46 @@ describe('working-day calendar', () => {
 describe('complaint ticket lifecycle', () => {
   it('runs new → acknowledged → in progress ↔ waiting → resolved → closed, and reopens', () => {
     const path: [string, TicketEvent, string][] = [
-      ['BARU', 'acknowledge', 'DITERIMA'], ['DITERIMA', 'askInfo', 'MENUNGGU_PENGGUNA'], ['MENUNGGU_PENGGUNA', 'userReply', 'DALAM_TINDAKAN'],
-      ['DALAM_TINDAKAN', 'resolve', 'SELESAI'], ['SELESAI', 'reopen', 'DIBUKA_SEMULA'], ['DIBUKA_SEMULA', 'resolve', 'SELESAI'],
-      ['SELESAI', 'autoClose', 'DITUTUP'], ['SELESAI', 'confirm', 'DITUTUP'],
-      ['DALAM_TINDAKAN', 'escalate', 'MOHON_KELULUSAN_TAPAK'], ['MOHON_KELULUSAN_TAPAK', 'approveOnsite', 'LULUS_TAPAK'], ['MOHON_KELULUSAN_TAPAK', 'rejectOnsite', 'TOLAK_TAPAK'],
-      ['LULUS_TAPAK', 'schedule', 'DIJADUALKAN'], ['DIJADUALKAN', 'repAbsent', 'LULUS_TAPAK'], ['DIJADUALKAN', 'visitResolved', 'SELESAI'], ['DIJADUALKAN', 'visitUnresolved', 'LAWATAN_SELESAI'],
+      ['BARU', 'acknowledge', 'DITERIMA'],
+      ['DITERIMA', 'askInfo', 'MENUNGGU_PENGGUNA'],
+      ['MENUNGGU_PENGGUNA', 'userReply', 'DALAM_TINDAKAN'],
+      ['DALAM_TINDAKAN', 'resolve', 'SELESAI'],
+      ['SELESAI', 'reopen', 'DIBUKA_SEMULA'],
+      ['DIBUKA_SEMULA', 'resolve', 'SELESAI'],
+      ['SELESAI', 'autoClose', 'DITUTUP'],
+      ['SELESAI', 'confirm', 'DITUTUP'],
+      ['DALAM_TINDAKAN', 'escalate', 'MOHON_KELULUSAN_TAPAK'],
+      ['MOHON_KELULUSAN_TAPAK', 'approveOnsite', 'LULUS_TAPAK'],
+      ['MOHON_KELULUSAN_TAPAK', 'rejectOnsite', 'TOLAK_TAPAK'],
+      ['LULUS_TAPAK', 'schedule', 'DIJADUALKAN'],
+      ['DIJADUALKAN', 'repAbsent', 'LULUS_TAPAK'],
+      ['DIJADUALKAN', 'visitResolved', 'SELESAI'],
+      ['DIJADUALKAN', 'visitUnresolved', 'LAWATAN_SELESAI'],
     ];
     for (const [from, event, to] of path) expect(ticketTransition(from as never, event)?.to, `${from} ${event}`).to.equal(to);
   });
 
   it('refuses what does not fit: a closed ticket takes nothing, approval only while requested', () => {
-    const events: TicketEvent[] = ['acknowledge', 'reply', 'askInfo', 'userReply', 'resolve', 'confirm', 'reopen', 'autoClose', 'escalate', 'approveOnsite', 'rejectOnsite', 'schedule', 'repAbsent', 'visitResolved', 'visitUnresolved'];
+    const events: TicketEvent[] = [
+      'acknowledge',
+      'reply',
+      'askInfo',
+      'userReply',
+      'resolve',
+      'confirm',
+      'reopen',
+      'autoClose',
+      'escalate',
+      'approveOnsite',
+      'rejectOnsite',
+      'schedule',
+      'repAbsent',
+      'visitResolved',
+      'visitUnresolved',
+    ];
     for (const e of events) expect(ticketTransition('DITUTUP', e), e).to.equal(undefined);
-    for (const s of TICKET_STATUSES.filter((x) => x !== 'MOHON_KELULUSAN_TAPAK')) expect(ticketTransition(s, 'approveOnsite'), s).to.equal(undefined);
+    for (const s of TICKET_STATUSES.filter((x) => x !== 'MOHON_KELULUSAN_TAPAK'))
+      expect(ticketTransition(s, 'approveOnsite'), s).to.equal(undefined);
     expect(ticketTransition('BARU', 'escalate')).to.equal(undefined);
     expect(ticketTransition('DALAM_TINDAKAN', 'autoClose')).to.equal(undefined);
   });

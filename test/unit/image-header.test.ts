@@ -34,7 +34,12 @@ function ihdr(width: number, height: number, depth = 8, colour = 0): Buffer {
 }
 /** A PNG whose IHDR claims `width`×`height` over a small IDAT (what a decompression bomb looks like up front). */
 function claimedPng(width: number, height: number): Buffer {
-  return Buffer.concat([SIGNATURE, ihdr(width, height), chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    ihdr(width, height),
+    chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 /** A complete, decodable grey PNG. */
 const realPng = (width: number, height: number) => encodePng({ width, height, rgba: new Uint8Array(width * height * 4).fill(128) });
@@ -76,7 +81,8 @@ function jpeg(width: number, height: number, opts: { frame?: number; before?: Bu
 }
 
 /** A JPEG whose frame claims `width`×`height` over a short scan. */
-const claimedJpeg = (width: number, height: number) => Buffer.concat([SOI, app0, dqt, sof(0xc0, width, height), dht, sos, Buffer.alloc(1024), EOI]);
+const claimedJpeg = (width: number, height: number) =>
+  Buffer.concat([SOI, app0, dqt, sof(0xc0, width, height), dht, sos, Buffer.alloc(1024), EOI]);
 
 describe('image header rule (PNG IHDR, JPEG SOFn)', () => {
   describe('PNG', () => {
@@ -89,7 +95,11 @@ describe('image header rule (PNG IHDR, JPEG SOFn)', () => {
       const bomb = claimedPng(60_000, 60_000);
       expect(bomb.length).to.be.below(70 * 1024);
       expect(readImageHeader(bomb)).to.deep.equal({ type: 'image/png', width: 60_000, height: 60_000 });
-      expect(checkImageUpload(bomb)).to.deep.equal({ ok: false, error: 'FILE_IMAGE_DIMENSIONS', params: { width: 60_000, height: 60_000 } });
+      expect(checkImageUpload(bomb)).to.deep.equal({
+        ok: false,
+        error: 'FILE_IMAGE_DIMENSIONS',
+        params: { width: 60_000, height: 60_000 },
+      });
       expect(acceptableImageType(bomb), 'not served as an image').to.equal(undefined);
       const verdict = (w: number, h: number) => {
         const r = checkImageUpload(claimedPng(w, h));
@@ -112,7 +122,12 @@ describe('image header rule (PNG IHDR, JPEG SOFn)', () => {
       }
       expect(readImageHeader(good.subarray(0, 33)), 'the IHDR chunk whole is enough').to.deep.include({ width: 32, height: 32 });
 
-      const textFirst = Buffer.concat([SIGNATURE, chunk('tEXt', Buffer.from('Comment\0hello')), ihdr(32, 32), chunk('IEND', Buffer.alloc(0))]);
+      const textFirst = Buffer.concat([
+        SIGNATURE,
+        chunk('tEXt', Buffer.from('Comment\0hello')),
+        ihdr(32, 32),
+        chunk('IEND', Buffer.alloc(0)),
+      ]);
       expect(readImageHeader(textFirst), 'IHDR not first').to.equal(undefined);
 
       const badCrc = Buffer.from(good);
@@ -139,7 +154,11 @@ describe('image header rule (PNG IHDR, JPEG SOFn)', () => {
     });
 
     it('reads a progressive frame (SOF2) and the other SOF kinds, and skips DHT, which shares their range', () => {
-      expect(readImageHeader(jpeg(64, 48, { frame: 0xc2, before: [app0, app1] }))).to.deep.equal({ type: 'image/jpeg', width: 64, height: 48 });
+      expect(readImageHeader(jpeg(64, 48, { frame: 0xc2, before: [app0, app1] }))).to.deep.equal({
+        type: 'image/jpeg',
+        width: 64,
+        height: 48,
+      });
       expect(readImageHeader(jpeg(33, 17, { frame: 0xc1 }))).to.deep.include({ width: 33, height: 17 });
       // DHT (C4) before the frame: its payload is not a size.
       const dhtFirst = Buffer.concat([SOI, dht, dqt, sof(0xc0, 20, 30), sos, Buffer.alloc(4), EOI]);
@@ -150,7 +169,11 @@ describe('image header rule (PNG IHDR, JPEG SOFn)', () => {
     });
 
     it('refuses sizes outside the bounds with FILE_IMAGE_DIMENSIONS', () => {
-      expect(checkImageUpload(claimedJpeg(60_000, 60_000))).to.deep.equal({ ok: false, error: 'FILE_IMAGE_DIMENSIONS', params: { width: 60_000, height: 60_000 } });
+      expect(checkImageUpload(claimedJpeg(60_000, 60_000))).to.deep.equal({
+        ok: false,
+        error: 'FILE_IMAGE_DIMENSIONS',
+        params: { width: 60_000, height: 60_000 },
+      });
       expect(checkImageUpload(jpeg(8, 8))).to.deep.include({ ok: false, error: 'FILE_IMAGE_DIMENSIONS' });
     });
 
@@ -161,8 +184,13 @@ describe('image header rule (PNG IHDR, JPEG SOFn)', () => {
       for (const cut of [4, 10, SOI.length + app0.length + 5, sofAt + 3, sofAt + 7, sofAt + 10]) {
         expect(readImageHeader(whole.subarray(0, cut)), `cut at ${cut}`).to.equal(undefined);
       }
-      expect(readImageHeader(whole.subarray(0, sofAt + 2 + 2 + 9)), 'the frame header whole is enough').to.deep.include({ width: 40, height: 24 });
-      expect(readImageHeader(Buffer.concat([SOI, app0, dqt, dht, sos, Buffer.alloc(4), EOI])), 'no frame before the scan').to.equal(undefined);
+      expect(readImageHeader(whole.subarray(0, sofAt + 2 + 2 + 9)), 'the frame header whole is enough').to.deep.include({
+        width: 40,
+        height: 24,
+      });
+      expect(readImageHeader(Buffer.concat([SOI, app0, dqt, dht, sos, Buffer.alloc(4), EOI])), 'no frame before the scan').to.equal(
+        undefined,
+      );
       expect(readImageHeader(Buffer.concat([SOI, app0, EOI])), 'ends before a frame').to.equal(undefined);
       expect(readImageHeader(jpeg(40, 0)), 'height 0 (DNL)').to.equal(undefined);
       const junk = Buffer.concat([SOI, app0, Buffer.from([0x12, 0x34]), sof(0xc0, 32, 32)]);

@@ -42,7 +42,10 @@ describe('JSON limits', () => {
   });
 
   it('parses what is within the limit and says why it refused the rest, never throwing', () => {
-    expect(parseJsonLimited('{"type":"message","value":{"a":[1,2]}}')).to.deep.equal({ ok: true, value: { type: 'message', value: { a: [1, 2] } } });
+    expect(parseJsonLimited('{"type":"message","value":{"a":[1,2]}}')).to.deep.equal({
+      ok: true,
+      value: { type: 'message', value: { a: [1, 2] } },
+    });
     expect(parseJsonLimited(Buffer.from('{"nama":"Siti"}'))).to.deep.equal({ ok: true, value: { nama: 'Siti' } });
     expect(parseJsonLimited(nested(5_000))).to.deep.equal({ ok: false, code: 'JSON_TOO_DEEP' });
     expect(parseJsonLimited('{not json')).to.deep.equal({ ok: false, code: 'JSON_INVALID' });

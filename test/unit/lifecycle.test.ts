@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import { userCertTransition, type UserCertEvent, type UserCertStatus } from '../../domain/cases/user-certificate.js';
 
-const STATUSES: UserCertStatus[] = ['DIHANTAR', 'MENUNGGU_PENGESAHAN_AP', 'PERLU_PEMBETULAN', 'DISAHKAN', 'DIHANTAR_KE_CA', 'DIKELUARKAN', 'DITOLAK', 'DIBATALKAN_PEMOHON', 'GAGAL'];
+const STATUSES: UserCertStatus[] = [
+  'DIHANTAR',
+  'MENUNGGU_PENGESAHAN_AP',
+  'PERLU_PEMBETULAN',
+  'DISAHKAN',
+  'DIHANTAR_KE_CA',
+  'DIKELUARKAN',
+  'DITOLAK',
+  'DIBATALKAN_PEMOHON',
+  'GAGAL',
+];
 const EVENTS: UserCertEvent[] = ['route', 'return', 'resubmit', 'approve', 'reject', 'withdraw', 'sendToCa', 'issued', 'caRefused'];
 
 /** Every allowed (status, event) pair with its target and actor; everything else is refused. */

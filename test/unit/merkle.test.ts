@@ -1,6 +1,13 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
-import { buildCheckpoint, checkpointBytes, checkpointSignatureValid, headLeafBytes, headProof, keyIdOf } from '../../domain/audit-checkpoint.js';
+import {
+  buildCheckpoint,
+  checkpointBytes,
+  checkpointSignatureValid,
+  headLeafBytes,
+  headProof,
+  keyIdOf,
+} from '../../domain/audit-checkpoint.js';
 import { EMPTY_ROOT, inclusionProof, inclusionSteps, leafHash, merkleRoot, nodeHash, verifyInclusion } from '../../domain/merkle.js';
 import type { CheckpointSigner } from '../../domain/ports/audit-checkpoints.js';
 import { sign } from 'node:crypto';
@@ -11,7 +18,9 @@ import { makeAuditCheckpoint, verifyAuditTrail } from '../../domain/usecases/aud
 import { createEmbeddedStore, type EmbeddedStore } from '../../infra/store/embedded/index.js';
 
 /** The Certificate Transparency test vectors (RFC 6962 trees over these leaves). */
-const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) => Buffer.from(h, 'hex'));
+const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) =>
+  Buffer.from(h, 'hex'),
+);
 const ROOTS = [
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
@@ -108,7 +117,9 @@ describe('audit checkpoints', () => {
 
   it('signs exactly the five documented lines, and the signature verifies only under its own key', () => {
     const cp = buildCheckpoint(heads, at, signer);
-    expect(checkpointBytes(cp).toString()).to.equal(`MyGPKI audit checkpoint v1\ntime 2026-05-01T00:00:00.000Z\ntree-size 3\nroot ${cp.root}\nkey-id ${signer.keyId}\n`);
+    expect(checkpointBytes(cp).toString()).to.equal(
+      `MyGPKI audit checkpoint v1\ntime 2026-05-01T00:00:00.000Z\ntree-size 3\nroot ${cp.root}\nkey-id ${signer.keyId}\n`,
+    );
     expect(checkpointSignatureValid(cp, publicKeyPem)).to.equal(true);
     expect(checkpointSignatureValid({ ...cp, treeSize: 2 }, publicKeyPem)).to.equal(false);
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -160,7 +171,10 @@ describe('verifyAuditTrail (on the embedded store in memory)', () => {
     store.db.prepare("DELETE FROM audit_log WHERE case_id = 'UC-2026-000002' AND seq = 3").run();
     store.db.prepare("UPDATE audit_checkpoints SET heads = json_remove(heads, '$[0]')").run();
     const r = await verifyAuditTrail(deps(), { publicKeyPem });
-    expect(r.problems).to.deep.equal([{ code: 'CHAIN_SHORTENED', caseId: 'UC-2026-000002', seq: 3, length: 2 }, { code: 'CHECKPOINT_ALTERED' }]);
+    expect(r.problems).to.deep.equal([
+      { code: 'CHAIN_SHORTENED', caseId: 'UC-2026-000002', seq: 3, length: 2 },
+      { code: 'CHECKPOINT_ALTERED' },
+    ]);
   });
 
   it('refuses a checkpoint under another key, and says when there is no key to check with', async () => {

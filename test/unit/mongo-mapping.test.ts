@@ -77,45 +77,102 @@ const fullCase: Case = {
   updatedAt: '2026-03-02T00:00:01.000Z',
 };
 const minimalCase: Case = {
-  id: 'AD-2027-000001', kind: 'AD', status: 'OPEN', applicantId: 'p1', data: {}, timeline: [], version: 1,
-  createdAt: '2027-01-01T00:00:00.000Z', updatedAt: '2027-01-01T00:00:00.000Z',
+  id: 'AD-2027-000001',
+  kind: 'AD',
+  status: 'OPEN',
+  applicantId: 'p1',
+  data: {},
+  timeline: [],
+  version: 1,
+  createdAt: '2027-01-01T00:00:00.000Z',
+  updatedAt: '2027-01-01T00:00:00.000Z',
 };
 
 const fullCert: CertificateRecord = {
-  serial: '0a1b2c', ownerId: 'p1', caseId: 'UC-2026-000001', profile: 'user', medium: 'token',
-  subjectCommonName: 'AMINAH BINTI HASSAN', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-12-10T08:00:00+08:00',
-  status: 'DIBATALKAN', revocation: { reason: 'keyCompromise', at: '2026-05-01T00:00:00.000Z' },
+  serial: '0a1b2c',
+  ownerId: 'p1',
+  caseId: 'UC-2026-000001',
+  profile: 'user',
+  medium: 'token',
+  subjectCommonName: 'AMINAH BINTI HASSAN',
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2026-12-10T08:00:00+08:00',
+  status: 'DIBATALKAN',
+  revocation: { reason: 'keyCompromise', at: '2026-05-01T00:00:00.000Z' },
   certPem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
-  successor: { serial: '0d0e', caseId: 'UC-2026-000002' }, remindersSent: [30, 14],
+  successor: { serial: '0d0e', caseId: 'UC-2026-000002' },
+  remindersSent: [30, 14],
 };
 const minimalCert: CertificateRecord = {
-  serial: 'ff', ownerId: 'p1', caseId: 'SC-2026-000001', profile: 'server', subjectCommonName: 'www.example.gov.my',
-  notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', status: 'AKTIF', certPem: 'pem',
+  serial: 'ff',
+  ownerId: 'p1',
+  caseId: 'SC-2026-000001',
+  profile: 'server',
+  subjectCommonName: 'www.example.gov.my',
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2027-01-01T00:00:00.000Z',
+  status: 'AKTIF',
+  certPem: 'pem',
 };
 
 const fullPerson: Person = {
-  id: 'p1', name: 'Aminah', email: 'Aminah.Hassan@MOH.gov.my', agencyId: 'KKM', roles: ['USER', 'AP'], locale: 'en',
-  identities: [{ channelId: 'msteams', userId: 'aad-1' }, { channelId: '*', userId: 'p1' }],
+  id: 'p1',
+  name: 'Aminah',
+  email: 'Aminah.Hassan@MOH.gov.my',
+  agencyId: 'KKM',
+  roles: ['USER', 'AP'],
+  locale: 'en',
+  identities: [
+    { channelId: 'msteams', userId: 'aad-1' },
+    { channelId: '*', userId: 'p1' },
+  ],
 };
 const minimalPerson: Person = { id: 'p2', name: 'Nobody', roles: [], identities: [] };
 const fullAgency: Agency = { id: 'MAMPU', name: 'Unit Pemodenan Tadbiran', nameEn: 'MAMPU', lead: false };
 const minimalAgency: Agency = { id: 'KKM', name: 'Kementerian Kesihatan Malaysia' };
 
 const fullConversation: ConversationRecord = {
-  conversationId: 'c1', channelId: 'msteams', personId: 'p1', owner: 'agent', agentId: 'agent-7',
+  conversationId: 'c1',
+  channelId: 'msteams',
+  personId: 'p1',
+  owner: 'agent',
+  agentId: 'agent-7',
   reference: { conversation: { id: 'c1' }, serviceUrl: 'https://smba.example/', bot: { id: 'bot' } },
   lastSeenAt: '2026-03-01T08:00:00+08:00',
 };
-const minimalConversation: ConversationRecord = { conversationId: 'c2', channelId: 'webchat', personId: 'p2', owner: 'bot', reference: {}, lastSeenAt: '2026-03-01T00:00:00.000Z' };
-const pendingMsg: PendingMessage = { id: 'm1', personId: 'p1', payload: { type: 'caseApproved', caseId: 'UC-2026-000001' }, createdAt: '2026-03-01T00:00:00Z' };
+const minimalConversation: ConversationRecord = {
+  conversationId: 'c2',
+  channelId: 'webchat',
+  personId: 'p2',
+  owner: 'bot',
+  reference: {},
+  lastSeenAt: '2026-03-01T00:00:00.000Z',
+};
+const pendingMsg: PendingMessage = {
+  id: 'm1',
+  personId: 'p1',
+  payload: { type: 'caseApproved', caseId: 'UC-2026-000001' },
+  createdAt: '2026-03-01T00:00:00Z',
+};
 
 const chained: AuditEntry = {
-  caseId: 'UC-2026-000001', seq: 2, at: '2026-03-01T00:00:00.000Z', actorId: 'p-ap', action: 'approved',
-  data: { by: 'p-ap', nested: { n: [1, 2] }, empty: {} }, prevHash: 'a'.repeat(64), hash: 'b'.repeat(64),
+  caseId: 'UC-2026-000001',
+  seq: 2,
+  at: '2026-03-01T00:00:00.000Z',
+  actorId: 'p-ap',
+  action: 'approved',
+  data: { by: 'p-ap', nested: { n: [1, 2] }, empty: {} },
+  prevHash: 'a'.repeat(64),
+  hash: 'b'.repeat(64),
 };
 const fileMeta: StoredFileMeta = {
-  id: new Types.ObjectId().toHexString(), ownerId: 'p1', name: 'mykad.png', contentType: 'image/png', size: 256,
-  sha256: 'c'.repeat(64), createdAt: '2026-03-01T00:00:00.000Z',
+  id: new Types.ObjectId().toHexString(),
+  ownerId: 'p1',
+  name: 'mykad.png',
+  contentType: 'image/png',
+  size: 256,
+  sha256: 'c'.repeat(64),
+  createdAt: '2026-03-01T00:00:00.000Z',
 };
 
 describe('mongo store: record <-> domain mapping (no server)', () => {
@@ -176,8 +233,12 @@ describe('mongo store: record <-> domain mapping (no server)', () => {
   });
 
   it('a non-date lastSeenAt or createdAt is refused with INVALID_INPUT', () => {
-    expect(() => conversationToDoc({ ...minimalConversation, lastSeenAt: 'yesterday' })).to.throw().with.property('code', 'INVALID_INPUT');
-    expect(() => pendingToDoc({ ...pendingMsg, createdAt: '' })).to.throw().with.property('code', 'INVALID_INPUT');
+    expect(() => conversationToDoc({ ...minimalConversation, lastSeenAt: 'yesterday' }))
+      .to.throw()
+      .with.property('code', 'INVALID_INPUT');
+    expect(() => pendingToDoc({ ...pendingMsg, createdAt: '' }))
+      .to.throw()
+      .with.property('code', 'INVALID_INPUT');
   });
 
   it('audit entries round-trip both ways, with and without data', () => {
@@ -209,14 +270,24 @@ describe('mongo store: record <-> domain mapping (no server)', () => {
   });
 
   it('transcript entries are stored as JSON text, so card keys like $schema reach no BSON document', () => {
-    const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', $data: { 'a.b': 1 }, type: 'AdaptiveCard', version: '1.5' } };
-    const e = { conversationId: 'c1', at: '2026-03-01T00:00:00.000Z', direction: 'out' as const, activity: { type: 'message', attachments: [card] } };
+    const card = {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', $data: { 'a.b': 1 }, type: 'AdaptiveCard', version: '1.5' },
+    };
+    const e = {
+      conversationId: 'c1',
+      at: '2026-03-01T00:00:00.000Z',
+      direction: 'out' as const,
+      activity: { type: 'message', attachments: [card] },
+    };
     const doc = transcriptToDoc(e);
     expect(doc).to.deep.equal({ conversationId: 'c1', at: e.at, direction: 'out', json: JSON.stringify(e.activity) });
     expect(Object.keys(doc)).to.not.include('activity');
     expect(transcriptFromDoc(doc)).to.deep.equal(e);
     // Documents written before the change kept the activity as BSON; they still read.
-    expect(transcriptFromDoc({ conversationId: 'c1', at: e.at, direction: 'in', activity: { type: 'message', text: 'hai' } }).activity).to.deep.equal({ type: 'message', text: 'hai' });
+    expect(
+      transcriptFromDoc({ conversationId: 'c1', at: e.at, direction: 'in', activity: { type: 'message', text: 'hai' } }).activity,
+    ).to.deep.equal({ type: 'message', text: 'hai' });
   });
 });
 
@@ -236,7 +307,12 @@ describe('mongo store: schemas accept mapped records and refuse incomplete ones 
     ['audit entry', auditSchema, auditToDoc(chained), 'hash'],
     ['storage item', storageSchema, storeItemToDoc('k', { v: 1 }, 'e-1', 1), 'eTag'],
     ['storage item (write time)', storageSchema, storeItemToDoc('k', { v: 1 }, 'e-1', 1), 'updatedMs'],
-    ['transcript entry', transcriptSchema, transcriptToDoc({ conversationId: 'c1', at: '2026-03-01T00:00:00.000Z', direction: 'in', activity: { $schema: 'x' } }), 'json'],
+    [
+      'transcript entry',
+      transcriptSchema,
+      transcriptToDoc({ conversationId: 'c1', at: '2026-03-01T00:00:00.000Z', direction: 'in', activity: { $schema: 'x' } }),
+      'json',
+    ],
   ];
 
   for (const [name, schema, record, required] of cases) {
@@ -257,11 +333,17 @@ describe('mongo store: schemas accept mapped records and refuse incomplete ones 
   }
 
   it('enums are enforced: an unknown role, kind, owner or revocation reason is refused', async () => {
-    expect(await validationErrorPaths(personSchema, { ...personToDoc(fullPerson), roles: ['USER', 'SUPERUSER'] })).to.deep.equal(['roles.1']);
+    expect(await validationErrorPaths(personSchema, { ...personToDoc(fullPerson), roles: ['USER', 'SUPERUSER'] })).to.deep.equal([
+      'roles.1',
+    ]);
     expect(await validationErrorPaths(caseSchema, { ...caseToRecord(fullCase), kind: 'XX' })).to.deep.equal(['kind']);
-    expect(await validationErrorPaths(conversationSchema, { ...conversationToDoc(fullConversation), owner: 'nobody' })).to.deep.equal(['owner']);
+    expect(await validationErrorPaths(conversationSchema, { ...conversationToDoc(fullConversation), owner: 'nobody' })).to.deep.equal([
+      'owner',
+    ]);
     const revoked = certificateToDoc(fullCert);
-    expect(await validationErrorPaths(certificateSchema, { ...revoked, revocation: { reason: 'bored', at: 'x' } })).to.include('revocation.reason');
+    expect(await validationErrorPaths(certificateSchema, { ...revoked, revocation: { reason: 'bored', at: 'x' } })).to.include(
+      'revocation.reason',
+    );
   });
 
   it('a timeline entry or identity missing a required field is refused', async () => {

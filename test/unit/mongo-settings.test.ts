@@ -17,8 +17,19 @@ import { transcriptSchema } from '../../infra/store/mongo/transcripts.js';
 // No server: what the store hands the driver and how it decides, checked as pure functions.
 describe('mongo store: connection settings (no server)', () => {
   it('the options pin reads to the primary, write and read majority, and carry the configured timeouts', () => {
-    const config = loadConfig({ MONGODB_URI: 'mongodb://a:27017,b:27017/?replicaSet=rs0', MONGODB_SERVER_SELECTION_TIMEOUT_MS: '3000', MONGODB_SOCKET_TIMEOUT_MS: '45000', MONGODB_OPERATION_TIMEOUT_MS: '8000' });
-    expect(config.mongo).to.deep.equal({ uri: 'mongodb://a:27017,b:27017/?replicaSet=rs0', dbName: undefined, serverSelectionTimeoutMS: 3000, socketTimeoutMS: 45000, operationTimeoutMS: 8000 });
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://a:27017,b:27017/?replicaSet=rs0',
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '3000',
+      MONGODB_SOCKET_TIMEOUT_MS: '45000',
+      MONGODB_OPERATION_TIMEOUT_MS: '8000',
+    });
+    expect(config.mongo).to.deep.equal({
+      uri: 'mongodb://a:27017,b:27017/?replicaSet=rs0',
+      dbName: undefined,
+      serverSelectionTimeoutMS: 3000,
+      socketTimeoutMS: 45000,
+      operationTimeoutMS: 8000,
+    });
     expect(mongoConnectOptions(config.mongo!)).to.deep.equal({
       dbName: 'gpki',
       serverSelectionTimeoutMS: 3000,
@@ -53,11 +64,13 @@ describe('mongo store: connection settings (no server)', () => {
     };
     expect(reject({ MONGODB_SERVER_SELECTION_TIMEOUT_MS: '0' })).to.deep.equal(['MONGODB_SERVER_SELECTION_TIMEOUT_MS']);
     expect(reject({ MONGODB_OPERATION_TIMEOUT_MS: 'soon' })).to.deep.equal(['MONGODB_OPERATION_TIMEOUT_MS']);
-    expect(reject({ MONGODB_SOCKET_TIMEOUT_MS: '5000', MONGODB_OPERATION_TIMEOUT_MS: '10000' })).to.deep.equal(['MONGODB_SOCKET_TIMEOUT_MS']);
+    expect(reject({ MONGODB_SOCKET_TIMEOUT_MS: '5000', MONGODB_OPERATION_TIMEOUT_MS: '10000' })).to.deep.equal([
+      'MONGODB_SOCKET_TIMEOUT_MS',
+    ]);
     expect(reject({ MONGODB_DB: 'gpki/prod' })).to.deep.equal(['MONGODB_DB']);
   });
 
-  it('the database is MONGODB_DB, else the one in the URI, else gpki (never the driver\'s `test`)', () => {
+  it("the database is MONGODB_DB, else the one in the URI, else gpki (never the driver's `test`)", () => {
     expect(DEFAULT_DB_NAME).to.equal('gpki');
     const cases: [string, string | undefined][] = [
       ['mongodb://localhost', undefined],
@@ -140,7 +153,9 @@ describe('mongo store: every retention filter has its index, created at start (n
 
 describe('mongo store: source checks', () => {
   const dir = fileURLToPath(new URL('../../infra/store/mongo/', import.meta.url));
-  const sources = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => [f, readFileSync(dir + f, 'utf8')] as const);
+  const sources = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => [f, readFileSync(dir + f, 'utf8')] as const);
 
   it("no `{ new: true }` (deprecated, warns on every call): every findOneAndUpdate asks for returnDocument: 'after'", () => {
     for (const [file, text] of sources) {

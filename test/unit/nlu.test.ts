@@ -27,18 +27,32 @@ describe('nlu: normaliser', () => {
   });
 
   it('merges synonyms across languages into one feature and drops words that carry no intent', () => {
-    for (const t of ['renew cert', 'pembaharuan sijil', 'nk perbaharui cert', 'sambung sijil']) expect(features(normalise(t))).to.include.members(['#renew', '#cert']);
+    for (const t of ['renew cert', 'pembaharuan sijil', 'nk perbaharui cert', 'sambung sijil'])
+      expect(features(normalise(t))).to.include.members(['#renew', '#cert']);
     expect(features(normalise('saya nak tolong please'))).to.deep.equal(['#please', '#plain']);
-    expect(features(normalise('ssl untuk portal'))).to.include('#server').and.not.include('#plain');
+    expect(features(normalise('ssl untuk portal')))
+      .to.include('#server')
+      .and.not.include('#plain');
   });
 
   it('marks a certificate of an everyday kind as #othercert, not a GPKI certificate', () => {
-    for (const t of ['sijil lahir anak hilang', 'my SPM certificate', 'cert kursus induksi', 'certificate of attendance', 'renew sijil halal']) {
-      expect(features(normalise(t)), t).to.include('#othercert').and.not.include('#cert');
+    for (const t of [
+      'sijil lahir anak hilang',
+      'my SPM certificate',
+      'cert kursus induksi',
+      'certificate of attendance',
+      'renew sijil halal',
+    ]) {
+      expect(features(normalise(t)), t)
+        .to.include('#othercert')
+        .and.not.include('#cert');
     }
-    for (const t of ['sijil latihan untuk peserta kursus', 'renew sijil digital saya', 'token hilang']) expect(features(normalise(t)), t).to.not.include('#othercert');
+    for (const t of ['sijil latihan untuk peserta kursus', 'renew sijil digital saya', 'token hilang'])
+      expect(features(normalise(t)), t).to.not.include('#othercert');
     expect(features(normalise('kad touch n go hilang'))).to.include('#transport');
-    expect(features(normalise('x dpt tac maybank'))).to.include('#bank').and.not.include('#code');
+    expect(features(normalise('x dpt tac maybank')))
+      .to.include('#bank')
+      .and.not.include('#code');
   });
 });
 
@@ -54,7 +68,8 @@ describe('nlu: spelling', () => {
   });
 
   it('leaves real words near a domain word, short words and first-letter changes alone', () => {
-    for (const w of ['lapor', 'murah', 'cost', 'many', 'prime', 'mampu', 'cari', 'even']) expect(corrector.correct(w), w).to.equal(undefined);
+    for (const w of ['lapor', 'murah', 'cost', 'many', 'prime', 'mampu', 'cari', 'even'])
+      expect(corrector.correct(w), w).to.equal(undefined);
   });
 
   it('measures one edit as insertion, deletion, substitution or a swap of neighbours', () => {
@@ -69,7 +84,11 @@ describe('nlu: spelling', () => {
 
 describe('nlu: entities', () => {
   it('finds case numbers however they are typed', () => {
-    expect(extractEntities('status uc 2026 000123 dan SC-2025-000777, AD2026000004').caseNumbers).to.deep.equal(['UC-2026-000123', 'SC-2025-000777', 'AD-2026-000004']);
+    expect(extractEntities('status uc 2026 000123 dan SC-2025-000777, AD2026000004').caseNumbers).to.deep.equal([
+      'UC-2026-000123',
+      'SC-2025-000777',
+      'AD-2026-000004',
+    ]);
   });
 
   it('finds MyKad numbers, but not inside longer numbers or case numbers', () => {
@@ -86,7 +105,9 @@ describe('nlu: entities', () => {
 
   it('finds certificate serials written as hex pairs, long hex or after the word serial', () => {
     expect(extractEntities('serial 4F:2A:9C:01:BD:7E').serials).to.deep.equal(['4f2a9c01bd7e']);
-    expect(extractEntities('sijil 5a1b2c3d4e5f60718293a4b5c6d7e8f9 dibatalkan').serials).to.deep.equal(['5a1b2c3d4e5f60718293a4b5c6d7e8f9']);
+    expect(extractEntities('sijil 5a1b2c3d4e5f60718293a4b5c6d7e8f9 dibatalkan').serials).to.deep.equal([
+      '5a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    ]);
     expect(extractEntities('no siri: 0a1b2c').serials).to.deep.equal(['0a1b2c']);
     expect(extractEntities('ic 900101145678, facebook deadbeef').serials).to.deep.equal([]);
   });
@@ -163,9 +184,17 @@ describe('nlu: classifier', function () {
   it('never starts a certificate operation for tokens, certificates, PINs and renewals of everyday life', () => {
     // None of these is a line of any data file: the everyday senses, as the issue lists them.
     const everyday = [
-      'token touch n go sy dah x boleh guna', 'renew pas letak kereta tahun depan', 'tac cimb tak masuk langsung', 'sijil lahir asal koyak',
-      'need a certified copy of my SPM cert', 'sijil kursus minggu lepas belum dapat', 'MC hari tu nak hantar kat mana', 'renew sijil halal restoran',
-      'pin e-filing tahun ni dah tamat tempoh', 'hrmis x boleh masuk', 'awak suka makan apa',
+      'token touch n go sy dah x boleh guna',
+      'renew pas letak kereta tahun depan',
+      'tac cimb tak masuk langsung',
+      'sijil lahir asal koyak',
+      'need a certified copy of my SPM cert',
+      'sijil kursus minggu lepas belum dapat',
+      'MC hari tu nak hantar kat mana',
+      'renew sijil halal restoran',
+      'pin e-filing tahun ni dah tamat tempoh',
+      'hrmis x boleh masuk',
+      'awak suka makan apa',
     ];
     for (const text of everyday) {
       const c = nlu.classify(text);

@@ -11,7 +11,13 @@ import { rejection } from '../contract/rejection.js';
  * two turns of one conversation at once with no lock: a stale write must fail, never overwrite.
  */
 describe('OptimisticStorage: turn state written with the eTag it read', () => {
-  const activity = { type: 'message', channelId: 'msteams', conversation: { id: 'conv-1' }, from: { id: 'u1' }, recipient: { id: 'bot' } } as Partial<Activity>;
+  const activity = {
+    type: 'message',
+    channelId: 'msteams',
+    conversation: { id: 'conv-1' },
+    from: { id: 'u1' },
+    recipient: { id: 'bot' },
+  } as Partial<Activity>;
   const turn = async (storage: Storage) => {
     const ctx = new TurnContext(new TestAdapter(), activity);
     const state = new TurnState();

@@ -6,7 +6,10 @@ const never = () => new Promise<never>(() => undefined);
 /** /readyz's judgement (bot/readiness.ts): bounded, down at once on a failure, not on one slow answer. */
 describe('Readiness', () => {
   it('reports each dependency, down at once when its probe fails or says false', async () => {
-    const r = new Readiness({ store: () => true, queue: () => Promise.reject(new Error('connection lost')), events: async () => undefined, ca: () => false }, { reuseMs: 0 });
+    const r = new Readiness(
+      { store: () => true, queue: () => Promise.reject(new Error('connection lost')), events: async () => undefined, ca: () => false },
+      { reuseMs: 0 },
+    );
     expect(await r.check()).to.deep.equal({ store: true, queue: false, events: true, ca: false });
     expect(await r.down()).to.deep.equal(['queue', 'ca']);
     expect(await r.down(['store', 'queue', 'events'])).to.deep.equal(['queue']);

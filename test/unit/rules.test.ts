@@ -88,6 +88,9 @@ describe('image upload rule', () => {
     expect(checkImageUpload(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))).to.deep.include({ ok: false, error: 'FILE_IMAGE_CORRUPT' });
     expect(checkImageUpload(Buffer.from('%PDF-1.4'))).to.deep.include({ ok: false, error: 'FILE_TYPE' });
     expect(checkImageUpload(Buffer.alloc(0))).to.deep.include({ ok: false, error: 'FILE_EMPTY' });
-    expect(checkImageUpload(Buffer.concat([tinyPng(), Buffer.alloc(2 * 1024 * 1024)]))).to.deep.include({ ok: false, error: 'FILE_TOO_LARGE' });
+    expect(checkImageUpload(Buffer.concat([tinyPng(), Buffer.alloc(2 * 1024 * 1024)]))).to.deep.include({
+      ok: false,
+      error: 'FILE_TOO_LARGE',
+    });
   });
 });

@@ -10,7 +10,11 @@ import { breakSignature, OpensslCsrs } from '../support/openssl-csr.js';
 const run = promisify(execFile);
 const codes = (ps: { code: string }[]) => ps.map((p) => p.code);
 const want = (domains: string[], type: CsrExpectation['type'] = 'single', keySeenBefore = false) => ({
-  type, domains, allowedSuffixes: ['gov.my'], keySeenBefore, maxBytes: 2 * 1024 * 1024,
+  type,
+  domains,
+  allowedSuffixes: ['gov.my'],
+  keySeenBefore,
+  maxBytes: 2 * 1024 * 1024,
 });
 
 describe('server-certificate names (domain rules)', () => {
@@ -63,22 +67,31 @@ describe('CSR checks on requests made with openssl req', function () {
     expect(assess(wild, want(['*.mampu.gov.my'], 'wildcard'))).to.deep.equal([]);
   });
   it('refuses a 1024-bit RSA key', async () => {
-    expect(assess(await o.csr({ key: await o.key('rsa:1024'), cn: 'a.mampu.gov.my' }), want(['a.mampu.gov.my']))).to.deep.equal(['CSR_KEY_TOO_SMALL']);
+    expect(assess(await o.csr({ key: await o.key('rsa:1024'), cn: 'a.mampu.gov.my' }), want(['a.mampu.gov.my']))).to.deep.equal([
+      'CSR_KEY_TOO_SMALL',
+    ]);
   });
   it('refuses a SHA-1 signature', async () => {
     expect(assess(await o.csr({ cn: 'a.mampu.gov.my', digest: 'sha1' }), want(['a.mampu.gov.my']))).to.deep.equal(['CSR_WEAK_HASH']);
   });
   it('refuses an EC key on another curve', async () => {
-    expect(assess(await o.csr({ key: await o.key('ec:P-521'), cn: 'a.mampu.gov.my' }), want(['a.mampu.gov.my']))).to.deep.equal(['CSR_EC_CURVE']);
+    expect(assess(await o.csr({ key: await o.key('ec:P-521'), cn: 'a.mampu.gov.my' }), want(['a.mampu.gov.my']))).to.deep.equal([
+      'CSR_EC_CURVE',
+    ]);
   });
-  it('refuses SANs that are not the application\'s names', async () => {
-    const r = assessCsr(readCsr(await o.csr({ cn: 'a.mampu.gov.my', san: ['DNS:a.mampu.gov.my', 'DNS:other.mampu.gov.my'] })), { ...want(['a.mampu.gov.my']), sizeBytes: 1 });
+  it("refuses SANs that are not the application's names", async () => {
+    const r = assessCsr(readCsr(await o.csr({ cn: 'a.mampu.gov.my', san: ['DNS:a.mampu.gov.my', 'DNS:other.mampu.gov.my'] })), {
+      ...want(['a.mampu.gov.my']),
+      sizeBytes: 1,
+    });
     expect(codes(r)).to.include('CSR_NAMES_MISMATCH');
     expect(r.find((p) => p.code === 'CSR_NAMES_MISMATCH')?.params).to.include({ extra: 'other.mampu.gov.my', missing: '-' });
   });
   it('refuses a wildcard in the middle, an IP SAN and a request with no SAN', async () => {
     expect(assess(await o.csr({ cn: 'a.*.mampu.gov.my' }), want(['a.*.mampu.gov.my'], 'wildcard'))).to.include('NAME_WILDCARD_POSITION');
-    expect(assess(await o.csr({ cn: 'a.mampu.gov.my', san: ['DNS:a.mampu.gov.my', 'IP:10.0.0.7'] }), want(['a.mampu.gov.my']))).to.deep.equal(['NAME_IP_ADDRESS']);
+    expect(
+      assess(await o.csr({ cn: 'a.mampu.gov.my', san: ['DNS:a.mampu.gov.my', 'IP:10.0.0.7'] }), want(['a.mampu.gov.my'])),
+    ).to.deep.equal(['NAME_IP_ADDRESS']);
     expect(assess(await o.csr({ cn: 'a.mampu.gov.my', san: [] }), want(['a.mampu.gov.my']))).to.deep.equal(['CSR_NO_SAN']);
   });
   it('refuses a broken signature (one flipped byte) and a reused key', async () => {
@@ -87,8 +100,18 @@ describe('CSR checks on requests made with openssl req', function () {
     expect(assess(der, want(['a.mampu.gov.my'], 'single', true))).to.deep.equal(['CSR_KEY_REUSED']);
   });
   it('lists every problem of a request with several', async () => {
-    const bad = await o.csr({ key: await o.key('rsa:1024'), cn: 'x.mampu.gov.my', digest: 'sha1', san: ['DNS:x.mampu.gov.my', 'IP:192.168.1.1'] });
-    expect(assess(bad, want(['a.mampu.gov.my']))).to.have.members(['CSR_KEY_TOO_SMALL', 'CSR_WEAK_HASH', 'NAME_IP_ADDRESS', 'CSR_NAMES_MISMATCH']);
+    const bad = await o.csr({
+      key: await o.key('rsa:1024'),
+      cn: 'x.mampu.gov.my',
+      digest: 'sha1',
+      san: ['DNS:x.mampu.gov.my', 'IP:192.168.1.1'],
+    });
+    expect(assess(bad, want(['a.mampu.gov.my']))).to.have.members([
+      'CSR_KEY_TOO_SMALL',
+      'CSR_WEAK_HASH',
+      'NAME_IP_ADDRESS',
+      'CSR_NAMES_MISMATCH',
+    ]);
   });
   it('refuses what is not a CSR, and a file over the size limit', async () => {
     expect(assess(Buffer.from('hello'), want(['a.mampu.gov.my']))).to.deep.equal(['CSR_UNPARSABLE']);

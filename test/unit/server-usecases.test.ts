@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { ServerDeps } from '../../domain/usecases/server-deps.js';
-import { decideServerCase, provideServerCsr, submitServerApplication, type ServerApplicationInput } from '../../domain/usecases/server-certificate.js';
+import {
+  decideServerCase,
+  provideServerCsr,
+  submitServerApplication,
+  type ServerApplicationInput,
+} from '../../domain/usecases/server-certificate.js';
 import { issueServerCertificate } from '../../domain/usecases/server-certificate-ca.js';
 import { PermanentError } from '../../domain/errors.js';
 import type { CertificateAuthority } from '../../domain/ports/certificate-authority.js';
@@ -29,8 +34,13 @@ describe('server-certificate use cases', function () {
   const csrs = new OpensslCsrs();
   after(() => csrs.remove());
   const input = (patch: Partial<ServerApplicationInput> = {}): ServerApplicationInput => ({
-    certType: 'single', systemName: 'Portal Temujanji', domains: ['temujanji.moh.gov.my'], justification: 'Sistem pembayaran dalam talian agensi',
-    techId: 'demo-tech', verifierId: 'demo-verifier', ...patch,
+    certType: 'single',
+    systemName: 'Portal Temujanji',
+    domains: ['temujanji.moh.gov.my'],
+    justification: 'Sistem pembayaran dalam talian agensi',
+    techId: 'demo-tech',
+    verifierId: 'demo-verifier',
+    ...patch,
   });
 
   beforeEach(async () => {
@@ -40,7 +50,11 @@ describe('server-certificate use cases', function () {
     const { ca } = await freshCa();
     deps = {
       ...coreDepsOn(store, jobs, { ca }),
-      server: { csrReader, keyFingerprints: store.keyFingerprints, policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 } },
+      server: {
+        csrReader,
+        keyFingerprints: store.keyFingerprints,
+        policy: { domainSuffixes: ['gov.my'], validityDays: 200, renewalWindowDays: 30 },
+      },
     };
     await loadDirectorySeed(store.directory, JSON.parse(readFileSync('infra/seed/demo-directory.json', 'utf8')));
   });
@@ -51,10 +65,22 @@ describe('server-certificate use cases', function () {
   });
 
   it('refuses an application whose officers are not three different people, or whose names do not fit', async () => {
-    expect(await submitServerApplication(deps, 'demo-applicant', input({ verifierId: 'demo-tech' }))).to.deep.include({ ok: false, error: 'SAME_PERSON' });
-    expect(await submitServerApplication(deps, 'demo-applicant', input({ techId: 'demo-applicant' }))).to.deep.include({ ok: false, error: 'SAME_PERSON' });
-    expect(await submitServerApplication(deps, 'demo-applicant', input({ verifierId: 'nobody' }))).to.deep.include({ ok: false, error: 'PERSON_UNKNOWN' });
-    expect(await submitServerApplication(deps, 'demo-applicant', input({ domains: ['*.moh.gov.my'] }))).to.deep.include({ ok: false, error: 'NAMES_INVALID' });
+    expect(await submitServerApplication(deps, 'demo-applicant', input({ verifierId: 'demo-tech' }))).to.deep.include({
+      ok: false,
+      error: 'SAME_PERSON',
+    });
+    expect(await submitServerApplication(deps, 'demo-applicant', input({ techId: 'demo-applicant' }))).to.deep.include({
+      ok: false,
+      error: 'SAME_PERSON',
+    });
+    expect(await submitServerApplication(deps, 'demo-applicant', input({ verifierId: 'nobody' }))).to.deep.include({
+      ok: false,
+      error: 'PERSON_UNKNOWN',
+    });
+    expect(await submitServerApplication(deps, 'demo-applicant', input({ domains: ['*.moh.gov.my'] }))).to.deep.include({
+      ok: false,
+      error: 'NAMES_INVALID',
+    });
     expect(await store.cases.listByApplicant('demo-applicant')).to.have.length(0);
   });
 
@@ -64,19 +90,26 @@ describe('server-certificate use cases', function () {
     if (!a.ok || !b.ok) throw new Error('setup');
     const key = await csrs.key('ec:P-256');
     const csr = await csrs.csr({ key, cn: 'temujanji.moh.gov.my' });
-    expect(await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-verifier', input: csr })).to.deep.include({ ok: false, error: 'NOT_TECH' });
+    expect(await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-verifier', input: csr })).to.deep.include({
+      ok: false,
+      error: 'NOT_TECH',
+    });
     expect((await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-tech', input: csr })).ok).to.equal(true);
     const reused = await provideServerCsr(deps, { caseId: b.value.id, actorId: 'demo-tech', input: csr });
     expect(reused.ok).to.equal(false);
     expect(!reused.ok && reused.problems?.map((p) => p.code)).to.deep.equal(['CSR_KEY_REUSED']);
-    expect(await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-tech', input: csr })).to.deep.include({ ok: false, error: 'NOT_WAITING' });
+    expect(await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-tech', input: csr })).to.deep.include({
+      ok: false,
+      error: 'NOT_WAITING',
+    });
   });
 
   it('lets only the named verifying officer endorse and only a lead-agency officer approve', async () => {
     const a = await submitServerApplication(deps, 'demo-applicant', input());
     if (!a.ok) throw new Error('setup');
     await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-tech', input: await csrs.csr({ cn: 'temujanji.moh.gov.my' }) });
-    const decide = (actorId: string, decision: 'endorse' | 'approve', note?: string) => decideServerCase(deps, { caseId: a.value.id, actorId, decision, note });
+    const decide = (actorId: string, decision: 'endorse' | 'approve', note?: string) =>
+      decideServerCase(deps, { caseId: a.value.id, actorId, decision, note });
     expect(await decide('demo-ap', 'endorse')).to.deep.include({ ok: false, error: 'NOT_YOURS' });
     expect(await decide('demo-tech', 'endorse')).to.deep.include({ ok: false, error: 'SELF_APPROVAL' });
     expect(await decide('demo-verifier', 'approve')).to.deep.include({ ok: false, error: 'ALREADY_DECIDED' });
@@ -87,7 +120,7 @@ describe('server-certificate use cases', function () {
     expect(await jobs.counts('ca')).to.deep.include({ waiting: 1 });
   });
 
-  it('fails the case with the CA\'s reason on a refusal, and keeps it for a retry when the CA is unavailable', async () => {
+  it("fails the case with the CA's reason on a refusal, and keeps it for a retry when the CA is unavailable", async () => {
     const a = await submitServerApplication(deps, 'demo-applicant', input());
     if (!a.ok) throw new Error('setup');
     await provideServerCsr(deps, { caseId: a.value.id, actorId: 'demo-tech', input: await csrs.csr({ cn: 'temujanji.moh.gov.my' }) });
@@ -95,13 +128,30 @@ describe('server-certificate use cases', function () {
     await decideServerCase(deps, { caseId: a.value.id, actorId: 'demo-lead', decision: 'approve' });
     const real = deps.ca;
     const { DomainError } = await import('../../domain/errors.js');
-    const down: CertificateAuthority = { ...real, ready: () => real.ready(), caCertificatesPem: () => real.caCertificatesPem(), crlDer: () => real.crlDer(), revoke: (s, r) => real.revoke(s, r), issue: async () => { throw new DomainError('CA_UNAVAILABLE', 'connection refused'); } };
-    const e = await issueServerCertificate({ ...deps, ca: down }, a.value.id).then(() => undefined, (x: unknown) => x);
+    const down: CertificateAuthority = {
+      ...real,
+      ready: () => real.ready(),
+      caCertificatesPem: () => real.caCertificatesPem(),
+      crlDer: () => real.crlDer(),
+      revoke: (s, r) => real.revoke(s, r),
+      issue: async () => {
+        throw new DomainError('CA_UNAVAILABLE', 'connection refused');
+      },
+    };
+    const e = await issueServerCertificate({ ...deps, ca: down }, a.value.id).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect((e as { code?: string }).code).to.equal('CA_UNAVAILABLE');
     expect((await store.cases.get(a.value.id))?.timeline.filter((t) => t.event === 'caDelayed')).to.have.length(1);
     await issueServerCertificate({ ...deps, ca: down }, a.value.id).catch(() => undefined);
     expect((await store.cases.get(a.value.id))?.timeline.filter((t) => t.event === 'caDelayed')).to.have.length(1);
-    const refusing: CertificateAuthority = { ...down, issue: async () => { throw new PermanentError('CA_REFUSED', 'no', { caReason: 'policy violation (5300)' }); } };
+    const refusing: CertificateAuthority = {
+      ...down,
+      issue: async () => {
+        throw new PermanentError('CA_REFUSED', 'no', { caReason: 'policy violation (5300)' });
+      },
+    };
     expect(await issueServerCertificate({ ...deps, ca: refusing }, a.value.id)).to.equal('refused');
     const failed = await store.cases.get(a.value.id);
     expect(failed).to.deep.include({ status: 'GAGAL', reason: 'policy violation (5300)' });

@@ -4,7 +4,7 @@ import { isInfraUnavailable } from '../../bot/unavailable.js';
 import { DomainError } from '../../domain/errors.js';
 
 describe('what counts as "a service is away" for the user reply', () => {
-  it('the coded error of the Redis adapters and the MongoDB driver\'s no-server errors, nothing else', () => {
+  it("the coded error of the Redis adapters and the MongoDB driver's no-server errors, nothing else", () => {
     const { MongoServerSelectionError, MongoNetworkError } = mongoose.mongo;
     expect(isInfraUnavailable(new DomainError('INFRA_UNAVAILABLE', 'redis'))).to.equal(true);
     expect(isInfraUnavailable(new MongoNetworkError('connection reset'))).to.equal(true);

@@ -20,9 +20,12 @@ describe('UploadQuota (on SqliteRateLimits)', () => {
   });
   afterEach(() => db.close());
 
-  const totals = async (user: string, conv: string) => Promise.all(
-    [`upload:files:person:${user}`, `upload:bytes:person:${user}`, `upload:files:conv:${conv}`, `upload:bytes:conv:${conv}`].map(async (k) => (await limits.peek(k, now)).total),
-  );
+  const totals = async (user: string, conv: string) =>
+    Promise.all(
+      [`upload:files:person:${user}`, `upload:bytes:person:${user}`, `upload:files:conv:${conv}`, `upload:bytes:conv:${conv}`].map(
+        async (k) => (await limits.peek(k, now)).total,
+      ),
+    );
 
   it('takes up to the limit, refuses past it with the seconds left in the window, and counts nothing refused', async () => {
     expect(await quota.take('u', 'c', 2, 100)).to.include({ ok: true });

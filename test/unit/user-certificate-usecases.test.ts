@@ -49,8 +49,17 @@ describe('user-certificate use cases', function () {
   async function application(ownerId: string, patch: Partial<UserCertApplication> = {}): Promise<UserCertApplication> {
     const file = await store.files.put({ ownerId, name: 'mykad.png', contentType: 'image/png', bytes: tinyPng() });
     return {
-      mykad: '900101-14-5678', fullName: 'Aminah binti Hassan', email: 'aminah@moh.gov.my', phone: '012-3456789', agencyId: 'KKM',
-      position: 'Pegawai F41', medium: 'token', applications: ['ePerolehan'], mykadCopyFileId: file.id, declaration: true, ...patch,
+      mykad: '900101-14-5678',
+      fullName: 'Aminah binti Hassan',
+      email: 'aminah@moh.gov.my',
+      phone: '012-3456789',
+      agencyId: 'KKM',
+      position: 'Pegawai F41',
+      medium: 'token',
+      applications: ['ePerolehan'],
+      mykadCopyFileId: file.id,
+      declaration: true,
+      ...patch,
     };
   }
 
@@ -61,9 +70,17 @@ describe('user-certificate use cases', function () {
   }
 
   it('checks the whole application again on the server', async () => {
-    expect(await submitUserCertificate(deps, 'demo-applicant', await application('demo-applicant', { email: 'aminah@gmail.com' }))).to.deep.include({ ok: false, error: 'INVALID_FIELD' });
-    expect(await submitUserCertificate(deps, 'demo-applicant', await application('someone-else'))).to.deep.include({ ok: false, error: 'FILE_MISSING' });
-    expect(await submitUserCertificate(deps, 'demo-applicant', await application('demo-applicant', { agencyId: 'NOPE' }))).to.deep.include({ ok: false, error: 'AGENCY_UNKNOWN' });
+    expect(
+      await submitUserCertificate(deps, 'demo-applicant', await application('demo-applicant', { email: 'aminah@gmail.com' })),
+    ).to.deep.include({ ok: false, error: 'INVALID_FIELD' });
+    expect(await submitUserCertificate(deps, 'demo-applicant', await application('someone-else'))).to.deep.include({
+      ok: false,
+      error: 'FILE_MISSING',
+    });
+    expect(await submitUserCertificate(deps, 'demo-applicant', await application('demo-applicant', { agencyId: 'NOPE' }))).to.deep.include({
+      ok: false,
+      error: 'AGENCY_UNKNOWN',
+    });
     expect(await store.cases.listByApplicant('demo-applicant')).to.have.length(0);
   });
 
@@ -84,18 +101,41 @@ describe('user-certificate use cases', function () {
   it('lets nobody decide their own application, and only an AP of the same agency decide at all', async () => {
     const own = await submitted('demo-ap');
     expect((await jobs.counts('notify')).waiting).to.equal(0);
-    expect(await decideUserCertificate(deps, { caseId: own.id, actorId: 'demo-ap', decision: 'approve' })).to.deep.include({ ok: false, error: 'SELF_APPROVAL' });
+    expect(await decideUserCertificate(deps, { caseId: own.id, actorId: 'demo-ap', decision: 'approve' })).to.deep.include({
+      ok: false,
+      error: 'SELF_APPROVAL',
+    });
     const c = await submitted();
-    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-tech', decision: 'approve' })).to.deep.include({ ok: false, error: 'ROLE_REQUIRED' });
-    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'other-ap', decision: 'approve' })).to.deep.include({ ok: false, error: 'WRONG_AGENCY' });
+    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-tech', decision: 'approve' })).to.deep.include({
+      ok: false,
+      error: 'ROLE_REQUIRED',
+    });
+    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'other-ap', decision: 'approve' })).to.deep.include({
+      ok: false,
+      error: 'WRONG_AGENCY',
+    });
     expect((await store.cases.get(c.id))?.status).to.equal('MENUNGGU_PENGESAHAN_AP');
   });
 
   it('needs a note to return or reject, and fields to return', async () => {
     const c = await submitted();
-    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'reject' })).to.deep.include({ ok: false, error: 'NOTE_REQUIRED' });
-    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'return', note: 'x' })).to.deep.include({ ok: false, error: 'FIELDS_REQUIRED' });
-    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'return', note: 'x', fields: ['declaration', 'bogus'] })).to.deep.include({ ok: false, error: 'FIELDS_REQUIRED' });
+    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'reject' })).to.deep.include({
+      ok: false,
+      error: 'NOTE_REQUIRED',
+    });
+    expect(await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'return', note: 'x' })).to.deep.include({
+      ok: false,
+      error: 'FIELDS_REQUIRED',
+    });
+    expect(
+      await decideUserCertificate(deps, {
+        caseId: c.id,
+        actorId: 'demo-ap',
+        decision: 'return',
+        note: 'x',
+        fields: ['declaration', 'bogus'],
+      }),
+    ).to.deep.include({ ok: false, error: 'FIELDS_REQUIRED' });
     const r = await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'reject', note: 'Bukan kakitangan' });
     expect(r.ok && r.value.status).to.equal('DITOLAK');
     expect(r.ok && r.value.reason).to.equal('Bukan kakitangan');
@@ -115,11 +155,25 @@ describe('user-certificate use cases', function () {
 
   it('accepts corrections only to the returned fields, then issues exactly once', async () => {
     const c = await submitted();
-    const ret = await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'return', note: 'Telefon pejabat', fields: ['phone'] });
+    const ret = await decideUserCertificate(deps, {
+      caseId: c.id,
+      actorId: 'demo-ap',
+      decision: 'return',
+      note: 'Telefon pejabat',
+      fields: ['phone'],
+    });
     expect(ret.ok && ret.value.correction?.fields).to.deep.equal(['phone']);
-    expect(await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { email: 'x@moh.gov.my' } })).to.deep.include({ ok: false, error: 'FIELD_NOT_REQUESTED' });
-    expect(await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', changes: { phone: '0388881234' } })).to.deep.include({ ok: false, error: 'NOT_APPLICANT' });
-    expect(await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { phone: '12' } })).to.deep.include({ ok: false, error: 'INVALID_FIELD' });
+    expect(
+      await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { email: 'x@moh.gov.my' } }),
+    ).to.deep.include({ ok: false, error: 'FIELD_NOT_REQUESTED' });
+    expect(await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', changes: { phone: '0388881234' } })).to.deep.include({
+      ok: false,
+      error: 'NOT_APPLICANT',
+    });
+    expect(await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { phone: '12' } })).to.deep.include({
+      ok: false,
+      error: 'INVALID_FIELD',
+    });
     const again = await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { phone: '03-8888 1234' } });
     expect(again.ok && again.value.data.phone).to.equal('0388881234');
     expect(again.ok && again.value.correction).to.equal(undefined);
@@ -157,7 +211,13 @@ describe('user-certificate use cases', function () {
 
     it('keeps the copy while the case is returned, and deletes the old one when a new copy replaces it', async () => {
       const c = await submitted();
-      await decideUserCertificate(deps, { caseId: c.id, actorId: 'demo-ap', decision: 'return', note: 'Salinan kabur', fields: ['mykadCopy'] });
+      await decideUserCertificate(deps, {
+        caseId: c.id,
+        actorId: 'demo-ap',
+        decision: 'return',
+        note: 'Salinan kabur',
+        fields: ['mykadCopy'],
+      });
       expect(await store.files.get(c.data.mykadCopyFileId)).to.not.equal(undefined);
       const fresh = await store.files.put({ ownerId: 'demo-applicant', name: 'mykad2.png', contentType: 'image/png', bytes: tinyPng() });
       const r = await resubmitUserCertificate(deps, { caseId: c.id, actorId: 'demo-applicant', changes: { mykadCopyFileId: fresh.id } });
@@ -173,7 +233,13 @@ describe('user-certificate use cases', function () {
       const old = await submitted();
       now = new Date('2026-04-01T02:00:00.000Z');
       const recent = await submitted();
-      await decideUserCertificate(deps, { caseId: old.id, actorId: 'demo-ap', decision: 'return', note: 'Nombor telefon salah', fields: ['phone'] });
+      await decideUserCertificate(deps, {
+        caseId: old.id,
+        actorId: 'demo-ap',
+        decision: 'return',
+        note: 'Nombor telefon salah',
+        fields: ['phone'],
+      });
 
       now = new Date(Date.parse(old.createdAt) + (MYKAD_COPY_RETENTION_DAYS - 1) * 86_400_000);
       expect(await purgeStaleMyKadCopies(deps)).to.deep.equal({ deleted: 0 });

@@ -96,7 +96,8 @@ export class SqliteActivityLog implements ActivityLog {
     opts.db.exec(SCHEMA.slice(0, SCHEMA.indexOf('CREATE INDEX')));
     // Files written before retention existed have no last_active_at: added here, null means "created_at".
     const columns = opts.db.prepare<[], { name: string }>('PRAGMA table_info(directline_conversations)').all();
-    if (!columns.some((c) => c.name === 'last_active_at')) opts.db.exec('ALTER TABLE directline_conversations ADD COLUMN last_active_at TEXT');
+    if (!columns.some((c) => c.name === 'last_active_at'))
+      opts.db.exec('ALTER TABLE directline_conversations ADD COLUMN last_active_at TEXT');
     // Files written before delivery was recorded: 0 = nothing known to be handed out yet.
     if (!columns.some((c) => c.name === 'delivered_watermark')) {
       opts.db.exec('ALTER TABLE directline_conversations ADD COLUMN delivered_watermark INTEGER NOT NULL DEFAULT 0');
@@ -129,7 +130,9 @@ export class SqliteActivityLog implements ActivityLog {
   }
 
   async createConversation(c: ActivityConversation): Promise<boolean> {
-    return this.stmts.insertConversation.run({ conversation_id: c.conversationId, user_id: c.userId, created_at: c.createdAt }).changes === 1;
+    return (
+      this.stmts.insertConversation.run({ conversation_id: c.conversationId, user_id: c.userId, created_at: c.createdAt }).changes === 1
+    );
   }
 
   async getConversation(conversationId: string): Promise<StoredActivityConversation | undefined> {

@@ -10,7 +10,13 @@ interface CheckpointRow {
   signature: string;
 }
 
-const published = (r: CheckpointRow): PublishedCheckpoint => ({ time: r.time, treeSize: r.tree_size, root: r.root, keyId: r.key_id, signature: r.signature });
+const published = (r: CheckpointRow): PublishedCheckpoint => ({
+  time: r.time,
+  treeSize: r.tree_size,
+  root: r.root,
+  keyId: r.key_id,
+  signature: r.signature,
+});
 
 /**
  * {@link AuditCheckpoints} on the embedded SQLite file. A checkpoint's heads are one JSON column
@@ -20,12 +26,17 @@ const published = (r: CheckpointRow): PublishedCheckpoint => ({ time: r.time, tr
 export class SqliteAuditCheckpoints implements AuditCheckpoints {
   private readonly s;
   constructor(opts: { db: Db }) {
-    opts.db.exec(`CREATE TABLE IF NOT EXISTS audit_checkpoints (time TEXT PRIMARY KEY, tree_size INTEGER NOT NULL, root TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, heads TEXT NOT NULL);
+    opts.db
+      .exec(`CREATE TABLE IF NOT EXISTS audit_checkpoints (time TEXT PRIMARY KEY, tree_size INTEGER NOT NULL, root TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL, heads TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS audit_keys (id TEXT PRIMARY KEY, blob TEXT NOT NULL)`);
     const columns = 'time, tree_size, root, key_id, signature';
     this.s = {
-      add: opts.db.prepare<[string, number, string, string, string, string]>(`INSERT OR IGNORE INTO audit_checkpoints (${columns}, heads) VALUES (?, ?, ?, ?, ?, ?)`),
-      latest: opts.db.prepare<[], CheckpointRow & { heads: string }>(`SELECT ${columns}, heads FROM audit_checkpoints ORDER BY time DESC LIMIT 1`),
+      add: opts.db.prepare<[string, number, string, string, string, string]>(
+        `INSERT OR IGNORE INTO audit_checkpoints (${columns}, heads) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      latest: opts.db.prepare<[], CheckpointRow & { heads: string }>(
+        `SELECT ${columns}, heads FROM audit_checkpoints ORDER BY time DESC LIMIT 1`,
+      ),
       get: opts.db.prepare<[string], CheckpointRow & { heads: string }>(`SELECT ${columns}, heads FROM audit_checkpoints WHERE time = ?`),
       list: opts.db.prepare<[number], CheckpointRow>(`SELECT ${columns} FROM audit_checkpoints ORDER BY time DESC LIMIT ?`),
       key: opts.db.prepare<[], { blob: string }>("SELECT blob FROM audit_keys WHERE id = 'signing'"),

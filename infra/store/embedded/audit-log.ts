@@ -49,7 +49,9 @@ function prepare(db: Db) {
     ),
     list: db.prepare<[string], AuditRow>('SELECT * FROM audit_log WHERE case_id = ? ORDER BY seq'),
     // SQLite takes the bare columns of a MAX() aggregate from the row that holds the maximum.
-    heads: db.prepare<[], Pick<AuditRow, 'case_id' | 'seq' | 'hash'>>('SELECT case_id, MAX(seq) AS seq, hash FROM audit_log GROUP BY case_id ORDER BY case_id'),
+    heads: db.prepare<[], Pick<AuditRow, 'case_id' | 'seq' | 'hash'>>(
+      'SELECT case_id, MAX(seq) AS seq, hash FROM audit_log GROUP BY case_id ORDER BY case_id',
+    ),
   };
 }
 

@@ -1,7 +1,13 @@
 import type { CertificateProfile, RevocationReason } from '../../../domain/certificates.js';
 import { DomainError } from '../../../domain/errors.js';
 import {
-  caseIdOfKey, type CaIntent, type CaIssued, type CaLedger, type CaLedgerRow, type CaRealm, type CaRevocation,
+  caseIdOfKey,
+  type CaIntent,
+  type CaIssued,
+  type CaLedger,
+  type CaLedgerRow,
+  type CaRealm,
+  type CaRevocation,
 } from '../../../domain/ports/ca-ledger.js';
 import type { Db } from './db.js';
 
@@ -28,17 +34,31 @@ interface RevRow {
 type ListRow = CertRow & { reason: string | null; revoked_at: string | null };
 
 const toIssued = (r: CertRow): CaIssued => ({
-  key: r.key, serial: r.serial!, profile: r.profile as CertificateProfile, subjectCn: r.subject_cn, certPem: r.cert_pem!,
-  notBefore: r.not_before!, notAfter: r.not_after!, issuedAt: r.issued_at!,
+  key: r.key,
+  serial: r.serial!,
+  profile: r.profile as CertificateProfile,
+  subjectCn: r.subject_cn,
+  certPem: r.cert_pem!,
+  notBefore: r.not_before!,
+  notAfter: r.not_after!,
+  issuedAt: r.issued_at!,
 });
 const toRevocation = (r: RevRow): CaRevocation => ({ serial: r.serial, reason: r.reason as RevocationReason, revokedAt: r.revoked_at });
 const toIntent = (r: CertRow): CaIntent => ({
-  key: r.key, profile: r.profile as CertificateProfile, subjectCn: r.subject_cn, intentAt: r.intent_at!, attempts: r.attempts,
+  key: r.key,
+  profile: r.profile as CertificateProfile,
+  subjectCn: r.subject_cn,
+  intentAt: r.intent_at!,
+  attempts: r.attempts,
 });
 
 function toRow(r: ListRow): CaLedgerRow {
   return {
-    realm: r.realm as CaRealm, key: r.key, ...(r.case_id ? { caseId: r.case_id } : {}), profile: r.profile as CertificateProfile, subjectCn: r.subject_cn,
+    realm: r.realm as CaRealm,
+    key: r.key,
+    ...(r.case_id ? { caseId: r.case_id } : {}),
+    profile: r.profile as CertificateProfile,
+    subjectCn: r.subject_cn,
     status: r.serial === null ? 'intent' : r.revoked_at ? 'revoked' : 'issued',
     ...(r.serial !== null ? { serial: r.serial, notBefore: r.not_before!, notAfter: r.not_after!, issuedAt: r.issued_at! } : {}),
     ...(r.intent_at ? { intentAt: r.intent_at } : {}),
@@ -64,25 +84,39 @@ export class SqliteCaLedger implements CaLedger {
     this.q = {
       byKey: db.prepare<[string, string], CertRow>('SELECT * FROM ca_certificates WHERE realm = ? AND key = ?'),
       bySerial: db.prepare<[string, string], CertRow>('SELECT * FROM ca_certificates WHERE realm = ? AND serial = ?'),
-      insertIssued: db.prepare(`INSERT INTO ca_certificates (realm, key, case_id, profile, subject_cn, serial, cert_pem, not_before, not_after, issued_at)
+      insertIssued:
+        db.prepare(`INSERT INTO ca_certificates (realm, key, case_id, profile, subject_cn, serial, cert_pem, not_before, not_after, issued_at)
         VALUES (@realm, @key, @caseId, @profile, @subjectCn, @serial, @certPem, @notBefore, @notAfter, @issuedAt)`),
-      completeIntent: db.prepare(`UPDATE ca_certificates SET serial = @serial, cert_pem = @certPem, not_before = @notBefore, not_after = @notAfter,
+      completeIntent:
+        db.prepare(`UPDATE ca_certificates SET serial = @serial, cert_pem = @certPem, not_before = @notBefore, not_after = @notAfter,
         issued_at = @issuedAt WHERE realm = @realm AND key = @key AND serial IS NULL`),
       insertIntent: db.prepare(`INSERT INTO ca_certificates (realm, key, case_id, profile, subject_cn, intent_at, attempts)
         VALUES (@realm, @key, @caseId, @profile, @subjectCn, @intentAt, 1)
         ON CONFLICT (realm, key) DO UPDATE SET attempts = attempts + 1 WHERE serial IS NULL`),
-      unask: db.prepare('UPDATE ca_certificates SET attempts = attempts - 1 WHERE realm = ? AND key = ? AND serial IS NULL AND attempts > 0'),
+      unask: db.prepare(
+        'UPDATE ca_certificates SET attempts = attempts - 1 WHERE realm = ? AND key = ? AND serial IS NULL AND attempts > 0',
+      ),
       dropIntent: db.prepare('DELETE FROM ca_certificates WHERE realm = ? AND key = ? AND serial IS NULL AND attempts <= 0'),
       pending: db.prepare<[string], CertRow>('SELECT * FROM ca_certificates WHERE realm = ? AND serial IS NULL ORDER BY intent_at, key'),
-      revocation: db.prepare<[string, string], RevRow>('SELECT serial, reason, revoked_at FROM ca_revocations WHERE realm = ? AND serial = ?'),
-      insertRevocation: db.prepare('INSERT INTO ca_revocations (realm, serial, reason, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      bumpRevision: db.prepare('INSERT INTO ca_realms (realm, revision) VALUES (?, 1) ON CONFLICT (realm) DO UPDATE SET revision = revision + 1'),
-      revoked: db.prepare<[string], RevRow>('SELECT serial, reason, revoked_at FROM ca_revocations WHERE realm = ? ORDER BY revoked_at, serial'),
+      revocation: db.prepare<[string, string], RevRow>(
+        'SELECT serial, reason, revoked_at FROM ca_revocations WHERE realm = ? AND serial = ?',
+      ),
+      insertRevocation: db.prepare(
+        'INSERT INTO ca_revocations (realm, serial, reason, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      bumpRevision: db.prepare(
+        'INSERT INTO ca_realms (realm, revision) VALUES (?, 1) ON CONFLICT (realm) DO UPDATE SET revision = revision + 1',
+      ),
+      revoked: db.prepare<[string], RevRow>(
+        'SELECT serial, reason, revoked_at FROM ca_revocations WHERE realm = ? ORDER BY revoked_at, serial',
+      ),
       revision: db.prepare<[string], { revision: number }>('SELECT revision FROM ca_realms WHERE realm = ?'),
       nextCrl: db.prepare<[string], { crl_number: number }>(
         'INSERT INTO ca_realms (realm, crl_number) VALUES (?, 1) ON CONFLICT (realm) DO UPDATE SET crl_number = crl_number + 1 RETURNING crl_number',
       ),
-      advanceCrl: db.prepare('INSERT INTO ca_realms (realm, crl_number) VALUES (?, ?) ON CONFLICT (realm) DO UPDATE SET crl_number = MAX(crl_number, excluded.crl_number)'),
+      advanceCrl: db.prepare(
+        'INSERT INTO ca_realms (realm, crl_number) VALUES (?, ?) ON CONFLICT (realm) DO UPDATE SET crl_number = MAX(crl_number, excluded.crl_number)',
+      ),
       list: db.prepare<[string | null, string | null, number], ListRow>(`SELECT c.*, r.reason, r.revoked_at FROM ca_certificates c
         LEFT JOIN ca_revocations r ON r.realm = c.realm AND r.serial = c.serial
         WHERE (? IS NULL OR c.realm = ?) ORDER BY COALESCE(c.issued_at, c.intent_at), c.realm, c.key LIMIT ?`),
@@ -93,7 +127,12 @@ export class SqliteCaLedger implements CaLedger {
       const held = this.q.byKey.get(realm, rec.key);
       if (held?.serial) return { won: false, record: toIssued(held) };
       const taken = this.q.bySerial.get(realm, rec.serial);
-      if (taken) throw new DomainError('DUPLICATE_KEY', `serial ${rec.serial} is already recorded in realm ${realm}`, { reason: 'SERIAL_TAKEN', realm, serial: rec.serial });
+      if (taken)
+        throw new DomainError('DUPLICATE_KEY', `serial ${rec.serial} is already recorded in realm ${realm}`, {
+          reason: 'SERIAL_TAKEN',
+          realm,
+          serial: rec.serial,
+        });
       const params = { realm, caseId: caseIdOfKey(rec.key) ?? null, ...rec };
       if (held) this.q.completeIntent.run(params);
       else this.q.insertIssued.run(params);

@@ -109,7 +109,8 @@ export class SqliteCaseRepository implements CaseRepository {
       if (!row) throw new DomainError('CASE_NOT_FOUND', `No case ${c.id}`, { caseId: c.id });
       // The version check is in the WHERE clause, so it holds even against another connection.
       const result = this.stmts.update.run({ ...toRow(next, row.year, row.seq), expected: c.version });
-      if (result.changes !== 1) throw new DomainError('CASE_STALE', `Case ${c.id} changed since version ${c.version}`, { caseId: c.id, version: c.version });
+      if (result.changes !== 1)
+        throw new DomainError('CASE_STALE', `Case ${c.id} changed since version ${c.version}`, { caseId: c.id, version: c.version });
       if (audit) appendAudit(audit);
       return next;
     });
@@ -141,7 +142,11 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async listByStatus(statuses: string[], filter: { kind?: CaseKind; agencyId?: string } = {}): Promise<Case[]> {
     if (statuses.length === 0) return [];
-    const rows = this.stmts.byStatus.all({ statuses: JSON.stringify(statuses), kind: filter.kind ?? null, agency: filter.agencyId ?? null });
+    const rows = this.stmts.byStatus.all({
+      statuses: JSON.stringify(statuses),
+      kind: filter.kind ?? null,
+      agency: filter.agencyId ?? null,
+    });
     return rows.map((r) => fromRow(r));
   }
 }

@@ -102,7 +102,8 @@ export class SqliteDirectory implements Directory {
       const holder = this.stmts.byIdentity.get({ channel: identity.channelId, user: identity.userId, any: ANY_CHANNEL });
       if (holder) return holder.person_id;
       // A new person, never a replacement: an existing id is refused as the MongoDB insert refuses it.
-      if (this.stmts.person.get(draft.id)) throw new DomainError('DUPLICATE_KEY', `Person ${draft.id} already exists`, { personId: draft.id });
+      if (this.stmts.person.get(draft.id))
+        throw new DomainError('DUPLICATE_KEY', `Person ${draft.id} already exists`, { personId: draft.id });
       this.upsertPersonTx({ ...draft, identities: [identity] });
       return draft.id;
     });

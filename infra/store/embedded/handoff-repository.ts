@@ -1,4 +1,11 @@
-import type { AgentCredentials, HandoffNote, HandoffOutcome, HandoffRecord, HandoffRepository, NewHandoff } from '../../../domain/ports/handoff-repository.js';
+import type {
+  AgentCredentials,
+  HandoffNote,
+  HandoffOutcome,
+  HandoffRecord,
+  HandoffRepository,
+  NewHandoff,
+} from '../../../domain/ports/handoff-repository.js';
 import type { Db } from './db.js';
 
 interface Row {
@@ -10,7 +17,11 @@ interface Row {
 }
 
 const toRow = (r: HandoffRecord): Row => ({
-  conversation_id: r.conversationId, status: r.status, queued_ms: Date.parse(r.queuedAt), agent_id: r.agentId ?? null, body: JSON.stringify(r),
+  conversation_id: r.conversationId,
+  status: r.status,
+  queued_ms: Date.parse(r.queuedAt),
+  agent_id: r.agentId ?? null,
+  body: JSON.stringify(r),
 });
 const fromRow = (row: Row): HandoffRecord => JSON.parse(row.body) as HandoffRecord;
 
@@ -32,7 +43,8 @@ export class SqliteHandoffRepository implements HandoffRepository {
     this.s = {
       get: this.db.prepare<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ?'),
       open: this.db.prepare<[], Row>("SELECT * FROM handoffs WHERE status IN ('waiting', 'taken') ORDER BY queued_ms, conversation_id"),
-      put: this.db.prepare<Row>(`INSERT INTO handoffs (conversation_id, status, queued_ms, agent_id, body) VALUES (@conversation_id, @status, @queued_ms, @agent_id, @body)
+      put: this.db
+        .prepare<Row>(`INSERT INTO handoffs (conversation_id, status, queued_ms, agent_id, body) VALUES (@conversation_id, @status, @queued_ms, @agent_id, @body)
         ON CONFLICT (conversation_id) DO UPDATE SET status = excluded.status, queued_ms = excluded.queued_ms, agent_id = excluded.agent_id, body = excluded.body`),
       // The expression matches the handoffs_closed index, so the sweep does not read every record.
       pruneClosed: this.db.prepare<[string]>("DELETE FROM handoffs WHERE status = 'closed' AND json_extract(body, '$.closedAt') < ?"),
@@ -43,15 +55,17 @@ export class SqliteHandoffRepository implements HandoffRepository {
   }
 
   async enqueue(rec: NewHandoff): Promise<{ record: HandoffRecord; created: boolean }> {
-    return this.db.transaction(() => {
-      const existing = this.s.get.get(rec.conversationId);
-      const prev = existing ? fromRow(existing) : undefined;
-      if (prev && prev.status !== 'closed') return { record: prev, created: false };
-      const record: HandoffRecord = { ...rec, status: 'waiting', notes: prev?.notes ?? [] };
-      if (rec.caseId === undefined) delete record.caseId;
-      this.s.put.run(toRow(record));
-      return { record, created: true };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const existing = this.s.get.get(rec.conversationId);
+        const prev = existing ? fromRow(existing) : undefined;
+        if (prev && prev.status !== 'closed') return { record: prev, created: false };
+        const record: HandoffRecord = { ...rec, status: 'waiting', notes: prev?.notes ?? [] };
+        if (rec.caseId === undefined) delete record.caseId;
+        this.s.put.run(toRow(record));
+        return { record, created: true };
+      })
+      .immediate();
   }
 
   async get(conversationId: string): Promise<HandoffRecord | undefined> {
@@ -69,16 +83,18 @@ export class SqliteHandoffRepository implements HandoffRepository {
   }
 
   async close(conversationId: string, opts: { agentId?: string; outcome: HandoffOutcome; at: string }): Promise<HandoffRecord | undefined> {
-    return this.db.transaction(() => {
-      const row = this.s.get.get(conversationId);
-      const rec = row ? fromRow(row) : undefined;
-      if (!rec) return undefined;
-      const allowed = opts.agentId === undefined ? rec.status === 'waiting' : rec.status === 'taken' && rec.agentId === opts.agentId;
-      if (!allowed) return undefined;
-      const closed: HandoffRecord = { ...rec, status: 'closed', outcome: opts.outcome, closedAt: opts.at };
-      this.s.put.run(toRow(closed));
-      return closed;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.s.get.get(conversationId);
+        const rec = row ? fromRow(row) : undefined;
+        if (!rec) return undefined;
+        const allowed = opts.agentId === undefined ? rec.status === 'waiting' : rec.status === 'taken' && rec.agentId === opts.agentId;
+        if (!allowed) return undefined;
+        const closed: HandoffRecord = { ...rec, status: 'closed', outcome: opts.outcome, closedAt: opts.at };
+        this.s.put.run(toRow(closed));
+        return closed;
+      })
+      .immediate();
   }
 
   async pruneClosedBefore(before: Date): Promise<number> {
@@ -86,13 +102,15 @@ export class SqliteHandoffRepository implements HandoffRepository {
   }
 
   async addNote(conversationId: string, note: HandoffNote): Promise<boolean> {
-    return this.db.transaction(() => {
-      const row = this.s.get.get(conversationId);
-      if (!row) return false;
-      const rec = fromRow(row);
-      this.s.put.run(toRow({ ...rec, notes: [...rec.notes, note] }));
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.s.get.get(conversationId);
+        if (!row) return false;
+        const rec = fromRow(row);
+        this.s.put.run(toRow({ ...rec, notes: [...rec.notes, note] }));
+        return true;
+      })
+      .immediate();
   }
 }
 
@@ -103,7 +121,9 @@ export class SqliteAgentCredentials implements AgentCredentials {
     opts.db.exec('CREATE TABLE IF NOT EXISTS agent_credentials (person_id TEXT PRIMARY KEY, hash TEXT NOT NULL)');
     this.s = {
       get: opts.db.prepare<[string], { hash: string }>('SELECT hash FROM agent_credentials WHERE person_id = ?'),
-      set: opts.db.prepare<[string, string]>('INSERT INTO agent_credentials (person_id, hash) VALUES (?, ?) ON CONFLICT (person_id) DO UPDATE SET hash = excluded.hash'),
+      set: opts.db.prepare<[string, string]>(
+        'INSERT INTO agent_credentials (person_id, hash) VALUES (?, ?) ON CONFLICT (person_id) DO UPDATE SET hash = excluded.hash',
+      ),
     };
   }
   async getHash(personId: string): Promise<string | undefined> {

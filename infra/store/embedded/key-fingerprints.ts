@@ -16,7 +16,9 @@ export class SqliteKeyFingerprints implements KeyFingerprints {
 
   constructor(opts: { db: Db; clock?: Clock }) {
     opts.db.exec('CREATE TABLE IF NOT EXISTS key_fingerprints (fingerprint TEXT PRIMARY KEY, case_id TEXT NOT NULL, at TEXT NOT NULL)');
-    this.insert = opts.db.prepare<Row>('INSERT INTO key_fingerprints (fingerprint, case_id, at) VALUES (@fingerprint, @case_id, @at) ON CONFLICT (fingerprint) DO NOTHING');
+    this.insert = opts.db.prepare<Row>(
+      'INSERT INTO key_fingerprints (fingerprint, case_id, at) VALUES (@fingerprint, @case_id, @at) ON CONFLICT (fingerprint) DO NOTHING',
+    );
     this.get = opts.db.prepare<[string], Row>('SELECT * FROM key_fingerprints WHERE fingerprint = ?');
     this.clock = opts.clock ?? { now: () => new Date() };
   }

@@ -19,7 +19,9 @@ export class SqliteRateLimits implements RateLimits {
            ends_ms = CASE WHEN ends_ms <= @now THEN excluded.ends_ms ELSE ends_ms END
          RETURNING total, ends_ms`,
       ),
-      peek: opts.db.prepare<[string, number], { total: number; ends_ms: number }>('SELECT total, ends_ms FROM rate_limits WHERE key = ? AND ends_ms > ?'),
+      peek: opts.db.prepare<[string, number], { total: number; ends_ms: number }>(
+        'SELECT total, ends_ms FROM rate_limits WHERE key = ? AND ends_ms > ?',
+      ),
       reset: opts.db.prepare<[string]>('DELETE FROM rate_limits WHERE key = ?'),
       prune: opts.db.prepare<[number]>('DELETE FROM rate_limits WHERE ends_ms <= ?'),
     };
@@ -48,15 +50,22 @@ export class SqliteRateLimits implements RateLimits {
 export class SqliteAgentSessions implements AgentSessions {
   private readonly s;
   constructor(opts: { db: Db }) {
-    opts.db.exec(`CREATE TABLE IF NOT EXISTS agent_sessions (id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_ms INTEGER NOT NULL, expires_at TEXT NOT NULL);
+    opts.db
+      .exec(`CREATE TABLE IF NOT EXISTS agent_sessions (id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_ms INTEGER NOT NULL, expires_at TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS agent_sessions_agent ON agent_sessions (agent_id);
       CREATE INDEX IF NOT EXISTS agent_sessions_expiry ON agent_sessions (expires_ms)`);
     this.s = {
-      create: opts.db.prepare<[string, string, string, number, string]>('INSERT INTO agent_sessions (id, agent_id, created_at, expires_ms, expires_at) VALUES (?, ?, ?, ?, ?)'),
-      get: opts.db.prepare<[string, number], { id: string; agent_id: string; created_at: string; expires_at: string }>('SELECT id, agent_id, created_at, expires_at FROM agent_sessions WHERE id = ? AND expires_ms > ?'),
+      create: opts.db.prepare<[string, string, string, number, string]>(
+        'INSERT INTO agent_sessions (id, agent_id, created_at, expires_ms, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      get: opts.db.prepare<[string, number], { id: string; agent_id: string; created_at: string; expires_at: string }>(
+        'SELECT id, agent_id, created_at, expires_at FROM agent_sessions WHERE id = ? AND expires_ms > ?',
+      ),
       delete: opts.db.prepare<[string]>('DELETE FROM agent_sessions WHERE id = ?'),
       deleteForAgent: opts.db.prepare<[string]>('DELETE FROM agent_sessions WHERE agent_id = ?'),
-      agents: opts.db.prepare<[number], { agent_id: string }>('SELECT DISTINCT agent_id FROM agent_sessions WHERE expires_ms > ? ORDER BY agent_id'),
+      agents: opts.db.prepare<[number], { agent_id: string }>(
+        'SELECT DISTINCT agent_id FROM agent_sessions WHERE expires_ms > ? ORDER BY agent_id',
+      ),
       prune: opts.db.prepare<[number]>('DELETE FROM agent_sessions WHERE expires_ms <= ?'),
     };
   }

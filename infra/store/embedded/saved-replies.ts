@@ -15,14 +15,22 @@ interface Row {
 }
 
 const toReply = (r: Row): SavedReply => ({
-  id: r.id, locale: r.locale as Locale, title: r.title, text: r.text, createdBy: r.created_by, createdAt: r.created_at, updatedBy: r.updated_by, updatedAt: r.updated_at,
+  id: r.id,
+  locale: r.locale as Locale,
+  title: r.title,
+  text: r.text,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedBy: r.updated_by,
+  updatedAt: r.updated_at,
 });
 
 /** {@link SavedReplies} on the embedded SQLite file (one row per reply; BINARY collation orders by code point). */
 export class SqliteSavedReplies implements SavedReplies {
   private readonly s;
   constructor(opts: { db: Db }) {
-    opts.db.exec(`CREATE TABLE IF NOT EXISTS saved_replies (id TEXT PRIMARY KEY, locale TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    opts.db
+      .exec(`CREATE TABLE IF NOT EXISTS saved_replies (id TEXT PRIMARY KEY, locale TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
       created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL)`);
     this.s = {
       create: opts.db.prepare<Row>(`INSERT INTO saved_replies (id, locale, title, text, created_by, created_at, updated_by, updated_at)
@@ -38,7 +46,16 @@ export class SqliteSavedReplies implements SavedReplies {
   }
 
   async create(r: SavedReply): Promise<void> {
-    const row = { id: r.id, locale: r.locale, title: r.title, text: r.text, created_by: r.createdBy, created_at: r.createdAt, updated_by: r.updatedBy, updated_at: r.updatedAt };
+    const row = {
+      id: r.id,
+      locale: r.locale,
+      title: r.title,
+      text: r.text,
+      created_by: r.createdBy,
+      created_at: r.createdAt,
+      updated_by: r.updatedBy,
+      updated_at: r.updatedAt,
+    };
     if (this.s.create.run(row).changes === 0) throw new DomainError('DUPLICATE_KEY', `saved reply ${r.id} already exists`, { id: r.id });
   }
 

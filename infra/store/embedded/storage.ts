@@ -21,7 +21,10 @@ function toRow(key: string, item: Record<string, unknown>, etag: string, updated
   return { key, etag, body: JSON.stringify(rest), updated_ms: updatedMs };
 }
 
-const fromRow = (row: Pick<StorageRow, 'etag' | 'body'>): Record<string, unknown> => ({ ...(JSON.parse(row.body) as Record<string, unknown>), eTag: row.etag });
+const fromRow = (row: Pick<StorageRow, 'etag' | 'body'>): Record<string, unknown> => ({
+  ...(JSON.parse(row.body) as Record<string, unknown>),
+  eTag: row.etag,
+});
 
 /**
  * Gives a `bot_storage` table from before retention its last-write column. Rows already there
@@ -31,7 +34,10 @@ const fromRow = (row: Pick<StorageRow, 'etag' | 'body'>): Record<string, unknown
  */
 function migrate(db: Db, now: number): void {
   db.transaction(() => {
-    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(bot_storage)').all().map((c) => c.name);
+    const columns = db
+      .prepare<[], { name: string }>('PRAGMA table_info(bot_storage)')
+      .all()
+      .map((c) => c.name);
     if (!columns.includes('updated_ms')) {
       db.exec('ALTER TABLE bot_storage ADD COLUMN updated_ms INTEGER');
       db.prepare('UPDATE bot_storage SET updated_ms = ? WHERE updated_ms IS NULL').run(now);
@@ -49,7 +55,9 @@ function prepare(db: Db) {
     ),
     delete: db.prepare<[string]>('DELETE FROM bot_storage WHERE key = ?'),
     // The last-use time only: the eTag a turn holds stays valid.
-    touch: db.prepare<{ key: string; now: number; stale: number }>('UPDATE bot_storage SET updated_ms = @now WHERE key = @key AND (updated_ms IS NULL OR updated_ms < @stale)'),
+    touch: db.prepare<{ key: string; now: number; stale: number }>(
+      'UPDATE bot_storage SET updated_ms = @now WHERE key = @key AND (updated_ms IS NULL OR updated_ms < @stale)',
+    ),
     pruneIdle: db.prepare<[number]>('DELETE FROM bot_storage WHERE updated_ms < ?'),
   };
 }

@@ -19,7 +19,9 @@ export class SqliteTranscripts {
     this.insertAll = opts.db.transaction((entries: TranscriptEntry[]) => {
       for (const e of entries) this.insert.run(e.conversationId, e.at, e.direction, JSON.stringify(e.activity));
     });
-    this.select = opts.db.prepare('SELECT conversation_id, at, direction, body FROM transcripts WHERE conversation_id = ? ORDER BY n DESC LIMIT ?');
+    this.select = opts.db.prepare(
+      'SELECT conversation_id, at, direction, body FROM transcripts WHERE conversation_id = ? ORDER BY n DESC LIMIT ?',
+    );
   }
 
   /** Appends a turn's entries in one transaction (one commit per turn, not per message). */
@@ -30,7 +32,12 @@ export class SqliteTranscripts {
   /** The last `limit` entries, oldest first. */
   async list(conversationId: string, limit = 200): Promise<TranscriptEntry[]> {
     const rows = this.select.all(conversationId, limit) as { conversation_id: string; at: string; direction: 'in' | 'out'; body: string }[];
-    return rows.reverse().map((r) => ({ conversationId: r.conversation_id, at: r.at, direction: r.direction, activity: JSON.parse(r.body) as Record<string, unknown> }));
+    return rows.reverse().map((r) => ({
+      conversationId: r.conversation_id,
+      at: r.at,
+      direction: r.direction,
+      activity: JSON.parse(r.body) as Record<string, unknown>,
+    }));
   }
 
   /** Removes every entry stamped before `before` (ISO instants compare as text); returns how many. */

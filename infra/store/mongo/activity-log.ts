@@ -108,7 +108,11 @@ export class MongoActivityLog implements ActivityLog {
 
   async listOfUser(userId: string, limit: number): Promise<StoredActivityConversation[]> {
     if (!(limit > 0)) return [];
-    const docs = await this.conversations.find({ userId }).sort({ createdAt: -1, _id: -1 }).limit(Math.floor(limit)).lean<DlConversationDoc[]>();
+    const docs = await this.conversations
+      .find({ userId })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(Math.floor(limit))
+      .lean<DlConversationDoc[]>();
     return docs.map(conversationOf);
   }
 
@@ -117,7 +121,10 @@ export class MongoActivityLog implements ActivityLog {
     if (touched.matchedCount === 0) return undefined;
     const json = JSON.stringify(activity);
     for (let attempt = 1; ; attempt++) {
-      const last = await this.activities.findOne({ conversationId }, { watermark: 1 }).sort({ watermark: -1 }).lean<{ watermark: number }>();
+      const last = await this.activities
+        .findOne({ conversationId }, { watermark: 1 })
+        .sort({ watermark: -1 })
+        .lean<{ watermark: number }>();
       const watermark = (last?.watermark ?? 0) + 1;
       try {
         await this.activities.create({ conversationId, watermark, json });
@@ -131,8 +138,16 @@ export class MongoActivityLog implements ActivityLog {
   }
 
   async listAfter(conversationId: string, after: number, limit: number): Promise<LoggedActivity[]> {
-    const docs = await this.activities.find({ conversationId, watermark: { $gt: after } }).sort({ watermark: 1 }).limit(limit).lean<DlActivityDoc[]>();
-    return docs.map((d) => ({ conversationId: d.conversationId, watermark: d.watermark, activity: JSON.parse(d.json) as Record<string, unknown> }));
+    const docs = await this.activities
+      .find({ conversationId, watermark: { $gt: after } })
+      .sort({ watermark: 1 })
+      .limit(limit)
+      .lean<DlActivityDoc[]>();
+    return docs.map((d) => ({
+      conversationId: d.conversationId,
+      watermark: d.watermark,
+      activity: JSON.parse(d.json) as Record<string, unknown>,
+    }));
   }
 
   async pruneBefore(before: Date): Promise<{ conversations: number; activities: number }> {
@@ -144,7 +159,10 @@ export class MongoActivityLog implements ActivityLog {
     let activities = 0;
     for (const { _id } of idle) {
       // The record goes first and only while still idle: an append that touched it meanwhile keeps it.
-      const gone = await this.conversations.deleteOne({ _id, $or: [{ lastActiveAt: { $lt: cutoff } }, { lastActiveAt: { $exists: false } }] });
+      const gone = await this.conversations.deleteOne({
+        _id,
+        $or: [{ lastActiveAt: { $lt: cutoff } }, { lastActiveAt: { $exists: false } }],
+      });
       if (gone.deletedCount === 0) continue;
       conversations++;
       activities += (await this.activities.deleteMany({ conversationId: _id })).deletedCount;

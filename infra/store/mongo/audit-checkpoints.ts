@@ -16,7 +16,10 @@ interface CheckpointDoc {
   heads: ChainHead[];
 }
 
-const headSchema = new Schema<ChainHead>({ caseId: { type: String, required: true }, seq: { type: Number, required: true }, hash: { type: String, required: true } }, { _id: false });
+const headSchema = new Schema<ChainHead>(
+  { caseId: { type: String, required: true }, seq: { type: Number, required: true }, hash: { type: String, required: true } },
+  { _id: false },
+);
 const checkpointSchema = new Schema<CheckpointDoc>(
   {
     _id: { type: String, required: true },
@@ -34,10 +37,22 @@ interface KeyDoc {
   _id: string;
   blob: string;
 }
-const keySchema = new Schema<KeyDoc>({ _id: { type: String, required: true }, blob: { type: String, required: true } }, RECORD_SCHEMA_OPTIONS);
+const keySchema = new Schema<KeyDoc>(
+  { _id: { type: String, required: true }, blob: { type: String, required: true } },
+  RECORD_SCHEMA_OPTIONS,
+);
 
-const published = (d: Omit<CheckpointDoc, 'heads'>): PublishedCheckpoint => ({ time: d._id, treeSize: d.treeSize, root: d.root, keyId: d.keyId, signature: d.signature });
-const full = (d: CheckpointDoc): AuditCheckpoint => ({ ...published(d), heads: d.heads.map((h) => ({ caseId: h.caseId, seq: h.seq, hash: h.hash })) });
+const published = (d: Omit<CheckpointDoc, 'heads'>): PublishedCheckpoint => ({
+  time: d._id,
+  treeSize: d.treeSize,
+  root: d.root,
+  keyId: d.keyId,
+  signature: d.signature,
+});
+const full = (d: CheckpointDoc): AuditCheckpoint => ({
+  ...published(d),
+  heads: d.heads.map((h) => ({ caseId: h.caseId, seq: h.seq, hash: h.hash })),
+});
 
 /** {@link AuditCheckpoints} on MongoDB (read from the primary, like every store read). */
 export class MongoAuditCheckpoints implements AuditCheckpoints {
@@ -56,7 +71,14 @@ export class MongoAuditCheckpoints implements AuditCheckpoints {
 
   async add(cp: AuditCheckpoint): Promise<boolean> {
     try {
-      await this.checkpoints.create({ _id: cp.time, treeSize: cp.treeSize, root: cp.root, keyId: cp.keyId, signature: cp.signature, heads: cp.heads });
+      await this.checkpoints.create({
+        _id: cp.time,
+        treeSize: cp.treeSize,
+        root: cp.root,
+        keyId: cp.keyId,
+        signature: cp.signature,
+        heads: cp.heads,
+      });
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;

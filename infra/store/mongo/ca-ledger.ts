@@ -2,7 +2,14 @@ import { Schema, type Model } from 'mongoose';
 import { REVOCATION_REASONS, type CertificateProfile, type RevocationReason } from '../../../domain/certificates.js';
 import { DomainError } from '../../../domain/errors.js';
 import {
-  CA_REALMS, caseIdOfKey, type CaIntent, type CaIssued, type CaLedger, type CaLedgerRow, type CaRealm, type CaRevocation,
+  CA_REALMS,
+  caseIdOfKey,
+  type CaIntent,
+  type CaIssued,
+  type CaLedger,
+  type CaLedgerRow,
+  type CaRealm,
+  type CaRevocation,
 } from '../../../domain/ports/ca-ledger.js';
 import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, retryUpsert, type MongoAdapterOptions } from './shared.js';
 
@@ -69,12 +76,24 @@ const revSchema = new Schema<RevDoc>(
 );
 revSchema.index({ realm: 1, serial: 1 }, { unique: true });
 
-const realmSchema = new Schema<RealmDoc>({ _id: { type: String, required: true }, crlNumber: { type: Number, required: true, default: 0 } }, RECORD_SCHEMA_OPTIONS);
-const materialSchema = new Schema<MaterialDoc>({ _id: { type: String, required: true }, blob: { type: String, required: true } }, RECORD_SCHEMA_OPTIONS);
+const realmSchema = new Schema<RealmDoc>(
+  { _id: { type: String, required: true }, crlNumber: { type: Number, required: true, default: 0 } },
+  RECORD_SCHEMA_OPTIONS,
+);
+const materialSchema = new Schema<MaterialDoc>(
+  { _id: { type: String, required: true }, blob: { type: String, required: true } },
+  RECORD_SCHEMA_OPTIONS,
+);
 
 const toIssued = (d: CertDoc): CaIssued => ({
-  key: d.key, serial: d.serial!, profile: d.profile as CertificateProfile, subjectCn: d.subjectCn, certPem: d.certPem!,
-  notBefore: d.notBefore!, notAfter: d.notAfter!, issuedAt: d.issuedAt!,
+  key: d.key,
+  serial: d.serial!,
+  profile: d.profile as CertificateProfile,
+  subjectCn: d.subjectCn,
+  certPem: d.certPem!,
+  notBefore: d.notBefore!,
+  notAfter: d.notAfter!,
+  issuedAt: d.issuedAt!,
 });
 const toRevocation = (d: RevDoc): CaRevocation => ({ serial: d.serial, reason: d.reason as RevocationReason, revokedAt: d.revokedAt });
 const sortAt = (d: CertDoc): string => d.issuedAt ?? d.intentAt ?? '';
@@ -127,12 +146,19 @@ export class MongoCaLedger implements CaLedger {
     }
     const winner = await this.findByKey(realm, issued.key);
     if (winner) return { won: false, record: winner };
-    throw new DomainError('DUPLICATE_KEY', `serial ${issued.serial} is already recorded in realm ${realm}`, { reason: 'SERIAL_TAKEN', realm, serial: issued.serial });
+    throw new DomainError('DUPLICATE_KEY', `serial ${issued.serial} is already recorded in realm ${realm}`, {
+      reason: 'SERIAL_TAKEN',
+      realm,
+      serial: issued.serial,
+    });
   }
 
   async recordIntent(realm: CaRealm, intent: Omit<CaIntent, 'attempts'>): Promise<{ attempts: number; issued?: CaIssued }> {
     const filter = { realm, key: intent.key, serial: { $exists: false } };
-    const update = { $inc: { attempts: 1 }, $setOnInsert: { caseId: caseIdOfKey(intent.key), profile: intent.profile, subjectCn: intent.subjectCn, intentAt: intent.intentAt } };
+    const update = {
+      $inc: { attempts: 1 },
+      $setOnInsert: { caseId: caseIdOfKey(intent.key), profile: intent.profile, subjectCn: intent.subjectCn, intentAt: intent.intentAt },
+    };
     // Two first intents race on the insert (the loser retries and counts); a key that already has
     // its certificate collides every time and is simply read back.
     await retryUpsert(() => this.certs.updateOne(filter, update, { upsert: true })).catch((e: unknown) => {
@@ -148,8 +174,17 @@ export class MongoCaLedger implements CaLedger {
   }
 
   async pendingIntents(realm: CaRealm): Promise<CaIntent[]> {
-    const docs = await this.certs.find({ realm, serial: { $exists: false } }).sort({ intentAt: 1, key: 1 }).lean<CertDoc[]>();
-    return docs.map((d) => ({ key: d.key, profile: d.profile as CertificateProfile, subjectCn: d.subjectCn, intentAt: d.intentAt!, attempts: d.attempts }));
+    const docs = await this.certs
+      .find({ realm, serial: { $exists: false } })
+      .sort({ intentAt: 1, key: 1 })
+      .lean<CertDoc[]>();
+    return docs.map((d) => ({
+      key: d.key,
+      profile: d.profile as CertificateProfile,
+      subjectCn: d.subjectCn,
+      intentAt: d.intentAt!,
+      attempts: d.attempts,
+    }));
   }
 
   async recordRevoked(realm: CaRealm, revocation: CaRevocation): Promise<CaRevocation | undefined> {
@@ -197,12 +232,18 @@ export class MongoCaLedger implements CaLedger {
       .slice(0, query.limit ?? Infinity);
     const serials = docs.flatMap((d) => (d.serial ? [d.serial] : []));
     // Realm first, so the {realm, serial} index serves the lookup.
-    const revs = await this.revs.find({ realm: { $in: query.realm ? [query.realm] : [...CA_REALMS] }, serial: { $in: serials } }).lean<RevDoc[]>();
+    const revs = await this.revs
+      .find({ realm: { $in: query.realm ? [query.realm] : [...CA_REALMS] }, serial: { $in: serials } })
+      .lean<RevDoc[]>();
     const revoked = new Map(revs.map((r) => [`${r.realm}/${r.serial}`, r]));
     return docs.map((d) => {
       const r = d.serial ? revoked.get(`${d.realm}/${d.serial}`) : undefined;
       return {
-        realm: d.realm as CaRealm, key: d.key, ...(d.caseId ? { caseId: d.caseId } : {}), profile: d.profile as CertificateProfile, subjectCn: d.subjectCn,
+        realm: d.realm as CaRealm,
+        key: d.key,
+        ...(d.caseId ? { caseId: d.caseId } : {}),
+        profile: d.profile as CertificateProfile,
+        subjectCn: d.subjectCn,
         status: !d.serial ? 'intent' : r ? 'revoked' : 'issued',
         ...(d.serial ? { serial: d.serial, notBefore: d.notBefore!, notAfter: d.notAfter!, issuedAt: d.issuedAt! } : {}),
         ...(d.intentAt ? { intentAt: d.intentAt } : {}),

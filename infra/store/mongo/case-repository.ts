@@ -7,7 +7,16 @@ import type { AuditInput } from '../../../domain/ports/audit-log.js';
 import type { CaseRepository } from '../../../domain/ports/case-repository.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import { auditFromDoc, auditInputAsStored, auditSchema, auditToDoc, type AuditDoc } from './audit-log.js';
-import { asJson, ensureModelIndexes, inTransaction, instantMs, modelOn, RECORD_SCHEMA_OPTIONS, systemClock, type MongoAdapterOptions } from './shared.js';
+import {
+  asJson,
+  ensureModelIndexes,
+  inTransaction,
+  instantMs,
+  modelOn,
+  RECORD_SCHEMA_OPTIONS,
+  systemClock,
+  type MongoAdapterOptions,
+} from './shared.js';
 
 /** One document of `cases`: the case with its number as `_id`. */
 export interface CaseRecord {

@@ -1,5 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
-import { MONGO_DEFAULTS, mongoConnectOptions, MongoTopologyError, topologyProblem, type HelloReply, type MongoSettings } from './settings.js';
+import {
+  MONGO_DEFAULTS,
+  mongoConnectOptions,
+  MongoTopologyError,
+  topologyProblem,
+  type HelloReply,
+  type MongoSettings,
+} from './settings.js';
 import { ensureModelIndexes } from './shared.js';
 
 export type ConnectMongoOptions = MongoSettings;

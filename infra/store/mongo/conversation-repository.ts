@@ -5,7 +5,16 @@ import type {
   ConversationRepository,
   PendingMessage,
 } from '../../../domain/ports/conversation-repository.js';
-import { asJson, ensureModelIndexes, instantMs, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, retryUpsert, type MongoAdapterOptions } from './shared.js';
+import {
+  asJson,
+  ensureModelIndexes,
+  instantMs,
+  isDuplicateKey,
+  modelOn,
+  RECORD_SCHEMA_OPTIONS,
+  retryUpsert,
+  type MongoAdapterOptions,
+} from './shared.js';
 
 /** One document of `conversations`; `lastSeenMs` orders them (ISO strings of mixed precision do not). */
 export interface ConversationDoc {
@@ -185,7 +194,10 @@ export class MongoConversationRepository implements ConversationRepository {
     const pending = (await this.pending.deleteMany({ createdMs: { $lt: cutoff } })).deletedCount;
     const latestOf = new Map<string, string | undefined>();
     let conversations = 0;
-    const idle = this.conversations.find({ lastSeenMs: { $lt: cutoff }, owner: 'bot' }, { _id: 1, personId: 1, lastSeenMs: 1 }).lean<Pick<ConversationDoc, '_id' | 'personId' | 'lastSeenMs'>>().cursor();
+    const idle = this.conversations
+      .find({ lastSeenMs: { $lt: cutoff }, owner: 'bot' }, { _id: 1, personId: 1, lastSeenMs: 1 })
+      .lean<Pick<ConversationDoc, '_id' | 'personId' | 'lastSeenMs'>>()
+      .cursor();
     for await (const d of idle) {
       // A person's latest conversation stays whatever its age: proactive messages need it.
       if (!latestOf.has(d.personId)) latestOf.set(d.personId, (await this.latestForPerson(d.personId))?.conversationId);
@@ -198,9 +210,7 @@ export class MongoConversationRepository implements ConversationRepository {
   async takePending(personId: string): Promise<PendingMessage[]> {
     const taken: PendingMessage[] = [];
     for (;;) {
-      const d = await this.pending
-        .findOneAndDelete({ personId }, { sort: { createdMs: 1, order: 1 } })
-        .lean<PendingDoc>();
+      const d = await this.pending.findOneAndDelete({ personId }, { sort: { createdMs: 1, order: 1 } }).lean<PendingDoc>();
       if (!d) return taken;
       taken.push(pendingFromDoc(d));
     }

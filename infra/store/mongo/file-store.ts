@@ -35,14 +35,26 @@ export function fileMetaToDoc(m: StoredFileMeta): FileDoc {
     _id: new mongo.ObjectId(m.id),
     filename: m.name,
     length: m.size,
-    metadata: { ownerId: m.ownerId, contentType: m.contentType, sha256: m.sha256, createdAt: m.createdAt, ...(m.expiresAt ? { expiresAt: new Date(m.expiresAt) } : {}) },
+    metadata: {
+      ownerId: m.ownerId,
+      contentType: m.contentType,
+      sha256: m.sha256,
+      createdAt: m.createdAt,
+      ...(m.expiresAt ? { expiresAt: new Date(m.expiresAt) } : {}),
+    },
   };
 }
 
 /** A GridFS files document → domain metadata; a file this store did not write is refused. */
 export function fileMetaFromDoc(d: Pick<mongo.GridFSFile, '_id' | 'filename' | 'length' | 'metadata'>): StoredFileMeta {
   const md = d.metadata as Partial<FileMetadata> | undefined;
-  if (!md || typeof md.ownerId !== 'string' || typeof md.contentType !== 'string' || typeof md.sha256 !== 'string' || typeof md.createdAt !== 'string') {
+  if (
+    !md ||
+    typeof md.ownerId !== 'string' ||
+    typeof md.contentType !== 'string' ||
+    typeof md.sha256 !== 'string' ||
+    typeof md.createdAt !== 'string'
+  ) {
     throw new Error(`GridFS file ${d._id.toHexString()} has no file-store metadata`);
   }
   return {
@@ -111,7 +123,10 @@ export class MongoFileStore implements FileStore {
     } catch (e) {
       // The files document was never inserted; remove the chunks already written. (Not
       // `upload.abort()`: it refuses once the stream has ended, which is when the last insert fails.)
-      await this.db().collection(`${this.bucketName}.chunks`).deleteMany({ files_id: doc._id }).catch(() => undefined);
+      await this.db()
+        .collection(`${this.bucketName}.chunks`)
+        .deleteMany({ files_id: doc._id })
+        .catch(() => undefined);
       throw e;
     }
     return meta;
@@ -145,7 +160,10 @@ export class MongoFileStore implements FileStore {
   }
 
   async pruneExpired(now: Date): Promise<number> {
-    const expired = await this.db().collection(`${this.bucketName}.files`).find({ 'metadata.expiresAt': { $lte: now } }, { projection: { _id: 1 } }).toArray();
+    const expired = await this.db()
+      .collection(`${this.bucketName}.files`)
+      .find({ 'metadata.expiresAt': { $lte: now } }, { projection: { _id: 1 } })
+      .toArray();
     for (const d of expired) await this.delete((d._id as mongo.ObjectId).toHexString());
     return expired.length;
   }

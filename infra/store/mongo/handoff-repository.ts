@@ -1,5 +1,12 @@
 import { Schema, type Model } from 'mongoose';
-import type { AgentCredentials, HandoffNote, HandoffOutcome, HandoffRecord, HandoffRepository, NewHandoff } from '../../../domain/ports/handoff-repository.js';
+import type {
+  AgentCredentials,
+  HandoffNote,
+  HandoffOutcome,
+  HandoffRecord,
+  HandoffRepository,
+  NewHandoff,
+} from '../../../domain/ports/handoff-repository.js';
 import { ensureModelIndexes, instantMs, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
 
 /** One document of `handoffs`: the record, keyed by conversation id, with `queuedMs` for ordering. */
@@ -32,7 +39,11 @@ handoffSchema.index({ status: 1, closedAt: 1 });
 
 export function handoffFromDoc(d: HandoffDoc): HandoffRecord {
   const { _id, queuedMs: _q, ...rest } = d;
-  const rec: HandoffRecord = { conversationId: _id, ...rest, notes: (rest.notes ?? []).map((n) => ({ at: n.at, agentId: n.agentId, text: n.text })) };
+  const rec: HandoffRecord = {
+    conversationId: _id,
+    ...rest,
+    notes: (rest.notes ?? []).map((n) => ({ at: n.at, agentId: n.agentId, text: n.text })),
+  };
   for (const k of ['agentId', 'takenAt', 'closedAt', 'outcome', 'caseId'] as const) if (rec[k] == null) delete rec[k];
   return rec;
 }
@@ -53,12 +64,19 @@ export class MongoHandoffRepository implements HandoffRepository {
 
   async enqueue(rec: NewHandoff): Promise<{ record: HandoffRecord; created: boolean }> {
     const fresh = {
-      channelId: rec.channelId, personId: rec.personId, reason: rec.reason, status: 'waiting' as const, queuedAt: rec.queuedAt, queuedMs: instantMs(rec.queuedAt, 'queuedAt'),
+      channelId: rec.channelId,
+      personId: rec.personId,
+      reason: rec.reason,
+      status: 'waiting' as const,
+      queuedAt: rec.queuedAt,
+      queuedMs: instantMs(rec.queuedAt, 'queuedAt'),
       ...(rec.caseId ? { caseId: rec.caseId } : {}),
     };
     const unset = { agentId: 1, takenAt: 1, closedAt: 1, outcome: 1, ...(rec.caseId ? {} : { caseId: 1 }) };
     // Reopens a closed record; an open one is left alone (the filter does not match it).
-    const reopened = await this.model.findOneAndUpdate({ _id: rec.conversationId, status: 'closed' }, { $set: fresh, $unset: unset }, { returnDocument: 'after' }).lean<HandoffDoc>();
+    const reopened = await this.model
+      .findOneAndUpdate({ _id: rec.conversationId, status: 'closed' }, { $set: fresh, $unset: unset }, { returnDocument: 'after' })
+      .lean<HandoffDoc>();
     if (reopened) return { record: handoffFromDoc(reopened), created: true };
     try {
       const created = await this.model.create({ _id: rec.conversationId, ...fresh, notes: [] });
@@ -77,18 +95,32 @@ export class MongoHandoffRepository implements HandoffRepository {
   }
 
   async listOpen(): Promise<HandoffRecord[]> {
-    const docs = await this.model.find({ status: { $in: ['waiting', 'taken'] } }).sort({ queuedMs: 1, _id: 1 }).lean<HandoffDoc[]>();
+    const docs = await this.model
+      .find({ status: { $in: ['waiting', 'taken'] } })
+      .sort({ queuedMs: 1, _id: 1 })
+      .lean<HandoffDoc[]>();
     return docs.map(handoffFromDoc);
   }
 
   async take(conversationId: string, agentId: string, at: string): Promise<HandoffRecord | undefined> {
-    const d = await this.model.findOneAndUpdate({ _id: conversationId, status: 'waiting' }, { $set: { status: 'taken', agentId, takenAt: at } }, { returnDocument: 'after' }).lean<HandoffDoc>();
+    const d = await this.model
+      .findOneAndUpdate(
+        { _id: conversationId, status: 'waiting' },
+        { $set: { status: 'taken', agentId, takenAt: at } },
+        { returnDocument: 'after' },
+      )
+      .lean<HandoffDoc>();
     return d ? handoffFromDoc(d) : undefined;
   }
 
   async close(conversationId: string, opts: { agentId?: string; outcome: HandoffOutcome; at: string }): Promise<HandoffRecord | undefined> {
-    const filter: Record<string, unknown> = opts.agentId === undefined ? { _id: conversationId, status: 'waiting' } : { _id: conversationId, status: 'taken', agentId: opts.agentId };
-    const d = await this.model.findOneAndUpdate(filter, { $set: { status: 'closed', outcome: opts.outcome, closedAt: opts.at } }, { returnDocument: 'after' }).lean<HandoffDoc>();
+    const filter: Record<string, unknown> =
+      opts.agentId === undefined
+        ? { _id: conversationId, status: 'waiting' }
+        : { _id: conversationId, status: 'taken', agentId: opts.agentId };
+    const d = await this.model
+      .findOneAndUpdate(filter, { $set: { status: 'closed', outcome: opts.outcome, closedAt: opts.at } }, { returnDocument: 'after' })
+      .lean<HandoffDoc>();
     return d ? handoffFromDoc(d) : undefined;
   }
 
@@ -108,7 +140,10 @@ interface CredentialDoc {
   _id: string;
   hash: string;
 }
-const credentialSchema = new Schema<CredentialDoc>({ _id: { type: String, required: true }, hash: { type: String, required: true } }, RECORD_SCHEMA_OPTIONS);
+const credentialSchema = new Schema<CredentialDoc>(
+  { _id: { type: String, required: true }, hash: { type: String, required: true } },
+  RECORD_SCHEMA_OPTIONS,
+);
 
 /** {@link AgentCredentials} on MongoDB. */
 export class MongoAgentCredentials implements AgentCredentials {

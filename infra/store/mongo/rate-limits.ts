@@ -8,7 +8,10 @@ interface WindowDoc {
   total: number;
   endsMs: number;
 }
-const windowSchema = new Schema<WindowDoc>({ _id: { type: String, required: true }, total: { type: Number, required: true }, endsMs: { type: Number, required: true } }, RECORD_SCHEMA_OPTIONS);
+const windowSchema = new Schema<WindowDoc>(
+  { _id: { type: String, required: true }, total: { type: Number, required: true }, endsMs: { type: Number, required: true } },
+  RECORD_SCHEMA_OPTIONS,
+);
 windowSchema.index({ endsMs: 1 });
 
 /**
@@ -32,7 +35,14 @@ export class MongoRateLimits implements RateLimits {
     const doc = await retryUpsert(() =>
       this.model.collection.findOneAndUpdate(
         { _id: key } as never,
-        [{ $set: { total: { $cond: [running, { $add: ['$total', amount] }, amount] }, endsMs: { $cond: [running, '$endsMs', nowMs + windowMs] } } }],
+        [
+          {
+            $set: {
+              total: { $cond: [running, { $add: ['$total', amount] }, amount] },
+              endsMs: { $cond: [running, '$endsMs', nowMs + windowMs] },
+            },
+          },
+        ],
         { upsert: true, returnDocument: 'after' },
       ),
     );
@@ -62,7 +72,13 @@ interface SessionDoc {
   expiresMs: number;
 }
 const sessionSchema = new Schema<SessionDoc>(
-  { _id: { type: String, required: true }, agentId: { type: String, required: true }, createdAt: { type: String, required: true }, expiresAt: { type: String, required: true }, expiresMs: { type: Number, required: true } },
+  {
+    _id: { type: String, required: true },
+    agentId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    expiresAt: { type: String, required: true },
+    expiresMs: { type: Number, required: true },
+  },
   RECORD_SCHEMA_OPTIONS,
 );
 sessionSchema.index({ agentId: 1 });
@@ -80,7 +96,13 @@ export class MongoAgentSessions implements AgentSessions {
   }
 
   async create(s: AgentSession): Promise<void> {
-    await this.model.create({ _id: s.id, agentId: s.agentId, createdAt: s.createdAt, expiresAt: s.expiresAt, expiresMs: Date.parse(s.expiresAt) });
+    await this.model.create({
+      _id: s.id,
+      agentId: s.agentId,
+      createdAt: s.createdAt,
+      expiresAt: s.expiresAt,
+      expiresMs: Date.parse(s.expiresAt),
+    });
   }
 
   async get(id: string, now: Date): Promise<AgentSession | undefined> {

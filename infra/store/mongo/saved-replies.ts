@@ -23,7 +23,14 @@ const replySchema = new Schema<ReplyDoc>(
 replySchema.index({ locale: 1, title: 1, _id: 1 });
 
 const toReply = (d: ReplyDoc): SavedReply => ({
-  id: d._id, locale: d.locale as Locale, title: d.title, text: d.text, createdBy: d.createdBy, createdAt: d.createdAt, updatedBy: d.updatedBy, updatedAt: d.updatedAt,
+  id: d._id,
+  locale: d.locale as Locale,
+  title: d.title,
+  text: d.text,
+  createdBy: d.createdBy,
+  createdAt: d.createdAt,
+  updatedBy: d.updatedBy,
+  updatedAt: d.updatedAt,
 });
 
 /** {@link SavedReplies} on MongoDB (binary string order, the same as SQLite's). */
@@ -39,7 +46,16 @@ export class MongoSavedReplies implements SavedReplies {
 
   async create(r: SavedReply): Promise<void> {
     try {
-      await this.model.create({ _id: r.id, locale: r.locale, title: r.title, text: r.text, createdBy: r.createdBy, createdAt: r.createdAt, updatedBy: r.updatedBy, updatedAt: r.updatedAt });
+      await this.model.create({
+        _id: r.id,
+        locale: r.locale,
+        title: r.title,
+        text: r.text,
+        createdBy: r.createdBy,
+        createdAt: r.createdAt,
+        updatedBy: r.updatedBy,
+        updatedAt: r.updatedAt,
+      });
     } catch (e) {
       if (isDuplicateKey(e)) throw new DomainError('DUPLICATE_KEY', `saved reply ${r.id} already exists`, { id: r.id });
       throw e;
@@ -57,7 +73,11 @@ export class MongoSavedReplies implements SavedReplies {
 
   async update(id: string, c: SavedReplyChange): Promise<SavedReply | undefined> {
     const d = await this.model
-      .findOneAndUpdate({ _id: id }, { $set: { locale: c.locale, title: c.title, text: c.text, updatedBy: c.updatedBy, updatedAt: c.updatedAt } }, { new: true })
+      .findOneAndUpdate(
+        { _id: id },
+        { $set: { locale: c.locale, title: c.title, text: c.text, updatedBy: c.updatedBy, updatedAt: c.updatedAt } },
+        { new: true },
+      )
       .lean<ReplyDoc>();
     return d ? toReply(d) : undefined;
   }

@@ -60,6 +60,7 @@ export function asJson<T>(value: T): T {
 }
 
 /** Creates the collection and the schema's indexes of each model, awaited (idempotent). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- models of every document type are passed together
 export async function ensureModelIndexes(models: ReadonlyArray<Model<any>>): Promise<void> {
   for (const model of models) {
     // Mongoose ignores "namespace exists", so several instances starting at once are fine.

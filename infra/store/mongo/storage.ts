@@ -5,7 +5,15 @@ import type { Clock } from '../../../domain/ports/clock.js';
 import type { BotStateRetention } from '../../../domain/ports/conversation-repository.js';
 import { EtagConflictError } from '../etag-conflict.js';
 import { idleLine, STATE_TOUCH_INTERVAL_MS } from '../state-retention.js';
-import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, retryUpsert, systemClock, type MongoAdapterOptions } from './shared.js';
+import {
+  ensureModelIndexes,
+  isDuplicateKey,
+  modelOn,
+  RECORD_SCHEMA_OPTIONS,
+  retryUpsert,
+  systemClock,
+  type MongoAdapterOptions,
+} from './shared.js';
 
 /**
  * One document of `botstate`. The item is kept as JSON text, not as a BSON document: dialog
@@ -100,7 +108,8 @@ export class MongoStorage implements Storage, BotStateRetention {
     const now = this.clock.now().getTime();
     const line = now - STATE_TOUCH_INTERVAL_MS;
     const stale = docs.filter((d) => !(d.updatedMs >= line)).map((d) => d._id);
-    if (stale.length > 0) await this.items.updateMany({ _id: { $in: stale }, updatedMs: { $not: { $gte: line } } }, { $set: { updatedMs: now } });
+    if (stale.length > 0)
+      await this.items.updateMany({ _id: { $in: stale }, updatedMs: { $not: { $gte: line } } }, { $set: { updatedMs: now } });
     return items;
   }
 
