@@ -197,8 +197,6 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
 export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
   const name = async (id: string) => (await hd.directory.getPerson(id))?.name ?? id;
   const mode = (ctx: TurnContext, c: Case<unknown>, task: Task) => decisionModeFor(hd.directory, ctx.activity.channelId, c, task);
-  const title = (ctx: TurnContext, event: string, c: Case<unknown>, user: string) =>
-    tDynamic(localeOf(ctx), `hd.notify.${event}`, 'system', { caseId: c.id, user: esc(user) });
   return [
     {
       kinds: ['AD'],
@@ -209,9 +207,9 @@ export function helpdeskDecisionCards(hd: HelpdeskDeps): DecisionCardKind[] {
         if (task !== 'onsiteApproval' && task !== 'ticket') return undefined;
         const user = await name(c.applicantId);
         const tk = c as Case<ComplaintData>;
-        if (task === 'onsiteApproval')
-          return onsiteApprovalCardJson(localeOf(ctx), tk, user, title(ctx, 'onsiteApproval', c, user), await mode(ctx, c, task));
-        return agentTicketCardJson(localeOf(ctx), tk, user, title(ctx, 'ticketNew', c, user), await mode(ctx, c, task));
+        // No title: the card replaces one sent beside its notice, whose text stays (it was shown twice).
+        if (task === 'onsiteApproval') return onsiteApprovalCardJson(localeOf(ctx), tk, user, '', await mode(ctx, c, task));
+        return agentTicketCardJson(localeOf(ctx), tk, user, '', await mode(ctx, c, task));
       },
     },
     {

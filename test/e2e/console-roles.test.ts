@@ -45,7 +45,7 @@ function registeredRoutes(): string[] {
     const source = readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8');
     // The ticket actions are registered in a loop over TICKET_ROUTES' keys.
     const ticketActions = [...(/TICKET_ROUTES[^{]*\{([^}]*)\}/.exec(source)?.[1]?.matchAll(/(\w+):/g) ?? [])].map((m) => m[1]!);
-    return [...source.matchAll(/server\.(get|post|put|del)\(['`](\/console\/api\/[^'`]+)['`]/g)].flatMap((m) => {
+    return [...source.matchAll(/server\.(get|post|put|del)\(\s*['`](\/console\/api\/[^'`]+)['`]/g)].flatMap((m) => {
       const route = `${verbs[m[1]!]} ${m[2]}`;
       return route.includes('${route}') ? ticketActions.map((a) => route.replace('${route}', a)) : [route];
     });

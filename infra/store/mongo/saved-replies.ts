@@ -76,7 +76,7 @@ export class MongoSavedReplies implements SavedReplies {
       .findOneAndUpdate(
         { _id: id },
         { $set: { locale: c.locale, title: c.title, text: c.text, updatedBy: c.updatedBy, updatedAt: c.updatedAt } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<ReplyDoc>();
     return d ? toReply(d) : undefined;
