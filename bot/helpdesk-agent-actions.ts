@@ -1,13 +1,13 @@
 import type { Locale } from '../domain/people.js';
 import type { Result } from '../domain/result.js';
-import { agentAct, type AgentAction, type Ticket } from '../domain/usecases/complaint.js';
+import { AGENT_ACTIONS, agentAct, type Ticket } from '../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { requestOnsite, type OnsiteError } from '../domain/usecases/onsite.js';
 import { t, tDynamic } from '../dialogs/i18n/index.js';
 
 /** What a helpdesk agent can do to a ticket, from a card in chat or from the agent console. */
-export type TicketAgentAction = AgentAction | 'escalate';
-export const TICKET_AGENT_ACTIONS: readonly TicketAgentAction[] = ['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate'];
+export const TICKET_AGENT_ACTIONS = [...AGENT_ACTIONS, 'escalate'] as const;
+export type TicketAgentAction = (typeof TICKET_AGENT_ACTIONS)[number];
 
 /**
  * The one path from an agent's action to the use cases: escalation asks for on-site support

@@ -7,13 +7,13 @@ import type { ComplaintData } from '../domain/cases/complaint.js';
 import { mayFollow, taskOf, type Task } from '../domain/cases/authority.js';
 import { listTasksFor } from '../domain/usecases/authority.js';
 import { decideAdvisory, recordAdvisoryHeld } from '../domain/usecases/advisory.js';
-import { userAct } from '../domain/usecases/complaint.js';
+import { USER_ACTIONS, userAct } from '../domain/usecases/complaint.js';
 import { calendarOf, type HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { decideOnsite, fileVisitReport, onsiteClock, requestOnsite } from '../domain/usecases/onsite.js';
 import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../dialogs/helpdesk/book-visit-dialog.js';
 import { localeOf, personOf, say } from '../dialogs/turn.js';
 import type { DialogRunner } from './dialog-runner.js';
-import { actOnTicket, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
+import { actOnTicket, TICKET_AGENT_ACTIONS, ticketDoneText, ticketRefusalText } from './helpdesk-agent-actions.js';
 import { advisoryCardJson, advisoryHeldCard, agentTicketCardJson, onsiteApprovalCardJson } from './helpdesk-cards.js';
 import { renderHelpdeskNotice } from './helpdesk-notices.js';
 import { currentCardFor, decisionModeFor, refusedCardFor, type DecisionCardKind } from './decision-cards.js';
@@ -26,13 +26,13 @@ const text = z.string().max(2000).optional();
 const TicketAgentPayload = z.object({
   verb: z.literal('ticketAgent'),
   caseId,
-  action: z.enum(['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate']),
+  action: z.enum(TICKET_AGENT_ACTIONS),
   text,
 });
 const TicketUserPayload = z.object({
   verb: z.literal('ticketUser'),
   caseId,
-  action: z.enum(['reply', 'confirm', 'reopen', 'escalate']),
+  action: z.enum([...USER_ACTIONS, 'escalate']),
   text,
 });
 const OnsiteDecidePayload = z.object({ verb: z.literal('onsiteDecide'), caseId, decision: z.enum(['approve', 'reject']), reason: text });

@@ -5,7 +5,7 @@ import type { Case } from '../domain/cases/case.js';
 import type { ServerCertData } from '../domain/cases/server-certificate.js';
 import { isServerTask, mayFollow, mayPerform, taskOf } from '../domain/cases/authority.js';
 import { listTasksFor } from '../domain/usecases/authority.js';
-import { decideServerCase } from '../domain/usecases/server-certificate.js';
+import { decideServerCase, SERVER_DECISIONS } from '../domain/usecases/server-certificate.js';
 import type { ServerDeps } from '../domain/usecases/server-deps.js';
 import { tDynamic } from '../dialogs/i18n/index.js';
 import { PROVIDE_CSR_DIALOG, type ProvideCsrOptions } from '../dialogs/server-certificate/csr-dialog.js';
@@ -19,7 +19,7 @@ const caseId = z.string().regex(/^SC-\d{4}-\d{6}$/);
 const CsrPayload = z.object({ verb: z.literal('serverCsr'), caseId });
 const DecidePayload = z.object({
   verb: z.literal('serverDecide'),
-  decision: z.enum(['endorse', 'return', 'reject', 'approve']),
+  decision: z.enum(SERVER_DECISIONS),
   caseId,
   version: z.coerce.number().int().positive(),
   note: z.string().max(500).optional(),

@@ -1,23 +1,9 @@
 import { z } from 'zod';
+import { SERVER_TASKS } from '../domain/cases/authority.js';
+import { NOTIFICATION_TYPES, type Notification, type NotificationFields, type NotificationType } from '../domain/ports/notifier.js';
 
-/** Job names per queue and the payload each carries (ids only: processors load the rest). */
-export const JOBS = {
-  caIssue: { queue: 'ca', name: 'issue' },
-  caRevoke: { queue: 'ca', name: 'revoke' },
-  caExpireDownload: { queue: 'ca', name: 'expireDownload' },
-  caServerIssue: { queue: 'ca', name: 'serverIssue' },
-  caServerRevoke: { queue: 'ca', name: 'serverRevoke' },
-  notifyDeliver: { queue: 'notify', name: 'deliver' },
-  expiryScan: { queue: 'expiry', name: 'scan' },
-  // The signed checkpoint of the audit trail, at least daily (its own queue: it keeps its own pace).
-  auditCheckpoint: { queue: 'audit', name: 'checkpoint' },
-  // Helpdesk timers share the visits queue: on-site reminders and deadline checks, ticket auto-close, advisory reminders.
-  visitReminder: { queue: 'visits', name: 'visitReminder' },
-  visitDeadline: { queue: 'visits', name: 'visitDeadline' },
-  ticketAutoClose: { queue: 'visits', name: 'ticketAutoClose' },
-  advisoryReminder: { queue: 'visits', name: 'advisoryReminder' },
-  handoffTimeout: { queue: 'notify', name: 'handoffTimeout' },
-} as const;
+/** Job names per queue (owned by the domain) and the payload each carries (ids only: processors load the rest). */
+export { JOBS } from '../domain/ports/job-names.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 
@@ -29,26 +15,37 @@ export const HandoffTimeoutPayload = z.object({ conversationId: z.string().min(1
 export const ExpiryScanPayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 export const AuditCheckpointPayload = z.object({ period: z.string().datetime() });
 
+/**
+ * The checks on what each notification type carries beyond its `caseId` (`NotificationFields` in the
+ * domain); the list of types itself is the domain's `NOTIFICATION_TYPES`, so a type that carries only
+ * its case needs no entry here. `satisfies` keeps this map and `NotificationFields` in step.
+ */
+const NOTIFICATION_FIELDS = {
+  certificateIssued: { serial: z.string() },
+  certificateRevoked: { serial: z.string() },
+  trainingReady: { serial: z.string() },
+  expiryReminder: { serial: z.string(), days: z.number().int().positive() },
+  helpdesk: { event: z.string().regex(/^[a-zA-Z]{1,40}$/) },
+  serverTask: { task: z.enum(SERVER_TASKS) },
+  serverNotice: { event: z.string().max(60), note: z.string().max(1000).optional() },
+  serverIssued: { serial: z.string() },
+} satisfies { [T in keyof NotificationFields]: { [F in keyof NotificationFields[T]]-?: z.ZodType<NotificationFields[T][F]> } };
+
+const notificationSchema = (type: NotificationType) =>
+  z.object({
+    type: z.literal(type),
+    caseId: z.string(),
+    ...(Object.hasOwn(NOTIFICATION_FIELDS, type) ? NOTIFICATION_FIELDS[type as keyof typeof NOTIFICATION_FIELDS] : {}),
+  });
+const [firstNotification, ...otherNotifications] = NOTIFICATION_TYPES.map(notificationSchema);
+
+/** One notification, by its `type`: every type of the domain's list, each with its fields checked. */
+export const NotificationSchema = z.discriminatedUnion('type', [
+  firstNotification,
+  ...otherNotifications,
+]) as unknown as z.ZodType<Notification>;
+
 export const NotifyPayload = z.object({
   personId: z.string().min(1),
-  notification: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('approvalRequest'), caseId: z.string() }),
-    z.object({ type: z.literal('caseReturned'), caseId: z.string() }),
-    z.object({ type: z.literal('caseRejected'), caseId: z.string() }),
-    z.object({ type: z.literal('caseApproved'), caseId: z.string() }),
-    z.object({ type: z.literal('certificateIssued'), caseId: z.string(), serial: z.string() }),
-    z.object({ type: z.literal('caseFailed'), caseId: z.string() }),
-    z.object({ type: z.literal('certificateRevoked'), caseId: z.string(), serial: z.string() }),
-    z.object({ type: z.literal('revocationInformed'), caseId: z.string() }),
-    z.object({ type: z.literal('startedOnBehalf'), caseId: z.string() }),
-    z.object({ type: z.literal('replacementDelayed'), caseId: z.string() }),
-    z.object({ type: z.literal('caLate'), caseId: z.string() }),
-    z.object({ type: z.literal('trainingReady'), caseId: z.string(), serial: z.string() }),
-    z.object({ type: z.literal('downloadExpired'), caseId: z.string() }),
-    z.object({ type: z.literal('expiryReminder'), caseId: z.string(), serial: z.string(), days: z.number().int().positive() }),
-    z.object({ type: z.literal('helpdesk'), caseId: z.string(), event: z.string().regex(/^[a-zA-Z]{1,40}$/) }),
-    z.object({ type: z.literal('serverTask'), caseId: z.string(), task: z.enum(['csr', 'endorse', 'approve']) }),
-    z.object({ type: z.literal('serverNotice'), caseId: z.string(), event: z.string().max(60), note: z.string().max(1000).optional() }),
-    z.object({ type: z.literal('serverIssued'), caseId: z.string(), serial: z.string() }),
-  ]),
+  notification: NotificationSchema,
 });

@@ -49,8 +49,10 @@ export const TASKS = [
  *   records the session held.
  */
 export type Task = (typeof TASKS)[number];
-export type ServerTask = Extract<Task, 'csr' | 'endorse' | 'approve'>;
-export const isServerTask = (t: Task): t is ServerTask => t === 'csr' || t === 'endorse' || t === 'approve';
+/** The tasks of a server certificate case: the technical officer's CSR, the verifying officer's endorsement, the lead agency's approval. */
+export const SERVER_TASKS = ['csr', 'endorse', 'approve'] as const satisfies readonly Task[];
+export type ServerTask = (typeof SERVER_TASKS)[number];
+export const isServerTask = (t: Task): t is ServerTask => (SERVER_TASKS as readonly Task[]).includes(t);
 
 /** The tasks each kind of case has. */
 export const TASKS_OF_KIND: Readonly<Record<CaseKind, readonly Task[]>> = {

@@ -8,6 +8,7 @@ import { guard } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
 import { agencyCalendar, calendarOf, keepText, tell, tellDeciders } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 export type Advisory = Case<AdvisoryData>;
 export type AdvisoryError =
@@ -132,8 +133,7 @@ export async function decideAdvisory(
 export async function scheduleAdvisoryReminder(deps: HelpdeskDeps, c: Advisory, start: string): Promise<{ duplicate: boolean }> {
   const dayBefore = previousWorkingDayStart(await calendarOf(deps, c), new Date(start));
   return deps.jobs.enqueue({
-    queue: 'visits',
-    name: 'advisoryReminder',
+    ...JOBS.advisoryReminder,
     payload: { caseId: c.id, at: start },
     key: `kn:reminder:${c.id}:${start}`,
     delayMs: Math.max(0, dayBefore.getTime() - deps.clock.now().getTime()),

@@ -4,6 +4,7 @@ import type { AuditEntry, AuditLog } from '../ports/audit-log.js';
 import type { AuditCheckpoint, AuditCheckpoints, CheckpointSigner, PublishedCheckpoint } from '../ports/audit-checkpoints.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobScheduler } from '../ports/job-scheduler.js';
+import { JOBS } from '../ports/job-names.js';
 
 export interface AuditTrailDeps {
   audit: AuditLog;
@@ -36,8 +37,7 @@ export async function scheduleAuditCheckpoint(
     const period = new Date(startMs).toISOString();
     return deps.jobs
       .enqueue({
-        queue: 'audit',
-        name: 'checkpoint',
+        ...JOBS.auditCheckpoint,
         payload: { period },
         key: auditCheckpointKey(period),
         delayMs: Math.max(0, startMs - now),

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../result.js';
 import { decidersOf } from './authority.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 /** Queue keys of a case's CA work: the same case never issues or revokes twice. */
 export const issueJobKey = (caseId: string) => `${caseId}:issue`;
@@ -126,8 +127,7 @@ export async function afterApproval<D>(deps: CoreDeps, approved: Case<D>): Promi
       status: nextStatus(approved, event),
     });
     await deps.jobs.enqueue({
-      queue: 'ca',
-      name: 'revoke',
+      ...JOBS.caRevoke,
       payload: { caseId: sent.id },
       key: op === 'revoke' ? revokeJobKey(sent.id) : revokeOldJobKey(sent.id),
       ...CA_JOB_RETRY,
@@ -135,7 +135,7 @@ export async function afterApproval<D>(deps: CoreDeps, approved: Case<D>): Promi
     return sent;
   }
   const sent = await recordEvent(deps, approved, { event: 'sentToCa', actorId: SYSTEM_ACTOR, status: nextStatus(approved, 'sendToCa') });
-  await deps.jobs.enqueue({ queue: 'ca', name: 'issue', payload: { caseId: sent.id }, key: issueJobKey(sent.id), ...CA_JOB_RETRY });
+  await deps.jobs.enqueue({ ...JOBS.caIssue, payload: { caseId: sent.id }, key: issueJobKey(sent.id), ...CA_JOB_RETRY });
   return sent;
 }
 

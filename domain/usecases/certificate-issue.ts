@@ -7,6 +7,7 @@ import type { IssueRequest } from '../ports/certificate-authority.js';
 import { caFor, expireDownloadJobKey, issueJobKey, profileOfRealm, realmOfCase } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 /** Written into every training certificate's subject next to the CA's own Malay mark. */
 export const TRAINING_OU = 'TRAINING/TEST - NOT FOR PRODUCTION USE';
@@ -126,8 +127,7 @@ async function deliverTraining(deps: CoreDeps, c: Case<TrainingCaseData>, serial
     patch: { certificateSerial: serial, data: { ...c.data, delivery: { keyId: c.data.keyId, state: 'pending', expiresAt } } },
   });
   await deps.jobs.enqueue({
-    queue: 'ca',
-    name: 'expireDownload',
+    ...JOBS.caExpireDownload,
     payload: { caseId: c.id },
     key: expireDownloadJobKey(c.id),
     delayMs: ttlMs,

@@ -20,6 +20,7 @@ import { previousApplication, type Renewable } from './certificate-renew.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
 import { validateAny, type SubmitError } from './user-certificate-apply.js';
+import { JOBS } from '../ports/job-names.js';
 
 export type ReplaceError = OwnershipError | 'ALREADY_REVOKED' | 'EXPIRED' | 'ALREADY_REQUESTED' | 'NO_PREVIOUS' | 'NOT_A_REPLACEMENT';
 
@@ -86,8 +87,7 @@ export async function submitReplacement(
       status: nextStatus(created, 'revokeUrgently'),
     });
     await deps.jobs.enqueue({
-      queue: 'ca',
-      name: 'revoke',
+      ...JOBS.caRevoke,
       payload: { caseId: revoking.id },
       key: revokeJobKey(revoking.id),
       ...CA_JOB_RETRY,

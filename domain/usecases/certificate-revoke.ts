@@ -22,6 +22,7 @@ import {
 } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 export type RevokeError = OwnershipError | 'ALREADY_REVOKED' | 'EXPIRED' | 'ALREADY_REQUESTED' | 'REASON_NOT_ALLOWED';
 
@@ -82,7 +83,7 @@ export async function submitRevocation(
       actorId: opts.actorId,
       status: nextStatus(created, 'fastTrack'),
     });
-    await deps.jobs.enqueue({ queue: 'ca', name: 'revoke', payload: { caseId: sent.id }, key: revokeJobKey(sent.id), ...CA_JOB_RETRY });
+    await deps.jobs.enqueue({ ...JOBS.caRevoke, payload: { caseId: sent.id }, key: revokeJobKey(sent.id), ...CA_JOB_RETRY });
     await informApprovers(deps, sent);
     return ok({ c: sent, path });
   }
@@ -155,6 +156,6 @@ export async function revokeForCase(deps: CoreDeps, caseId: string): Promise<'re
   });
   if (!confirming) await deps.notifier.notify(saved.applicantId, { type: 'certificateRevoked', caseId: c.id, serial }, `${c.id}:revoked`);
   if (saved.status === 'MENUNGGU_PENGESAHAN_AP') await notifyApproversOf(deps, saved);
-  else await deps.jobs.enqueue({ queue: 'ca', name: 'issue', payload: { caseId: c.id }, key: issueJobKey(c.id), ...CA_JOB_RETRY });
+  else await deps.jobs.enqueue({ ...JOBS.caIssue, payload: { caseId: c.id }, key: issueJobKey(c.id), ...CA_JOB_RETRY });
   return 'revoked';
 }

@@ -13,6 +13,7 @@ import { fail, ok, type Result } from '../result.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
 import { calendarOf, keepText, SELF_HELP_LOG, tell, tellDeciders } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 export type Ticket = Case<ComplaintData>;
 export type TicketError =
@@ -71,7 +72,9 @@ export async function selfHelpSolvedCount(deps: Pick<HelpdeskDeps, 'audit'>): Pr
   return (await deps.audit.list(SELF_HELP_LOG)).filter((e) => e.action === 'selfHelpSolved').length;
 }
 
-export type AgentAction = 'acknowledge' | 'reply' | 'askInfo' | 'resolve';
+/** What a helpdesk agent can do to a ticket through `agentAct` (the edge validates its payloads against this list). */
+export const AGENT_ACTIONS = ['acknowledge', 'reply', 'askInfo', 'resolve'] as const;
+export type AgentAction = (typeof AGENT_ACTIONS)[number];
 
 const EVENT_NAME: Record<AgentAction, string> = {
   acknowledge: 'acknowledged',
@@ -136,7 +139,9 @@ export async function agentAct(
   });
 }
 
-export type UserAction = 'reply' | 'confirm' | 'reopen';
+/** What the person who raised a ticket can do to it through `userAct`. */
+export const USER_ACTIONS = ['reply', 'confirm', 'reopen'] as const;
+export type UserAction = (typeof USER_ACTIONS)[number];
 
 /** The user answers the helpdesk, confirms the resolution (closes the ticket) or reopens it. */
 export async function userAct(
@@ -180,8 +185,7 @@ export async function scheduleAutoClose(deps: HelpdeskDeps, c: Ticket): Promise<
   const resolvedAt = c.data.resolvedAt!;
   const due = (await calendarOf(deps, c)).addWorkingDays(new Date(resolvedAt), deps.helpdesk.ticketAutoCloseWorkingDays);
   return deps.jobs.enqueue({
-    queue: 'visits',
-    name: 'ticketAutoClose',
+    ...JOBS.ticketAutoClose,
     payload: { caseId: c.id, at: resolvedAt },
     key: autoCloseJobKey(c.id, resolvedAt),
     delayMs: Math.max(0, due.getTime() - deps.clock.now().getTime()),

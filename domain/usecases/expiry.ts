@@ -1,6 +1,7 @@
 import { daysLeft, realmOf, type CertificateRecord } from '../certificates.js';
 import { openRequestFor } from './cert-common.js';
 import type { CoreDeps } from './deps.js';
+import { JOBS } from '../ports/job-names.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,8 +26,7 @@ export async function scheduleExpiryScan(
   const now = deps.clock.now();
   const enqueue = (day: string) =>
     deps.jobs.enqueue({
-      queue: 'expiry',
-      name: 'scan',
+      ...JOBS.expiryScan,
       payload: { day },
       key: expiryScanKey(day),
       delayMs: Math.max(0, scanTime(day, deps.policy.expiryScanUtcHour).getTime() - now.getTime()),

@@ -9,6 +9,7 @@ import { guard, scheduleAutoClose, type Ticket, type TicketError } from './compl
 import type { HelpdeskDeps } from './helpdesk-deps.js';
 import { calendarOf, keepText, tell, tellDeciders, tellRole } from './helpdesk-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 const HOUR = 3_600_000;
 export type OnsiteError =
@@ -242,8 +243,7 @@ export const reminderJobKey = (caseId: string, slotStart: string) => `ad:reminde
 /** Schedules the deadline check for `deadline` (a later deadline gets its own job; the old one finds it moved). */
 export async function scheduleDeadline(deps: HelpdeskDeps, caseId: string, deadline: string): Promise<{ duplicate: boolean }> {
   return deps.jobs.enqueue({
-    queue: 'visits',
-    name: 'visitDeadline',
+    ...JOBS.visitDeadline,
     payload: { caseId, at: deadline },
     key: deadlineJobKey(caseId, deadline),
     delayMs: Math.max(0, Date.parse(deadline) - deps.clock.now().getTime()),
@@ -256,8 +256,7 @@ export async function scheduleReminder(deps: HelpdeskDeps, caseId: string, start
   const lead = deps.helpdesk.visitReminderHours * HOUR;
   const at = start.getTime() - lead > now ? start.getTime() - lead : now + (start.getTime() - now) / 2;
   return deps.jobs.enqueue({
-    queue: 'visits',
-    name: 'visitReminder',
+    ...JOBS.visitReminder,
     payload: { caseId, at: start.toISOString() },
     key: reminderJobKey(caseId, start.toISOString()),
     delayMs: Math.max(0, at - now),

@@ -6,6 +6,7 @@ import type { CoreDeps } from './deps.js';
 import { scheduleExpiryScan } from './expiry.js';
 import { serverIssueJobKey, serverRevokeJobKey } from './server-certificate.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS, type JobRef } from '../ports/job-names.js';
 
 /** Statuses in which a case waits for a CA job and nothing else. */
 export const CA_WAITING_STATUSES = ['DIHANTAR_KE_CA', 'MEMBATALKAN_SEGERA', 'MEMBATALKAN_LAMA'] as const;
@@ -35,22 +36,22 @@ export interface RecoveryReport {
  * case waits for no CA job.
  */
 export function pendingCaJob(c: Case<unknown>): JobSpec | undefined {
-  const job = (name: string, key: string): JobSpec => ({ queue: 'ca', name, payload: { caseId: c.id }, key, ...CA_JOB_RETRY });
+  const job = (ref: JobRef, key: string): JobSpec => ({ ...ref, payload: { caseId: c.id }, key, ...CA_JOB_RETRY });
   if (c.kind === 'SC') {
     if (c.status !== 'DIHANTAR_KE_CA') return undefined;
     return (c.data as { operation?: string }).operation === 'revoke'
-      ? job('serverRevoke', serverRevokeJobKey(c.id))
-      : job('serverIssue', serverIssueJobKey(c.id));
+      ? job(JOBS.caServerRevoke, serverRevokeJobKey(c.id))
+      : job(JOBS.caServerIssue, serverIssueJobKey(c.id));
   }
   if (c.kind !== 'UC' && c.kind !== 'TC') return undefined;
   const op = operationOf(c);
   switch (c.status) {
     case 'DIHANTAR_KE_CA':
-      return op === 'revoke' ? job('revoke', revokeJobKey(c.id)) : job('issue', issueJobKey(c.id));
+      return op === 'revoke' ? job(JOBS.caRevoke, revokeJobKey(c.id)) : job(JOBS.caIssue, issueJobKey(c.id));
     case 'MEMBATALKAN_SEGERA':
-      return op === 'replace' ? job('revoke', revokeJobKey(c.id)) : undefined;
+      return op === 'replace' ? job(JOBS.caRevoke, revokeJobKey(c.id)) : undefined;
     case 'MEMBATALKAN_LAMA':
-      return op === 'replace' ? job('revoke', revokeOldJobKey(c.id)) : undefined;
+      return op === 'replace' ? job(JOBS.caRevoke, revokeOldJobKey(c.id)) : undefined;
     default:
       return undefined;
   }

@@ -10,6 +10,7 @@ import { decidersOf } from './authority.js';
 import { CA_JOB_RETRY, createCertCase } from './cert-common.js';
 import type { ServerDeps } from './server-deps.js';
 import { recordEvent, SYSTEM_ACTOR } from './transition.js';
+import { JOBS } from '../ports/job-names.js';
 
 export type ServerCase = Case<ServerCertData>;
 
@@ -147,7 +148,9 @@ export async function provideServerCsr(
   return { ok: true, value: saved };
 }
 
-export type ServerDecision = 'endorse' | 'return' | 'reject' | 'approve';
+/** The decisions on a server certificate case (the edge validates its payloads against this list). */
+export const SERVER_DECISIONS = ['endorse', 'return', 'reject', 'approve'] as const;
+export type ServerDecision = (typeof SERVER_DECISIONS)[number];
 export type ServerDecisionError =
   'CASE_NOT_FOUND' | 'NOT_YOURS' | 'SELF_APPROVAL' | 'ROLE_REQUIRED' | 'ALREADY_DECIDED' | 'NOTE_REQUIRED' | 'CHANGED_SINCE';
 
@@ -234,8 +237,7 @@ async function applyDecision(
 export async function enqueueCaWork(deps: ServerDeps, c: ServerCase): Promise<void> {
   const revoke = c.data.operation === 'revoke';
   await deps.jobs.enqueue({
-    queue: 'ca',
-    name: revoke ? 'serverRevoke' : 'serverIssue',
+    ...(revoke ? JOBS.caServerRevoke : JOBS.caServerIssue),
     payload: { caseId: c.id },
     key: revoke ? serverRevokeJobKey(c.id) : serverIssueJobKey(c.id),
     ...CA_JOB_RETRY,

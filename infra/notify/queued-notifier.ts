@@ -1,3 +1,4 @@
+import { JOBS } from '../../domain/ports/job-names.js';
 import type { JobScheduler } from '../../domain/ports/job-scheduler.js';
 import type { Notification, Notifier } from '../../domain/ports/notifier.js';
 
@@ -11,8 +12,7 @@ export class QueuedNotifier implements Notifier {
 
   async notify(personId: string, n: Notification, dedupeKey: string): Promise<void> {
     await this.opts.jobs.enqueue({
-      queue: 'notify',
-      name: 'deliver',
+      ...JOBS.notifyDeliver,
       payload: { personId, notification: n },
       key: `notify:${personId}:${n.type}:${dedupeKey}`,
       attempts: 5,
