@@ -33,15 +33,30 @@ class ConversationDialogState implements StatePropertyAccessor<DialogState> {
   }
 }
 
+/**
+ * Where botbuilder-dialogs' DialogStateManager keeps, for the rest of a turn, the memory scopes and
+ * path resolvers it gathered from the registered components (`DIALOG_STATE_MANAGER_CONFIGURATION`,
+ * not exported). Gathering them builds a service collection and nine scope objects on every turn;
+ * the scopes keep no state of their own and nothing here adds per-turn ones (turn state's
+ * `memoryScopes`/`pathResolvers`), so the first turn's set is handed to later turns. Under another
+ * key (a later botbuilder) this is simply not used.
+ */
+const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 /** One DialogSet for the process; per-turn state comes through the accessor. */
 export class DialogRunner {
   private readonly dialogs = new DialogSet(new ConversationDialogState());
+  private stateManagerConfiguration: unknown;
 
   constructor(dialogs: Dialog[]) {
     for (const d of dialogs) this.dialogs.add(d);
   }
 
-  createContext(ctx: TurnContext): Promise<DialogContext> {
-    return this.dialogs.createContext(ctx);
+  async createContext(ctx: TurnContext): Promise<DialogContext> {
+    if (this.stateManagerConfiguration !== undefined && !ctx.turnState.has(STATE_MANAGER_CONFIGURATION))
+      ctx.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateManagerConfiguration);
+    const dc = await this.dialogs.createContext(ctx);
+    this.stateManagerConfiguration ??= ctx.turnState.get(STATE_MANAGER_CONFIGURATION);
+    return dc;
   }
 }

@@ -140,20 +140,30 @@ function pageLocale(a: Activity): 'ms' | 'en' | undefined {
 // every turn doubled the writes. A switch of conversation (back to Teams after a minute in Web
 // Chat) is recorded at once, or notices would go to the conversation the person just left.
 const REFERENCE_REFRESH_MS = 60_000;
-const savedReferences = new WeakMap<ConversationRepository, Map<string, { key: string; at: number }>>();
+interface SavedReferences {
+  /** Per conversation: what was saved and when. */
+  byConversation: Map<string, { key: string; at: number }>;
+  /** Per person: the conversation whose reference this process saved last. */
+  lastOfPerson: Map<string, string>;
+}
+const savedReferences = new WeakMap<ConversationRepository, SavedReferences>();
 
 async function saveReference(deps: PipelineDeps, a: Activity, personId: string): Promise<void> {
-  const seen = savedReferences.get(deps.conversations) ?? new Map<string, { key: string; at: number }>();
-  savedReferences.set(deps.conversations, seen);
+  let saved = savedReferences.get(deps.conversations);
+  if (!saved) savedReferences.set(deps.conversations, (saved = { byConversation: new Map(), lastOfPerson: new Map() }));
+  const seen = saved.byConversation;
   const key = `${personId}|${a.channelId}|${a.serviceUrl}|${a.recipient?.id}`;
   const last = seen.get(a.conversation.id);
   const now = Date.now();
   // Within the window the write is skipped only while this is still the person's latest
   // conversation in the store: another instance may have recorded a turn elsewhere meanwhile.
+  // When this process itself saved another conversation of the person since, it is not the
+  // latest, and the store need not be asked.
   if (
     last &&
     last.key === key &&
     now - last.at < REFERENCE_REFRESH_MS &&
+    saved.lastOfPerson.get(personId) === a.conversation.id &&
     (await deps.conversations.latestForPerson(personId))?.conversationId === a.conversation.id
   )
     return;
@@ -166,6 +176,10 @@ async function saveReference(deps: PipelineDeps, a: Activity, personId: string):
   });
   seen.set(a.conversation.id, { key, at: now });
   if (seen.size > 50_000) seen.delete(seen.keys().next().value as string);
+  // Re-inserted so that the oldest entry is the one dropped when the map is full.
+  saved.lastOfPerson.delete(personId);
+  saved.lastOfPerson.set(personId, a.conversation.id);
+  if (saved.lastOfPerson.size > 50_000) saved.lastOfPerson.delete(saved.lastOfPerson.keys().next().value as string);
 }
 
 /** Collects the turn's activities, masked, to be written once when the turn ends. */

@@ -84,6 +84,14 @@ function prepare(db: Db) {
          reference = excluded.reference, owner = excluded.owner, agent_id = excluded.agent_id,
          last_seen_at = excluded.last_seen_at, last_seen_ms = excluded.last_seen_ms`,
     ),
+    // A save that gives neither owner nor agentId: one statement, so no read and no transaction
+    // around it; a new row is the bot's, an existing one keeps its owner and agent.
+    upsertKeepOwner: db.prepare<ConversationRow>(
+      `INSERT INTO conversations (conversation_id, channel_id, person_id, reference, owner, agent_id, last_seen_at, last_seen_ms)
+       VALUES (@conversation_id, @channel_id, @person_id, @reference, @owner, @agent_id, @last_seen_at, @last_seen_ms)
+       ON CONFLICT (conversation_id) DO UPDATE SET channel_id = excluded.channel_id, person_id = excluded.person_id,
+         reference = excluded.reference, last_seen_at = excluded.last_seen_at, last_seen_ms = excluded.last_seen_ms`,
+    ),
     latest: db.prepare<[string], ConversationRow>(
       'SELECT * FROM conversations WHERE person_id = ? ORDER BY last_seen_ms DESC, conversation_id LIMIT 1',
     ),
@@ -94,6 +102,7 @@ function prepare(db: Db) {
        VALUES (@id, @person_id, @payload, @created_at, @created_ms) ON CONFLICT (id) DO NOTHING`,
     ),
     pendingOf: db.prepare<[string], PendingRow>('SELECT * FROM pending_messages WHERE person_id = ? ORDER BY created_ms, rowid'),
+    anyPending: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM pending_messages WHERE person_id = ? LIMIT 1'),
     deletePendingOf: db.prepare<[string]>('DELETE FROM pending_messages WHERE person_id = ?'),
     // Not the person's latest (the order of `latest`: newest last_seen_ms, then smallest id), and
     // owned by the bot: see the port's pruneBefore.
@@ -137,7 +146,8 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async save(rec: SaveInput): Promise<void> {
-    this.saveTx(rec);
+    if (rec.owner === undefined && rec.agentId === undefined) this.stmts.upsertKeepOwner.run(toConversationRow({ ...rec, owner: 'bot' }));
+    else this.saveTx(rec);
   }
 
   async get(conversationId: string): Promise<ConversationRecord | undefined> {
@@ -159,6 +169,9 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async takePending(personId: string): Promise<PendingMessage[]> {
+    // Most turns find nothing waiting: a plain read answers them without a write transaction. A
+    // message added just after the read is taken on the next turn, as if it had come after this one.
+    if (!this.stmts.anyPending.get(personId)) return [];
     return this.takeTx(personId).map(fromPendingRow);
   }
 
