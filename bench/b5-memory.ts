@@ -2,16 +2,16 @@
  * B5 memory (BENCHMARKS.md): the resident memory of the bot while 1,000 conversations walk to the
  * middle of the new user-certificate dialog, 50 at a time, and park there.
  *
- * The bot runs as a child process in the embedded default (`node --import tsx bot/main.ts`, the
- * script `npm start` runs, on a fresh DATA_DIR, no REDIS_URL nor MONGODB_URI), so its RSS is its
- * own. B1's load client (b1-client.ts, another child process) walks each conversation through the
+ * The bot runs as a child process in the embedded default, as `npm start` runs it: the node
+ * options and the entry of package.json's start script (the compiled `dist/`, built first), on a
+ * fresh DATA_DIR, no REDIS_URL nor MONGODB_URI, so its RSS is its own. B1's load client (b1-client.ts, another child process) walks each conversation through the
  * first 7 turns (`hai` … agency), where the bot asks for the position: a form step. The
  * benchmark reads VmRSS from /proc/<pid>/status every 100 ms.
  *
  * Ceiling: the RSS of the idle bot after its warm-up (50 conversations walked the same way, then a
  * pause). Reported: the peak during the burst and the RSS 30 s after it, both above the idle RSS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -114,6 +114,15 @@ async function stop(bot: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** What package.json's start script gives node after `exec node` (its options and the entry). */
+export function startScriptArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const at = words.indexOf('node');
+  if (at < 0) throw new Error(`B5: the start script does not run node: ${pkg.scripts.start}`);
+  return words.slice(at + 1);
+}
+
 export async function runB5(opts: B5Options = {}): Promise<B5Result> {
   const conversations = opts.conversations ?? CONVERSATIONS;
   const settleMs = opts.settleMs ?? SETTLE_MS;
@@ -124,7 +133,8 @@ export async function runB5(opts: B5Options = {}): Promise<B5Result> {
   // The embedded default: whatever the calling shell has set for Redis or MongoDB stays out.
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   for (const k of Object.keys(env)) if (/^(REDIS_|MONGODB_)/.test(k)) delete env[k];
-  const bot = spawn(process.execPath, [...(opts.nodeOptions ?? []), '--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+  execFileSync(process.execPath, ['infra/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  const bot = spawn(process.execPath, [...(opts.nodeOptions ?? []), ...startScriptArgs()], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
