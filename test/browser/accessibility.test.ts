@@ -1,47 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { removeDir, startTestBot } from '../support/bot.js';
 import { issuedCertificate } from '../support/certs.js';
 import { describeWithChromium, launchChromium, pagesOf, seen, send, watchProblems, webchat } from '../support/browser.js';
 import { startIntranet } from '../support/intranet.js';
+import { seriousViolations } from '../support/axe.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
 const INTRANET_SECRET = 'intranet-shared-secret-for-tests';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/**
- * The serious and critical WCAG 2.1 A/AA violations axe-core finds in the page as it is now,
- * one line per element. axe is evaluated in the page rather than added as a <script> tag: the
- * chat page's CSP (script-src 'self' with a nonce) and the download page's (default-src 'none')
- * would refuse the tag, and loosening CSP for the test would check a page nobody else sees.
- */
-async function axeViolations(page: Page | Frame): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(
-    (values) =>
-      (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe
-        .run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
-        .then((r) => r.violations),
-    WCAG_21_AA,
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${JSON.stringify(n.target)}: ${v.help}. ${n.failureSummary ?? ''}`));
-}
-
 async function expectNoViolations(page: Page | Frame, where: string): Promise<void> {
-  const found = await axeViolations(page);
+  const found = await seriousViolations(page);
   expect(found, `WCAG 2.1 AA violations on ${where}:\n${found.join('\n')}`).to.deep.equal([]);
 }
 

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
@@ -7,6 +5,7 @@ import { lodgeComplaint } from '../../domain/usecases/complaint.js';
 import { openEmbeddedDb } from '../../infra/store/embedded/index.js';
 import { SqliteSavedReplies } from '../../infra/store/embedded/saved-replies.js';
 import { removeDir, startTestBot } from '../support/bot.js';
+import { seriousViolations } from '../support/axe.js';
 import { consoleSignIn, describeWithChromium, launchChromium, pagesOf } from '../support/browser.js';
 import { Chat } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
@@ -14,36 +13,6 @@ import { AGENT_EMAIL, AGENT_NAME, AGENT_PASSWORD, setPasswordByCommand } from '.
 import { waitFor } from '../support/wait-for.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** axe-core's serious and critical WCAG 2.1 AA violations on the page as it is now ([] when none). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, so the console's CSP (no inline scripts) stays as it is.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async (tags) => {
-    const r = await (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            o: unknown,
-          ): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return {
-      checked: r.passes.length,
-      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })),
-    };
-  }, WCAG_AA);
-  // A run that checked nothing would prove nothing.
-  expect(found.checked).to.be.greaterThan(5);
-  return found.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
-
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 /**

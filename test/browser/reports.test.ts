@@ -1,42 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { removeDir, startTestBot, TestClock } from '../support/bot.js';
+import { seriousViolations } from '../support/axe.js';
 import { describeWithChromium, launchChromium, pagesOf } from '../support/browser.js';
 import { setPasswordByCommand } from '../support/console.js';
 import { LEAD, seedReportCases } from '../support/reports.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** axe-core's serious and critical WCAG 2.1 AA violations on the page as it is now ([] when none). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays as it is.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async (tags) => {
-    const r = await (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            o: unknown,
-          ): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return {
-      checked: r.passes.length,
-      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })),
-    };
-  }, WCAG_AA);
-  expect(found.checked).to.be.greaterThan(5);
-  return found.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
-
 /**
  * The reports page in Debian's chromium for a lead-agency officer: signed in on the console (which
  * offers the reports, not the desk), charts drawn as SVG with captions and data tables, the
