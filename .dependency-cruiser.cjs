@@ -26,17 +26,31 @@ module.exports = {
       to: { path: '^(infra|jobs|bot|web)/' },
     },
     {
+      name: 'ui-is-the-floor-of-the-edge',
+      severity: 'error',
+      comment: 'ui/ (catalogs, cards, error messages, turn helpers) serves bot/ and dialogs/; it uses domain/ and botbuilder only.',
+      from: { path: '^ui/' },
+      to: { path: '^(infra|jobs|bot|dialogs|web)/' },
+    },
+    {
+      name: 'bot-features-stay-apart',
+      severity: 'error',
+      comment: 'A feature folder of bot/ does not reach into another feature; shared pieces live in turn/, proactive/, http/ or ui/.',
+      from: { path: '^bot/(certificates|server-certificates|helpdesk)/' },
+      to: { path: '^bot/(composition)/' },
+    },
+    {
       name: 'jobs-stay-off-dialogs-bot',
       severity: 'error',
       from: { path: '^jobs/' },
-      to: { path: '^(dialogs|bot|infra|web)/' },
+      to: { path: '^(ui|dialogs|bot|infra|web)/' },
     },
     {
       name: 'infra-implements-domain-only',
       severity: 'error',
       comment: 'infra/ implements the domain ports; it never reaches into dialogs, jobs or the edge.',
       from: { path: '^infra/' },
-      to: { path: '^(dialogs|bot|jobs|web)/' },
+      to: { path: '^(ui|dialogs|bot|jobs|web)/' },
     },
     {
       name: 'nothing-imports-tests-or-bench',

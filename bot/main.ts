@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CloudAdapter, type TurnContext } from 'botbuilder';
-import { FailClosedAuthentication, publicCloudWith } from './auth.js';
-import { openCertificateAuthorities } from './certificate-authorities.js';
+import { FailClosedAuthentication, publicCloudWith } from './http/auth.js';
+import { openCertificateAuthorities } from './composition/certificate-authorities.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
@@ -13,17 +13,17 @@ import { ReplaceCertificateDialog } from '../dialogs/certificates/replace-dialog
 import type { CertificateAuthority } from '../domain/ports/certificate-authority.js';
 import { recoverLostWork } from '../domain/usecases/recovery.js';
 import { recoverHelpdeskTimers } from '../domain/usecases/helpdesk-recovery.js';
-import { startRecoveryLoop } from './recovery-loop.js';
+import { startRecoveryLoop } from './composition/recovery-loop.js';
 import { sweepExpired } from '../domain/usecases/expired-sweep.js';
 import { UploadQuota } from './directline/upload-quota.js';
 import { FileStoreKeyEscrow } from '../infra/keys/escrow.js';
-import { TrainingDownloadLinks } from './download-links.js';
-import { mountTrainingRoutes } from './training-routes.js';
-import { caKeySecret, keyEscrowSecret } from './runtime.js';
+import { TrainingDownloadLinks } from './certificates/download-links.js';
+import { mountTrainingRoutes } from './certificates/training-routes.js';
+import { caKeySecret, keyEscrowSecret } from './composition/runtime.js';
 import { openAuditKey } from '../infra/keys/audit-key.js';
 import { scheduleAuditCheckpoint } from '../domain/usecases/audit-trail.js';
-import { mountAuditRoutes } from './audit-routes.js';
-import { PERSON_KEY, say, type LocalePreferences } from '../dialogs/turn.js';
+import { mountAuditRoutes } from './audit/routes.js';
+import { PERSON_KEY, say, type LocalePreferences } from '../ui/turn.js';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
@@ -34,21 +34,21 @@ import { ProvideCsrDialog } from '../dialogs/server-certificate/csr-dialog.js';
 import { ServerCertOperationDialog } from '../dialogs/server-certificate/operation-dialog.js';
 import { QueuedNotifier } from '../infra/notify/queued-notifier.js';
 import { processors, registerProcessors } from '../jobs/processors.js';
-import { createApplication } from './app.js';
-import { HttpAttachmentReader } from './attachments.js';
-import { DialogRunner } from './dialog-runner.js';
-import { FileLinks } from './file-links.js';
-import { createHttpServer } from './http.js';
-import { Readiness } from './readiness.js';
-import { isInfraUnavailable, unavailableReply } from './unavailable.js';
-import { mountWebRoutes } from './web-routes.js';
+import { createApplication } from './turn/app.js';
+import { HttpAttachmentReader } from './turn/attachments.js';
+import { DialogRunner } from './turn/dialog-runner.js';
+import { FileLinks } from './http/file-links.js';
+import { createHttpServer } from './http/server.js';
+import { Readiness } from './http/readiness.js';
+import { isInfraUnavailable, unavailableReply } from './http/unavailable.js';
+import { mountWebRoutes } from './http/web-routes.js';
 import { loadNlu } from './nlu/index.js';
-import { ProactiveChannel } from './notifications.js';
+import { ProactiveChannel } from './proactive/notifications.js';
 import { DIRECTLINE_CHANNEL, DirectLineAdapter, DirectLineTokens, mountDirectLine } from './directline/index.js';
-import { recordDecisionCards, SentDecisionCards } from './decision-card-updates.js';
-import { directLineSecret, fileLinkSecret, openInfrastructure, seedDirectory } from './runtime.js';
-import { createTurnHandler, LOGGER_KEY } from './turn-pipeline.js';
-import { PersonLookup } from './person-lookup.js';
+import { recordDecisionCards, SentDecisionCards } from './proactive/decision-card-updates.js';
+import { directLineSecret, fileLinkSecret, openInfrastructure, seedDirectory } from './composition/runtime.js';
+import { createTurnHandler, LOGGER_KEY } from './turn/pipeline.js';
+import { PersonLookup } from './turn/person-lookup.js';
 import path from 'node:path';
 import type { HelpdeskDeps } from '../domain/usecases/helpdesk-deps.js';
 import { loadCalendars } from '../infra/calendar/load.js';
@@ -61,9 +61,9 @@ import { RequestOnsiteDialog } from '../dialogs/helpdesk/onsite-request-dialog.j
 import { HandoffService } from './handoff/service.js';
 import { ConsoleSessions, endSessionsOfFormerAgents } from './handoff/console-auth.js';
 import { SignInThrottle } from './handoff/sign-in-throttle.js';
-import { ClientAddresses } from './client-address.js';
+import { ClientAddresses } from './http/client-address.js';
 import { mountConsole } from './handoff/console-routes.js';
-import { consoleSecret } from './runtime.js';
+import { consoleSecret } from './composition/runtime.js';
 import { TicketEventsNotifier } from './handoff/tickets.js';
 import { appPath, staleBuild } from '../infra/app-root.js';
 
@@ -427,7 +427,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   });
   // Bull Board loads only in the scaled-out mode; elsewhere /admin/queues is a 404.
   if (infra.bullmq)
-    (await import('./admin-queues.js')).mountAdminQueues(server, {
+    (await import('./http/admin-queues.js')).mountAdminQueues(server, {
       queues: infra.bullmq.dashboardQueues(),
       sessions,
       directory: store.directory,

@@ -1,6 +1,6 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { personOf, say, setLocale, type LocalePreferences } from './turn.js';
-import { menuCard } from './cards/menu.js';
+import { personOf, say, setLocale, type LocalePreferences } from '../ui/turn.js';
+import { menuCard } from '../ui/cards/menu.js';
 import { requestAgent } from './agent-request.js';
 import { isFreeText, openPromptOf } from './field-prompt.js';
 import { shortCommand } from './short-forms.js';

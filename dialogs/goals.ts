@@ -6,7 +6,7 @@ import { REVOKE_CERT_DIALOG } from './certificates/revoke-dialog.js';
 import type { OperationOptions } from './certificates/operation-dialog.js';
 import { APPLY_USER_CERT_DIALOG, ApplyUserCertificateDialog } from './user-certificate/apply-dialog.js';
 
-import type { Goal } from './goal-names.js';
+import type { Goal } from '../ui/goal-names.js';
 import { ADVISORY_DIALOG } from './helpdesk/advisory-dialog.js';
 import { LODGE_COMPLAINT_DIALOG } from './helpdesk/complaint-dialog.js';
 import { FAQ_DIALOG, type FaqOptions } from './helpdesk/faq-dialog.js';
@@ -14,7 +14,7 @@ import { REQUEST_ONSITE_DIALOG } from './helpdesk/onsite-request-dialog.js';
 import { APPLY_SERVER_CERT_DIALOG } from './server-certificate/apply-dialog.js';
 import { SERVER_OPERATION_DIALOG, type ServerOperationOptions } from './server-certificate/operation-dialog.js';
 
-export { GOALS, isGoal, type Goal } from './goal-names.js';
+export { GOALS, isGoal, type Goal } from '../ui/goal-names.js';
 
 // Helpdesk goals begin their own dialogs.
 const HELPDESK_DIALOG = {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const FOLDERS = ['bot', 'dialogs', 'domain', 'jobs', 'infra'];
+const FOLDERS = ['bot', 'ui', 'dialogs', 'domain', 'jobs', 'infra'];
 
 function sources(dir) {
   return readdirSync(dir).flatMap((name) => {

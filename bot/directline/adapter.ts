@@ -16,7 +16,7 @@ import type { ConversationLock } from '../../domain/ports/conversation-lock.js';
 import { MemoryConversationLock } from '../../infra/lock/memory.js';
 import { conversationLockKey, runExclusive } from '../../infra/lock/run.js';
 import type { Logger } from '../../infra/logger.js';
-import type { ProactiveAdapter } from '../notifications.js';
+import type { ProactiveAdapter } from '../proactive/notifications.js';
 import { activityId, DIRECTLINE_CHANNEL, maskForHistory, topicOf, watermarkOfId } from './activities.js';
 
 type Logic = (context: TurnContext) => Promise<void>;

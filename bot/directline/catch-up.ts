@@ -1,5 +1,5 @@
 import type { LoggedActivity } from '../../domain/ports/activity-log.js';
-import { t } from '../../dialogs/i18n/index.js';
+import { t } from '../../ui/i18n/index.js';
 import { activityId, DIRECTLINE_CHANNEL } from './activities.js';
 import type { RouteContext } from './context.js';
 import type { TokenClaims } from './tokens.js';

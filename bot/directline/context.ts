@@ -6,7 +6,7 @@ import type { Directory } from '../../domain/ports/directory.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
 import type { FileStore } from '../../domain/ports/file-store.js';
 import type { Logger } from '../../infra/logger.js';
-import type { FileLinks } from '../file-links.js';
+import type { FileLinks } from '../http/file-links.js';
 import { dlError, DIRECTLINE_CHANNEL } from './activities.js';
 import type { DirectLineAdapter } from './adapter.js';
 import { bearerOf, type DirectLineTokens, type TokenClaims } from './tokens.js';

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'restify';
 import { acceptableImageType } from '../../domain/rules/files.js';
-import { t } from '../../dialogs/i18n/index.js';
+import { t } from '../../ui/i18n/index.js';
 import { DIRECTLINE_CHANNEL, dlError, parseClientActivity } from './activities.js';
-import { MAX_JSON_DEPTH, parseJsonLimited } from '../json-limits.js';
+import { MAX_JSON_DEPTH, parseJsonLimited } from '../http/json-limits.js';
 import { stamp, type RouteContext } from './context.js';
 import { boundaryOf, parseMultipart, readBody, type FormPart } from './multipart.js';
 import type { TokenClaims } from './tokens.js';

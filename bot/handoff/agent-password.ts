@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
-import { openInfrastructure, seedDirectory } from '../runtime.js';
+import { openInfrastructure, seedDirectory } from '../composition/runtime.js';
 import { setAgentPassword } from './console-auth.js';
 
 /**

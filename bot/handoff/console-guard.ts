@@ -7,7 +7,7 @@ import type { Directory } from '../../domain/ports/directory.js';
 import type { AgentCredentials } from '../../domain/ports/handoff-repository.js';
 import { mayUse, mayUseConsole, type ConsoleArea } from '../../domain/rules/console-access.js';
 import type { Logger } from '../../infra/logger.js';
-import type { ClientAddresses } from '../client-address.js';
+import type { ClientAddresses } from '../http/client-address.js';
 import { hashPassword, verifyPassword, type ConsoleSessions, type Session } from './console-auth.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 

@@ -4,7 +4,7 @@ import { isOpenCase } from '../../domain/cases/open.js';
 import type { Locale } from '../../domain/people.js';
 import type { CaseRepository } from '../../domain/ports/case-repository.js';
 import type { HandoffRecord } from '../../domain/ports/handoff-repository.js';
-import { t, tDynamic, type Params } from '../../dialogs/i18n/index.js';
+import { t, tDynamic, type Params } from '../../ui/i18n/index.js';
 import type { FormInProgress } from './dialog-form.js';
 import { parseCorrection } from './corrections.js';
 

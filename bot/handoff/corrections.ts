@@ -1,6 +1,6 @@
 import type { HandoffRecord } from '../../domain/ports/handoff-repository.js';
 import type { Locale } from '../../domain/people.js';
-import { tDynamic } from '../../dialogs/i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
 
 /**
  * An agent's correction of a form field is kept as a note `field → value` on the handoff record:

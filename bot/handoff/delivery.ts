@@ -2,10 +2,10 @@ import type { Activity, ConversationReference, Storage, TurnContext } from 'botb
 import { TurnState } from '@microsoft/teams-ai';
 import type { Locale, Person } from '../../domain/people.js';
 import type { ConversationRecord, ConversationRepository } from '../../domain/ports/conversation-repository.js';
-import { LOCALE_KEY, PERSON_KEY } from '../../dialogs/turn.js';
-import { bindAppState } from '../dialog-runner.js';
-import type { ProactiveAdapter } from '../notifications.js';
-import { maskActivity, type TranscriptSink } from '../turn-pipeline.js';
+import { LOCALE_KEY, PERSON_KEY } from '../../ui/turn.js';
+import { bindAppState } from '../turn/dialog-runner.js';
+import type { ProactiveAdapter } from '../proactive/notifications.js';
+import { maskActivity, type TranscriptSink } from '../turn/pipeline.js';
 
 /** What sending outside a user's turn needs: the saved reference, the channel's adapter, the state and the transcript. */
 export interface DeliveryDeps {

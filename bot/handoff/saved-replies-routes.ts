@@ -3,7 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import type { Locale, Person } from '../../domain/people.js';
 import type { SavedReplies, SavedReply } from '../../domain/ports/saved-replies.js';
 import type { Logger } from '../../infra/logger.js';
-import { t } from '../../dialogs/i18n/index.js';
+import { t } from '../../ui/i18n/index.js';
 import { bilingual } from './console-labels.js';
 
 export const REPLY_TITLE_MAX = 80;

@@ -6,7 +6,7 @@ import type { Notification, Notifier } from '../../domain/ports/notifier.js';
 import { calendarOf, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { onsiteClock } from '../../domain/usecases/onsite.js';
 import type { Logger } from '../../infra/logger.js';
-import { tDynamic } from '../../dialogs/i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
 import { HANDOFF_TOPIC } from './service.js';
 import { bilingual, fieldLabel, openCasesOf, type Bilingual, type OpenCaseView } from './console-labels.js';
 import { isFormField } from '../../domain/cases/forms.js';

@@ -2,7 +2,7 @@ import type { Locale } from '../../domain/people.js';
 import type { SatisfactionRow } from '../../domain/reports/satisfaction.js';
 import type { Measurement } from '../../domain/reports/service-levels.js';
 import { MALAYSIA_UTC_OFFSET_MINUTES } from '../../domain/rules/malaysia-time.js';
-import { t, tDynamic } from '../../dialogs/i18n/index.js';
+import { t, tDynamic } from '../../ui/i18n/index.js';
 
 /** Excel's byte-order mark: without it Excel reads UTF-8 (Malay names, comments) as the local code page. */
 export const BOM = '\uFEFF';

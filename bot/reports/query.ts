@@ -1,7 +1,7 @@
 import type { Locale } from '../../domain/people.js';
 import type { Directory } from '../../domain/ports/directory.js';
 import { lastMonths, type ServiceReportQuery } from '../../domain/usecases/service-levels.js';
-import { t } from '../../dialogs/i18n/index.js';
+import { t } from '../../ui/i18n/index.js';
 import { bilingual, type Bilingual } from '../handoff/console-labels.js';
 
 /** A report covers at most this many months: three years of cases is what one page can show. */

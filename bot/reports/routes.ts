@@ -4,7 +4,7 @@ import { DEFAULT_TARGETS, SERVICE_MEASURES } from '../../domain/reports/service-
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { serviceReport, type ServiceReport } from '../../domain/usecases/service-levels.js';
 import type { Logger } from '../../infra/logger.js';
-import { t } from '../../dialogs/i18n/index.js';
+import { t } from '../../ui/i18n/index.js';
 import { bilingual } from '../handoff/console-labels.js';
 import { consolePerson, consoleSessionOf, sendConsolePage, type Guarded } from '../handoff/console-guard.js';
 import type { ConsoleSessions } from '../handoff/console-auth.js';

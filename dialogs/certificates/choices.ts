@@ -3,9 +3,9 @@ import type { Realm } from '../../domain/cases/operations.js';
 import { effectiveStatus, realmOf, type CertificateRecord } from '../../domain/certificates.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { normaliseSerial } from '../../domain/usecases/cert-common.js';
-import { adaptiveCard, facts, heading, para, submit, type CardElement } from '../cards/adaptive.js';
+import { adaptiveCard, facts, heading, para, submit, type CardElement } from '../../ui/cards/adaptive.js';
 import { matchChoice } from '../prompt.js';
-import { say } from '../turn.js';
+import { say } from '../../ui/turn.js';
 import { day } from './refusals.js';
 
 export type CertOp = 'renew' | 'revoke' | 'replace';

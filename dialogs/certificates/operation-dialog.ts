@@ -7,7 +7,7 @@ import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
-import { personOf, say, type LocalePreferences } from '../turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { certificateChoiceList, certificateListCard, eligibleCertificates, parseCertificateAnswer, type CertOp } from './choices.js';
 
 /** Where a certificate operation starts: its realm, and maybe a certificate chosen already. */

@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import { dateText } from '../time-format.js';
+import { dateText } from '../../ui/time-format.js';
 import type { Realm } from '../../domain/cases/operations.js';
-import { t, tDynamic } from '../i18n/index.js';
-import { localeOf } from '../turn.js';
+import { t, tDynamic } from '../../ui/i18n/index.js';
+import { localeOf } from '../../ui/turn.js';
 
 const DATE_PARAMS = ['opensOn', 'expiresOn', 'expiredOn', 'at'] as const;
 

@@ -3,7 +3,7 @@ import { changeableOf } from '../../domain/cases/forms.js';
 import { checkRenewal } from '../../domain/usecases/certificate-renew.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { FieldSpec } from '../field-prompt.js';
-import { personOf, say, type LocalePreferences } from '../turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { APPLY_USER_CERT_DIALOG, type ApplyOptions } from '../user-certificate/apply-dialog.js';
 import { prefilledFrom } from '../user-certificate/fields.js';
 import { CertificateOperationDialog, type OperationState } from './operation-dialog.js';

@@ -12,7 +12,7 @@ import { checkReplaceable } from '../../domain/usecases/certificate-replace.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { personOf, say, type LocalePreferences } from '../turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { APPLY_USER_CERT_DIALOG, type ApplyOptions } from '../user-certificate/apply-dialog.js';
 import { prefilledFrom } from '../user-certificate/fields.js';
 import { CertificateOperationDialog, type OperationState } from './operation-dialog.js';

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
 import { yesNo as yesOrNo } from '../short-forms.js';
-import { personOf, say, type LocalePreferences } from '../turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { CertificateOperationDialog, type OperationState } from './operation-dialog.js';
 import { labelled, refusalText } from './refusals.js';
 

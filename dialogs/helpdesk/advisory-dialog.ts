@@ -6,13 +6,13 @@ import { checkPreferredDates, requestAdvisory } from '../../domain/usecases/advi
 import { agencyCalendar, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
-import { esc } from '../cards/adaptive.js';
-import { reviewCard } from '../cards/summary.js';
+import { tDynamic } from '../../ui/i18n/index.js';
+import { esc } from '../../ui/cards/adaptive.js';
+import { reviewCard } from '../summary-card.js';
 import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
-import { dateText } from '../time-format.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { dateText } from '../../ui/time-format.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import type { AttachmentReader } from '../user-certificate/fields.js';
 import { choiceSpec, SKIP, textSpec } from './specs.js';
 

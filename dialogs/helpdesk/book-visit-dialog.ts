@@ -6,9 +6,9 @@ import { calendarOf, type HelpdeskDeps } from '../../domain/usecases/helpdesk-de
 import { bookVisit, checkSlot, getOnsiteTicket, offerSlots } from '../../domain/usecases/onsite.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { textSpec } from './specs.js';
 
 export const BOOK_VISIT_DIALOG = 'bookVisit';

@@ -5,13 +5,13 @@ import type { FaqSearch } from '../../domain/ports/faq.js';
 import { checkImageUpload } from '../../domain/rules/files.js';
 import { lodgeComplaint, recordSelfHelp } from '../../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
-import { esc } from '../cards/adaptive.js';
-import { faqAnswersCard } from '../cards/faq.js';
+import { esc } from '../../ui/cards/adaptive.js';
+import { faqAnswersCard } from '../../ui/cards/faq.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
 import { promptActivity } from '../prompt.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import type { AttachmentReader } from '../user-certificate/fields.js';
 import { choiceSpec, SKIP, textSpec, yesNoSpec } from './specs.js';
 

@@ -3,10 +3,10 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } fro
 import type { FaqSearch } from '../../domain/ports/faq.js';
 import { recordSelfHelp } from '../../domain/usecases/complaint.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
-import { faqAnswersCard } from '../cards/faq.js';
+import { faqAnswersCard } from '../../ui/cards/faq.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { personOf, say, type LocalePreferences } from '../turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { LODGE_COMPLAINT_DIALOG, type ComplaintOptions } from './complaint-dialog.js';
 import { choiceSpec, textSpec } from './specs.js';
 

@@ -4,8 +4,8 @@ import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { askForOnsite, onsiteCandidates } from '../../domain/usecases/onsite-request.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { tDynamic } from '../../ui/i18n/index.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { LODGE_COMPLAINT_DIALOG } from './complaint-dialog.js';
 import { choiceSpec, textSpec } from './specs.js';
 

@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { say } from '../turn.js';
-import type { MessageKey } from '../i18n/index.js';
+import { say } from '../../ui/turn.js';
+import type { MessageKey } from '../../ui/i18n/index.js';
 import { yesNo } from '../short-forms.js';
 
 export type Choices = (

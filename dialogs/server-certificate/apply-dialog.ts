@@ -5,11 +5,11 @@ import { parseOfficialEmail, parsePlainText } from '../../domain/rules/contact.j
 import type { ServerDeps } from '../../domain/usecases/server-deps.js';
 import { submitServerApplication } from '../../domain/usecases/server-certificate.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
-import { adaptiveCard, esc, facts, heading } from '../cards/adaptive.js';
+import { adaptiveCard, esc, facts, heading } from '../../ui/cards/adaptive.js';
 import { FieldPrompt, type FieldSpec, type ParseResult } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 
 export const APPLY_SERVER_CERT_DIALOG = 'applyServerCertificate';
 const PROMPT = 'serverCertFieldPrompt';

@@ -4,10 +4,10 @@ import { provideServerCsr } from '../../domain/usecases/server-certificate.js';
 import type { ServerDeps } from '../../domain/usecases/server-deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type ParseResult } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
 import { promptActivity } from '../prompt.js';
 import type { AttachmentReader } from '../user-certificate/fields.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { nameProblemsText } from './apply-dialog.js';
 
 export const PROVIDE_CSR_DIALOG = 'provideServerCsr';

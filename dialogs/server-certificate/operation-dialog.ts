@@ -5,11 +5,11 @@ import { submitServerRenewal, submitServerRevocation } from '../../domain/usecas
 import type { ServerDeps } from '../../domain/usecases/server-deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../i18n/index.js';
-import { dateText } from '../time-format.js';
+import { tDynamic } from '../../ui/i18n/index.js';
+import { dateText } from '../../ui/time-format.js';
 import { matchChoice, promptActivity } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
 
 export const SERVER_OPERATION_DIALOG = 'serverCertOperation';
 const PROMPT = 'serverOperationPrompt';

@@ -5,12 +5,12 @@ import { correctableOf, FORM_FIELDS, fieldsOf, isFormField, type FormField } fro
 import type { Realm } from '../../domain/cases/operations.js';
 import type { ReplacementTrigger } from '../../domain/rules/replacement.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
-import { summaryCard } from '../cards/summary.js';
+import { summaryCard } from '../summary-card.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../turn.js';
-import { isMessageKey, tDynamic } from '../i18n/index.js';
+import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { isMessageKey, tDynamic } from '../../ui/i18n/index.js';
 import { day, refusalText } from '../certificates/refusals.js';
 import { eligibleCertificates } from '../certificates/choices.js';
 import { parseField, promptFor, reasonText, type FieldDeps, type FormValues } from './fields.js';

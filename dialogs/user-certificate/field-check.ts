@@ -1,7 +1,7 @@
 import { TurnContext, type BotAdapter } from 'botbuilder';
 import type { FormField } from '../../domain/cases/forms.js';
 import type { Locale, Person } from '../../domain/people.js';
-import { LOCALE_KEY, PERSON_KEY } from '../turn.js';
+import { LOCALE_KEY, PERSON_KEY } from '../../ui/turn.js';
 import { parseField, reasonText, type FieldDeps } from './fields.js';
 
 /** Fields a helpdesk agent may correct from the console: typed answers, not the upload or the declaration. */

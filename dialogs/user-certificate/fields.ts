@@ -9,10 +9,10 @@ import { checkImageUpload } from '../../domain/rules/files.js';
 import { parseMyKad } from '../../domain/rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../../domain/rules/contact.js';
 import { matchChoice, promptActivity, type PromptHint } from '../prompt.js';
-import { personOf, say } from '../turn.js';
+import { personOf, say } from '../../ui/turn.js';
 import { yesNo } from '../short-forms.js';
-import { tDynamic } from '../i18n/index.js';
-import { localeOf } from '../turn.js';
+import { tDynamic } from '../../ui/i18n/index.js';
+import { localeOf } from '../../ui/turn.js';
 import { directoryValue, isDirectoryField } from './prefill.js';
 
 /** What the dialog has collected so far; keys are the prompt field names. */

@@ -9,7 +9,7 @@ import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { decidersOf } from '../../domain/usecases/authority.js';
 import { submitTrainingApplication } from '../../domain/usecases/training.js';
 import { resubmitUserCertificate, submitUserCertificate } from '../../domain/usecases/user-certificate-apply.js';
-import { personOf, say } from '../turn.js';
+import { personOf, say } from '../../ui/turn.js';
 import { toApplication, toTrainingApplication, type FormValues } from './fields.js';
 
 /** What an application form submits: a new one, a renewal or a replacement, in either realm. */

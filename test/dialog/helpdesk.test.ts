@@ -3,7 +3,7 @@ import type { AdvisoryData } from '../../domain/cases/advisory.js';
 import type { ComplaintData } from '../../domain/cases/complaint.js';
 import { agentAct, lodgeComplaint, selfHelpSolvedCount } from '../../domain/usecases/complaint.js';
 import { decideOnsite, requestOnsite } from '../../domain/usecases/onsite.js';
-import { esc } from '../../dialogs/cards/adaptive.js';
+import { esc } from '../../ui/cards/adaptive.js';
 import { RequestAdvisoryDialog } from '../../dialogs/helpdesk/advisory-dialog.js';
 import { BookVisitDialog } from '../../dialogs/helpdesk/book-visit-dialog.js';
 import { LodgeComplaintDialog } from '../../dialogs/helpdesk/complaint-dialog.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ServerCertData } from '../../domain/cases/server-certificate.js';
 import { decideServerCase, provideServerCsr, submitServerApplication } from '../../domain/usecases/server-certificate.js';
 import { issueServerCertificate } from '../../domain/usecases/server-certificate-ca.js';
-import { esc } from '../../dialogs/cards/adaptive.js';
+import { esc } from '../../ui/cards/adaptive.js';
 import { ApplyServerCertificateDialog } from '../../dialogs/server-certificate/apply-dialog.js';
 import { ProvideCsrDialog } from '../../dialogs/server-certificate/csr-dialog.js';
 import { ServerCertOperationDialog, type ServerOperationOptions } from '../../dialogs/server-certificate/operation-dialog.js';

@@ -17,9 +17,9 @@ import type { CertificateAuthority } from '../../domain/ports/certificate-author
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import type { ServerDeps } from '../../domain/usecases/server-deps.js';
-import { t, type MessageKey, type Params } from '../../dialogs/i18n/index.js';
+import { t, type MessageKey, type Params } from '../../ui/i18n/index.js';
 import type { PromptHint } from '../../dialogs/prompt.js';
-import { LOCALE_KEY, PERSON_KEY, type LocalePreferences } from '../../dialogs/turn.js';
+import { LOCALE_KEY, PERSON_KEY, type LocalePreferences } from '../../ui/turn.js';
 import type { AttachmentReader } from '../../dialogs/user-certificate/fields.js';
 import { csrReader } from '../../infra/ca/csr-facts.js';
 import { loadCalendars } from '../../infra/calendar/load.js';

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../../domain/audit.js';
 import type { PublishedCheckpoint } from '../../domain/ports/audit-checkpoints.js';
 import { agentAct, lodgeComplaint } from '../../domain/usecases/complaint.js';
-import { SCRIPT_END, SCRIPT_START } from '../../bot/audit-proof.js';
+import { SCRIPT_END, SCRIPT_START } from '../../bot/audit/proof.js';
 import { removeDir, startTestBot } from '../support/bot.js';
 import { waitFor } from '../support/wait-for.js';
 import { deleteKeys, redisReachable, REDIS_URL } from '../support/redis.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { askedField, cardOf, Chat, promptOf, texts } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot } from '../support/bot.js';
-import { esc } from '../../dialogs/cards/adaptive.js';
+import { esc } from '../../ui/cards/adaptive.js';
 
 type Bot = Awaited<ReturnType<typeof startTestBot>>;
 type CardAction = { type: string; title: string; data: Record<string, unknown> };

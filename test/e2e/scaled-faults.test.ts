@@ -142,7 +142,7 @@ describe('e2e: scaled out, as one system under crashes and Redis restarts', func
 
   /** `npm run ca -- list --json`, the operator's view of the CA's ledger. */
   async function caList(): Promise<LedgerRow[]> {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bot/ca-cli.ts', 'list', '--json', '--realm', 'user'], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bot/certificates/ca-cli.ts', 'list', '--json', '--realm', 'user'], {
       env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, LOG_LEVEL: 'silent' },
     });
     return JSON.parse(stdout) as LedgerRow[];

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import restify from 'restify';
-import { mountWebRoutes } from '../../bot/web-routes.js';
+import { mountWebRoutes } from '../../bot/http/web-routes.js';
 import { removeDir } from '../support/bot.js';
 
 const REAL_WEB = fileURLToPath(new URL('../../web/', import.meta.url));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { jsonDepthExceeds, MAX_JSON_DEPTH, parseJsonLimited } from '../../bot/json-limits.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, parseJsonLimited } from '../../bot/http/json-limits.js';
 
 const nested = (depth: number, open = '[', close = ']') => `${open.repeat(depth)}${close.repeat(depth)}`;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConversationRateLimiter, sendWithRetries } from '../../bot/proactive-limits.js';
+import { ConversationRateLimiter, sendWithRetries } from '../../bot/proactive/limits.js';
 
 describe('proactive send limits', () => {
   it('lets 7 messages a second through per conversation, then waits', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Readiness } from '../../bot/readiness.js';
+import { Readiness } from '../../bot/http/readiness.js';
 
 const never = () => new Promise<never>(() => undefined);
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { malaysiaParts } from '../../domain/rules/malaysia-time.js';
-import { dateText, timeText } from '../../dialogs/time-format.js';
+import { dateText, timeText } from '../../ui/time-format.js';
 
 describe('time shown to people: Malaysian time, labelled', () => {
   it('shows 09:45 UTC as 17:45 Malaysian time, with the label in each language', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { isInfraUnavailable } from '../../bot/unavailable.js';
+import { isInfraUnavailable } from '../../bot/http/unavailable.js';
 import { DomainError } from '../../domain/errors.js';
 
 describe('what counts as "a service is away" for the user reply', () => {

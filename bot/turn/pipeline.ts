@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Person } from '../../domain/people.js';
+import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
+import type { PersonLookup } from './person-lookup.js';
+import type { Notification } from '../../domain/ports/notifier.js';
+import { maskMyKadInText } from '../../domain/rules/mykad.js';
+import { LOCALE_KEY, PERSON_KEY, say } from '../../ui/turn.js';
+import type { SeenActivities } from '../../infra/dedupe.js';
+import type { ConversationLock } from '../../domain/ports/conversation-lock.js';
+import { conversationLockKey, runExclusive } from '../../infra/lock/run.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Metrics } from '../../infra/metrics.js';
+import { renderNotification, type RenderDeps } from '../proactive/notifications.js';
+import { AGENT_REQUEST_KEY, type AgentRequestReason } from '../../dialogs/agent-request.js';
+
+type TranscriptEntry = { conversationId: string; at: string; direction: 'in' | 'out'; activity: Partial<Activity> };
+
+/** Where transcripts go (masked before they get there), one call per turn. */
+export interface TranscriptSink {
+  append(entries: TranscriptEntry[]): Promise<void>;
+}
+
+export interface PipelineDeps {
+  app: Application<TurnState>;
+  people: PersonLookup;
+  conversations: ConversationRepository;
+  /** Completed turns' activity ids: a re-send of one is dropped. */
+  seen: SeenActivities;
+  /** Turns of one conversation run one at a time: in process, or on Redis across instances. */
+  lock: ConversationLock;
+  transcripts: TranscriptSink;
+  render: RenderDeps;
+  logger: Logger;
+  metrics: Metrics;
+  defaultLocale: 'ms' | 'en';
+  maxTextLength: number;
+  /** Stamps transcript entries (the retention sweep prunes by that stamp); the system clock when absent. */
+  clock?: { now(): Date };
+  /** Helpdesk agents (bot/handoff): relays turns of conversations an agent owns instead of routing them. */
+  handoff?: { intercept(ctx: TurnContext): Promise<boolean>; request(ctx: TurnContext, reason: AgentRequestReason): Promise<void> };
+}
+
+export const LOGGER_KEY = Symbol('gpki.logger');
+
+/**
+ * One turn, in order, while holding the conversation's lock: drop re-sent activities whose turn
+ * completed, resolve the person, pick the language, record the transcript (masked) and the
+ * conversation reference, hand over waiting notifications, then route; mark the activity
+ * completed last.
+ *
+ * The lock makes a double click (two activities) run as two turns one after the other on any
+ * instance, the second seeing the state the first saved. The completion mark comes after the
+ * turn, so a channel's re-send of a turn that threw, or whose process died, runs once more.
+ */
+export function createTurnHandler(deps: PipelineDeps) {
+  return async (ctx: TurnContext): Promise<void> => {
+    const a = ctx.activity;
+    const started = performance.now();
+    const log = deps.logger.child({ turn: randomUUID(), activityId: a.id, channel: a.channelId, conversation: a.conversation?.id });
+    ctx.turnState.set(LOGGER_KEY, log);
+    deps.metrics.turns.inc({ channel: a.channelId ?? 'unknown' });
+    let waitedMs = 0;
+    try {
+      await runExclusive(
+        deps.lock,
+        conversationLockKey(a.channelId, a.conversation?.id),
+        async () => {
+          waitedMs = performance.now() - started;
+          const done = a.id ? `${a.channelId}:${a.conversation.id}:${a.id}` : undefined;
+          if (done && (await deps.seen.completed(done))) {
+            log.info({ type: a.type }, 'duplicate activity dropped');
+            // An invoke must be answered, or botbuilder answers 501 as if the bot were broken.
+            if (a.type === ActivityTypes.Invoke)
+              await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 409, body: { code: 'DUPLICATE_ACTIVITY' } } });
+            return;
+          }
+          await runTurn(ctx, deps, log);
+          if (done)
+            await deps.seen
+              .markCompleted(done)
+              .catch((err: unknown) => log.error({ err }, 'completed turn not marked: a re-send of it would run again'));
+        },
+        {
+          held: ctx.turnState,
+          onTrouble: (what, err) =>
+            log.warn({ err, what }, what === 'lost' ? 'conversation lock lost during the turn' : 'conversation lock not released'),
+        },
+      );
+    } finally {
+      deps.metrics.turnDuration.observe((performance.now() - started) / 1000);
+      log.debug({ ms: Math.round(performance.now() - started), waitedMs: Math.round(waitedMs) }, 'turn done');
+    }
+  };
+}
+
+async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promise<void> {
+  const a = ctx.activity;
+  let transcript: TranscriptEntry[] | undefined;
+  try {
+    const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
+    ctx.turnState.set(PERSON_KEY, person);
+    ctx.turnState.set(LOCALE_KEY, person.locale ?? pageLocale(a) ?? deps.defaultLocale);
+    transcript = recordTranscript(ctx, deps.clock);
+    await saveReference(deps, a, person.id);
+    await handOverPending(ctx, deps, person);
+    if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
+      await ctx.sendActivity(say(ctx, 'error.tooLong', { max: deps.maxTextLength }));
+      return;
+    }
+    const handoff = deps.handoff;
+    if (handoff) {
+      ctx.turnState.set(AGENT_REQUEST_KEY, (c: TurnContext, r: AgentRequestReason) => handoff.request(c, r));
+      // While an agent owns the conversation the bot does not answer, and its state is left alone.
+      if (await handoff.intercept(ctx)) return;
+    }
+    await deps.app.run(ctx);
+  } finally {
+    if (transcript?.length) {
+      await deps.transcripts.append(transcript).catch((e: unknown) => log.error({ err: e }, 'transcript write failed'));
+    }
+  }
+}
+
+/**
+ * The language of the bot's own Web Chat page (`/chat?lang=en`), which Web Chat stamps on every
+ * activity (`locale`, e.g. `en-US`) and the token carries for the greeting. It only applies to
+ * someone who never chose a language in the bot. Other channels' locales are the client's UI
+ * language (Teams in English for most users), not a choice made for this bot, so they are ignored.
+ */
+function pageLocale(a: Activity): 'ms' | 'en' | undefined {
+  if (a.channelId !== 'directline' || typeof a.locale !== 'string') return undefined;
+  const lang = a.locale.toLowerCase().split(/[-_]/)[0];
+  return lang === 'en' ? 'en' : lang === 'ms' ? 'ms' : undefined;
+}
+
+// A conversation reference is re-saved at most this often while the person stays in the same
+// conversation: it only needs to say which conversation a person used last, and writing it on
+// every turn doubled the writes. A switch of conversation (back to Teams after a minute in Web
+// Chat) is recorded at once, or notices would go to the conversation the person just left.
+const REFERENCE_REFRESH_MS = 60_000;
+interface SavedReferences {
+  /** Per conversation: what was saved and when. */
+  byConversation: Map<string, { key: string; at: number }>;
+  /** Per person: the conversation whose reference this process saved last. */
+  lastOfPerson: Map<string, string>;
+}
+const savedReferences = new WeakMap<ConversationRepository, SavedReferences>();
+
+async function saveReference(deps: PipelineDeps, a: Activity, personId: string): Promise<void> {
+  let saved = savedReferences.get(deps.conversations);
+  if (!saved) savedReferences.set(deps.conversations, (saved = { byConversation: new Map(), lastOfPerson: new Map() }));
+  const seen = saved.byConversation;
+  const key = `${personId}|${a.channelId}|${a.serviceUrl}|${a.recipient?.id}`;
+  const last = seen.get(a.conversation.id);
+  const now = Date.now();
+  // Within the window the write is skipped only while this is still the person's latest
+  // conversation in the store: another instance may have recorded a turn elsewhere meanwhile.
+  // When this process itself saved another conversation of the person since, it is not the
+  // latest, and the store need not be asked.
+  if (
+    last &&
+    last.key === key &&
+    now - last.at < REFERENCE_REFRESH_MS &&
+    saved.lastOfPerson.get(personId) === a.conversation.id &&
+    (await deps.conversations.latestForPerson(personId))?.conversationId === a.conversation.id
+  )
+    return;
+  await deps.conversations.save({
+    conversationId: a.conversation.id,
+    channelId: a.channelId,
+    personId,
+    reference: TurnContext.getConversationReference(a) as unknown as Record<string, unknown>,
+    lastSeenAt: new Date(now).toISOString(),
+  });
+  seen.set(a.conversation.id, { key, at: now });
+  if (seen.size > 50_000) seen.delete(seen.keys().next().value as string);
+  // Re-inserted so that the oldest entry is the one dropped when the map is full.
+  saved.lastOfPerson.delete(personId);
+  saved.lastOfPerson.set(personId, a.conversation.id);
+  if (saved.lastOfPerson.size > 50_000) saved.lastOfPerson.delete(saved.lastOfPerson.keys().next().value as string);
+}
+
+/** Collects the turn's activities, masked, to be written once when the turn ends. */
+function recordTranscript(ctx: TurnContext, clock: { now(): Date } = { now: () => new Date() }): TranscriptEntry[] {
+  const conversationId = ctx.activity.conversation.id;
+  const entries: TranscriptEntry[] = [];
+  const add = (direction: 'in' | 'out', activity: Partial<Activity>) =>
+    entries.push({ conversationId, at: clock.now().toISOString(), direction, activity: maskActivity(activity) });
+  add('in', ctx.activity);
+  ctx.onSendActivities(async (_c, activities, next) => {
+    for (const act of activities) add('out', act);
+    return next();
+  });
+  return entries;
+}
+
+/** Only what a transcript needs, with MyKad numbers masked in text and card data. */
+export function maskActivity(a: Partial<Activity>): Partial<Activity> {
+  // A helpdesk agent's message keeps who sent it (the agent console shows each line's speaker).
+  const agent = (a.channelData as { agent?: { id?: string; name?: string } } | undefined)?.agent;
+  const pick: Partial<Activity> = {
+    type: a.type,
+    id: a.id,
+    text: a.text,
+    value: a.value,
+    attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })),
+    ...(agent ? { channelData: { agent: { id: agent.id, name: agent.name } } } : {}),
+  };
+  return JSON.parse(maskMyKadInText(JSON.stringify(pick))) as Partial<Activity>;
+}
+
+async function handOverPending(ctx: TurnContext, deps: PipelineDeps, person: Person): Promise<void> {
+  const pending = await deps.conversations.takePending(person.id);
+  for (const p of pending) {
+    const activity = await renderNotification(deps.render, person.id, p.payload as unknown as Notification, ctx.activity.channelId);
+    if (activity) await ctx.sendActivity(activity);
+  }
+}
