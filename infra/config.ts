@@ -45,6 +45,10 @@ const Schema = z
     DATA_DIR: z.string().default('./data'),
     // pino level: fatal, error, warn, info, debug, trace, silent.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Which store runs: embedded (SQLite in DATA_DIR) or mongo (needs MONGODB_URI); default: mongo when MONGODB_URI is set.
+    STORE: z.enum(['embedded', 'mongo']).optional(),
+    // Which job queue runs: inline (in this process, on DATA_DIR) or bullmq (needs REDIS_URL); default: bullmq when REDIS_URL is set.
+    QUEUE: z.enum(['inline', 'bullmq']).optional(),
     // MongoDB connection string; set = scaled-out store (mongoose).
     MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
     // Database name for MongoDB (default: the one in the URI, else gpki).
@@ -324,7 +328,7 @@ export interface Config {
   trustedProxies: string[];
   /** Console sign-in throttling (bot/handoff/sign-in-throttle.ts). */
   signIn: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number };
-  /** Which store/queue family runs: derived from MONGODB_URI and REDIS_URL. */
+  /** Which store and queue run: STORE and QUEUE, by default derived from MONGODB_URI and REDIS_URL. */
   store: 'embedded' | 'mongo';
   queue: 'inline' | 'bullmq';
   helpdesk: {
@@ -353,6 +357,25 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The run mode, explicit or derived from the URLs. A mode named without its URL, or a URL set
+ * beside the other mode, is refused: half a scaled-out set-up must not start as the embedded one.
+ */
+function runMode(e: { STORE?: 'embedded' | 'mongo'; QUEUE?: 'inline' | 'bullmq'; MONGODB_URI?: string; REDIS_URL?: string }): {
+  store: 'embedded' | 'mongo';
+  queue: 'inline' | 'bullmq';
+} {
+  const store = e.STORE ?? (e.MONGODB_URI ? 'mongo' : 'embedded');
+  const queue = e.QUEUE ?? (e.REDIS_URL ? 'bullmq' : 'inline');
+  const problems: { key: string; reason: string }[] = [];
+  if (store === 'mongo' && !e.MONGODB_URI) problems.push({ key: 'MONGODB_URI', reason: 'required when STORE=mongo' });
+  if (store === 'embedded' && e.MONGODB_URI) problems.push({ key: 'STORE', reason: 'is embedded but MONGODB_URI is set: unset one of them' });
+  if (queue === 'bullmq' && !e.REDIS_URL) problems.push({ key: 'REDIS_URL', reason: 'required when QUEUE=bullmq' });
+  if (queue === 'inline' && e.REDIS_URL) problems.push({ key: 'QUEUE', reason: 'is inline but REDIS_URL is set: unset one of them' });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { store, queue };
+}
+
 /** Parses a configuration from an environment (process.env by default). Throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -361,6 +384,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => ({ key: String(i.path[0]), reason: i.message })));
   }
   const e = parsed.data;
+  const { store, queue } = runMode(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -439,8 +463,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailuresPerAddress: e.SIGNIN_MAX_FAILURES_PER_ADDRESS,
       windowMs: e.SIGNIN_LOCK_MINUTES * 60_000,
     },
-    store: e.MONGODB_URI ? 'mongo' : 'embedded',
-    queue: e.REDIS_URL ? 'bullmq' : 'inline',
+    store,
+    queue,
     helpdesk: {
       calendarFile: path.resolve(e.CALENDAR_FILE),
       calendarState: e.CALENDAR_STATE.toUpperCase(),

@@ -89,7 +89,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   let savedReplies: SavedReplies;
   let storeReady: () => boolean;
   let caLedger: CaLedger;
-  if (config.mongo) {
+  if (config.store === 'mongo' && config.mongo) {
     // mongoose, BullMQ and ioredis load only in the modes that use them: they cost a good part of
     // the embedded mode's start time otherwise.
     const { createMongoStore, ensureIndexes } = await import('../../infra/store/mongo/index.js');
@@ -142,7 +142,7 @@ export async function openInfrastructure(config: Config, logger: Logger, clock: 
   let lock: ConversationLock;
   let probes: Infrastructure['probes'];
   let bullmq: BullMqJobScheduler | undefined;
-  if (config.redis) {
+  if (config.queue === 'bullmq' && config.redis) {
     const { BullMqJobScheduler } = await import('../../infra/queue/bullmq.js');
     const { RedisEventBus } = await import('../../infra/events/redis.js');
     const { RedisSeenActivities } = await import('../../infra/dedupe-redis.js');
