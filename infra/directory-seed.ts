@@ -65,8 +65,6 @@ export const DirectorySeedSchema = z
     );
   });
 
-export type DirectorySeed = z.infer<typeof DirectorySeedSchema>;
-
 /** `people[2].roles[0]` from zod's `['people', 2, 'roles', 0]`. */
 function formatPath(path: (string | number)[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '') || '(root)';

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
-import type { Case } from '../../domain/cases/case.js';
+import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
+import { parseCaseNumber, type Case } from '../../domain/cases/case.js';
 import { operationOf } from '../../domain/cases/operations.js';
 import { mayDecide } from '../../domain/cases/authority.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
@@ -8,7 +8,9 @@ import { getCaseForViewer } from '../../domain/usecases/queries.js';
 import { decideUserCertificate } from '../../domain/usecases/user-certificate-decide.js';
 import { isMessageKey, tDynamic } from '../../ui/i18n/index.js';
 import { localeOf, personOf, say } from '../../ui/turn.js';
+import { sayError } from '../../ui/errors.js';
 import { DecisionPayload, RefreshPayload } from '../turn/card-actions.js';
+import type { BotTurnState } from '../turn/state.js';
 import { decidedCardJson, lastDecision, REFRESH_VERB } from './approval-card.js';
 import { approvalCardFor, cardActionsFor, type RenderDeps } from '../proactive/notifications.js';
 import { currentCardFor, type DecisionCardKind } from '../proactive/decision-cards.js';
@@ -30,7 +32,7 @@ type Outcome = { ok: true; c: Case<unknown> } | { ok: false; text: string; c?: C
  * one decision the card shows who decided what and when, and a second click learns that outcome.
  * The refresh verb is shared: cards of other kinds (`decisionCards`) refresh through it too.
  */
-export function registerApprovalRoutes(app: Application<TurnState>, deps: ApprovalDeps): void {
+export function registerApprovalRoutes(app: Application<BotTurnState>, deps: ApprovalDeps): void {
   app.adaptiveCards.actionSubmit(['approve', 'return', 'reject'], async (ctx) => {
     const out = await decide(ctx, deps, ctx.activity.value);
     await ctx.sendActivity(
@@ -51,7 +53,8 @@ export function registerApprovalRoutes(app: Application<TurnState>, deps: Approv
   app.adaptiveCards.actionExecute(REFRESH_VERB, async (ctx, _state, data) => {
     const p = RefreshPayload.safeParse(data);
     if (!p.success) return say(ctx, 'card.invalid');
-    const other = deps.decisionCards?.find((k) => k.kinds.includes(p.data.caseId.slice(0, 2)));
+    const kind = parseCaseNumber(p.data.caseId)?.kind;
+    const other = kind && deps.decisionCards?.find((k) => k.kinds.includes(kind));
     if (other) {
       const c = await deps.core.cases.get(p.data.caseId);
       return (c && (await currentCardFor(ctx, deps.core.directory, other, c))) || say(ctx, 'card.invalid');
@@ -75,7 +78,7 @@ async function decide(ctx: TurnContext, deps: ApprovalDeps, value: unknown): Pro
   if (r.ok) return { ok: true, c: r.value };
   const locale = localeOf(ctx);
   const status = r.params?.status ? tDynamic(locale, `status.${r.params.status}`, 'system') : '';
-  const text = tDynamic(locale, `decision.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId, status });
+  const text = sayError(ctx, 'decision', r.error, { caseId: p.data.caseId, status });
   const c = await deps.core.cases.get(p.data.caseId);
   return { ok: false, text, c, alreadyDecided: r.error === 'ALREADY_DECIDED', changed: r.error === 'CHANGED_SINCE' };
 }

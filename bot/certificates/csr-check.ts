@@ -9,7 +9,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { assessCsr, SERVER_CERT_TYPES, type ServerCertType } from '../../domain/rules/server-csr.js';
-import { tDynamic } from '../../ui/i18n/index.js';
+import { t } from '../../ui/i18n/index.js';
+import { errorText } from '../../ui/errors.js';
 import { loadConfig } from '../../infra/config.js';
 import { readCsr } from '../../infra/ca/csr-facts.js';
 
@@ -45,16 +46,15 @@ export function csrCheck(argv: string[], env?: Record<string, string | undefined
     sizeBytes: bytes.length,
     maxBytes: config.uploadMaxBytes,
   });
-  if (problems.length === 0)
-    return { code: 0, out: [`OK ${tDynamic('ms', 'csrCheck.ok', 'system')} / ${tDynamic('en', 'csrCheck.ok', 'system')}`] };
+  if (problems.length === 0) return { code: 0, out: [`OK ${t('ms', 'csrCheck.ok')} / ${t('en', 'csrCheck.ok')}`] };
   const out = [
-    `REFUSED ${tDynamic('ms', 'csrCheck.refused', 'system', { count: problems.length })} / ${tDynamic('en', 'csrCheck.refused', 'system', { count: problems.length })}`,
+    `REFUSED ${t('ms', 'csrCheck.refused', { count: problems.length })} / ${t('en', 'csrCheck.refused', { count: problems.length })}`,
   ];
   for (const p of problems) {
     out.push(
       `${p.code}`,
-      `  ms: ${tDynamic('ms', `csr.${p.code}`, 'system', p.params)}`,
-      `  en: ${tDynamic('en', `csr.${p.code}`, 'system', p.params)}`,
+      `  ms: ${errorText('ms', 'csrProblem', p.code, { params: p.params })}`,
+      `  en: ${errorText('en', 'csrProblem', p.code, { params: p.params })}`,
     );
   }
   return { code: 1, out };

@@ -4,7 +4,8 @@ import type { CertificateAuthority } from '../../domain/ports/certificate-author
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { MIN_PASSWORD } from '../../domain/rules/download-password.js';
 import { openTrainingDownload, redeemTrainingDownload } from '../../domain/usecases/training.js';
-import { t, tDynamic } from '../../ui/i18n/index.js';
+import { t, type MessageKey } from '../../ui/i18n/index.js';
+import { errorKey } from '../../ui/errors.js';
 import type { TrainingDownloadLinks } from './download-links.js';
 
 export interface TrainingRouteDeps {
@@ -45,7 +46,7 @@ export function mountTrainingRoutes(server: Server, deps: TrainingRouteDeps): vo
     const link = linkOf(req, deps);
     if (!link) return page(res, 403, [notice('download.EXPIRED')]);
     const open = await openTrainingDownload(deps.core, link.caseId);
-    if (!open.ok) return page(res, open.error === 'NOT_FOUND' ? 404 : 410, [notice(`download.${open.error}`)]);
+    if (!open.ok) return page(res, open.error === 'NOT_FOUND' ? 404 : 410, [notice(errorKey('download', open.error))]);
     page(res, 200, form(link, open.value.c.data.fullName, open.value.c.certificateSerial ?? '', open.value.expiresAt));
   });
   server.post(path, async (req: Request, res: Response) => {
@@ -67,11 +68,11 @@ export function mountTrainingRoutes(server: Server, deps: TrainingRouteDeps): vo
       const open = await openTrainingDownload(deps.core, link.caseId);
       if (open.ok)
         return page(res, 400, [
-          notice(`download.${r.error}`, r.params),
+          notice(errorKey('download', r.error), r.params),
           ...form(link, open.value.c.data.fullName, open.value.c.certificateSerial ?? '', open.value.expiresAt),
         ]);
     }
-    page(res, r.error === 'NOT_FOUND' ? 404 : 410, [notice(`download.${r.error}`, r.params)]);
+    page(res, r.error === 'NOT_FOUND' ? 404 : 410, [notice(errorKey('download', r.error), r.params)]);
   });
 }
 
@@ -88,8 +89,8 @@ function linkOf(req: Request, deps: TrainingRouteDeps): Link | undefined {
 }
 
 /** A message in both languages. */
-function notice(key: string, params: Record<string, string | number> = {}): string {
-  return `<p class="notice">${html(tDynamic('ms', key, 'download.NOT_FOUND', params))}<br><span lang="en">${html(tDynamic('en', key, 'download.NOT_FOUND', params))}</span></p>`;
+function notice(key: MessageKey, params: Record<string, string | number> = {}): string {
+  return `<p class="notice">${html(t('ms', key, params))}<br><span lang="en">${html(t('en', key, params))}</span></p>`;
 }
 
 /** `params` may differ by language (a time carries its label in each). */

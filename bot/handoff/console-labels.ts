@@ -3,10 +3,9 @@ import { isFormField } from '../../domain/cases/forms.js';
 import { isOpenCase } from '../../domain/cases/open.js';
 import type { Locale } from '../../domain/people.js';
 import type { CaseRepository } from '../../domain/ports/case-repository.js';
-import type { HandoffRecord } from '../../domain/ports/handoff-repository.js';
+import type { HandoffNote, HandoffRecord } from '../../domain/ports/handoff-repository.js';
 import { t, tDynamic, type Params } from '../../ui/i18n/index.js';
-import type { FormInProgress } from './dialog-form.js';
-import { parseCorrection } from './corrections.js';
+import type { FormDraft } from '../../dialogs/user-certificate/form-api.js';
 
 /**
  * What the agent console shows in words, from the ms and en catalogs: every label the server
@@ -65,7 +64,7 @@ export interface FieldShown {
 }
 
 /** The request in progress in words: the step asked now and each value given so far. */
-export function formShown(form: FormInProgress, agencyName?: string): { asking?: Bilingual; fields: FieldShown[] } {
+export function formShown(form: FormDraft, agencyName?: string): { asking?: Bilingual; fields: FieldShown[] } {
   const asking = form.asking;
   const askingLabel = !asking
     ? undefined
@@ -94,11 +93,10 @@ function valueText(locale: Locale, field: string, v: unknown, agencyName?: strin
   return String(v);
 }
 
-/** An agent's note in words: a correction note ("email → …") names the field by its label. */
-export function noteShown(text: string): Bilingual {
-  const fix = parseCorrection(text);
-  if (!fix || !isFormField(fix.field)) return bilingual(() => text);
-  return bilingual((l) => t(l, 'console.correction', { field: tDynamic(l, `field.${fix.field}`, 'system'), value: fix.value }));
+/** An agent's note in words: a correction names the field by its label. */
+export function noteShown(note: HandoffNote): Bilingual {
+  if (note.kind !== 'correction') return bilingual(() => note.text);
+  return bilingual((l) => t(l, 'console.correction', { field: tDynamic(l, `field.${note.field}`, 'system'), value: note.value }));
 }
 
 /** The handoff's state and reason in words, for the queue. */

@@ -1,5 +1,8 @@
 import type { Request, Response, Server } from 'restify';
 import { FORM_FIELDS, type FormField } from '../../domain/cases/forms.js';
+import { isCaseNumber } from '../../domain/cases/case.js';
+import { TICKET_KIND } from '../../domain/cases/complaint.js';
+import { CASE_EVENTS_TOPIC } from '../../domain/cases/events.js';
 import { consoleAreasOf, mayUse } from '../../domain/rules/console-access.js';
 import type { Directory } from '../../domain/ports/directory.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
@@ -13,7 +16,7 @@ import type { SignInThrottle } from './sign-in-throttle.js';
 import { HANDOFF_TOPIC, type AgentResult, type HandoffService } from './service.js';
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { actOnTicket, ticketDoneText, ticketRefusalText, type TicketAgentAction } from '../helpdesk/agent-actions.js';
-import { bilingual, listTickets, ticketDetails } from './tickets.js';
+import { bilingual, listTickets, ticketChangeOf, ticketDetails } from './tickets.js';
 import { fieldChoices } from './console-labels.js';
 import type { SavedReplies } from '../../domain/ports/saved-replies.js';
 import { mountSavedReplies } from './saved-replies-routes.js';
@@ -45,7 +48,6 @@ export interface ConsoleDeps {
 /** Where the session cookie goes: the console, and the operators' queue dashboard (/admin/queues, bot/admin-queues.ts). */
 const COOKIE_PATHS = ['/console', '/admin'];
 const MAX_TEXT = 2000;
-const TICKET_NO = /^AD-\d{4}-\d{6}$/;
 
 /**
  * The operators' console (`/console`) and its API. Every API call but sign-in needs the session
@@ -60,9 +62,15 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
   void dummyHash();
   /** Open event streams, each with the session it was opened under. */
   const clients = new Map<Response, string>();
-  const unsubscribe = await deps.events.subscribe(HANDOFF_TOPIC, (message) => {
+  const broadcast = (message: object) => {
     const frame = `data: ${JSON.stringify(message)}\n\n`;
     for (const res of clients.keys()) res.write(frame);
+  };
+  const unsubscribe = await deps.events.subscribe(HANDOFF_TOPIC, broadcast);
+  // Ticket changes come from the domain's case events, whoever made them (cards, console, the user, jobs).
+  const unsubscribeCases = await deps.events.subscribe(CASE_EVENTS_TOPIC, (message) => {
+    const change = ticketChangeOf(message);
+    if (change) broadcast(change);
   });
   const keepAlive = setInterval(() => {
     void closeEndedStreams().then(() => {
@@ -189,7 +197,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
   server.get(
     '/console/api/tickets/:id',
     guarded(async (req, res) => {
-      const view = TICKET_NO.test(idOf(req)) ? await ticketDetails(deps.helpdesk, idOf(req)) : undefined;
+      const view = isCaseNumber(idOf(req), TICKET_KIND) ? await ticketDetails(deps.helpdesk, idOf(req)) : undefined;
       if (!view) return void res.send(404, { error: 'NOT_FOUND' });
       res.send(200, view);
     }),
@@ -206,8 +214,11 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
       `/console/api/tickets/:id/${route}`,
       guarded(async (req, res, agent) => {
         const caseId = idOf(req);
-        if (!TICKET_NO.test(caseId))
-          return void res.send(404, { error: 'CASE_NOT_FOUND', message: bilingual((l) => ticketRefusalText(l, 'CASE_NOT_FOUND', caseId)) });
+        if (!isCaseNumber(caseId, TICKET_KIND))
+          return void res.send(404, {
+            error: 'CASE_NOT_FOUND',
+            message: bilingual((l) => ticketRefusalText(l, 'CASE_NOT_FOUND', { caseId })),
+          });
         const body = (req.body ?? {}) as { text?: unknown; triedOnline?: unknown };
         const given = action === 'escalate' ? body.triedOnline : body.text;
         const r = await actOnTicket(deps.helpdesk, {
@@ -227,7 +238,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
                   : 422;
           return void res.send(status, {
             error: r.error,
-            message: bilingual((l) => ticketRefusalText(l, r.error, caseId, r.params)),
+            message: bilingual((l) => ticketRefusalText(l, r.error, { caseId, params: r.params })),
             ...(r.params ? { params: r.params } : {}),
           });
         }
@@ -284,6 +295,7 @@ export async function mountConsole(server: Server, deps: ConsoleDeps): Promise<{
       for (const res of clients.keys()) res.end();
       clients.clear();
       await unsubscribe().catch(() => undefined);
+      await unsubscribeCases().catch(() => undefined);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Locale, Person } from '../../domain/people.js';
 import type { ConversationRecord, ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import { LOCALE_KEY, PERSON_KEY } from '../../ui/turn.js';
 import { bindAppState } from '../turn/dialog-runner.js';
+import type { BotConversationState, BotTurnState } from '../turn/state.js';
 import type { ProactiveAdapter } from '../proactive/notifications.js';
 import { maskActivity, type TranscriptSink } from '../turn/pipeline.js';
 
@@ -65,15 +66,15 @@ export function continueWithState(
   conv: ConversationRecord,
   user: Person,
   locale: Locale,
-  logic: (ctx: TurnContext, conversation: Record<string, unknown>) => Promise<void>,
+  logic: (ctx: TurnContext, conversation: BotConversationState) => Promise<void>,
 ): Promise<Partial<Activity>[]> {
   return proactive(deps, conv, async (ctx) => {
-    const state = new TurnState();
+    const state: BotTurnState = new TurnState();
     await state.load(ctx, deps.storage);
     bindAppState(ctx, state);
     ctx.turnState.set(PERSON_KEY, user);
     ctx.turnState.set(LOCALE_KEY, locale);
-    await logic(ctx, state.conversation as Record<string, unknown>);
+    await logic(ctx, state.conversation);
     await state.save(ctx, deps.storage);
   });
 }

@@ -1,28 +1,25 @@
 import type { Storage, TurnContext } from 'botbuilder';
 import type { FormField } from '../../domain/cases/forms.js';
 import type { Locale, Person } from '../../domain/people.js';
-import { mayUse } from '../../domain/rules/console-access.js';
 import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import type { EventBus } from '../../domain/ports/event-bus.js';
-import type { HandoffOutcome, HandoffReason, HandoffRecord, HandoffRepository } from '../../domain/ports/handoff-repository.js';
+import type { HandoffReason, HandoffRecord, HandoffRepository } from '../../domain/ports/handoff-repository.js';
 import { withinAgentHours, type AgentHours } from '../../domain/rules/agent-hours.js';
 import { maskMyKad, maskMyKadInText } from '../../domain/rules/mykad.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { recordEvent } from '../../domain/usecases/transition.js';
-import { adaptiveCard, submit } from '../../ui/cards/adaptive.js';
-import { menuCard } from '../../ui/cards/menu.js';
+import { decideHandoff, type HandoffStep } from '../../domain/handoff/lifecycle.js';
+import { correctionNote, correctionsBy } from '../../domain/handoff/notes.js';
 import { t, type MessageKey, type Params } from '../../ui/i18n/index.js';
-import { correctionNote, correctionsOf, correctionsText } from './corrections.js';
 import { localeOf, personOf, say } from '../../ui/turn.js';
-import { checkFieldAnswer } from '../../dialogs/user-certificate/field-check.js';
-import { FIELD_PROMPT } from '../../dialogs/user-certificate/apply-dialog.js';
+import { correctField, readDraft, type FormDraft } from '../../dialogs/user-certificate/form-api.js';
 import type { AttachmentReader } from '../../dialogs/user-certificate/fields.js';
 import { JOBS } from '../../jobs/names.js';
-import type { DialogRunner } from '../turn/dialog-runner.js';
+import { savedDialogState, type DialogRunner } from '../turn/dialog-runner.js';
 import type { ProactiveAdapter } from '../proactive/notifications.js';
 import type { TranscriptSink } from '../turn/pipeline.js';
-import { formOf, setFormValue, type FormInProgress } from './dialog-form.js';
 import { continueWithState, sendTo, type DeliveryDeps } from './delivery.js';
+import { afterRelease, hoursText, ticketCard } from './user-turns.js';
 import { stateKey, viewOf, type ConversationView } from './views.js';
 
 /** The EventBus topic of the agent console: queue changes and relayed messages, for every instance. */
@@ -89,8 +86,8 @@ export class HandoffService {
     const now = this.deps.core.clock.now();
     if (!withinAgentHours(this.deps.hours, now)) {
       return void (await ctx.sendActivity({
-        text: say(ctx, 'handoff.offHours', { hours: this.hoursText(localeOf(ctx)) }),
-        attachments: [this.ticketCard(localeOf(ctx))],
+        text: say(ctx, 'handoff.offHours', { hours: hoursText(localeOf(ctx), this.deps.hours) }),
+        attachments: [ticketCard(localeOf(ctx))],
       }));
     }
     const a = ctx.activity;
@@ -103,9 +100,11 @@ export class HandoffService {
       queuedAt: now.toISOString(),
       ...(caseId ? { caseId } : {}),
     });
-    if (record.status === 'taken') return;
+    // The store's enqueue is atomic; the lifecycle says what the status it found means for the user.
+    const step = decideHandoff(created ? undefined : record, 'ask', { as: 'person' });
+    if (!step.ok || step.effect === 'withAgent') return;
     const position = await this.positionOf(record.conversationId);
-    if (!created) return void (await ctx.sendActivity(say(ctx, 'handoff.alreadyQueued', { position })));
+    if (step.effect === 'alreadyQueued') return void (await ctx.sendActivity(say(ctx, 'handoff.alreadyQueued', { position })));
     const key: MessageKey =
       reason === 'request' ? 'handoff.queued' : reason === 'misunderstood' ? 'handoff.queued.misunderstood' : 'handoff.queued.error';
     await ctx.sendActivity(say(ctx, key, { position, minutes: position * this.deps.minutesPerConversation }));
@@ -129,7 +128,8 @@ export class HandoffService {
     const a = ctx.activity;
     if (a.type !== 'message') return false;
     const rec = await this.deps.handoffs.get(a.conversation.id);
-    if (!rec || rec.status === 'closed') return false;
+    const step = decideHandoff(rec, 'userMessage', { as: 'person' });
+    if (!rec || !step.ok) return false;
     const text = maskMyKadInText(a.text ?? (a.attachments?.length ? '[lampiran / attachment]' : '[kad / card]'));
     const marker = a.text ? undefined : a.attachments?.length ? ('attachment' as const) : ('card' as const);
     await this.publish({
@@ -141,7 +141,7 @@ export class HandoffService {
       at: this.now(),
       ...(marker ? { marker } : {}),
     });
-    if (rec.status !== 'taken') return false;
+    if (step.effect !== 'relayOnly') return false;
     await this.timeline(rec, 'handoffMessage', personOf(ctx).id, text);
     return true;
   }
@@ -159,11 +159,15 @@ export class HandoffService {
 
   /** Atomic: of agents taking the same conversation, one wins; the others learn who did. */
   async take(conversationId: string, agent: Person): Promise<AgentResult> {
-    const rec = await this.deps.handoffs.take(conversationId, agent.id, this.now());
+    const who = { as: 'agent', agent } as const;
+    let step = decideHandoff(await this.deps.handoffs.get(conversationId), 'take', who);
+    // The store's conditional take decides between agents racing for the same conversation.
+    const rec = step.ok ? await this.deps.handoffs.take(conversationId, agent.id, this.now()) : undefined;
     if (!rec) {
       const now = await this.deps.handoffs.get(conversationId);
-      if (!now || now.status === 'closed') return { ok: false, code: 'NOT_FOUND' };
-      const by = now.agentId ? ((await this.deps.core.directory.getPerson(now.agentId))?.name ?? now.agentId) : undefined;
+      if (step.ok) step = decideHandoff(now, 'take', who);
+      if (!step.ok && step.code !== 'TAKEN') return refused(step);
+      const by = now?.agentId ? ((await this.deps.core.directory.getPerson(now.agentId))?.name ?? now.agentId) : undefined;
       return { ok: false, code: 'TAKEN', by };
     }
     await this.toUser(rec, agent, 'handoff.taken', { agent: agent.name });
@@ -185,44 +189,42 @@ export class HandoffService {
     const rec = await this.owned(conversationId, agent);
     if (!rec.ok) return rec;
     const at = this.now();
-    await this.deps.handoffs.addNote(conversationId, { at, agentId: agent.id, text: maskMyKadInText(text) });
+    await this.deps.handoffs.addNote(conversationId, { kind: 'note', at, agentId: agent.id, text: maskMyKadInText(text) });
     await this.timeline(rec.value, 'handoffNote', agent.id, maskMyKadInText(text));
     await this.publish({ type: 'queue' });
     return rec;
   }
 
   /**
-   * Corrects one field of the request in progress with the dialog's own validation, written into
-   * the conversation's dialog state (the user's turns do not touch it while the agent owns it).
+   * Corrects one field of the request in progress through the apply dialog's form API (its own
+   * parser), saved into the conversation's dialog state (the user's turns do not touch it while
+   * the agent owns it), and kept on the record as a correction.
    */
-  async correct(conversationId: string, agent: Person, field: FormField, answer: string): Promise<AgentResult<FormInProgress>> {
+  async correct(conversationId: string, agent: Person, field: FormField, answer: string): Promise<AgentResult<FormDraft>> {
     const rec = await this.owned(conversationId, agent);
     if (!rec.ok) return rec;
     const conv = await this.deps.conversations.get(conversationId);
     const key = conv && stateKey(conv);
     const item = key ? (await this.deps.storage.read([key]))[key] : undefined;
-    if (!key || !item || !formOf(item)) return { ok: false, code: 'NO_FORM' };
+    if (!key || !item) return { ok: false, code: 'NO_FORM' };
     const user = await this.deps.core.directory.getPerson(rec.value.personId);
-    const checked = await checkFieldAnswer({ core: this.deps.core, reader: this.deps.reader }, field, answer, {
+    const fixed = await correctField(savedDialogState(item), field, answer, {
+      deps: { core: this.deps.core, reader: this.deps.reader },
       locale: agent.locale ?? this.deps.defaultLocale,
       person: user ?? agent,
     });
-    if (!checked.ok) return { ok: false, code: 'INVALID', message: checked.reason };
-    setFormValue(item, field, checked.value);
+    if (!fixed.ok) return fixed.code === 'NO_FORM' ? { ok: false, code: 'NO_FORM' } : { ok: false, code: 'INVALID', message: fixed.reason };
     await this.deps.storage.write({ [key]: item });
     await this.timeline(rec.value, 'handoffCorrected', agent.id, field);
-    await this.deps.handoffs.addNote(conversationId, {
-      at: this.now(),
-      agentId: agent.id,
-      text: correctionNote(field, field === 'mykad' ? maskMyKad(String(checked.value)) : String(checked.value)),
-    });
+    const shown = field === 'mykad' ? maskMyKad(String(fixed.value)) : String(fixed.value);
+    await this.deps.handoffs.addNote(conversationId, correctionNote({ at: this.now(), agentId: agent.id, field, value: shown }));
     await this.publish({ type: 'queue' });
-    return { ok: true, value: formOf(item)! };
+    return { ok: true, value: fixed.draft };
   }
 
   /** Gives the conversation back: the bot re-asks the step the user was at, and says so. */
   async handBack(conversationId: string, agent: Person): Promise<AgentResult> {
-    return this.release(conversationId, agent, 'handback');
+    return this.release(conversationId, agent, 'handBack');
   }
 
   /** Ends the session: the open dialog is closed and the user greeted back at the menu. */
@@ -233,23 +235,26 @@ export class HandoffService {
   /** The queue timeout job: still waiting after AGENT_WAIT_SECONDS → out of the queue, ticket offered. */
   async timeout(conversationId: string, queuedAt: string): Promise<void> {
     const rec = await this.deps.handoffs.get(conversationId);
-    if (!rec || rec.status !== 'waiting' || rec.queuedAt !== queuedAt) return;
-    const closed = await this.deps.handoffs.close(conversationId, { outcome: 'timeout', at: this.now() });
+    const step = decideHandoff(rec, 'timeout', { as: 'system' }, { queuedAt });
+    if (!rec || !step.ok) return;
+    const closed = await this.deps.handoffs.close(conversationId, { outcome: step.outcome!, at: this.now() });
     if (!closed) return;
     const locale = await this.localeOfPerson(rec.personId);
     const minutes = Math.max(1, Math.round(this.deps.waitSeconds / 60));
     await sendTo(this.delivery, rec.conversationId, {
       type: 'message',
       text: t(locale, 'handoff.timeout', { minutes }),
-      attachments: [this.ticketCard(locale)],
+      attachments: [ticketCard(locale)],
     });
     await this.timeline(rec, 'handoffTimeout', 'system');
     await this.publish({ type: 'queue' });
   }
 
-  private async release(conversationId: string, agent: Person, outcome: HandoffOutcome): Promise<AgentResult> {
-    const owned = await this.owned(conversationId, agent);
-    if (!owned.ok) return owned;
+  private async release(conversationId: string, agent: Person, event: 'handBack' | 'end'): Promise<AgentResult> {
+    const step = decideHandoff(await this.deps.handoffs.get(conversationId), event, { as: 'agent', agent });
+    if (!step.ok) return refused(step);
+    // Every move to `closed` names its outcome (test/unit/handoff-lifecycle.test.ts).
+    const outcome = step.outcome!;
     const closed = await this.deps.handoffs.close(conversationId, { agentId: agent.id, outcome, at: this.now() });
     if (!closed) return { ok: false, code: 'NOT_OWNER' };
     const conv = await this.deps.conversations.get(conversationId);
@@ -257,29 +262,10 @@ export class HandoffService {
     const runner = this.deps.runner?.();
     if (conv && user && runner) {
       const locale = user.locale ?? this.deps.defaultLocale;
-      const sent = await continueWithState(this.delivery, conv, user, locale, async (ctx, conversation) => {
-        const dc = await runner.createContext(ctx);
-        if (outcome === 'end') {
-          if (dc.activeDialog) await dc.cancelAllDialogs(true);
-          await ctx.sendActivity(say(ctx, 'handoff.ended', { agent: agent.name }));
-          return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
-        }
-        if (!dc.activeDialog) {
-          await ctx.sendActivity(say(ctx, 'handoff.handedBack.nothingOpen', { agent: agent.name }));
-          return void (await ctx.sendActivity({ attachments: [menuCard(ctx)] }));
-        }
-        const fixes = correctionsOf(closed, agent.id);
-        await ctx.sendActivity(
-          say(ctx, 'handoff.handedBack', { agent: agent.name }) +
-            (fixes.length ? ` ${say(ctx, 'handoff.handedBack.corrected', { fields: correctionsText(localeOf(ctx), fixes) })}` : ''),
-        );
-        // The question the agent already answered is not asked again: the form moves to its next step.
-        const inner = dc.child;
-        const field = inner?.activeDialog?.id === FIELD_PROMPT ? (inner.activeDialog.state.field as string) : undefined;
-        const value = field ? (formOf(conversation)?.values as Record<string, unknown> | undefined)?.[field] : undefined;
-        if (inner && field && value !== undefined && fixes.some((f) => f.field === field)) return void (await inner.endDialog(value));
-        await dc.repromptDialog();
-      });
+      const corrections = correctionsBy(closed, agent.id);
+      const sent = await continueWithState(this.delivery, conv, user, locale, async (ctx) =>
+        afterRelease(ctx, await runner.createContext(ctx), { outcome, agent, corrections }),
+      );
       const at = this.now();
       for (const a of sent)
         if (a.text)
@@ -297,12 +283,11 @@ export class HandoffService {
     return { ok: true, value: closed };
   }
 
+  /** The record, when `agent` is the helpdesk agent who owns the conversation now. */
   private async owned(conversationId: string, agent: Person): Promise<AgentResult> {
-    if (!mayUse(agent, 'desk')) return { ok: false, code: 'NOT_OWNER' };
     const rec = await this.deps.handoffs.get(conversationId);
-    if (!rec || rec.status === 'closed') return { ok: false, code: 'NOT_FOUND' };
-    if (rec.status !== 'taken' || rec.agentId !== agent.id) return { ok: false, code: 'NOT_OWNER' };
-    return { ok: true, value: rec };
+    const step = decideHandoff(rec, 'agentAct', { as: 'agent', agent });
+    return step.ok && rec ? { ok: true, value: rec } : refused(step);
   }
 
   /** Sends an agent's (or the handoff's) message to the user and records it in the transcript and on the consoles. */
@@ -331,7 +316,7 @@ export class HandoffService {
     if (!runner) return undefined;
     // A turn that failed before its state loaded (the error trigger) still joins the queue, without a case.
     const dc = await runner.createContext(ctx).catch(() => undefined);
-    return dc ? formOf({ dialogState: { dialogStack: dc.stack } })?.caseId : undefined;
+    return dc ? readDraft({ dialogStack: dc.stack })?.caseId : undefined;
   }
 
   private async positionOf(conversationId: string): Promise<number> {
@@ -347,21 +332,6 @@ export class HandoffService {
     if (c) await recordEvent(this.deps.core, c, { event, actorId, note: note?.slice(0, 500) });
   }
 
-  private ticketCard(locale: Locale) {
-    // The complaint dialog starts from the same suggestion verb the NLU buttons use.
-    return adaptiveCard([], [submit(t(locale, 'handoff.ticketButton'), { verb: 'suggest', intent: 'complaint' })]);
-  }
-
-  private hoursText(locale: Locale): string {
-    const h = this.deps.hours;
-    if (h.days.size === 7 && h.from === 0 && h.to === 24 * 60) return t(locale, 'handoff.hours.always');
-    const names = t(locale, 'handoff.days').split(',');
-    const order = [1, 2, 3, 4, 5, 6, 0].filter((d) => h.days.has(d));
-    const name = (d: number) => names[(d + 6) % 7];
-    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    return t(locale, 'handoff.hours', { from: name(order[0]), to: name(order[order.length - 1]), start: hhmm(h.from), end: hhmm(h.to) });
-  }
-
   private async localeOfPerson(personId: string): Promise<Locale> {
     return (await this.deps.core.directory.getPerson(personId))?.locale ?? this.deps.defaultLocale;
   }
@@ -373,4 +343,10 @@ export class HandoffService {
   private async publish(e: ConsoleEvent): Promise<void> {
     await this.deps.events.publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>);
   }
+}
+
+/** A refusal of the lifecycle as the console's API answers it. */
+function refused(step: HandoffStep): { ok: false; code: 'NOT_FOUND' | 'TAKEN' | 'NOT_OWNER' } {
+  if (step.ok) return { ok: false, code: 'NOT_FOUND' };
+  return { ok: false, code: step.code === 'TAKEN' || step.code === 'NOT_OWNER' ? step.code : 'NOT_FOUND' };
 }

@@ -1,13 +1,10 @@
 import type { Case } from '../../domain/cases/case.js';
-import { TICKET_OPEN, type ComplaintData } from '../../domain/cases/complaint.js';
+import { isTicket, TICKET_KIND, TICKET_OPEN, type ComplaintData } from '../../domain/cases/complaint.js';
+import { caseEventOf } from '../../domain/cases/events.js';
 import type { Locale } from '../../domain/people.js';
-import type { EventBus } from '../../domain/ports/event-bus.js';
-import type { Notification, Notifier } from '../../domain/ports/notifier.js';
 import { calendarOf, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { onsiteClock } from '../../domain/usecases/onsite.js';
-import type { Logger } from '../../infra/logger.js';
 import { tDynamic } from '../../ui/i18n/index.js';
-import { HANDOFF_TOPIC } from './service.js';
 import { bilingual, fieldLabel, openCasesOf, type Bilingual, type OpenCaseView } from './console-labels.js';
 import { isFormField } from '../../domain/cases/forms.js';
 
@@ -72,7 +69,7 @@ type TicketViewDeps = Pick<HelpdeskDeps, 'cases' | 'directory' | 'clock' | 'cale
 
 /** The open tickets (not closed), the most recent activity first. */
 export async function listTickets(deps: TicketViewDeps): Promise<TicketSummary[]> {
-  const open = (await deps.cases.listByStatus([...TICKET_OPEN], { kind: 'AD' })) as unknown as Case<ComplaintData>[];
+  const open = (await deps.cases.listByStatus([...TICKET_OPEN], { kind: TICKET_KIND })) as unknown as Case<ComplaintData>[];
   const names = new Names(deps);
   const list = await Promise.all(open.map((c) => summaryOf(deps, names, c)));
   return list.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
@@ -81,7 +78,7 @@ export async function listTickets(deps: TicketViewDeps): Promise<TicketSummary[]
 /** One ticket, closed ones included; undefined when there is no such ticket. */
 export async function ticketDetails(deps: TicketViewDeps, id: string): Promise<TicketDetails | undefined> {
   const c = await deps.cases.get<ComplaintData>(id);
-  if (!c || c.kind !== 'AD') return undefined;
+  if (!c || !isTicket(c)) return undefined;
   const names = new Names(deps);
   const summary = await summaryOf(deps, names, c);
   const person = await deps.directory.getPerson(c.applicantId);
@@ -181,39 +178,24 @@ class Names {
   }
 }
 
-/** The console's live event for a ticket that changed (any caller: cards, console, user, jobs). */
+/**
+ * The console's live event for a ticket that changed (any caller: cards, console, user, jobs),
+ * made from the domain's case event. `event` is `ticket` and the timeline event
+ * (`acknowledged` → `ticketAcknowledged`), a lodged ticket being `ticketNew`.
+ */
 export interface TicketChanged {
   type: 'ticket';
   caseId: string;
   event: string;
+  status: string;
+  version: number;
+  at: string;
 }
 
-/**
- * The notifier the use cases use, wrapped so that every helpdesk notice about a ticket also tells
- * the agent consoles (on every instance, through the EventBus) that the ticket changed. Every
- * ticket transition notifies someone, so no caller can change a ticket without the consoles
- * hearing of it. A bus failure is logged and never fails the use case.
- */
-export class TicketEventsNotifier implements Notifier {
-  private readonly last = new Map<string, string>();
-
-  constructor(
-    private readonly inner: Notifier,
-    private readonly events: EventBus,
-    private readonly logger: Logger,
-  ) {}
-
-  async notify(personId: string, n: Notification, dedupeKey: string): Promise<void> {
-    await this.inner.notify(personId, n, dedupeKey);
-    if (n.type !== 'helpdesk' || !n.caseId.startsWith('AD-')) return;
-    // One event per change (a case version, the key's last part): a change told to several people is published once.
-    const change = dedupeKey.split(':').at(-1) ?? dedupeKey;
-    if (this.last.get(n.caseId) === change) return;
-    this.last.set(n.caseId, change);
-    if (this.last.size > 1000) this.last.delete(this.last.keys().next().value as string);
-    const e: TicketChanged = { type: 'ticket', caseId: n.caseId, event: n.event };
-    await this.events
-      .publish(HANDOFF_TOPIC, e as unknown as Record<string, unknown>)
-      .catch((err: unknown) => this.logger.warn({ err, caseId: n.caseId }, 'could not publish the ticket change'));
-  }
+/** The console's event for a case event about a ticket; undefined for any other case or message. */
+export function ticketChangeOf(message: Record<string, unknown>): TicketChanged | undefined {
+  const e = caseEventOf(message);
+  if (!e || !isTicket(e)) return undefined;
+  const event = e.event === 'lodged' ? 'ticketNew' : `ticket${e.event.charAt(0).toUpperCase()}${e.event.slice(1)}`;
+  return { type: 'ticket', caseId: e.caseId, event, status: e.status, version: e.version, at: e.at };
 }

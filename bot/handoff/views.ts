@@ -4,7 +4,8 @@ import type { ConversationRecord, ConversationRepository } from '../../domain/po
 import type { HandoffRecord } from '../../domain/ports/handoff-repository.js';
 import { maskMyKad } from '../../domain/rules/mykad.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
-import { formOf, type FormInProgress } from './dialog-form.js';
+import { readDraft, type FormDraft } from '../../dialogs/user-certificate/form-api.js';
+import { savedDialogState } from '../turn/dialog-runner.js';
 import {
   formShown,
   handoffLabels,
@@ -32,7 +33,7 @@ export interface ConversationView {
   person: { id: string; name: string; email?: string; agency?: string; locale: Locale };
   agentName?: string;
   waitingSeconds: number;
-  form?: FormInProgress;
+  form?: FormDraft;
   /** The person's latest cases (number and status), for the agent's context. */
   cases: { id: string; status: string }[];
   /** Who said each line (the person, an agent by name, or MyGPKI); `marker` for a card press or an attachment. */
@@ -57,7 +58,7 @@ export async function viewOf(deps: ViewDeps, r: HandoffRecord, opts: { transcrip
   const conv = await deps.conversations.get(r.conversationId);
   const key = conv && stateKey(conv);
   const item = key ? (await deps.storage.read([key]))[key] : undefined;
-  const form = formOf(item);
+  const form = readDraft(savedDialogState(item));
   if (form?.values.mykad) form.values.mykad = maskMyKad(form.values.mykad);
   const name = person?.name ?? r.personId;
   const transcript = opts.transcript
@@ -74,7 +75,7 @@ export async function viewOf(deps: ViewDeps, r: HandoffRecord, opts: { transcrip
       reason: labels.reasonLabel,
       locale: localeLabel(locale),
       ...(form ? { form: formShown(form, formAgency) } : {}),
-      notes: r.notes.map((n) => ({ at: n.at, text: noteShown(n.text) })),
+      notes: r.notes.map((n) => ({ at: n.at, text: noteShown(n) })),
     },
     openCases: await openCasesOf(deps.core.cases, r.personId),
     cases: (await deps.core.cases.listByApplicant(r.personId)).slice(-5).map((c) => ({ id: c.id, status: c.status })),

@@ -4,6 +4,7 @@ import { AGENT_ACTIONS, agentAct, type Ticket } from '../../domain/usecases/comp
 import type { HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { requestOnsite, type OnsiteError } from '../../domain/usecases/onsite.js';
 import { t, tDynamic } from '../../ui/i18n/index.js';
+import { errorText, type TicketActionCode, type UnknownErrorHook } from '../../ui/errors.js';
 
 /** What a helpdesk agent can do to a ticket, from a card in chat or from the agent console. */
 export const TICKET_AGENT_ACTIONS = [...AGENT_ACTIONS, 'escalate'] as const;
@@ -29,10 +30,14 @@ export function ticketDoneText(locale: Locale, action: TicketAgentAction, caseId
 }
 
 /** A refusal of a helpdesk use case (by error code), explained in `locale`; the status is named too. */
-export function ticketRefusalText(locale: Locale, error: string, caseId: string, params?: Record<string, string | number>): string {
-  return tDynamic(locale, `hd.failed.${error}`, 'card.invalid', {
-    caseId,
-    ...params,
-    status: params?.status ? tDynamic(locale, `status.${params.status}`, 'system') : '',
+export function ticketRefusalText(
+  locale: Locale,
+  error: TicketActionCode,
+  opts: { caseId: string; params?: Record<string, string | number>; onUnknown?: UnknownErrorHook },
+): string {
+  const { caseId, params, onUnknown } = opts;
+  return errorText(locale, 'ticket', error, {
+    params: { caseId, ...params, status: params?.status ? tDynamic(locale, `status.${params.status}`, 'system') : '' },
+    onUnknown,
   });
 }

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { AdvisoryData } from '../../domain/cases/advisory.js';
 import type { Case } from '../../domain/cases/case.js';
@@ -13,6 +13,7 @@ import { decideOnsite, fileVisitReport, onsiteClock, requestOnsite } from '../..
 import { BOOK_VISIT_DIALOG, type BookVisitOptions } from '../../dialogs/helpdesk/book-visit-dialog.js';
 import { localeOf, personOf, say } from '../../ui/turn.js';
 import type { DialogRunner } from '../turn/dialog-runner.js';
+import type { BotTurnState } from '../turn/state.js';
 import { actOnTicket, TICKET_AGENT_ACTIONS, ticketDoneText, ticketRefusalText } from './agent-actions.js';
 import { advisoryCardJson, advisoryHeldCard, agentTicketCardJson, onsiteApprovalCardJson } from './cards.js';
 import { renderHelpdeskNotice } from './notices.js';
@@ -20,6 +21,7 @@ import { currentCardFor, decisionModeFor, refusedCardFor, type DecisionCardKind 
 import { lastDecision } from '../certificates/approval-card.js';
 import { esc } from '../../ui/cards/adaptive.js';
 import { tDynamic } from '../../ui/i18n/index.js';
+import { unknownErrorHookOf, type TicketActionCode } from '../../ui/errors.js';
 
 const caseId = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/);
 const text = z.string().max(2000).optional();
@@ -67,10 +69,14 @@ export interface HelpdeskRouteDeps {
  * agency decides visits and advisory requests, the assigned officer files the visit report. Every
  * refusal is explained (by error code) and changes nothing.
  */
-export function registerHelpdeskRoutes(app: Application<TurnState>, deps: HelpdeskRouteDeps): void {
+export function registerHelpdeskRoutes(app: Application<BotTurnState>, deps: HelpdeskRouteDeps): void {
   const { hd } = deps;
-  const refuse = (ctx: TurnContext, error: string, params?: Record<string, string | number>) =>
-    ticketRefusalText(localeOf(ctx), error, String((ctx.activity.value as { caseId?: unknown }).caseId ?? ''), params);
+  const refuse = (ctx: TurnContext, error: TicketActionCode, params?: Record<string, string | number>) =>
+    ticketRefusalText(localeOf(ctx), error, {
+      caseId: String((ctx.activity.value as { caseId?: unknown }).caseId ?? ''),
+      params,
+      onUnknown: unknownErrorHookOf(ctx),
+    });
 
   const handle = <T>(verb: string, schema: z.ZodType<T>, run: (ctx: TurnContext, p: T) => Promise<string>) =>
     app.adaptiveCards.actionSubmit(verb, async (ctx) => {
@@ -89,9 +95,14 @@ export function registerHelpdeskRoutes(app: Application<TurnState>, deps: Helpde
   });
 
   type Decided = { ok: boolean; text: string; c?: Case<unknown>; already?: boolean };
-  const refused = async (ctx: TurnContext, caseId: string, error: string, params?: Record<string, string | number>): Promise<Decided> => ({
+  const refused = async (
+    ctx: TurnContext,
+    caseId: string,
+    error: TicketActionCode,
+    params?: Record<string, string | number>,
+  ): Promise<Decided> => ({
     ok: false,
-    text: ticketRefusalText(localeOf(ctx), error, caseId, params),
+    text: ticketRefusalText(localeOf(ctx), error, { caseId, params, onUnknown: unknownErrorHookOf(ctx) }),
     c: await hd.cases.get(caseId),
     already: error === 'NOT_ALLOWED_NOW',
   });

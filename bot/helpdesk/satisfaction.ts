@@ -1,12 +1,14 @@
 import type { Attachment, TurnContext } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Locale } from '../../domain/people.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { COMMENT_MAX, rateService } from '../../domain/usecases/satisfaction.js';
 import { adaptiveCard, para, submit } from '../../ui/cards/adaptive.js';
 import { t, tDynamic } from '../../ui/i18n/index.js';
-import { localeOf, personOf, say } from '../../ui/turn.js';
+import { personOf, say } from '../../ui/turn.js';
+import type { BotTurnState } from '../turn/state.js';
+import { sayError } from '../../ui/errors.js';
 
 const RatePayload = z.object({
   verb: z.literal('rate'),
@@ -34,7 +36,7 @@ export function satisfactionCard(locale: Locale, caseId: string): Attachment {
 
 /** Registers the card's answer: stored on the case, thanked in the person's language, refusals explained. */
 export function registerSatisfactionRoutes(
-  app: Application<TurnState>,
+  app: Application<BotTurnState>,
   deps: { core: Pick<CoreDeps, 'cases' | 'clock'>; afterAnswer: (ctx: TurnContext) => Promise<void> },
 ): void {
   app.adaptiveCards.actionSubmit('rate', async (ctx) => {
@@ -49,9 +51,7 @@ export function registerSatisfactionRoutes(
         comment: p.data.comment,
       });
       await ctx.sendActivity(
-        r.ok
-          ? say(ctx, 'rate.thanks', { caseId: p.data.caseId })
-          : tDynamic(localeOf(ctx), `rate.failed.${r.error}`, 'card.invalid', { caseId: p.data.caseId }),
+        r.ok ? say(ctx, 'rate.thanks', { caseId: p.data.caseId }) : sayError(ctx, 'rating', r.error, { caseId: p.data.caseId }),
       );
     }
     await deps.afterAnswer(ctx);

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import type { Case } from '../../domain/cases/case.js';
+import { isCaseNumber, type Case } from '../../domain/cases/case.js';
 import type { ServerCertData } from '../../domain/cases/server-certificate.js';
 import { isServerTask, mayFollow, mayPerform, taskOf } from '../../domain/cases/authority.js';
 import { listTasksFor } from '../../domain/usecases/authority.js';
@@ -10,12 +10,14 @@ import type { ServerDeps } from '../../domain/usecases/server-deps.js';
 import { tDynamic } from '../../ui/i18n/index.js';
 import { PROVIDE_CSR_DIALOG, type ProvideCsrOptions } from '../../dialogs/server-certificate/csr-dialog.js';
 import { localeOf, personOf, say } from '../../ui/turn.js';
+import { sayError } from '../../ui/errors.js';
 import type { DialogRunner } from '../turn/dialog-runner.js';
+import type { BotTurnState } from '../turn/state.js';
 import { certificateFiles, serverDecisionCardJson, serverTaskCard } from './cards.js';
 import { currentCardFor, refusedCardFor, type DecisionCardKind } from '../proactive/decision-cards.js';
 import type { RenderDeps } from './cards.js';
 
-const caseId = z.string().regex(/^SC-\d{4}-\d{6}$/);
+const caseId = z.string().refine((s) => isCaseNumber(s, 'SC'));
 const CsrPayload = z.object({ verb: z.literal('serverCsr'), caseId });
 const DecidePayload = z.object({
   verb: z.literal('serverDecide'),
@@ -34,7 +36,7 @@ export interface ServerRouteDeps {
 }
 
 /** Card verbs of server certificates: the technical officer's CSR button and the officers' decisions. */
-export function registerServerRoutes(app: Application<TurnState>, deps: ServerRouteDeps): void {
+export function registerServerRoutes(app: Application<BotTurnState>, deps: ServerRouteDeps): void {
   app.adaptiveCards.actionSubmit('serverCsr', async (ctx) => {
     const p = CsrPayload.safeParse(ctx.activity.value);
     if (!p.success) return void (await ctx.sendActivity(say(ctx, 'card.invalid')));
@@ -68,7 +70,7 @@ export function registerServerRoutes(app: Application<TurnState>, deps: ServerRo
         ok: true,
         text: tDynamic(locale, `server.decided.${p.data.decision}`, 'system', { caseId: r.value.id }),
       };
-    const text = tDynamic(locale, `server.decision.failed.${r.error}`, 'card.invalid', {
+    const text = sayError(ctx, 'serverDecision', r.error, {
       caseId: p.data.caseId,
       status: tDynamic(locale, `status.${r.params?.status ?? ''}`, 'system'),
     });

@@ -1,5 +1,5 @@
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application } from '@microsoft/teams-ai';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { getCaseForViewer } from '../../domain/usecases/queries.js';
 import { menuCard } from '../../ui/cards/menu.js';
@@ -10,6 +10,7 @@ import { beginGoal } from '../../dialogs/goals.js';
 import type { FormField } from '../../domain/cases/forms.js';
 import { realmOfKind, type ApplicationData } from '../../domain/cases/operations.js';
 import { bindAppState, type DialogRunner } from './dialog-runner.js';
+import type { BotTurnState } from './state.js';
 import { CorrectPayload, StartPayload } from './card-actions.js';
 import { cardFor, registerApprovalRoutes } from '../certificates/approvals.js';
 import { decidedCaseOf, updateDecisionCards, type DecisionCardUpdateDeps } from '../proactive/decision-card-updates.js';
@@ -49,8 +50,8 @@ export interface AppDeps {
  * Routes, specific first: card verbs, then commands, then one catch-all that runs the dialogs.
  * A route that answers while a guided dialog is open re-asks that dialog's question afterwards.
  */
-export function createApplication(deps: AppDeps): Application<TurnState> {
-  const app = new Application<TurnState>({
+export function createApplication(deps: AppDeps): Application<BotTurnState> {
+  const app = new Application<BotTurnState>({
     storage: deps.storage,
     startTypingTimer: false,
     removeRecipientMention: true,
@@ -239,7 +240,7 @@ async function repromptIfBusy(ctx: TurnContext, deps: AppDeps): Promise<void> {
  * does for Teams. A refused click changes nothing, and the update shows that same state.
  */
 function updateCardsAfterDecisions(
-  app: Application<TurnState>,
+  app: Application<BotTurnState>,
   deps: AppDeps,
   updates: DecisionCardUpdateDeps,
   kinds: DecisionCardKind[],

@@ -1,12 +1,12 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, type DialogContext, type DialogState } from 'botbuilder-dialogs';
-import type { TurnState } from '@microsoft/teams-ai';
 import type { Dialog } from 'botbuilder-dialogs';
+import type { BotConversationState, BotTurnState } from './state.js';
 
 const APP_STATE = Symbol('gpki.appState');
 
 /** Lets dialogs find this turn's teams-ai state (set once per turn, before any route runs). */
-export function bindAppState(ctx: TurnContext, state: TurnState): void {
+export function bindAppState(ctx: TurnContext, state: BotTurnState): void {
   ctx.turnState.set(APP_STATE, state);
 }
 
@@ -15,10 +15,10 @@ export function bindAppState(ctx: TurnContext, state: TurnState): void {
  * together with the rest of the state, through our Storage and its eTags.
  */
 class ConversationDialogState implements StatePropertyAccessor<DialogState> {
-  private scope(ctx: TurnContext): Record<string, unknown> {
-    const state = ctx.turnState.get(APP_STATE) as TurnState | undefined;
+  private scope(ctx: TurnContext): BotConversationState {
+    const state = ctx.turnState.get<BotTurnState | undefined>(APP_STATE);
     if (!state) throw new Error('teams-ai state not bound for this turn');
-    return state.conversation as Record<string, unknown>;
+    return state.conversation;
   }
   async get(ctx: TurnContext, def?: DialogState): Promise<DialogState> {
     const scope = this.scope(ctx);
@@ -31,6 +31,11 @@ class ConversationDialogState implements StatePropertyAccessor<DialogState> {
   async delete(ctx: TurnContext): Promise<void> {
     delete this.scope(ctx).dialogState;
   }
+}
+
+/** The dialog state saved in a conversation's state scope (read outside a turn, e.g. by the agent console). */
+export function savedDialogState(conversation: Record<string, unknown> | undefined): DialogState | undefined {
+  return conversation?.dialogState as DialogState | undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
+import { isCaseNumber } from '../../domain/cases/case.js';
 import { USER_CERT_FIELDS } from '../../domain/cases/user-certificate.js';
 import { parseOfficialEmail } from '../../domain/rules/contact.js';
 import { maskMyKad, parseMyKad } from '../../domain/rules/mykad.js';
@@ -20,6 +21,7 @@ import { requestAgent } from '../../dialogs/agent-request.js';
 import { showStatus } from './commands.js';
 import { showOpenCases } from './open-cases.js';
 import type { DialogRunner } from './dialog-runner.js';
+import type { BotTurnState, NluQuestion } from './state.js';
 import { INTENTS, type Entities, type Intent, type Nlu } from '../nlu/index.js';
 import { decide, understandText } from '../nlu/policy.js';
 
@@ -47,7 +49,7 @@ const SuggestPayload = z.object({
     .optional(),
   caseId: z
     .string()
-    .regex(/^(UC|SC|TC|KN|AD)-\d{4}-\d{6}$/)
+    .refine((s) => isCaseNumber(s))
     .optional(),
   email: z
     .string()
@@ -73,30 +75,20 @@ const GOAL_OF_INTENT: Partial<Record<Intent, Goal>> = {
 };
 
 const MENU_WORDS = /^(menu|menu utama|main menu|mula|start)$/;
-const MISSES = 'nluMisses';
-/** The open "which one do you mean?" question, in the conversation state until the next message. */
-const QUESTION = 'nluQuestion';
 /** This turn's copy of the question the previous turn asked. */
 const ASKED = Symbol('gpki.nluAsked');
 const NONE = 'none';
 
-interface Question {
-  id: string;
-  choices: Intent[];
-  /** What the message carried (a case number, an e-mail, a MyKad number, a serial), for the operation picked. */
-  entities: Entities;
-}
-
 /** Registers the card verb of the question's buttons, and forgets a question once a message came after it. */
-export function registerNluRoutes(app: Application<TurnState>, deps: NluRouteDeps): void {
+export function registerNluRoutes(app: Application<BotTurnState>, deps: NluRouteDeps): void {
   // A question is answered by the very next message or not at all: this turn takes it out of the
   // state, so a later "2" or "ya" is never read as an answer to something asked long ago.
   app.turn('beforeTurn', async (ctx, state) => {
     if (ctx.activity.type !== ActivityTypes.Message) return true;
-    const conversation = state.conversation as Record<string, unknown>;
-    if (conversation[QUESTION]) {
-      ctx.turnState.set(ASKED, conversation[QUESTION]);
-      delete conversation[QUESTION];
+    const conversation = state.conversation;
+    if (conversation.nluQuestion) {
+      ctx.turnState.set(ASKED, conversation.nluQuestion);
+      delete conversation.nluQuestion;
     }
     return true;
   });
@@ -125,7 +117,7 @@ export function registerNluRoutes(app: Application<TurnState>, deps: NluRouteDep
  * the recogniser understood, acted on as bot/nlu/policy.ts decides: at once, after asking which
  * one is meant, or declined politely. Two misunderstandings in a row also offer a person.
  */
-export async function understand(ctx: TurnContext, state: TurnState, deps: NluRouteDeps): Promise<void> {
+export async function understand(ctx: TurnContext, state: BotTurnState, deps: NluRouteDeps): Promise<void> {
   const text = textOf(ctx);
   const asked = askedOf(ctx);
   const answer = asked && text ? answerTo(ctx, asked) : undefined;
@@ -164,7 +156,7 @@ export async function understand(ctx: TurnContext, state: TurnState, deps: NluRo
 }
 
 /** The choice a typed answer names: its number, its title (in either language), or a plain yes or no. */
-function answerTo(ctx: TurnContext, q: Question): Intent | undefined {
+function answerTo(ctx: TurnContext, q: NluQuestion): Intent | undefined {
   const raw = ctx.activity.text ?? '';
   const options = (locale: Locale) => [
     ...q.choices.map((i) => ({ value: i, title: t(locale, `intent.${i}`) })),
@@ -179,7 +171,7 @@ function answerTo(ctx: TurnContext, q: Question): Intent | undefined {
 }
 
 /** What the person picked from the question: the operation begins only now; "none of these" begins nothing. */
-async function picked(ctx: TurnContext, state: TurnState, intent: Intent, entities: Entities, deps: NluRouteDeps): Promise<void> {
+async function picked(ctx: TurnContext, state: BotTurnState, intent: Intent, entities: Entities, deps: NluRouteDeps): Promise<void> {
   if (intent !== 'out_of_scope') {
     setMisses(state, 0);
     return act(ctx, intent, entities, deps);
@@ -286,8 +278,8 @@ async function applyUserCert(ctx: TurnContext, entities: Entities, deps: NluRout
  * Asks which operation is meant: best guess first, "none of these" last, as card buttons and as the
  * prompt hint (`channelData.prompt`, field `intent`), so a typed title or number answers it too.
  */
-async function ask(ctx: TurnContext, state: TurnState, key: 'nlu.confirm' | 'nlu.suggest', q: Question): Promise<void> {
-  (state.conversation as Record<string, unknown>)[QUESTION] = q;
+async function ask(ctx: TurnContext, state: BotTurnState, key: 'nlu.confirm' | 'nlu.suggest', q: NluQuestion): Promise<void> {
+  state.conversation.nluQuestion = q;
   const choices = [
     ...q.choices.map((i) => ({ value: i, title: say(ctx, `intent.${i}`) })),
     { value: NONE, title: say(ctx, 'nlu.choiceNone') },
@@ -302,13 +294,13 @@ async function ask(ctx: TurnContext, state: TurnState, key: 'nlu.confirm' | 'nlu
   await ctx.sendActivity(promptWithCards(say(ctx, key), { field: 'intent', kind: 'choice', choices }, [adaptiveCard([], buttons)]));
 }
 
-function askedOf(ctx: TurnContext): Question | undefined {
-  return ctx.turnState.get(ASKED) as Question | undefined;
+function askedOf(ctx: TurnContext): NluQuestion | undefined {
+  return ctx.turnState.get<NluQuestion | undefined>(ASKED);
 }
 
 const questionId = (): string => randomUUID().slice(0, 8);
 
-async function missed(ctx: TurnContext, state: TurnState): Promise<void> {
+async function missed(ctx: TurnContext, state: BotTurnState): Promise<void> {
   const n = misses(state) + 1;
   setMisses(state, n);
   if (n < 2) return;
@@ -319,11 +311,11 @@ async function missed(ctx: TurnContext, state: TurnState): Promise<void> {
 
 // The count lives in the teams-ai conversation state, saved with the dialog state at turn end,
 // so it survives restarts and follows the conversation to any bot instance.
-function misses(state: TurnState): number {
-  const n = (state.conversation as Record<string, unknown>)[MISSES];
+function misses(state: BotTurnState): number {
+  const n = state.conversation.nluMisses;
   return typeof n === 'number' ? n : 0;
 }
 
-function setMisses(state: TurnState, n: number): void {
-  (state.conversation as Record<string, unknown>)[MISSES] = n;
+function setMisses(state: BotTurnState, n: number): void {
+  state.conversation.nluMisses = n;
 }

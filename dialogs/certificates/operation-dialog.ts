@@ -1,8 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Realm } from '../../domain/cases/operations.js';
-import { hasRole } from '../../domain/people.js';
-import { mayActFor } from '../../domain/cases/authority.js';
+import { mayActFor, mayActForOthers } from '../../domain/cases/authority.js';
 import type { CoreDeps } from '../../domain/usecases/deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
@@ -84,7 +83,7 @@ export abstract class CertificateOperationDialog extends CancelAndHelpDialog {
   private async whoFor(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const s = this.state(step);
     const me = personOf(step.context);
-    if (s.serial || !hasRole(me, 'AP') || !me.agencyId) return step.next('self');
+    if (s.serial || !mayActForOthers(me)) return step.next('self');
     return this.ask(step, 'whoFor');
   }
 

@@ -3,6 +3,7 @@ import { dateText } from '../../ui/time-format.js';
 import type { Realm } from '../../domain/cases/operations.js';
 import { t, tDynamic } from '../../ui/i18n/index.js';
 import { localeOf } from '../../ui/turn.js';
+import { sayError } from '../../ui/errors.js';
 
 const DATE_PARAMS = ['opensOn', 'expiresOn', 'expiredOn', 'at'] as const;
 
@@ -17,7 +18,7 @@ export function refusalText(ctx: TurnContext, error: string, params: Record<stri
   const p: Record<string, string | number> = { ...params };
   for (const k of DATE_PARAMS) if (typeof p[k] === 'string' && p[k]) p[k] = day(String(p[k]));
   if (typeof p.reason === 'string' && p.reason) p.reason = tDynamic(locale, `reason.${p.reason}`, 'reason.unspecified');
-  return labelled(ctx, realm, tDynamic(locale, `refusal.${error}`, 'refusal.other', p));
+  return labelled(ctx, realm, sayError(ctx, 'refusal', error, p));
 }
 
 /** Every message about a training certificate says it is not for production use. */

@@ -6,13 +6,13 @@ import { checkPreferredDates, requestAdvisory } from '../../domain/usecases/advi
 import { agencyCalendar, type HelpdeskDeps } from '../../domain/usecases/helpdesk-deps.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../../ui/i18n/index.js';
+import { sayError } from '../../ui/errors.js';
 import { esc } from '../../ui/cards/adaptive.js';
 import { reviewCard } from '../summary-card.js';
 import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
 import { dateText } from '../../ui/time-format.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import type { AttachmentReader } from '../user-certificate/fields.js';
 import { choiceSpec, SKIP, textSpec } from './specs.js';
 
@@ -114,7 +114,7 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
       letterFileId: (v.letter as string) || undefined,
     });
     if (!r.ok) {
-      await ctx.sendActivity(tDynamic(localeOf(ctx), `advisory.failed.${r.error}`, 'advisory.failed.generic', { ...r.params }));
+      await ctx.sendActivity(sayError(ctx, 'advisory', r.error, r.params));
       // Dates that were fine when typed may be too soon by now: ask them again, keep the rest.
       if (r.error.startsWith('DATE')) return step.replaceDialog(this.id, { values: v, ask: ['dates'] } satisfies AdvisoryOptions);
       return step.endDialog();
@@ -200,8 +200,7 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
         const bad = parts.find((_, i) => !dates[i]);
         if (bad) return { ok: false, reason: say(ctx, 'invalid.advisoryDate', { value: bad.slice(0, 20) }) };
         const r = checkPreferredDates(this.deps.hd, cal, dates as Date[]);
-        if (!r.ok)
-          return { ok: false, reason: tDynamic(localeOf(ctx), `advisory.failed.${r.error}`, 'advisory.failed.generic', { ...r.params }) };
+        if (!r.ok) return { ok: false, reason: sayError(ctx, 'advisory', r.error, r.params) };
         return { ok: true, value: r.value.map((d) => d.toISOString()) };
       },
     };
@@ -226,7 +225,7 @@ export class RequestAdvisoryDialog extends CancelAndHelpDialog {
         if (bytes === 'too-large') return { ok: false, reason: say(ctx, 'invalid.FILE_TOO_LARGE', { maxMb }) };
         if (!bytes) return { ok: false, reason: say(ctx, 'invalid.FILE_UNREADABLE') };
         const check = checkPdfUpload(bytes, max);
-        if (!check.ok) return { ok: false, reason: tDynamic(localeOf(ctx), `invalid.${check.error}`, 'invalid.FILE_NOT_PDF', { maxMb }) };
+        if (!check.ok) return { ok: false, reason: sayError(ctx, 'pdf', check.error, { maxMb }) };
         const stored = await this.deps.hd.files.put({ ownerId: personOf(ctx).id, name: 'surat.pdf', contentType: check.value, bytes });
         return { ok: true, value: stored.id };
       },

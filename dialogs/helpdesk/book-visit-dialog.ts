@@ -6,9 +6,9 @@ import { calendarOf, type HelpdeskDeps } from '../../domain/usecases/helpdesk-de
 import { bookVisit, checkSlot, getOnsiteTicket, offerSlots } from '../../domain/usecases/onsite.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../../ui/i18n/index.js';
+import { sayError } from '../../ui/errors.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import { textSpec } from './specs.js';
 
 export const BOOK_VISIT_DIALOG = 'bookVisit';
@@ -132,7 +132,7 @@ export class BookVisitDialog extends CancelAndHelpDialog {
       );
       return step.endDialog(s.caseId);
     }
-    await ctx.sendActivity(tDynamic(localeOf(ctx), `visit.failed.${r.error}`, 'visit.failed.generic', { ...r.params }));
+    await ctx.sendActivity(sayError(ctx, 'visit', r.error, r.params));
     if (['SLOT_TAKEN', 'DATE_PAST', 'OUTSIDE_WINDOW', 'SLOT_INVALID'].includes(r.error)) {
       // Everything else the user gave is kept; only the slot is asked again.
       return step.replaceDialog(BOOK_VISIT_DIALOG, { ...s, slotStart: undefined } satisfies State);
@@ -191,8 +191,7 @@ export class BookVisitDialog extends CancelAndHelpDialog {
         const c = await getOnsiteTicket(this.hd, d.caseId);
         if (!c) return { ok: false, reason: say(ctx, 'invalid.choice') };
         const check = await checkSlot(this.hd, c, typed.toISOString(), { delayed: d.later });
-        if (!check.ok)
-          return { ok: false, reason: tDynamic(localeOf(ctx), `visit.failed.${check.error}`, 'visit.failed.generic', { ...check.params }) };
+        if (!check.ok) return { ok: false, reason: sayError(ctx, 'visit', check.error, check.params) };
         return { ok: true, value: typed.toISOString() };
       },
     };

@@ -9,9 +9,9 @@ import { esc } from '../../ui/cards/adaptive.js';
 import { faqAnswersCard } from '../../ui/cards/faq.js';
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
-import { tDynamic } from '../../ui/i18n/index.js';
+import { sayError } from '../../ui/errors.js';
 import { promptActivity } from '../prompt.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 import type { AttachmentReader } from '../user-certificate/fields.js';
 import { choiceSpec, SKIP, textSpec, yesNoSpec } from './specs.js';
 
@@ -168,7 +168,7 @@ export class LodgeComplaintDialog extends CancelAndHelpDialog {
         if (bytes === 'too-large') return { ok: false, reason: say(ctx, 'invalid.FILE_TOO_LARGE', { maxMb }) };
         if (!bytes) return { ok: false, reason: say(ctx, 'invalid.FILE_UNREADABLE') };
         const check = checkImageUpload(bytes, max);
-        if (!check.ok) return { ok: false, reason: tDynamic(localeOf(ctx), `invalid.${check.error}`, 'invalid.FILE_TYPE', { maxMb }) };
+        if (!check.ok) return { ok: false, reason: sayError(ctx, 'image', check.error, { maxMb }) };
         const stored = await this.deps.hd.files.put({ ownerId: personOf(ctx).id, name: 'screenshot', contentType: check.value, bytes });
         return { ok: true, value: stored.id };
       },

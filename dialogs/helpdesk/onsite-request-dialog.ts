@@ -6,6 +6,7 @@ import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { tDynamic } from '../../ui/i18n/index.js';
 import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { sayError } from '../../ui/errors.js';
 import { LODGE_COMPLAINT_DIALOG } from './complaint-dialog.js';
 import { choiceSpec, textSpec } from './specs.js';
 
@@ -62,7 +63,7 @@ export class RequestOnsiteDialog extends CancelAndHelpDialog {
     });
     if (!r.ok) {
       const status = r.params?.status ? this.statusOf(ctx, String(r.params.status)) : '';
-      await ctx.sendActivity(tDynamic(localeOf(ctx), `hd.failed.${r.error}`, 'card.invalid', { caseId, ...r.params, status }));
+      await ctx.sendActivity(sayError(ctx, 'ticket', r.error, { caseId, ...r.params, status }));
       return step.endDialog();
     }
     await ctx.sendActivity(say(ctx, r.value.escalated ? 'hd.done.user.escalate' : 'onsite.noted', { caseId }));

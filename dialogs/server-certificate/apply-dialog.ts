@@ -7,9 +7,10 @@ import { submitServerApplication } from '../../domain/usecases/server-certificat
 import { CancelAndHelpDialog } from '../cancel-and-help.js';
 import { adaptiveCard, esc, facts, heading } from '../../ui/cards/adaptive.js';
 import { FieldPrompt, type FieldSpec, type ParseResult } from '../field-prompt.js';
-import { tDynamic } from '../../ui/i18n/index.js';
+import type { MessageKey } from '../../ui/i18n/index.js';
+import { sayError } from '../../ui/errors.js';
 import { matchChoice, promptActivity } from '../prompt.js';
-import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { personOf, say, type LocalePreferences } from '../../ui/turn.js';
 
 export const APPLY_SERVER_CERT_DIALOG = 'applyServerCertificate';
 const PROMPT = 'serverCertFieldPrompt';
@@ -28,7 +29,7 @@ interface Values {
 
 /** Lists every problem of the names, in the user's language. */
 export function nameProblemsText(ctx: TurnContext, problems: { code: string; params?: Record<string, string | number> }[]): string {
-  return problems.map((p) => `- ${tDynamic(localeOf(ctx), `csr.${p.code}`, 'system', p.params)}`).join('\n');
+  return problems.map((p) => `- ${sayError(ctx, 'csrProblem', p.code, p.params)}`).join('\n');
 }
 
 /**
@@ -63,9 +64,13 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
 
   private spec(field: Field): FieldSpec {
     const text = (ctx: TurnContext) => (ctx.activity.text ?? '').trim();
-    const bad = (ctx: TurnContext, key: string, params?: Record<string, string | number>): ParseResult => ({
+    const bad = (ctx: TurnContext, key: MessageKey, params?: Record<string, string | number>): ParseResult => ({
       ok: false,
-      reason: tDynamic(localeOf(ctx), key, 'invalid.choice', params),
+      reason: say(ctx, key, params),
+    });
+    const refused = (ctx: TurnContext, code: string, params?: Record<string, string | number>): ParseResult => ({
+      ok: false,
+      reason: sayError(ctx, 'input', code, params),
     });
     switch (field) {
       case 'certType': {
@@ -89,7 +94,7 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
             }),
           parse: async (ctx) => {
             const r = parsePlainText(text(ctx), limits);
-            return r.ok ? { ok: true, value: r.value } : bad(ctx, `invalid.${r.error}`, r.params);
+            return r.ok ? { ok: true, value: r.value } : refused(ctx, r.error, r.params);
           },
         };
       }
@@ -122,7 +127,7 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
             }),
           parse: async (ctx, data) => {
             const email = parseOfficialEmail(text(ctx), this.deps.policy.emailDomains);
-            if (!email.ok) return bad(ctx, `invalid.${email.error}`, email.params);
+            if (!email.ok) return refused(ctx, email.error, email.params);
             const person = await this.deps.directory.findByEmail(email.value);
             if (!person) return bad(ctx, 'server.invalid.personUnknown', { email: email.value });
             const v = data as Values;
@@ -178,7 +183,7 @@ export class ApplyServerCertificateDialog extends CancelAndHelpDialog {
       verifierId: v.verifier!.id,
     });
     if (!r.ok) {
-      await ctx.sendActivity(tDynamic(localeOf(ctx), `server.submit.failed.${r.error}`, 'submit.failed.other', r.params));
+      await ctx.sendActivity(sayError(ctx, 'serverSubmit', r.error, r.params));
       return step.endDialog();
     }
     await ctx.sendActivity(say(ctx, 'server.submitted', { caseId: r.value.id, tech: esc(v.tech!.name) }));

@@ -8,6 +8,7 @@ import { tDynamic } from '../../ui/i18n/index.js';
 import { promptActivity } from '../prompt.js';
 import type { AttachmentReader } from '../user-certificate/fields.js';
 import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { sayError } from '../../ui/errors.js';
 import { nameProblemsText } from './apply-dialog.js';
 
 export const PROVIDE_CSR_DIALOG = 'provideServerCsr';
@@ -17,7 +18,7 @@ export interface ProvideCsrOptions {
   caseId: string;
 }
 
-type Outcome = { done: 'accepted' } | { done: 'stopped'; key: string; params?: Record<string, string> };
+type Outcome = { done: 'accepted' } | { done: 'stopped'; error: string; params?: Record<string, string> };
 
 /**
  * The technical officer's CSR (DOMAIN.md 2.5 step 2): an uploaded .csr/.pem/.der file or pasted
@@ -78,7 +79,7 @@ export class ProvideCsrDialog extends CancelAndHelpDialog {
       ok: true,
       value: {
         done: 'stopped',
-        key: `server.csr.${r.error}`,
+        error: r.error,
         params: { caseId, status: tDynamic(localeOf(ctx), `status.${r.params?.status ?? ''}`, 'system') },
       } satisfies Outcome,
     };
@@ -89,7 +90,7 @@ export class ProvideCsrDialog extends CancelAndHelpDialog {
     const out = step.result as Outcome;
     const caseId = (step.options as ProvideCsrOptions).caseId;
     if (out.done === 'accepted') await ctx.sendActivity(say(ctx, 'server.csr.accepted', { caseId }));
-    else await ctx.sendActivity(tDynamic(localeOf(ctx), out.key, 'card.invalid', out.params));
+    else await ctx.sendActivity(sayError(ctx, 'serverCsr', out.error, out.params));
     return step.endDialog();
   }
 }

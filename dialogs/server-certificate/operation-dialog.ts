@@ -10,6 +10,7 @@ import { dateText } from '../../ui/time-format.js';
 import { matchChoice, promptActivity } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
 import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
+import { sayError } from '../../ui/errors.js';
 
 export const SERVER_OPERATION_DIALOG = 'serverCertOperation';
 const PROMPT = 'serverOperationPrompt';
@@ -113,7 +114,7 @@ export class ServerCertOperationDialog extends CancelAndHelpDialog {
           );
     if (!r.ok) {
       const params = { ...r.params, ...(r.params?.opensOn ? { opensOn: dateText(String(r.params.opensOn)) } : {}) };
-      await ctx.sendActivity(tDynamic(localeOf(ctx), `server.op.refused.${r.error}`, 'submit.failed.other', params));
+      await ctx.sendActivity(sayError(ctx, 'serverOperation', r.error, params));
       return step.endDialog();
     }
     await ctx.sendActivity(tDynamic(localeOf(ctx), r.key, 'system', { caseId: r.c.id, serial: s.serial!.toUpperCase() }));

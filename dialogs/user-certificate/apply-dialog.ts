@@ -10,7 +10,8 @@ import { FieldPrompt, type FieldSpec } from '../field-prompt.js';
 import { matchChoice, promptActivity, promptWithCards } from '../prompt.js';
 import { yesNo } from '../short-forms.js';
 import { localeOf, personOf, say, type LocalePreferences } from '../../ui/turn.js';
-import { isMessageKey, tDynamic } from '../../ui/i18n/index.js';
+import { tDynamic } from '../../ui/i18n/index.js';
+import { hasErrorText, sayError } from '../../ui/errors.js';
 import { day, refusalText } from '../certificates/refusals.js';
 import { eligibleCertificates } from '../certificates/choices.js';
 import { parseField, promptFor, reasonText, type FieldDeps, type FormValues } from './fields.js';
@@ -273,11 +274,9 @@ export class ApplyUserCertificateDialog extends CancelAndHelpDialog {
     params?: Record<string, string | number>,
   ): Promise<DialogTurnResult> {
     const ctx = step.context;
-    const locale = localeOf(ctx);
-    const key = `submit.failed.${error}`;
     await ctx.sendActivity(
-      isMessageKey(key)
-        ? tDynamic(locale, key, 'submit.failed.other', { ...params, caseId: s.caseId })
+      hasErrorText('submit', error)
+        ? sayError(ctx, 'submit', error, { ...params, caseId: s.caseId })
         : refusalText(ctx, error, params, s.realm),
     );
     const field = error === 'AGENCY_UNKNOWN' ? 'agency' : error === 'FILE_MISSING' ? 'mykadCopy' : params?.field;

@@ -21,15 +21,15 @@ export const AGENT_CORRECTABLE: readonly FormField[] = [
 /**
  * Checks an answer given outside a turn (a helpdesk agent correcting a field) with exactly the
  * parser the dialog uses: the answer is read as if the user had typed it. The refusal reason is
- * in `locale` (the agent's language).
+ * in `locale` (the agent's language); `key` is the parser's own refusal (`invalid.…`).
  */
 export async function checkFieldAnswer(
   deps: FieldDeps,
   field: FormField,
   answer: string,
   opts: { locale: Locale; person: Person },
-): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
-  if (!AGENT_CORRECTABLE.includes(field)) return { ok: false, reason: 'not correctable' };
+): Promise<{ ok: true; value: unknown } | { ok: false; key: string; reason: string }> {
+  if (!AGENT_CORRECTABLE.includes(field)) return { ok: false, key: 'NOT_CORRECTABLE', reason: 'not correctable' };
   // A context with no adapter behind it: the parsers only read the activity and the turn state.
   const ctx = new TurnContext(
     {} as BotAdapter,
@@ -45,5 +45,5 @@ export async function checkFieldAnswer(
   ctx.turnState.set(PERSON_KEY, opts.person);
   ctx.turnState.set(LOCALE_KEY, opts.locale);
   const r = await parseField(ctx, field, deps);
-  return r.ok ? r : { ok: false, reason: reasonText(ctx, r) };
+  return r.ok ? r : { ok: false, key: r.key, reason: reasonText(ctx, r) };
 }

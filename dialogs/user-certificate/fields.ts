@@ -9,10 +9,10 @@ import { checkImageUpload } from '../../domain/rules/files.js';
 import { parseMyKad } from '../../domain/rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../../domain/rules/contact.js';
 import { matchChoice, promptActivity, type PromptHint } from '../prompt.js';
-import { personOf, say } from '../../ui/turn.js';
+import { localeOf, personOf, say } from '../../ui/turn.js';
 import { yesNo } from '../short-forms.js';
-import { tDynamic } from '../../ui/i18n/index.js';
-import { localeOf } from '../../ui/turn.js';
+import type { MessageKey } from '../../ui/i18n/index.js';
+import { errorKey, unknownErrorHookOf } from '../../ui/errors.js';
 import { directoryValue, isDirectoryField } from './prefill.js';
 
 /** What the dialog has collected so far; keys are the prompt field names. */
@@ -39,7 +39,7 @@ export interface AttachmentReader {
 export type FieldDeps = { core: CoreDeps; reader: AttachmentReader };
 
 /** Parsed value, or the catalog key (and params) of why it was refused. */
-export type Parsed = { ok: true; value: unknown } | { ok: false; key: string; params?: Record<string, string | number> };
+export type Parsed = { ok: true; value: unknown } | { ok: false; key: MessageKey; params?: Record<string, string | number> };
 
 function choiceList(ctx: TurnContext, field: 'medium' | 'applications' | 'declaration') {
   if (field === 'medium') return MEDIA.map((m) => ({ value: m, title: say(ctx, `medium.${m}`) }));
@@ -91,11 +91,11 @@ export async function parseField(ctx: TurnContext, field: FormField, deps: Field
   const text = ctx.activity.text ?? '';
   const card = ctx.activity.value;
   const fromResult = <T>(r: { ok: true; value: T } | { ok: false; error: string; params?: Record<string, string | number> }): Parsed =>
-    r.ok ? { ok: true, value: r.value } : { ok: false, key: `invalid.${r.error}`, params: r.params };
+    r.ok ? { ok: true, value: r.value } : { ok: false, key: errorKey('input', r.error, unknownErrorHookOf(ctx)), params: r.params };
   switch (field) {
     case 'mykad': {
       const r = parseMyKad(text, deps.core.clock.now());
-      return r.ok ? { ok: true, value: r.value.digits } : { ok: false, key: `invalid.${r.error}` };
+      return r.ok ? { ok: true, value: r.value.digits } : { ok: false, key: errorKey('input', r.error, unknownErrorHookOf(ctx)) };
     }
     case 'fullName':
       return fromResult(parsePlainText(text, { min: 3, max: 120 }));
@@ -161,7 +161,7 @@ async function parseUpload(ctx: TurnContext, deps: FieldDeps): Promise<Parsed> {
   if (bytes === 'too-large') return { ok: false, key: 'invalid.FILE_TOO_LARGE', params: { maxMb } };
   if (!bytes) return { ok: false, key: 'invalid.FILE_UNREADABLE' };
   const check = checkImageUpload(bytes, max);
-  if (!check.ok) return { ok: false, key: `invalid.${check.error}`, params: { maxMb } };
+  if (!check.ok) return { ok: false, key: errorKey('image', check.error, unknownErrorHookOf(ctx)), params: { maxMb } };
   const stored = await deps.core.files.put({ ownerId: personOf(ctx).id, name: safeName(attachment.name), contentType: check.value, bytes });
   return { ok: true, value: { fileId: stored.id, size: stored.size } };
 }
@@ -172,7 +172,7 @@ function safeName(name: string | undefined): string {
 
 /** The reason an answer was refused, in the user's language. */
 export function reasonText(ctx: TurnContext, parsed: Extract<Parsed, { ok: false }>): string {
-  return tDynamic(localeOf(ctx), parsed.key, 'invalid.choice', parsed.params);
+  return say(ctx, parsed.key, parsed.params);
 }
 
 export function toApplication(v: FormValues): UserCertApplication {

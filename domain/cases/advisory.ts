@@ -1,8 +1,10 @@
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 
 /** Advisory request statuses (DOMAIN.md 3): requested → under review → scheduled / declined → held. */
 export const ADVISORY_STATUSES = ['DIMOHON', 'DISEMAK', 'DIJADUALKAN', 'DITOLAK', 'SELESAI'] as const;
 export type AdvisoryStatus = (typeof ADVISORY_STATUSES)[number];
+export const isAdvisoryStatus = (s: string): s is AdvisoryStatus => isOneOf(ADVISORY_STATUSES, s);
 export type AdvisoryEvent = 'review' | 'accept' | 'decline' | 'held';
 export const ADVISORY_MODES = ['online', 'physical'] as const;
 export type AdvisoryMode = (typeof ADVISORY_MODES)[number];

@@ -1,19 +1,20 @@
 import { assertNever } from '../errors.js';
 import { hasRole, type Person, type Role } from '../people.js';
-import { ADVISORY_STATUSES, advisoryTransition, type AdvisoryStatus } from './advisory.js';
+import { ADVISORY_STATUSES, advisoryTransition } from './advisory.js';
 import type { Case, CaseKind } from './case.js';
-import { TICKET_STATUSES, ticketTransition, type ComplaintData, type TicketEvent, type TicketStatus } from './complaint.js';
+import { TICKET_STATUSES, ticketTransition, type ComplaintData, type TicketEvent } from './complaint.js';
+import { isCaseOf } from './kinds.js';
 import { canTransition } from './lifecycle.js';
 import type { Operation } from './operations.js';
 import { REPLACEMENT_STATUSES } from './replacement.js';
 import { REVOCATION_STATUSES } from './revocation.js';
 import {
+  isServerStatus,
   SERVER_STATUSES,
   serverTransition,
   type ServerCertData,
   type ServerEvent,
   type ServerOperation,
-  type ServerStatus,
 } from './server-certificate.js';
 
 /**
@@ -80,29 +81,35 @@ const requestedByOf = (c: Pick<AuthorityCase, 'data'>) => (c.data as { requested
 /** Events a helpdesk agent may cause on a ticket; while any is allowed, the ticket is the agents' to work. */
 const AGENT_EVENTS: readonly TicketEvent[] = ['acknowledge', 'reply', 'askInfo', 'resolve', 'escalate'];
 
-/** The task the case waits on now, read from its lifecycle; undefined when it waits on nobody's decision. */
+/**
+ * The task the case waits on now, read from its lifecycle; undefined when it waits on nobody's
+ * decision (as in a status its kind's lifecycle does not have).
+ */
 export function pendingTask(c: Pick<AuthorityCase, 'kind' | 'status' | 'data'>): Task | undefined {
+  if (!isCaseOf(c, c.kind)) return undefined;
   switch (c.kind) {
     case 'UC':
     case 'TC':
       return canTransition(c, 'approve') ? 'verify' : undefined;
     case 'SC': {
-      const by = (e: ServerEvent) => serverTransition(serverData(c).operation ?? 'new', c.status as ServerStatus, e)?.by;
+      const { status } = c;
+      const by = (e: ServerEvent) => serverTransition(serverData(c).operation ?? 'new', status, e)?.by;
       if (by('csrAccepted') === 'TECH') return 'csr';
       if (by('endorse') === 'VERIFIER') return 'endorse';
       return by('approve') === 'LEAD' ? 'approve' : undefined;
     }
     case 'AD': {
-      const by = (e: TicketEvent) => ticketTransition(c.status as TicketStatus, e)?.by;
+      const { status } = c;
+      const by = (e: TicketEvent) => ticketTransition(status, e)?.by;
       if (by('approveOnsite') === 'LEAD_AGENCY') return 'onsiteApproval';
       if (by('visitResolved') === 'TECHNICAL_OFFICER') return 'visitReport';
       return AGENT_EVENTS.some((e) => by(e) === 'HELPDESK_AGENT' || by(e) === 'USER_OR_AGENT') ? 'ticket' : undefined;
     }
     case 'KN':
-      if (advisoryTransition(c.status as AdvisoryStatus, 'accept')) return 'advisory';
-      return advisoryTransition(c.status as AdvisoryStatus, 'held') ? 'advisoryHeld' : undefined;
+      if (advisoryTransition(c.status, 'accept')) return 'advisory';
+      return advisoryTransition(c.status, 'held') ? 'advisoryHeld' : undefined;
     default:
-      return assertNever(c.kind);
+      return assertNever(c);
   }
 }
 
@@ -187,7 +194,12 @@ export function decidersAmong<P extends Person>(c: AuthorityCase, people: readon
  * AP of the holder's agency. Such a request is verified by being made (`approveOnBehalf`).
  */
 export function mayActFor(actor: Person, holder: Person): boolean {
-  return hasRole(actor, 'AP') && actor.agencyId !== undefined && actor.agencyId === holder.agencyId;
+  return mayActForOthers(actor) && actor.agencyId === holder.agencyId;
+}
+
+/** Whether `actor` may start requests for anyone at all (an AP with an agency): whether to ask "for whom?". */
+export function mayActForOthers(actor: Person): boolean {
+  return hasRole(actor, 'AP') && actor.agencyId !== undefined;
 }
 
 /** Where the candidates for a task are found: everyone holding a role (maybe in one agency), or the people the case names. */
@@ -289,6 +301,7 @@ export function serverDecisionTask(
   c: Pick<AuthorityCase, 'status' | 'data'>,
   decision: ServerDecisionEvent,
 ): Extract<ServerTask, 'endorse' | 'approve'> | undefined {
-  const by = serverTransition(serverData(c).operation ?? 'new', c.status as ServerStatus, decision)?.by;
+  const { status } = c;
+  const by = isServerStatus(status) ? serverTransition(serverData(c).operation ?? 'new', status, decision)?.by : undefined;
   return by === 'VERIFIER' ? 'endorse' : by === 'LEAD' ? 'approve' : undefined;
 }

@@ -79,3 +79,9 @@ export function parseCaseNumber(text: string): { kind: CaseKind; year: number; s
   if (!m) return undefined;
   return { kind: m[1] as CaseKind, year: Number(m[2]), seq: Number(m[3]) };
 }
+
+/** Whether `text` is exactly a case number as the repository writes it (`UC-2026-000123`), and of `kind` when one is given. */
+export function isCaseNumber(text: string, kind?: CaseKind): boolean {
+  const m = CASE_NO.exec(text);
+  return m !== null && (kind === undefined || m[1] === kind);
+}

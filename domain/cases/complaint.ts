@@ -1,4 +1,5 @@
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 
 /** Complaint ticket statuses (DOMAIN.md 3), on-site escalation included. */
 export const TICKET_STATUSES = [
@@ -16,6 +17,7 @@ export const TICKET_STATUSES = [
   'DIBUKA_SEMULA',
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const isTicketStatus = (s: string): s is TicketStatus => isOneOf(TICKET_STATUSES, s);
 
 export type TicketEvent =
   | 'acknowledge'
@@ -38,6 +40,12 @@ export type TicketEvent =
 export type TicketActor = 'USER' | 'HELPDESK_AGENT' | 'LEAD_AGENCY' | 'TECHNICAL_OFFICER' | 'SYSTEM' | 'USER_OR_AGENT';
 
 export const TICKET_OPEN: readonly TicketStatus[] = TICKET_STATUSES.filter((s) => s !== 'DITUTUP');
+
+/** The case kind of a complaint ticket (numbered `AD-<year>-<seq>`). */
+export const TICKET_KIND = 'AD';
+
+/** Whether a case, or a case event, is a complaint ticket. */
+export const isTicket = (c: { kind: string }): boolean => c.kind === TICKET_KIND;
 
 export const COMPLAINT_CATEGORIES = ['code', 'status', 'pin', 'token', 'download', 'server', 'other'] as const;
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];

@@ -1,15 +1,16 @@
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 import type { Case } from './case.js';
 import { operationOf, type Operation } from './operations.js';
 import {
+  isReplacementStatus,
   REPLACEMENT_EVENTS,
   REPLACEMENT_TERMINAL,
   replacementTransition,
   type ReplacementEvent,
-  type ReplacementStatus,
 } from './replacement.js';
-import { REVOCATION_EVENTS, REVOCATION_TERMINAL, revocationTransition, type RevocationEvent, type RevocationStatus } from './revocation.js';
-import { USER_CERT_TERMINAL, userCertTransition, type Actor, type UserCertEvent, type UserCertStatus } from './user-certificate.js';
+import { isRevocationStatus, REVOCATION_EVENTS, REVOCATION_TERMINAL, revocationTransition, type RevocationEvent } from './revocation.js';
+import { isUserCertStatus, USER_CERT_TERMINAL, userCertTransition, type Actor, type UserCertEvent } from './user-certificate.js';
 
 const APPLICATION_EVENTS: readonly UserCertEvent[] = [
   'route',
@@ -29,23 +30,18 @@ export type CertEvent = UserCertEvent | RevocationEvent | ReplacementEvent;
 /**
  * The lifecycle of a certificate case by its operation: new applications and renewals share the
  * application lifecycle (a renewal is verified like a new application), revocations and
- * replacements have their own. Training cases use the same lifecycles in their own realm.
+ * replacements have their own. Training cases use the same lifecycles in their own realm. A status
+ * or event that is not the operation's lifecycle's allows nothing.
  */
 export function transitionOf(op: Operation, from: string, event: CertEvent): { to: string; by: Actor } | undefined {
   switch (op) {
     case 'new':
     case 'renew':
-      return (APPLICATION_EVENTS as readonly string[]).includes(event)
-        ? userCertTransition(from as UserCertStatus, event as UserCertEvent)
-        : undefined;
+      return isUserCertStatus(from) && isOneOf(APPLICATION_EVENTS, event) ? userCertTransition(from, event) : undefined;
     case 'revoke':
-      return (REVOCATION_EVENTS as readonly string[]).includes(event)
-        ? revocationTransition(from as RevocationStatus, event as RevocationEvent)
-        : undefined;
+      return isRevocationStatus(from) && isOneOf(REVOCATION_EVENTS, event) ? revocationTransition(from, event) : undefined;
     case 'replace':
-      return (REPLACEMENT_EVENTS as readonly string[]).includes(event)
-        ? replacementTransition(from as ReplacementStatus, event as ReplacementEvent)
-        : undefined;
+      return isReplacementStatus(from) && isOneOf(REPLACEMENT_EVENTS, event) ? replacementTransition(from, event) : undefined;
     default:
       return assertNever(op);
   }
@@ -66,7 +62,7 @@ export function nextStatus(c: Pick<Case<unknown>, 'data' | 'status' | 'id'>, eve
 /** A case in a terminal status takes no further events. */
 export function isClosed(c: Pick<Case<unknown>, 'data' | 'status'>): boolean {
   const op = operationOf(c);
-  if (op === 'revoke') return (REVOCATION_TERMINAL as readonly string[]).includes(c.status);
-  if (op === 'replace') return (REPLACEMENT_TERMINAL as readonly string[]).includes(c.status);
-  return (USER_CERT_TERMINAL as readonly string[]).includes(c.status);
+  if (op === 'revoke') return isOneOf(REVOCATION_TERMINAL, c.status);
+  if (op === 'replace') return isOneOf(REPLACEMENT_TERMINAL, c.status);
+  return isOneOf(USER_CERT_TERMINAL, c.status);
 }

@@ -1,4 +1,5 @@
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 import type { AdvisoryStatus } from './advisory.js';
 import type { Case } from './case.js';
 import { TICKET_OPEN } from './complaint.js';
@@ -21,9 +22,9 @@ export function isOpenCase(c: Pick<Case<unknown>, 'kind' | 'data' | 'status'>): 
     case 'SC':
       return !isServerClosed(c);
     case 'AD':
-      return (TICKET_OPEN as readonly string[]).includes(c.status);
+      return isOneOf(TICKET_OPEN, c.status);
     case 'KN':
-      return !(ADVISORY_TERMINAL as readonly string[]).includes(c.status);
+      return !isOneOf(ADVISORY_TERMINAL, c.status);
     default:
       return assertNever(c.kind);
   }

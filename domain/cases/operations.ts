@@ -79,8 +79,6 @@ export interface RevocationData {
   requestedBy: string;
 }
 
-export type CertCaseData = ApplicationData | RevocationData;
-
 export function operationOf(c: Pick<Case<unknown>, 'data'>): Operation {
   const op = (c.data as { operation?: unknown } | undefined)?.operation;
   return op === 'renew' || op === 'revoke' || op === 'replace' ? op : 'new';
@@ -88,10 +86,6 @@ export function operationOf(c: Pick<Case<unknown>, 'data'>): Operation {
 
 export function isRevocation(c: Case<unknown>): c is Case<RevocationData> {
   return operationOf(c) === 'revoke';
-}
-
-export function isTrainingData(d: ApplicationData): d is TrainingCaseData {
-  return typeof (d as TrainingCaseData).purpose === 'string' && (d as UserCertApplication).mykad === undefined;
 }
 
 /** The serial a case acts on, if any: the certificate renewed, replaced or revoked. */

@@ -1,4 +1,5 @@
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 import { apVerification, type Actor } from './user-certificate.js';
 
 /**
@@ -20,6 +21,7 @@ export const REPLACEMENT_STATUSES = [
   'GAGAL',
 ] as const;
 export type ReplacementStatus = (typeof REPLACEMENT_STATUSES)[number];
+export const isReplacementStatus = (s: string): s is ReplacementStatus => isOneOf(REPLACEMENT_STATUSES, s);
 
 export const REPLACEMENT_EVENTS = [
   'route',

@@ -1,4 +1,5 @@
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 import type { Actor } from './user-certificate.js';
 
 /** Statuses of a revocation request. `SIJIL_DIBATALKAN`: the CA has revoked the certificate. */
@@ -13,6 +14,7 @@ export const REVOCATION_STATUSES = [
   'GAGAL',
 ] as const;
 export type RevocationStatus = (typeof REVOCATION_STATUSES)[number];
+export const isRevocationStatus = (s: string): s is RevocationStatus => isOneOf(REVOCATION_STATUSES, s);
 
 export const REVOCATION_EVENTS = ['route', 'fastTrack', 'approve', 'reject', 'withdraw', 'sendToCa', 'revoked', 'caRefused'] as const;
 export type RevocationEvent = (typeof REVOCATION_EVENTS)[number];

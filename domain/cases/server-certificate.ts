@@ -1,5 +1,6 @@
 import type { RevocationReason } from '../certificates.js';
 import { assertNever } from '../errors.js';
+import { isOneOf } from '../lists.js';
 import type { ServerCertType } from '../rules/server-csr.js';
 
 /**
@@ -19,6 +20,7 @@ export const SERVER_STATUSES = [
   'GAGAL',
 ] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
+export const isServerStatus = (s: string): s is ServerStatus => isOneOf(SERVER_STATUSES, s);
 export const SERVER_TERMINAL: readonly ServerStatus[] = ['DIKELUARKAN', 'SIJIL_DIBATALKAN', 'DITOLAK', 'GAGAL'];
 
 export const SERVER_EVENTS = [
@@ -116,11 +118,11 @@ export function serverTransition(op: ServerOperation, from: ServerStatus, event:
 }
 
 export function serverNext(c: { id: string; status: string; data: ServerCertData }, event: ServerEvent): ServerStatus {
-  const rule = serverTransition(c.data.operation, c.status as ServerStatus, event);
+  const rule = isServerStatus(c.status) ? serverTransition(c.data.operation, c.status, event) : undefined;
   if (!rule) throw new Error(`${c.id}: ${event} not allowed from ${c.status} (${c.data.operation})`);
   return rule.to;
 }
 
 export function isServerClosed(c: { status: string }): boolean {
-  return (SERVER_TERMINAL as readonly string[]).includes(c.status);
+  return isOneOf(SERVER_TERMINAL, c.status);
 }

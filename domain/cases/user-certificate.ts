@@ -1,17 +1,21 @@
 import { assertNever } from '../errors.js';
 import type { CertificateMedium } from '../certificates.js';
+import { isOneOf } from '../lists.js';
 
 /** Statuses of a user-certificate application (DOMAIN.md 3). */
-export type UserCertStatus =
-  | 'DIHANTAR'
-  | 'MENUNGGU_PENGESAHAN_AP'
-  | 'PERLU_PEMBETULAN'
-  | 'DISAHKAN'
-  | 'DIHANTAR_KE_CA'
-  | 'DIKELUARKAN'
-  | 'DITOLAK'
-  | 'DIBATALKAN_PEMOHON'
-  | 'GAGAL';
+export const USER_CERT_STATUSES = [
+  'DIHANTAR',
+  'MENUNGGU_PENGESAHAN_AP',
+  'PERLU_PEMBETULAN',
+  'DISAHKAN',
+  'DIHANTAR_KE_CA',
+  'DIKELUARKAN',
+  'DITOLAK',
+  'DIBATALKAN_PEMOHON',
+  'GAGAL',
+] as const;
+export type UserCertStatus = (typeof USER_CERT_STATUSES)[number];
+export const isUserCertStatus = (s: string): s is UserCertStatus => isOneOf(USER_CERT_STATUSES, s);
 
 export type UserCertEvent = 'route' | 'return' | 'resubmit' | 'approve' | 'reject' | 'withdraw' | 'sendToCa' | 'issued' | 'caRefused';
 

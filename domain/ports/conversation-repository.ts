@@ -1,5 +1,6 @@
-/** Who speaks for the bot side of a conversation. */
-export type ConversationOwner = 'bot' | 'queued' | 'agent';
+/** Who speaks for the bot side of a conversation: the bot, nobody yet (waiting in the agents' queue), or an agent. */
+export const CONVERSATION_OWNERS = ['bot', 'queued', 'agent'] as const;
+export type ConversationOwner = (typeof CONVERSATION_OWNERS)[number];
 
 export interface ConversationRecord {
   /** Channel conversation id. */

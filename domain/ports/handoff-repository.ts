@@ -1,14 +1,30 @@
+import type { FormField } from '../cases/forms.js';
+
 /** Why a conversation joined the agents' queue. */
 export type HandoffReason = 'request' | 'misunderstood' | 'error';
 /** `waiting` in the queue, `taken` by one agent, `closed` (handed back, ended or timed out). */
 export type HandoffStatus = 'waiting' | 'taken' | 'closed';
 export type HandoffOutcome = 'handback' | 'end' | 'timeout';
 
-export interface HandoffNote {
+/** An agent's note on the conversation; `kind` is absent on notes written before corrections were data. */
+export interface HandoffTextNote {
+  kind?: 'note';
   at: string;
   agentId: string;
   text: string;
 }
+
+/** An agent's correction of one field of the request in progress: the value as shown (a MyKad masked). */
+export interface HandoffCorrection {
+  kind: 'correction';
+  at: string;
+  agentId: string;
+  field: FormField;
+  value: string;
+}
+
+/** What agents add to a conversation's record, oldest first: notes and corrections, as data. */
+export type HandoffNote = HandoffTextNote | HandoffCorrection;
 
 /** One conversation's place with the helpdesk agents: its queue entry and its owner. */
 export interface HandoffRecord {
@@ -48,6 +64,7 @@ export interface HandoffRepository {
   listOpen(): Promise<HandoffRecord[]>;
   take(conversationId: string, agentId: string, at: string): Promise<HandoffRecord | undefined>;
   close(conversationId: string, opts: { agentId?: string; outcome: HandoffOutcome; at: string }): Promise<HandoffRecord | undefined>;
+  /** Appends a note or a correction, as given (read back equal); false when there is no record. */
   addNote(conversationId: string, note: HandoffNote): Promise<boolean>;
   pruneClosedBefore(before: Date): Promise<number>;
 }

@@ -27,5 +27,3 @@ export const JOBS = {
 export type JobKind = keyof typeof JOBS;
 /** A job's queue and name, as written in the catalog. */
 export type JobRef = (typeof JOBS)[JobKind];
-/** The job names of one queue. */
-export type JobNameOf<Q extends QueueName> = Extract<JobRef, { queue: Q }>['name'];

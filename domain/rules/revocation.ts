@@ -23,10 +23,6 @@ export function choicesFor(requester: Requester): RevocationChoice[] {
   return REVOCATION_CHOICES.filter((c) => c !== 'accessWithdrawn' || requester === 'AP');
 }
 
-export function isRevocationChoice(v: unknown): v is RevocationChoice {
-  return typeof v === 'string' && (REVOCATION_CHOICES as readonly string[]).includes(v);
-}
-
 /**
  * A key compromise reported by the owner is carried out at once (the AP is informed, not asked):
  * every hour a stolen key stays trusted is an hour it can sign. An AP's own request is the AP's

@@ -1,6 +1,7 @@
 import { happenedSince } from '../cases/case.js';
 import type { Case } from '../cases/case.js';
-import { ADVISORY_MODES, advisoryTransition, type AdvisoryData, type AdvisoryMode, type AdvisoryStatus } from '../cases/advisory.js';
+import { ADVISORY_MODES, advisoryTransition, type AdvisoryData, type AdvisoryMode } from '../cases/advisory.js';
+import { isCaseOf } from '../cases/kinds.js';
 import { refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
 import type { WorkingCalendar } from '../rules/working-calendar.js';
@@ -92,12 +93,12 @@ export async function decideAdvisory(
   input: { caseId: string; actorId: string; decision: 'accept' | 'decline'; date?: string; reason?: string },
 ): Promise<Result<Advisory, AdvisoryError>> {
   const c = await deps.cases.get<AdvisoryData>(input.caseId);
-  if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
+  if (!c || !isCaseOf(c, 'KN')) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   // A lead-agency officer, never on a request of their own (domain/cases/authority.ts).
   const refused = actor ? refusalFor(actor, c, 'advisory') : 'ROLE_REQUIRED';
   if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
-  const rule = advisoryTransition(c.status as AdvisoryStatus, input.decision);
+  const rule = advisoryTransition(c.status, input.decision);
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const reason = keepText(input.reason, 500);
   if (input.decision === 'decline' && !reason) return fail('REASON_REQUIRED');
@@ -164,11 +165,11 @@ export async function recordAdvisoryHeld(
   input: { caseId: string; actorId: string; notes: string },
 ): Promise<Result<Advisory, AdvisoryError>> {
   const c = await deps.cases.get<AdvisoryData>(input.caseId);
-  if (!c || c.kind !== 'KN') return fail('CASE_NOT_FOUND');
+  if (!c || !isCaseOf(c, 'KN')) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   const refused = actor ? refusalFor(actor, c, 'advisoryHeld') : 'ROLE_REQUIRED';
   if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
-  const rule = advisoryTransition(c.status as AdvisoryStatus, 'held');
+  const rule = advisoryTransition(c.status, 'held');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const notes = keepText(input.notes, 2000);
   if (!notes) return fail('REASON_REQUIRED');

@@ -5,8 +5,8 @@ import {
   type ComplaintCategory,
   type ComplaintData,
   type TicketEvent,
-  type TicketStatus,
 } from '../cases/complaint.js';
+import { isCaseOf } from '../cases/kinds.js';
 import { isDomainError } from '../errors.js';
 import { refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
@@ -100,14 +100,14 @@ export async function agentAct(
   input: { caseId: string; actorId: string; action: AgentAction; text?: string },
 ): Promise<Result<Ticket, TicketError>> {
   const c = await deps.cases.get<ComplaintData>(input.caseId);
-  if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
+  if (!c || !isCaseOf(c, 'AD')) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   // A helpdesk agent, never on their own ticket (domain/cases/authority.ts).
   const refused = actor ? refusalFor(actor, c, 'ticket') : 'ROLE_REQUIRED';
   if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
   const text = keepText(input.text, 2000);
   if (input.action !== 'acknowledge' && !text) return fail('NOTE_REQUIRED');
-  const rule = ticketTransition(c.status as TicketStatus, input.action);
+  const rule = ticketTransition(c.status, input.action);
   // The agent may write to the person whatever the ticket waits on (approval, a visit, the user's
   // confirmation) until it is closed; such a reply changes no status.
   const replyOnly = input.action === 'reply' && !rule && c.status !== 'DITUTUP';
@@ -149,12 +149,12 @@ export async function userAct(
   input: { caseId: string; actorId: string; action: UserAction; text?: string },
 ): Promise<Result<Ticket, TicketError>> {
   const c = await deps.cases.get<ComplaintData>(input.caseId);
-  if (!c || c.kind !== 'AD') return fail('CASE_NOT_FOUND');
+  if (!c || !isCaseOf(c, 'AD')) return fail('CASE_NOT_FOUND');
   if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
   const text = keepText(input.text, 2000);
   if (input.action !== 'confirm' && !text) return fail('NOTE_REQUIRED');
   const event: TicketEvent = input.action === 'reply' ? 'userReply' : input.action;
-  const rule = ticketTransition(c.status as TicketStatus, event);
+  const rule = ticketTransition(c.status, event);
   // A reply while the helpdesk is working still lands on the ticket, with no status change.
   const open = !['SELESAI', 'DITUTUP'].includes(c.status);
   if (!rule && !(input.action === 'reply' && open)) return fail('NOT_ALLOWED_NOW', { status: c.status });

@@ -1,6 +1,5 @@
-import { happenedSince, type Case } from '../cases/case.js';
-import type { AdvisoryData } from '../cases/advisory.js';
-import type { ComplaintData } from '../cases/complaint.js';
+import { happenedSince } from '../cases/case.js';
+import { isCaseOf } from '../cases/kinds.js';
 import { scheduleAdvisoryReminder } from './advisory.js';
 import { scheduleAutoClose } from './complaint.js';
 import type { HelpdeskDeps } from './helpdesk-deps.js';
@@ -19,7 +18,7 @@ export async function recoverHelpdeskTimers(deps: HelpdeskDeps, opts: { maxCases
   let missing = 0;
   const count = (r: { duplicate: boolean } | undefined) => void (r && !r.duplicate && missing++);
   const tickets = await deps.cases.listByStatus(['LULUS_TAPAK', 'DIJADUALKAN', 'SELESAI'], { kind: 'AD' });
-  for (const c of tickets.slice(0, max) as unknown as Case<ComplaintData>[]) {
+  for (const c of tickets.slice(0, max).filter((x) => isCaseOf(x, 'AD'))) {
     const onsite = c.data.onsite;
     if (c.status === 'SELESAI') {
       if (c.data.resolvedAt) count(await scheduleAutoClose(deps, c));
@@ -37,7 +36,7 @@ export async function recoverHelpdeskTimers(deps: HelpdeskDeps, opts: { maxCases
     }
   }
   const sessions = await deps.cases.listByStatus(['DIJADUALKAN'], { kind: 'KN' });
-  for (const c of sessions.slice(0, max) as unknown as Case<AdvisoryData>[]) {
+  for (const c of sessions.slice(0, max).filter((x) => isCaseOf(x, 'KN'))) {
     const start = c.data.session?.start;
     if (start && Date.parse(start) > deps.clock.now().getTime() && !happenedSince(c, 'advisoryReminded', 'advisoryAccepted')) {
       count(await scheduleAdvisoryReminder(deps, c, start));

@@ -1,5 +1,6 @@
 import type { TicketStatus } from '../cases/complaint.js';
 import { ticketTransition } from '../cases/complaint.js';
+import { isCaseOf } from '../cases/kinds.js';
 import { fail, ok, type Result } from '../result.js';
 import { userAct, type Ticket } from './complaint.js';
 import { keepText, type HelpdeskDeps } from './helpdesk-deps.js';
@@ -18,10 +19,10 @@ const ONSITE_UNDERWAY: readonly TicketStatus[] = ['MOHON_KELULUSAN_TAPAK', 'LULU
  */
 export async function onsiteCandidates(deps: HelpdeskDeps, personId: string): Promise<{ open: Ticket[]; underway: Ticket[] }> {
   const mine = (await deps.cases.listByApplicant(personId))
-    .filter((c) => c.kind === 'AD' && !['SELESAI', 'DITUTUP'].includes(c.status))
-    .map((c) => c as unknown as Ticket)
+    .filter((c) => isCaseOf(c, 'AD'))
+    .filter((c) => !['SELESAI', 'DITUTUP'].includes(c.status))
     .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''));
-  const underway = mine.filter((c) => ONSITE_UNDERWAY.includes(c.status as TicketStatus));
+  const underway = mine.filter((c) => ONSITE_UNDERWAY.includes(c.status));
   return { open: mine.filter((c) => !underway.includes(c)), underway };
 }
 
@@ -38,7 +39,7 @@ export async function askForOnsite(
   const c = await getOnsiteTicket(deps, input.caseId);
   if (!c) return fail('CASE_NOT_FOUND');
   if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
-  if (ticketTransition(c.status as TicketStatus, 'escalate')) {
+  if (ticketTransition(c.status, 'escalate')) {
     const r = await requestOnsite(deps, input);
     return r.ok ? ok({ ticket: r.value, escalated: true }) : r;
   }

@@ -1,5 +1,6 @@
 import { happenedSince } from '../cases/case.js';
-import type { ComplaintData, OnsiteData, TicketStatus } from '../cases/complaint.js';
+import type { ComplaintData, OnsiteData } from '../cases/complaint.js';
+import { isCaseOf, type TicketCase } from '../cases/kinds.js';
 import { ticketTransition } from '../cases/complaint.js';
 import { mayPerform, refusalFor } from '../cases/authority.js';
 import { fail, ok, type Result } from '../result.js';
@@ -23,9 +24,9 @@ export type OnsiteError =
   | 'REASON_REQUIRED'
   | 'VISIT_NOT_STARTED';
 
-async function load(deps: HelpdeskDeps, caseId: string): Promise<Ticket | undefined> {
+async function load(deps: HelpdeskDeps, caseId: string): Promise<TicketCase | undefined> {
   const c = await deps.cases.get<ComplaintData>(caseId);
-  return c && c.kind === 'AD' ? c : undefined;
+  return c && isCaseOf(c, 'AD') ? c : undefined;
 }
 
 /**
@@ -43,7 +44,7 @@ export async function requestOnsite(
   if (!actor || (actor.id !== c.applicantId && !mayPerform(actor, c, 'ticket'))) return fail('ROLE_REQUIRED');
   const tried = keepText(input.triedOnline, 1000);
   if (tried.length < 5) return fail('NOTE_REQUIRED');
-  const rule = ticketTransition(c.status as TicketStatus, 'escalate');
+  const rule = ticketTransition(c.status, 'escalate');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const at = deps.clock.now().toISOString();
   const onsite: OnsiteData = { requestedById: actor.id, requestedAt: at, triedOnline: tried.slice(0, 1000), pauses: [], reports: [] };
@@ -77,7 +78,7 @@ export async function decideOnsite(
   const refused = actor ? refusalFor(actor, c, 'onsiteApproval') : 'ROLE_REQUIRED';
   if (!actor || refused) return fail(refused === 'SELF_APPROVAL' ? 'SELF_APPROVAL' : 'ROLE_REQUIRED');
   if (!c.data.onsite) return fail('NOT_ALLOWED_NOW', { status: c.status });
-  const rule = ticketTransition(c.status as TicketStatus, input.decision === 'approve' ? 'approveOnsite' : 'rejectOnsite');
+  const rule = ticketTransition(c.status, input.decision === 'approve' ? 'approveOnsite' : 'rejectOnsite');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const reason = keepText(input.reason, 500);
   if (input.decision === 'reject' && !reason) return fail('REASON_REQUIRED');
@@ -130,8 +131,9 @@ export async function offerSlots(deps: HelpdeskDeps, caseId: string, opts: { lat
 async function freeOfficer(deps: HelpdeskDeps, slotStart: string, caseId: string): Promise<string | undefined> {
   const busy = new Set(
     (await deps.cases.listByStatus(['DIJADUALKAN'], { kind: 'AD' }))
-      .filter((x) => x.id !== caseId && (x.data as unknown as ComplaintData).onsite?.slot?.start === slotStart)
-      .map((x) => (x.data as unknown as ComplaintData).onsite?.officerId),
+      .filter((x) => isCaseOf(x, 'AD'))
+      .filter((x) => x.id !== caseId && x.data.onsite?.slot?.start === slotStart)
+      .map((x) => x.data.onsite?.officerId),
   );
   return (await deps.directory.listByRole('TECHNICAL_OFFICER')).find((p) => !busy.has(p.id))?.id;
 }
@@ -162,7 +164,7 @@ export async function checkSlot(
 }
 
 /** The ticket of an on-site case, for the edge's prompts. */
-export async function getOnsiteTicket(deps: HelpdeskDeps, caseId: string): Promise<Ticket | undefined> {
+export async function getOnsiteTicket(deps: HelpdeskDeps, caseId: string): Promise<TicketCase | undefined> {
   return load(deps, caseId);
 }
 
@@ -185,7 +187,7 @@ export async function bookVisit(deps: HelpdeskDeps, input: BookInput): Promise<R
   const c = await load(deps, input.caseId);
   if (!c || !c.data.onsite?.deadline) return fail('CASE_NOT_FOUND');
   if (c.applicantId !== input.actorId) return fail('NOT_YOURS');
-  const rule = ticketTransition(c.status as TicketStatus, 'schedule');
+  const rule = ticketTransition(c.status, 'schedule');
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   const now = deps.clock.now();
   const slot = await checkSlot(deps, c, input.slotStart, { delayed: Boolean(input.delayReason?.trim()) });
@@ -218,7 +220,7 @@ export async function bookVisit(deps: HelpdeskDeps, input: BookInput): Promise<R
     };
   }
   return guard(c.id, async () => {
-    let cur = c;
+    let cur: Ticket = c;
     if (onsite.pauses.length > c.data.onsite!.pauses.length) {
       cur = await recordEvent(deps, cur, { event: 'userDelay', actorId: input.actorId, note: delayReason });
     }
@@ -313,7 +315,7 @@ export async function fileVisitReport(
   const actor = await deps.directory.getPerson(input.actorId);
   if (!actor || refusalFor(actor, c, 'visitReport')) return fail('NOT_ASSIGNED');
   const event = !input.representativePresent ? 'repAbsent' : input.resolved ? 'visitResolved' : 'visitUnresolved';
-  const rule = ticketTransition(c.status as TicketStatus, event);
+  const rule = ticketTransition(c.status, event);
   if (!rule) return fail('NOT_ALLOWED_NOW', { status: c.status });
   // A report tells what happened at the visit, so none is taken before the visit has begun
   // (a report filed early once closed a ticket two days before anyone went on site).

@@ -1,5 +1,6 @@
 import type { Case } from '../cases/case.js';
-import { serverNext, serverTransition, type ServerCertData, type ServerEvent, type ServerStatus } from '../cases/server-certificate.js';
+import { isCaseOf } from '../cases/kinds.js';
+import { serverNext, serverTransition, type ServerCertData, type ServerEvent } from '../cases/server-certificate.js';
 import { isDomainError } from '../errors.js';
 import { refusalFor, serverDecisionTask, type ServerTask } from '../cases/authority.js';
 import type { Person } from '../people.js';
@@ -164,10 +165,10 @@ export async function decideServerCase(
   input: { caseId: string; actorId: string; decision: ServerDecision; note?: string; seenVersion?: number },
 ): Promise<Result<ServerCase, ServerDecisionError>> {
   const c = await deps.cases.get<ServerCertData>(input.caseId);
-  if (!c || c.kind !== 'SC') return fail('CASE_NOT_FOUND');
+  if (!c || !isCaseOf(c, 'SC')) return fail('CASE_NOT_FOUND');
   const actor = await deps.directory.getPerson(input.actorId);
   if (!actor) return fail('NOT_YOURS');
-  if (!serverTransition(c.data.operation, c.status as ServerStatus, input.decision)) return fail('ALREADY_DECIDED', { status: c.status });
+  if (!serverTransition(c.data.operation, c.status, input.decision)) return fail('ALREADY_DECIDED', { status: c.status });
   // The lifecycle says whose decision this is (the verifying officer's or the lead agency's); the authority, whether it is this actor's.
   const task = serverDecisionTask(c, input.decision);
   const refused = task ? refusalFor(actor, c, task) : 'NOT_NAMED';

@@ -2,15 +2,7 @@ import type { Case } from '../cases/case.js';
 import { correctableOf, dataKeyOfField, type FormField } from '../cases/forms.js';
 import { nextStatus } from '../cases/lifecycle.js';
 import type { ApplicationData, TrainingApplication } from '../cases/operations.js';
-import {
-  CORRECTABLE_FIELDS,
-  MEDIA,
-  USER_CERT_FIELDS,
-  userCertTransition,
-  type UserCertApplication,
-  type UserCertField,
-  type UserCertStatus,
-} from '../cases/user-certificate.js';
+import { MEDIA, userCertTransition, type UserCertApplication, type UserCertField, type UserCertStatus } from '../cases/user-certificate.js';
 import { fail, ok, type Result } from '../result.js';
 import { parseMyKad } from '../rules/mykad.js';
 import { parseOfficialEmail, parsePhone, parsePlainText } from '../rules/contact.js';
@@ -163,22 +155,9 @@ export async function resubmitUserCertificate(
   return ok(saved);
 }
 
-/** Maps a prompt field name to the application property it fills. */
-export function dataKeyOf(field: FormField): (keyof UserCertApplication & keyof TrainingApplication) | string {
-  return dataKeyOfField(field);
-}
-
 /** Whether an AP may return `f` for correction on this case. */
 export function isCorrectableFor(c: Case<unknown>, f: string): f is FormField {
   return (correctableOf(realmOfCase(c), c.data as { address?: unknown }) as string[]).includes(f);
-}
-
-export function isCorrectableField(f: string): f is UserCertField {
-  return (CORRECTABLE_FIELDS as readonly string[]).includes(f);
-}
-
-export function isUserCertField(f: string): f is UserCertField {
-  return (USER_CERT_FIELDS as readonly string[]).includes(f);
 }
 
 /** The target status of an allowed event; a disallowed one is a bug in the caller. */

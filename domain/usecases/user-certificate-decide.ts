@@ -70,9 +70,6 @@ export async function decideUserCertificate(deps: CoreDeps, input: DecideInput):
   }
 }
 
-/** Kept for callers of the first flow: the same decision on any certificate case. */
-export const decideCase = decideUserCertificate;
-
 async function apply(deps: CoreDeps, c: Case<unknown>, input: DecideInput & { fields: string[] }): Promise<Case<unknown>> {
   const notify = (type: 'caseApproved' | 'caseReturned' | 'caseRejected', saved: Case<unknown>) =>
     deps.notifier.notify(saved.applicantId, { type, caseId: saved.id }, `${saved.id}:v${saved.version}`);

@@ -180,6 +180,3 @@ export function describeMaterial(pems: CaMaterialPems, where: string): CaMateria
   }
   return material;
 }
-
-/** Key file names, for tests and operators (never their contents). */
-export const CA_KEY_FILES = [FILES.rootKey, FILES.issuingKey] as const;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { AgentCredentials, HandoffRepository, NewHandoff } from '../../domain/ports/handoff-repository.js';
+import type { AgentCredentials, HandoffNote, HandoffRepository, NewHandoff } from '../../domain/ports/handoff-repository.js';
 import type { Factory, Fixture } from './harness.js';
 
 const entry = (conversationId: string, queuedAt: string, over: Partial<NewHandoff> = {}): NewHandoff => ({
@@ -88,6 +88,22 @@ export function handoffRepositoryContract(name: string, make: Factory<HandoffRep
         notes: [{ at: '2026-05-01T01:03:30.000Z', agentId: 'agent-1', text: 'e-mel dibetulkan' }],
       });
       expect(await f.subject.addNote('unknown', { at: '2026-05-01T01:03:30.000Z', agentId: 'a', text: 'x' })).to.equal(false);
+    });
+
+    it('keeps corrections as data beside notes, in order, through take, close and a reopen', async () => {
+      await f.subject.enqueue(entry('c1', '2026-05-01T01:00:00.000Z'));
+      await f.subject.take('c1', 'agent-1', '2026-05-01T01:01:00.000Z');
+      const notes: HandoffNote[] = [
+        { kind: 'correction', at: '2026-05-01T01:02:00.000Z', agentId: 'agent-1', field: 'email', value: 'aminah@moh.gov.my' },
+        { kind: 'note', at: '2026-05-01T01:03:00.000Z', agentId: 'agent-1', text: 'email → bukan pembetulan' },
+        { kind: 'correction', at: '2026-05-01T01:04:00.000Z', agentId: 'agent-1', field: 'mykad', value: '9001******78' },
+      ];
+      for (const n of notes) expect(await f.subject.addNote('c1', n)).to.equal(true);
+      expect((await f.subject.get('c1'))?.notes).to.deep.equal(notes);
+      expect((await f.subject.listOpen())[0]?.notes).to.deep.equal(notes);
+      const closed = await f.subject.close('c1', { agentId: 'agent-1', outcome: 'handback', at: '2026-05-01T01:05:00.000Z' });
+      expect(closed?.notes).to.deep.equal(notes);
+      expect((await f.subject.enqueue(entry('c1', '2026-05-01T02:00:00.000Z'))).record.notes).to.deep.equal(notes);
     });
 
     it('pruneClosedBefore deletes records closed before the instant and never an open one', async () => {

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Activity, Attachment, Middleware, TurnContext } from 'botbuilder';
+import type { Activity, Attachment, ConversationState, Middleware, TurnContext } from 'botbuilder';
 import { ComponentDialog, type Dialog, type DialogTurnStatus } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { expect } from 'chai';
@@ -185,7 +185,7 @@ export class DialogDriver {
     private readonly world: World,
     readonly personId: string,
     dialog: Dialog,
-    opts: { options?: unknown; also?: Dialog[]; locale?: Locale } = {},
+    opts: { options?: unknown; also?: Dialog[]; locale?: Locale; conversationState?: ConversationState } = {},
   ) {
     this.locale = opts.locale ?? 'ms';
     const identify: Middleware = {
@@ -197,7 +197,7 @@ export class DialogDriver {
         await next();
       },
     };
-    this.client = new DialogTestClient('test', new Host(dialog, opts.also ?? []), opts.options, [identify]);
+    this.client = new DialogTestClient('test', new Host(dialog, opts.also ?? []), opts.options, [identify], opts.conversationState);
   }
 
   async send(turn: UserTurn): Promise<Reply[]> {

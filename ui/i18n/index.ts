@@ -17,7 +17,10 @@ export function t(locale: Locale, key: MessageKey, params: Params = {}): string 
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
 }
 
-/** Like `t` for keys built at run time (`invalid.${code}`); falls back to `fallback`. */
+/**
+ * Like `t` for keys built at run time from a value that is not an error (`status.${status}`,
+ * `field.${field}`); falls back to `fallback`. An error code's message comes from ui/errors.ts.
+ */
 export function tDynamic(locale: Locale, key: string, fallback: MessageKey, params: Params = {}): string {
   return t(locale, isMessageKey(key) ? key : fallback, params);
 }

@@ -6,6 +6,7 @@ import type {
   HandoffRepository,
   NewHandoff,
 } from '../../../domain/ports/handoff-repository.js';
+import { noteFromStored } from '../../../domain/handoff/notes.js';
 import type { Db } from './db.js';
 
 interface Row {
@@ -23,7 +24,11 @@ const toRow = (r: HandoffRecord): Row => ({
   agent_id: r.agentId ?? null,
   body: JSON.stringify(r),
 });
-const fromRow = (row: Row): HandoffRecord => JSON.parse(row.body) as HandoffRecord;
+/** Notes go through the domain's reader, so a record of the previous version (corrections as `field → value` text) reads typed. */
+const fromRow = (row: Row): HandoffRecord => {
+  const rec = JSON.parse(row.body) as HandoffRecord;
+  return { ...rec, notes: (rec.notes ?? []).map(noteFromStored) };
+};
 
 /**
  * {@link HandoffRepository} on SQLite. The take is one conditional UPDATE (`WHERE status =

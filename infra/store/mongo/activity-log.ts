@@ -52,12 +52,28 @@ export const dlActivitySchema = new Schema<DlActivityDoc>(
 // watermark compute the same next one, and exactly one insert survives.
 dlActivitySchema.index({ conversationId: 1, watermark: 1 }, { unique: true });
 
-const conversationOf = (d: DlConversationDoc): StoredActivityConversation => ({
-  conversationId: d._id,
-  userId: d.userId,
-  createdAt: d.createdAt,
-  deliveredWatermark: d.deliveredWatermark ?? 0,
-});
+/**
+ * A new conversation → its stored document (what `createConversation` inserts): no
+ * `lastActiveAt` (pruning then goes by `createdAt`) and no `deliveredWatermark` (read as 0).
+ */
+export function dlConversationToDoc(c: ActivityConversation): DlConversationDoc {
+  return { _id: c.conversationId, userId: c.userId, createdAt: c.createdAt };
+}
+
+/** Stored document → the conversation as the log keeps it (`lastActiveAt` stays behind). */
+export function dlConversationFromDoc(d: DlConversationDoc): StoredActivityConversation {
+  return { conversationId: d._id, userId: d.userId, createdAt: d.createdAt, deliveredWatermark: d.deliveredWatermark ?? 0 };
+}
+
+/** A logged activity → its stored document, the activity as JSON text. */
+export function dlActivityToDoc(a: LoggedActivity): DlActivityDoc {
+  return { conversationId: a.conversationId, watermark: a.watermark, json: JSON.stringify(a.activity) };
+}
+
+/** Stored document → the logged activity, parsed from its JSON text. */
+export function dlActivityFromDoc(d: DlActivityDoc): LoggedActivity {
+  return { conversationId: d.conversationId, watermark: d.watermark, activity: JSON.parse(d.json) as Record<string, unknown> };
+}
 
 /** How often one append re-reads the last watermark after losing a race before giving up. */
 const MAX_ATTEMPTS = 100;
@@ -87,7 +103,7 @@ export class MongoActivityLog implements ActivityLog {
 
   async createConversation(c: ActivityConversation): Promise<boolean> {
     try {
-      await this.conversations.create({ _id: c.conversationId, userId: c.userId, createdAt: c.createdAt });
+      await this.conversations.create(dlConversationToDoc(c));
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -97,7 +113,7 @@ export class MongoActivityLog implements ActivityLog {
 
   async getConversation(conversationId: string): Promise<StoredActivityConversation | undefined> {
     const d = await this.conversations.findById(conversationId).lean<DlConversationDoc>();
-    return d ? conversationOf(d) : undefined;
+    return d ? dlConversationFromDoc(d) : undefined;
   }
 
   async markDelivered(conversationId: string, watermark: number): Promise<void> {
@@ -113,22 +129,21 @@ export class MongoActivityLog implements ActivityLog {
       .sort({ createdAt: -1, _id: -1 })
       .limit(Math.floor(limit))
       .lean<DlConversationDoc[]>();
-    return docs.map(conversationOf);
+    return docs.map(dlConversationFromDoc);
   }
 
   async append(conversationId: string, activity: Record<string, unknown>): Promise<LoggedActivity | undefined> {
     const touched = await this.conversations.updateOne({ _id: conversationId }, { $set: { lastActiveAt: this.clock.now().toISOString() } });
     if (touched.matchedCount === 0) return undefined;
-    const json = JSON.stringify(activity);
     for (let attempt = 1; ; attempt++) {
       const last = await this.activities
         .findOne({ conversationId }, { watermark: 1 })
         .sort({ watermark: -1 })
         .lean<{ watermark: number }>();
-      const watermark = (last?.watermark ?? 0) + 1;
+      const doc = dlActivityToDoc({ conversationId, watermark: (last?.watermark ?? 0) + 1, activity });
       try {
-        await this.activities.create({ conversationId, watermark, json });
-        return { conversationId, watermark, activity: JSON.parse(json) as Record<string, unknown> };
+        await this.activities.create(doc);
+        return dlActivityFromDoc(doc);
       } catch (e) {
         if (!isDuplicateKey(e) || attempt >= MAX_ATTEMPTS) throw e;
         // A short random pause spreads a burst of writers out so they stop colliding.
@@ -143,11 +158,7 @@ export class MongoActivityLog implements ActivityLog {
       .sort({ watermark: 1 })
       .limit(limit)
       .lean<DlActivityDoc[]>();
-    return docs.map((d) => ({
-      conversationId: d.conversationId,
-      watermark: d.watermark,
-      activity: JSON.parse(d.json) as Record<string, unknown>,
-    }));
+    return docs.map(dlActivityFromDoc);
   }
 
   async pruneBefore(before: Date): Promise<{ conversations: number; activities: number }> {

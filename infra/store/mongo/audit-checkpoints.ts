@@ -7,7 +7,7 @@ import { ensureModelIndexes, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, typ
  * One document of `auditcheckpoints`; `_id` is the checkpoint's time, so a second one is refused.
  * The heads live in the document (about 100 bytes each: some 150 000 cases fit MongoDB's 16 MB).
  */
-interface CheckpointDoc {
+export interface CheckpointDoc {
   _id: string;
   treeSize: number;
   root: string;
@@ -16,11 +16,11 @@ interface CheckpointDoc {
   heads: ChainHead[];
 }
 
-const headSchema = new Schema<ChainHead>(
+export const headSchema = new Schema<ChainHead>(
   { caseId: { type: String, required: true }, seq: { type: Number, required: true }, hash: { type: String, required: true } },
   { _id: false },
 );
-const checkpointSchema = new Schema<CheckpointDoc>(
+export const checkpointSchema = new Schema<CheckpointDoc>(
   {
     _id: { type: String, required: true },
     treeSize: { type: Number, required: true, min: 0 },
@@ -33,26 +33,42 @@ const checkpointSchema = new Schema<CheckpointDoc>(
 );
 
 /** The signing key's sealed copy: one document, `_id` 'signing'. */
-interface KeyDoc {
+export interface KeyDoc {
   _id: string;
   blob: string;
 }
-const keySchema = new Schema<KeyDoc>(
+export const keySchema = new Schema<KeyDoc>(
   { _id: { type: String, required: true }, blob: { type: String, required: true } },
   RECORD_SCHEMA_OPTIONS,
 );
 
-const published = (d: Omit<CheckpointDoc, 'heads'>): PublishedCheckpoint => ({
-  time: d._id,
-  treeSize: d.treeSize,
-  root: d.root,
-  keyId: d.keyId,
-  signature: d.signature,
-});
-const full = (d: CheckpointDoc): AuditCheckpoint => ({
-  ...published(d),
-  heads: d.heads.map((h) => ({ caseId: h.caseId, seq: h.seq, hash: h.hash })),
-});
+/** The `_id` of the one signing-key document. */
+export const SIGNING_KEY_ID = 'signing';
+
+/** The sealed signing key → its stored document. */
+export const signingKeyToDoc = (blob: string): KeyDoc => ({ _id: SIGNING_KEY_ID, blob });
+
+/** Domain checkpoint → stored document (what `add` inserts); the heads keep their order. */
+export function checkpointToDoc(cp: AuditCheckpoint): CheckpointDoc {
+  return {
+    _id: cp.time,
+    treeSize: cp.treeSize,
+    root: cp.root,
+    keyId: cp.keyId,
+    signature: cp.signature,
+    heads: cp.heads.map((h) => ({ caseId: h.caseId, seq: h.seq, hash: h.hash })),
+  };
+}
+
+/** Stored document (with or without its heads) → the published checkpoint, without heads. */
+export function publishedFromDoc(d: Omit<CheckpointDoc, 'heads'>): PublishedCheckpoint {
+  return { time: d._id, treeSize: d.treeSize, root: d.root, keyId: d.keyId, signature: d.signature };
+}
+
+/** Stored document → domain checkpoint, heads in stored order. */
+export function checkpointFromDoc(d: CheckpointDoc): AuditCheckpoint {
+  return { ...publishedFromDoc(d), heads: d.heads.map((h) => ({ caseId: h.caseId, seq: h.seq, hash: h.hash })) };
+}
 
 /** {@link AuditCheckpoints} on MongoDB (read from the primary, like every store read). */
 export class MongoAuditCheckpoints implements AuditCheckpoints {
@@ -71,14 +87,7 @@ export class MongoAuditCheckpoints implements AuditCheckpoints {
 
   async add(cp: AuditCheckpoint): Promise<boolean> {
     try {
-      await this.checkpoints.create({
-        _id: cp.time,
-        treeSize: cp.treeSize,
-        root: cp.root,
-        keyId: cp.keyId,
-        signature: cp.signature,
-        heads: cp.heads,
-      });
+      await this.checkpoints.create(checkpointToDoc(cp));
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -88,28 +97,28 @@ export class MongoAuditCheckpoints implements AuditCheckpoints {
 
   async latest(): Promise<AuditCheckpoint | undefined> {
     const d = await this.checkpoints.findOne({}).sort({ _id: -1 }).lean<CheckpointDoc>();
-    return d ? full(d) : undefined;
+    return d ? checkpointFromDoc(d) : undefined;
   }
 
   async get(time: string): Promise<AuditCheckpoint | undefined> {
     const d = await this.checkpoints.findOne({ _id: time }).lean<CheckpointDoc>();
-    return d ? full(d) : undefined;
+    return d ? checkpointFromDoc(d) : undefined;
   }
 
   async list(limit: number): Promise<PublishedCheckpoint[]> {
     const n = Math.max(0, Math.floor(limit));
     if (n === 0) return [];
     const docs = await this.checkpoints.find({}, { heads: 0 }).sort({ _id: -1 }).limit(n).lean<CheckpointDoc[]>();
-    return docs.map(published);
+    return docs.map(publishedFromDoc);
   }
 
   async signingKey(): Promise<string | undefined> {
-    return (await this.keys.findOne({ _id: 'signing' }).lean<KeyDoc>())?.blob;
+    return (await this.keys.findOne({ _id: SIGNING_KEY_ID }).lean<KeyDoc>())?.blob;
   }
 
   async putSigningKeyIfAbsent(blob: string): Promise<{ won: boolean; blob: string }> {
     try {
-      await this.keys.create({ _id: 'signing', blob });
+      await this.keys.create(signingKeyToDoc(blob));
       return { won: true, blob };
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;

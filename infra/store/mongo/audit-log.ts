@@ -65,6 +65,26 @@ export function auditFromDoc(d: AuditDoc): AuditEntry {
 }
 
 /**
+ * The aggregation behind `heads()`: one row per case with the seq and hash of its highest seq.
+ * The unique (caseId, seq) index serves the sort; `$last` of each group is its highest seq.
+ */
+export const HEADS_PIPELINE = [
+  { $sort: { caseId: 1, seq: 1 } },
+  { $group: { _id: '$caseId', seq: { $last: '$seq' }, hash: { $last: '$hash' } } },
+  { $project: { _id: 0, caseId: '$_id', seq: 1, hash: 1 } },
+] as const;
+
+/**
+ * Rows of {@link HEADS_PIPELINE} → the chain heads: only caseId, seq and hash, sorted here by
+ * character code, whatever order or collation the server applied.
+ */
+export function headsFromRows(rows: readonly ChainHead[]): ChainHead[] {
+  return rows
+    .map((r) => ({ caseId: r.caseId, seq: r.seq, hash: r.hash }))
+    .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
+}
+
+/**
  * What an append stores for `entry`: the hash covers exactly what a JSON round trip keeps
  * (undefined members dropped, Dates as strings), or the stored entry would fail verification.
  */
@@ -116,13 +136,6 @@ export class MongoAuditLog implements AuditLog {
   }
 
   async heads(): Promise<ChainHead[]> {
-    // The unique (caseId, seq) index serves the sort; $last of each group is its highest seq.
-    const rows = await this.entries.aggregate<ChainHead>([
-      { $sort: { caseId: 1, seq: 1 } },
-      { $group: { _id: '$caseId', seq: { $last: '$seq' }, hash: { $last: '$hash' } } },
-      { $project: { _id: 0, caseId: '$_id', seq: 1, hash: 1 } },
-    ]);
-    // Sorted here, by character code, whatever collation the server applies.
-    return rows.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
+    return headsFromRows(await this.entries.aggregate<ChainHead>([...HEADS_PIPELINE]));
   }
 }

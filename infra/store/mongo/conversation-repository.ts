@@ -1,9 +1,10 @@
 import { Schema, Types, type Model } from 'mongoose';
-import type {
-  ConversationOwner,
-  ConversationRecord,
-  ConversationRepository,
-  PendingMessage,
+import {
+  CONVERSATION_OWNERS,
+  type ConversationOwner,
+  type ConversationRecord,
+  type ConversationRepository,
+  type PendingMessage,
 } from '../../../domain/ports/conversation-repository.js';
 import {
   asJson,
@@ -43,15 +44,13 @@ export interface PendingDoc {
 
 type SaveInput = Parameters<ConversationRepository['save']>[0];
 
-const OWNERS: ConversationOwner[] = ['bot', 'queued', 'agent'];
-
 export const conversationSchema = new Schema<ConversationDoc>(
   {
     _id: { type: String, required: true },
     channelId: { type: String, required: true },
     personId: { type: String, required: true },
     reference: { type: Schema.Types.Mixed, required: true },
-    owner: { type: String, required: true, enum: OWNERS },
+    owner: { type: String, required: true, enum: CONVERSATION_OWNERS },
     agentId: String,
     lastSeenAt: { type: String, required: true },
     lastSeenMs: { type: Number, required: true },

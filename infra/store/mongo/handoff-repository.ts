@@ -7,6 +7,7 @@ import type {
   HandoffRepository,
   NewHandoff,
 } from '../../../domain/ports/handoff-repository.js';
+import { noteFromStored } from '../../../domain/handoff/notes.js';
 import { ensureModelIndexes, instantMs, isDuplicateKey, modelOn, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
 
 /** One document of `handoffs`: the record, keyed by conversation id, with `queuedMs` for ordering. */
@@ -29,7 +30,21 @@ export const handoffSchema = new Schema<HandoffDoc>(
     closedAt: String,
     outcome: { type: String, enum: ['handback', 'end', 'timeout'] },
     caseId: String,
-    notes: { type: [{ _id: false, at: String, agentId: String, text: String }], default: [] },
+    // A plain note has `text`; a correction has `kind: 'correction'`, `field` and `value`.
+    notes: {
+      type: [
+        {
+          _id: false,
+          kind: { type: String, enum: ['note', 'correction'] },
+          at: String,
+          agentId: String,
+          text: String,
+          field: String,
+          value: String,
+        },
+      ],
+      default: [],
+    },
   },
   RECORD_SCHEMA_OPTIONS,
 );
@@ -42,7 +57,8 @@ export function handoffFromDoc(d: HandoffDoc): HandoffRecord {
   const rec: HandoffRecord = {
     conversationId: _id,
     ...rest,
-    notes: (rest.notes ?? []).map((n) => ({ at: n.at, agentId: n.agentId, text: n.text })),
+    // Through the domain's reader: a record of the previous version holds corrections as `field → value` text.
+    notes: (rest.notes ?? []).map((n) => noteFromStored(n as Parameters<typeof noteFromStored>[0])),
   };
   for (const k of ['agentId', 'takenAt', 'closedAt', 'outcome', 'caseId'] as const) if (rec[k] == null) delete rec[k];
   return rec;

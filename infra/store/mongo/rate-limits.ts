@@ -3,16 +3,20 @@ import type { AgentSession, AgentSessions } from '../../../domain/ports/agent-se
 import type { RateLimits, WindowTotal } from '../../../domain/ports/rate-limits.js';
 import { ensureModelIndexes, modelOn, retryUpsert, RECORD_SCHEMA_OPTIONS, type MongoAdapterOptions } from './shared.js';
 
-interface WindowDoc {
+/** One document of `ratelimits`: a key's current window (`_id` is the key). */
+export interface WindowDoc {
   _id: string;
   total: number;
   endsMs: number;
 }
-const windowSchema = new Schema<WindowDoc>(
+export const windowSchema = new Schema<WindowDoc>(
   { _id: { type: String, required: true }, total: { type: Number, required: true }, endsMs: { type: Number, required: true } },
   RECORD_SCHEMA_OPTIONS,
 );
 windowSchema.index({ endsMs: 1 });
+
+/** Stored window → its total and when it ends. */
+export const windowFromDoc = (d: WindowDoc): WindowTotal => ({ total: d.total, endsAt: new Date(d.endsMs) });
 
 /**
  * {@link RateLimits} on MongoDB: each `add` is one `findOneAndUpdate` with an update pipeline, so
@@ -46,13 +50,12 @@ export class MongoRateLimits implements RateLimits {
         { upsert: true, returnDocument: 'after' },
       ),
     );
-    const d = doc as unknown as WindowDoc;
-    return { total: d.total, endsAt: new Date(d.endsMs) };
+    return windowFromDoc(doc as unknown as WindowDoc);
   }
 
   async peek(key: string, now: Date): Promise<{ total: number; endsAt?: Date }> {
     const d = await this.model.findOne({ _id: key, endsMs: { $gt: now.getTime() } }).lean<WindowDoc>();
-    return d ? { total: d.total, endsAt: new Date(d.endsMs) } : { total: 0 };
+    return d ? windowFromDoc(d) : { total: 0 };
   }
 
   async reset(key: string): Promise<void> {
@@ -64,14 +67,15 @@ export class MongoRateLimits implements RateLimits {
   }
 }
 
-interface SessionDoc {
+/** One document of `agentsessions`; `expiresMs` is the instant of `expiresAt`, for the queries. */
+export interface SessionDoc {
   _id: string;
   agentId: string;
   createdAt: string;
   expiresAt: string;
   expiresMs: number;
 }
-const sessionSchema = new Schema<SessionDoc>(
+export const sessionSchema = new Schema<SessionDoc>(
   {
     _id: { type: String, required: true },
     agentId: { type: String, required: true },
@@ -83,6 +87,16 @@ const sessionSchema = new Schema<SessionDoc>(
 );
 sessionSchema.index({ agentId: 1 });
 sessionSchema.index({ expiresMs: 1 });
+
+/** Domain session → stored document (what `create` inserts). */
+export function sessionToDoc(s: AgentSession): SessionDoc {
+  return { _id: s.id, agentId: s.agentId, createdAt: s.createdAt, expiresAt: s.expiresAt, expiresMs: Date.parse(s.expiresAt) };
+}
+
+/** Stored document → domain session (`expiresMs` stays behind). */
+export function sessionFromDoc(d: SessionDoc): AgentSession {
+  return { id: d._id, agentId: d.agentId, createdAt: d.createdAt, expiresAt: d.expiresAt };
+}
 
 /** {@link AgentSessions} on MongoDB (read from the primary, like every store read). */
 export class MongoAgentSessions implements AgentSessions {
@@ -96,18 +110,12 @@ export class MongoAgentSessions implements AgentSessions {
   }
 
   async create(s: AgentSession): Promise<void> {
-    await this.model.create({
-      _id: s.id,
-      agentId: s.agentId,
-      createdAt: s.createdAt,
-      expiresAt: s.expiresAt,
-      expiresMs: Date.parse(s.expiresAt),
-    });
+    await this.model.create(sessionToDoc(s));
   }
 
   async get(id: string, now: Date): Promise<AgentSession | undefined> {
     const d = await this.model.findOne({ _id: id, expiresMs: { $gt: now.getTime() } }).lean<SessionDoc>();
-    return d ? { id: d._id, agentId: d.agentId, createdAt: d.createdAt, expiresAt: d.expiresAt } : undefined;
+    return d ? sessionFromDoc(d) : undefined;
   }
 
   async delete(id: string): Promise<void> {
