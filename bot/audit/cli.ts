@@ -32,7 +32,7 @@ import { SqliteAuditCheckpoints } from '../../infra/store/embedded/audit-checkpo
 import { SqliteAuditLog } from '../../infra/store/embedded/audit-log.js';
 import { openEmbeddedDb } from '../../infra/store/embedded/db.js';
 import { formatProof } from './proof.js';
-import { caKeySecret } from '../composition/runtime.js';
+import { caKeySecret } from '../composition/secrets.js';
 
 const USAGE = [
   'usage: npm run audit -- verify [--checkpoint file.json] [--public-key pubkey.pem] [--json]',

@@ -7,7 +7,7 @@ import type { Config } from '../../infra/config.js';
 import type { Logger } from '../../infra/logger.js';
 import { CfsslCertificateAuthority, readRootPem } from '../../infra/ca/cfssl-ca.js';
 import { EmbeddedCertificateAuthority } from '../../infra/ca/embedded-ca.js';
-import { caKeySecret } from './runtime.js';
+import { caKeySecret } from './secrets.js';
 
 export interface CertificateAuthorities {
   /** User and server certificates: the embedded CA, or a remote cfssl with CA_MODE=cfssl. */

@@ -6,7 +6,7 @@ import { DIRECTLINE_CHANNEL, DirectLineAdapter } from '../directline/index.js';
 import { recordDecisionCards, SentDecisionCards } from '../proactive/decision-card-updates.js';
 import { ProactiveChannel, type RenderDeps } from '../proactive/notifications.js';
 import type { Core } from './core.js';
-import { fileLinkSecret } from './runtime.js';
+import { fileLinkSecret } from './secrets.js';
 
 /**
  * The ways the bot reaches people, which job-only workers need too (proactive notices): the Bot

@@ -16,7 +16,8 @@ import type { CheckpointSigner } from '../../domain/ports/audit-checkpoints.js';
 import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
 import { endSessionsOfFormerAgents } from '../handoff/console-auth.js';
 import { openCertificateAuthorities, type CertificateAuthorities } from './certificate-authorities.js';
-import { caKeySecret, keyEscrowSecret, openInfrastructure, seedDirectory, type Infrastructure } from './runtime.js';
+import { openInfrastructure, seedDirectory, type Infrastructure } from './runtime.js';
+import { caKeySecret, keyEscrowSecret } from './secrets.js';
 
 export interface StartOptions {
   /** `all` takes HTTP turns and runs jobs; `worker` only runs jobs. */

@@ -23,7 +23,7 @@ import { createTurnHandler, LOGGER_KEY } from '../turn/pipeline.js';
 import type { Channels } from './channels.js';
 import type { Core } from './core.js';
 import type { Conversations } from './dialogs.js';
-import { consoleSecret, directLineSecret } from './runtime.js';
+import { consoleSecret, directLineSecret } from './secrets.js';
 
 export interface Edge {
   url: string;
