@@ -1,13 +1,16 @@
 // `npm run build` (and `npm install`, through `prepare`): the TypeScript of the bot, transpiled file by
-// file into dist/ so `npm start` runs plain JavaScript (no transpiling at every start). Types are
-// checked by `npm run typecheck`, not here: a build needs nothing from devDependencies.
+// file into dist/ (what tests and `node dist/bot/main.js` run), and the start bundle dist/start.cjs
+// that `npm start` / `npm run worker` load through infra/start.cjs. Types are checked by
+// `npm run typecheck`, not here: a build needs nothing from devDependencies.
+/* global process */
 import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const FOLDERS = ['bot', 'ui', 'dialogs', 'domain', 'jobs', 'infra'];
+const dist = path.join(root, 'dist');
+const FOLDERS = ['bot', 'dialogs', 'domain', 'jobs', 'infra', 'ui'].filter((f) => existsSync(path.join(root, f)));
 
 function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -18,9 +21,111 @@ function sources(dir) {
 }
 
 const entryPoints = FOLDERS.flatMap((f) => sources(path.join(root, f)));
-rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+rmSync(dist, { recursive: true, force: true });
 await build({
-  entryPoints, outdir: path.join(root, 'dist'), outbase: root, format: 'esm', platform: 'node', target: 'node20',
+  entryPoints, outdir: dist, outbase: root, format: 'esm', platform: 'node', target: 'node20',
   bundle: false, sourcemap: false, logLevel: 'warning',
 });
 process.stdout.write(`built ${entryPoints.length} files into dist/\n`);
+
+// ---------------------------------------------------------------------------------------------------
+// The start bundle: bot/main.ts with the packages it imports, as ONE CommonJS file. Loading ~1,800
+// modules one by one is most of a start's CPU; one script that infra/start.cjs compiles with V8's
+// code cache (saved by an earlier start) skips nearly all of it (bench/README.md, B6).
+//
+// Packages stay OUTSIDE the bundle (loaded from node_modules at run time) when they cannot work from
+// another file's place, or are only loaded in the scaled-out mode anyway:
+const EXTERNAL = [
+  'better-sqlite3', // native addon (.node file found beside the package)
+  'dtrace-provider', // native addon, optional (restify's bunyan)
+  'msgpackr-extract', // native addon, optional (bullmq's msgpackr)
+  'bullmq', // reads its Lua scripts from its own folder; scaled-out mode only
+  'ioredis', // scaled-out mode only (BullMQ, locks, events share it)
+  'mongoose', // scaled-out mode only; its driver requires optional packages dynamically
+  'mongodb',
+  '@bull-board/*', // the queue dashboard serves its UI's static files from its own folder
+  'pino', // resolves transports and worker threads by file path
+];
+// Also outside, without being listed: what our code loads through createRequire at run time
+// (natural for the NLU and FAQ, botframework-webchat's dist/webchat.js served by file path).
+//
+// ESM-only features: `import.meta.url` (and .dirname/.filename) have no CommonJS equivalent, so each
+// file's own is written in as the URL of the file it stands for: for our sources, their per-file
+// copy in dist/ (what `node dist/bot/main.js` would see, so APP_ROOT, the stale-build check and
+// "am I the entry point" checks behave the same); for packages, their file in node_modules. Paths are
+// kept relative to the bundle, so the project folder can move after the build. Any other use of
+// import.meta (and top-level await) fails the build rather than the start.
+//
+// Packages that a framework requires when it loads but only uses inside functions that embedded
+// mode never calls (teams-ai's AI planners and tokenizers, the Azure managed identity): in the files
+// named here, `require(x)` (and TypeScript's `__importStar(require(x))`) gives a stand-in that loads
+// x on first use. Nothing changes but when x is evaluated: gpt-tokenizer alone builds its token
+// tables at load, ~10% of a start's CPU.
+const LAZY = {
+  '@microsoft/teams-ai/lib/tokenizers/GPTTokenizer.js': ['gpt-tokenizer'],
+  '@microsoft/teams-ai/lib/tokenizers/GPT3Tokenizer.js': ['gpt-tokenizer/cjs/model/text-davinci-003'],
+  '@microsoft/teams-ai/lib/models/OpenAIModel.js': ['openai'],
+  '@microsoft/teams-ai/lib/planners/AssistantsPlanner.js': ['openai'],
+  'botframework-connector/lib/auth/jwtTokenProviderFactory.js': ['@azure/identity'],
+};
+const LAZY_HELPER =
+  'var __lazyModule = (load) => { let m; const real = () => (m ??= load()); return new Proxy({}, {' +
+  ' get: (_, k) => real()[k], has: (_, k) => k in real(), ownKeys: () => Reflect.ownKeys(real()),' +
+  ' getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(real(), k); return d && { ...d, configurable: true }; } }); };\n';
+function lazyRequires(file, text) {
+  const rel = file.split(path.sep).join('/').split('/node_modules/').pop();
+  const ids = LAZY[rel];
+  if (!ids) return text;
+  let out = text;
+  for (const id of ids) {
+    const req = `require(${JSON.stringify(id)})`;
+    const before = out;
+    out = out.split(`__importStar(${req})`).join(`__lazyModule(() => __importStar(${req}))`);
+    if (out === before) out = out.split(req).join(`__lazyModule(() => ${req})`);
+    if (out === before) throw new Error(`build: ${rel} no longer requires ${id}: update LAZY in infra/build.mjs`);
+  }
+  return LAZY_HELPER + out;
+}
+
+const bundleFile = path.join(dist, 'start.cjs');
+const rewrites = {
+  name: 'per-file-rewrites',
+  setup(b) {
+    b.onLoad({ filter: /\.(ts|mts|js|mjs|cjs)$/ }, (args) => {
+      const original = readFileSync(args.path, 'utf8');
+      const text = lazyRequires(args.path, original);
+      if (!text.includes('import.meta')) return text === original ? undefined : { contents: text, loader: 'js', resolveDir: path.dirname(args.path) };
+      const inProject = !args.path.includes(`${path.sep}node_modules${path.sep}`) && args.path.startsWith(root + path.sep);
+      const standsFor = inProject ? path.join(dist, path.relative(root, args.path)).replace(/\.[mc]?ts$/, '.js') : args.path;
+      const rel = JSON.stringify(path.relative(dist, standsFor).split(path.sep).join('/'));
+      const esm = /\.m?ts$|\.mjs$/.test(args.path) || /^\s*(import|export)\b/m.test(text);
+      const contents = (esm ? 'import { __bundledFile } from "bundled-file-helper";\n' : '') + text
+        .replace(/\bimport\.meta\.url\b/g, `__bundledFile.url(${rel})`)
+        .replace(/\bimport\.meta\.filename\b/g, `__bundledFile.path(${rel})`)
+        .replace(/\bimport\.meta\.dirname\b/g, `__bundledFile.dir(${rel})`);
+      const ext = path.extname(args.path).slice(1);
+      return { contents, loader: ext === 'ts' || ext === 'mts' ? 'ts' : 'js', resolveDir: path.dirname(args.path) };
+    });
+    // The helper those calls use: one module of the bundle, where `require` and `__dirname` are the
+    // bundle's own (infra/start.cjs passes dist/ as __dirname), whatever a file declares itself.
+    b.onResolve({ filter: /^bundled-file-helper$/ }, () => ({ path: 'bundled-file-helper', namespace: 'bundled-file' }));
+    b.onLoad({ filter: /.*/, namespace: 'bundled-file' }, () => ({
+      loader: 'js',
+      contents: [
+        'const nodePath = require("node:path");',
+        'const nodeUrl = require("node:url");',
+        'const bundleDir = __dirname;',
+        'const filePath = (rel) => nodePath.join(bundleDir, rel);',
+        'export const __bundledFile = { path: filePath, dir: (rel) => nodePath.dirname(filePath(rel)), url: (rel) => nodeUrl.pathToFileURL(filePath(rel)).href };',
+      ].join('\n'),
+    }));
+  },
+};
+await build({
+  entryPoints: [path.join(root, 'bot', 'main.ts')], outfile: bundleFile, format: 'cjs', platform: 'node', target: 'node20',
+  bundle: true, external: EXTERNAL, plugins: [rewrites], sourcemap: false, legalComments: 'none', logLevel: 'warning',
+  // Smaller to read and to hash; identifiers are kept (names show in stack traces and logs).
+  minifyWhitespace: true, minifySyntax: true,
+  logOverride: { 'empty-import-meta': 'error' },
+});
+process.stdout.write(`built ${path.relative(root, bundleFile)} (${(statSync(bundleFile).size / 2 ** 20).toFixed(1)} MB)\n`);
