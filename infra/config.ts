@@ -369,7 +369,8 @@ function runMode(e: { STORE?: 'embedded' | 'mongo'; QUEUE?: 'inline' | 'bullmq';
   const queue = e.QUEUE ?? (e.REDIS_URL ? 'bullmq' : 'inline');
   const problems: { key: string; reason: string }[] = [];
   if (store === 'mongo' && !e.MONGODB_URI) problems.push({ key: 'MONGODB_URI', reason: 'required when STORE=mongo' });
-  if (store === 'embedded' && e.MONGODB_URI) problems.push({ key: 'STORE', reason: 'is embedded but MONGODB_URI is set: unset one of them' });
+  if (store === 'embedded' && e.MONGODB_URI)
+    problems.push({ key: 'STORE', reason: 'is embedded but MONGODB_URI is set: unset one of them' });
   if (queue === 'bullmq' && !e.REDIS_URL) problems.push({ key: 'REDIS_URL', reason: 'required when QUEUE=bullmq' });
   if (queue === 'inline' && e.REDIS_URL) problems.push({ key: 'QUEUE', reason: 'is inline but REDIS_URL is set: unset one of them' });
   if (problems.length > 0) throw new ConfigError(problems);

@@ -25,6 +25,9 @@ import type { Core } from './core.js';
 import type { Conversations } from './dialogs.js';
 import { consoleSecret, directLineSecret } from './secrets.js';
 
+/** How long after listening the intent model is loaded, when no typed message asked for it before. */
+const NLU_WARM_AFTER_MS = 1000;
+
 export interface Edge {
   url: string;
   /** Stops intake, closes the sockets and the HTTP server. */
@@ -38,7 +41,9 @@ export async function startEdge(base: Core, channels: Channels, conversations: C
   const { adapter, directLine, render, fileLinks, downloadLinks, sentCards, publicUrl } = channels;
   const { people, prefs, runner } = conversations;
   const webDir = appPath('web');
-  // The intent model is trained once per data folder and cached there, never on a turn.
+  // The intent model is trained once per data folder and cached there, never on a turn. It loads a
+  // moment after the server listens (~0.1 s of CPU), or at the first typed message if that comes first.
+  const nlu = loadNlu({ cacheDir: path.join(config.dataDir, 'nlu'), lazy: true });
   const app = createApplication({
     core,
     server: serverCore,
@@ -46,7 +51,7 @@ export async function startEdge(base: Core, channels: Channels, conversations: C
     render,
     storage: infra.storage,
     prefs,
-    nlu: loadNlu({ cacheDir: path.join(config.dataDir, 'nlu') }),
+    nlu,
     hd,
     cardUpdates: { cards: sentCards, adapter: directLine, channelId: DIRECTLINE_CHANNEL, directory: store.directory, logger },
   });
@@ -169,6 +174,13 @@ export async function startEdge(base: Core, channels: Channels, conversations: C
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   channels.listeningAt(`http://localhost:${port}`);
+  setTimeout(() => {
+    try {
+      void nlu.model;
+    } catch (err) {
+      logger.error({ err }, 'the intent model could not be loaded: typed messages will try again');
+    }
+  }, NLU_WARM_AFTER_MS).unref();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, mode: config.store, queue: config.queue, openMode: config.openMode }, 'bot listening');
   if (config.openMode)

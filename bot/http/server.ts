@@ -8,6 +8,7 @@ import type { FileStore } from '../../domain/ports/file-store.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import type { FileLinks } from './file-links.js';
+import { processActivityRequest } from './process-request.js';
 
 export interface HttpDeps {
   adapter: CloudAdapter;
@@ -70,7 +71,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; stopIntake()
     const body = req.body as { recipient?: { id?: string } };
     // teams-ai requires a recipient id; some Direct Line clients omit it.
     if (!body.recipient?.id) body.recipient = { ...body.recipient, id: 'gpki-bot' };
-    await deps.adapter.process(req as never, res as never, deps.onTurn);
+    await processActivityRequest(deps.adapter, req, res, deps.onTurn);
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => void res.send(200, { status: 'ok' }));

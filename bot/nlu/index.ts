@@ -46,7 +46,13 @@ const CERTIFICATE_OBJECTS = new Set([
 
 /** The recogniser: a trained model plus the rules around it. Classifying is pure and synchronous. */
 export class Nlu {
-  constructor(readonly model: Model) {}
+  private loaded?: Model;
+  /** A model, or how to load it on first use (`loadNlu({ lazy: true })`). */
+  constructor(private readonly source: Model | (() => Model)) {}
+
+  get model(): Model {
+    return (this.loaded ??= typeof this.source === 'function' ? this.source() : this.source);
+  }
 
   classify(text: string): Classification {
     const entities = extractEntities(text);
@@ -72,8 +78,11 @@ export class Nlu {
  * The recogniser for the training files (or `examples`), from the model cache when it is
  * current: call once at start, never per request (training takes a fraction of a second, except
  * natural's logistic regression, minutes). Logistic regression unless `kind` says otherwise.
+ * `lazy`: read (or train) the model at the first classification instead, so a start does not wait
+ * for it; the edge then loads it shortly after it listens.
  */
-export function loadNlu(opts: { kind?: ClassifierKind; examples?: readonly Example[]; cacheDir?: string } = {}): Nlu {
-  const examples = opts.examples ?? readTrainingExamples();
-  return new Nlu(loadModel({ kind: opts.kind ?? DEFAULT_CLASSIFIER, examples, cacheDir: opts.cacheDir }));
+export function loadNlu(opts: { kind?: ClassifierKind; examples?: readonly Example[]; cacheDir?: string; lazy?: boolean } = {}): Nlu {
+  const load = () =>
+    loadModel({ kind: opts.kind ?? DEFAULT_CLASSIFIER, examples: opts.examples ?? readTrainingExamples(), cacheDir: opts.cacheDir });
+  return new Nlu(opts.lazy ? load : load());
 }

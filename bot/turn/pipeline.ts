@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import type { Person } from '../../domain/people.js';
 import type { ConversationRepository } from '../../domain/ports/conversation-repository.js';
 import type { PersonLookup } from './person-lookup.js';
+import type { BotTurnState } from './state.js';
 import type { Notification } from '../../domain/ports/notifier.js';
 import { maskMyKadInText } from '../../domain/rules/mykad.js';
 import { LOCALE_KEY, PERSON_KEY, say } from '../../ui/turn.js';
+import { UNKNOWN_ERROR_KEY, type UnknownErrorCode } from '../../ui/errors.js';
 import type { SeenActivities } from '../../infra/dedupe.js';
 import type { ConversationLock } from '../../domain/ports/conversation-lock.js';
 import { conversationLockKey, runExclusive } from '../../infra/lock/run.js';
@@ -23,7 +25,7 @@ export interface TranscriptSink {
 }
 
 export interface PipelineDeps {
-  app: Application<TurnState>;
+  app: Application<BotTurnState>;
   people: PersonLookup;
   conversations: ConversationRepository;
   /** Completed turns' activity ids: a re-send of one is dropped. */
@@ -58,8 +60,14 @@ export function createTurnHandler(deps: PipelineDeps) {
   return async (ctx: TurnContext): Promise<void> => {
     const a = ctx.activity;
     const started = performance.now();
-    const log = deps.logger.child({ turn: randomUUID(), activityId: a.id, channel: a.channelId, conversation: a.conversation?.id });
+    const log = lazyChild(deps.logger, () => ({
+      turn: randomUUID(),
+      activityId: a.id,
+      channel: a.channelId,
+      conversation: a.conversation?.id,
+    }));
     ctx.turnState.set(LOGGER_KEY, log);
+    ctx.turnState.set(UNKNOWN_ERROR_KEY, (u: UnknownErrorCode) => log.warn(u, 'error code with no message: the user got the generic text'));
     deps.metrics.turns.inc({ channel: a.channelId ?? 'unknown' });
     let waitedMs = 0;
     try {
@@ -93,6 +101,31 @@ export function createTurnHandler(deps: PipelineDeps) {
       log.debug({ ms: Math.round(performance.now() - started), waitedMs: Math.round(waitedMs) }, 'turn done');
     }
   };
+}
+
+const LEVEL_METHODS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+const noop = () => {};
+
+/**
+ * A turn's child logger, made when something logs at an enabled level (or uses it otherwise):
+ * most turns log nothing at the configured level, and making a pino child (its bindings
+ * serialised and redacted) on every turn was a share of each turn's garbage. What it logs, and
+ * with which bindings, is the same as an eager child's.
+ */
+function lazyChild(parent: Logger, bindings: () => Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const made = () => (child ??= parent.child(bindings()));
+  return new Proxy(parent, {
+    get(_target, prop) {
+      if (!child && typeof prop === 'string' && LEVEL_METHODS.has(prop) && !parent.isLevelEnabled(prop)) return noop;
+      const target = made();
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set(_target, prop, value) {
+      return Reflect.set(made(), prop, value);
+    },
+  });
 }
 
 async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promise<void> {

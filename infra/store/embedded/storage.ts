@@ -53,6 +53,13 @@ function prepare(db: Db) {
       `INSERT INTO bot_storage (key, etag, body, updated_ms) VALUES (@key, @etag, @body, @updated_ms)
        ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, body = excluded.body, updated_ms = excluded.updated_ms`,
     ),
+    // The eTag check and the write in one statement: nothing is written when a row with another
+    // eTag is stored (changes = 0), the same outcome as reading the row first.
+    upsertIf: db.prepare<StorageRow & { expected: string }>(
+      `INSERT INTO bot_storage (key, etag, body, updated_ms) VALUES (@key, @etag, @body, @updated_ms)
+       ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, body = excluded.body, updated_ms = excluded.updated_ms
+       WHERE bot_storage.etag = @expected`,
+    ),
     delete: db.prepare<[string]>('DELETE FROM bot_storage WHERE key = ?'),
     // The last-use time only: the eTag a turn holds stays valid.
     touch: db.prepare<{ key: string; now: number; stale: number }>(
@@ -110,7 +117,19 @@ export class SqliteStorage implements Storage, BotStateRetention {
         stmts.upsert.run(toRow(key, item, randomUUID(), now));
       }
     });
-    this.writeTx = (changes) => write.immediate(changes);
+    this.writeTx = (changes) => {
+      const keys = Object.keys(changes);
+      // One item (a turn's conversation state): one autocommit statement instead of a transaction
+      // that reads the row, then writes it.
+      if (keys.length === 1) return writeOne(keys[0]!, changes[keys[0]!] as Record<string, unknown>);
+      write.immediate(changes);
+    };
+    const writeOne = (key: string, item: Record<string, unknown>) => {
+      const eTag = item.eTag;
+      const row = toRow(key, item, randomUUID(), clock.now().getTime());
+      if (eTag === undefined || eTag === null || eTag === '' || eTag === '*') stmts.upsert.run(row);
+      else if (stmts.upsertIf.run({ ...row, expected: String(eTag) }).changes === 0) throw new EtagConflictError(key);
+    };
     this.deleteTx = db.transaction((keys: string[]) => {
       for (const key of keys) stmts.delete.run(key);
     });
