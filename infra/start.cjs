@@ -48,7 +48,8 @@ try {
   cachedData = undefined;
 }
 
-const source = fs.readFileSync(bundle, 'utf8');
+// The build makes the bundle ASCII only: latin1 reads it as it is, without decoding UTF-8.
+const source = fs.readFileSync(bundle, 'latin1');
 // The CommonJS wrapper, as Node's own loader adds it.
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: bundle,

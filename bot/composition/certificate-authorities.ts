@@ -80,7 +80,9 @@ export async function openCertificateAuthorities(
     logger,
     crlUrl: `${publicUrl}/pki/training/crl`,
   });
-  const trainingCaStarting = trainingCa.ready().catch(failed('training CA'));
+  // The training CA's keys are made once the user CA's are (on a first start both take every core);
+  // /readyz waits only for the user CA, and any training operation before then makes them itself.
+  const trainingCaStarting = caStarting.then(() => trainingCa.ready()).catch(failed('training CA'));
   return {
     ca,
     trainingCa,
