@@ -14,6 +14,8 @@ import { FileStoreKeyEscrow } from '../../infra/keys/escrow.js';
 import { openAuditKey } from '../../infra/keys/audit-key.js';
 import type { CheckpointSigner } from '../../domain/ports/audit-checkpoints.js';
 import { QueuedNotifier } from '../../infra/notify/queued-notifier.js';
+import { LocalEventBus } from '../../infra/events/local.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
 import { endSessionsOfFormerAgents } from '../handoff/console-auth.js';
 import { openCertificateAuthorities, type CertificateAuthorities } from './certificate-authorities.js';
 import { openInfrastructure, seedDirectory, type Infrastructure } from './runtime.js';
@@ -44,6 +46,8 @@ export interface Core {
   hd: HelpdeskDeps;
   server: ServerPorts;
   serverCore: ServerDeps;
+  /** The case changes made by this process (the shared bus carries every instance's). */
+  ownCaseEvents: EventBus;
   /** Closes the CAs and the infrastructure. */
   close(): Promise<void>;
 }
@@ -83,11 +87,13 @@ export async function openCore(config: Config, opts: StartOptions): Promise<Core
     secret: caKeySecret(config),
   }).catch(undo);
   const decorate = opts.decorateCa ?? ((c: CertificateAuthority) => c);
+  const ownCaseEvents = new LocalEventBus();
+  const eventLost = (err: unknown, e: { caseId: string; version: number }) =>
+    logger.warn({ err, caseId: e.caseId, version: e.version }, 'could not publish the case event');
   const core: CoreDeps = {
-    // Every stored change of a case is published as a case event (the consoles' live updates).
-    cases: publishingCases(store.cases, infra.events, (err, e) =>
-      logger.warn({ err, caseId: e.caseId, version: e.version }, 'could not publish the case event'),
-    ),
+    // Every stored change of a case is published as a case event: to every instance (the consoles'
+    // live updates) and to this process's own listeners (the Direct Line copies of decision cards).
+    cases: publishingCases(publishingCases(store.cases, infra.events, eventLost), ownCaseEvents, eventLost),
     certificates: store.certificates,
     directory: store.directory,
     audit: store.audit,
@@ -143,7 +149,9 @@ export async function openCore(config: Config, opts: StartOptions): Promise<Core
     hd,
     server,
     serverCore: { ...core, server },
+    ownCaseEvents,
     close: async () => {
+      await ownCaseEvents.close();
       await cas.close();
       await infra.close();
     },

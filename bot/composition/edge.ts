@@ -54,6 +54,7 @@ export async function startEdge(base: Core, channels: Channels, conversations: C
     nlu,
     hd,
     cardUpdates: { cards: sentCards, adapter: directLine, channelId: DIRECTLINE_CHANNEL, directory: store.directory, logger },
+    ownCaseEvents: base.ownCaseEvents,
   });
   const onTurn = createTurnHandler({
     app,

@@ -17,6 +17,8 @@ import { decidedCaseOf, updateDecisionCards, type DecisionCardUpdateDeps } from 
 import { currentCardFor, type DecisionCardKind } from '../proactive/decision-cards.js';
 import type { CardElement } from '../../ui/cards/adaptive.js';
 import type { Case } from '../../domain/cases/case.js';
+import { CASE_EVENTS_TOPIC, caseEventOf } from '../../domain/cases/events.js';
+import type { EventBus } from '../../domain/ports/event-bus.js';
 import { registerServerRoutes, resendServerFiles, serverDecisionCards, showServerTasks } from '../server-certificates/routes.js';
 import type { ServerDeps } from '../../domain/usecases/server-deps.js';
 import { showMyCases, showStatus, showTasks } from './commands.js';
@@ -44,6 +46,11 @@ export interface AppDeps {
   hd?: HelpdeskDeps;
   /** Direct Line copies of decision cards, replaced by their decided version after a decision. */
   cardUpdates?: DecisionCardUpdateDeps;
+  /**
+   * The case changes this process makes (not other instances'): each one replaces the Direct Line
+   * copies of that case's decision cards, whoever made it (a chat click, the agents' console, a job).
+   */
+  ownCaseEvents?: EventBus;
 }
 
 /**
@@ -235,9 +242,11 @@ async function repromptIfBusy(ctx: TurnContext, deps: AppDeps): Promise<void> {
 }
 
 /**
- * After a turn that clicked a decision card (Web Chat's submit or Teams' execute), every Direct
- * Line copy of that case's card is replaced by what its viewer should see now, as Teams' refresh
- * does for Teams. A refused click changes nothing, and the update shows that same state.
+ * Every Direct Line copy of a case's decision card is replaced by what its viewer should see now,
+ * as Teams' refresh does for Teams: after each change this process makes to the case (a click in
+ * chat, an agent's action in the console, a job), and after a click that changed nothing (a
+ * refused second decision shows the state that refused it). A click's turn ends once its update is
+ * made, so the clicker's page has it when the answer comes.
  */
 function updateCardsAfterDecisions(
   app: Application<BotTurnState>,
@@ -250,10 +259,29 @@ function updateCardsAfterDecisions(
     const kind = kinds.find((k) => k.kinds.includes(c.kind));
     return kind ? ((await currentCardFor(ctx, deps.core.directory, kind, c)) as unknown as CardElement | undefined) : undefined;
   };
+  // One update at a time per case, in the order of the changes; the latest is what a click waits for.
+  const running = new Map<string, Promise<void>>();
+  const refresh = (caseId: string): Promise<void> => {
+    const next = (running.get(caseId) ?? Promise.resolve())
+      .then(() => deps.core.cases.get(caseId))
+      .then((c) => (c ? updateDecisionCards(updates, c, cardNow) : undefined))
+      .catch((err: unknown) => updates.logger.warn({ err, caseId }, 'decision cards not updated after the change'));
+    running.set(caseId, next);
+    void next.finally(() => running.get(caseId) === next && running.delete(caseId));
+    return next;
+  };
+  if (deps.ownCaseEvents)
+    void deps.ownCaseEvents
+      .subscribe(CASE_EVENTS_TOPIC, (m) => {
+        const e = caseEventOf(m);
+        if (e) void refresh(e.caseId);
+      })
+      .catch((err: unknown) => updates.logger.error({ err }, 'decision cards will not follow case changes'));
   app.turn('afterTurn', async (ctx) => {
     const caseId = decidedCaseOf(ctx.activity);
-    const c = caseId ? await deps.core.cases.get(caseId) : undefined;
-    if (c) await updateDecisionCards(updates, c, cardNow);
+    if (!caseId) return true;
+    // The click changed the case: its event is already updating the cards. Otherwise (refused), update them now.
+    await (running.get(caseId) ?? refresh(caseId));
     return true;
   });
 }
