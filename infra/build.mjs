@@ -5,6 +5,7 @@
 /* global process */
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,20 +68,59 @@ const LAZY = {
   '@microsoft/teams-ai/lib/models/OpenAIModel.js': ['openai'],
   '@microsoft/teams-ai/lib/planners/AssistantsPlanner.js': ['openai'],
   'botframework-connector/lib/auth/jwtTokenProviderFactory.js': ['@azure/identity'],
+  // The dialog prompts' text recognizers build thousands of regular expressions at load (~0.15 s of
+  // a start's CPU); the prompts call them only when they recognize a reply.
+  'botbuilder-dialogs/lib/prompts/datetimePrompt.js': ['@microsoft/recognizers-text-date-time'],
+  'botbuilder-dialogs/lib/prompts/confirmPrompt.js': ['@microsoft/recognizers-text-choice'],
+  'botbuilder-dialogs/lib/prompts/numberPrompt.js': ['@microsoft/recognizers-text-number'],
+  'botbuilder-dialogs/lib/choices/recognizeChoices.js': ['@microsoft/recognizers-text-number'],
+  // axios (and, through its fetch adapter, Node's undici) only sends skill and Teams requests.
+  'botframework-connector/lib/auth/botFrameworkClientImpl.js': ['axios'],
+  'botbuilder/lib/botFrameworkHttpClient.js': ['axios'],
+  '@microsoft/teams-ai/lib/TeamsAttachmentDownloader.js': ['axios'],
+  '@microsoft/teams-ai/lib/internals/OpenAIClient.js': ['axios'],
+  '@microsoft/teams-ai/lib/models/LlamaModel.js': ['axios'],
+  '@microsoft/teams-ai/lib/embeddings/OpenAIEmbeddings.js': ['axios'],
+  // Used only by botbuilder's FileTranscriptStore and SetSpeakMiddleware, which the bot does not use.
+  'botbuilder/lib/fileTranscriptStore.js': ['fs-extra'],
+  'botbuilder/lib/setSpeakMiddleware.js': ['htmlparser2'],
+  // restify serves SPDY (and, through it, loads node:http2) only when created with its spdy option.
+  'restify/lib/server.js': ['spdy'],
+};
+// Files that need only a small part of a package at load: `require(x)` becomes `require(y)`, where y
+// gives the same values for what the file uses (checked by the build below). promptCultureModels reads
+// `Culture`'s language codes at load; the suite re-exports them from the number recognizer, whose
+// load builds its regular expressions, and the base package has the same codes.
+const SUBSTITUTE = {
+  'botbuilder-dialogs/lib/prompts/promptCultureModels.js': { from: '@microsoft/recognizers-text-suite', to: '@microsoft/recognizers-text', uses: 'Culture' },
 };
 const LAZY_HELPER =
   'var __lazyModule = (load) => { let m; const real = () => (m ??= load()); return new Proxy({}, {' +
   ' get: (_, k) => real()[k], has: (_, k) => k in real(), ownKeys: () => Reflect.ownKeys(real()),' +
   ' getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(real(), k); return d && { ...d, configurable: true }; } }); };\n';
-function lazyRequires(file, text) {
+function substitute(file, rel, text) {
+  const sub = SUBSTITUTE[rel];
+  if (!sub) return text;
+  const req = `require(${JSON.stringify(sub.from)})`;
+  const name = text.match(new RegExp(`const (\\w+) = ${req.replace(/[()."]/g, '\\$&')};`))?.[1];
+  const uses = name && [...text.matchAll(new RegExp(`\\b${name}\\b(\\.\\w+)?`, 'g'))].slice(1);
+  if (!uses?.length || uses.some((m) => m[1] !== `.${sub.uses}`)) throw new Error(`build: ${rel} no longer uses only ${sub.uses} of ${sub.from}: update SUBSTITUTE in infra/build.mjs`);
+  const load = createRequire(file);
+  const [a, b] = [load(sub.from)[sub.uses], load(sub.to)[sub.uses]];
+  const keys = [...new Set(text.match(new RegExp(`(?<=\\b${name}\\.${sub.uses}\\.)\\w+`, 'g')))];
+  if (keys.some((k) => a[k] === undefined || a[k] !== b[k])) throw new Error(`build: ${sub.to} no longer has ${sub.from}'s ${sub.uses}: update SUBSTITUTE in infra/build.mjs`);
+  return text.replace(req, `require(${JSON.stringify(sub.to)})`);
+}
+function lazyRequires(file, original) {
   const rel = file.split(path.sep).join('/').split('/node_modules/').pop();
+  const text = substitute(file, rel, original);
   const ids = LAZY[rel];
   if (!ids) return text;
   let out = text;
   for (const id of ids) {
-    const req = `require(${JSON.stringify(id)})`;
+    const req = [`require(${JSON.stringify(id)})`, `require('${id}')`].find((r) => out.includes(r)) ?? `require(${JSON.stringify(id)})`;
     const before = out;
-    out = out.split(`__importStar(${req})`).join(`__lazyModule(() => __importStar(${req}))`);
+    for (const helper of ['__importStar', '__importDefault']) out = out.split(`${helper}(${req})`).join(`__lazyModule(() => ${helper}(${req}))`);
     if (out === before) out = out.split(req).join(`__lazyModule(() => ${req})`);
     if (out === before) throw new Error(`build: ${rel} no longer requires ${id}: update LAZY in infra/build.mjs`);
   }

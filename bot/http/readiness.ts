@@ -10,7 +10,11 @@ export interface ReadinessOptions {
   timeoutMs?: number;
   /** Slow answers in a row before a dependency counts as down (default 2): one slow PING is no outage. */
   slowBeforeDown?: number;
-  /** A check this recent is reused (default 500 ms): many probes and conversation starts share one round. */
+  /**
+   * A check this recent is reused (default 500 ms): many probes and conversation starts share one
+   * round. A finished round that found something down is not reused, so a dependency that comes up
+   * (the CA finishing its start) shows at the next check; checks made meanwhile still share it.
+   */
   reuseMs?: number;
   now?: () => number;
 }
@@ -47,7 +51,10 @@ export class Readiness {
     const at = this.now();
     if (this.last && at - this.last.at < this.reuseMs) return this.last.checks;
     const checks = this.probeAll();
-    this.last = { at, checks };
+    const round = { at, checks };
+    this.last = round;
+    const forget = () => void (this.last === round && (this.last = undefined));
+    void checks.then((c) => Object.values(c).includes(false) && forget(), forget);
     return checks;
   }
 

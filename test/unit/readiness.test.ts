@@ -38,4 +38,25 @@ describe('Readiness', () => {
     await r.check();
     expect(calls).to.equal(2);
   });
+
+  it('does not reuse a finished round that found a dependency down', async () => {
+    let up = false;
+    let calls = 0;
+    const r = new Readiness(
+      {
+        ca: () => {
+          calls++;
+          return up;
+        },
+      },
+      { reuseMs: 500, now: () => 0 },
+    );
+    await Promise.all([r.check(), r.check()]);
+    expect(calls, 'checks made meanwhile share the round').to.equal(1);
+    up = true;
+    expect(await r.check()).to.deep.equal({ ca: true });
+    up = false;
+    expect(await r.check(), 'a round with everything up is reused').to.deep.equal({ ca: true });
+    expect(calls).to.equal(2);
+  });
 });
