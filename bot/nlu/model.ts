@@ -74,7 +74,9 @@ const DEFAULTS: Required<Omit<TrainOptions, 'softmax'>> = {
   subwords: false,
 };
 
-const CORRECTOR = new SpellingCorrector();
+let sharedCorrector: SpellingCorrector | undefined;
+/** The spelling corrector, built when a model is first made (not when this module loads: starts need it later). */
+const spellingCorrector = (): SpellingCorrector => (sharedCorrector ??= new SpellingCorrector());
 
 export const DEFAULT_CACHE_DIR = appPath('bot', 'nlu', 'model');
 
@@ -90,7 +92,7 @@ export function trainingDocuments(examples: readonly Example[], opts: TrainOptio
   const df = new Map<string, number>();
   for (const d of raw) for (const f of d.features) df.set(f, (df.get(f) ?? 0) + 1);
   const known = new Set([...df].filter(([f, n]) => n > 1 || isConcept(f)).map(([f]) => f));
-  const corrector = (opts.spelling ?? DEFAULTS.spelling) ? CORRECTOR : undefined;
+  const corrector = (opts.spelling ?? DEFAULTS.spelling) ? spellingCorrector() : undefined;
   if (opts.subwords ?? DEFAULTS.subwords) {
     // Trigrams of the words left unknown, kept when two or more documents share them.
     const grams = new Map<string, number>();
@@ -242,7 +244,7 @@ function wrap(kind: ClassifierKind, fitted: Fitted, opts: TrainOptions): Wrapped
   // Vocabulary and document frequencies (natural keeps feature → count; the softmax model its weights only).
   const counts: Record<string, number> = natural ? (natural as unknown as { features: Record<string, number> }).features : {};
   const vocabulary = new Set([...Object.keys(counts), ...Object.keys(fitted.softmax?.weights ?? {})]);
-  const corrector = (opts.spelling ?? DEFAULTS.spelling) ? CORRECTOR : undefined;
+  const corrector = (opts.spelling ?? DEFAULTS.spelling) ? spellingCorrector() : undefined;
   const sorted = (labels: readonly string[], p: Float64Array) =>
     labels.map((label, j) => ({ label, value: p[j]! })).sort((a, b) => b.value - a.value);
   let scores: (feats: string[]) => { label: string; value: number }[];
