@@ -241,7 +241,43 @@ export function maskActivity(a: Partial<Activity>): Partial<Activity> {
     attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })),
     ...(agent ? { channelData: { agent: { id: agent.id, name: agent.name } } } : {}),
   };
-  return JSON.parse(maskMyKadInText(JSON.stringify(pick))) as Partial<Activity>;
+  return maskedCopy(pick) as Partial<Activity>;
+}
+
+// A string or number that could hold a MyKad number at all: twelve digits need four in a row somewhere.
+const FOUR_DIGITS = /\d{4}/;
+
+/**
+ * What `JSON.parse(maskMyKadInText(JSON.stringify(v)))` gave, without writing and re-reading the
+ * whole activity as text: a copy with JSON's rules (`toJSON` used, `undefined` and functions left
+ * out, or `null` in arrays) in which every string and key is masked. A MyKad-shaped number that is
+ * a JSON number becomes its masked text (the text round trip broke the JSON there and threw). Each
+ * string is masked on its own, so a number split by an escaped newline or after a control
+ * character is masked too, where the JSON text hid it behind `\n` or `\u0000`.
+ */
+function maskedCopy(v: unknown): unknown {
+  if (typeof v === 'string') return FOUR_DIGITS.test(v) ? maskMyKadInText(v) : v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return null;
+    const text = String(v);
+    const masked = FOUR_DIGITS.test(text) ? maskMyKadInText(text) : text;
+    return masked === text ? v : masked;
+  }
+  if (typeof v !== 'object' || v === null) return typeof v === 'boolean' || v === null ? v : undefined;
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return maskedCopy((toJSON as () => unknown).call(v));
+  if (Array.isArray(v)) {
+    return v.map((x) => {
+      const y = maskedCopy(x);
+      return y === undefined ? null : y;
+    });
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    const y = maskedCopy((v as Record<string, unknown>)[key]);
+    if (y !== undefined) out[FOUR_DIGITS.test(key) ? maskMyKadInText(key) : key] = y;
+  }
+  return out;
 }
 
 async function handOverPending(ctx: TurnContext, deps: PipelineDeps, person: Person): Promise<void> {
