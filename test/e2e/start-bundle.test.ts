@@ -117,6 +117,51 @@ describe('e2e: the start bundle (npm start)', function () {
     expect(cacheFiles()).to.have.length(1);
   });
 
+  it('walks a whole guided dialog in the bundle: choices by number and by text, a lodged ticket with its number', async () => {
+    const p = await start();
+    let n = 0;
+    const turn = async (extra: Record<string, unknown>): Promise<string> => {
+      const res = await fetch(`${p.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: `w${++n}`,
+          channelId: 'test',
+          from: { id: 'demo-applicant' },
+          conversation: { id: 'c-bundle-walk' },
+          recipient: { id: 'b' },
+          locale: 'ms-MY',
+          deliveryMode: 'expectReplies',
+          serviceUrl: 'http://127.0.0.1:9',
+          ...extra,
+        }),
+      });
+      expect(res.status).to.equal(200);
+      const { activities } = (await res.json()) as { activities: { type: string; text?: string; attachments?: unknown[] }[] };
+      return JSON.stringify(activities);
+    };
+    try {
+      await turn({ text: 'hai' });
+      expect(await turn({ value: { verb: 'start', goal: 'complaint' } })).to.contain('"field":"category"');
+      // The fourth choice by its number (botbuilder-dialogs' number recognizer, loaded on first use in the bundle).
+      const next = await turn({ text: '4' });
+      expect(next).to.match(/"field":"[a-z]+"/);
+      expect(next).to.not.contain('"field":"category"');
+      await turn({ text: 'ePerolehan' });
+      await turn({ text: 'Token saya tidak dikesan oleh komputer walaupun sudah cuba port USB lain.' });
+      let r = await turn({ text: 'langkau' });
+      if (!/AD-\d{4}-\d{6}/.test(r)) r = await turn({ text: 'tidak' });
+      expect(r).to.match(/AD-\d{4}-\d{6}/);
+      // The status command finds the new ticket in the store.
+      const id = /AD-\d{4}-\d{6}/.exec(r)![0];
+      expect(await turn({ text: `status ${id}` })).to.contain(`**${id}**: Baharu`);
+    } finally {
+      await stop(p);
+    }
+    expect(p.err()).not.to.match(/turn failed|TypeError|ReferenceError/);
+  });
+
   it('uses the cache on the next start (V8 accepts it) and leaves it as it is', async () => {
     const [file] = cacheFiles();
     expect(file, 'the first start wrote a cache').to.be.a('string');
