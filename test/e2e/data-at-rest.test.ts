@@ -138,6 +138,8 @@ describe('e2e: personal data at rest (embedded, Direct Line)', function () {
 
     // (ii) Owner-only, with the bot running (the database's -wal and -shm files exist now).
     expect(existsSync(path.join(bot.dataDir, 'gpki.db-wal'))).to.equal(true);
+    // The training CA makes its keys after the user CA's (a first start gives the user CA both cores).
+    await waitFor('the training CA keys', () => existsSync(path.join(bot.dataDir, 'ca-training', 'root.key.pem')) || undefined);
     const { dirs, files } = modesUnder(bot.dataDir);
     expect([...files.keys()]).to.include.members([
       'gpki.db',
