@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import mongoose, { type Connection, type Schema } from 'mongoose';
+import { cast, closeCasting, hydrate, validationErrorPaths } from '../support/mongo-cast.js';
+import type { Schema } from 'mongoose';
 import type { LoggedActivity } from '../../domain/ports/activity-log.js';
 import type { AgentSession } from '../../domain/ports/agent-sessions.js';
 import type { AuditCheckpoint } from '../../domain/ports/audit-checkpoints.js';
@@ -26,42 +27,10 @@ import { auditToDoc, HEADS_PIPELINE, headsFromRows } from '../../infra/store/mon
 import { sessionFromDoc, sessionSchema, sessionToDoc, windowFromDoc, windowSchema } from '../../infra/store/mongo/rate-limits.js';
 import { replyChangeToSet, replyFromDoc, replySchema, replyToDoc } from '../../infra/store/mongo/saved-replies.js';
 
-// No server: models live on a connection that is never opened. Validation and casting (what
-// `create` would send) need no server; nothing here runs a query.
-let connection: Connection;
-let modelCount = 0;
-before(() => {
-  connection = mongoose.createConnection();
-});
-after(async () => {
-  await connection.close();
-});
+after(closeCasting);
 
 // Schemas of every document type are cast alike.
 type AnySchema = Schema<any>;
-
-/** A document of `schema` holding `record`, validated (rejects with the validation error). */
-async function hydrate(schema: AnySchema, record: object) {
-  const Model = connection.model(`n${++modelCount}`, schema);
-  const doc = new Model(record);
-  await doc.validate();
-  return doc;
-}
-
-/** What mongoose would insert for `record` after casting, or the validation error it raises. */
-async function cast<T = Record<string, unknown>>(schema: AnySchema, record: object): Promise<T> {
-  return (await hydrate(schema, record)).toBSON() as T;
-}
-
-async function validationErrorPaths(schema: AnySchema, record: object): Promise<string[]> {
-  try {
-    await cast(schema, record);
-  } catch (e) {
-    expect(e).to.be.instanceOf(mongoose.Error.ValidationError);
-    return Object.keys((e as mongoose.Error.ValidationError).errors);
-  }
-  return expect.fail('expected a validation error');
-}
 
 function without<T extends object>(o: T, key: string): Partial<T> {
   const copy = { ...o } as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import mongoose, { Types, type Connection, type Schema } from 'mongoose';
+import { cast, closeCasting, validationErrorPaths } from '../support/mongo-cast.js';
+import { Types, type Schema } from 'mongoose';
 import type { Case } from '../../domain/cases/case.js';
 import type { CertificateRecord } from '../../domain/certificates.js';
 import type { Agency, Person } from '../../domain/people.js';
@@ -22,34 +23,7 @@ import { fileMetaFromDoc, fileMetaToDoc } from '../../infra/store/mongo/file-sto
 import { storageSchema, storeItemFromDoc, storeItemToDoc } from '../../infra/store/mongo/storage.js';
 import { transcriptFromDoc, transcriptSchema, transcriptToDoc } from '../../infra/store/mongo/transcripts.js';
 
-// No server: models live on a connection that is never opened. Validation and casting (what
-// `create` would send) need no server; nothing here runs a query.
-let connection: Connection;
-let modelCount = 0;
-before(() => {
-  connection = mongoose.createConnection();
-});
-after(async () => {
-  await connection.close();
-});
-
-/** What mongoose would insert for `record` after casting, or the validation error it raises. */
-async function cast(schema: Schema<any>, record: object): Promise<Record<string, unknown>> {
-  const Model = connection.model(`m${++modelCount}`, schema);
-  const doc = new Model(record);
-  await doc.validate();
-  return doc.toBSON() as Record<string, unknown>;
-}
-
-async function validationErrorPaths(schema: Schema<any>, record: object): Promise<string[]> {
-  try {
-    await cast(schema, record);
-  } catch (e) {
-    expect(e).to.be.instanceOf(mongoose.Error.ValidationError);
-    return Object.keys((e as mongoose.Error.ValidationError).errors);
-  }
-  return expect.fail('expected a validation error');
-}
+after(closeCasting);
 
 function without<T extends object>(o: T, key: keyof T): Partial<T> {
   const copy: Partial<T> = { ...o };
