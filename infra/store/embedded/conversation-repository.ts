@@ -6,6 +6,7 @@ import type {
   PendingMessage,
 } from '../../../domain/ports/conversation-repository.js';
 import type { Db } from './db.js';
+import { writeBatchOf, type WriteBatch } from './write-batch.js';
 
 interface ConversationRow {
   conversation_id: string;
@@ -124,9 +125,11 @@ export class SqliteConversationRepository implements ConversationRepository {
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly saveTx: (rec: SaveInput) => void;
   private readonly takeTx: (personId: string) => PendingRow[];
+  private readonly batch: WriteBatch;
 
   constructor(opts: { db: Db }) {
     const db = opts.db;
+    this.batch = writeBatchOf(db);
     this.stmts = prepare(db);
     const save = db.transaction((rec: SaveInput) => {
       const existing = this.stmts.get.get(rec.conversationId);
@@ -146,8 +149,11 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async save(rec: SaveInput): Promise<void> {
-    if (rec.owner === undefined && rec.agentId === undefined) this.stmts.upsertKeepOwner.run(toConversationRow({ ...rec, owner: 'bot' }));
-    else this.saveTx(rec);
+    // Committed with other turns' writes of the same moment (write-batch.ts); resolves once committed.
+    if (rec.owner === undefined && rec.agentId === undefined) {
+      const row = toConversationRow({ ...rec, owner: 'bot' });
+      await this.batch.run(() => this.stmts.upsertKeepOwner.run(row));
+    } else await this.batch.run(() => this.saveTx(rec));
   }
 
   async get(conversationId: string): Promise<ConversationRecord | undefined> {

@@ -6,6 +6,7 @@ import { EtagConflictError } from '../etag-conflict.js';
 import { idleLine, STATE_TOUCH_INTERVAL_MS } from '../state-retention.js';
 import { systemClock } from './clock.js';
 import type { Db } from './db.js';
+import { writeBatchOf, type WriteBatch } from './write-batch.js';
 
 interface StorageRow {
   key: string;
@@ -86,9 +87,11 @@ export class SqliteStorage implements Storage, BotStateRetention {
   private readonly writeTx: (changes: StoreItems) => void;
   private readonly deleteTx: (keys: string[]) => void;
   private readonly stmts: ReturnType<typeof prepare>;
+  private readonly batch: WriteBatch;
 
   constructor(opts: { db: Db; clock?: Clock }) {
     const db = opts.db;
+    this.batch = writeBatchOf(db);
     const clock = opts.clock ?? systemClock;
     this.clock = clock;
     migrate(db, clock.now().getTime());
@@ -149,7 +152,9 @@ export class SqliteStorage implements Storage, BotStateRetention {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    this.writeTx(changes);
+    // Committed with other turns' writes of the same moment (write-batch.ts), in a savepoint of
+    // its own: a conflict refuses this write only. Resolves once committed.
+    await this.batch.run(() => this.writeTx(changes));
   }
 
   async delete(keys: string[]): Promise<void> {

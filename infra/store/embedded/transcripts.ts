@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { writeBatchOf, type WriteBatch } from './write-batch.js';
 import type { TranscriptEntry } from '../transcript-entry.js';
 
 export type { TranscriptEntry };
@@ -9,7 +10,9 @@ export class SqliteTranscripts {
   private readonly insertAll: (entries: TranscriptEntry[]) => void;
   private readonly select;
   private readonly prune;
+  private readonly batch: WriteBatch;
   constructor(private readonly opts: { db: Db }) {
+    this.batch = writeBatchOf(opts.db);
     opts.db.exec(`CREATE TABLE IF NOT EXISTS transcripts (
       n INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, at TEXT NOT NULL, direction TEXT NOT NULL, body TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS transcripts_conv ON transcripts (conversation_id, n);
@@ -24,9 +27,12 @@ export class SqliteTranscripts {
     );
   }
 
-  /** Appends a turn's entries in one transaction (one commit per turn, not per message). */
+  /**
+   * Appends a turn's entries in one transaction (one commit per turn, not per message), shared
+   * with other turns' writes of the same moment (write-batch.ts); resolves once committed.
+   */
   async append(entries: TranscriptEntry[]): Promise<void> {
-    this.insertAll(entries);
+    await this.batch.run(() => this.insertAll(entries));
   }
 
   /** The last `limit` entries, oldest first. */
