@@ -9,6 +9,7 @@
  * separate load generator: each has its own event loop, and this process's CPU time is the server's.
  */
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import { startBot } from '../bot/main.js';
 import { loadConfig } from '../infra/config.js';
 import { tinyPng } from '../test/support/bot.js';
+import { deleteKeys, redisReachable, REDIS_URL } from '../test/support/redis.js';
 import type { ClientJob, ClientResult } from './b1-client.js';
 
 export interface B1Result {
@@ -58,6 +60,22 @@ export interface B1Result {
   botCpuMsPerTurn: number;
   echoCpuMsPerTurn: number;
   cpuRatio: number;
+  /**
+   * The same bot run with REDIS_URL set (jobs on BullMQ; the turn lock, completion marks and
+   * events on Redis), beside the embedded one; the goals are the embedded mode's. Its server CPU
+   * excludes Redis's own. Skipped when no Redis answers.
+   */
+  withRedis:
+    | {
+        redisUrl: string;
+        ratioVsEcho: number;
+        botTurnsPerSecond: number;
+        botP50Ms: number;
+        botP99Ms: number;
+        botCpuMsPerTurn: number;
+        cpuRatio: number;
+      }
+    | { skipped: string };
   /** 1-minute load average when B1 started: other work on a shared machine skews everything. */
   loadAverage: number;
   goalRatio: number;
@@ -68,11 +86,15 @@ export interface B1Result {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONVERSATIONS = 100;
 const CONCURRENCY = 50;
-const WARMUP_CONVERSATIONS = 20;
+
 // The bot makes 1,300 turns; the ceilings get a few times that so their rates settle.
 const ECHO_REQUESTS = 4000;
 const RESTIFY_REQUESTS = 15000;
 const WARMUP_REQUESTS = 1500;
+// The bot warms up with as many turns as each ceiling's warm-up has requests (1,500, i.e. 116
+// conversations of 13 turns), so all three are measured equally warm. With 20 conversations (260
+// turns) the bot's measured run still paid for V8's warm-up that the ceilings had behind them.
+const WARMUP_CONVERSATIONS = Math.ceil(WARMUP_REQUESTS / 13);
 const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 100;
 
@@ -205,9 +227,17 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
   throw new Error(`bot at ${url} not ready after ${timeoutMs} ms`);
 }
 
-async function measureBot(client: Client): ReturnType<Client['measure']> {
+/** The bot's run; with `redis`, the same run with REDIS_URL set (BullMQ, the turn lock, the completion marks and events on Redis). */
+async function measureBot(client: Client, redis?: { url: string; prefix: string }): ReturnType<Client['measure']> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gpki-b1-'));
-  const bot = await startBot(loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
+  const bot = await startBot(
+    loadConfig({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...(redis ? { REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix } : {}),
+    }),
+  );
   try {
     await waitReady(bot.url);
     const job = {
@@ -235,6 +265,11 @@ export async function runB1(): Promise<B1Result> {
     // The echo bot runs before and after the bot and the mean is used, so drift in a shared machine's load shows and evens out.
     const echoBefore = await ceiling(client, echoBot(), ECHO_REQUESTS);
     const botRun = await measureBot(client);
+    // The same run with REDIS_URL, for comparison (the goals are the embedded mode's); its keys go when it ends.
+    const redisPrefix = `gpki-bench-b1-${randomUUID().slice(0, 8)}`;
+    const redisRun = (await redisReachable())
+      ? await measureBot(client, { url: REDIS_URL, prefix: redisPrefix }).finally(() => deleteKeys(redisPrefix).catch(() => undefined))
+      : undefined;
     const echoAfter = await ceiling(client, echoBot(), ECHO_REQUESTS);
     const bot = botRun.s;
     const echoTurnsPerSecond = (echoBefore.s.perSecond + echoAfter.s.perSecond) / 2;
@@ -264,6 +299,17 @@ export async function runB1(): Promise<B1Result> {
       botCpuMsPerTurn: round(botCpu, 2),
       echoCpuMsPerTurn: round(echoCpu, 2),
       cpuRatio: round(echoCpu / botCpu, 3),
+      withRedis: redisRun
+        ? {
+            redisUrl: REDIS_URL,
+            ratioVsEcho: round(redisRun.s.perSecond / echoTurnsPerSecond, 3),
+            botTurnsPerSecond: round(redisRun.s.perSecond),
+            botP50Ms: round(redisRun.s.p50),
+            botP99Ms: round(redisRun.s.p99),
+            botCpuMsPerTurn: round(redisRun.serverCpuMs / redisRun.s.count, 2),
+            cpuRatio: round(echoCpu / (redisRun.serverCpuMs / redisRun.s.count), 3),
+          }
+        : { skipped: `no Redis answers at ${REDIS_URL}` },
       loadAverage,
       goalRatio: GOAL_RATIO,
       goalP99Ms: GOAL_P99_MS,

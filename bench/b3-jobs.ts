@@ -16,12 +16,13 @@
  *
  * Redis: REDIS_URL or 127.0.0.1:6379; every key goes under a prefix of its own, deleted at the end.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPair, randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { Job, JobHandler, JobScheduler, JobSpec, QueueName } from '../domain/ports/job-scheduler.js';
 import type { Notification, NotificationChannel } from '../domain/ports/notifier.js';
 import type { CoreDeps } from '../domain/usecases/deps.js';
@@ -50,6 +51,13 @@ export interface B3Result {
   caJobsPerSecondInline: number;
   /** In-process CA-issue jobs/s ÷ no-op BullMQ jobs/s, for comparison. */
   inlineRatio: number;
+  /** BullMQ jobs that only make one RSA-3072 signature (the issuing key's size), per second. */
+  signatureJobsPerSecondBullmq: number;
+  /**
+   * Those jobs/s ÷ no-op jobs/s: the most `ratio` could be for a job that signs a certificate at
+   * all, before its key pair, its records, and its notice (a second queue job).
+   */
+  signatureFloorRatio: number;
   /** CA-issue jobs per run (each run its own approved cases) and no-op jobs. */
   caJobs: number;
   noopJobs: number;
@@ -99,6 +107,7 @@ const WARMUP_NOOP_JOBS = 200;
 const CONCURRENCY = 4;
 const GOAL = 0.5;
 const RUN_TIMEOUT_MS = 300_000;
+const generateKeyPairAsync = promisify(generateKeyPair);
 
 /** The edge's side of notification delivery: counts each holder's `certificateIssued` and wakes a waiter. */
 class NotificationSink implements NotificationChannel {
@@ -237,12 +246,16 @@ async function caRun(f: Fixture, jobs: JobScheduler, specs: JobSpec[], what: str
   }
 }
 
-/** No-op jobs on `jobs`, through the same registration and dispatch as the processors. */
-async function noopRun(jobs: JobScheduler, count: number, tag: string): Promise<Drained> {
+/**
+ * No-op jobs on `jobs`, through the same registration and dispatch as the processors; with `work`,
+ * jobs that do only that (the signature floor below).
+ */
+async function noopRun(jobs: JobScheduler, count: number, tag: string, work?: () => Promise<unknown>): Promise<Drained> {
   let ran = 0;
   let resolve!: () => void;
   const done = new Promise<void>((r) => void (resolve = r));
   const noop = async (_job: Job) => {
+    if (work) await work();
     if (++ran === count) resolve();
   };
   registerProcessors(jobs, { ca: { noop } });
@@ -297,6 +310,13 @@ export async function runB3(opts: B3Options = {}): Promise<B3Result> {
     const caBull = await caRun(f, bull('ca'), bullSpecs, 'CA-issue jobs on BullMQ');
     log(`B3: ${noopJobs} no-op jobs on BullMQ again`);
     const noopAfter = await noopRun(bull('noop-2'), noopJobs, 'after');
+    // The floor under any CA-issue job: one RSA-3072 signature (the issuing key's size) on the
+    // thread pool, as the CA signs, and nothing else; no key pair, no store, no notice.
+    log(`B3: ${noopJobs} jobs that each make one RSA-3072 signature, on BullMQ`);
+    const signingKey = (await generateKeyPairAsync('rsa', { modulusLength: 3072 })).privateKey;
+    const tbs = randomBytes(1200);
+    const signOnce = () => new Promise((resolve, reject) => sign('sha256', tbs, signingKey, (e, sig) => (e ? reject(e) : resolve(sig))));
+    const signOnly = await noopRun(bull('sign'), noopJobs, 'sign', signOnce);
     log(`B3: ${caJobs} CA-issue jobs on the in-process runner`);
     // The in-process runner on the store's SQLite file, as in the embedded mode.
     const caInline = await caRun(f, new InlineJobScheduler({ file: dbFile, concurrency }), inlineSpecs, 'CA-issue jobs in process');
@@ -313,6 +333,8 @@ export async function runB3(opts: B3Options = {}): Promise<B3Result> {
       noopJobsPerSecondBullmq: round(noopPerSecond),
       caJobsPerSecondInline: round(caInline.perSecond, 2),
       inlineRatio: round(caInline.perSecond / noopPerSecond, 4),
+      signatureJobsPerSecondBullmq: round(signOnly.perSecond),
+      signatureFloorRatio: round(signOnly.perSecond / noopPerSecond, 4),
       caJobs,
       noopJobs,
       concurrency,

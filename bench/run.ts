@@ -55,6 +55,25 @@ function b1Rows(r: B1Result): Row[] {
       goal: `≤ ${r.goalP99Ms} ms`,
       met: r.botP99Ms <= r.goalP99Ms,
     },
+    'skipped' in r.withRedis
+      ? {
+          id: 'B1',
+          what: 'the same with REDIS_URL',
+          measured: `skipped: ${r.withRedis.skipped}`,
+          ceiling: '',
+          ratio: '',
+          goal: '',
+          met: undefined,
+        }
+      : {
+          id: 'B1',
+          what: 'the same with REDIS_URL: turns/s; CPU; p99',
+          measured: `${f(r.withRedis.botTurnsPerSecond)} turns/s; ${f(r.withRedis.botCpuMsPerTurn, 2)} ms; ${f(r.withRedis.botP99Ms)} ms`,
+          ceiling: 'echo, as above',
+          ratio: `${f(r.withRedis.ratioVsEcho, 3)}; ${f(r.withRedis.cpuRatio, 3)} × echo`,
+          goal: '',
+          met: undefined,
+        },
   ];
 }
 
@@ -152,6 +171,15 @@ function b3Rows(r: B3Result): Row[] {
       measured: `${f(r.caJobsPerSecondInline, 2)} jobs/s`,
       ceiling: `no-op BullMQ ${f(r.noopJobsPerSecondBullmq)} jobs/s`,
       ratio: `${f(r.inlineRatio, 4)} × no-op`,
+      goal: '',
+      met: undefined,
+    },
+    {
+      id: 'B3',
+      what: 'floor: jobs that only sign once (RSA-3072)',
+      measured: `${f(r.signatureJobsPerSecondBullmq)} jobs/s`,
+      ceiling: `no-op BullMQ ${f(r.noopJobsPerSecondBullmq)} jobs/s`,
+      ratio: `${f(r.signatureFloorRatio, 4)} × no-op`,
       goal: '',
       met: undefined,
     },

@@ -124,14 +124,14 @@ export function createApplication(deps: AppDeps): Application<BotTurnState> {
       return void (await ctx.sendActivity(say(ctx, 'correct.notAllowed', { caseId: p.data.caseId })));
     }
     const copyId = (c.data as { mykadCopyFileId?: string }).mykadCopyFileId;
-    const copy = copyId ? await deps.core.files.get(copyId) : undefined;
+    const copy = copyId ? await deps.core.files.head(copyId) : undefined;
     await ctx.sendActivity(say(ctx, 'correct.start', { caseId: c.id, note: c.correction.note }));
     const ask = [...(c.correction.fields as FormField[]), 'declaration' as const];
     const realm = realmOfKind(c.kind) ?? 'user';
     await dc.beginDialog(APPLY_USER_CERT_DIALOG, {
       mode: 'correct',
       caseId: c.id,
-      values: fromAnyApplication(c.data, copy?.meta.size ?? 0),
+      values: fromAnyApplication(c.data, copy?.size ?? 0),
       ask,
       realm,
     } satisfies ApplyOptions);

@@ -57,6 +57,11 @@ export const LOGGER_KEY = Symbol('gpki.logger');
  * turn, so a channel's re-send of a turn that threw, or whose process died, runs once more.
  */
 export function createTurnHandler(deps: PipelineDeps) {
+  // Registered after the app's own handlers, so it runs last: the turn's replies are all sent.
+  deps.app.turn('afterTurn', async (ctx) => {
+    startTranscriptWrite(ctx, deps);
+    return true;
+  });
   return async (ctx: TurnContext): Promise<void> => {
     const a = ctx.activity;
     const started = performance.now();
@@ -84,7 +89,7 @@ export function createTurnHandler(deps: PipelineDeps) {
               await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 409, body: { code: 'DUPLICATE_ACTIVITY' } } });
             return;
           }
-          await runTurn(ctx, deps, log);
+          await runTurn(ctx, deps);
           if (done)
             await deps.seen
               .markCompleted(done)
@@ -128,14 +133,21 @@ function lazyChild(parent: Logger, bindings: () => Record<string, unknown>): Log
   });
 }
 
-async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promise<void> {
+/**
+ * The transcript is written when the app's routes are done (its afterTurn, just before teams-ai
+ * writes the state) and awaited before the turn answers: a store that commits writes in groups
+ * (infra/store/embedded/write-batch.ts) then commits it with the state, and the turn waits for
+ * one commit instead of two in a row. Each wait is a trip round the event loop behind every
+ * other turn in progress; the extra one made every turn's latency about double. Nothing is
+ * answered before the transcript is durable.
+ */
+async function runTurn(ctx: TurnContext, deps: PipelineDeps): Promise<void> {
   const a = ctx.activity;
-  let transcript: TranscriptEntry[] | undefined;
   try {
     const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
     ctx.turnState.set(PERSON_KEY, person);
     ctx.turnState.set(LOCALE_KEY, person.locale ?? pageLocale(a) ?? deps.defaultLocale);
-    transcript = recordTranscript(ctx, deps.clock);
+    ctx.turnState.set(TRANSCRIPT_KEY, { entries: recordTranscript(ctx, deps.clock), written: 0, writes: [] } satisfies TurnTranscript);
     await saveReference(deps, a, person.id);
     await handOverPending(ctx, deps, person);
     if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
@@ -150,10 +162,30 @@ async function runTurn(ctx: TurnContext, deps: PipelineDeps, log: Logger): Promi
     }
     await deps.app.run(ctx);
   } finally {
-    if (transcript?.length) {
-      await deps.transcripts.append(transcript).catch((e: unknown) => log.error({ err: e }, 'transcript write failed'));
-    }
+    // What the afterTurn did not write (an agent's turn, a turn that threw, a late reply) goes now.
+    startTranscriptWrite(ctx, deps);
+    const transcript = ctx.turnState.get(TRANSCRIPT_KEY) as TurnTranscript | undefined;
+    await Promise.all(transcript?.writes ?? []);
   }
+}
+
+const TRANSCRIPT_KEY = Symbol('gpki.transcript');
+
+/** The turn's transcript entries, how many of them are written or being written, and those writes. */
+interface TurnTranscript {
+  entries: TranscriptEntry[];
+  written: number;
+  writes: Promise<void>[];
+}
+
+/** Starts writing the turn's entries not yet written; a failed write is logged, never the turn's failure. */
+function startTranscriptWrite(ctx: TurnContext, deps: PipelineDeps): void {
+  const t = ctx.turnState.get(TRANSCRIPT_KEY) as TurnTranscript | undefined;
+  if (!t || t.written === t.entries.length) return;
+  const fresh = t.entries.slice(t.written);
+  t.written = t.entries.length;
+  const log = (ctx.turnState.get(LOGGER_KEY) as Logger | undefined) ?? deps.logger;
+  t.writes.push(deps.transcripts.append(fresh).catch((err: unknown) => log.error({ err }, 'transcript write failed')));
 }
 
 /**

@@ -231,8 +231,8 @@ export async function prefilledFrom(
   realm: 'user' | 'training',
 ): Promise<{ values: FormValues; ask: FormField[] }> {
   const copyId = 'mykadCopyFileId' in previous ? previous.mykadCopyFileId : undefined;
-  const copy = copyId ? await core.files.get(copyId) : undefined;
-  const values = fromAnyApplication(previous, copy?.meta.size ?? 0);
+  const copy = copyId ? await core.files.head(copyId) : undefined;
+  const values = fromAnyApplication(previous, copy?.size ?? 0);
   if (realm !== 'user') return { values, ask: ['declaration'] };
   if (!copy) delete values.mykadCopy;
   const ask: FormField[] = [...(values.address ? [] : ['address' as const]), ...(copy ? [] : ['mykadCopy' as const]), 'declaration'];

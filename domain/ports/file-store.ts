@@ -15,13 +15,16 @@ export interface StoredFileMeta {
  * Uploaded files (MyKad copies, CSRs, screenshots). Callers check size and type first
  * (domain/rules/files.ts); the store keeps bytes exactly.
  *
- * Promises: `put` returns a new unique id; `get` returns `undefined` for unknown ids; `delete`
+ * Promises: `put` returns a new unique id; `get` returns `undefined` for unknown ids; `head`
+ * returns what `get` would return as `meta`, without reading the bytes; `delete`
  * of an unknown id is a no-op; `pruneExpired(now)` deletes exactly the files whose `expiresAt`
  * is at or before `now` and returns how many.
  */
 export interface FileStore {
   put(file: { ownerId: string; name: string; contentType: string; bytes: Buffer; expiresAt?: string }): Promise<StoredFileMeta>;
   get(id: string): Promise<{ meta: StoredFileMeta; bytes: Buffer } | undefined>;
+  /** The metadata only: for checks of who uploaded a file and its size, which need no bytes. */
+  head(id: string): Promise<StoredFileMeta | undefined>;
   delete(id: string): Promise<void>;
   pruneExpired(now: Date): Promise<number>;
 }

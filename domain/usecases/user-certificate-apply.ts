@@ -53,8 +53,8 @@ export async function validateApplication(
   if (app.declaration !== true) return bad('declaration');
   if (!(await deps.directory.getAgency(app.agencyId))) return fail('AGENCY_UNKNOWN');
   if (!keptFileId || app.mykadCopyFileId !== keptFileId) {
-    const file = await deps.files.get(app.mykadCopyFileId);
-    if (!file || !uploaders.includes(file.meta.ownerId)) return fail('FILE_MISSING');
+    const file = await deps.files.head(app.mykadCopyFileId);
+    if (!file || !uploaders.includes(file.ownerId)) return fail('FILE_MISSING');
   }
   return ok({
     ...app,

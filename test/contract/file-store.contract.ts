@@ -56,6 +56,28 @@ export function fileStoreContract(adapterName: string, factory: Factory<FileStor
       expect(await files.get('../../etc/passwd')).to.equal(undefined);
     });
 
+    it('head gives the metadata get gives, for a file that exists only', async () => {
+      const big = Buffer.concat([everyByte, randomBytes(300_000)]);
+      const kept = await files.put({
+        ownerId: 'p2',
+        name: 'mykad.jpg',
+        contentType: 'image/jpeg',
+        bytes: big,
+        expiresAt: '2030-01-01T00:00:00.000Z',
+      });
+      const other = await files.put({ ownerId: 'p1', name: 'b.png', contentType: 'image/png', bytes: everyByte });
+      expect(await files.head(kept.id))
+        .to.deep.equal(kept)
+        .and.deep.equal((await files.get(kept.id))?.meta);
+      expect((await files.head(kept.id))?.size).to.equal(big.length);
+      expect(await files.head(other.id)).to.deep.equal(other);
+      expect(await files.head('00000000-0000-4000-8000-000000000000')).to.equal(undefined);
+      expect(await files.head('../../etc/passwd')).to.equal(undefined);
+      await files.delete(kept.id);
+      expect(await files.head(kept.id)).to.equal(undefined);
+      expect(await files.head(other.id)).to.deep.equal(other);
+    });
+
     it('delete removes one file and leaves the others; deleting an unknown id is a no-op', async () => {
       const a = await files.put({ ownerId: 'p1', name: 'a.bin', contentType: 'application/octet-stream', bytes: Buffer.from('a') });
       const b = await files.put({ ownerId: 'p1', name: 'b.bin', contentType: 'application/octet-stream', bytes: Buffer.from('b') });

@@ -13,13 +13,14 @@ interface Pending {
  * Group commit for the writes every turn makes (its conversation reference, its state, its
  * transcript): writes asked for in the same turn of the event loop, by concurrent turns of
  * different conversations, commit together in one immediate transaction at the end of that loop
- * turn, each inside a savepoint of its own. A commit's cost (the WAL frames of the pages it
- * touches, and their locks) is shared by the writes in it.
+ * turn. A commit's cost (the WAL frames of the pages it touches, and their locks) is shared by
+ * the writes in it.
  *
  * Every caller's promise settles only once its write is committed (or refused), so a caller that
  * awaits it knows its write is on disk exactly as with a statement of its own: what a turn did is
- * never reported done before it is durable. One write that throws (an eTag conflict) rolls back
- * its own savepoint and rejects its own caller; the others still commit. A failed commit rejects
+ * never reported done before it is durable. One write that throws (an eTag conflict) rejects its
+ * own caller and the others still commit: the batch then goes again with each write in a
+ * savepoint of its own, which rolls back the refused one alone. A failed commit rejects
  * every caller of the batch, whose writes are then all absent. A batch of one runs as before,
  * without a transaction around it.
  */
@@ -27,8 +28,10 @@ export class WriteBatch {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly inOne: Database.Transaction<(works: Pending[]) => Outcome[]>;
+  private readonly allOrNone: Database.Transaction<(works: Pending[]) => unknown[]>;
 
   constructor(db: Db) {
+    this.allOrNone = db.transaction((works: Pending[]) => works.map((p) => p.work()));
     const each = db.transaction((work: () => unknown) => work());
     this.inOne = db.transaction((works: Pending[]) =>
       works.map((p): Outcome => {
@@ -63,6 +66,17 @@ export class WriteBatch {
         p.reject(err);
       }
       return;
+    }
+    // Nearly always every write goes through: then all of them in one transaction, without the
+    // two statements a savepoint each costs. When one is refused (an eTag conflict) or the commit
+    // fails, nothing of it was kept, and the batch goes again with a savepoint per write, so that
+    // only the refused write is refused. A write is statements only, so running it again is safe.
+    try {
+      const values = this.allOrNone.immediate(works);
+      works.forEach((p, i) => p.resolve(values[i]));
+      return;
+    } catch {
+      // Gone again below, write by write.
     }
     let results: Outcome[];
     try {

@@ -132,6 +132,13 @@ export class MongoFileStore implements FileStore {
     return meta;
   }
 
+  async head(id: string): Promise<StoredFileMeta | undefined> {
+    const oid = objectIdOf(id);
+    if (!oid) return undefined;
+    const doc = await this.bucket().find({ _id: oid }).limit(1).next();
+    return doc ? fileMetaFromDoc(doc) : undefined;
+  }
+
   async get(id: string): Promise<{ meta: StoredFileMeta; bytes: Buffer } | undefined> {
     const oid = objectIdOf(id);
     if (!oid) return undefined;
