@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { verifyAuditChain } from '../../domain/audit.js';
+import { maskMyKadInText } from '../../domain/rules/mykad.js';
 import { askedField, cardOf, Chat, texts, promptOf } from '../support/chat.js';
 import { TestConnector } from '../support/connector.js';
 import { removeDir, startTestBot, tinyPng } from '../support/bot.js';
@@ -218,15 +219,20 @@ describe('e2e: new user certificate over HTTP (embedded mode)', function () {
 
   it('keeps MyKad numbers out of the stored transcript', async () => {
     const chat = new Chat({ botUrl: () => bot.url, connector, userId: 'demo-verifier' });
-    await chat.submit({ verb: 'start', goal: 'newUserCert' });
-    await chat.say('850505-10-5432');
+    const first = await chat.submit({ verb: 'start', goal: 'newUserCert' });
+    const second = await chat.say('850505-10-5432');
     const { SqliteTranscripts } = await import('../../infra/store/embedded/transcripts.js');
     const { openEmbeddedDb } = await import('../../infra/store/embedded/index.js');
     const db = openEmbeddedDb(path.join(bot.dataDir, 'gpki.db'));
     const transcript = await new SqliteTranscripts({ db }).list(chat.conversationId);
     db.close();
     const all = JSON.stringify(transcript);
-    expect(transcript.length).to.be.greaterThan(2);
+    // Each turn once, in order: what came in, then every reply the channel got (written with the
+    // turn's state, or after it for anything sent later), none twice.
+    expect(transcript.map((e) => e.direction)).to.deep.equal(['in', ...first.map(() => 'out'), 'in', ...second.map(() => 'out')]);
+    expect(transcript.filter((e) => e.direction === 'out').map((e) => e.activity.text ?? '')).to.deep.equal(
+      [...first, ...second].map((a) => maskMyKadInText(a.text ?? '')),
+    );
     expect(all).to.contain('8505******32').and.not.contain('850505105432').and.not.contain('850505-10-5432');
   });
 });

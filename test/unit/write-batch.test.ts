@@ -38,6 +38,34 @@ describe('WriteBatch: group commit of concurrent turns’ writes', () => {
     expect(await conversations.get('c1')).to.include({ personId: 'p1', owner: 'bot' });
   });
 
+  it('runs each write once, whether the batch commits at the first go or goes again write by write', async () => {
+    const batch = writeBatchOf(db);
+    db.exec('CREATE TABLE t (v TEXT)');
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    // All go through: one transaction, every caller gets its own result.
+    const results = await Promise.all(['a', 'b', 'c'].map((v) => batch.run(() => insert.run(v).changes)));
+    expect(results).to.deep.equal([1, 1, 1]);
+    expect(count()).to.equal(3);
+    // One throws after a statement of its own: that statement is undone, the others are kept once.
+    const outcomes = await Promise.allSettled([
+      batch.run(() => insert.run('d')),
+      batch.run(() => {
+        insert.run('half');
+        throw new Error('refused');
+      }),
+      batch.run(() => insert.run('e')),
+    ]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    expect((db.prepare('SELECT v FROM t ORDER BY rowid').all() as { v: string }[]).map((r) => r.v)).to.deep.equal([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
+  });
+
   it('rejects every caller of a batch that cannot commit, and keeps none of their writes', async () => {
     const batch = writeBatchOf(db);
     db.exec('CREATE TABLE t (v TEXT)');
