@@ -6,7 +6,7 @@ import { LOCALE_KEY, PERSON_KEY } from '../../ui/turn.js';
 import { bindAppState } from '../turn/dialog-runner.js';
 import type { BotConversationState, BotTurnState } from '../turn/state.js';
 import type { ProactiveAdapter } from '../proactive/notifications.js';
-import { maskActivity, type TranscriptSink } from '../turn/pipeline.js';
+import { maskActivity, type TranscriptSink } from '../turn/transcript.js';
 
 /** What sending outside a user's turn needs: the saved reference, the channel's adapter, the state and the transcript. */
 export interface DeliveryDeps {

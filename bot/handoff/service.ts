@@ -17,7 +17,7 @@ import type { AttachmentReader } from '../../dialogs/user-certificate/fields.js'
 import { JOBS } from '../../jobs/names.js';
 import { savedDialogState, type DialogRunner } from '../turn/dialog-runner.js';
 import type { ProactiveAdapter } from '../proactive/notifications.js';
-import type { TranscriptSink } from '../turn/pipeline.js';
+import type { TranscriptSink } from '../turn/transcript.js';
 import { continueWithState, sendTo, type DeliveryDeps } from './delivery.js';
 import { afterRelease, hoursText, ticketCard } from './user-turns.js';
 import { stateKey, viewOf, type ConversationView } from './views.js';

@@ -6,7 +6,6 @@ import type { ConversationRepository } from '../../domain/ports/conversation-rep
 import type { PersonLookup } from './person-lookup.js';
 import type { BotTurnState } from './state.js';
 import type { Notification } from '../../domain/ports/notifier.js';
-import { maskMyKadInText } from '../../domain/rules/mykad.js';
 import { LOCALE_KEY, PERSON_KEY, say } from '../../ui/turn.js';
 import { UNKNOWN_ERROR_KEY, type UnknownErrorCode } from '../../ui/errors.js';
 import type { SeenActivities } from '../../infra/dedupe.js';
@@ -16,13 +15,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import { renderNotification, type RenderDeps } from '../proactive/notifications.js';
 import { AGENT_REQUEST_KEY, type AgentRequestReason } from '../../dialogs/agent-request.js';
-
-type TranscriptEntry = { conversationId: string; at: string; direction: 'in' | 'out'; activity: Partial<Activity> };
-
-/** Where transcripts go (masked before they get there), one call per turn. */
-export interface TranscriptSink {
-  append(entries: TranscriptEntry[]): Promise<void>;
-}
+import { recordTranscript, startTranscriptWrite, transcriptWritten, type TranscriptSink } from './transcript.js';
 
 export interface PipelineDeps {
   app: Application<BotTurnState>;
@@ -59,7 +52,7 @@ export const LOGGER_KEY = Symbol('gpki.logger');
 export function createTurnHandler(deps: PipelineDeps) {
   // Registered after the app's own handlers, so it runs last: the turn's replies are all sent.
   deps.app.turn('afterTurn', async (ctx) => {
-    startTranscriptWrite(ctx, deps);
+    startTranscriptWrite(ctx, deps.transcripts, loggerOf(ctx, deps));
     return true;
   });
   return async (ctx: TurnContext): Promise<void> => {
@@ -108,6 +101,8 @@ export function createTurnHandler(deps: PipelineDeps) {
   };
 }
 
+const loggerOf = (ctx: TurnContext, deps: PipelineDeps): Logger => (ctx.turnState.get(LOGGER_KEY) as Logger | undefined) ?? deps.logger;
+
 const LEVEL_METHODS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 const noop = () => {};
 
@@ -147,7 +142,7 @@ async function runTurn(ctx: TurnContext, deps: PipelineDeps): Promise<void> {
     const person = await deps.people.resolve({ channelId: a.channelId, userId: a.from.id }, a.from.name);
     ctx.turnState.set(PERSON_KEY, person);
     ctx.turnState.set(LOCALE_KEY, person.locale ?? pageLocale(a) ?? deps.defaultLocale);
-    ctx.turnState.set(TRANSCRIPT_KEY, { entries: recordTranscript(ctx, deps.clock), written: 0, writes: [] } satisfies TurnTranscript);
+    recordTranscript(ctx, deps.clock);
     await saveReference(deps, a, person.id);
     await handOverPending(ctx, deps, person);
     if (a.type === 'message' && (a.text?.length ?? 0) > deps.maxTextLength) {
@@ -163,29 +158,9 @@ async function runTurn(ctx: TurnContext, deps: PipelineDeps): Promise<void> {
     await deps.app.run(ctx);
   } finally {
     // What the afterTurn did not write (an agent's turn, a turn that threw, a late reply) goes now.
-    startTranscriptWrite(ctx, deps);
-    const transcript = ctx.turnState.get(TRANSCRIPT_KEY) as TurnTranscript | undefined;
-    await Promise.all(transcript?.writes ?? []);
+    startTranscriptWrite(ctx, deps.transcripts, loggerOf(ctx, deps));
+    await transcriptWritten(ctx);
   }
-}
-
-const TRANSCRIPT_KEY = Symbol('gpki.transcript');
-
-/** The turn's transcript entries, how many of them are written or being written, and those writes. */
-interface TurnTranscript {
-  entries: TranscriptEntry[];
-  written: number;
-  writes: Promise<void>[];
-}
-
-/** Starts writing the turn's entries not yet written; a failed write is logged, never the turn's failure. */
-function startTranscriptWrite(ctx: TurnContext, deps: PipelineDeps): void {
-  const t = ctx.turnState.get(TRANSCRIPT_KEY) as TurnTranscript | undefined;
-  if (!t || t.written === t.entries.length) return;
-  const fresh = t.entries.slice(t.written);
-  t.written = t.entries.length;
-  const log = (ctx.turnState.get(LOGGER_KEY) as Logger | undefined) ?? deps.logger;
-  t.writes.push(deps.transcripts.append(fresh).catch((err: unknown) => log.error({ err }, 'transcript write failed')));
 }
 
 /**
@@ -245,71 +220,6 @@ async function saveReference(deps: PipelineDeps, a: Activity, personId: string):
   saved.lastOfPerson.delete(personId);
   saved.lastOfPerson.set(personId, a.conversation.id);
   if (saved.lastOfPerson.size > 50_000) saved.lastOfPerson.delete(saved.lastOfPerson.keys().next().value as string);
-}
-
-/** Collects the turn's activities, masked, to be written once when the turn ends. */
-function recordTranscript(ctx: TurnContext, clock: { now(): Date } = { now: () => new Date() }): TranscriptEntry[] {
-  const conversationId = ctx.activity.conversation.id;
-  const entries: TranscriptEntry[] = [];
-  const add = (direction: 'in' | 'out', activity: Partial<Activity>) =>
-    entries.push({ conversationId, at: clock.now().toISOString(), direction, activity: maskActivity(activity) });
-  add('in', ctx.activity);
-  ctx.onSendActivities(async (_c, activities, next) => {
-    for (const act of activities) add('out', act);
-    return next();
-  });
-  return entries;
-}
-
-/** Only what a transcript needs, with MyKad numbers masked in text and card data. */
-export function maskActivity(a: Partial<Activity>): Partial<Activity> {
-  // A helpdesk agent's message keeps who sent it (the agent console shows each line's speaker).
-  const agent = (a.channelData as { agent?: { id?: string; name?: string } } | undefined)?.agent;
-  const pick: Partial<Activity> = {
-    type: a.type,
-    id: a.id,
-    text: a.text,
-    value: a.value,
-    attachments: a.attachments?.map((x) => ({ contentType: x.contentType, name: x.name, content: x.content })),
-    ...(agent ? { channelData: { agent: { id: agent.id, name: agent.name } } } : {}),
-  };
-  return maskedCopy(pick) as Partial<Activity>;
-}
-
-// A string or number that could hold a MyKad number at all: twelve digits need four in a row somewhere.
-const FOUR_DIGITS = /\d{4}/;
-
-/**
- * What `JSON.parse(maskMyKadInText(JSON.stringify(v)))` gave, without writing and re-reading the
- * whole activity as text: a copy with JSON's rules (`toJSON` used, `undefined` and functions left
- * out, or `null` in arrays) in which every string and key is masked. A MyKad-shaped number that is
- * a JSON number becomes its masked text (the text round trip broke the JSON there and threw). Each
- * string is masked on its own, so a number split by an escaped newline or after a control
- * character is masked too, where the JSON text hid it behind `\n` or `\u0000`.
- */
-function maskedCopy(v: unknown): unknown {
-  if (typeof v === 'string') return FOUR_DIGITS.test(v) ? maskMyKadInText(v) : v;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return null;
-    const text = String(v);
-    const masked = FOUR_DIGITS.test(text) ? maskMyKadInText(text) : text;
-    return masked === text ? v : masked;
-  }
-  if (typeof v !== 'object' || v === null) return typeof v === 'boolean' || v === null ? v : undefined;
-  const toJSON = (v as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return maskedCopy((toJSON as () => unknown).call(v));
-  if (Array.isArray(v)) {
-    return v.map((x) => {
-      const y = maskedCopy(x);
-      return y === undefined ? null : y;
-    });
-  }
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v)) {
-    const y = maskedCopy((v as Record<string, unknown>)[key]);
-    if (y !== undefined) out[FOUR_DIGITS.test(key) ? maskMyKadInText(key) : key] = y;
-  }
-  return out;
 }
 
 async function handOverPending(ctx: TurnContext, deps: PipelineDeps, person: Person): Promise<void> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import { maskActivity } from '../../bot/turn/pipeline.js';
+import { maskActivity } from '../../bot/turn/transcript.js';
 
 describe('maskActivity: what a transcript keeps of an activity', () => {
   it('masks MyKad numbers in text, card data, keys and attachments, and keeps only the transcript fields', () => {
